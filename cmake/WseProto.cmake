@@ -1,0 +1,44 @@
+# wse_proto_library(NAME <target> ROOT <dir> PROTOS <files relative to ROOT> [GRPC] [DEPS <targets>])
+# Generates C++ (and with GRPC, gRPC stubs) into ${CMAKE_BINARY_DIR}/gen and builds a static
+# library. Generated code is third-party-ish: its headers are SYSTEM and it gets no -Werror.
+set(WSE_GEN_DIR ${CMAKE_BINARY_DIR}/gen)
+set(WSE_PROTO_IMPORTS
+  ${CMAKE_SOURCE_DIR}/proto
+  ${CMAKE_SOURCE_DIR}/tests/proto
+  /usr/share/grpc-proto
+  /usr/share/gocode/src/github.com/gogo/googleapis
+  /usr/include)
+
+function(wse_proto_library)
+  cmake_parse_arguments(P "GRPC" "NAME;ROOT" "PROTOS;DEPS" ${ARGN})
+  set(srcs)
+  set(import_args)
+  foreach(dir ${WSE_PROTO_IMPORTS})
+    list(APPEND import_args -I${dir})
+  endforeach()
+  file(MAKE_DIRECTORY ${WSE_GEN_DIR})
+  foreach(rel ${P_PROTOS})
+    string(REGEX REPLACE "\\.proto$" "" base ${rel})
+    set(outs ${WSE_GEN_DIR}/${base}.pb.cc ${WSE_GEN_DIR}/${base}.pb.h)
+    set(plugin_args)
+    if(P_GRPC)
+      list(APPEND outs ${WSE_GEN_DIR}/${base}.grpc.pb.cc ${WSE_GEN_DIR}/${base}.grpc.pb.h)
+      set(plugin_args --grpc_out=${WSE_GEN_DIR}
+          --plugin=protoc-gen-grpc=$<TARGET_FILE:gRPC::grpc_cpp_plugin>)
+    endif()
+    add_custom_command(
+      OUTPUT ${outs}
+      COMMAND protobuf::protoc -I${P_ROOT} ${import_args} --cpp_out=${WSE_GEN_DIR} ${plugin_args}
+              ${P_ROOT}/${rel}
+      DEPENDS ${P_ROOT}/${rel} protobuf::protoc
+      COMMENT "protoc ${rel}"
+      VERBATIM)
+    list(APPEND srcs ${outs})
+  endforeach()
+  add_library(${P_NAME} STATIC ${srcs})
+  target_include_directories(${P_NAME} SYSTEM PUBLIC ${WSE_GEN_DIR})
+  target_link_libraries(${P_NAME} PUBLIC protobuf::libprotobuf ${P_DEPS})
+  if(P_GRPC)
+    target_link_libraries(${P_NAME} PUBLIC gRPC::grpc++)
+  endif()
+endfunction()

@@ -1,0 +1,84 @@
+#include "common/call_context.h"
+
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace wse {
+namespace {
+
+// Accepts ids gateways produce (hex, UUIDs, base64url); anything else is replaced so that log
+// lines cannot be forged through the header.
+bool IsAcceptableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<absl::string_view> Header(const grpc::ServerContext& context, absl::string_view key) {
+  const auto& md = context.client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return absl::StrFormat("%016x%016x", rng(), rng());
+}
+
+CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view method) {
+  CallContext call;
+  call.method = method;
+  call.server_context = context;
+  auto id = Header(*context, kRequestIdHeader);
+  call.request_id = id && IsAcceptableRequestId(*id) ? std::string(*id) : NewRequestId();
+  if (auto auth = Header(*context, "authorization")) {
+    constexpr absl::string_view kBearer = "bearer ";
+    if (auth->size() > kBearer.size() &&
+        absl::StartsWithIgnoreCase(*auth, kBearer)) {
+      call.bearer_token = std::string(absl::StripAsciiWhitespace(auth->substr(kBearer.size())));
+    }
+  }
+  call.deadline = context->deadline();
+  context->AddInitialMetadata(kRequestIdHeader, call.request_id);
+  return call;
+}
+
+void PropagateTo(const CallContext& call, grpc::ClientContext* outgoing) {
+  outgoing->AddMetadata(kRequestIdHeader, call.request_id);
+  // An infinite server deadline is time_point::max(); leave the outgoing one unset then.
+  if (call.deadline < std::chrono::system_clock::time_point::max() - std::chrono::hours(24)) {
+    outgoing->set_deadline(call.deadline);
+  }
+}
+
+void LogCall(const CallContext& call, const absl::Status& status,
+             std::chrono::steady_clock::duration elapsed) {
+  const std::string millis = absl::StrFormat(
+      "%.3f", std::chrono::duration<double, std::milli>(elapsed).count());
+  const std::string code = absl::StatusCodeToString(status.code());
+  if (IsInternalError(status.code())) {
+    LogError("call failed", {{"request_id", call.request_id},
+                             {"method", call.method},
+                             {"code", code},
+                             {"error", status.message()},
+                             {"duration_ms", millis}});
+    return;
+  }
+  LogInfo("call", {{"request_id", call.request_id},
+                   {"method", call.method},
+                   {"code", code},
+                   {"duration_ms", millis}});
+}
+
+}  // namespace wse

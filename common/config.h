@@ -1,0 +1,21 @@
+#pragma once
+// Configuration = absl flags, settable from the environment as WSE_<FLAG_NAME_UPPER>.
+// Precedence: command line > environment > default. Unknown flags, unknown WSE_* variables and
+// unparsable values stop the program with a one-line reason and exit code 2, before anything
+// starts; semantic checks (ranges, files) use RequireConfig() in the same way.
+
+#include "absl/strings/string_view.h"
+
+namespace wse {
+
+// Parses argv and the environment; exits(2) on any problem.
+void ParseConfig(int argc, char** argv, absl::string_view usage);
+
+// Exits(2) with "<program>: invalid configuration: <reason>" unless `ok`.
+void RequireConfig(bool ok, absl::string_view reason);
+
+// Reads a whole secret file (DB password, key material), trimming one trailing newline.
+// Exits(2) with a clear reason if the file cannot be read.
+std::string ReadSecretFile(absl::string_view flag_name, absl::string_view path);
+
+}  // namespace wse

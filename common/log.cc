@@ -1,0 +1,73 @@
+#include "common/log.h"
+
+#include <memory>
+
+#include "nlohmann/json.hpp"
+#include "spdlog/pattern_formatter.h"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace wse {
+namespace {
+
+std::shared_ptr<spdlog::logger>& Logger() {
+  static std::shared_ptr<spdlog::logger> logger;
+  return logger;
+}
+
+spdlog::level::level_enum ToSpd(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+std::string Quoted(absl::string_view text) {
+  // Invalid UTF-8 from a caller must not break the line: replace instead of throwing.
+  return nlohmann::json(std::string(text)).dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+bool IsValidLogLevel(absl::string_view level) {
+  return level == "debug" || level == "info" || level == "warn" || level == "error";
+}
+
+void InitLogging(absl::string_view service, absl::string_view level) {
+  auto logger = spdlog::stderr_logger_mt(std::string(service));
+  // The pattern opens the JSON object; Log() appends the escaped fields and closes it.
+  logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+      "{\"ts\":\"%Y-%m-%dT%H:%M:%S.%eZ\",\"level\":\"%l\",\"service\":\"" + std::string(service) +
+          "\",%v}",
+      spdlog::pattern_time_type::utc));
+  logger->set_level(level == "debug"  ? spdlog::level::debug
+                    : level == "warn"  ? spdlog::level::warn
+                    : level == "error" ? spdlog::level::err
+                                       : spdlog::level::info);
+  logger->flush_on(spdlog::level::debug);
+  Logger() = std::move(logger);
+}
+
+void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields) {
+  auto& logger = Logger();
+  if (!logger) InitLogging("wse", "info");
+  if (!logger->should_log(ToSpd(level))) return;
+  std::string line = "\"msg\":" + Quoted(message);
+  for (const auto& [key, value] : fields) {
+    line += ",";
+    line += Quoted(key);
+    line += ":";
+    line += Quoted(value);
+  }
+  logger->log(ToSpd(level), "{}}}", line);
+}
+
+}  // namespace wse

@@ -1,0 +1,164 @@
+#include "common/mysql_pool.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/mysql_errors.h"
+#include "cppconn/connection.h"
+#include "cppconn/exception.h"
+#include "cppconn/statement.h"
+#include "mysql_driver.h"
+
+namespace wse {
+
+absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions& options) {
+  sql::ConnectOptionsMap props;
+  if (!options.socket.empty()) {
+    props["hostName"] = sql::SQLString("localhost");
+    props["socket"] = sql::SQLString(options.socket);
+  } else {
+    props["hostName"] = sql::SQLString(options.host);
+    props["port"] = options.port;
+  }
+  props["userName"] = sql::SQLString(options.user);
+  props["password"] = sql::SQLString(options.password);
+  if (!options.database.empty()) props["schema"] = sql::SQLString(options.database);
+  props["OPT_CONNECT_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options.connect_timeout));
+  props["OPT_READ_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options.read_timeout));
+  props["OPT_WRITE_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options.read_timeout));
+  props["OPT_RECONNECT"] = false;  // Reconnecting silently would lose session state mid-transaction.
+  props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  try {
+    sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+    std::unique_ptr<sql::Connection> conn(driver->connect(props));
+    std::unique_ptr<sql::Statement> stmt(conn->createStatement());
+    stmt->execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,"
+                  "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    return conn;
+  } catch (const sql::SQLException& e) {
+    // Connection refused, bad credentials, unknown database: the service cannot do its work.
+    if (IsConnectionLost(e.getErrorCode())) {
+      return absl::UnavailableError(absl::StrCat("cannot reach the database: ", e.what()));
+    }
+    return absl::UnavailableError(
+        absl::StrCat("cannot open a database session (mysql error ", e.getErrorCode(), "): ",
+                     e.what()));
+  }
+}
+
+MysqlPool::MysqlPool(MysqlOptions options) : options_(std::move(options)) {}
+
+MysqlPool::~MysqlPool() {
+  absl::MutexLock lock(&mu_);
+  idle_.clear();
+}
+
+MysqlPool::Lease::Lease(MysqlPool* pool, std::unique_ptr<sql::Connection> conn,
+                        uint64_t generation)
+    : pool_(pool), conn_(std::move(conn)), generation_(generation) {}
+
+MysqlPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_),
+      conn_(std::move(other.conn_)),
+      generation_(other.generation_),
+      broken_(other.broken_) {
+  other.pool_ = nullptr;
+}
+
+MysqlPool::Lease::~Lease() {
+  if (pool_ != nullptr) pool_->Return(std::move(conn_), generation_, broken_);
+}
+
+absl::StatusOr<MysqlPool::Lease> MysqlPool::Acquire() {
+  uint64_t generation = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    auto can_take = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || leased_ < options_.pool_size;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&can_take), options_.acquire_timeout)) {
+      return absl::UnavailableError("all database connections are busy; retry later");
+    }
+    ++leased_;
+    generation = generation_;
+    if (!idle_.empty()) {
+      std::unique_ptr<sql::Connection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn), generation);
+    }
+  }
+  // Connect outside the lock: it can take up to connect_timeout.
+  auto conn = ConnectMysql(options_);
+  if (!conn.ok()) {
+    absl::MutexLock lock(&mu_);
+    --leased_;
+    return conn.status();
+  }
+  return Lease(this, *std::move(conn), generation);
+}
+
+void MysqlPool::Return(std::unique_ptr<sql::Connection> conn, uint64_t generation, bool broken) {
+  absl::MutexLock lock(&mu_);
+  --leased_;
+  if (!broken && conn != nullptr && generation == generation_) idle_.push_back(std::move(conn));
+}
+
+void MysqlPool::Invalidate() {
+  std::vector<std::unique_ptr<sql::Connection>> dropped;
+  {
+    absl::MutexLock lock(&mu_);
+    ++generation_;
+    dropped.swap(idle_);
+  }
+  // `dropped` closes its sockets here, outside the lock.
+}
+
+absl::Status WithConnection(MysqlPool& pool,
+                            const std::function<absl::Status(sql::Connection&)>& body) {
+  auto lease = pool.Acquire();
+  if (!lease.ok()) return lease.status();
+  try {
+    return body(**lease);
+  } catch (const sql::SQLException& e) {
+    if (IsConnectionLost(e.getErrorCode())) lease->MarkBroken();
+    return FromSqlException(e);
+  }
+}
+
+absl::Status InTransaction(MysqlPool& pool,
+                           const std::function<absl::Status(sql::Connection&)>& body,
+                           int attempts) {
+  absl::Status status;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    // Only a conflict raised by the server is retried; an ABORTED decided by `body` (a stale
+    // etag, say) is the caller's answer.
+    bool server_conflict = false;
+    status = WithConnection(pool, [&body, &server_conflict](sql::Connection& conn) -> absl::Status {
+      conn.setAutoCommit(false);
+      absl::Status result;
+      try {
+        result = body(conn);
+      } catch (const sql::SQLException& e) {
+        server_conflict = MysqlErrorCode(e.getErrorCode()) == absl::StatusCode::kAborted;
+        try {
+          conn.rollback();
+          conn.setAutoCommit(true);
+        } catch (const sql::SQLException&) {
+          // The connection is gone; WithConnection discards it on the rethrow below.
+        }
+        throw;
+      }
+      if (result.ok()) {
+        conn.commit();
+      } else {
+        conn.rollback();
+      }
+      conn.setAutoCommit(true);
+      return result;
+    });
+    if (status.code() != absl::StatusCode::kAborted || !server_conflict) return status;
+  }
+  return status;
+}
+
+}  // namespace wse

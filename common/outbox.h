@@ -1,0 +1,89 @@
+#pragma once
+// The transactional outbox: a service writes its business change and the message announcing it
+// in ONE transaction (AppendToOutbox on the transaction's connection); OutboxRelay then delivers
+// the rows at least once, and the receiver deduplicates on the row's idempotency key, so every
+// event yields exactly one effect even across crashes and outages of the receiver.
+//
+// Relays claim rows with SELECT ... FOR UPDATE SKIP LOCKED, so any number of replicas can run.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/migrations.h"
+#include "common/mysql_pool.h"
+
+namespace sql {
+class Connection;
+}  // namespace sql
+
+namespace wse {
+
+// The outbox table, as a migration component "outbox" every service with an outbox applies.
+const std::vector<Migration>& OutboxMigrations();
+
+struct OutboxMessage {
+  std::string kind;     // What the payload is, e.g. "mail" (a serialized SendMailRequest).
+  std::string payload;  // Opaque bytes.
+};
+
+// Appends inside the caller's open transaction; returns the row id.
+absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction, const OutboxMessage& message);
+
+struct OutboxRow {
+  uint64_t id = 0;
+  std::string kind;
+  std::string payload;
+  int attempts = 0;
+  // Stable across redeliveries: "<source>/outbox/<id>".
+  std::string idempotency_key;
+};
+
+// Delivers one row; OK means the receiver has it durably. Any error is retried later.
+class OutboxDeliverer {
+ public:
+  virtual ~OutboxDeliverer() = default;
+  virtual absl::Status Deliver(const OutboxRow& row) = 0;
+};
+
+struct OutboxRelayOptions {
+  std::string source;  // Prefix of idempotency keys, e.g. "rights".
+  int batch_size = 50;
+  absl::Duration poll_interval = absl::Milliseconds(200);
+  absl::Duration initial_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Minutes(5);
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRelayOptions options);
+  ~OutboxRelay();
+
+  void Start();
+  void Stop();
+  // Wakes the relay now (after a commit that appended rows) instead of at the next poll.
+  void Poke();
+
+  // One pass: claims due rows, delivers them, records the outcome. Returns rows delivered.
+  absl::StatusOr<int> RunOnce();
+
+ private:
+  void Loop();
+
+  MysqlPool& pool_;
+  OutboxDeliverer& deliverer_;
+  const OutboxRelayOptions options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool poked_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace wse

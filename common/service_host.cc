@@ -1,0 +1,134 @@
+#include "common/service_host.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "cppconn/connection.h"
+#include "cppconn/exception.h"
+#include "cppconn/statement.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/security/server_credentials.h"
+
+namespace wse {
+
+using grpc::health::v1::HealthCheckResponse;
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+ServiceHost::ServiceHost(ServiceHostOptions options) : options_(std::move(options)) {}
+
+ServiceHost::~ServiceHost() { Shutdown(); }
+
+void ServiceHost::AddService(grpc::Service* service, const std::string& full_name) {
+  services_.emplace_back(service, full_name);
+}
+
+void ServiceHost::WatchDatabase(MysqlOptions options, MysqlPool* pool) {
+  database_ = std::make_unique<MysqlOptions>(std::move(options));
+  pool_ = pool;
+}
+
+absl::StatusOr<int> ServiceHost::Start() {
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::EnableDefaultHealthCheckService(false);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.RegisterService(&health_);
+  const auto initial =
+      database_ ? HealthCheckResponse::NOT_SERVING : HealthCheckResponse::SERVING;
+  health_.Set("", initial);
+  for (auto& [service, name] : services_) {
+    builder.RegisterService(service);
+    health_.Set(name, initial);
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.listen_address, " (address in use?)"));
+  }
+  if (database_) probe_thread_ = std::thread([this] { ProbeLoop(); });
+  LogInfo("serving", {{"address", options_.listen_address}, {"port", absl::StrCat(port)}});
+  return port;
+}
+
+void ServiceHost::ProbeLoop() {
+  std::unique_ptr<sql::Connection> conn;
+  bool was_up = false;
+  bool first = true;
+  while (!stopping_.load()) {
+    bool up = false;
+    try {
+      if (conn == nullptr) {
+        auto made = ConnectMysql(*database_);
+        if (made.ok()) conn = *std::move(made);
+      }
+      if (conn != nullptr) {
+        std::unique_ptr<sql::Statement> stmt(conn->createStatement());
+        stmt->execute("DO 1");
+        up = true;
+      }
+    } catch (const sql::SQLException&) {
+      conn.reset();
+    }
+    if (up != was_up || first) {
+      if (!stopping_.load()) {
+        health_.SetAll(up ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
+      }
+      if (up) {
+        if (!first && pool_ != nullptr) pool_->Invalidate();
+        LogInfo("database reachable: SERVING");
+      } else {
+        LogWarn("database unreachable: NOT_SERVING");
+      }
+      was_up = up;
+      first = false;
+    }
+    const auto until = std::chrono::steady_clock::now() +
+                       absl::ToChronoMilliseconds(options_.probe_interval);
+    while (!stopping_.load() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+int ServiceHost::WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  LogInfo("termination signal received: draining",
+          {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  Shutdown();
+  LogInfo("stopped");
+  return 0;
+}
+
+void ServiceHost::Shutdown() {
+  if (stopping_.exchange(true)) return;
+  health_.Shutdown();
+  if (server_ != nullptr) {
+    // Refuses new calls at once; in-flight calls may finish until the deadline, then are
+    // cancelled.
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(options_.drain_timeout));
+    server_->Wait();
+  }
+  if (probe_thread_.joinable()) probe_thread_.join();
+}
+
+}  // namespace wse

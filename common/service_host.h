@@ -1,0 +1,70 @@
+#pragma once
+// Runs one gRPC service process: reflection, grpc.health.v1 (visible through reflection, per
+// service name), a database probe that flips health to NOT_SERVING while MariaDB is unreachable
+// and back to SERVING when it returns, and a graceful drain on SIGTERM/SIGINT: health goes
+// NOT_SERVING, new calls are refused, in-flight calls get up to `drain_timeout` to finish, then
+// the process exits 0.
+//
+// The services use gRPC's synchronous API on purpose: their handlers block on the MySQL driver,
+// which must not happen on the callback API's event-engine threads.
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/health_service.h"
+#include "common/mysql_pool.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+
+namespace wse {
+
+struct ServiceHostOptions {
+  std::string listen_address = "127.0.0.1:0";
+  absl::Duration drain_timeout = absl::Seconds(20);
+  absl::Duration probe_interval = absl::Seconds(1);
+  int max_message_bytes = 4 * 1024 * 1024;
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it creates later; call first
+// thing in main() so that Run() can wait for them synchronously.
+void BlockTerminationSignals();
+
+class ServiceHost {
+ public:
+  explicit ServiceHost(ServiceHostOptions options);
+  ~ServiceHost();
+
+  // Registers a service; `full_name` (e.g. "wse.rights.v1.RightsService") gets its own health
+  // status. The service must outlive the host.
+  void AddService(grpc::Service* service, const std::string& full_name);
+  // Probes this database to drive health; without one, health is SERVING once started. When the
+  // database comes back after an outage, `pool` (optional) drops its dead idle connections.
+  void WatchDatabase(MysqlOptions options, MysqlPool* pool = nullptr);
+
+  // Starts serving; returns the bound port (useful with port 0) or an error.
+  absl::StatusOr<int> Start();
+  // Waits for SIGTERM/SIGINT, then drains. Returns the process exit code.
+  int WaitForTerminationSignal();
+  // Drains and stops (also used by tests instead of a signal).
+  void Shutdown();
+
+  HealthService& health() { return health_; }
+
+ private:
+  void ProbeLoop();
+
+  ServiceHostOptions options_;
+  HealthService health_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::unique_ptr<MysqlOptions> database_;
+  MysqlPool* pool_ = nullptr;
+  std::unique_ptr<grpc::Server> server_;
+  std::atomic<bool> stopping_{false};
+  std::thread probe_thread_;
+};
+
+}  // namespace wse

@@ -1,0 +1,127 @@
+#include "common/service_main.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/config.h"
+#include "common/log.h"
+
+ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (default: the service's port)");
+ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB/MySQL host");
+ABSL_FLAG(int, db_port, 3307, "MariaDB/MySQL port");
+ABSL_FLAG(std::string, db_socket, "", "MariaDB unix socket (preferred over host:port if set)");
+ABSL_FLAG(std::string, db_user, "", "database user (default: the service's schema name)");
+ABSL_FLAG(std::string, db_password_file, "", "file holding the database password");
+ABSL_FLAG(std::string, db_name, "", "database schema (default: the service's own)");
+ABSL_FLAG(int, db_pool_size, 16, "database connections kept by the pool");
+ABSL_FLAG(absl::Duration, db_startup_timeout, absl::Seconds(30),
+          "how long to wait for the database at start-up");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
+          "on SIGTERM, how long in-flight calls may take to finish");
+ABSL_FLAG(absl::Duration, health_probe_interval, absl::Seconds(1),
+          "how often the database is probed for the health status");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
+ABSL_FLAG(std::string, jwks_file, "", "JWKS file of identity-svc's access-token keys");
+ABSL_FLAG(std::string, token_issuer, "https://wse-loket.vlaanderen.be/identity",
+          "expected 'iss' of access tokens");
+ABSL_FLAG(std::string, token_audience, "wse-loket", "expected 'aud' of access tokens");
+
+namespace wse {
+namespace {
+
+[[noreturn]] void StartupFailure(const ServiceDefinition& definition, absl::string_view reason) {
+  LogError("start-up failed", {{"reason", reason}});
+  std::fprintf(stderr, "%s: %.*s\n", definition.program.c_str(), static_cast<int>(reason.size()),
+               reason.data());
+  std::exit(1);
+}
+
+bool IsHostPort(const std::string& value) {
+  const auto colon = value.rfind(':');
+  int port = 0;
+  return colon != std::string::npos && colon > 0 &&
+         absl::SimpleAtoi(value.substr(colon + 1), &port) && port >= 0 && port <= 65535;
+}
+
+MysqlOptions DatabaseOptions(const ServiceDefinition& definition) {
+  MysqlOptions db;
+  db.host = absl::GetFlag(FLAGS_db_host);
+  db.port = absl::GetFlag(FLAGS_db_port);
+  db.socket = absl::GetFlag(FLAGS_db_socket);
+  db.database = absl::GetFlag(FLAGS_db_name).empty() ? definition.default_db
+                                                     : absl::GetFlag(FLAGS_db_name);
+  db.user = absl::GetFlag(FLAGS_db_user).empty() ? db.database : absl::GetFlag(FLAGS_db_user);
+  db.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  if (!absl::GetFlag(FLAGS_db_password_file).empty()) {
+    db.password = ReadSecretFile("--db_password_file", absl::GetFlag(FLAGS_db_password_file));
+  }
+  return db;
+}
+
+}  // namespace
+
+ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
+                              const std::vector<MigrationSet>& migrations) {
+  ParseConfig(argc, argv, definition.program + ": " + definition.full_name + " server");
+  const std::string listen = absl::GetFlag(FLAGS_listen).empty() ? definition.default_listen
+                                                                 : absl::GetFlag(FLAGS_listen);
+  RequireConfig(IsHostPort(listen), "--listen must be host:port, got '" + listen + "'");
+  RequireConfig(absl::GetFlag(FLAGS_db_port) > 0 && absl::GetFlag(FLAGS_db_port) <= 65535,
+                "--db_port must be within 1..65535");
+  RequireConfig(absl::GetFlag(FLAGS_db_pool_size) >= 1 && absl::GetFlag(FLAGS_db_pool_size) <= 512,
+                "--db_pool_size must be within 1..512");
+  RequireConfig(absl::GetFlag(FLAGS_drain_timeout) >= absl::ZeroDuration(),
+                "--drain_timeout must not be negative");
+  RequireConfig(absl::GetFlag(FLAGS_health_probe_interval) >= absl::Milliseconds(50),
+                "--health_probe_interval must be at least 50ms");
+  RequireConfig(IsValidLogLevel(absl::GetFlag(FLAGS_log_level)),
+                "--log_level must be one of debug, info, warn, error");
+
+  ServiceRuntime runtime;
+  runtime.definition = definition;
+  runtime.db = DatabaseOptions(definition);
+  runtime.host.listen_address = listen;
+  runtime.host.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  runtime.host.probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
+  InitLogging(definition.program, absl::GetFlag(FLAGS_log_level));
+
+  runtime.pool = std::make_unique<MysqlPool>(runtime.db);
+  const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_db_startup_timeout);
+  absl::Status migrated;
+  while (true) {
+    migrated = ApplyMigrations(*runtime.pool, migrations);
+    if (migrated.ok() || migrated.code() != absl::StatusCode::kUnavailable ||
+        absl::Now() >= give_up) {
+      break;
+    }
+    LogWarn("waiting for the database", {{"error", migrated.message()}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  if (!migrated.ok()) StartupFailure(definition, migrated.message());
+  return runtime;
+}
+
+std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier() {
+  const std::string path = absl::GetFlag(FLAGS_jwks_file);
+  RequireConfig(!path.empty(), "--jwks_file is required to verify access tokens");
+  JwtVerifierOptions options;
+  options.issuer = absl::GetFlag(FLAGS_token_issuer);
+  options.audience = absl::GetFlag(FLAGS_token_audience);
+  return std::make_unique<AccessTokenVerifier>(options,
+                                               std::make_shared<JwksFileKeySource>(path));
+}
+
+int RunService(ServiceRuntime& runtime, const std::vector<grpc::Service*>& services) {
+  ServiceHost host(runtime.host);
+  for (grpc::Service* service : services) host.AddService(service, runtime.definition.full_name);
+  host.WatchDatabase(runtime.db, runtime.pool.get());
+  auto port = host.Start();
+  if (!port.ok()) StartupFailure(runtime.definition, port.status().message());
+  return host.WaitForTerminationSignal();
+}
+
+}  // namespace wse

@@ -1,0 +1,49 @@
+#pragma once
+// The start-up every service shares: flags common to all services, logging, the database pool,
+// migrations, and serving with health and drain. A service's main() only adds its own parts.
+//
+// Common settings (flag / environment):
+//   --listen / WSE_LISTEN                       host:port to serve on
+//   --db_host, --db_port, --db_socket, --db_user, --db_password_file, --db_name
+//   --db_pool_size, --db_startup_timeout        how long to wait for the database at start-up
+//   --drain_timeout, --health_probe_interval, --log_level
+//   --jwks_file, --token_issuer, --token_audience  verification of identity-svc's access tokens
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/migrations.h"
+#include "common/mysql_pool.h"
+#include "common/service_host.h"
+#include "common/token_verifier.h"
+
+namespace wse {
+
+struct ServiceDefinition {
+  std::string program;         // "rights-svc"
+  std::string full_name;       // "wse.rights.v1.RightsService"
+  std::string default_listen;  // "127.0.0.1:50052"
+  std::string default_db;      // "wse_rights"
+};
+
+struct ServiceRuntime {
+  ServiceDefinition definition;
+  MysqlOptions db;
+  std::unique_ptr<MysqlPool> pool;
+  ServiceHostOptions host;
+};
+
+// Parses flags + environment (exit 2 on bad configuration), starts logging, waits up to
+// --db_startup_timeout for the database, applies `migrations` (exit 1 with the reason on failure).
+ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
+                              const std::vector<MigrationSet>& migrations);
+
+// Verifier for identity-svc's access tokens from --jwks_file / --token_issuer / --token_audience.
+std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier();
+
+// Serves until SIGTERM/SIGINT, then drains; returns the exit code for main().
+int RunService(ServiceRuntime& runtime, const std::vector<grpc::Service*>& services);
+
+}  // namespace wse

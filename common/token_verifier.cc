@@ -1,0 +1,173 @@
+#include "common/token_verifier.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "jwt/jwt.hpp"
+
+namespace wse {
+namespace {
+
+absl::Status Refused(std::string reason, std::string message) {
+  return ErrorBuilder(absl::StatusCode::kUnauthenticated, std::move(message))
+      .Reason(std::move(reason))
+      .Dutch("U bent niet (meer) aangemeld. Meld u opnieuw aan met uw digitale sleutel.");
+}
+
+bool AudienceMatches(const nlohmann::json& aud, const std::string& expected) {
+  if (aud.is_string()) return aud.get<std::string>() == expected;
+  if (aud.is_array()) {
+    for (const auto& a : aud) {
+      if (a.is_string() && a.get<std::string>() == expected) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const KeySet>> JwksFileKeySource::Keys() {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  if (keys_ != nullptr && now - checked_ < absl::Seconds(1)) return keys_;
+  checked_ = now;
+  struct stat info {};
+  if (stat(path_.c_str(), &info) != 0) {
+    if (keys_ != nullptr) return keys_;  // Keep serving with the last good keys.
+    return absl::UnavailableError("the token signing keys are not available yet");
+  }
+  const int64_t mtime = static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+  if (keys_ != nullptr && mtime == mtime_ns_) return keys_;
+  std::ifstream in(path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = ParseJwks(text.str());
+  if (!parsed.ok()) {
+    if (keys_ != nullptr) return keys_;
+    return absl::UnavailableError("the token signing keys cannot be read");
+  }
+  keys_ = std::make_shared<const KeySet>(*std::move(parsed));
+  mtime_ns_ = mtime;
+  return keys_;
+}
+
+JwtVerifier::JwtVerifier(JwtVerifierOptions options, std::shared_ptr<KeySource> keys,
+                         std::function<absl::Time()> clock)
+    : options_(std::move(options)), keys_(std::move(keys)), clock_(std::move(clock)) {}
+
+absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (token.size() > 8192 || parts.size() != 3 || parts[2].empty()) {
+    return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
+  }
+  auto header_text = Base64UrlDecode(parts[0]);
+  if (!header_text.ok()) return Refused("TOKEN_MALFORMED", "the token header is not base64url");
+  nlohmann::json header = nlohmann::json::parse(*header_text, nullptr, false);
+  if (header.is_discarded() || !header.is_object() || !header.contains("alg") ||
+      !header["alg"].is_string()) {
+    return Refused("TOKEN_MALFORMED", "the token header is not valid JSON");
+  }
+  const std::string alg = header["alg"];
+  if (alg != "ES256" && alg != "RS256") {
+    return Refused("TOKEN_ALGORITHM_REFUSED", "token algorithm '" + alg + "' is not accepted");
+  }
+  if (!header.contains("kid") || !header["kid"].is_string()) {
+    return Refused("TOKEN_KEY_UNKNOWN", "the token names no key id");
+  }
+  auto keys = keys_->Keys();
+  if (!keys.ok()) return keys.status();
+  const std::string kid = header["kid"];
+  auto key = (*keys)->find(kid);
+  if (key == (*keys)->end()) return Refused("TOKEN_KEY_UNKNOWN", "unknown signing key " + kid);
+  if (key->second.alg != alg) {
+    return Refused("TOKEN_ALGORITHM_REFUSED", "the token's algorithm does not match its key");
+  }
+
+  std::error_code ec;
+  nlohmann::json claims;
+  try {
+    using namespace jwt::params;  // NOLINT: the library's parameter DSL.
+    auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()), algorithms({alg}),
+                               ec, secret(key->second.pem), verify(true),
+                               leeway(static_cast<uint32_t>(absl::ToInt64Seconds(options_.clock_skew))));
+    if (!ec) claims = nlohmann::json::parse(decoded.payload().create_json_obj().dump());
+  } catch (const std::exception&) {
+    return Refused("TOKEN_MALFORMED", "the token cannot be decoded");
+  }
+  if (ec == jwt::VerificationErrc::TokenExpired) {
+    return Refused("TOKEN_EXPIRED", "the token has expired");
+  }
+  if (ec == jwt::VerificationErrc::ImmatureSignature) {
+    return Refused("TOKEN_NOT_YET_VALID", "the token is not valid yet");
+  }
+  if (ec) return Refused("TOKEN_SIGNATURE_INVALID", "the token signature is invalid");
+
+  const absl::Time now = clock_();
+  if (!claims.contains("exp") || !claims["exp"].is_number_integer()) {
+    return Refused("TOKEN_MALFORMED", "the token has no expiry");
+  }
+  const absl::Time exp = absl::FromUnixSeconds(claims["exp"].get<int64_t>());
+  if (exp + options_.clock_skew < now) return Refused("TOKEN_EXPIRED", "the token has expired");
+  if (claims.contains("iat") && claims["iat"].is_number_integer() &&
+      exp - absl::FromUnixSeconds(claims["iat"].get<int64_t>()) > options_.max_lifetime) {
+    return Refused("TOKEN_MALFORMED", "the token lives longer than allowed");
+  }
+  if (claims.contains("nbf") && claims["nbf"].is_number_integer() &&
+      absl::FromUnixSeconds(claims["nbf"].get<int64_t>()) - options_.clock_skew > now) {
+    return Refused("TOKEN_NOT_YET_VALID", "the token is not valid yet");
+  }
+  if (!claims.contains("iss") || !claims["iss"].is_string() ||
+      claims["iss"].get<std::string>() != options_.issuer) {
+    return Refused("TOKEN_ISSUER_MISMATCH", "the token was issued by someone else");
+  }
+  if (!claims.contains("aud") || !AudienceMatches(claims["aud"], options_.audience)) {
+    return Refused("TOKEN_AUDIENCE_MISMATCH", "the token is meant for another audience");
+  }
+  return VerifiedJwt{kid, std::move(claims), exp};
+}
+
+AccessTokenVerifier::AccessTokenVerifier(JwtVerifierOptions options,
+                                         std::shared_ptr<KeySource> keys,
+                                         std::function<absl::Time()> clock)
+    : verifier_(std::move(options), std::move(keys), clock), clock_(std::move(clock)) {}
+
+absl::StatusOr<Caller> AccessTokenVerifier::Verify(
+    const std::optional<std::string>& bearer_token) {
+  if (!bearer_token.has_value() || bearer_token->empty()) {
+    return Refused("TOKEN_MISSING", "this call needs a bearer token");
+  }
+  const absl::Time now = clock_();
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = cache_.find(*bearer_token); it != cache_.end() && it->second.expires > now) {
+      return it->second;
+    }
+  }
+  auto jwt = verifier_.Verify(*bearer_token);
+  if (!jwt.ok()) return jwt.status();
+  const auto& claims = jwt->claims;
+  auto text = [&claims](const char* name) {
+    return claims.contains(name) && claims[name].is_string() ? claims[name].get<std::string>()
+                                                               : std::string();
+  };
+  Caller caller{text("sub"), text("sid"), std::nullopt, text("acr"), text("jti"), jwt->expires};
+  if (caller.person_id.empty() || caller.session_id.empty()) {
+    return Refused("TOKEN_MALFORMED", "the token names no person or session");
+  }
+  if (std::string org = text("org"); !org.empty()) caller.organization = org;
+
+  absl::MutexLock lock(&mu_);
+  if (now >= next_sweep_) {  // Bounded memory: expired entries go once a minute.
+    std::erase_if(cache_, [now](const auto& entry) { return entry.second.expires <= now; });
+    next_sweep_ = now + absl::Minutes(1);
+  }
+  cache_.emplace(*bearer_token, caller);
+  return caller;
+}
+
+}  // namespace wse

@@ -1,0 +1,216 @@
+# Shared functions of the local stack scripts (sourced by up.sh, down.sh, test.sh).
+# Everything lives under one run folder ($RUN_DIR, git-ignored); nothing is installed as a
+# system service. Variables of these scripts are prefixed STACK_ because the services read
+# every WSE_* environment variable as a setting (and refuse unknown ones).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STACK_PROFILE="${STACK_PROFILE:-dev}"
+if [ "$STACK_PROFILE" = test ]; then
+  # The test stack uses its own ports and folders, so it can run beside a dev stack.
+  : "${STACK_PORT_BASE:=10000}"
+else
+  : "${STACK_PORT_BASE:=0}"
+fi
+RUN_DIR="${STACK_RUN_DIR:-$ROOT/.run/$STACK_PROFILE}"
+BUILD_DIR="${STACK_BUILD_DIR:-$ROOT/build/$STACK_PROFILE}"
+export STACK_GATEWAY_PORT="${STACK_GATEWAY_PORT:-$((8080 + STACK_PORT_BASE))}"
+export STACK_IDENTITY_PORT="${STACK_IDENTITY_PORT:-$((50051 + STACK_PORT_BASE))}"
+export STACK_RIGHTS_PORT="${STACK_RIGHTS_PORT:-$((50052 + STACK_PORT_BASE))}"
+export STACK_REGISTRATION_PORT="${STACK_REGISTRATION_PORT:-$((50053 + STACK_PORT_BASE))}"
+export STACK_NOTIFY_PORT="${STACK_NOTIFY_PORT:-$((50054 + STACK_PORT_BASE))}"
+export STACK_DB_PORT="${STACK_DB_PORT:-$((3307 + STACK_PORT_BASE))}"
+export STACK_SMTP_PORT="${STACK_SMTP_PORT:-$((2525 + STACK_PORT_BASE))}"
+export STACK_RUN_DIR="$RUN_DIR" STACK_BUILD_DIR="$BUILD_DIR" STACK_ROOT="$ROOT"
+export STACK_DB_SOCKET="$RUN_DIR/mariadb/mysqld.sock"
+export STACK_MAIL_DIR="$RUN_DIR/mail"
+
+SERVICES=(identity rights registration notify)
+BUF="$ROOT/.tools/node_modules/.bin/buf"
+
+PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
+  libmysqlcppconn-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev libcurl4-openssl-dev
+  libcpp-jwt-dev nlohmann-json3-dev libctemplate-dev grpc-proto golang-github-gogo-googleapis-dev
+  mariadb-server mariadb-client nginx-light nghttp2-client python3 python3-aiosmtpd
+  python3-grpcio python3-protobuf)
+
+phase_start() { PHASE_NAME="$1"; PHASE_T0=$(date +%s); echo "==> $1"; }
+phase_end() {
+  local dt=$(($(date +%s) - PHASE_T0))
+  PHASE_REPORT="${PHASE_REPORT:-}$(printf '  %-28s %5ss' "$PHASE_NAME" "$dt")"$'\n'
+}
+print_phases() { printf 'Phase timings:\n%s' "${PHASE_REPORT:-}"; }
+
+port_of() { # service -> port
+  case "$1" in
+    identity) echo "$STACK_IDENTITY_PORT" ;; rights) echo "$STACK_RIGHTS_PORT" ;;
+    registration) echo "$STACK_REGISTRATION_PORT" ;; notify) echo "$STACK_NOTIFY_PORT" ;;
+  esac
+}
+full_name_of() { # service -> full gRPC service name
+  case "$1" in
+    identity) echo wse.identity.v1.IdentityService ;; rights) echo wse.rights.v1.RightsService ;;
+    registration) echo wse.registration.v1.RegistrationService ;;
+    notify) echo wse.notify.v1.NotifyService ;;
+  esac
+}
+
+ensure_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  # Node/npm only for buf; a machine may already have them from elsewhere than Debian.
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  if [ ! -x "$BUF" ]; then
+    echo "installing buf (npm @bufbuild/buf) into .tools/"
+    npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" @bufbuild/buf@1 >/dev/null
+  fi
+}
+
+build_tree() { # extra cmake args...
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" "$@" >/dev/null
+  cmake --build "$BUILD_DIR" -j"${STACK_JOBS:-2}"
+}
+
+db_root() { mariadb --no-defaults --socket="$STACK_DB_SOCKET" -uroot "$@"; }
+
+mariadb_start() {
+  mkdir -p "$RUN_DIR/mariadb" "$RUN_DIR/logs"
+  if [ ! -d "$RUN_DIR/mariadb/data/mysql" ]; then
+    mariadb-install-db --no-defaults --datadir="$RUN_DIR/mariadb/data" --user=root \
+      --auth-root-authentication-method=normal >"$RUN_DIR/logs/mariadb-install.log" 2>&1
+  fi
+  if db_root -e 'DO 1' >/dev/null 2>&1; then return 0; fi
+  nohup mariadbd --no-defaults --datadir="$RUN_DIR/mariadb/data" --socket="$STACK_DB_SOCKET" \
+    --port="$STACK_DB_PORT" --bind-address=127.0.0.1 --user=root \
+    --pid-file="$RUN_DIR/mariadb/mariadbd.pid" --log-error="$RUN_DIR/logs/mariadb.log" \
+    --max-connections=1000 --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=1 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    >/dev/null 2>&1 &
+  for _ in $(seq 1 120); do
+    db_root -e 'DO 1' >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  echo "MariaDB did not start; see $RUN_DIR/logs/mariadb.log" >&2
+  return 1
+}
+
+mariadb_stop() {
+  local pidfile="$RUN_DIR/mariadb/mariadbd.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid; pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$pidfile"
+}
+
+# One schema and one user per service; passwords generated once and kept in secrets/.
+db_bootstrap() {
+  mkdir -p "$RUN_DIR/secrets"; chmod 700 "$RUN_DIR/secrets"
+  for svc in "${SERVICES[@]}"; do
+    local db="wse_$svc" pwfile="$RUN_DIR/secrets/wse_$svc.password"
+    [ -s "$pwfile" ] || (umask 077; openssl rand -hex 24 >"$pwfile")
+    local pw; pw=$(cat "$pwfile")
+    db_root <<SQL
+CREATE DATABASE IF NOT EXISTS $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS '$db'@'localhost' IDENTIFIED BY '$pw';
+CREATE USER IF NOT EXISTS '$db'@'127.0.0.1' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON $db.* TO '$db'@'localhost', '$db'@'127.0.0.1';
+SQL
+  done
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+smtp_start() {
+  mkdir -p "$STACK_MAIL_DIR" "$RUN_DIR/pids" "$RUN_DIR/logs"
+  pid_alive "$RUN_DIR/pids/smtp-sink.pid" && return 0
+  nohup /usr/bin/python3 "$ROOT/deploy/local/smtp_sink.py" --port "$STACK_SMTP_PORT" \
+    --maildir "$STACK_MAIL_DIR" >"$RUN_DIR/logs/smtp-sink.log" 2>&1 &
+  echo $! >"$RUN_DIR/pids/smtp-sink.pid"
+  for _ in $(seq 1 40); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$STACK_SMTP_PORT") 2>/dev/null && return 0
+    sleep 0.25
+  done
+  echo "SMTP sink did not start; see $RUN_DIR/logs/smtp-sink.log" >&2; return 1
+}
+
+service_start() { # service
+  local svc="$1" bin="$BUILD_DIR/$1-svc/$1-svc"
+  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
+  pid_alive "$RUN_DIR/pids/$svc-svc.pid" && return 0
+  nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" --db_socket="$STACK_DB_SOCKET" \
+    --db_user="wse_$svc" --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
+    --drain_timeout=10s >>"$RUN_DIR/logs/$svc-svc.log" 2>&1 &
+  echo $! >"$RUN_DIR/pids/$svc-svc.pid"
+}
+
+health_of() { # service -> SERVING / NOT_SERVING / ""
+  "$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 2s \
+    -d "{\"service\":\"$(full_name_of "$1")\"}" \
+    "http://127.0.0.1:$(port_of "$1")/grpc.health.v1.Health/Check" 2>/dev/null |
+    sed -n 's/.*"status": *"\([A-Z_]*\)".*/\1/p'
+}
+
+wait_serving() { # service
+  for _ in $(seq 1 120); do
+    [ "$(health_of "$1")" = SERVING ] && return 0
+    pid_alive "$RUN_DIR/pids/$1-svc.pid" || break
+    sleep 0.5
+  done
+  echo "$1-svc did not become SERVING; last log lines:" >&2
+  tail -n 20 "$RUN_DIR/logs/$1-svc.log" >&2
+  return 1
+}
+
+gateway_start() {
+  mkdir -p "$RUN_DIR/nginx" "$RUN_DIR/logs"
+  sed -e "s#@RUN@#$RUN_DIR#g" -e "s#@GATEWAY_PORT@#$STACK_GATEWAY_PORT#g" \
+    -e "s#@IDENTITY_PORT@#$STACK_IDENTITY_PORT#g" -e "s#@RIGHTS_PORT@#$STACK_RIGHTS_PORT#g" \
+    -e "s#@REGISTRATION_PORT@#$STACK_REGISTRATION_PORT#g" \
+    -e "s#@NOTIFY_PORT@#$STACK_NOTIFY_PORT#g" \
+    "$ROOT/deploy/local/nginx.conf.in" >"$RUN_DIR/nginx/nginx.conf"
+  if pid_alive "$RUN_DIR/nginx/nginx.pid"; then
+    nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -s reload
+  else
+    nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log"
+  fi
+}
+
+stop_pidfile() { # pidfile [timeout-seconds]
+  local f="$1" t="${2:-30}"
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  if kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 1 $((t * 4))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+stack_up() {
+  mariadb_start
+  db_bootstrap
+  smtp_start
+  for svc in "${SERVICES[@]}"; do service_start "$svc"; done
+  for svc in "${SERVICES[@]}"; do wait_serving "$svc"; done
+  gateway_start
+}
+
+stack_down() {
+  if pid_alive "$RUN_DIR/nginx/nginx.pid"; then
+    nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -s quit || true
+  fi
+  for svc in "${SERVICES[@]}"; do stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"; done
+  stop_pidfile "$RUN_DIR/pids/smtp-sink.pid" 10
+  mariadb_stop
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# THE TEST COMMAND: the same set-up as up.sh, on a separate test stack (ports +10000, .run/test),
+# built with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as errors; then buf lint
+# and every ctest label (unit, integration, e2e). Prints how long each phase took.
+#   STACK_SANITIZE=""  builds without sanitizers;  STACK_KEEP=1 leaves the test stack running.
+STACK_PROFILE=test
+source "$(dirname "$0")/lib.sh"
+SANITIZE="${STACK_SANITIZE-address,undefined}"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+T0=$(date +%s)
+phase_start "install packages"; ensure_packages; phase_end
+phase_start "buf lint"; (cd "$ROOT" && "$BUF" lint proto); phase_end
+phase_start "build (sanitize=${SANITIZE:-none})"
+build_tree -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSE_WERROR=ON -DWSE_SANITIZE="$SANITIZE"
+phase_end
+
+# A fresh test database each run: tests must not depend on leftovers.
+phase_start "start test stack"
+stack_down >/dev/null 2>&1 || true
+rm -rf "$RUN_DIR"
+stack_up
+phase_end
+[ "${STACK_KEEP:-0}" = 1 ] || trap 'stack_down >/dev/null 2>&1 || true' EXIT
+
+# One ctest run over every label (unit, integration, e2e, in that order); ctest's own
+# "Label Time Summary" gives the time per label.
+status=0
+phase_start "ctest (unit, integration, e2e)"
+(cd "$BUILD_DIR" && ctest --output-on-failure --timeout 300 -j1) || status=1
+phase_end
+print_phases
+echo "total: $(($(date +%s) - T0))s"
+exit $status

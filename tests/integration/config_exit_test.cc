@@ -1,0 +1,82 @@
+// A service with bad configuration must refuse to start: non-zero exit and a one-line reason.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/support/process.h"
+#include "tests/support/stack_env.h"
+
+namespace wse::testing {
+namespace {
+
+struct Outcome {
+  int exit_code;
+  std::string output;
+};
+
+Outcome RunRightsSvc(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  const std::string log = MakeTempDir("wse-config-") + "/out.log";
+  std::vector<std::string> argv = {StackEnv::Get().Binary("rights-svc/rights-svc")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto child = ChildProcess::Start(argv, log, env);
+  EXPECT_TRUE(child.ok());
+  auto code = child->Wait(absl::Seconds(30));
+  EXPECT_TRUE(code.has_value()) << "the service did not exit";
+  return {code.value_or(-1), ReadFile(log)};
+}
+
+TEST(ConfigExitTest, UnknownFlagIsRefused) {
+  Outcome out = RunRightsSvc({"--no_such_setting=1"});
+  EXPECT_NE(out.exit_code, 0);
+  EXPECT_NE(out.output.find("no_such_setting"), std::string::npos) << out.output;
+}
+
+TEST(ConfigExitTest, UnparsableValueIsRefused) {
+  Outcome out = RunRightsSvc({"--db_port=abc"});
+  EXPECT_NE(out.exit_code, 0);
+  EXPECT_NE(out.output.find("db_port"), std::string::npos) << out.output;
+}
+
+TEST(ConfigExitTest, OutOfRangeValueIsRefusedWithReason) {
+  Outcome out = RunRightsSvc({"--db_pool_size=0"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("invalid configuration: --db_pool_size must be within 1..512"),
+            std::string::npos)
+      << out.output;
+}
+
+TEST(ConfigExitTest, MalformedListenAddressIsRefused) {
+  Outcome out = RunRightsSvc({"--listen=just-a-host"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("--listen must be host:port"), std::string::npos) << out.output;
+}
+
+TEST(ConfigExitTest, UnknownEnvironmentSettingIsRefused) {
+  Outcome out = RunRightsSvc({}, {"WSE_DB_PASWORD_FILE=/tmp/typo"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("unknown setting WSE_DB_PASWORD_FILE"), std::string::npos)
+      << out.output;
+}
+
+TEST(ConfigExitTest, EnvironmentValuesAreValidatedToo) {
+  Outcome out = RunRightsSvc({}, {"WSE_LOG_LEVEL=loud"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("--log_level must be one of"), std::string::npos) << out.output;
+}
+
+TEST(ConfigExitTest, MissingPasswordFileIsRefused) {
+  Outcome out = RunRightsSvc({"--db_password_file=/nonexistent/secret"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos)
+      << out.output;
+}
+
+TEST(ConfigExitTest, UnreachableDatabaseStopsStartupWithReason) {
+  Outcome out = RunRightsSvc({"--db_host=127.0.0.1", "--db_port=" + std::to_string(FreePort()),
+                              "--db_startup_timeout=1s", "--listen=127.0.0.1:0"});
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_NE(out.output.find("cannot reach the database"), std::string::npos) << out.output;
+}
+
+}  // namespace
+}  // namespace wse::testing

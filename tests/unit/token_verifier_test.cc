@@ -1,0 +1,162 @@
+#include "common/token_verifier.h"
+
+#include "common/status.h"
+#include "gtest/gtest.h"
+#include "tests/unit/jwt_test_keys.h"
+
+namespace wse {
+namespace {
+
+using testing::JwksOf;
+using testing::MakeEcKey;
+using testing::MakeRsaKey;
+using testing::SignToken;
+using testing::TestKey;
+
+constexpr char kIssuer[] = "https://wse-loket.vlaanderen.be/identity";
+constexpr char kAudience[] = "wse-loket";
+
+class TokenVerifierTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ec_ = new TestKey(MakeEcKey("ec-1"));
+    rsa_ = new TestKey(MakeRsaKey("rsa-1"));
+    stranger_ = new TestKey(MakeEcKey("ec-1"));  // Same kid, different key.
+  }
+  static void TearDownTestSuite() {
+    delete ec_;
+    delete rsa_;
+    delete stranger_;
+  }
+
+  std::shared_ptr<KeySource> Keys() const {
+    return std::make_shared<StaticKeySource>(ParseJwks(JwksOf({*ec_, *rsa_})).value());
+  }
+  JwtVerifierOptions Options() const { return {kIssuer, kAudience, absl::Seconds(30), absl::Hours(1)}; }
+
+  static nlohmann::json Claims(int64_t ttl_seconds = 600) {
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    return {{"iss", kIssuer}, {"aud", kAudience},     {"sub", "person-42"}, {"sid", "session-7"},
+            {"org", "organizations/0403019261"}, {"acr", "eid"}, {"jti", "t-1"},
+            {"iat", now},     {"exp", now + ttl_seconds}};
+  }
+
+  std::string ReasonFor(const std::string& token) const {
+    JwtVerifier verifier(Options(), Keys());
+    auto result = verifier.Verify(token);
+    EXPECT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
+    return ReasonOf(result.status());
+  }
+
+  static TestKey* ec_;
+  static TestKey* rsa_;
+  static TestKey* stranger_;
+};
+TestKey* TokenVerifierTest::ec_ = nullptr;
+TestKey* TokenVerifierTest::rsa_ = nullptr;
+TestKey* TokenVerifierTest::stranger_ = nullptr;
+
+TEST_F(TokenVerifierTest, AcceptsEs256AndRs256) {
+  JwtVerifier verifier(Options(), Keys());
+  auto es = verifier.Verify(SignToken(*ec_, "ES256", Claims()));
+  ASSERT_TRUE(es.ok()) << es.status();
+  EXPECT_EQ(es->claims["sub"], "person-42");
+  EXPECT_EQ(es->kid, "ec-1");
+  auto rs = verifier.Verify(SignToken(*rsa_, "RS256", Claims()));
+  ASSERT_TRUE(rs.ok()) << rs.status();
+}
+
+TEST_F(TokenVerifierTest, RefusesTamperedPayload) {
+  std::string token = SignToken(*ec_, "ES256", Claims());
+  const auto first_dot = token.find('.');
+  const auto second_dot = token.find('.', first_dot + 1);
+  nlohmann::json forged = Claims();
+  forged["sub"] = "person-1";
+  token = token.substr(0, first_dot + 1) + Base64UrlEncode(forged.dump()) + token.substr(second_dot);
+  EXPECT_EQ(ReasonFor(token), "TOKEN_SIGNATURE_INVALID");
+}
+
+TEST_F(TokenVerifierTest, RefusesAKeyThatOnlySharesTheKid) {
+  EXPECT_EQ(ReasonFor(SignToken(*stranger_, "ES256", Claims())), "TOKEN_SIGNATURE_INVALID");
+}
+
+TEST_F(TokenVerifierTest, RefusesAlgNone) {
+  EXPECT_EQ(ReasonFor(SignToken(*ec_, "none", Claims())), "TOKEN_MALFORMED");
+}
+
+TEST_F(TokenVerifierTest, RefusesHs256SignedWithThePublicKey) {
+  EXPECT_EQ(ReasonFor(SignToken(*rsa_, "HS256", Claims())), "TOKEN_ALGORITHM_REFUSED");
+}
+
+TEST_F(TokenVerifierTest, RefusesAlgorithmOtherThanTheKeys) {
+  // An RS256 header naming the EC key's kid.
+  TestKey confused = *rsa_;
+  confused.kid = "ec-1";
+  EXPECT_EQ(ReasonFor(SignToken(confused, "RS256", Claims())), "TOKEN_ALGORITHM_REFUSED");
+}
+
+TEST_F(TokenVerifierTest, RefusesUnknownKid) {
+  TestKey other = MakeEcKey("ec-unknown");
+  EXPECT_EQ(ReasonFor(SignToken(other, "ES256", Claims())), "TOKEN_KEY_UNKNOWN");
+}
+
+TEST_F(TokenVerifierTest, RefusesExpired) {
+  EXPECT_EQ(ReasonFor(SignToken(*ec_, "ES256", Claims(-120))), "TOKEN_EXPIRED");
+}
+
+TEST_F(TokenVerifierTest, AcceptsWithinClockSkew) {
+  JwtVerifier verifier(Options(), Keys());
+  EXPECT_TRUE(verifier.Verify(SignToken(*ec_, "ES256", Claims(-10))).ok());
+}
+
+TEST_F(TokenVerifierTest, RefusesWrongIssuerAndAudience) {
+  nlohmann::json claims = Claims();
+  claims["iss"] = "https://evil.example";
+  EXPECT_EQ(ReasonFor(SignToken(*ec_, "ES256", claims)), "TOKEN_ISSUER_MISMATCH");
+  claims = Claims();
+  claims["aud"] = "another-app";
+  EXPECT_EQ(ReasonFor(SignToken(*ec_, "ES256", claims)), "TOKEN_AUDIENCE_MISMATCH");
+}
+
+TEST_F(TokenVerifierTest, RefusesGarbage) {
+  EXPECT_EQ(ReasonFor("not-a-token"), "TOKEN_MALFORMED");
+  EXPECT_EQ(ReasonFor("a.b.c"), "TOKEN_MALFORMED");
+  EXPECT_EQ(ReasonFor(std::string(10000, 'x')), "TOKEN_MALFORMED");
+}
+
+TEST_F(TokenVerifierTest, AccessTokenVerifierExtractsTheCallerAndCaches) {
+  int clock_calls = 0;
+  AccessTokenVerifier verifier(Options(), Keys(), [&clock_calls] {
+    ++clock_calls;
+    return absl::Now();
+  });
+  const std::string token = SignToken(*ec_, "ES256", Claims());
+  auto caller = verifier.Verify(token);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->person_id, "person-42");
+  EXPECT_EQ(caller->session_id, "session-7");
+  EXPECT_EQ(caller->organization, "organizations/0403019261");
+  EXPECT_EQ(caller->key_type, "eid");
+  // The second verification is answered from the cache: only the cache lookup reads the clock.
+  const int before = clock_calls;
+  ASSERT_TRUE(verifier.Verify(token).ok());
+  EXPECT_EQ(clock_calls - before, 1);
+}
+
+TEST_F(TokenVerifierTest, AccessTokenVerifierRequiresAToken) {
+  AccessTokenVerifier verifier(Options(), Keys());
+  auto missing = verifier.Verify(std::nullopt);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(ReasonOf(missing.status()), "TOKEN_MISSING");
+}
+
+TEST(JwksTest, RefusesDocumentsWithoutUsableKeys) {
+  EXPECT_FALSE(ParseJwks("not json").ok());
+  EXPECT_FALSE(ParseJwks("{\"keys\": []}").ok());
+  EXPECT_FALSE(ParseJwks("{\"keys\": [{\"kid\": \"a\", \"kty\": \"oct\", \"k\": \"c2VjcmV0\"}]}").ok());
+  EXPECT_FALSE(ParseJwks("{\"keys\": [{\"kid\": \"a\", \"kty\": \"EC\", \"x\": 5}]}").ok());
+}
+
+}  // namespace
+}  // namespace wse
