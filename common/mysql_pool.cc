@@ -34,6 +34,9 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
     std::unique_ptr<sql::Statement> stmt(conn->createStatement());
     stmt->execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,"
                   "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    // READ COMMITTED: no gap locks, and rows a locking read examines but does not return are
+    // released at once. Invariants are kept by unique keys and explicit row locks instead.
+    stmt->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     return conn;
   } catch (const sql::SQLException& e) {
     // Connection refused, bad credentials, unknown database: the service cannot do its work.

@@ -24,7 +24,7 @@ const std::vector<Migration>& OutboxMigrations() {
        "  next_attempt_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n"
        "  delivered_at TIMESTAMP(6) NULL,\n"
        "  last_error VARCHAR(1024) NULL,\n"
-       "  KEY outbox_due (delivered_at, next_attempt_at)\n"
+       "  KEY outbox_pending (delivered_at, id)\n"
        ") ENGINE=InnoDB;\n"},
   };
   return kMigrations;
@@ -83,6 +83,8 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
   int delivered = 0;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     delivered = 0;
+    // The (delivered_at, id) index returns pending rows already in id order, so only the rows
+    // taken are locked (a sort would lock every pending row and starve other relays).
     std::unique_ptr<sql::PreparedStatement> claim(conn.prepareStatement(
         "SELECT id, kind, payload, attempts FROM outbox"
         " WHERE delivered_at IS NULL AND next_attempt_at <= CURRENT_TIMESTAMP(6)"

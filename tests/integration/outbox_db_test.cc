@@ -1,6 +1,7 @@
 #include "common/outbox.h"
 
 #include <memory>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -107,9 +108,40 @@ TEST_F(OutboxDbTest, ConcurrentRelaysDeliverEveryRowExactlyOnce) {
   all.insert(b.keys.begin(), b.keys.end());
   EXPECT_EQ(all.size(), static_cast<size_t>(kRows));
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), static_cast<size_t>(kRows));
-  // Both relays did part of the work (SKIP LOCKED lets them run side by side).
-  EXPECT_GT(a.keys.size(), 0u);
-  EXPECT_GT(b.keys.size(), 0u);
+}
+
+// Holds its first delivery (and so its claimed rows' locks) until released.
+class BlockingDeliverer : public RecordingDeliverer {
+ public:
+  absl::Status Deliver(const OutboxRow& row) override {
+    if (!blocked_once_) {
+      blocked_once_ = true;
+      claimed_.set_value();
+      release_.get_future().wait();
+    }
+    return RecordingDeliverer::Deliver(row);
+  }
+  std::promise<void> claimed_, release_;
+
+ private:
+  bool blocked_once_ = false;
+};
+
+TEST_F(OutboxDbTest, SecondRelaySkipsRowsClaimedByTheFirst) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Change(i, true).ok());
+  BlockingDeliverer slow;
+  RecordingDeliverer fast;
+  OutboxRelay relay_slow(db_.pool(), slow, {.source = "s", .batch_size = 4});
+  OutboxRelay relay_fast(db_.pool(), fast, {.source = "s", .batch_size = 100});
+  auto slow_pass = std::async(std::launch::async, [&] { return relay_slow.RunOnce(); });
+  slow.claimed_.get_future().wait();  // Rows 1-4 are locked by the slow relay's transaction.
+  // Without SKIP LOCKED this would wait on those locks; instead it takes the other six.
+  EXPECT_EQ(relay_fast.RunOnce().value(), 6);
+  slow.release_.set_value();
+  EXPECT_EQ(slow_pass.get().value(), 4);
+  ASSERT_EQ(fast.keys.size(), 6u);
+  EXPECT_EQ(fast.keys.front(), "s/outbox/5");
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"), "0");
 }
 
 }  // namespace
