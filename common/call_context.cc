@@ -44,8 +44,7 @@ CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view meth
   call.request_id = id && IsAcceptableRequestId(*id) ? std::string(*id) : NewRequestId();
   if (auto auth = Header(*context, "authorization")) {
     constexpr absl::string_view kBearer = "bearer ";
-    if (auth->size() > kBearer.size() &&
-        absl::StartsWithIgnoreCase(*auth, kBearer)) {
+    if (auth->size() > kBearer.size() && absl::StartsWithIgnoreCase(*auth, kBearer)) {
       call.bearer_token = std::string(absl::StripAsciiWhitespace(auth->substr(kBearer.size())));
     }
   }
@@ -64,8 +63,8 @@ void PropagateTo(const CallContext& call, grpc::ClientContext* outgoing) {
 
 void LogCall(const CallContext& call, const absl::Status& status,
              std::chrono::steady_clock::duration elapsed) {
-  const std::string millis = absl::StrFormat(
-      "%.3f", std::chrono::duration<double, std::milli>(elapsed).count());
+  const std::string millis =
+      absl::StrFormat("%.3f", std::chrono::duration<double, std::milli>(elapsed).count());
   const std::string code = absl::StatusCodeToString(status.code());
   if (IsInternalError(status.code())) {
     LogError("call failed", {{"request_id", call.request_id},

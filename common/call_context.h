@@ -6,10 +6,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
 #include "grpcpp/client_context.h"

@@ -1,9 +1,8 @@
 #pragma once
 // The one place where absl::Status becomes grpc::Status (server edge) and back (client side).
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace wse {

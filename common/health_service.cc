@@ -52,7 +52,8 @@ grpc::Status HealthService::Watch(grpc::ServerContext* context,
         return version_ != seen || shutdown_;
       };
       // Wake at least once a second to notice a cancelled client.
-      mu_.AwaitWithTimeout(absl::Condition(&changed), first ? absl::ZeroDuration() : absl::Seconds(1));
+      mu_.AwaitWithTimeout(absl::Condition(&changed),
+                           first ? absl::ZeroDuration() : absl::Seconds(1));
       if (context->IsCancelled()) return grpc::Status::CANCELLED;
       if (!first && version_ == seen && !shutdown_) continue;
       seen = version_;

@@ -108,14 +108,17 @@ absl::StatusOr<std::string> PublicJwkFromPem(absl::string_view pem, absl::string
       return absl::InvalidArgumentError("only P-256 EC keys are supported");
     }
     const absl::string_view raw(reinterpret_cast<const char*>(point), size);
-    jwk.update({{"kty", "EC"}, {"crv", "P-256"}, {"alg", "ES256"},
-                {"x", Base64UrlEncode(raw.substr(1, 32))}, {"y", Base64UrlEncode(raw.substr(33, 32))}});
+    jwk.update({{"kty", "EC"},
+                {"crv", "P-256"},
+                {"alg", "ES256"},
+                {"x", Base64UrlEncode(raw.substr(1, 32))},
+                {"y", Base64UrlEncode(raw.substr(33, 32))}});
   } else if (EVP_PKEY_is_a(key.get(), "RSA")) {
     auto n = BigNumParam(key.get(), OSSL_PKEY_PARAM_RSA_N);
     auto e = BigNumParam(key.get(), OSSL_PKEY_PARAM_RSA_E);
     if (!n.ok() || !e.ok()) return absl::InvalidArgumentError("invalid RSA key");
-    jwk.update({{"kty", "RSA"}, {"alg", "RS256"}, {"n", Base64UrlEncode(*n)},
-                {"e", Base64UrlEncode(*e)}});
+    jwk.update(
+        {{"kty", "RSA"}, {"alg", "RS256"}, {"n", Base64UrlEncode(*n)}, {"e", Base64UrlEncode(*e)}});
   } else {
     return absl::InvalidArgumentError("unsupported key type");
   }
@@ -138,8 +141,7 @@ absl::StatusOr<std::string> Base64UrlDecode(absl::string_view text) {
 
 absl::StatusOr<KeySet> ParseJwks(absl::string_view json) {
   nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") ||
-      !doc["keys"].is_array()) {
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") || !doc["keys"].is_array()) {
     return absl::InvalidArgumentError("JWKS must be a JSON object with a 'keys' array");
   }
   KeySet keys;

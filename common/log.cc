@@ -31,8 +31,8 @@ spdlog::level::level_enum ToSpd(LogLevel level) {
 
 std::string Quoted(absl::string_view text) {
   // Invalid UTF-8 from a caller must not break the line: replace instead of throwing.
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -48,7 +48,7 @@ void InitLogging(absl::string_view service, absl::string_view level) {
       "{\"ts\":\"%Y-%m-%dT%H:%M:%S.%eZ\",\"level\":\"%l\",\"service\":\"" + std::string(service) +
           "\",%v}",
       spdlog::pattern_time_type::utc));
-  logger->set_level(level == "debug"  ? spdlog::level::debug
+  logger->set_level(level == "debug"   ? spdlog::level::debug
                     : level == "warn"  ? spdlog::level::warn
                     : level == "error" ? spdlog::level::err
                                        : spdlog::level::info);

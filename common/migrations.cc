@@ -48,8 +48,8 @@ absl::Status ApplyOne(sql::Connection& conn, const std::string& component, const
     try {
       stmt->execute(statement);
     } catch (const sql::SQLException& e) {
-      return absl::FailedPreconditionError(absl::StrCat("migration ", component, "/", m.name,
-                                                        " failed: ", e.what()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("migration ", component, "/", m.name, " failed: ", e.what()));
     }
   }
   std::unique_ptr<sql::PreparedStatement> record(conn.prepareStatement(

@@ -8,10 +8,10 @@
 // one, or whose SQL fails, stops the service with a message naming the file.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/mysql_pool.h"
 
 namespace wse {

@@ -5,9 +5,8 @@
 //   2002/2003/2006/2013/2055, 1040  -> UNAVAILABLE  (retry the call)
 //   anything else                   -> INTERNAL     (logged, not shown)
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace sql {
 class SQLException;

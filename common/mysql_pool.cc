@@ -26,14 +26,16 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
   props["OPT_CONNECT_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options.connect_timeout));
   props["OPT_READ_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options.read_timeout));
   props["OPT_WRITE_TIMEOUT"] = static_cast<int>(absl::ToInt64Seconds(options.read_timeout));
-  props["OPT_RECONNECT"] = false;  // Reconnecting silently would lose session state mid-transaction.
+  props["OPT_RECONNECT"] =
+      false;  // Reconnecting silently would lose session state mid-transaction.
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   try {
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
     std::unique_ptr<sql::Connection> conn(driver->connect(props));
     std::unique_ptr<sql::Statement> stmt(conn->createStatement());
-    stmt->execute("SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,"
-                  "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    stmt->execute(
+        "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'STRICT_ALL_TABLES,"
+        "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
     // READ COMMITTED: no gap locks, and rows a locking read examines but does not return are
     // released at once. Invariants are kept by unique keys and explicit row locks instead.
     stmt->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -43,9 +45,8 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
     if (IsConnectionLost(e.getErrorCode())) {
       return absl::UnavailableError(absl::StrCat("cannot reach the database: ", e.what()));
     }
-    return absl::UnavailableError(
-        absl::StrCat("cannot open a database session (mysql error ", e.getErrorCode(), "): ",
-                     e.what()));
+    return absl::UnavailableError(absl::StrCat("cannot open a database session (mysql error ",
+                                               e.getErrorCode(), "): ", e.what()));
   }
 }
 
@@ -56,8 +57,7 @@ MysqlPool::~MysqlPool() {
   idle_.clear();
 }
 
-MysqlPool::Lease::Lease(MysqlPool* pool, std::unique_ptr<sql::Connection> conn,
-                        uint64_t generation)
+MysqlPool::Lease::Lease(MysqlPool* pool, std::unique_ptr<sql::Connection> conn, uint64_t generation)
     : pool_(pool), conn_(std::move(conn)), generation_(generation) {}
 
 MysqlPool::Lease::Lease(Lease&& other) noexcept

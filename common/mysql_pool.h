@@ -88,7 +88,8 @@ class MysqlPool {
 
 // Runs `body` on a pooled connection. SQL exceptions become statuses (mysql_errors.h) and a lost
 // connection is discarded instead of being returned to the pool.
-absl::Status WithConnection(MysqlPool& pool, const std::function<absl::Status(sql::Connection&)>& body);
+absl::Status WithConnection(MysqlPool& pool,
+                            const std::function<absl::Status(sql::Connection&)>& body);
 
 // Runs `body` in one transaction: commits if it returns OK, rolls back otherwise. A deadlock or
 // lock-wait timeout (ABORTED) is retried up to `attempts` times in total.

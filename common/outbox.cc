@@ -48,7 +48,9 @@ OutboxRelay::OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRela
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
-void OutboxRelay::Start() { thread_ = std::thread([this] { Loop(); }); }
+void OutboxRelay::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void OutboxRelay::Stop() {
   stopping_ = true;

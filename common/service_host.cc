@@ -47,8 +47,7 @@ absl::StatusOr<int> ServiceHost::Start() {
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.RegisterService(&health_);
-  const auto initial =
-      database_ ? HealthCheckResponse::NOT_SERVING : HealthCheckResponse::SERVING;
+  const auto initial = database_ ? HealthCheckResponse::NOT_SERVING : HealthCheckResponse::SERVING;
   health_.Set("", initial);
   for (auto& [service, name] : services_) {
     builder.RegisterService(service);
@@ -96,8 +95,8 @@ void ServiceHost::ProbeLoop() {
       was_up = up;
       first = false;
     }
-    const auto until = std::chrono::steady_clock::now() +
-                       absl::ToChronoMilliseconds(options_.probe_interval);
+    const auto until =
+        std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.probe_interval);
     while (!stopping_.load() && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

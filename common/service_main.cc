@@ -25,7 +25,8 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
 ABSL_FLAG(absl::Duration, health_probe_interval, absl::Seconds(1),
           "how often the database is probed for the health status");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
-ABSL_FLAG(std::string, jwks_file, "", "JWKS file of identity-svc's access-token keys");
+ABSL_FLAG(std::string, jwks_file, "",
+          "JWKS file of identity-svc's access-token keys (identity-svc writes it)");
 ABSL_FLAG(std::string, token_issuer, "https://wse-loket.vlaanderen.be/identity",
           "expected 'iss' of access tokens");
 ABSL_FLAG(std::string, token_audience, "wse-loket", "expected 'aud' of access tokens");
@@ -52,8 +53,8 @@ MysqlOptions DatabaseOptions(const ServiceDefinition& definition) {
   db.host = absl::GetFlag(FLAGS_db_host);
   db.port = absl::GetFlag(FLAGS_db_port);
   db.socket = absl::GetFlag(FLAGS_db_socket);
-  db.database = absl::GetFlag(FLAGS_db_name).empty() ? definition.default_db
-                                                     : absl::GetFlag(FLAGS_db_name);
+  db.database =
+      absl::GetFlag(FLAGS_db_name).empty() ? definition.default_db : absl::GetFlag(FLAGS_db_name);
   db.user = absl::GetFlag(FLAGS_db_user).empty() ? db.database : absl::GetFlag(FLAGS_db_user);
   db.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   if (!absl::GetFlag(FLAGS_db_password_file).empty()) {
@@ -67,8 +68,8 @@ MysqlOptions DatabaseOptions(const ServiceDefinition& definition) {
 ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
                               const std::vector<MigrationSet>& migrations) {
   ParseConfig(argc, argv, definition.program + ": " + definition.full_name + " server");
-  const std::string listen = absl::GetFlag(FLAGS_listen).empty() ? definition.default_listen
-                                                                 : absl::GetFlag(FLAGS_listen);
+  const std::string listen =
+      absl::GetFlag(FLAGS_listen).empty() ? definition.default_listen : absl::GetFlag(FLAGS_listen);
   RequireConfig(IsHostPort(listen), "--listen must be host:port, got '" + listen + "'");
   RequireConfig(absl::GetFlag(FLAGS_db_port) > 0 && absl::GetFlag(FLAGS_db_port) <= 65535,
                 "--db_port must be within 1..65535");
@@ -105,13 +106,20 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   return runtime;
 }
 
-std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier() {
-  const std::string path = absl::GetFlag(FLAGS_jwks_file);
-  RequireConfig(!path.empty(), "--jwks_file is required to verify access tokens");
+JwtVerifierOptions AccessTokenOptions() {
   JwtVerifierOptions options;
   options.issuer = absl::GetFlag(FLAGS_token_issuer);
   options.audience = absl::GetFlag(FLAGS_token_audience);
-  return std::make_unique<AccessTokenVerifier>(options,
+  options.max_lifetime = absl::Minutes(16);  // Our access tokens live at most 15 minutes.
+  return options;
+}
+
+std::string JwksFilePath() { return absl::GetFlag(FLAGS_jwks_file); }
+
+std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier() {
+  const std::string path = JwksFilePath();
+  RequireConfig(!path.empty(), "--jwks_file is required to verify access tokens");
+  return std::make_unique<AccessTokenVerifier>(AccessTokenOptions(),
                                                std::make_shared<JwksFileKeySource>(path));
 }
 

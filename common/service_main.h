@@ -42,6 +42,10 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
 
 // Verifier for identity-svc's access tokens from --jwks_file / --token_issuer / --token_audience.
 std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier();
+// --token_issuer / --token_audience as verifier options.
+JwtVerifierOptions AccessTokenOptions();
+// --jwks_file: where identity-svc publishes its public keys and the others read them.
+std::string JwksFilePath();
 
 // Serves until SIGTERM/SIGINT, then drains; returns the exit code for main().
 int RunService(ServiceRuntime& runtime, const std::vector<grpc::Service*>& services);

@@ -67,8 +67,9 @@ absl::Status ErrorBuilder::Build() const {
 
 absl::Status InvalidArgument(std::vector<FieldViolation> violations) {
   ErrorBuilder builder(absl::StatusCode::kInvalidArgument,
-                       violations.size() == 1 ? violations[0].field + ": " + violations[0].description
-                                              : "the request has invalid fields");
+                       violations.size() == 1
+                           ? violations[0].field + ": " + violations[0].description
+                           : "the request has invalid fields");
   for (auto& v : violations) builder.Violation(std::move(v.field), std::move(v.description));
   return builder.Reason("INVALID_ARGUMENT")
       .Dutch("De aanvraag bevat ongeldige gegevens. Controleer de aangeduide velden.")

@@ -7,11 +7,11 @@
 // never touches gRPC types and a real client sees standard details.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace wse {
 

@@ -41,7 +41,8 @@ absl::StatusOr<std::shared_ptr<const KeySet>> JwksFileKeySource::Keys() {
     if (keys_ != nullptr) return keys_;  // Keep serving with the last good keys.
     return absl::UnavailableError("the token signing keys are not available yet");
   }
-  const int64_t mtime = static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+  const int64_t mtime =
+      static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
   if (keys_ != nullptr && mtime == mtime_ns_) return keys_;
   std::ifstream in(path_);
   std::stringstream text;
@@ -92,9 +93,10 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   nlohmann::json claims;
   try {
     using namespace jwt::params;  // NOLINT: the library's parameter DSL.
-    auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()), algorithms({alg}),
-                               ec, secret(key->second.pem), verify(true),
-                               leeway(static_cast<uint32_t>(absl::ToInt64Seconds(options_.clock_skew))));
+    auto decoded =
+        jwt::decode(jwt::string_view(token.data(), token.size()), algorithms({alg}), ec,
+                    secret(key->second.pem), verify(true),
+                    leeway(static_cast<uint32_t>(absl::ToInt64Seconds(options_.clock_skew))));
     if (!ec) claims = nlohmann::json::parse(decoded.payload().create_json_obj().dump());
   } catch (const std::exception&) {
     return Refused("TOKEN_MALFORMED", "the token cannot be decoded");
@@ -136,8 +138,7 @@ AccessTokenVerifier::AccessTokenVerifier(JwtVerifierOptions options,
                                          std::function<absl::Time()> clock)
     : verifier_(std::move(options), std::move(keys), clock), clock_(std::move(clock)) {}
 
-absl::StatusOr<Caller> AccessTokenVerifier::Verify(
-    const std::optional<std::string>& bearer_token) {
+absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::string>& bearer_token) {
   if (!bearer_token.has_value() || bearer_token->empty()) {
     return Refused("TOKEN_MISSING", "this call needs a bearer token");
   }
@@ -153,7 +154,7 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(
   const auto& claims = jwt->claims;
   auto text = [&claims](const char* name) {
     return claims.contains(name) && claims[name].is_string() ? claims[name].get<std::string>()
-                                                               : std::string();
+                                                             : std::string();
   };
   Caller caller{text("sub"), text("sid"), std::nullopt, text("acr"), text("jti"), jwt->expires};
   if (caller.person_id.empty() || caller.session_id.empty()) {

@@ -1,14 +1,107 @@
-// identity-svc composition root: configuration, database, migrations, serving.
+// identity-svc composition root: configuration, database, key ring, wiring, serving.
+#include "absl/flags/flag.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/operator_auth.h"
 #include "common/service_main.h"
-#include "wse/identity/v1/identity_service.grpc.pb.h"
+#include "identity-svc/dev_idp/dev_idp.h"
+#include "identity-svc/id_token_verifier.h"
+#include "identity-svc/identity_service.h"
+#include "identity-svc/key_ring.h"
+#include "identity-svc/membership.h"
+#include "identity-svc/mysql_repositories.h"
+#include "identity-svc/session_manager.h"
+
+ABSL_FLAG(std::string, idp_issuer, "", "issuer of the identity provider's ID tokens (required)");
+ABSL_FLAG(std::string, idp_audience, "wse-loket", "our client id at the identity provider");
+ABSL_FLAG(std::string, idp_jwks_file, "", "the identity provider's JWKS (required)");
+ABSL_FLAG(std::string, idp_insz_claim, "rrn", "ID-token claim carrying the INSZ");
+ABSL_FLAG(std::string, min_assurance, "SUBSTANTIAL", "LOW, SUBSTANTIAL or HIGH");
+ABSL_FLAG(bool, allow_dev_idp, false,
+          "trust the development identity provider (never in production)");
+ABSL_FLAG(std::string, key_encryption_key_file, "",
+          "64 hex characters sealing the signing keys at rest (required)");
+ABSL_FLAG(absl::Duration, key_rotation_period, absl::Hours(24), "how long a signing key signs");
+ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(10), "access-token lifetime (<= 15m)");
+ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(2), "refresh-token lifetime");
+ABSL_FLAG(absl::Duration, session_lifetime, absl::Hours(12), "absolute session lifetime");
+ABSL_FLAG(std::string, operator_token_file, "", "file with the operators' bearer token");
+ABSL_FLAG(std::string, helpdesk_phone, "1700", "info line named in the guidance");
+ABSL_FLAG(std::string, helpdesk_team, "gebruikersbeheer", "team to ask for at the info line");
+
+namespace {
+
+wse::identity::IdpOptions IdpOptionsFromFlags() {
+  const std::string issuer = absl::GetFlag(FLAGS_idp_issuer);
+  wse::RequireConfig(!issuer.empty(), "--idp_issuer is required");
+  wse::RequireConfig(!absl::GetFlag(FLAGS_idp_jwks_file).empty(), "--idp_jwks_file is required");
+  wse::RequireConfig(issuer != wse::identity::kDevIdpIssuer || absl::GetFlag(FLAGS_allow_dev_idp),
+                     "the development identity provider is only trusted with --allow_dev_idp");
+  const std::string level = absl::GetFlag(FLAGS_min_assurance);
+  wse::RequireConfig(level == "LOW" || level == "SUBSTANTIAL" || level == "HIGH",
+                     "--min_assurance must be LOW, SUBSTANTIAL or HIGH");
+  wse::identity::IdpOptions options;
+  options.jwt.issuer = issuer;
+  options.jwt.audience = absl::GetFlag(FLAGS_idp_audience);
+  options.insz_claim = absl::GetFlag(FLAGS_idp_insz_claim);
+  options.minimum_assurance = level;
+  return options;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
   const wse::ServiceDefinition definition{"identity-svc", "wse.identity.v1.IdentityService",
                                           "127.0.0.1:50051", "wse_identity"};
-  wse::ServiceRuntime runtime = wse::PrepareService(
-      definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}});
-  // The RPCs answer UNIMPLEMENTED until the identity issue implements them.
-  wse::identity::v1::IdentityService::Service service;
+  wse::ServiceRuntime runtime =
+      wse::PrepareService(definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}});
+  const wse::identity::IdpOptions idp = IdpOptionsFromFlags();
+  wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
+                         absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
+                     "--access_token_ttl must be within (0, 15m]");
+  wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
+                     "--key_encryption_key_file is required");
+  auto box = wse::identity::SealedBox::FromHexKeyFile(absl::GetFlag(FLAGS_key_encryption_key_file));
+  wse::RequireConfig(box.ok(), std::string(box.status().message()));
+  const std::string operator_token =
+      absl::GetFlag(FLAGS_operator_token_file).empty()
+          ? ""
+          : wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+
+  wse::identity::MysqlDirectoryRepository directory(*runtime.pool);
+  wse::identity::MysqlSessionRepository sessions(*runtime.pool);
+  wse::identity::MysqlSigningKeyRepository key_store(*runtime.pool);
+  wse::identity::KeyRing keys(
+      key_store, *std::move(box),
+      {absl::GetFlag(FLAGS_key_rotation_period), absl::Minutes(16), wse::JwksFilePath()});
+  if (absl::Status s = keys.Refresh(); !s.ok()) {
+    wse::LogError("signing keys unavailable", {{"error", s.message()}});
+    return 1;
+  }
+  keys.Start(absl::Minutes(1));
+
+  wse::identity::IdTokenVerifier id_tokens(
+      idp, std::make_shared<wse::JwksFileKeySource>(absl::GetFlag(FLAGS_idp_jwks_file)));
+  wse::AccessTokenVerifier access_tokens(wse::AccessTokenOptions(),
+                                         std::make_shared<wse::identity::KeyRingKeySource>(keys));
+  wse::identity::LegalRepresentationSource legal_representation(directory);
+  wse::identity::SessionPolicy policy;
+  policy.issuer = wse::AccessTokenOptions().issuer;
+  policy.audience = wse::AccessTokenOptions().audience;
+  policy.access_token_ttl = absl::GetFlag(FLAGS_access_token_ttl);
+  policy.refresh_token_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
+  policy.session_lifetime = absl::GetFlag(FLAGS_session_lifetime);
+  wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens,
+                                                {&legal_representation}, policy);
+  wse::OperatorAuthenticator operators(operator_token);
+  wse::identity::IdentityServiceImpl service(
+      {session_manager,
+       directory,
+       keys,
+       access_tokens,
+       operators,
+       {absl::GetFlag(FLAGS_helpdesk_phone), absl::GetFlag(FLAGS_helpdesk_team),
+        "vlaamsopleidingsverlof@vlaanderen.be"}});
   return wse::RunService(runtime, {&service});
 }

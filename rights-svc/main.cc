@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   const wse::ServiceDefinition definition{"rights-svc", "wse.rights.v1.RightsService",
                                           "127.0.0.1:50052", "wse_rights"};
   wse::ServiceRuntime runtime = wse::PrepareService(
-      definition, argc, argv, {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}});
+      definition, argc, argv,
+      {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}});
   // The RPCs answer UNIMPLEMENTED until the rights issue implements them.
   wse::rights::v1::RightsService::Service service;
   return wse::RunService(runtime, {&service});

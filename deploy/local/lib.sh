@@ -77,6 +77,8 @@ ensure_packages() {
 }
 
 build_tree() { # extra cmake args...
+  # ccache keyed on paths relative to the checkout, so a fresh clone (CI) reuses earlier work.
+  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
   cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" "$@" >/dev/null
   cmake --build "$BUILD_DIR" -j"${STACK_JOBS:-2}"
 }
@@ -144,13 +146,37 @@ smtp_start() {
   echo "SMTP sink did not start; see $RUN_DIR/logs/smtp-sink.log" >&2; return 1
 }
 
+# Secrets of the local stack, made once: the key sealing identity-svc's signing keys, the
+# operators' bearer token, and the development identity provider's key (its JWKS is what
+# identity-svc trusts locally, with --allow_dev_idp).
+identity_secrets() {
+  mkdir -p "$RUN_DIR/secrets" "$RUN_DIR/jwks"; chmod 700 "$RUN_DIR/secrets"
+  [ -s "$RUN_DIR/secrets/key-encryption.key" ] ||
+    (umask 077; openssl rand -hex 32 >"$RUN_DIR/secrets/key-encryption.key")
+  [ -s "$RUN_DIR/secrets/operator.token" ] ||
+    (umask 077; openssl rand -hex 32 >"$RUN_DIR/secrets/operator.token")
+  "$BUILD_DIR/identity-svc/wse-dev-idp" --dev_environment --key_dir="$RUN_DIR/dev-idp" \
+    --print_jwks_path >/dev/null
+}
+
+service_args() { # service -> its own flags besides the common ones
+  case "$1" in
+    identity) printf '%s\n' --idp_issuer=https://dev-idp.wse-loket.invalid --allow_dev_idp \
+      --idp_jwks_file="$RUN_DIR/dev-idp/dev-idp-jwks.json" \
+      --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
+      --operator_token_file="$RUN_DIR/secrets/operator.token" ;;
+  esac
+}
+
 service_start() { # service
   local svc="$1" bin="$BUILD_DIR/$1-svc/$1-svc"
   mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
   pid_alive "$RUN_DIR/pids/$svc-svc.pid" && return 0
+  local extra; mapfile -t extra < <(service_args "$svc")
   nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" --db_socket="$STACK_DB_SOCKET" \
     --db_user="wse_$svc" --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
-    --drain_timeout=10s >>"$RUN_DIR/logs/$svc-svc.log" 2>&1 &
+    --jwks_file="$RUN_DIR/jwks/identity.json" --drain_timeout=10s "${extra[@]}" \
+    >>"$RUN_DIR/logs/$svc-svc.log" 2>&1 &
   echo $! >"$RUN_DIR/pids/$svc-svc.pid"
 }
 
@@ -200,10 +226,32 @@ stop_pidfile() { # pidfile [timeout-seconds]
 stack_up() {
   mariadb_start
   db_bootstrap
+  identity_secrets
   smtp_start
+  # identity-svc first: it publishes the JWKS the others verify tokens with.
+  service_start identity
+  wait_serving identity
   for svc in "${SERVICES[@]}"; do service_start "$svc"; done
   for svc in "${SERVICES[@]}"; do wait_serving "$svc"; done
   gateway_start
+}
+
+operator_call() { # method json-file-or-string  (through the service port, as an operator)
+  local data="$2"; [ -f "$data" ] && data="@$data"
+  "$BUF" curl --protocol grpc --http2-prior-knowledge --schema "$ROOT/proto" \
+    -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$data" \
+    "http://127.0.0.1:$STACK_IDENTITY_PORT/$1"
+}
+
+# Demo persons and organisations (idempotent: a re-run reports them UNCHANGED).
+seed_demo() {
+  operator_call wse.identity.v1.IdentityService/BatchImportPersons \
+    "$ROOT/deploy/local/demo/persons.json" >"$RUN_DIR/logs/seed-persons.json"
+  operator_call wse.identity.v1.IdentityService/BatchImportOrganizations \
+    "$ROOT/deploy/local/demo/organizations.json" >"$RUN_DIR/logs/seed-organizations.json"
+  if grep -q IMPORT_OUTCOME_FAILED "$RUN_DIR/logs/seed-"*.json; then
+    echo "seeding failed; see $RUN_DIR/logs/seed-*.json" >&2; return 1
+  fi
 }
 
 stack_down() {

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 phase_start "install packages"; ensure_packages; phase_end
 phase_start "build (release)"; build_tree -DCMAKE_BUILD_TYPE=Release; phase_end
 phase_start "start stack"; stack_up; phase_end
+phase_start "seed demo data"; seed_demo; phase_end
 print_phases
 
 cat <<TXT
@@ -27,5 +28,10 @@ Try:
   # through the gateway (no reflection there: give the schema)
   $BUF curl --protocol grpc --http2-prior-knowledge --schema $ROOT/proto \\
       http://127.0.0.1:$STACK_GATEWAY_PORT/wse.identity.v1.IdentityService/GetJwks
+Log in as a demo person (deploy/local/demo/README.md) and list where they may act:
+  TOKEN=\$($BUILD_DIR/identity-svc/wse-dev-idp --dev_environment --key_dir=$RUN_DIR/dev-idp \\
+      --insz=75031512353 --given_name=Marie --family_name=Lambert)
+  $BUF curl --protocol grpc --http2-prior-knowledge --schema $ROOT/proto -d "{\"idToken\":\"\$TOKEN\"}" \\
+      http://127.0.0.1:$STACK_GATEWAY_PORT/wse.identity.v1.IdentityService/ExchangeIdToken
 Stop with: deploy/local/down.sh
 TXT

@@ -56,6 +56,18 @@ TEST(GatewayTest, RoutesEachServicePrefixToItsService) {
   }
 }
 
+TEST(GatewayTest, RequestIdReachesTheServiceAndComesBack) {
+  const int gateway = StackEnv::Get().gateway_port;
+  // GetJwks needs no token; the handler echoes the request id it saw in its response headers.
+  Answer kept = CallEmpty(gateway, "/wse.identity.v1.IdentityService/GetJwks", "gw-req-42");
+  EXPECT_TRUE(kept.status.ok()) << kept.status.error_message();
+  EXPECT_EQ(kept.request_id, "gw-req-42");
+  // Without one, the gateway mints an id and the service receives (and echoes) it.
+  Answer minted = CallEmpty(gateway, "/wse.identity.v1.IdentityService/GetJwks");
+  EXPECT_TRUE(minted.status.ok()) << minted.status.error_message();
+  EXPECT_EQ(minted.request_id.size(), 32u) << minted.request_id;
+}
+
 TEST(GatewayTest, UnknownServiceIsUnimplemented) {
   Answer answer = CallEmpty(StackEnv::Get().gateway_port, "/wse.nothing.v1.Nope/Call");
   EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
@@ -68,10 +80,13 @@ TEST(GatewayTest, StoppedBackendIsUnavailable) {
   const std::string dir = MakeTempDir("wse-nginx-");
   const int port = FreePort();
   const std::string dead = absl::StrCat(FreePort());
-  const std::string conf = absl::StrReplaceAll(
-      ReadFile(env.root + "/deploy/local/nginx.conf.in"),
-      {{"@RUN@", dir}, {"@GATEWAY_PORT@", absl::StrCat(port)}, {"@IDENTITY_PORT@", dead},
-       {"@RIGHTS_PORT@", dead}, {"@REGISTRATION_PORT@", dead}, {"@NOTIFY_PORT@", dead}});
+  const std::string conf = absl::StrReplaceAll(ReadFile(env.root + "/deploy/local/nginx.conf.in"),
+                                               {{"@RUN@", dir},
+                                                {"@GATEWAY_PORT@", absl::StrCat(port)},
+                                                {"@IDENTITY_PORT@", dead},
+                                                {"@RIGHTS_PORT@", dead},
+                                                {"@REGISTRATION_PORT@", dead},
+                                                {"@NOTIFY_PORT@", dead}});
   ASSERT_EQ(system(("mkdir -p " + dir + "/nginx " + dir + "/logs").c_str()), 0);
   {
     FILE* f = fopen((dir + "/nginx.conf").c_str(), "w");

@@ -14,7 +14,8 @@ struct Outcome {
   std::string output;
 };
 
-Outcome RunRightsSvc(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+Outcome RunRightsSvc(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {}) {
   const std::string log = MakeTempDir("wse-config-") + "/out.log";
   std::vector<std::string> argv = {StackEnv::Get().Binary("rights-svc/rights-svc")};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -67,8 +68,7 @@ TEST(ConfigExitTest, EnvironmentValuesAreValidatedToo) {
 TEST(ConfigExitTest, MissingPasswordFileIsRefused) {
   Outcome out = RunRightsSvc({"--db_password_file=/nonexistent/secret"});
   EXPECT_EQ(out.exit_code, 2);
-  EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos)
-      << out.output;
+  EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos) << out.output;
 }
 
 TEST(ConfigExitTest, UnreachableDatabaseStopsStartupWithReason) {

@@ -1,5 +1,4 @@
 #include "common/migrations.h"
-
 #include "gtest/gtest.h"
 #include "tests/support/test_database.h"
 

@@ -1,7 +1,6 @@
-#include "common/mysql_pool.h"
-
 #include <memory>
 
+#include "common/mysql_pool.h"
 #include "cppconn/connection.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"

@@ -1,12 +1,11 @@
-#include "common/outbox.h"
-
-#include <memory>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/outbox.h"
 #include "cppconn/connection.h"
 #include "cppconn/statement.h"
 #include "gtest/gtest.h"
@@ -48,7 +47,8 @@ class OutboxDbTest : public ::testing::Test {
     return InTransaction(db_.pool(), [&](sql::Connection& c) -> absl::Status {
       std::unique_ptr<sql::Statement>(c.createStatement())
           ->execute(absl::StrCat("INSERT INTO business VALUES (", id, ")"));
-      auto row = AppendToOutbox(c, {"mail", absl::StrCat("payload-", id, std::string("\0\xff", 2))});
+      auto row =
+          AppendToOutbox(c, {"mail", absl::StrCat("payload-", id, std::string("\0\xff", 2))});
       if (!row.ok()) return row.status();
       return commit ? absl::OkStatus() : absl::AbortedError("business rule rolled back");
     });
@@ -100,7 +100,9 @@ TEST_F(OutboxDbTest, ConcurrentRelaysDeliverEveryRowExactlyOnce) {
   relay_a.Start();
   relay_b.Start();
   testing::WaitFor(
-      [&] { return db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == "0"; },
+      [&] {
+        return db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == "0";
+      },
       absl::Seconds(30));
   relay_a.Stop();
   relay_b.Stop();

@@ -25,18 +25,17 @@ TEST(ReflectionTest, BufCurlListsServiceHealthAndReflection) {
   const StackEnv& env = StackEnv::Get();
   for (const Svc& svc : kServices) {
     const std::string log = MakeTempDir("wse-buf-") + "/list.txt";
-    auto buf = ChildProcess::Start(
-        {env.root + "/.tools/node_modules/.bin/buf", "curl", "--protocol", "grpc",
-         "--http2-prior-knowledge", "--list-services",
-         absl::StrCat("http://127.0.0.1:", env.*svc.port)},
-        log);
+    auto buf =
+        ChildProcess::Start({env.root + "/.tools/node_modules/.bin/buf", "curl", "--protocol",
+                             "grpc", "--http2-prior-knowledge", "--list-services",
+                             absl::StrCat("http://127.0.0.1:", env.*svc.port)},
+                            log);
     ASSERT_TRUE(buf.ok());
     ASSERT_EQ(buf->Wait(absl::Seconds(60)), 0) << ReadFile(log);
     const std::string listed = ReadFile(log);
     EXPECT_NE(listed.find(svc.full_name), std::string::npos) << listed;
     EXPECT_NE(listed.find("grpc.health.v1.Health"), std::string::npos) << listed;
-    EXPECT_NE(listed.find("grpc.reflection.v1alpha.ServerReflection"), std::string::npos)
-        << listed;
+    EXPECT_NE(listed.find("grpc.reflection.v1alpha.ServerReflection"), std::string::npos) << listed;
   }
 }
 

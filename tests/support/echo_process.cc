@@ -17,8 +17,9 @@ EchoProcess StartEchoServer(const std::string& drain_timeout) {
       echo.log_path);
   EXPECT_TRUE(child.ok());
   echo.child = std::make_unique<ChildProcess>(*std::move(child));
-  EXPECT_TRUE(WaitFor([&] { return HealthOf(echo.port, "wse.testing.v1.EchoService") == "SERVING"; },
-                      absl::Seconds(20)))
+  EXPECT_TRUE(
+      WaitFor([&] { return HealthOf(echo.port, "wse.testing.v1.EchoService") == "SERVING"; },
+              absl::Seconds(20)))
       << ReadFile(echo.log_path);
   echo.stub = wse::testing::v1::EchoService::NewStub(Channel(echo.port));
   return echo;

@@ -21,7 +21,8 @@ std::string HealthOf(int port, const std::string& service, absl::Duration timeou
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = stub->Check(&context, request, &response);
   if (!status.ok()) {
-    return std::string(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
+    return std::string(
+        absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
   }
   return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
 }

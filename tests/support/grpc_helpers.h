@@ -11,6 +11,7 @@ namespace wse::testing {
 
 std::shared_ptr<grpc::Channel> Channel(int port);
 // "SERVING", "NOT_SERVING", ... or the failed call's code name ("UNAVAILABLE", "NOT_FOUND").
-std::string HealthOf(int port, const std::string& service, absl::Duration timeout = absl::Seconds(2));
+std::string HealthOf(int port, const std::string& service,
+                     absl::Duration timeout = absl::Seconds(2));
 
 }  // namespace wse::testing

@@ -33,7 +33,8 @@ TEST(ToGrpcStatusTest, PacksDetailsAsGoogleRpcStatus) {
 }
 
 TEST(ToGrpcStatusTest, InternalErrorsDoNotLeak) {
-  grpc::Status out = ToGrpcStatus(absl::InternalError("mysql error 1146: table x missing"), "req-7");
+  grpc::Status out =
+      ToGrpcStatus(absl::InternalError("mysql error 1146: table x missing"), "req-7");
   EXPECT_EQ(out.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_EQ(out.error_message(), "internal error; reference req-7");
   EXPECT_TRUE(out.error_details().empty());

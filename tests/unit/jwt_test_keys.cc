@@ -36,9 +36,7 @@ TestKey FromKey(EVP_PKEY* key, const std::string& kid) {
 
 TestKey MakeEcKey(const std::string& kid) { return FromKey(EVP_EC_gen("P-256"), kid); }
 
-TestKey MakeRsaKey(const std::string& kid) {
-  return FromKey(EVP_RSA_gen(2048), kid);
-}
+TestKey MakeRsaKey(const std::string& kid) { return FromKey(EVP_RSA_gen(2048), kid); }
 
 std::string SignToken(const TestKey& key, const std::string& alg, const nlohmann::json& claims) {
   const std::string header = nlohmann::json{{"alg", alg}, {"kid", key.kid}, {"typ", "JWT"}}.dump();

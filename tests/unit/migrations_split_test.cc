@@ -1,5 +1,4 @@
 #include "common/migrations.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

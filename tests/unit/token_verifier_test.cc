@@ -32,13 +32,21 @@ class TokenVerifierTest : public ::testing::Test {
   std::shared_ptr<KeySource> Keys() const {
     return std::make_shared<StaticKeySource>(ParseJwks(JwksOf({*ec_, *rsa_})).value());
   }
-  JwtVerifierOptions Options() const { return {kIssuer, kAudience, absl::Seconds(30), absl::Hours(1)}; }
+  JwtVerifierOptions Options() const {
+    return {kIssuer, kAudience, absl::Seconds(30), absl::Hours(1)};
+  }
 
   static nlohmann::json Claims(int64_t ttl_seconds = 600) {
     const int64_t now = absl::ToUnixSeconds(absl::Now());
-    return {{"iss", kIssuer}, {"aud", kAudience},     {"sub", "person-42"}, {"sid", "session-7"},
-            {"org", "organizations/0403019261"}, {"acr", "eid"}, {"jti", "t-1"},
-            {"iat", now},     {"exp", now + ttl_seconds}};
+    return {{"iss", kIssuer},
+            {"aud", kAudience},
+            {"sub", "person-42"},
+            {"sid", "session-7"},
+            {"org", "organizations/0403019261"},
+            {"acr", "eid"},
+            {"jti", "t-1"},
+            {"iat", now},
+            {"exp", now + ttl_seconds}};
   }
 
   std::string ReasonFor(const std::string& token) const {
@@ -73,7 +81,8 @@ TEST_F(TokenVerifierTest, RefusesTamperedPayload) {
   const auto second_dot = token.find('.', first_dot + 1);
   nlohmann::json forged = Claims();
   forged["sub"] = "person-1";
-  token = token.substr(0, first_dot + 1) + Base64UrlEncode(forged.dump()) + token.substr(second_dot);
+  token =
+      token.substr(0, first_dot + 1) + Base64UrlEncode(forged.dump()) + token.substr(second_dot);
   EXPECT_EQ(ReasonFor(token), "TOKEN_SIGNATURE_INVALID");
 }
 
@@ -154,7 +163,8 @@ TEST_F(TokenVerifierTest, AccessTokenVerifierRequiresAToken) {
 TEST(JwksTest, RefusesDocumentsWithoutUsableKeys) {
   EXPECT_FALSE(ParseJwks("not json").ok());
   EXPECT_FALSE(ParseJwks("{\"keys\": []}").ok());
-  EXPECT_FALSE(ParseJwks("{\"keys\": [{\"kid\": \"a\", \"kty\": \"oct\", \"k\": \"c2VjcmV0\"}]}").ok());
+  EXPECT_FALSE(
+      ParseJwks("{\"keys\": [{\"kid\": \"a\", \"kty\": \"oct\", \"k\": \"c2VjcmV0\"}]}").ok());
   EXPECT_FALSE(ParseJwks("{\"keys\": [{\"kid\": \"a\", \"kty\": \"EC\", \"x\": 5}]}").ok());
 }
 

@@ -1,0 +1,201 @@
+// The directory RPCs of IdentityServiceImpl: operator imports and look-ups.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/resource_name.h"
+#include "common/status.h"
+#include "identity-svc/directory_input.h"
+#include "identity-svc/identifiers.h"
+#include "identity-svc/identity_service.h"
+#include "identity-svc/key_ring.h"
+
+namespace wse::identity {
+namespace {
+
+v1::ImportOutcome ToProto(UpsertOutcome outcome) {
+  switch (outcome) {
+    case UpsertOutcome::kCreated:
+      return v1::IMPORT_OUTCOME_CREATED;
+    case UpsertOutcome::kUpdated:
+      return v1::IMPORT_OUTCOME_UPDATED;
+    case UpsertOutcome::kUnchanged:
+      return v1::IMPORT_OUTCOME_UNCHANGED;
+  }
+  return v1::IMPORT_OUTCOME_UNSPECIFIED;
+}
+
+void AddViolations(const std::vector<ItemViolation>& violations, v1::ImportResult* result) {
+  result->set_outcome(v1::IMPORT_OUTCOME_FAILED);
+  for (const auto& v : violations) {
+    auto* out = result->add_violations();
+    out->set_field(v.field);
+    out->set_reason(v.reason);
+    out->set_description(v.description);
+  }
+}
+
+absl::Status CheckBatchSize(int size, const char* field) {
+  if (size == 0) return InvalidArgument({{field, "must hold at least one item"}});
+  if (size > kMaxImportBatch) {
+    return InvalidArgument({{field, absl::StrCat("at most ", kMaxImportBatch, " items per call")}});
+  }
+  return absl::OkStatus();
+}
+
+AuditEntry OperatorAudit(std::string action, std::string target) {
+  return AuditEntry{"operator", "", "", std::move(action), std::move(target), ""};
+}
+
+}  // namespace
+
+grpc::Status IdentityServiceImpl::BatchImportPersons(grpc::ServerContext* context,
+                                                     const v1::BatchImportPersonsRequest* request,
+                                                     v1::BatchImportPersonsResponse* response) {
+  return Serve(context, "BatchImportPersons", [&](const CallContext& call) -> absl::Status {
+    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = CheckBatchSize(request->persons_size(), "persons"); !s.ok()) return s;
+    for (int i = 0; i < request->persons_size(); ++i) {
+      auto* result = response->add_results();
+      result->set_index(i);
+      std::vector<ItemViolation> violations;
+      PersonRecord person =
+          PersonFromImport(request->persons(i), absl::StrCat("persons[", i, "]"), &violations);
+      result->set_identifier(MaskInsz(person.insz));
+      if (!violations.empty()) {
+        AddViolations(violations, result);
+        continue;
+      }
+      if (request->validate_only()) continue;
+      person.id = RandomId();
+      PersonRecord stored;
+      auto outcome = deps_.directory.UpsertPerson(
+          person, OperatorAudit("IMPORT_PERSON", "persons/" + person.id), &stored);
+      if (!outcome.ok()) return outcome.status();  // Infrastructure failure: retry the batch.
+      result->set_outcome(ToProto(*outcome));
+      result->set_resource("persons/" + stored.id);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::BatchImportOrganizations(
+    grpc::ServerContext* context, const v1::BatchImportOrganizationsRequest* request,
+    v1::BatchImportOrganizationsResponse* response) {
+  return Serve(context, "BatchImportOrganizations", [&](const CallContext& call) -> absl::Status {
+    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = CheckBatchSize(request->organizations_size(), "organizations"); !s.ok()) return s;
+    for (int i = 0; i < request->organizations_size(); ++i) {
+      auto* result = response->add_results();
+      result->set_index(i);
+      std::vector<ItemViolation> violations;
+      OrganizationRecord org = OrganizationFromImport(
+          request->organizations(i), absl::StrCat("organizations[", i, "]"), &violations);
+      result->set_identifier(org.kbo_number.empty() ? org.institution_number : org.kbo_number);
+      if (!violations.empty()) {
+        AddViolations(violations, result);
+        continue;
+      }
+      if (request->validate_only()) continue;
+      org.id = RandomId();
+      OrganizationRecord stored;
+      auto outcome = deps_.directory.UpsertOrganization(
+          org, OperatorAudit("IMPORT_ORGANIZATION", result->identifier()), &stored);
+      if (!outcome.ok()) return outcome.status();
+      result->set_outcome(ToProto(*outcome));
+      result->set_resource("organizations/" + stored.id);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::GetOrganization(grpc::ServerContext* context,
+                                                  const v1::GetOrganizationRequest* request,
+                                                  v1::GetOrganizationResponse* response) {
+  return Serve(context, "GetOrganization", [&](const CallContext& call) -> absl::Status {
+    if (!deps_.operators.IsOperator(call)) {
+      if (auto caller = Authenticate(call); !caller.ok()) return caller.status();
+    }
+    auto id = IdFromName(request->name(), "organizations", "name");
+    if (!id.ok()) return id.status();
+    auto org = deps_.directory.FindOrganizationById(*id);
+    if (!org.ok()) return org.status();
+    ToProto(*org, response->mutable_organization());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::LookupOrganization(grpc::ServerContext* context,
+                                                     const v1::LookupOrganizationRequest* request,
+                                                     v1::LookupOrganizationResponse* response) {
+  return Serve(context, "LookupOrganization", [&](const CallContext& call) -> absl::Status {
+    if (!deps_.operators.IsOperator(call)) {
+      if (auto caller = Authenticate(call); !caller.ok()) return caller.status();
+    }
+    std::string kbo, institution;
+    const auto& identifier = request->identifier();
+    if (identifier.has_kbo_number()) {
+      auto normalized = NormalizeKboNumber(identifier.kbo_number(), "identifier.kbo_number");
+      if (!normalized.ok()) return normalized.status();
+      kbo = *normalized;
+    } else if (identifier.has_institution_number()) {
+      auto normalized = NormalizeInstitutionNumber(identifier.institution_number(),
+                                                   "identifier.institution_number");
+      if (!normalized.ok()) return normalized.status();
+      institution = *normalized;
+    } else {
+      return InvalidArgument({{"identifier", "set kbo_number or institution_number"}});
+    }
+    auto org = deps_.directory.FindOrganizationByIdentifier(kbo, institution);
+    if (!org.ok()) return org.status();
+    ToProto(*org, response->mutable_organization());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::ListOrganizations(grpc::ServerContext* context,
+                                                    const v1::ListOrganizationsRequest* request,
+                                                    v1::ListOrganizationsResponse* response) {
+  return Serve(context, "ListOrganizations", [&](const CallContext& call) -> absl::Status {
+    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (request->page_size() < 0) return InvalidArgument({{"page_size", "must not be negative"}});
+    if (request->query().size() > 200) return InvalidArgument({{"query", "is too long"}});
+    Page page;
+    page.size = request->page_size() == 0 ? 50 : std::min(request->page_size(), 500);
+    if (!request->page_token().empty()) {
+      auto after = IdFromName(request->page_token(), "after", "page_token");
+      if (!after.ok()) return after.status();
+      page.after_id = *after;
+    }
+    std::string kind;
+    if (request->kind() != v1::ORGANIZATION_KIND_UNSPECIFIED) {
+      kind = v1::OrganizationKind_Name(request->kind()).substr(sizeof("ORGANIZATION_KIND_") - 1);
+    }
+    auto orgs = deps_.directory.ListOrganizations(page, kind, request->query());
+    if (!orgs.ok()) return orgs.status();
+    for (const auto& org : *orgs) ToProto(org, response->add_organizations());
+    if (static_cast<int>(orgs->size()) == page.size) {
+      response->set_next_page_token("after/" + orgs->back().id);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::GetPerson(grpc::ServerContext* context,
+                                            const v1::GetPersonRequest* request,
+                                            v1::GetPersonResponse* response) {
+  return Serve(context, "GetPerson", [&](const CallContext& call) -> absl::Status {
+    auto id = IdFromName(request->name(), "persons", "name");
+    if (!id.ok()) return id.status();
+    if (!deps_.operators.IsOperator(call)) {
+      auto caller = Authenticate(call);
+      if (!caller.ok()) return caller.status();
+      // A person may read their own record; others' records are not theirs to see.
+      if (caller->person_id != *id) return absl::NotFoundError("person not found");
+    }
+    auto person = deps_.directory.FindPersonById(*id);
+    if (!person.ok()) return person.status();
+    ToProto(*person, response->mutable_person());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wse::identity

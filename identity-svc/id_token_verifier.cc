@@ -1,0 +1,85 @@
+#include "identity-svc/id_token_verifier.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "common/status.h"
+
+namespace wse::identity {
+namespace {
+
+absl::Status Refused(std::string reason, std::string message) {
+  return ErrorBuilder(absl::StatusCode::kUnauthenticated, std::move(message))
+      .Reason(std::move(reason))
+      .Dutch("Aanmelden is niet gelukt. Meld u opnieuw aan met uw digitale sleutel.");
+}
+
+int Rank(absl::string_view level) {
+  if (level == "LOW") return 1;
+  if (level == "SUBSTANTIAL") return 2;
+  if (level == "HIGH") return 3;
+  return 0;
+}
+
+std::string Text(const nlohmann::json& claims, const std::string& name) {
+  return claims.contains(name) && claims[name].is_string() ? claims[name].get<std::string>()
+                                                           : std::string();
+}
+
+}  // namespace
+
+std::string KeyTypeFromAmr(absl::string_view amr) {
+  const std::string value = absl::AsciiStrToLower(amr);
+  if (value == "eid" || value == "hwk") return "EID";
+  if (value == "itsme") return "ITSME";
+  if (value == "app" || value == "otp_app" || value == "totp") return "APP_CODE";
+  if (value == "sms" || value == "otp_sms") return "SMS_CODE";
+  if (value == "token") return "TOKEN";
+  if (value == "eidas") return "EIDAS";
+  return "OTHER";
+}
+
+std::string AssuranceFromAcr(absl::string_view acr) {
+  const std::string value = absl::AsciiStrToLower(acr);
+  if (absl::EndsWith(value, "substantial")) return "SUBSTANTIAL";
+  if (absl::EndsWith(value, "high")) return "HIGH";
+  if (absl::EndsWith(value, "low")) return "LOW";
+  return "";
+}
+
+IdTokenVerifier::IdTokenVerifier(IdpOptions options, std::shared_ptr<KeySource> provider_keys)
+    : options_(std::move(options)), verifier_(options_.jwt, std::move(provider_keys)) {}
+
+absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token,
+                                                      absl::string_view nonce) const {
+  auto jwt = verifier_.Verify(id_token);
+  if (!jwt.ok()) return jwt.status();
+  const nlohmann::json& claims = jwt->claims;
+  if (!nonce.empty() && Text(claims, "nonce") != nonce) {
+    return Refused("TOKEN_NONCE_MISMATCH", "the ID token was issued for another login attempt");
+  }
+  auto insz = ParseInsz(Text(claims, options_.insz_claim), options_.insz_claim);
+  if (!insz.ok()) {
+    return Refused("TOKEN_SUBJECT_INVALID", "the ID token carries no valid INSZ");
+  }
+  LoginIdentity identity;
+  identity.insz = *std::move(insz);
+  identity.given_name = Text(claims, "given_name");
+  identity.family_name = Text(claims, "family_name");
+  identity.acr = Text(claims, "acr");
+  identity.assurance_level = AssuranceFromAcr(identity.acr);
+  std::string amr;
+  if (claims.contains("amr") && claims["amr"].is_array() && !claims["amr"].empty() &&
+      claims["amr"][0].is_string()) {
+    amr = claims["amr"][0].get<std::string>();
+  } else {
+    amr = Text(claims, "amr");
+  }
+  identity.key_type = KeyTypeFromAmr(amr);
+  if (Rank(identity.assurance_level) < Rank(options_.minimum_assurance)) {
+    return Refused("ASSURANCE_TOO_LOW",
+                   "this digital key does not reach the required assurance level");
+  }
+  return identity;
+}
+
+}  // namespace wse::identity

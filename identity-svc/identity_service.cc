@@ -1,0 +1,156 @@
+// The login and session RPCs of IdentityServiceImpl (directory RPCs: directory_rpcs.cc).
+#include "identity-svc/identity_service.h"
+
+#include "common/resource_name.h"
+#include "common/status.h"
+
+namespace wse::identity {
+
+absl::StatusOr<Caller> IdentityServiceImpl::Authenticate(const CallContext& call) {
+  return deps_.tokens.Verify(call.bearer_token);
+}
+
+grpc::Status IdentityServiceImpl::ExchangeIdToken(grpc::ServerContext* context,
+                                                  const v1::ExchangeIdTokenRequest* request,
+                                                  v1::ExchangeIdTokenResponse* response) {
+  return Serve(context, "ExchangeIdToken", [&](const CallContext& call) -> absl::Status {
+    if (request->id_token().empty() || request->id_token().size() > 16384) {
+      return InvalidArgument({{"id_token", "is required (at most 16 KiB)"}});
+    }
+    if (request->nonce().size() > 256) return InvalidArgument({{"nonce", "is too long"}});
+    auto issued = deps_.sessions.Login(request->id_token(), request->nonce(), call);
+    if (!issued.ok()) return issued.status();
+    ToProto(*issued, response->mutable_session());
+    response->set_access_token(issued->access.token);
+    SetTimestamp(issued->access.expire_time, response->mutable_access_token_expire_time());
+    response->set_refresh_token(issued->refresh_token);
+    SetTimestamp(issued->refresh_expire_time, response->mutable_refresh_token_expire_time());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::ListActingContexts(grpc::ServerContext* context,
+                                                     const v1::ListActingContextsRequest*,
+                                                     v1::ListActingContextsResponse* response) {
+  return Serve(context, "ListActingContexts", [&](const CallContext& call) -> absl::Status {
+    auto caller = Authenticate(call);
+    if (!caller.ok()) return caller.status();
+    auto current = deps_.sessions.Current(*caller);
+    if (!current.ok()) return current.status();
+    auto entries = deps_.sessions.ActingContexts(*caller, call);
+    if (!entries.ok()) return entries.status();
+    for (const auto& entry : *entries) {
+      ToProto(entry, current->person, response->add_acting_contexts());
+    }
+    if (entries->size() == 1) {  // Only the personal context.
+      *response->mutable_guidance() = NoOrganizationGuidance(deps_.guidance);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::SelectActingContext(grpc::ServerContext* context,
+                                                      const v1::SelectActingContextRequest* request,
+                                                      v1::SelectActingContextResponse* response) {
+  return Serve(context, "SelectActingContext", [&](const CallContext& call) -> absl::Status {
+    auto caller = Authenticate(call);
+    if (!caller.ok()) return caller.status();
+    std::optional<std::string> organization_id;
+    if (request->has_organization()) {
+      auto id = IdFromName(request->organization(), "organizations", "organization");
+      if (!id.ok()) return id.status();
+      organization_id = *std::move(id);
+    } else if (!request->personal()) {
+      return InvalidArgument({{"context", "set organization, or personal to true"}});
+    }
+    auto issued = deps_.sessions.Select(*caller, organization_id, call);
+    if (!issued.ok()) return issued.status();
+    auto* acting = response->mutable_acting_context();
+    if (organization_id) {
+      auto org = deps_.directory.FindOrganizationById(*organization_id);
+      if (!org.ok()) return org.status();
+      ToProto(ActingContextEntry{*std::move(org), {}}, issued->person, acting);
+    } else {
+      ToProto(ActingContextEntry{std::nullopt, {}}, issued->person, acting);
+    }
+    response->set_access_token(issued->access.token);
+    SetTimestamp(issued->access.expire_time, response->mutable_access_token_expire_time());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::RefreshSession(grpc::ServerContext* context,
+                                                 const v1::RefreshSessionRequest* request,
+                                                 v1::RefreshSessionResponse* response) {
+  return Serve(context, "RefreshSession", [&](const CallContext& call) -> absl::Status {
+    if (request->refresh_token().empty() || request->refresh_token().size() > 256) {
+      return InvalidArgument({{"refresh_token", "is required"}});
+    }
+    auto issued = deps_.sessions.Refresh(request->refresh_token(), call);
+    if (!issued.ok()) return issued.status();
+    ToProto(*issued, response->mutable_session());
+    response->set_access_token(issued->access.token);
+    SetTimestamp(issued->access.expire_time, response->mutable_access_token_expire_time());
+    response->set_refresh_token(issued->refresh_token);
+    SetTimestamp(issued->refresh_expire_time, response->mutable_refresh_token_expire_time());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::Logout(grpc::ServerContext* context,
+                                         const v1::LogoutRequest* request, v1::LogoutResponse*) {
+  return Serve(context, "Logout", [&](const CallContext& call) -> absl::Status {
+    auto caller = Authenticate(call);
+    if (!caller.ok()) return caller.status();
+    std::string session_id = caller->session_id;
+    if (!request->session().empty()) {
+      auto id = IdFromName(request->session(), "sessions", "session");
+      if (!id.ok()) return id.status();
+      session_id = *std::move(id);
+    }
+    return deps_.sessions.Logout(*caller, session_id);
+  });
+}
+
+grpc::Status IdentityServiceImpl::GetCurrentUser(grpc::ServerContext* context,
+                                                 const v1::GetCurrentUserRequest*,
+                                                 v1::GetCurrentUserResponse* response) {
+  return Serve(context, "GetCurrentUser", [&](const CallContext& call) -> absl::Status {
+    auto caller = Authenticate(call);
+    if (!caller.ok()) return caller.status();
+    auto current = deps_.sessions.Current(*caller);
+    if (!current.ok()) return current.status();
+    ToProto(current->person, response->mutable_person());
+    ToProto(*current, response->mutable_session());
+    // The organisation of this token (the session may have switched since).
+    response->set_organization(caller->organization.value_or(""));
+    response->set_key_type(KeyTypeToProto(current->session.key_type));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest*,
+                                          v1::GetJwksResponse* response) {
+  return Serve(context, "GetJwks", [&](const CallContext&) -> absl::Status {
+    const std::string json = deps_.keys.JwksJson();
+    response->set_jwks_json(json);
+    const nlohmann::json doc = nlohmann::json::parse(json, nullptr, false);
+    if (doc.is_discarded()) return absl::UnavailableError("no signing keys loaded yet");
+    for (const auto& jwk : doc["keys"]) {
+      auto* key = response->add_keys();
+      auto text = [&jwk](const char* name) { return jwk.value(name, std::string()); };
+      key->set_kty(text("kty"));
+      key->set_kid(text("kid"));
+      key->set_use(text("use"));
+      key->set_alg(text("alg"));
+      key->set_crv(text("crv"));
+      key->set_x(text("x"));
+      key->set_y(text("y"));
+      key->set_n(text("n"));
+      key->set_e(text("e"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wse::identity

@@ -1,0 +1,188 @@
+#include "identity-svc/key_ring.h"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/escaping.h"
+#include "common/jwks.h"
+#include "common/log.h"
+#include "jwt/jwt.hpp"
+#include "openssl/evp.h"
+#include "openssl/pem.h"
+#include "openssl/rand.h"
+
+namespace wse::identity {
+
+std::string RandomId() {
+  unsigned char bytes[16];
+  RAND_bytes(bytes, sizeof(bytes));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(bytes), 16));
+}
+
+absl::StatusOr<std::string> GenerateEcPrivateKeyPem() {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  if (!key || !bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return absl::InternalError("cannot generate a signing key");
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
+KeyRing::KeyRing(SigningKeyRepository& repository, SealedBox box, KeyRingOptions options,
+                 std::function<absl::Time()> clock)
+    : repository_(repository),
+      box_(std::move(box)),
+      options_(std::move(options)),
+      clock_(std::move(clock)) {}
+
+KeyRing::~KeyRing() {
+  if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+void KeyRing::Start(absl::Duration interval) {
+  thread_ = std::thread([this, interval] {
+    while (!stop_.WaitForNotificationWithTimeout(interval)) {
+      if (absl::Status s = Refresh(); !s.ok()) {
+        LogWarn("signing keys not refreshed; keeping the current ones", {{"error", s.message()}});
+      }
+    }
+  });
+}
+
+absl::Status KeyRing::RotateIfDue(absl::Time now) {
+  auto keys = repository_.ListUnexpired(now);
+  if (!keys.ok()) return keys.status();
+  const absl::Time due_before = now - options_.rotation_period;
+  if (!keys->empty() && keys->front().create_time > due_before) return absl::OkStatus();
+  auto pem = GenerateEcPrivateKeyPem();
+  if (!pem.ok()) return pem.status();
+  SigningKeyRecord candidate;
+  candidate.kid = RandomId();
+  candidate.alg = "ES256";
+  auto sealed = box_.Seal(*pem);
+  if (!sealed.ok()) return sealed.status();
+  candidate.private_key_sealed = *std::move(sealed);
+  auto jwk = PublicJwkFromPem(*pem, candidate.kid);
+  if (!jwk.ok()) return jwk.status();
+  candidate.public_jwk = *std::move(jwk);
+  candidate.create_time = now;
+  // Signs from now + publish_ahead (the very first key at once) for one rotation period.
+  candidate.retire_time = now + options_.publish_ahead + options_.rotation_period;
+  candidate.expire_time = candidate.retire_time + options_.token_lifetime;
+  auto inserted = repository_.InsertIfRotationDue(candidate, due_before);
+  if (!inserted.ok()) return inserted.status();
+  if (*inserted) LogInfo("signing key rotated", {{"kid", candidate.kid}});
+  return absl::OkStatus();
+}
+
+absl::Status KeyRing::Refresh() {
+  const absl::Time now = clock_();
+  if (absl::Status s = RotateIfDue(now); !s.ok()) return s;
+  auto keys = repository_.ListUnexpired(now);
+  if (!keys.ok()) return keys.status();
+
+  nlohmann::json jwks = {{"keys", nlohmann::json::array()}};
+  std::string signing_kid;
+  std::map<std::string, std::string> pems;
+  {
+    absl::MutexLock lock(&mu_);
+    pems = private_pems_;
+  }
+  // The newest key already published long enough signs; right after the first start, when
+  // there is no such key, the newest one does.
+  for (const SigningKeyRecord& key : *keys) {  // Newest first.
+    if (key.retire_time > now && key.create_time + options_.publish_ahead <= now) {
+      signing_kid = key.kid;
+      break;
+    }
+  }
+  if (signing_kid.empty() && !keys->empty()) signing_kid = keys->front().kid;
+  for (const SigningKeyRecord& key : *keys) {
+    jwks["keys"].push_back(nlohmann::json::parse(key.public_jwk));
+    if (!pems.contains(key.kid) && key.retire_time > now) {
+      auto pem = box_.Open(key.private_key_sealed);
+      if (!pem.ok()) return pem.status();
+      pems[key.kid] = *std::move(pem);
+    }
+  }
+  if (signing_kid.empty()) return absl::FailedPreconditionError("no signing key is usable");
+  const std::string json = jwks.dump();
+  bool changed = false;
+  {
+    absl::MutexLock lock(&mu_);
+    changed = json != jwks_json_;
+    current_kid_ = signing_kid;
+    current_pem_ = pems[signing_kid];
+    jwks_json_ = json;
+    std::erase_if(pems, [&keys](const auto& entry) {
+      for (const auto& k : *keys) {
+        if (k.kid == entry.first) return false;
+      }
+      return true;
+    });
+    private_pems_ = std::move(pems);
+  }
+  return changed ? WriteJwksFile(json) : absl::OkStatus();
+}
+
+absl::Status KeyRing::WriteJwksFile(const std::string& json) const {
+  if (options_.jwks_path.empty()) return absl::OkStatus();
+  const std::string tmp = options_.jwks_path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << json << "\n";
+    if (!out) return absl::UnavailableError("cannot write " + tmp);
+  }
+  // rename() replaces atomically: readers see the old or the new file, never half of one.
+  if (std::rename(tmp.c_str(), options_.jwks_path.c_str()) != 0) {
+    return absl::UnavailableError("cannot replace " + options_.jwks_path);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> KeyRing::Sign(const nlohmann::json& claims) const {
+  std::string kid, pem;
+  {
+    absl::MutexLock lock(&mu_);
+    kid = current_kid_;
+    pem = current_pem_;
+  }
+  if (kid.empty()) return absl::UnavailableError("no signing key loaded yet");
+  try {
+    using namespace jwt::params;  // NOLINT: the library's parameter DSL.
+    jwt::jwt_object token{algorithm("ES256"), secret(pem)};
+    token.header().add_header("kid", kid);
+    for (const auto& [name, value] : claims.items()) token.add_claim(name, value);
+    return token.signature();
+  } catch (const std::exception& e) {
+    return absl::InternalError(std::string("signing failed: ") + e.what());
+  }
+}
+
+std::string KeyRing::JwksJson() const {
+  absl::MutexLock lock(&mu_);
+  return jwks_json_;
+}
+
+}  // namespace wse::identity
+
+namespace wse::identity {
+
+absl::StatusOr<std::shared_ptr<const KeySet>> KeyRingKeySource::Keys() {
+  const std::string json = ring_.JwksJson();
+  absl::MutexLock lock(&mu_);
+  if (keys_ == nullptr || json != parsed_json_) {
+    auto parsed = ParseJwks(json);
+    if (!parsed.ok()) return absl::UnavailableError("no token signing keys loaded yet");
+    keys_ = std::make_shared<const KeySet>(*std::move(parsed));
+    parsed_json_ = json;
+  }
+  return keys_;
+}
+
+}  // namespace wse::identity

@@ -1,0 +1,50 @@
+#pragma once
+// Which organisations a person may act for, decided live at every list and select.
+// Sources: legal representation in the KBO (identity-svc's own directory) and work relations or
+// grants (owned by rights-svc). The union is taken; each organisation lists all its bases.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/call_context.h"
+#include "identity-svc/model.h"
+#include "identity-svc/repositories.h"
+
+namespace wse::identity {
+
+enum class ActingBasis { kLegalRepresentative, kWorkRelation, kGrant };
+
+struct Membership {
+  std::string organization_id;
+  ActingBasis basis;
+};
+
+class MembershipSource {
+ public:
+  virtual ~MembershipSource() = default;
+  // `call` carries the request id and deadline (and the caller's token for sources that ask
+  // another service on the person's behalf).
+  virtual absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
+                                                                const CallContext& call) = 0;
+};
+
+// Legal representatives from the directory (automatically local administrators).
+class LegalRepresentationSource final : public MembershipSource {
+ public:
+  explicit LegalRepresentationSource(DirectoryRepository& directory) : directory_(directory) {}
+  absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
+                                                        const CallContext& call) override;
+
+ private:
+  DirectoryRepository& directory_;
+};
+
+// The union of several sources, organisation id -> bases.
+absl::StatusOr<std::map<std::string, std::vector<ActingBasis>>> CollectMemberships(
+    const std::vector<MembershipSource*>& sources, const PersonRecord& person,
+    const CallContext& call);
+
+}  // namespace wse::identity

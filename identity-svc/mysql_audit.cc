@@ -1,0 +1,40 @@
+#include "identity-svc/mysql_audit.h"
+
+#include <memory>
+
+#include "cppconn/connection.h"
+#include "cppconn/datatype.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+
+namespace wse::identity {
+
+absl::Status InsertAudit(sql::Connection& transaction, const AuditEntry& entry) {
+  std::unique_ptr<sql::PreparedStatement> insert(transaction.prepareStatement(
+      "INSERT INTO audit_events (actor, session_id, key_type, action, target, details)"
+      " VALUES (?, ?, ?, ?, ?, ?)"));
+  insert->setString(1, entry.actor);
+  SetStringOrNull(*insert, 2, entry.session_id);
+  SetStringOrNull(*insert, 3, entry.key_type);
+  insert->setString(4, entry.action);
+  SetStringOrNull(*insert, 5, entry.target);
+  SetStringOrNull(*insert, 6, entry.details);
+  insert->executeUpdate();
+  return absl::OkStatus();
+}
+
+void SetStringOrNull(sql::PreparedStatement& statement, unsigned int index,
+                     const std::string& value) {
+  if (value.empty()) {
+    statement.setNull(index, sql::DataType::VARCHAR);
+  } else {
+    statement.setString(index, value);
+  }
+}
+
+std::string ColumnText(const sql::ResultSet& row, uint32_t index) {
+  if (row.isNull(index)) return std::string();
+  return row.getString(index).asStdString();
+}
+
+}  // namespace wse::identity

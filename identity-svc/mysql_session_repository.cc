@@ -1,0 +1,198 @@
+// MysqlSessionRepository: login sessions and their rotating refresh tokens.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/mysql_pool.h"
+#include "cppconn/connection.h"
+#include "cppconn/datatype.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+#include "identity-svc/mysql_audit.h"
+#include "identity-svc/mysql_repositories.h"
+#include "identity-svc/mysql_time.h"
+
+namespace wse::identity {
+namespace {
+
+constexpr char kSessionSelect[] =
+    "SELECT id, person_id, key_type, assurance_level, acr, current_organization_id,"
+    " refresh_token_hash, DATE_FORMAT(refresh_expire_time, '%Y-%m-%d %H:%i:%s.%f'),"
+    " DATE_FORMAT(create_time, '%Y-%m-%d %H:%i:%s.%f'),"
+    " DATE_FORMAT(expire_time, '%Y-%m-%d %H:%i:%s.%f'),"
+    " DATE_FORMAT(revoke_time, '%Y-%m-%d %H:%i:%s.%f') FROM sessions";
+
+// The current row, in kSessionSelect's column order.
+absl::StatusOr<SessionRecord> ReadSession(const sql::ResultSet& row) {
+  SessionRecord session;
+  session.id = ColumnText(row, 1);
+  session.person_id = ColumnText(row, 2);
+  session.key_type = ColumnText(row, 3);
+  session.assurance_level = ColumnText(row, 4);
+  session.acr = ColumnText(row, 5);
+  if (!row.isNull(6)) session.current_organization_id = ColumnText(row, 6);
+  session.refresh_token_hash = ColumnText(row, 7);
+  absl::StatusOr<absl::Time> refresh_expire = TimeFromDb(ColumnText(row, 8));
+  if (!refresh_expire.ok()) return refresh_expire.status();
+  absl::StatusOr<absl::Time> created = TimeFromDb(ColumnText(row, 9));
+  if (!created.ok()) return created.status();
+  absl::StatusOr<absl::Time> expire = TimeFromDb(ColumnText(row, 10));
+  if (!expire.ok()) return expire.status();
+  session.refresh_expire_time = *refresh_expire;
+  session.create_time = *created;
+  session.expire_time = *expire;
+  if (!row.isNull(11)) {
+    absl::StatusOr<absl::Time> revoked = TimeFromDb(ColumnText(row, 11));
+    if (!revoked.ok()) return revoked.status();
+    session.revoke_time = *revoked;
+  }
+  return session;
+}
+
+// Whether the session exists (nullopt if not) and if so whether it is revoked; locks its row.
+std::optional<bool> LockSessionIsRevoked(sql::Connection& conn, const std::string& id) {
+  std::unique_ptr<sql::PreparedStatement> lock(conn.prepareStatement(
+      "SELECT revoke_time IS NOT NULL FROM sessions WHERE id = ? FOR UPDATE"));
+  lock->setString(1, id);
+  std::unique_ptr<sql::ResultSet> rows(lock->executeQuery());
+  if (!rows->next()) return std::nullopt;
+  return rows->getInt(1) != 0;
+}
+
+}  // namespace
+
+absl::Status MysqlSessionRepository::Create(const SessionRecord& session, const AuditEntry& audit) {
+  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // A new session is live: revoke_time starts NULL whatever the record says.
+    std::unique_ptr<sql::PreparedStatement> insert(
+        conn.prepareStatement("INSERT INTO sessions (id, person_id, key_type, assurance_level, acr,"
+                              " current_organization_id, refresh_token_hash, previous_refresh_hash,"
+                              " refresh_expire_time, create_time, expire_time, revoke_time)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)"));
+    insert->setString(1, session.id);
+    insert->setString(2, session.person_id);
+    insert->setString(3, session.key_type);
+    insert->setString(4, session.assurance_level);
+    insert->setString(5, session.acr);
+    if (session.current_organization_id.has_value()) {
+      insert->setString(6, *session.current_organization_id);
+    } else {
+      insert->setNull(6, sql::DataType::CHAR);
+    }
+    insert->setString(7, session.refresh_token_hash);
+    insert->setString(8, TimeToDb(session.refresh_expire_time));
+    insert->setString(9, TimeToDb(session.create_time));
+    insert->setString(10, TimeToDb(session.expire_time));
+    insert->executeUpdate();
+    return InsertAudit(conn, audit);
+  });
+}
+
+absl::StatusOr<SessionRecord> MysqlSessionRepository::Find(const std::string& id) {
+  std::optional<SessionRecord> found;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> statement(
+        conn.prepareStatement(absl::StrCat(kSessionSelect, " WHERE id = ?")));
+    statement->setString(1, id);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    if (!rows->next()) return absl::OkStatus();
+    absl::StatusOr<SessionRecord> session = ReadSession(*rows);
+    if (!session.ok()) return session.status();
+    found = *std::move(session);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found.has_value()) return absl::NotFoundError("session not found");
+  return *std::move(found);
+}
+
+absl::StatusOr<SessionRecord> MysqlSessionRepository::FindByRefreshHash(const std::string& hash,
+                                                                        bool* replayed) {
+  std::optional<SessionRecord> found;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // Both columns are indexed; hashes of random tokens do not collide, so one row at most.
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        absl::StrCat(kSessionSelect,
+                     " WHERE (refresh_token_hash = ? OR previous_refresh_hash = ?)"
+                     " AND revoke_time IS NULL LIMIT 1")));
+    statement->setString(1, hash);
+    statement->setString(2, hash);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    if (!rows->next()) return absl::OkStatus();
+    absl::StatusOr<SessionRecord> session = ReadSession(*rows);
+    if (!session.ok()) return session.status();
+    found = *std::move(session);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found.has_value()) return absl::NotFoundError("session not found");
+  if (replayed != nullptr) *replayed = found->refresh_token_hash != hash;
+  return *std::move(found);
+}
+
+absl::Status MysqlSessionRepository::RotateRefresh(const std::string& id,
+                                                   const std::string& old_hash,
+                                                   const std::string& new_hash,
+                                                   absl::Time refresh_expire_time,
+                                                   const AuditEntry& audit) {
+  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // Compare-and-set on the current hash: of two concurrent uses of one refresh token only the
+    // first rotates; the other sees 0 rows.
+    std::unique_ptr<sql::PreparedStatement> rotate(
+        conn.prepareStatement("UPDATE sessions SET previous_refresh_hash = refresh_token_hash,"
+                              " refresh_token_hash = ?, refresh_expire_time = ?"
+                              " WHERE id = ? AND refresh_token_hash = ? AND revoke_time IS NULL"));
+    rotate->setString(1, new_hash);
+    rotate->setString(2, TimeToDb(refresh_expire_time));
+    rotate->setString(3, id);
+    rotate->setString(4, old_hash);
+    if (rotate->executeUpdate() == 0) {
+      return absl::AbortedError("the refresh token was already used");
+    }
+    return InsertAudit(conn, audit);
+  });
+}
+
+absl::Status MysqlSessionRepository::SetCurrentOrganization(
+    const std::string& id, const std::optional<std::string>& organization_id,
+    const AuditEntry& audit) {
+  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // Looked up first: an UPDATE setting the same value reports 0 rows, like a missing id.
+    if (!LockSessionIsRevoked(conn, id).has_value()) {
+      return absl::NotFoundError("session not found");
+    }
+    std::unique_ptr<sql::PreparedStatement> update(
+        conn.prepareStatement("UPDATE sessions SET current_organization_id = ? WHERE id = ?"));
+    if (organization_id.has_value()) {
+      update->setString(1, *organization_id);
+    } else {
+      update->setNull(1, sql::DataType::CHAR);
+    }
+    update->setString(2, id);
+    update->executeUpdate();
+    return InsertAudit(conn, audit);
+  });
+}
+
+absl::Status MysqlSessionRepository::Revoke(const std::string& id, absl::Time when,
+                                            const AuditEntry& audit) {
+  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    const std::optional<bool> revoked = LockSessionIsRevoked(conn, id);
+    if (!revoked.has_value()) return absl::NotFoundError("session not found");
+    if (*revoked) return absl::OkStatus();  // Idempotent: the first revocation stands.
+    std::unique_ptr<sql::PreparedStatement> update(
+        conn.prepareStatement("UPDATE sessions SET revoke_time = ? WHERE id = ?"));
+    update->setString(1, TimeToDb(when));
+    update->setString(2, id);
+    update->executeUpdate();
+    return InsertAudit(conn, audit);
+  });
+}
+
+}  // namespace wse::identity

@@ -1,0 +1,93 @@
+#pragma once
+// In-memory identity-svc repositories for unit tests. They keep the contracts of the MySQL
+// implementations (identity-svc/mysql_repositories.h), down to the details a caller can observe:
+// times are kept to the microsecond, unset directory times take the clock, revoked sessions are
+// not found by refresh hash, calls that change nothing write no audit entry. The shared contract
+// test (tests/integration/identity/repository_contract_test.cc) runs against both.
+//
+// Differences a test must not rely on: name search lowercases ASCII only, and there are no
+// foreign keys (a session may name an unknown person).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "identity-svc/model.h"
+#include "identity-svc/repositories.h"
+
+namespace wse::identity::testing {
+
+class FakeDirectoryRepository : public DirectoryRepository {
+ public:
+  absl::StatusOr<UpsertOutcome> UpsertPerson(const PersonRecord& person,
+                                             const AuditEntry& audit_entry,
+                                             PersonRecord* stored) override;
+  absl::StatusOr<UpsertOutcome> UpsertOrganization(const OrganizationRecord& organization,
+                                                   const AuditEntry& audit_entry,
+                                                   OrganizationRecord* stored) override;
+  absl::StatusOr<PersonRecord> FindPersonById(const std::string& id) override;
+  absl::StatusOr<PersonRecord> FindPersonByInsz(const std::string& insz) override;
+  absl::StatusOr<OrganizationRecord> FindOrganizationById(const std::string& id) override;
+  absl::StatusOr<OrganizationRecord> FindOrganizationByIdentifier(
+      const std::string& kbo_number, const std::string& institution_number) override;
+  absl::StatusOr<std::vector<OrganizationRecord>> ListOrganizations(
+      const Page& page, const std::string& kind, const std::string& query) override;
+  absl::StatusOr<std::vector<OrganizationRecord>> OrganizationsRepresentedBy(
+      const std::string& insz) override;
+
+  // Audit entries of committed changes, oldest first. Appended under the repository's lock: read
+  // it only while no call is in flight.
+  std::vector<AuditEntry> audit;
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, PersonRecord> persons_ ABSL_GUARDED_BY(mu_);              // By id.
+  std::map<std::string, OrganizationRecord> organizations_ ABSL_GUARDED_BY(mu_);  // By id.
+};
+
+class FakeSessionRepository : public SessionRepository {
+ public:
+  absl::Status Create(const SessionRecord& session, const AuditEntry& audit_entry) override;
+  absl::StatusOr<SessionRecord> Find(const std::string& id) override;
+  absl::StatusOr<SessionRecord> FindByRefreshHash(const std::string& hash, bool* replayed) override;
+  absl::Status RotateRefresh(const std::string& id, const std::string& old_hash,
+                             const std::string& new_hash, absl::Time refresh_expire_time,
+                             const AuditEntry& audit_entry) override;
+  absl::Status SetCurrentOrganization(const std::string& id,
+                                      const std::optional<std::string>& organization_id,
+                                      const AuditEntry& audit_entry) override;
+  absl::Status Revoke(const std::string& id, absl::Time when,
+                      const AuditEntry& audit_entry) override;
+
+  // As FakeDirectoryRepository::audit.
+  std::vector<AuditEntry> audit;
+
+ private:
+  struct StoredSession {
+    SessionRecord record;
+    std::string previous_refresh_hash;  // Empty until the first rotation.
+  };
+  bool RefreshHashInUse(const std::string& hash) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  std::map<std::string, StoredSession> sessions_ ABSL_GUARDED_BY(mu_);  // By id.
+};
+
+class FakeSigningKeyRepository : public SigningKeyRepository {
+ public:
+  absl::StatusOr<std::vector<SigningKeyRecord>> ListUnexpired(absl::Time now) override;
+  absl::StatusOr<bool> InsertIfRotationDue(const SigningKeyRecord& candidate,
+                                           absl::Time due_before) override;
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, SigningKeyRecord> keys_ ABSL_GUARDED_BY(mu_);  // By kid.
+};
+
+}  // namespace wse::identity::testing

@@ -1,0 +1,37 @@
+#pragma once
+// Fresh, valid identifiers and logins against the test stack's identity-svc, so tests never
+// collide with each other or with seeded data.
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "wse/identity/v1/identity_service.grpc.pb.h"
+
+namespace wse::testing {
+
+std::string RandomInsz();       // Valid national register number, born 1950-1999.
+std::string RandomKboNumber();  // Valid KBO enterprise number.
+std::string RandomInstitutionNumber();
+
+// The operator token of the test stack.
+std::string OperatorToken();
+
+// A dev-IdP ID token for `insz` (as the external provider would issue after a login).
+std::string DevIdToken(const std::string& insz, const std::string& given_name,
+                       const std::string& family_name, const std::string& audience = "wse-loket",
+                       absl::Time now = absl::Now(), const std::string& nonce = "",
+                       const std::string& acr = "urn:wse:dev:loa:high");
+
+void Bearer(grpc::ClientContext* context, const std::string& token);
+
+// Imports one organisation (legal representatives by INSZ); returns its resource name.
+std::string ImportOrganization(wse::identity::v1::IdentityService::Stub& stub,
+                               const std::string& kbo_number, const std::string& display_name,
+                               const std::vector<std::string>& legal_representatives);
+// Imports one person; returns its resource name.
+std::string ImportPerson(wse::identity::v1::IdentityService::Stub& stub, const std::string& insz,
+                         const std::string& given_name, const std::string& family_name,
+                         const std::string& email = "");
+
+}  // namespace wse::testing

@@ -1,0 +1,157 @@
+// SessionManager with in-memory repositories, the real key ring and the real ID-token verifier
+// (fed by the development identity provider's key).
+#include "identity-svc/session_manager.h"
+
+#include "common/status.h"
+#include "gtest/gtest.h"
+#include "identity-svc/dev_idp/dev_idp.h"
+#include "tests/support/identity_fakes.h"
+#include "tests/support/process.h"
+
+namespace wse::identity {
+namespace {
+
+constexpr char kAnInsz[] = "85073003328";
+constexpr char kJanInsz[] = "01020300467";
+
+class SessionManagerTest : public ::testing::Test {
+ protected:
+  SessionManagerTest()
+      : idp_key_(LoadOrCreateDevIdpKey(wse::testing::MakeTempDir("wse-idp-")).value()),
+        ring_(keys_, SealedBox::Create(std::string(32, 's')).value(), {}, [this] { return now_; }),
+        id_tokens_(
+            {{kDevIdpIssuer, "wse-loket", absl::Seconds(30), absl::Hours(1)}, "rrn", "SUBSTANTIAL"},
+            std::make_shared<JwksFileKeySource>(idp_key_.jwks_path)),
+        legal_(directory_),
+        manager_(directory_, sessions_, ring_, id_tokens_, {&legal_},
+                 {"https://wse-loket.vlaanderen.be/identity", "wse-loket"},
+                 [this] { return now_; }) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(ring_.Refresh().ok());
+    PersonRecord an;
+    an.id = "an-id";
+    an.insz = kAnInsz;
+    an.given_name = "An";
+    an.family_name = "Peeters";
+    PersonRecord stored;
+    ASSERT_TRUE(directory_.UpsertPerson(an, {}, &stored).ok());
+    school_.id = "school-id";
+    school_.institution_number = "123456";
+    school_.display_name = "Atheneum Demo";
+    school_.kind = "SCHOOL";
+    school_.legal_representative_insz = {kAnInsz};
+    OrganizationRecord ignored;
+    ASSERT_TRUE(directory_.UpsertOrganization(school_, {}, &ignored).ok());
+  }
+
+  IssuedSession Login(const std::string& insz) {
+    DevLogin login;
+    login.insz = insz;
+    login.given_name = "Given";
+    login.family_name = "Family";
+    auto issued = manager_.Login(MintDevIdToken(idp_key_, login, absl::Now()).value(), "", call_);
+    EXPECT_TRUE(issued.ok()) << issued.status();
+    return *std::move(issued);
+  }
+
+  Caller CallerOf(const IssuedSession& issued) {
+    Caller caller;
+    caller.person_id = issued.person.id;
+    caller.session_id = issued.session.id;
+    return caller;
+  }
+
+  absl::Time now_ = absl::Now();
+  DevIdpKey idp_key_;
+  testing::FakeDirectoryRepository directory_;
+  testing::FakeSessionRepository sessions_;
+  testing::FakeSigningKeyRepository keys_;
+  KeyRing ring_;
+  IdTokenVerifier id_tokens_;
+  LegalRepresentationSource legal_;
+  SessionManager manager_;
+  OrganizationRecord school_;
+  CallContext call_;
+};
+
+TEST_F(SessionManagerTest, KnownPersonLogsInPersonally) {
+  IssuedSession issued = Login(kAnInsz);
+  EXPECT_EQ(issued.person.id, "an-id");
+  EXPECT_EQ(issued.session.key_type, "EID");
+  EXPECT_FALSE(issued.session.current_organization_id.has_value());
+  EXPECT_FALSE(issued.refresh_token.empty());
+  EXPECT_NE(issued.session.refresh_token_hash, issued.refresh_token);  // Only the hash is kept.
+  EXPECT_EQ(sessions_.audit.back().action, "LOGIN");
+}
+
+TEST_F(SessionManagerTest, UnknownPersonIsRecordedAtFirstLogin) {
+  IssuedSession issued = Login(kJanInsz);
+  auto person = directory_.FindPersonByInsz(kJanInsz);
+  ASSERT_TRUE(person.ok());
+  EXPECT_EQ(person->source, "LOGIN");
+  EXPECT_EQ(issued.person.id, person->id);
+}
+
+TEST_F(SessionManagerTest, ContextsListPersonalFirstThenOrganisations) {
+  IssuedSession issued = Login(kAnInsz);
+  auto contexts = manager_.ActingContexts(CallerOf(issued), call_);
+  ASSERT_TRUE(contexts.ok()) << contexts.status();
+  ASSERT_EQ(contexts->size(), 2u);
+  EXPECT_FALSE((*contexts)[0].organization.has_value());
+  EXPECT_EQ((*contexts)[1].organization->display_name, "Atheneum Demo");
+  EXPECT_EQ((*contexts)[1].bases, std::vector<ActingBasis>{ActingBasis::kLegalRepresentative});
+}
+
+TEST_F(SessionManagerTest, SelectChecksMembershipLive) {
+  IssuedSession an = Login(kAnInsz);
+  auto selected = manager_.Select(CallerOf(an), std::string("school-id"), call_);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_EQ(selected->session.current_organization_id, "school-id");
+
+  IssuedSession jan = Login(kJanInsz);
+  auto refused = manager_.Select(CallerOf(jan), std::string("school-id"), call_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(refused.status()), "NOT_A_MEMBER");
+}
+
+TEST_F(SessionManagerTest, RefreshDropsAnOrganisationThePersonLost) {
+  IssuedSession an = Login(kAnInsz);
+  ASSERT_TRUE(manager_.Select(CallerOf(an), std::string("school-id"), call_).ok());
+  school_.legal_representative_insz.clear();  // The KBO no longer lists An.
+  OrganizationRecord ignored;
+  ASSERT_TRUE(directory_.UpsertOrganization(school_, {}, &ignored).ok());
+  auto refreshed = manager_.Refresh(an.refresh_token, call_);
+  ASSERT_TRUE(refreshed.ok()) << refreshed.status();
+  EXPECT_FALSE(refreshed->session.current_organization_id.has_value());
+}
+
+TEST_F(SessionManagerTest, ReplayedRefreshTokenEndsTheSession) {
+  IssuedSession an = Login(kAnInsz);
+  auto first = manager_.Refresh(an.refresh_token, call_);
+  ASSERT_TRUE(first.ok());
+  auto replay = manager_.Refresh(an.refresh_token, call_);
+  EXPECT_EQ(ReasonOf(replay.status()), "REFRESH_TOKEN_REUSED");
+  EXPECT_EQ(manager_.Refresh(first->refresh_token, call_).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(SessionManagerTest, ExpiredSessionCannotSelectOrRefresh) {
+  IssuedSession an = Login(kAnInsz);
+  now_ += absl::Hours(13);
+  EXPECT_EQ(ReasonOf(manager_.Select(CallerOf(an), std::nullopt, call_).status()), "SESSION_ENDED");
+  EXPECT_EQ(manager_.Refresh(an.refresh_token, call_).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(SessionManagerTest, LogoutOnlyEndsYourOwnSession) {
+  IssuedSession an = Login(kAnInsz);
+  IssuedSession jan = Login(kJanInsz);
+  EXPECT_EQ(manager_.Logout(CallerOf(jan), an.session.id).code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(manager_.Logout(CallerOf(an), an.session.id).ok());
+  EXPECT_FALSE(manager_.Refresh(an.refresh_token, call_).ok());
+  EXPECT_TRUE(manager_.Refresh(jan.refresh_token, call_).ok());
+}
+
+}  // namespace
+}  // namespace wse::identity
