@@ -47,6 +47,33 @@ AuditEntry OperatorAudit(std::string action, std::string target) {
 
 }  // namespace
 
+absl::Status IdentityServiceImpl::FillOrganization(const OrganizationRecord& org,
+                                                   v1::Organization* out) {
+  ToProto(org, out);
+  for (int i = 0; i < out->legal_representatives_size(); ++i) {
+    auto person = deps_.directory.FindPersonByInsz(org.legal_representative_insz[i]);
+    if (absl::IsNotFound(person.status())) continue;  // Not known to the directory yet.
+    if (!person.ok()) return person.status();
+    out->mutable_legal_representatives(i)->set_person("persons/" + person->id);
+    out->mutable_legal_representatives(i)->set_display_name(person->DisplayName());
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status IdentityServiceImpl::LookupPerson(grpc::ServerContext* context,
+                                               const v1::LookupPersonRequest* request,
+                                               v1::LookupPersonResponse* response) {
+  return Serve(context, "LookupPerson", [&](const CallContext& call) -> absl::Status {
+    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    auto insz = ParseInsz(request->insz(), "insz");
+    if (!insz.ok()) return insz.status();
+    auto person = deps_.directory.FindPersonByInsz(insz->digits);
+    if (!person.ok()) return person.status();
+    ToProto(*person, response->mutable_person());
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status IdentityServiceImpl::BatchImportPersons(grpc::ServerContext* context,
                                                      const v1::BatchImportPersonsRequest* request,
                                                      v1::BatchImportPersonsResponse* response) {
@@ -118,8 +145,7 @@ grpc::Status IdentityServiceImpl::GetOrganization(grpc::ServerContext* context,
     if (!id.ok()) return id.status();
     auto org = deps_.directory.FindOrganizationById(*id);
     if (!org.ok()) return org.status();
-    ToProto(*org, response->mutable_organization());
-    return absl::OkStatus();
+    return FillOrganization(*org, response->mutable_organization());
   });
 }
 
@@ -146,8 +172,7 @@ grpc::Status IdentityServiceImpl::LookupOrganization(grpc::ServerContext* contex
     }
     auto org = deps_.directory.FindOrganizationByIdentifier(kbo, institution);
     if (!org.ok()) return org.status();
-    ToProto(*org, response->mutable_organization());
-    return absl::OkStatus();
+    return FillOrganization(*org, response->mutable_organization());
   });
 }
 

@@ -63,10 +63,14 @@ class IdentityServiceImpl final : public v1::IdentityService::Service {
                                   v1::LookupOrganizationResponse* response) override;
   grpc::Status GetPerson(grpc::ServerContext* context, const v1::GetPersonRequest* request,
                          v1::GetPersonResponse* response) override;
+  grpc::Status LookupPerson(grpc::ServerContext* context, const v1::LookupPersonRequest* request,
+                            v1::LookupPersonResponse* response) override;
 
  private:
   // The caller named by a valid access token of ours (any context).
   absl::StatusOr<Caller> Authenticate(const CallContext& call);
+  // The organisation as answered: legal representatives with their person, once known.
+  absl::Status FillOrganization(const OrganizationRecord& org, v1::Organization* out);
 
   IdentityServiceDeps deps_;
 };

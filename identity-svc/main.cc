@@ -4,12 +4,14 @@
 #include "common/log.h"
 #include "common/operator_auth.h"
 #include "common/service_main.h"
+#include "grpcpp/create_channel.h"
 #include "identity-svc/dev_idp/dev_idp.h"
 #include "identity-svc/id_token_verifier.h"
 #include "identity-svc/identity_service.h"
 #include "identity-svc/key_ring.h"
 #include "identity-svc/membership.h"
 #include "identity-svc/mysql_repositories.h"
+#include "identity-svc/rights_membership.h"
 #include "identity-svc/session_manager.h"
 
 ABSL_FLAG(std::string, idp_issuer, "", "issuer of the identity provider's ID tokens (required)");
@@ -26,6 +28,8 @@ ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(10), "access-token lif
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(2), "refresh-token lifetime");
 ABSL_FLAG(absl::Duration, session_lifetime, absl::Hours(12), "absolute session lifetime");
 ABSL_FLAG(std::string, operator_token_file, "", "file with the operators' bearer token");
+ABSL_FLAG(std::string, rights_address, "",
+          "rights-svc, for work relations and grants (empty: legal representatives only)");
 ABSL_FLAG(std::string, helpdesk_phone, "1700", "info line named in the guidance");
 ABSL_FLAG(std::string, helpdesk_team, "gebruikersbeheer", "team to ask for at the info line");
 
@@ -92,8 +96,19 @@ int main(int argc, char** argv) {
   policy.access_token_ttl = absl::GetFlag(FLAGS_access_token_ttl);
   policy.refresh_token_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
   policy.session_lifetime = absl::GetFlag(FLAGS_session_lifetime);
-  wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens,
-                                                {&legal_representation}, policy);
+  std::vector<wse::identity::MembershipSource*> membership = {&legal_representation};
+  std::unique_ptr<wse::identity::RightsMembershipSource> rights_membership;
+  if (!absl::GetFlag(FLAGS_rights_address).empty()) {
+    wse::RequireConfig(!operator_token.empty(),
+                       "--rights_address needs --operator_token_file (the service credential)");
+    rights_membership = std::make_unique<wse::identity::RightsMembershipSource>(
+        grpc::CreateChannel(absl::GetFlag(FLAGS_rights_address),
+                            grpc::InsecureChannelCredentials()),
+        operator_token);
+    membership.push_back(rights_membership.get());
+  }
+  wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,
+                                                policy);
   wse::OperatorAuthenticator operators(operator_token);
   wse::identity::IdentityServiceImpl service(
       {session_manager,

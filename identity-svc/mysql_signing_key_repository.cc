@@ -9,12 +9,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_time.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "identity-svc/mysql_audit.h"
 #include "identity-svc/mysql_repositories.h"
-#include "identity-svc/mysql_time.h"
 
 namespace wse::identity {
 namespace {

@@ -1,6 +1,42 @@
-// notify-svc composition root: configuration, database, migrations, serving.
+// notify-svc composition root: configuration, database, templates, SMTP, delivery workers,
+// serving.
+#include "absl/flags/flag.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/operator_auth.h"
 #include "common/service_main.h"
-#include "wse/notify/v1/notify_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "notify-svc/delivery.h"
+#include "notify-svc/mail_queue.h"
+#include "notify-svc/mime.h"
+#include "notify-svc/mysql_message_repository.h"
+#include "notify-svc/notify_service.h"
+#include "notify-svc/person_directory.h"
+#include "notify-svc/smtp_sender.h"
+#include "notify-svc/template_catalog.h"
+
+ABSL_FLAG(std::string, smtp_url, "smtp://127.0.0.1:2525",
+          "SMTP server: smtp://host:port, or smtps://host:port for implicit TLS");
+ABSL_FLAG(bool, smtp_starttls, false, "require STARTTLS on an smtp:// URL");
+ABSL_FLAG(std::string, smtp_user, "", "SMTP AUTH user (none when empty)");
+ABSL_FLAG(std::string, smtp_password_file, "", "file with the SMTP AUTH password");
+ABSL_FLAG(std::string, mail_from, "no-reply@wse-loket.vlaanderen.be", "sender address");
+ABSL_FLAG(std::string, mail_from_name, "WSE-loket Vlaams opleidingsverlof", "sender name");
+ABSL_FLAG(int, workers, 2, "delivery worker threads");
+ABSL_FLAG(int, claim_batch, 16, "messages a worker claims at once");
+ABSL_FLAG(int, max_attempts, 8, "delivery attempts before a message becomes a dead letter");
+ABSL_FLAG(absl::Duration, initial_backoff, absl::Seconds(5), "delay after the first failure");
+ABSL_FLAG(absl::Duration, max_backoff, absl::Minutes(30), "longest delay between attempts");
+ABSL_FLAG(absl::Duration, lease, absl::Minutes(2),
+          "how long a claimed message is reserved for its worker (then retried elsewhere)");
+ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(250),
+          "how often idle workers look for due messages");
+ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051",
+          "identity-svc host:port (person recipients are looked up there)");
+ABSL_FLAG(std::string, operator_token_file, "",
+          "file with the operators' bearer token (callers' credential, and ours to identity-svc)");
+ABSL_FLAG(std::string, templates_dir, WSE_NOTIFY_TEMPLATES_DIR, "folder of the mail templates");
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
@@ -8,7 +44,60 @@ int main(int argc, char** argv) {
                                           "127.0.0.1:50054", "wse_notify"};
   wse::ServiceRuntime runtime =
       wse::PrepareService(definition, argc, argv, {{"notify", &wse::EmbeddedMigrations()}});
-  // The RPCs answer UNIMPLEMENTED until the notify issue implements them.
-  wse::notify::v1::NotifyService::Service service;
-  return wse::RunService(runtime, {&service});
+  wse::RequireConfig(absl::GetFlag(FLAGS_workers) >= 1 && absl::GetFlag(FLAGS_workers) <= 64,
+                     "--workers must be within 1..64");
+  wse::RequireConfig(
+      absl::GetFlag(FLAGS_claim_batch) >= 1 && absl::GetFlag(FLAGS_claim_batch) <= 500,
+      "--claim_batch must be within 1..500");
+  wse::RequireConfig(absl::GetFlag(FLAGS_max_attempts) >= 1, "--max_attempts must be at least 1");
+  wse::RequireConfig(absl::GetFlag(FLAGS_initial_backoff) > absl::ZeroDuration() &&
+                         absl::GetFlag(FLAGS_max_backoff) >= absl::GetFlag(FLAGS_initial_backoff),
+                     "need 0 < --initial_backoff <= --max_backoff");
+  wse::RequireConfig(absl::GetFlag(FLAGS_lease) >= absl::Seconds(1), "--lease must be >= 1s");
+  wse::RequireConfig(absl::GetFlag(FLAGS_poll_interval) >= absl::Milliseconds(10),
+                     "--poll_interval must be >= 10ms");
+  wse::RequireConfig(wse::notify::IsValidEmailAddress(absl::GetFlag(FLAGS_mail_from)),
+                     "--mail_from must be an e-mail address");
+  const std::string smtp_url = absl::GetFlag(FLAGS_smtp_url);
+  wse::RequireConfig(smtp_url.rfind("smtp://", 0) == 0 || smtp_url.rfind("smtps://", 0) == 0,
+                     "--smtp_url must start with smtp:// or smtps://");
+  auto templates = wse::notify::TemplateCatalog::Load(absl::GetFlag(FLAGS_templates_dir));
+  wse::RequireConfig(templates.ok(), std::string(templates.status().message()));
+  const std::string operator_token =
+      absl::GetFlag(FLAGS_operator_token_file).empty()
+          ? ""
+          : wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+
+  wse::notify::SmtpOptions smtp;
+  smtp.url = smtp_url;
+  smtp.require_starttls = absl::GetFlag(FLAGS_smtp_starttls);
+  smtp.user = absl::GetFlag(FLAGS_smtp_user);
+  if (!absl::GetFlag(FLAGS_smtp_password_file).empty()) {
+    smtp.password =
+        wse::ReadSecretFile("--smtp_password_file", absl::GetFlag(FLAGS_smtp_password_file));
+  }
+  wse::notify::CurlSmtpSender sender(smtp);
+  wse::notify::GrpcPersonDirectory persons(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_identity_address),
+                          grpc::InsecureChannelCredentials()),
+      operator_token);
+  wse::notify::MysqlMessageRepository messages(*runtime.pool);
+
+  wse::notify::DeliveryOptions delivery;
+  delivery.workers = absl::GetFlag(FLAGS_workers);
+  delivery.batch_size = absl::GetFlag(FLAGS_claim_batch);
+  delivery.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  delivery.backoff = {absl::GetFlag(FLAGS_initial_backoff), absl::GetFlag(FLAGS_max_backoff)};
+  delivery.lease = absl::GetFlag(FLAGS_lease);
+  delivery.poll_interval = absl::GetFlag(FLAGS_poll_interval);
+  delivery.from = {absl::GetFlag(FLAGS_mail_from), absl::GetFlag(FLAGS_mail_from_name)};
+  wse::notify::DeliveryWorkers workers(messages, **templates, sender, persons, delivery);
+  wse::notify::MailQueue queue(messages, **templates, [&workers] { workers.Poke(); });
+  wse::OperatorAuthenticator operators(operator_token);
+  wse::notify::NotifyServiceImpl service({queue, **templates, operators});
+
+  workers.Start();
+  const int exit_code = wse::RunService(runtime, {&service});
+  workers.Stop();  // After the drain: no call can queue anything any more.
+  return exit_code;
 }

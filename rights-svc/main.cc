@@ -1,7 +1,43 @@
-// rights-svc composition root: configuration, database, migrations, serving.
+// rights-svc composition root: configuration, database, catalogue, directory client, outbox
+// relay to notify-svc, the expiry job, serving.
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/notify_deliverer.h"
+#include "common/operator_auth.h"
 #include "common/outbox.h"
 #include "common/service_main.h"
-#include "wse/rights/v1/rights_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "rights-svc/catalogue.h"
+#include "rights-svc/ext_authz_service.h"
+#include "rights-svc/identity_directory.h"
+#include "rights-svc/mysql_store.h"
+#include "rights-svc/permission_checker.h"
+#include "rights-svc/rights_service.h"
+
+ABSL_FLAG(std::string, catalogue_file, "", "role catalogue JSON (default: the built-in one)");
+ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (the directory)");
+ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054", "notify-svc (mail delivery)");
+ABSL_FLAG(std::string, operator_token_file, "",
+          "file with the operator token (also this service's credential towards the others)");
+ABSL_FLAG(absl::Duration, expiry_interval, absl::Minutes(1),
+          "how often pending access requests are checked for expiry");
+
+namespace {
+
+wse::rights::Catalogue LoadCatalogue() {
+  std::string json = wse::rights::Catalogue::BuiltInJson();
+  if (!absl::GetFlag(FLAGS_catalogue_file).empty()) {
+    json = wse::ReadSecretFile("--catalogue_file", absl::GetFlag(FLAGS_catalogue_file));
+  }
+  auto catalogue = wse::rights::Catalogue::FromJson(json);
+  wse::RequireConfig(catalogue.ok(), std::string(catalogue.status().message()));
+  return *std::move(catalogue);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
@@ -10,7 +46,50 @@ int main(int argc, char** argv) {
   wse::ServiceRuntime runtime = wse::PrepareService(
       definition, argc, argv,
       {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}});
-  // The RPCs answer UNIMPLEMENTED until the rights issue implements them.
-  wse::rights::v1::RightsService::Service service;
-  return wse::RunService(runtime, {&service});
+  const wse::rights::Catalogue catalogue = LoadCatalogue();
+  wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
+                     "--operator_token_file is required (the service credential)");
+  const std::string service_token =
+      wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+  auto tokens = wse::MakeAccessTokenVerifier();
+
+  wse::rights::MysqlRightsStore store(*runtime.pool);
+  wse::rights::IdentityDirectory directory(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_identity_address),
+                          grpc::InsecureChannelCredentials()),
+      service_token);
+  wse::rights::RightsManager rights(store, directory, catalogue);
+  wse::rights::PermissionChecker permissions(rights);
+  wse::OperatorAuthenticator operators(service_token);
+  wse::rights::RightsServiceImpl service({rights, permissions, *tokens, operators});
+  wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, operators);
+
+  // Mails leave through the outbox: notify-svc may be down when the change happens.
+  wse::NotifyDeliverer deliverer(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_notify_address), grpc::InsecureChannelCredentials()),
+      service_token);
+  wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "rights"});
+  relay.Start();
+
+  std::atomic<bool> stopping{false};
+  std::thread expiry([&] {
+    while (!stopping) {
+      wse::CallContext call;
+      call.request_id = wse::NewRequestId();
+      call.method = "ExpireAccessRequests";
+      auto expired = rights.ExpireAccessRequests(call);
+      if (!expired.ok()) {
+        wse::LogWarn("access-request expiry failed", {{"error", expired.status().message()}});
+      } else if (*expired > 0) {
+        relay.Poke();
+      }
+      const absl::Time until = absl::Now() + absl::GetFlag(FLAGS_expiry_interval);
+      while (!stopping && absl::Now() < until) absl::SleepFor(absl::Milliseconds(200));
+    }
+  });
+  const int code = wse::RunService(runtime, {&service, &ext_authz});
+  stopping = true;
+  expiry.join();
+  relay.Stop();
+  return code;
 }

@@ -79,8 +79,9 @@ ensure_packages() {
 build_tree() { # extra cmake args...
   # ccache keyed on paths relative to the checkout, so a fresh clone (CI) reuses earlier work.
   export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" "$@" >/dev/null
-  cmake --build "$BUILD_DIR" -j"${STACK_JOBS:-2}"
+  # One build at a time on this machine (2 cores): concurrent builds wait for the lock.
+  flock /tmp/wse-build.lock cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" "$@" >/dev/null
+  flock /tmp/wse-build.lock cmake --build "$BUILD_DIR" -j"${STACK_JOBS:-2}"
 }
 
 db_root() { mariadb --no-defaults --socket="$STACK_DB_SOCKET" -uroot "$@"; }
@@ -161,10 +162,18 @@ identity_secrets() {
 
 service_args() { # service -> its own flags besides the common ones
   case "$1" in
+    notify) printf '%s\n' --smtp_url="smtp://127.0.0.1:$STACK_SMTP_PORT" \
+      --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
+      --operator_token_file="$RUN_DIR/secrets/operator.token" \
+      --templates_dir="$ROOT/notify-svc/templates" ;;
     identity) printf '%s\n' --idp_issuer=https://dev-idp.wse-loket.invalid --allow_dev_idp \
       --idp_jwks_file="$RUN_DIR/dev-idp/dev-idp-jwks.json" \
       --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
-      --operator_token_file="$RUN_DIR/secrets/operator.token" ;;
+      --operator_token_file="$RUN_DIR/secrets/operator.token" \
+      --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
+    rights) printf '%s\n' --operator_token_file="$RUN_DIR/secrets/operator.token" \
+      --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
+      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" ;;
   esac
 }
 

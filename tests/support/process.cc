@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,8 @@ absl::StatusOr<ChildProcess> ChildProcess::Start(const std::vector<std::string>&
       dup2(fd, 2);
       close(fd);
     }
+    // A test that crashes must not leave servers behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Tests may block signals in their threads; the child must receive them normally.
     sigset_t none;
     sigemptyset(&none);

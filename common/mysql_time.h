@@ -11,7 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace wse::identity {
+namespace wse {
 
 // 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC; below a microsecond is truncated, as the column would.
 std::string TimeToDb(absl::Time time);
@@ -19,4 +19,4 @@ std::string TimeToDb(absl::Time time);
 // Parses what TimeToDb writes (the fraction may be absent). INTERNAL if it is not such a text.
 absl::StatusOr<absl::Time> TimeFromDb(absl::string_view text);
 
-}  // namespace wse::identity
+}  // namespace wse

@@ -1,9 +1,9 @@
-#include "identity-svc/mysql_time.h"
+#include "common/mysql_time.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace wse::identity {
+namespace wse {
 namespace {
 
 constexpr absl::string_view kWriteFormat = "%Y-%m-%d %H:%M:%E6S";
@@ -25,4 +25,4 @@ absl::StatusOr<absl::Time> TimeFromDb(absl::string_view text) {
   return time;
 }
 
-}  // namespace wse::identity
+}  // namespace wse

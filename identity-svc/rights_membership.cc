@@ -1,0 +1,72 @@
+#include "identity-svc/rights_membership.h"
+
+#include "absl/strings/str_split.h"
+#include "common/grpc_status.h"
+#include "grpcpp/channel.h"
+
+namespace wse::identity {
+namespace {
+
+// "organizations/{org}/..." -> org
+std::string OrganizationOf(const std::string& name) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  return parts.size() >= 2 ? parts[1] : "";
+}
+
+absl::Status Mapped(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  // Without rights-svc nobody can be shown their organisations reliably: retry later.
+  return absl::UnavailableError("rights-svc is unavailable; retry later");
+}
+
+}  // namespace
+
+RightsMembershipSource::RightsMembershipSource(std::shared_ptr<grpc::Channel> channel,
+                                               std::string service_token)
+    : stub_(rights::v1::RightsService::NewStub(std::move(channel))),
+      service_token_(std::move(service_token)) {}
+
+void RightsMembershipSource::Prepare(const CallContext& call, grpc::ClientContext* context) const {
+  PropagateTo(call, context);
+  const auto limit = std::chrono::system_clock::now() + std::chrono::seconds(3);
+  if (context->deadline() > limit) context->set_deadline(limit);
+  context->AddMetadata("authorization", "Bearer " + service_token_);
+}
+
+absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
+    const PersonRecord& person, const CallContext& call) {
+  std::vector<Membership> out;
+  {
+    grpc::ClientContext context;
+    Prepare(call, &context);
+    rights::v1::ListWorkRelationsRequest request;
+    request.set_parent("organizations/-");
+    request.set_person("persons/" + person.id);
+    request.set_page_size(500);
+    rights::v1::ListWorkRelationsResponse response;
+    if (auto s = Mapped(stub_->ListWorkRelations(&context, request, &response)); !s.ok()) return s;
+    for (const auto& relation : response.work_relations()) {
+      if (relation.state() == rights::v1::WORK_RELATION_STATE_ACTIVE) {
+        out.push_back({OrganizationOf(relation.name()), ActingBasis::kWorkRelation});
+      }
+    }
+  }
+  {
+    grpc::ClientContext context;
+    Prepare(call, &context);
+    rights::v1::ListGrantsRequest request;
+    request.set_parent("organizations/-");
+    request.set_person("persons/" + person.id);
+    request.set_page_size(500);
+    rights::v1::ListGrantsResponse response;
+    if (auto s = Mapped(stub_->ListGrants(&context, request, &response)); !s.ok()) return s;
+    for (const auto& grant : response.grants()) {
+      if (grant.state() == rights::v1::GRANT_STATE_ACTIVE) {
+        out.push_back({OrganizationOf(grant.name()), ActingBasis::kGrant});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace wse::identity

@@ -1,0 +1,31 @@
+#pragma once
+// The mails rights-svc promises, as outbox messages (serialized wse.notify.v1.SendMailRequest;
+// the relay adds the idempotency key). Template ids and parameters are notify-svc's contract.
+
+#include <string>
+
+#include "common/outbox.h"
+#include "rights-svc/catalogue.h"
+#include "rights-svc/directory.h"
+#include "rights-svc/model.h"
+
+namespace wse::rights {
+
+struct MailContext {
+  const RoleDef& role;
+  const std::string& organization_name;
+  const PersonInfo& requester;
+};
+
+// To one local administrator: 'a user asks for a right in your organisation'.
+OutboxMessage AccessRequestSubmittedMail(const AccessRequestRecord& request,
+                                         const MailContext& context, const PersonInfo& admin);
+// To the requester: granted / refused (with the reason) / expired.
+OutboxMessage AccessRequestApprovedMail(const AccessRequestRecord& request,
+                                        const MailContext& context);
+OutboxMessage AccessRequestRejectedMail(const AccessRequestRecord& request,
+                                        const MailContext& context);
+OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
+                                       const MailContext& context);
+
+}  // namespace wse::rights

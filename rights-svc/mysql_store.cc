@@ -1,0 +1,173 @@
+// MysqlRightsStore: transactions, the read-only queries, and the small transaction operations
+// (request ids, revisions, outbox). Records: mysql_store_{relations,grants,requests,audit}.cc.
+
+#include "rights-svc/mysql_store.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/mysql_pool.h"
+#include "common/mysql_time.h"
+#include "common/outbox.h"
+#include "cppconn/connection.h"
+#include "cppconn/datatype.h"
+#include "cppconn/exception.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+#include "rights-svc/mysql_store_internal.h"
+
+namespace wse::rights {
+
+namespace mysql_internal {
+
+std::string ColumnText(const sql::ResultSet& row, uint32_t index) {
+  if (row.isNull(index)) return std::string();
+  return row.getString(index).asStdString();
+}
+
+absl::StatusOr<absl::Time> ColumnTime(const sql::ResultSet& row, uint32_t index) {
+  if (row.isNull(index)) return absl::InternalError("unexpected NULL time column");
+  return TimeFromDb(ColumnText(row, index));
+}
+
+absl::StatusOr<std::optional<absl::Time>> ColumnOptionalTime(const sql::ResultSet& row,
+                                                             uint32_t index) {
+  if (row.isNull(index)) return std::optional<absl::Time>();
+  absl::StatusOr<absl::Time> time = TimeFromDb(ColumnText(row, index));
+  if (!time.ok()) return time.status();
+  return std::optional<absl::Time>(*time);
+}
+
+void SetStringOrNull(sql::PreparedStatement& statement, unsigned int index,
+                     const std::string& value) {
+  if (value.empty()) {
+    statement.setNull(index, sql::DataType::VARCHAR);
+  } else {
+    statement.setString(index, value);
+  }
+}
+
+void SetTime(sql::PreparedStatement& statement, unsigned int index, absl::Time time) {
+  statement.setString(index, TimeToDb(time));
+}
+
+void SetOptionalTime(sql::PreparedStatement& statement, unsigned int index,
+                     const std::optional<absl::Time>& time) {
+  if (time.has_value()) {
+    statement.setString(index, TimeToDb(*time));
+  } else {
+    statement.setNull(index, sql::DataType::TIMESTAMP);
+  }
+}
+
+absl::Status DuplicateAsStatus(const std::function<absl::Status()>& write) {
+  try {
+    return write();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == 1062) return absl::AlreadyExistsError("the resource already exists");
+    throw;
+  }
+}
+
+}  // namespace mysql_internal
+
+using mysql_internal::ColumnText;
+using mysql_internal::DuplicateAsStatus;
+
+// ---- MysqlRightsStore ----
+
+absl::Status MysqlRightsStore::Transact(
+    const std::function<absl::Status(RightsTransaction&)>& body) {
+  return InTransaction(pool_, [&body](sql::Connection& conn) -> absl::Status {
+    MysqlRightsTransaction transaction(conn);
+    return body(transaction);
+  });
+}
+
+absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::ActiveGrants(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  std::vector<GrantRecord> grants;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(absl::StrCat(
+        "SELECT ", mysql_internal::kGrantColumns,
+        " FROM grants FORCE INDEX (grants_holder) WHERE organization_id = ? AND person_id = ?"
+        " AND revoke_time IS NULL AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)"
+        " ORDER BY role, context, id")));
+    select->setString(1, organization_id);
+    select->setString(2, person_id);
+    mysql_internal::SetTime(*select, 3, now);
+    mysql_internal::SetTime(*select, 4, now);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    while (rows->next()) {
+      absl::StatusOr<GrantRecord> grant = mysql_internal::ReadGrant(*rows);
+      if (!grant.ok()) return grant.status();
+      grants.push_back(*std::move(grant));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return grants;
+}
+
+absl::StatusOr<int64_t> MysqlRightsStore::Revision(const std::string& organization_id) {
+  int64_t revision = 0;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> select(
+        conn.prepareStatement("SELECT revision FROM revisions WHERE organization_id = ?"));
+    select->setString(1, organization_id);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    if (rows->next()) revision = rows->getInt64(1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return revision;
+}
+
+// ---- MysqlRightsTransaction: request ids, revisions, outbox ----
+
+absl::StatusOr<std::optional<std::string>> MysqlRightsTransaction::FindRequestId(
+    const std::string& request_id, const std::string& kind) {
+  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
+      "SELECT resource_id FROM request_ids WHERE request_id = ? AND kind = ?"));
+  select->setString(1, request_id);
+  select->setString(2, kind);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  if (!rows->next()) return std::optional<std::string>();
+  return std::optional<std::string>(ColumnText(*rows, 1));
+}
+
+absl::Status MysqlRightsTransaction::RecordRequestId(const std::string& request_id,
+                                                     const std::string& kind,
+                                                     const std::string& resource_id) {
+  return DuplicateAsStatus([&]() -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+        "INSERT INTO request_ids (request_id, kind, resource_id) VALUES (?, ?, ?)"));
+    insert->setString(1, request_id);
+    insert->setString(2, kind);
+    insert->setString(3, resource_id);
+    insert->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organization_id) {
+  std::unique_ptr<sql::PreparedStatement> bump(
+      conn_.prepareStatement("INSERT INTO revisions (organization_id, revision) VALUES (?, 1)"
+                             " ON DUPLICATE KEY UPDATE revision = revision + 1"));
+  bump->setString(1, organization_id);
+  bump->executeUpdate();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> MysqlRightsTransaction::AppendOutbox(const OutboxMessage& message) {
+  return AppendToOutbox(conn_, message);
+}
+
+}  // namespace wse::rights

@@ -1,0 +1,127 @@
+#include "rights-svc/permission_checker.h"
+
+#include <algorithm>
+
+namespace wse::rights {
+namespace {
+
+bool MatchesRole(const GrantRecord& grant, const RoleDef& role) {
+  return grant.role == role.code && role.AllowsContext(grant.context);
+}
+
+}  // namespace
+
+absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& person_id,
+                                                            const std::string& organization_id,
+                                                            const std::string& permission,
+                                                            const CallContext& call) {
+  PermissionDecision decision;
+  decision.decision_id = NewRightsId();
+  if (organization_id.empty()) {
+    decision.reason = Decision::kNoOrganization;
+    return decision;
+  }
+  const std::vector<const RoleDef*> roles = rights_.catalogue().RolesFor(permission);
+  if (roles.empty()) {
+    decision.reason = Decision::kUnknownPermission;
+    return decision;
+  }
+  auto grants = rights_.store().ActiveGrants(organization_id, person_id, clock_());
+  if (!grants.ok()) return grants.status();
+  auto revision = rights_.store().Revision(organization_id);
+  if (!revision.ok()) return revision.status();
+  decision.revision = *revision;
+  for (const GrantRecord& grant : *grants) {
+    for (const RoleDef* role : roles) {
+      if (MatchesRole(grant, *role)) {
+        decision.allowed = true;
+        decision.reason = Decision::kGrantMatched;
+        decision.matched_grant_id = grant.id;
+        return decision;
+      }
+    }
+  }
+  // Legal representatives hold some roles without a grant (only those roles' permissions: the
+  // directory is asked only when such a role could help).
+  const bool legal_role_helps = std::any_of(roles.begin(), roles.end(), [this](const RoleDef* r) {
+    return rights_.catalogue().IsLegalRepresentativeRole(r->code);
+  });
+  if (legal_role_helps) {
+    auto admins = rights_.LocalAdministrators(organization_id, call);
+    if (!admins.ok()) return admins.status();
+    for (const auto& admin : *admins) {
+      if (admin.person.id == person_id && admin.legal_representative) {
+        decision.allowed = true;
+        decision.reason = Decision::kLegalRepresentative;
+        return decision;
+      }
+    }
+  }
+  decision.reason = Decision::kNoMatchingGrant;
+  return decision;
+}
+
+absl::StatusOr<PermissionExplanation> PermissionChecker::Explain(const std::string& person_id,
+                                                                 const std::string& organization_id,
+                                                                 const std::string& permission,
+                                                                 const CallContext& call) {
+  PermissionExplanation out;
+  auto decision = Check(person_id, organization_id, permission, call);
+  if (!decision.ok()) return decision.status();
+  out.decision = *decision;
+  if (decision->reason == Decision::kNoOrganization ||
+      decision->reason == Decision::kUnknownPermission) {
+    return out;
+  }
+  const absl::Time now = clock_();
+  std::vector<GrantRecord> held;
+  absl::Status status = rights_.store().Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto grants = tx.ListGrants({organization_id, person_id, "", true, now}, {500, ""});
+    if (!grants.ok()) return grants.status();
+    held = *std::move(grants);
+    auto relations = tx.ListWorkRelations({organization_id, person_id, false, now}, {50, ""});
+    if (!relations.ok()) return relations.status();
+    out.work_relation_active = std::any_of(relations->begin(), relations->end(),
+                                           [now](const auto& r) { return r.ActiveAt(now); });
+    auto pending = tx.ListAccessRequests({organization_id, "PENDING", person_id}, {50, ""});
+    if (!pending.ok()) return pending.status();
+    if (!pending->empty()) out.pending_access_request_id = pending->front().id;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  for (const RoleDef* role : rights_.catalogue().RolesFor(permission)) {
+    RuleOutcome rule;
+    rule.role = role;
+    for (const GrantRecord& grant : held) {
+      if (!MatchesRole(grant, *role)) continue;
+      if (grant.ActiveAt(now)) {
+        rule.satisfied = true;
+        rule.matched_grant_id = grant.id;
+      } else {
+        rule.invalid_grant_ids.push_back(grant.id);
+      }
+    }
+    out.rules.push_back(std::move(rule));
+  }
+  if (!out.decision.allowed) {
+    const bool invalid_only = std::any_of(out.rules.begin(), out.rules.end(), [](const auto& r) {
+      return !r.invalid_grant_ids.empty();
+    });
+    if (!out.work_relation_active) {
+      out.decision.reason = Decision::kNoWorkRelation;
+    } else if (invalid_only) {
+      out.decision.reason = Decision::kGrantNotValid;
+    }
+    auto admins = rights_.LocalAdministrators(organization_id, call);
+    if (!admins.ok()) return admins.status();
+    out.local_administrators = *std::move(admins);
+    const bool reachable =
+        std::any_of(out.local_administrators.begin(), out.local_administrators.end(),
+                    [](const auto& a) { return !a.person.email_address.empty(); });
+    out.access_request_possible = reachable && out.pending_access_request_id.empty() &&
+                                  rights_.catalogue().RequestableRoleFor(permission) != nullptr;
+  }
+  return out;
+}
+
+}  // namespace wse::rights

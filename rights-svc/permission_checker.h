@@ -1,0 +1,68 @@
+#pragma once
+// Live authorization decisions: CheckPermission answers from the current grants on every call
+// (one indexed query), so a revoked or expired grant is refused on the very next call. Explain
+// says why, rule by rule, and where to ask for what is missing.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rights-svc/rights_manager.h"
+
+namespace wse::rights {
+
+// Mirrors wse.rights.v1.DecisionReason.
+enum class Decision {
+  kGrantMatched,
+  kLegalRepresentative,
+  kNoMatchingGrant,
+  kGrantNotValid,
+  kNoWorkRelation,
+  kUnknownPermission,
+  kNoOrganization,
+};
+
+struct PermissionDecision {
+  bool allowed = false;
+  Decision reason = Decision::kNoMatchingGrant;
+  std::string decision_id;
+  std::string matched_grant_id;
+  int64_t revision = 0;
+};
+
+struct RuleOutcome {
+  const RoleDef* role = nullptr;
+  bool satisfied = false;
+  std::string matched_grant_id;
+  std::vector<std::string> invalid_grant_ids;  // Held but revoked, expired or not yet valid.
+};
+
+struct PermissionExplanation {
+  PermissionDecision decision;
+  std::vector<RuleOutcome> rules;
+  bool work_relation_active = false;
+  std::vector<LocalAdministrator> local_administrators;
+  std::string pending_access_request_id;
+  bool access_request_possible = false;
+};
+
+class PermissionChecker {
+ public:
+  PermissionChecker(RightsManager& rights, std::function<absl::Time()> clock = absl::Now)
+      : rights_(rights), clock_(std::move(clock)) {}
+
+  absl::StatusOr<PermissionDecision> Check(const std::string& person_id,
+                                           const std::string& organization_id,
+                                           const std::string& permission, const CallContext& call);
+  absl::StatusOr<PermissionExplanation> Explain(const std::string& person_id,
+                                                const std::string& organization_id,
+                                                const std::string& permission,
+                                                const CallContext& call);
+
+ private:
+  RightsManager& rights_;
+  std::function<absl::Time()> clock_;
+};
+
+}  // namespace wse::rights

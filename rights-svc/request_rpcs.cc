@@ -1,0 +1,193 @@
+// RightsServiceImpl: access requests ('Gebruikersrecht aanvragen') and local administrators.
+#include "common/resource_name.h"
+#include "common/status.h"
+#include "rights-svc/convert.h"
+#include "rights-svc/rights_service.h"
+
+namespace wse::rights {
+namespace {
+
+identity::v1::Guidance NoAdministratorGuidance() {
+  identity::v1::Guidance guidance;
+  guidance.set_reason(identity::v1::GUIDANCE_REASON_NO_REACHABLE_LOCAL_ADMINISTRATOR);
+  guidance.set_language_code("nl");
+  guidance.set_text(NoReachableAdministratorText());
+  auto* call = guidance.add_actions();
+  call->set_kind(identity::v1::GUIDANCE_ACTION_KIND_CALL_HELPDESK);
+  call->set_label("Bel de 1700 infolijn");
+  call->set_phone_number("1700");
+  call->set_team("gebruikersbeheer");
+  return guidance;
+}
+
+}  // namespace
+
+grpc::Status RightsServiceImpl::CreateAccessRequest(grpc::ServerContext* context,
+                                                    const v1::CreateAccessRequestRequest* request,
+                                                    v1::CreateAccessRequestResponse* response) {
+  return Serve(context, "CreateAccessRequest", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
+    if (!org.ok()) return org.status();
+    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    const auto& in = request->access_request();
+    if (in.role().empty() || in.role().size() > 64) {
+      return InvalidArgument({{"access_request.role", "is required"}});
+    }
+    if (in.context().size() > 64) {
+      return InvalidArgument({{"access_request.context", "is too long"}});
+    }
+    if (auto s = CheckText(in.reason(), "access_request.reason", true); !s.ok()) return s;
+    auto created = deps_.rights.CreateAccessRequest(*actor, *org, in.role(), in.context(),
+                                                    in.reason(), request->request_id(), call);
+    if (!created.ok()) return created.status();
+    ToProto(*created, response->mutable_access_request());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::ApproveAccessRequest(grpc::ServerContext* context,
+                                                     const v1::ApproveAccessRequestRequest* request,
+                                                     v1::ApproveAccessRequestResponse* response) {
+  return Serve(context, "ApproveAccessRequest", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
+    if (!ids.ok()) return ids.status();
+    auto version = VersionFromEtag(request->etag(), "etag");
+    if (!version.ok()) return version.status();
+    auto validity = ValidityFromProto(request->validity(), request->has_validity(), "validity");
+    if (!validity.ok()) return validity.status();
+    auto approved = deps_.rights.ApproveAccessRequest(*actor, ids->first, ids->second, *version,
+                                                      *validity, call);
+    if (!approved.ok()) return approved.status();
+    ToProto(approved->first, response->mutable_access_request());
+    ToProto(approved->second, absl::Now(), response->mutable_grant());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::RejectAccessRequest(grpc::ServerContext* context,
+                                                    const v1::RejectAccessRequestRequest* request,
+                                                    v1::RejectAccessRequestResponse* response) {
+  return Serve(context, "RejectAccessRequest", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
+    if (!ids.ok()) return ids.status();
+    auto version = VersionFromEtag(request->etag(), "etag");
+    if (!version.ok()) return version.status();
+    if (auto s = CheckText(request->reason(), "reason", true); !s.ok()) return s;
+    auto rejected = deps_.rights.RejectAccessRequest(*actor, ids->first, ids->second, *version,
+                                                     request->reason(), call);
+    if (!rejected.ok()) return rejected.status();
+    ToProto(*rejected, response->mutable_access_request());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::WithdrawAccessRequest(
+    grpc::ServerContext* context, const v1::WithdrawAccessRequestRequest* request,
+    v1::WithdrawAccessRequestResponse* response) {
+  return Serve(context, "WithdrawAccessRequest", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
+    if (!ids.ok()) return ids.status();
+    auto version = VersionFromEtag(request->etag(), "etag");
+    if (!version.ok()) return version.status();
+    auto withdrawn =
+        deps_.rights.WithdrawAccessRequest(*actor, ids->first, ids->second, *version, call);
+    if (!withdrawn.ok()) return withdrawn.status();
+    ToProto(*withdrawn, response->mutable_access_request());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::GetAccessRequest(grpc::ServerContext* context,
+                                                 const v1::GetAccessRequestRequest* request,
+                                                 v1::GetAccessRequestResponse* response) {
+  return Serve(context, "GetAccessRequest", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
+    if (!ids.ok()) return ids.status();
+    AccessRequestRecord found;
+    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
+      auto got = tx.GetAccessRequest(ids->first, ids->second);
+      if (!got.ok()) return got.status();
+      found = *std::move(got);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (found.requester_id != actor->person_id) {
+      if (auto s = deps_.rights.RequireManager(*actor, ids->first, call); !s.ok()) return s;
+    }
+    ToProto(found, response->mutable_access_request());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
+                                                   const v1::ListAccessRequestsRequest* request,
+                                                   v1::ListAccessRequestsResponse* response) {
+  return Serve(context, "ListAccessRequests", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
+    if (!org.ok()) return org.status();
+    auto page = PageFrom(request->page_size(), request->page_token());
+    if (!page.ok()) return page.status();
+    AccessRequestFilter filter{*org, "", ""};
+    if (request->state() != v1::ACCESS_REQUEST_STATE_UNSPECIFIED) {
+      filter.state =
+          v1::AccessRequestState_Name(request->state()).substr(sizeof("ACCESS_REQUEST_STATE_") - 1);
+    }
+    if (!request->requester().empty()) {
+      auto person = PersonId(request->requester(), "requester");
+      if (!person.ok()) return person.status();
+      filter.requester_id = *person;
+    }
+    // Your own requests you may always see; everyone's needs a local administrator.
+    if (filter.requester_id != actor->person_id || actor->person_id.empty()) {
+      if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
+    }
+    std::vector<AccessRequestRecord> requests;
+    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
+      auto listed = tx.ListAccessRequests(filter, *page);
+      if (!listed.ok()) return listed.status();
+      requests = *std::move(listed);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    for (const auto& r : requests) ToProto(r, response->add_access_requests());
+    response->set_next_page_token(NextToken(requests, *page));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::ListLocalAdministrators(
+    grpc::ServerContext* context, const v1::ListLocalAdministratorsRequest* request,
+    v1::ListLocalAdministratorsResponse* response) {
+  return Serve(context, "ListLocalAdministrators", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    // Anyone logged in may ask who to turn to (names and e-mail, never more), also for an
+    // organisation they cannot act for yet.
+    auto org = IdFromName(request->parent(), "organizations", "parent");
+    if (!org.ok()) return org.status();
+    auto admins = deps_.rights.LocalAdministrators(*org, call);
+    if (!admins.ok()) return admins.status();
+    bool reachable = false;
+    for (const auto& admin : *admins) {
+      ToProto(admin, *org, response->add_local_administrators());
+      reachable = reachable || !admin.person.email_address.empty();
+    }
+    response->set_access_request_possible(reachable);
+    if (!reachable) *response->mutable_fallback() = NoAdministratorGuidance();
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wse::rights

@@ -1,0 +1,389 @@
+// RightsManager: authority, audit, work relations and grants (access requests:
+// access_requests.cc).
+#include "rights-svc/rights_manager.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/status.h"
+#include "rights-svc/audit_chain.h"
+
+namespace wse::rights {
+namespace {
+
+std::string NewId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return absl::StrFormat("%016x%016x", rng(), rng());
+}
+
+absl::Status NotManager() {
+  return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                      "only a local administrator of this organisation may do this")
+      .Reason("NOT_LOCAL_ADMINISTRATOR")
+      .Dutch("Alleen een lokale beheerder van deze organisatie kan dit doen.");
+}
+
+absl::Status ValidityError(const Validity& v) {
+  if (v.from && v.until && *v.until <= *v.from) {
+    return InvalidArgument({{"validity.end_time", "must be after the start time"}});
+  }
+  return absl::OkStatus();
+}
+
+std::string RelationName(const std::string& org, const std::string& id) {
+  return absl::StrCat("organizations/", org, "/workRelations/", id);
+}
+
+std::string GrantName(const std::string& org, const std::string& id) {
+  return absl::StrCat("organizations/", org, "/grants/", id);
+}
+
+}  // namespace
+
+std::string NewRightsId() { return NewId(); }
+
+RightsManager::RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,
+                             std::function<absl::Time()> clock)
+    : store_(store), directory_(directory), catalogue_(catalogue), clock_(std::move(clock)) {}
+
+absl::Status RightsManager::Audit(RightsTransaction& tx, const Actor& actor,
+                                  const std::string& organization_id, std::string action,
+                                  std::string subject, std::string target, std::string reason,
+                                  std::map<std::string, std::string> details) {
+  auto head = tx.LockAuditHead(organization_id);
+  if (!head.ok()) return head.status();
+  AuditRecord event;
+  event.organization_id = organization_id;
+  event.sequence = head->sequence + 1;
+  event.event_time = absl::FromUnixMicros(absl::ToUnixMicros(clock_()));  // Stored precision.
+  event.actor = actor.AuditName();
+  event.actor_key_type = actor.key_type;
+  event.action = std::move(action);
+  event.subject = std::move(subject);
+  event.target = std::move(target);
+  event.reason = std::move(reason);
+  event.details = std::move(details);
+  event.prev_hash = head->hash;
+  event.hash = AuditHash(event);
+  return tx.InsertAudit(event);
+}
+
+absl::StatusOr<bool> RightsManager::IsLocalAdministrator(const std::string& person_id,
+                                                         const std::string& organization_id,
+                                                         const CallContext& call) {
+  auto grants = store_.ActiveGrants(organization_id, person_id, clock_());
+  if (!grants.ok()) return grants.status();
+  for (const auto& grant : *grants) {
+    const RoleDef* role = catalogue_.FindRole(grant.role);
+    if (role != nullptr && catalogue_.IsLegalRepresentativeRole(role->code)) return true;
+  }
+  auto org = directory_.GetOrganization(organization_id, call);
+  if (absl::IsNotFound(org.status())) return false;
+  if (!org.ok()) return org.status();
+  for (const auto& id : org->legal_representative_ids) {
+    if (id == person_id) return true;
+  }
+  return false;
+}
+
+absl::Status RightsManager::RequireManager(const Actor& actor, const std::string& organization_id,
+                                           const CallContext& call) {
+  if (actor.is_operator) return absl::OkStatus();
+  auto allowed = IsLocalAdministrator(actor.person_id, organization_id, call);
+  if (!allowed.ok()) return allowed.status();
+  if (*allowed) return absl::OkStatus();
+  // Refusals are audited too: a cross-organisation attempt leaves a trace in the target's trail.
+  (void)store_.Transact([&](RightsTransaction& tx) {
+    return Audit(tx, actor, organization_id, "ACCESS_DENIED", actor.AuditName(), "",
+                 "not a local administrator", {{"method", std::string(call.method)}});
+  });
+  return NotManager();
+}
+
+absl::StatusOr<std::vector<LocalAdministrator>> RightsManager::LocalAdministrators(
+    const std::string& organization_id, const CallContext& call) {
+  std::vector<LocalAdministrator> out;
+  std::vector<GrantRecord> grants;
+  absl::Status listed = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    for (const RoleDef& role : catalogue_.roles()) {
+      if (!catalogue_.IsLegalRepresentativeRole(role.code)) continue;
+      GrantFilter filter{organization_id, "", role.code, false, clock_()};
+      auto page = tx.ListGrants(filter, {500, ""});
+      if (!page.ok()) return page.status();
+      for (auto& g : *page) {
+        if (g.ActiveAt(filter.now)) grants.push_back(std::move(g));
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!listed.ok()) return listed;
+  auto org = directory_.GetOrganization(organization_id, call);
+  if (!org.ok() && !absl::IsNotFound(org.status())) return org.status();
+  std::map<std::string, LocalAdministrator> by_person;
+  if (org.ok()) {
+    for (const auto& id : org->legal_representative_ids) by_person[id].legal_representative = true;
+  }
+  for (const auto& g : grants) by_person[g.person_id].grant_id = g.id;
+  for (auto& [person_id, admin] : by_person) {
+    auto person = directory_.GetPerson(person_id, call);
+    if (absl::IsNotFound(person.status())) continue;
+    if (!person.ok()) return person.status();
+    admin.person = *std::move(person);
+    out.push_back(std::move(admin));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.person.display_name < b.person.display_name;
+  });
+  return out;
+}
+
+absl::StatusOr<bool> RightsManager::HasActiveWorkRelation(RightsTransaction& tx,
+                                                          const std::string& organization_id,
+                                                          const std::string& person_id,
+                                                          absl::Time now) {
+  auto relations = tx.ListWorkRelations({organization_id, person_id, false, now}, {50, ""});
+  if (!relations.ok()) return relations.status();
+  for (const auto& r : *relations) {
+    if (r.ActiveAt(now)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
+    const Actor& actor, const std::string& organization_id, WorkRelationRecord relation,
+    const std::string& request_id, const CallContext& call) {
+  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  const absl::Time now = clock_();
+  relation.id = NewId();
+  relation.organization_id = organization_id;
+  relation.create_time = relation.update_time = now;
+  relation.version = 1;
+  if (relation.valid_from == absl::Time()) relation.valid_from = now;
+  if (auto s = ValidityError({relation.valid_from, relation.valid_until}); !s.ok()) return s;
+  WorkRelationRecord result;
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto existing = tx.FindRequestId(request_id, "work_relation");
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {  // A retried create: answer what the first one made.
+      auto found = tx.GetWorkRelation(organization_id, **existing);
+      if (!found.ok()) return found.status();
+      result = *std::move(found);
+      return absl::OkStatus();
+    }
+    if (auto s = tx.InsertWorkRelation(relation); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(request_id, "work_relation", relation.id); !s.ok()) return s;
+    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    result = relation;
+    return Audit(tx, actor, organization_id, "WORK_RELATION_CREATED",
+                 "persons/" + relation.person_id, RelationName(organization_id, relation.id), "",
+                 {{"type", relation.type}});
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<WorkRelationRecord> RightsManager::UpdateWorkRelation(
+    const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
+    const Validity& validity, const CallContext& call) {
+  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  WorkRelationRecord result;
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto relation = tx.GetWorkRelation(organization_id, id);
+    if (!relation.ok()) return relation.status();
+    if (relation->version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (validity.from) relation->valid_from = *validity.from;
+    if (validity.until) relation->valid_until = *validity.until;
+    if (auto s = ValidityError({relation->valid_from, relation->valid_until}); !s.ok()) return s;
+    relation->update_time = clock_();
+    relation->version = version + 1;
+    if (auto s = tx.UpdateWorkRelation(*relation); !s.ok()) return s;
+    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    result = *relation;
+    return Audit(tx, actor, organization_id, "WORK_RELATION_UPDATED",
+                 "persons/" + relation->person_id, RelationName(organization_id, id), "");
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<WorkRelationRecord> RightsManager::EndWorkRelation(
+    const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
+    std::optional<absl::Time> end, const std::string& reason, const CallContext& call) {
+  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  WorkRelationRecord result;
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto relation = tx.GetWorkRelation(organization_id, id);
+    if (!relation.ok()) return relation.status();
+    if (relation->version != version) return absl::AbortedError("stale etag; reload and retry");
+    const absl::Time now = clock_();
+    relation->valid_until = std::max(end.value_or(now), relation->valid_from);
+    relation->end_reason = reason;
+    relation->update_time = now;
+    relation->version = version + 1;
+    if (auto s = tx.UpdateWorkRelation(*relation); !s.ok()) return s;
+    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    result = *relation;
+    return Audit(tx, actor, organization_id, "WORK_RELATION_ENDED",
+                 "persons/" + relation->person_id, RelationName(organization_id, id), reason);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status RightsManager::CheckGrantable(const Actor& actor, const GrantRecord& grant) const {
+  const RoleDef* role = catalogue_.FindRole(grant.role);
+  if (role == nullptr) return InvalidArgument({{"grant.role", "is not a role of the catalogue"}});
+  if (!role->AllowsContext(grant.context)) {
+    return InvalidArgument({{"grant.context", "is not a context of role " + role->code}});
+  }
+  if (!actor.is_operator && !role->grantable_by_local_administrator) {
+    return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                        "a local administrator cannot grant role " + role->code)
+        .Reason("ROLE_NOT_GRANTABLE")
+        .Dutch("Dit recht kan een lokale beheerder niet toekennen.");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
+                                                       const std::string& organization_id,
+                                                       GrantRecord grant,
+                                                       const std::string& request_id,
+                                                       const CallContext& call) {
+  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  if (auto s = CheckGrantable(actor, grant); !s.ok()) return s;
+  const absl::Time now = clock_();
+  grant.id = NewId();
+  grant.organization_id = organization_id;
+  grant.granted_by = actor.person_id;
+  grant.create_time = grant.update_time = now;
+  grant.version = 1;
+  if (grant.valid_from == absl::Time()) grant.valid_from = now;
+  if (auto s = ValidityError({grant.valid_from, grant.valid_until}); !s.ok()) return s;
+  // Legal representatives may hold rights without a work relation (the KBO vouches for them).
+  auto org = directory_.GetOrganization(organization_id, call);
+  if (!org.ok() && !absl::IsNotFound(org.status())) return org.status();
+  const bool legal_representative =
+      org.ok() &&
+      std::find(org->legal_representative_ids.begin(), org->legal_representative_ids.end(),
+                grant.person_id) != org->legal_representative_ids.end();
+  GrantRecord result;
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto existing = tx.FindRequestId(request_id, "grant");
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      auto found = tx.GetGrant(organization_id, **existing);
+      if (!found.ok()) return found.status();
+      result = *std::move(found);
+      return absl::OkStatus();
+    }
+    if (!legal_representative) {
+      auto related = HasActiveWorkRelation(tx, organization_id, grant.person_id, now);
+      if (!related.ok()) return related.status();
+      if (!*related) {
+        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                            "the person has no active work relation with the organisation")
+            .Reason("NO_WORK_RELATION")
+            .Dutch("Voeg de gebruiker eerst toe aan de organisatie (werkrelatie).");
+      }
+    }
+    auto held =
+        tx.ListGrants({organization_id, grant.person_id, grant.role, false, now}, {500, ""});
+    if (!held.ok()) return held.status();
+    for (const auto& g : *held) {
+      if (g.context == grant.context) {
+        return ErrorBuilder(absl::StatusCode::kAlreadyExists, "the person already holds this right")
+            .Reason("GRANT_EXISTS", {{"grant", GrantName(organization_id, g.id)}})
+            .Dutch("Deze gebruiker heeft dit recht al.");
+      }
+    }
+    if (auto s = tx.InsertGrant(grant); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(request_id, "grant", grant.id); !s.ok()) return s;
+    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    result = grant;
+    return Audit(tx, actor, organization_id, "GRANT_CREATED", "persons/" + grant.person_id,
+                 GrantName(organization_id, grant.id), "",
+                 {{"role", grant.role}, {"context", grant.context}});
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<GrantRecord> RightsManager::UpdateGrant(const Actor& actor,
+                                                       const std::string& organization_id,
+                                                       const std::string& id, int64_t version,
+                                                       const Validity& validity,
+                                                       const CallContext& call) {
+  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  GrantRecord result;
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto grant = tx.GetGrant(organization_id, id);
+    if (!grant.ok()) return grant.status();
+    if (grant->version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (grant->revoke_time) {
+      return absl::FailedPreconditionError("a revoked grant cannot be changed");
+    }
+    if (validity.from) grant->valid_from = *validity.from;
+    if (validity.until) grant->valid_until = *validity.until;
+    if (auto s = ValidityError({grant->valid_from, grant->valid_until}); !s.ok()) return s;
+    grant->update_time = clock_();
+    grant->version = version + 1;
+    if (auto s = tx.UpdateGrant(*grant); !s.ok()) return s;
+    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    result = *grant;
+    return Audit(tx, actor, organization_id, "GRANT_UPDATED", "persons/" + grant->person_id,
+                 GrantName(organization_id, id), "");
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<GrantRecord> RightsManager::RevokeGrant(const Actor& actor,
+                                                       const std::string& organization_id,
+                                                       const std::string& id, int64_t version,
+                                                       const std::string& reason,
+                                                       const CallContext& call) {
+  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  // Counted before the transaction (the directory is remote): legal representatives are local
+  // administrators that no grant revocation can remove.
+  auto admins = LocalAdministrators(organization_id, call);
+  if (!admins.ok()) return admins.status();
+  GrantRecord result;
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    auto grant = tx.GetGrant(organization_id, id);
+    if (!grant.ok()) return grant.status();
+    if (grant->version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (grant->revoke_time) return absl::FailedPreconditionError("the grant is already revoked");
+    if (catalogue_.IsLegalRepresentativeRole(grant->role)) {
+      int remaining = 0;
+      for (const auto& admin : *admins) {
+        if (admin.legal_representative || admin.grant_id != id) ++remaining;
+      }
+      if (remaining == 0) {
+        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                            "the last local administrator of an organisation cannot be removed")
+            .Reason("LAST_LOCAL_ADMINISTRATOR")
+            .Dutch(
+                "Dit is de laatste lokale beheerder van de organisatie. Stel eerst een "
+                "andere lokale beheerder aan.");
+      }
+    }
+    const absl::Time now = clock_();
+    grant->revoke_time = now;
+    grant->revoked_by = actor.person_id;
+    grant->revoke_reason = reason;
+    grant->update_time = now;
+    grant->version = version + 1;
+    if (auto s = tx.UpdateGrant(*grant); !s.ok()) return s;
+    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    result = *grant;
+    return Audit(tx, actor, organization_id, "GRANT_REVOKED", "persons/" + grant->person_id,
+                 GrantName(organization_id, id), reason, {{"role", grant->role}});
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace wse::rights

@@ -1,0 +1,131 @@
+#pragma once
+// Gebruikersbeheer: work relations, grants, access requests ('Gebruikersrecht aanvragen'), local
+// administrators and the audit trail, with the rules of the portal:
+// - only a local administrator of the organisation (a LOKALE_BEHEERDER grant, or a legal
+//   representative) manages its work relations, grants and requests (operators may too);
+// - rights need an active work relation (legal representatives excepted);
+// - a local administrator grants only roles of the catalogue marked grantable by them;
+// - nobody decides their own request; the last local administrator cannot be removed;
+// - requesting a right mails every local administrator with a known e-mail address, in the same
+//   transaction as the request (outbox); without one the request is refused with the 1700
+//   guidance; deciding it mails the requester;
+// - every change is an audit event of the organisation's hash chain, in the same transaction.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/call_context.h"
+#include "rights-svc/actor.h"
+#include "rights-svc/catalogue.h"
+#include "rights-svc/directory.h"
+#include "rights-svc/store.h"
+
+namespace wse::rights {
+
+struct Validity {
+  std::optional<absl::Time> from;   // Default: now.
+  std::optional<absl::Time> until;  // Default: open-ended.
+};
+
+struct LocalAdministrator {
+  PersonInfo person;
+  bool legal_representative = false;
+  std::string grant_id;  // Empty for legal representatives without a grant.
+};
+
+class RightsManager {
+ public:
+  RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,
+                std::function<absl::Time()> clock = absl::Now);
+
+  // --- work relations (werkrelaties)
+  absl::StatusOr<WorkRelationRecord> CreateWorkRelation(const Actor& actor,
+                                                        const std::string& organization_id,
+                                                        WorkRelationRecord relation,
+                                                        const std::string& request_id,
+                                                        const CallContext& call);
+  absl::StatusOr<WorkRelationRecord> UpdateWorkRelation(const Actor& actor,
+                                                        const std::string& organization_id,
+                                                        const std::string& id, int64_t version,
+                                                        const Validity& validity,
+                                                        const CallContext& call);
+  absl::StatusOr<WorkRelationRecord> EndWorkRelation(const Actor& actor,
+                                                     const std::string& organization_id,
+                                                     const std::string& id, int64_t version,
+                                                     std::optional<absl::Time> end,
+                                                     const std::string& reason,
+                                                     const CallContext& call);
+
+  // --- grants (rechten)
+  absl::StatusOr<GrantRecord> CreateGrant(const Actor& actor, const std::string& organization_id,
+                                          GrantRecord grant, const std::string& request_id,
+                                          const CallContext& call);
+  absl::StatusOr<GrantRecord> UpdateGrant(const Actor& actor, const std::string& organization_id,
+                                          const std::string& id, int64_t version,
+                                          const Validity& validity, const CallContext& call);
+  absl::StatusOr<GrantRecord> RevokeGrant(const Actor& actor, const std::string& organization_id,
+                                          const std::string& id, int64_t version,
+                                          const std::string& reason, const CallContext& call);
+
+  // --- access requests ('Gebruikersrecht aanvragen')
+  absl::StatusOr<AccessRequestRecord> CreateAccessRequest(
+      const Actor& actor, const std::string& organization_id, const std::string& role,
+      const std::string& context, const std::string& reason, const std::string& request_id,
+      const CallContext& call);
+  absl::StatusOr<std::pair<AccessRequestRecord, GrantRecord>> ApproveAccessRequest(
+      const Actor& actor, const std::string& organization_id, const std::string& id,
+      int64_t version, const Validity& validity, const CallContext& call);
+  absl::StatusOr<AccessRequestRecord> RejectAccessRequest(const Actor& actor,
+                                                          const std::string& organization_id,
+                                                          const std::string& id, int64_t version,
+                                                          const std::string& reason,
+                                                          const CallContext& call);
+  absl::StatusOr<AccessRequestRecord> WithdrawAccessRequest(const Actor& actor,
+                                                            const std::string& organization_id,
+                                                            const std::string& id, int64_t version,
+                                                            const CallContext& call);
+  // Expires due PENDING requests and mails their requesters; returns how many.
+  absl::StatusOr<int> ExpireAccessRequests(const CallContext& call, int limit = 100);
+
+  // --- local administrators ('lokale beheerder') and authority
+  absl::StatusOr<std::vector<LocalAdministrator>> LocalAdministrators(
+      const std::string& organization_id, const CallContext& call);
+  // OK when the actor may manage the organisation (PERMISSION_DENIED, audited, otherwise).
+  absl::Status RequireManager(const Actor& actor, const std::string& organization_id,
+                              const CallContext& call);
+
+  // Appends one audit event to the organisation's chain inside `tx`.
+  absl::Status Audit(RightsTransaction& tx, const Actor& actor, const std::string& organization_id,
+                     std::string action, std::string subject, std::string target,
+                     std::string reason, std::map<std::string, std::string> details = {});
+
+  RightsStore& store() { return store_; }
+  Directory& directory() { return directory_; }
+  const Catalogue& catalogue() const { return catalogue_; }
+
+ private:
+  absl::StatusOr<bool> IsLocalAdministrator(const std::string& person_id,
+                                            const std::string& organization_id,
+                                            const CallContext& call);
+  absl::Status CheckGrantable(const Actor& actor, const GrantRecord& grant) const;
+  absl::StatusOr<bool> HasActiveWorkRelation(RightsTransaction& tx,
+                                             const std::string& organization_id,
+                                             const std::string& person_id, absl::Time now);
+
+  RightsStore& store_;
+  Directory& directory_;
+  const Catalogue& catalogue_;
+  std::function<absl::Time()> clock_;
+};
+
+// A fresh opaque id (32 hex characters).
+std::string NewRightsId();
+
+// Dutch text and structured steps for 'no local administrator can be reached'.
+std::string NoReachableAdministratorText();
+
+}  // namespace wse::rights

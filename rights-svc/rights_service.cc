@@ -1,0 +1,226 @@
+// RightsServiceImpl: authentication helpers, work relations, grants, roles.
+#include "rights-svc/rights_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/resource_name.h"
+#include "common/status.h"
+#include "rights-svc/convert.h"
+
+namespace wse::rights {
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.empty() || request_id.size() > 64) {
+    return InvalidArgument({{"request_id", "is required (a UUID, at most 64 characters)"}});
+  }
+  for (char c : request_id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      return InvalidArgument({{"request_id", "may hold only letters, digits and '-'"}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckText(const std::string& text, const std::string& field, bool required) {
+  if (required && absl::StripAsciiWhitespace(text).empty()) {
+    return InvalidArgument({{field, "is required"}});
+  }
+  if (text.size() > 1000) return InvalidArgument({{field, "is longer than 1000 characters"}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> PersonId(const std::string& name, const std::string& field) {
+  return IdFromName(name, "persons", field);
+}
+
+absl::StatusOr<PageRequest> PageFrom(int32_t page_size, const std::string& page_token) {
+  if (page_size < 0) return InvalidArgument({{"page_size", "must not be negative"}});
+  PageRequest page;
+  page.size = page_size == 0 ? 50 : std::min(page_size, 500);
+  if (!page_token.empty()) {
+    auto after = IdFromName("t/" + page_token, "t", "page_token");
+    if (!after.ok()) return after.status();
+    page.after = *after;
+  }
+  return page;
+}
+
+absl::StatusOr<Actor> RightsServiceImpl::Authenticate(const CallContext& call) {
+  if (deps_.operators.IsOperator(call)) return Actor{"", "", std::nullopt, true};
+  auto caller = deps_.tokens.Verify(call.bearer_token);
+  if (!caller.ok()) return caller.status();
+  Actor actor;
+  actor.person_id = caller->person_id;
+  actor.key_type = absl::AsciiStrToUpper(caller->key_type);
+  if (caller->organization) {
+    actor.organization_id = std::string(absl::StripPrefix(*caller->organization, "organizations/"));
+  }
+  return actor;
+}
+
+absl::StatusOr<std::string> RightsServiceImpl::OwnOrganization(const Actor& actor,
+                                                               const std::string& parent,
+                                                               const std::string& field,
+                                                               const CallContext& call) {
+  auto id = IdFromName(parent, "organizations", field);
+  if (!id.ok()) return id.status();
+  if (actor.is_operator || actor.organization_id == *id) return id;
+  (void)deps_.rights.store().Transact([&](RightsTransaction& tx) {
+    return deps_.rights.Audit(tx, actor, *id, "ACCESS_DENIED", actor.AuditName(), parent,
+                              "token of another organisation",
+                              {{"method", std::string(call.method)}});
+  });
+  return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                      "the organisation is not the one you are logged in for")
+      .Reason("ORGANIZATION_MISMATCH")
+      .Dutch("U bent niet aangemeld voor deze organisatie. Kies de juiste organisatie.");
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> RightsServiceImpl::OwnChild(
+    const Actor& actor, const std::string& name, const std::string& collection,
+    const CallContext& call) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "organizations" || parts[2] != collection) {
+    return InvalidArgument({{"name", "must be organizations/{id}/" + collection + "/{id}"}});
+  }
+  auto org = OwnOrganization(actor, "organizations/" + parts[1], "name", call);
+  if (!org.ok()) return org.status();
+  auto id = IdFromName(collection + "/" + parts[3], collection, "name");
+  if (!id.ok()) return id.status();
+  return std::make_pair(*org, *id);
+}
+
+grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
+                                                   const v1::CreateWorkRelationRequest* request,
+                                                   v1::CreateWorkRelationResponse* response) {
+  return Serve(context, "CreateWorkRelation", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
+    if (!org.ok()) return org.status();
+    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    const auto& in = request->work_relation();
+    WorkRelationRecord relation;
+    if (!in.person().empty()) {
+      auto person = PersonId(in.person(), "work_relation.person");
+      if (!person.ok()) return person.status();
+      relation.person_id = *person;
+    } else if (!in.insz().empty()) {
+      auto person = deps_.rights.directory().FindPersonByInsz(in.insz(), call);
+      if (absl::IsNotFound(person.status())) {
+        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                            "no person with this INSZ is known yet")
+            .Reason("PERSON_UNKNOWN")
+            .Dutch("Deze persoon is nog niet gekend. Laat hem of haar eerst eenmaal aanmelden.");
+      }
+      if (!person.ok()) return person.status();
+      relation.person_id = person->id;
+    } else {
+      return InvalidArgument({{"work_relation.person", "set person or insz"}});
+    }
+    if (in.type() == v1::WORK_RELATION_TYPE_UNSPECIFIED) {
+      return InvalidArgument({{"work_relation.type", "is required"}});
+    }
+    relation.type = v1::WorkRelationType_Name(in.type()).substr(sizeof("WORK_RELATION_TYPE_") - 1);
+    auto validity = ValidityFromProto(in.validity(), in.has_validity(), "work_relation.validity");
+    if (!validity.ok()) return validity.status();
+    if (validity->from) relation.valid_from = *validity->from;
+    relation.valid_until = validity->until;
+    auto created =
+        deps_.rights.CreateWorkRelation(*actor, *org, relation, request->request_id(), call);
+    if (!created.ok()) return created.status();
+    ToProto(*created, absl::Now(), response->mutable_work_relation());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::UpdateWorkRelation(grpc::ServerContext* context,
+                                                   const v1::UpdateWorkRelationRequest* request,
+                                                   v1::UpdateWorkRelationResponse* response) {
+  return Serve(context, "UpdateWorkRelation", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto ids = OwnChild(*actor, request->work_relation().name(), "workRelations", call);
+    if (!ids.ok()) return ids.status();
+    auto version = VersionFromEtag(request->work_relation().etag(), "work_relation.etag");
+    if (!version.ok()) return version.status();
+    auto validity =
+        ValidityFromProto(request->work_relation().validity(), true, "work_relation.validity");
+    if (!validity.ok()) return validity.status();
+    auto updated =
+        deps_.rights.UpdateWorkRelation(*actor, ids->first, ids->second, *version, *validity, call);
+    if (!updated.ok()) return updated.status();
+    ToProto(*updated, absl::Now(), response->mutable_work_relation());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::EndWorkRelation(grpc::ServerContext* context,
+                                                const v1::EndWorkRelationRequest* request,
+                                                v1::EndWorkRelationResponse* response) {
+  return Serve(context, "EndWorkRelation", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto ids = OwnChild(*actor, request->name(), "workRelations", call);
+    if (!ids.ok()) return ids.status();
+    auto version = VersionFromEtag(request->etag(), "etag");
+    if (!version.ok()) return version.status();
+    if (auto s = CheckText(request->reason(), "reason", false); !s.ok()) return s;
+    std::optional<absl::Time> end;
+    if (request->has_end_time()) end = FromTimestamp(request->end_time());
+    auto ended = deps_.rights.EndWorkRelation(*actor, ids->first, ids->second, *version, end,
+                                              request->reason(), call);
+    if (!ended.ok()) return ended.status();
+    ToProto(*ended, absl::Now(), response->mutable_work_relation());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
+                                                  const v1::ListWorkRelationsRequest* request,
+                                                  v1::ListWorkRelationsResponse* response) {
+  return Serve(context, "ListWorkRelations", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto page = PageFrom(request->page_size(), request->page_token());
+    if (!page.ok()) return page.status();
+    WorkRelationFilter filter{"", "", request->include_ended(), absl::Now()};
+    if (!request->person().empty()) {
+      auto person = PersonId(request->person(), "person");
+      if (!person.ok()) return person.status();
+      filter.person_id = *person;
+    }
+    if (request->parent() == "organizations/-") {
+      // Across organisations: a person's own relations (identity-svc lists where one may act).
+      if (filter.person_id.empty() ||
+          (!actor->is_operator && filter.person_id != actor->person_id)) {
+        return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                            "across organisations you may list only your own relations")
+            .Reason("OWN_RELATIONS_ONLY");
+      }
+    } else {
+      auto org = OwnOrganization(*actor, request->parent(), "parent", call);
+      if (!org.ok()) return org.status();
+      if (filter.person_id != actor->person_id || actor->person_id.empty()) {
+        if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
+      }
+      filter.organization_id = *org;
+    }
+    std::vector<WorkRelationRecord> relations;
+    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
+      auto listed = tx.ListWorkRelations(filter, *page);
+      if (!listed.ok()) return listed.status();
+      relations = *std::move(listed);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    for (const auto& r : relations) ToProto(r, filter.now, response->add_work_relations());
+    response->set_next_page_token(NextToken(relations, *page));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wse::rights

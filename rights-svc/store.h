@@ -1,0 +1,115 @@
+#pragma once
+// Storage of rights-svc. Every change runs in one transaction (RightsStore::Transact), so a
+// grant, its audit event and the mail it causes (outbox row) are stored together or not at all.
+// MySQL implementation: mysql_store.{h,cc} (the only SQL). Fake: tests/support/rights_fakes.h.
+//
+// Errors: NOT_FOUND (missing, or in another organisation: ids are always looked up together
+// with their organisation), ALREADY_EXISTS (unique clash), ABORTED (stale version, or a
+// deadlock: the whole transaction is retried by Transact), UNAVAILABLE (database down).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/outbox.h"
+#include "rights-svc/model.h"
+
+namespace wse::rights {
+
+struct WorkRelationFilter {
+  std::string organization_id;  // Empty: any organisation (then person_id is set).
+  std::string person_id;        // Empty: any person.
+  bool include_ended = false;   // Otherwise only relations not ended at `now`.
+  absl::Time now;
+};
+
+struct GrantFilter {
+  std::string organization_id;  // Empty: any organisation (then person_id is set).
+  std::string person_id;
+  std::string role;
+  bool include_inactive = false;  // Otherwise only grants neither revoked nor expired at `now`.
+  absl::Time now;
+};
+
+struct AccessRequestFilter {
+  std::string organization_id;
+  std::string state;  // Empty: any.
+  std::string requester_id;
+};
+
+struct AuditFilter {
+  std::string organization_id;
+  std::optional<absl::Time> start_time;
+  std::optional<absl::Time> end_time;
+};
+
+// The operations available inside one transaction. Reads of single records lock them
+// (FOR UPDATE) so that read-check-write sequences are safe under concurrency.
+class RightsTransaction {
+ public:
+  virtual ~RightsTransaction() = default;
+
+  // Idempotent creates: the resource id a request_id already produced, if any.
+  virtual absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& request_id,
+                                                                   const std::string& kind) = 0;
+  virtual absl::Status RecordRequestId(const std::string& request_id, const std::string& kind,
+                                       const std::string& resource_id) = 0;
+
+  virtual absl::Status InsertWorkRelation(const WorkRelationRecord& relation) = 0;
+  virtual absl::StatusOr<WorkRelationRecord> GetWorkRelation(const std::string& organization_id,
+                                                             const std::string& id) = 0;
+  // Writes `relation` if the stored version is `relation.version - 1` (ABORTED otherwise).
+  virtual absl::Status UpdateWorkRelation(const WorkRelationRecord& relation) = 0;
+  virtual absl::StatusOr<std::vector<WorkRelationRecord>> ListWorkRelations(
+      const WorkRelationFilter& filter, const PageRequest& page) = 0;
+
+  virtual absl::Status InsertGrant(const GrantRecord& grant) = 0;
+  virtual absl::StatusOr<GrantRecord> GetGrant(const std::string& organization_id,
+                                               const std::string& id) = 0;
+  virtual absl::Status UpdateGrant(const GrantRecord& grant) = 0;  // Same version rule.
+  virtual absl::StatusOr<std::vector<GrantRecord>> ListGrants(const GrantFilter& filter,
+                                                              const PageRequest& page) = 0;
+
+  // ALREADY_EXISTS when the same requester already has a PENDING request for the same
+  // organisation, role and context.
+  virtual absl::Status InsertAccessRequest(const AccessRequestRecord& request) = 0;
+  virtual absl::StatusOr<AccessRequestRecord> GetAccessRequest(const std::string& organization_id,
+                                                               const std::string& id) = 0;
+  virtual absl::Status UpdateAccessRequest(const AccessRequestRecord& request) = 0;  // Version.
+  virtual absl::StatusOr<std::vector<AccessRequestRecord>> ListAccessRequests(
+      const AccessRequestFilter& filter, const PageRequest& page) = 0;
+  // PENDING requests with expire_time <= now, oldest first, locked and skipped by other
+  // replicas (SKIP LOCKED).
+  virtual absl::StatusOr<std::vector<AccessRequestRecord>> ClaimExpiredRequests(absl::Time now,
+                                                                                int limit) = 0;
+
+  // The organisation's last audit event (sequence 0 and empty hash when none), locked so that
+  // appends to one organisation's chain are serialised.
+  virtual absl::StatusOr<AuditRecord> LockAuditHead(const std::string& organization_id) = 0;
+  virtual absl::Status InsertAudit(const AuditRecord& event) = 0;
+
+  // Bumps the organisation's rights revision (any grant or work-relation change).
+  virtual absl::Status BumpRevision(const std::string& organization_id) = 0;
+
+  virtual absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) = 0;
+};
+
+class RightsStore {
+ public:
+  virtual ~RightsStore() = default;
+  // Runs `body` in one transaction; commits when it returns OK, rolls back otherwise.
+  virtual absl::Status Transact(const std::function<absl::Status(RightsTransaction&)>& body) = 0;
+
+  // Read-only queries outside a transaction (the CheckPermission hot path).
+  virtual absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
+                                                                const std::string& person_id,
+                                                                absl::Time now) = 0;
+  virtual absl::StatusOr<int64_t> Revision(const std::string& organization_id) = 0;
+  virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter,
+                                                             int64_t after_sequence, int limit) = 0;
+};
+
+}  // namespace wse::rights

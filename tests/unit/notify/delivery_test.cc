@@ -1,0 +1,164 @@
+// DeliveryWorkers and MailQueue against in-memory fakes: outcomes, retries, dead letters,
+// person lookup, idempotent submission.
+#include "notify-svc/delivery.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "notify-svc/mail_queue.h"
+#include "tests/support/notify_fakes.h"
+
+namespace wse::notify {
+namespace {
+
+class FakeSender : public MailSender {
+ public:
+  SendResult Send(const std::string&, const std::vector<std::string>& rcpt,
+                  const std::string& data) override {
+    sent_rcpt.push_back(rcpt);
+    sent_data.push_back(data);
+    return next;
+  }
+  SendResult next{true, false, 250, ""};
+  std::vector<std::vector<std::string>> sent_rcpt;
+  std::vector<std::string> sent_data;
+};
+
+class FakeDirectory : public PersonDirectory {
+ public:
+  absl::StatusOr<PersonContact> Lookup(const std::string& person) override {
+    if (!available) return absl::UnavailableError("identity-svc down");
+    if (person != "persons/p1") return absl::NotFoundError("person not found");
+    return PersonContact{"piet@example.be", "fr", "Piet Pieters"};
+  }
+  bool available = true;
+};
+
+class DeliveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = TemplateCatalog::Load(WSE_NOTIFY_TEMPLATES_DIR);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    catalog_ = *std::move(loaded);
+    DeliveryOptions options;
+    options.max_attempts = 3;
+    options.backoff = {absl::Milliseconds(1), absl::Milliseconds(2)};
+    workers_ = std::make_unique<DeliveryWorkers>(repo_, *catalog_, sender_, directory_, options);
+    queue_ = std::make_unique<MailQueue>(repo_, *catalog_);
+  }
+  MessageRecord Draft(const std::string& key, RecipientRecord to) {
+    MessageRecord m;
+    m.idempotency_key = key;
+    m.template_id = "access-request-approved";
+    m.recipients = {std::move(to)};
+    m.parameters = {{"requester_name", "An"},
+                    {"organization_name", "School"},
+                    {"role_label", "DWSE organisatieverantwoordelijke"},
+                    {"context", "odb"}};
+    m.content_sha256 = key == "same" ? "h1" : "h-" + key;
+    return m;
+  }
+  MessageRecord Get(uint64_t id) { return *repo_.FindById(id); }
+  // Makes a queued retry due now, then runs one pass.
+  void RunDue() {
+    absl::SleepFor(absl::Milliseconds(5));
+    ASSERT_TRUE(workers_->RunOnce().ok());
+  }
+
+  testing::FakeMessageRepository repo_;
+  FakeSender sender_;
+  FakeDirectory directory_;
+  std::unique_ptr<TemplateCatalog> catalog_;
+  std::unique_ptr<DeliveryWorkers> workers_;
+  std::unique_ptr<MailQueue> queue_;
+};
+
+TEST_F(DeliveryTest, SendsAndRecordsTheAttempt) {
+  auto queued = queue_->Submit(Draft("k1", {false, "an@example.be", "An", "an@example.be"}));
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_FALSE(queued->replayed);
+  ASSERT_TRUE(queued->message.rendered.has_value());  // Locale known: rendered at once.
+  EXPECT_EQ(*workers_->RunOnce(), 1);
+  const MessageRecord m = Get(queued->message.id);
+  EXPECT_EQ(m.state, MessageState::kSent);
+  EXPECT_EQ(m.attempt_count, 1);
+  ASSERT_EQ(m.history.size(), 1u);
+  EXPECT_EQ(m.history[0].outcome, DeliveryOutcome::kSent);
+  ASSERT_EQ(sender_.sent_rcpt.size(), 1u);
+  EXPECT_EQ(sender_.sent_rcpt[0], std::vector<std::string>{"an@example.be"});
+  EXPECT_EQ(*workers_->RunOnce(), 0);  // Nothing left.
+}
+
+TEST_F(DeliveryTest, SameKeyReplaysDifferentContentIsRefused) {
+  auto first = queue_->Submit(Draft("same", {false, "an@example.be", "", "an@example.be"}));
+  auto again = queue_->Submit(Draft("same", {false, "an@example.be", "", "an@example.be"}));
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->message.id, first->message.id);
+  MessageRecord other = Draft("same", {false, "bo@example.be", "", "bo@example.be"});
+  other.content_sha256 = "h2";
+  EXPECT_EQ(queue_->Submit(other).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(DeliveryTest, TransientFailuresBackOffThenDie) {
+  auto queued = queue_->Submit(Draft("k2", {false, "an@example.be", "", "an@example.be"}));
+  ASSERT_TRUE(queued.ok());
+  sender_.next = {false, false, 451, "451 try later"};
+  ASSERT_TRUE(workers_->RunOnce().ok());
+  MessageRecord m = Get(queued->message.id);
+  EXPECT_EQ(m.state, MessageState::kQueued);
+  EXPECT_EQ(m.last_error, "451 try later");
+  ASSERT_TRUE(m.due_time.has_value());
+  RunDue();
+  RunDue();
+  m = Get(queued->message.id);
+  EXPECT_EQ(m.state, MessageState::kDead);  // max_attempts = 3.
+  EXPECT_EQ(m.attempt_count, 3);
+  EXPECT_EQ(m.history.size(), 3u);
+  // An operator retries it: a fresh budget, and now the server accepts.
+  sender_.next = {true, false, 250, ""};
+  EXPECT_EQ(queue_->RetryDead({}, 10)->size(), 1u);
+  ASSERT_TRUE(workers_->RunOnce().ok());
+  m = Get(queued->message.id);
+  EXPECT_EQ(m.state, MessageState::kSent);
+  EXPECT_EQ(m.attempt_count, 4);
+}
+
+TEST_F(DeliveryTest, PermanentRefusalIsDeadAtOnce) {
+  auto queued = queue_->Submit(Draft("k3", {false, "an@example.be", "", "an@example.be"}));
+  sender_.next = {false, true, 550, "550 no such user"};
+  ASSERT_TRUE(workers_->RunOnce().ok());
+  const MessageRecord m = Get(queued->message.id);
+  EXPECT_EQ(m.state, MessageState::kDead);
+  EXPECT_EQ(m.attempt_count, 1);
+  EXPECT_EQ(m.history[0].outcome, DeliveryOutcome::kPermanentFailure);
+  EXPECT_EQ(m.history[0].smtp_code, 550);
+}
+
+TEST_F(DeliveryTest, PersonsAreLookedUpAtSendTimeInTheirLanguage) {
+  auto queued = queue_->Submit(Draft("k4", {true, "persons/p1", "", ""}));
+  ASSERT_TRUE(queued.ok());
+  EXPECT_FALSE(queued->message.rendered.has_value());  // Locale depends on the person.
+  directory_.available = false;
+  ASSERT_TRUE(workers_->RunOnce().ok());
+  EXPECT_EQ(Get(queued->message.id).state, MessageState::kQueued);
+  directory_.available = true;
+  RunDue();
+  const MessageRecord m = Get(queued->message.id);
+  EXPECT_EQ(m.state, MessageState::kSent);
+  ASSERT_TRUE(m.rendered.has_value());
+  EXPECT_EQ(m.rendered->locale, "fr");
+  EXPECT_EQ(m.recipients[0].resolved_email, "piet@example.be");
+  EXPECT_EQ(sender_.sent_rcpt.back(), std::vector<std::string>{"piet@example.be"});
+  EXPECT_TRUE(absl::StrContains(sender_.sent_data.back(), "Piet Pieters <piet@example.be>"));
+
+  auto unknown = queue_->Submit(Draft("k5", {true, "persons/nobody", "", ""}));
+  ASSERT_TRUE(workers_->RunOnce().ok());
+  EXPECT_EQ(Get(unknown->message.id).state, MessageState::kFailed);
+}
+
+}  // namespace
+}  // namespace wse::notify

@@ -1,0 +1,277 @@
+// The gebruikersbeheer rules with in-memory storage and directory.
+#include "rights-svc/rights_manager.h"
+
+#include "common/status.h"
+#include "gtest/gtest.h"
+#include "rights-svc/audit_chain.h"
+#include "rights-svc/permission_checker.h"
+#include "tests/support/rights_fakes.h"
+#include "wse/notify/v1/notify_service.pb.h"
+
+namespace wse::rights {
+namespace {
+
+constexpr char kSchool[] = "school";
+constexpr char kOther[] = "other-org";
+
+class FakeDirectory : public Directory {
+ public:
+  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const CallContext&) override {
+    auto it = persons.find(id);
+    if (it == persons.end()) return absl::NotFoundError("person not found");
+    return it->second;
+  }
+  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const CallContext&) override {
+    return absl::NotFoundError("person not found");
+  }
+  absl::StatusOr<OrganizationInfo> GetOrganization(const std::string& id,
+                                                   const CallContext&) override {
+    auto it = organizations.find(id);
+    if (it == organizations.end()) return absl::NotFoundError("organization not found");
+    return it->second;
+  }
+  std::map<std::string, PersonInfo> persons;
+  std::map<std::string, OrganizationInfo> organizations;
+};
+
+class RightsManagerTest : public ::testing::Test {
+ protected:
+  RightsManagerTest()
+      : catalogue_(Catalogue::FromJson(Catalogue::BuiltInJson()).value()),
+        rights_(store_, directory_, catalogue_, [this] { return now_; }),
+        checker_(rights_, [this] { return now_; }) {
+    directory_.persons["marie"] = {"marie", "Marie Lambert", "marie@school.example", "", "nl"};
+    directory_.persons["jan"] = {"jan", "Jan Janssens", "jan@school.example", "", "nl"};
+    directory_.persons["els"] = {"els", "Els Claes", "els@example.be", "", "fr"};
+    directory_.organizations[kSchool] = {kSchool, "Atheneum Demo", {"marie"}};
+    directory_.organizations[kOther] = {kOther, "Ander Bedrijf", {"els"}};
+  }
+
+  Actor Person(const std::string& id, const std::string& org) {
+    return Actor{id, "EID", org, false};
+  }
+
+  void AddJanToSchool() {
+    WorkRelationRecord relation;
+    relation.person_id = "jan";
+    relation.type = "VASTE_MEDEWERKER";
+    ASSERT_TRUE(
+        rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-wr", call_)
+            .ok());
+  }
+
+  AccessRequestRecord JanRequests() {
+    auto request = rights_.CreateAccessRequest(
+        Person("jan", kSchool), kSchool, "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsverlof",
+        "VOV registreren", "req-ar", call_);
+    EXPECT_TRUE(request.ok()) << request.status();
+    return request.value_or(AccessRequestRecord{});
+  }
+
+  bool JanMayRegister() {
+    auto decision = checker_.Check("jan", kSchool, "vov.registration.write", call_);
+    EXPECT_TRUE(decision.ok());
+    return decision.ok() && decision->allowed;
+  }
+
+  absl::Time now_ = absl::FromUnixSeconds(1800000000);
+  testing::FakeRightsStore store_;
+  FakeDirectory directory_;
+  Catalogue catalogue_;
+  RightsManager rights_;
+  PermissionChecker checker_;
+  CallContext call_;
+};
+
+TEST_F(RightsManagerTest, OnlyLocalAdministratorsManageAndRefusalsAreAudited) {
+  AddJanToSchool();
+  WorkRelationRecord relation;
+  relation.person_id = "els";
+  relation.type = "EXTERNE_MEDEWERKER";
+  auto refused = rights_.CreateWorkRelation(Person("jan", kSchool), kSchool, relation, "r1", call_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(refused.status()), "NOT_LOCAL_ADMINISTRATOR");
+  // Els, administrator of another organisation, cannot act in the school either.
+  auto cross = rights_.CreateWorkRelation(Person("els", kOther), kSchool, relation, "r2", call_);
+  EXPECT_EQ(cross.status().code(), absl::StatusCode::kPermissionDenied);
+  auto trail = store_.ListAudit({kSchool, std::nullopt, std::nullopt}, 0, 100);
+  ASSERT_TRUE(trail.ok());
+  int denied = 0;
+  for (const auto& e : *trail) denied += e.action == "ACCESS_DENIED";
+  EXPECT_EQ(denied, 2);
+}
+
+TEST_F(RightsManagerTest, GrantNeedsAWorkRelationAndACatalogueRole) {
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  auto no_relation = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g1", call_);
+  EXPECT_EQ(ReasonOf(no_relation.status()), "NO_WORK_RELATION");
+  AddJanToSchool();
+  grant.context = "somewhere";
+  auto bad_context = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g2", call_);
+  EXPECT_EQ(bad_context.status().code(), absl::StatusCode::kInvalidArgument);
+  grant.context = "opleidingsverlof";
+  auto granted = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g3", call_);
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  EXPECT_TRUE(JanMayRegister());
+  // The same request id again answers the same grant instead of a second one.
+  auto retried = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g3", call_);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->id, granted->id);
+  auto twice = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g4", call_);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(RightsManagerTest, RequestMailsEveryReachableAdministratorInTheSameTransaction) {
+  AddJanToSchool();
+  AccessRequestRecord request = JanRequests();
+  EXPECT_EQ(request.state, "PENDING");
+  EXPECT_EQ(request.notified_count, 1);
+  ASSERT_EQ(store_.Outbox().size(), 1u);
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox()[0].payload));
+  EXPECT_EQ(mail.template_id(), "access-request-submitted");
+  EXPECT_EQ(mail.recipients(0).email_address(), "marie@school.example");
+  EXPECT_EQ(mail.parameters().at("requester_name"), "Jan Janssens");
+  EXPECT_EQ(mail.parameters().at("organization_name"), "Atheneum Demo");
+  // One open request per person, organisation, role and context.
+  auto again = rights_.CreateAccessRequest(Person("jan", kSchool), kSchool,
+                                           "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsverlof",
+                                           "nog eens", "req-ar-2", call_);
+  EXPECT_EQ(ReasonOf(again.status()), "ACCESS_REQUEST_PENDING");
+}
+
+TEST_F(RightsManagerTest, WithoutReachableAdministratorTheRequestIsRefusedWith1700) {
+  directory_.persons["marie"].email_address.clear();
+  AddJanToSchool();
+  auto request = rights_.CreateAccessRequest(Person("jan", kSchool), kSchool,
+                                             "DWSE_ORGANISATIEVERANTWOORDELIJKE",
+                                             "opleidingsverlof", "VOV", "req", call_);
+  EXPECT_EQ(request.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(request.status()), "NO_REACHABLE_LOCAL_ADMINISTRATOR");
+  EXPECT_NE(DutchMessageOf(request.status()).find("1700"), std::string::npos);
+  EXPECT_TRUE(store_.Outbox().empty());
+}
+
+TEST_F(RightsManagerTest, ApprovalGrantsMailsAndIsLiveRevocationToo) {
+  AddJanToSchool();
+  AccessRequestRecord request = JanRequests();
+  EXPECT_FALSE(JanMayRegister());
+  auto own = rights_.ApproveAccessRequest(Person("jan", kSchool), kSchool, request.id,
+                                          request.version, {}, call_);
+  EXPECT_EQ(own.status().code(), absl::StatusCode::kPermissionDenied);
+  auto approved = rights_.ApproveAccessRequest(Person("marie", kSchool), kSchool, request.id,
+                                               request.version, {}, call_);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->first.state, "APPROVED");
+  EXPECT_TRUE(JanMayRegister());
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox().back().payload));
+  EXPECT_EQ(mail.template_id(), "access-request-approved");
+  EXPECT_EQ(mail.recipients(0).email_address(), "jan@school.example");
+
+  auto stale =
+      rights_.RevokeGrant(Person("marie", kSchool), kSchool, approved->second.id, 99, "weg", call_);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  ASSERT_TRUE(rights_
+                  .RevokeGrant(Person("marie", kSchool), kSchool, approved->second.id,
+                               approved->second.version, "vertrokken", call_)
+                  .ok());
+  EXPECT_FALSE(JanMayRegister());  // The very next check.
+}
+
+TEST_F(RightsManagerTest, RejectionCarriesTheReasonToTheRequester) {
+  AddJanToSchool();
+  AccessRequestRecord request = JanRequests();
+  auto rejected = rights_.RejectAccessRequest(Person("marie", kSchool), kSchool, request.id,
+                                              request.version, "niet nodig", call_);
+  ASSERT_TRUE(rejected.ok()) << rejected.status();
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox().back().payload));
+  EXPECT_EQ(mail.template_id(), "access-request-rejected");
+  EXPECT_EQ(mail.parameters().at("rejection_reason"), "niet nodig");
+  auto twice = rights_.ApproveAccessRequest(Person("marie", kSchool), kSchool, request.id,
+                                            rejected->version, {}, call_);
+  EXPECT_EQ(ReasonOf(twice.status()), "ACCESS_REQUEST_NOT_PENDING");
+}
+
+TEST_F(RightsManagerTest, PendingRequestsExpireWithAMail) {
+  AddJanToSchool();
+  JanRequests();
+  now_ += absl::Hours(24 * 31);
+  auto expired = rights_.ExpireAccessRequests(call_);
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(*expired, 1);
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox().back().payload));
+  EXPECT_EQ(mail.template_id(), "access-request-expired");
+}
+
+TEST_F(RightsManagerTest, TheLastLocalAdministratorCannotBeRemoved) {
+  directory_.organizations[kSchool].legal_representative_ids.clear();
+  const Actor operator_actor{"", "", std::nullopt, true};
+  WorkRelationRecord relation;
+  relation.person_id = "jan";
+  relation.type = "AMBTENAAR";
+  ASSERT_TRUE(rights_.CreateWorkRelation(operator_actor, kSchool, relation, "w", call_).ok());
+  GrantRecord admin;
+  admin.person_id = "jan";
+  admin.role = "LOKALE_BEHEERDER";
+  auto grant = rights_.CreateGrant(operator_actor, kSchool, admin, "g", call_);
+  ASSERT_TRUE(grant.ok()) << grant.status();
+  auto removed = rights_.RevokeGrant(Person("jan", kSchool), kSchool, grant->id, grant->version,
+                                     "ik stop", call_);
+  EXPECT_EQ(ReasonOf(removed.status()), "LAST_LOCAL_ADMINISTRATOR");
+}
+
+TEST_F(RightsManagerTest, AuditTrailIsAChainThatRevealsTampering) {
+  AddJanToSchool();
+  JanRequests();
+  auto trail = store_.ListAudit({kSchool, std::nullopt, std::nullopt}, 0, 100);
+  ASSERT_TRUE(trail.ok());
+  ASSERT_GE(trail->size(), 2u);
+  ChainVerifier verifier;
+  for (const auto& e : *trail) verifier.Add(e);
+  EXPECT_TRUE(verifier.verdict().ok);
+  EXPECT_EQ(verifier.verdict().verified, static_cast<int64_t>(trail->size()));
+
+  std::vector<AuditRecord> edited = *trail;
+  edited[0].reason = "history rewritten";
+  ChainVerifier tampered;
+  for (const auto& e : edited) tampered.Add(e);
+  EXPECT_FALSE(tampered.verdict().ok);
+  EXPECT_EQ(tampered.verdict().first_broken_sequence, 1);
+
+  std::vector<AuditRecord> gap = *trail;
+  gap.erase(gap.begin());
+  ChainVerifier missing;
+  for (const auto& e : gap) missing.Add(e);
+  EXPECT_FALSE(missing.verdict().ok);
+}
+
+TEST_F(RightsManagerTest, LegalRepresentativesManageWithoutAGrant) {
+  auto decision = checker_.Check("marie", kSchool, "rights.manage", call_);
+  ASSERT_TRUE(decision.ok());
+  EXPECT_TRUE(decision->allowed);
+  EXPECT_EQ(decision->reason, Decision::kLegalRepresentative);
+  auto unknown = checker_.Check("marie", kSchool, "no.such.permission", call_);
+  EXPECT_EQ(unknown->reason, Decision::kUnknownPermission);
+}
+
+TEST_F(RightsManagerTest, ExplainSaysWhatIsMissingAndWhereToAsk) {
+  AddJanToSchool();
+  auto explained = checker_.Explain("jan", kSchool, "vov.registration.write", call_);
+  ASSERT_TRUE(explained.ok()) << explained.status();
+  EXPECT_FALSE(explained->decision.allowed);
+  EXPECT_TRUE(explained->work_relation_active);
+  ASSERT_EQ(explained->rules.size(), 1u);
+  EXPECT_FALSE(explained->rules[0].satisfied);
+  ASSERT_EQ(explained->local_administrators.size(), 1u);
+  EXPECT_EQ(explained->local_administrators[0].person.display_name, "Marie Lambert");
+  EXPECT_TRUE(explained->access_request_possible);
+}
+
+}  // namespace
+}  // namespace wse::rights
