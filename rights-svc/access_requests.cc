@@ -270,4 +270,39 @@ absl::StatusOr<int> RightsManager::ExpireAccessRequests(const CallContext& call,
   return expired;
 }
 
+absl::StatusOr<int> RightsManager::NotifyExpiringGrants(const CallContext& call, int limit) {
+  int notified = 0;
+  const Actor system{"", "", std::nullopt, true};
+  absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    notified = 0;
+    const absl::Time now = clock_();
+    auto due = tx.ClaimExpiringGrants(now, now + catalogue_.grant_expiry_notice(), limit);
+    if (!due.ok()) return due.status();
+    for (const GrantRecord& grant : *due) {
+      const RoleDef* role = catalogue_.FindRole(grant.role);
+      auto holder = directory_.GetPerson(grant.person_id, call);
+      auto org = directory_.GetOrganization(grant.organization_id, call);
+      if (!holder.ok()) return holder.status();
+      if (!org.ok()) return org.status();
+      if (role != nullptr && !holder->email_address.empty()) {
+        auto row = tx.AppendOutbox(GrantExpiringMail(grant, *role, org->display_name, *holder));
+        if (!row.ok()) return row.status();
+      }
+      if (auto s = tx.MarkExpiryNoticeSent(grant.organization_id, grant.id, now); !s.ok()) {
+        return s;
+      }
+      if (auto s = Audit(tx, system, grant.organization_id, "GRANT_EXPIRY_NOTIFIED",
+                         "persons/" + grant.person_id,
+                         "organizations/" + grant.organization_id + "/grants/" + grant.id, "");
+          !s.ok()) {
+        return s;
+      }
+      ++notified;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return notified;
+}
+
 }  // namespace wse::rights

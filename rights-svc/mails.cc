@@ -1,5 +1,6 @@
 #include "rights-svc/mails.h"
 
+#include "absl/time/time.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
 namespace wse::rights {
@@ -59,6 +60,24 @@ OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
                                        const MailContext& context) {
   auto mail = Base("access-request-expired", request, context);
   To(context.requester, &mail);
+  return AsOutbox(mail);
+}
+
+OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
+                                const std::string& organization_name, const PersonInfo& holder) {
+  notify::v1::SendMailRequest mail;
+  mail.set_template_id("grant-expiring");
+  mail.set_source_event("rights/organizations/" + grant.organization_id + "/grants/" + grant.id);
+  auto& params = *mail.mutable_parameters();
+  params["person_name"] = holder.display_name;
+  params["organization_name"] = organization_name;
+  params["role_label"] = role.label;
+  params["context"] = role.ContextLabel(grant.context);
+  // The date as the holder reads it: Brussels time (UTC+1 if the zone data is missing).
+  absl::TimeZone brussels = absl::FixedTimeZone(3600);
+  absl::LoadTimeZone("Europe/Brussels", &brussels);
+  params["end_date"] = absl::FormatTime("%d/%m/%Y", *grant.valid_until, brussels);
+  To(holder, &mail);
   return AsOutbox(mail);
 }
 

@@ -28,4 +28,8 @@ OutboxMessage AccessRequestRejectedMail(const AccessRequestRecord& request,
 OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
                                        const MailContext& context);
 
+// To the holder of a grant that ends soon ('grant-expiring').
+OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
+                                const std::string& organization_name, const PersonInfo& holder);
+
 }  // namespace wse::rights

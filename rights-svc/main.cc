@@ -23,7 +23,7 @@ ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054", "notify-svc (mail deli
 ABSL_FLAG(std::string, operator_token_file, "",
           "file with the operator token (also this service's credential towards the others)");
 ABSL_FLAG(absl::Duration, expiry_interval, absl::Minutes(1),
-          "how often pending access requests are checked for expiry");
+          "how often access requests and grants are checked for expiry");
 
 namespace {
 
@@ -80,9 +80,12 @@ int main(int argc, char** argv) {
       auto expired = rights.ExpireAccessRequests(call);
       if (!expired.ok()) {
         wse::LogWarn("access-request expiry failed", {{"error", expired.status().message()}});
-      } else if (*expired > 0) {
-        relay.Poke();
       }
+      auto expiring = rights.NotifyExpiringGrants(call);
+      if (!expiring.ok()) {
+        wse::LogWarn("grant expiry notices failed", {{"error", expiring.status().message()}});
+      }
+      if ((expired.ok() && *expired > 0) || (expiring.ok() && *expiring > 0)) relay.Poke();
       const absl::Time until = absl::Now() + absl::GetFlag(FLAGS_expiry_interval);
       while (!stopping && absl::Now() < until) absl::SleepFor(absl::Milliseconds(200));
     }

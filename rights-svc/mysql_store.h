@@ -82,6 +82,10 @@ class MysqlRightsTransaction : public RightsTransaction {
       const AccessRequestFilter& filter, const PageRequest& page) override;
   absl::StatusOr<std::vector<AccessRequestRecord>> ClaimExpiredRequests(absl::Time now,
                                                                         int limit) override;
+  absl::StatusOr<std::vector<GrantRecord>> ClaimExpiringGrants(absl::Time now, absl::Time horizon,
+                                                               int limit) override;
+  absl::Status MarkExpiryNoticeSent(const std::string& organization_id, const std::string& id,
+                                    absl::Time when) override;
 
   // The head row is created (sequence 0, hash "") on first use and locked FOR UPDATE.
   absl::StatusOr<AuditRecord> LockAuditHead(const std::string& organization_id) override;

@@ -159,4 +159,36 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ListGrants(
   return grants;
 }
 
+absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ClaimExpiringGrants(
+    absl::Time now, absl::Time horizon, int limit) {
+  if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
+  // Index grants_expiring (valid_until, expiry_notice_time): only claimed rows are locked.
+  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(absl::StrCat(
+      "SELECT ", kGrantColumns,
+      " FROM grants WHERE valid_until > ? AND valid_until <= ? AND expiry_notice_time IS NULL"
+      " AND revoke_time IS NULL ORDER BY valid_until, id LIMIT ? FOR UPDATE SKIP LOCKED")));
+  SetTime(*select, 1, now);
+  SetTime(*select, 2, horizon);
+  select->setInt(3, limit);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  std::vector<GrantRecord> out;
+  while (rows->next()) {
+    absl::StatusOr<GrantRecord> grant = ReadGrant(*rows);
+    if (!grant.ok()) return grant.status();
+    out.push_back(*std::move(grant));
+  }
+  return out;
+}
+
+absl::Status MysqlRightsTransaction::MarkExpiryNoticeSent(const std::string& organization_id,
+                                                          const std::string& id, absl::Time when) {
+  std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
+      "UPDATE grants SET expiry_notice_time = ? WHERE organization_id = ? AND id = ?"));
+  SetTime(*update, 1, when);
+  update->setString(2, organization_id);
+  update->setString(3, id);
+  if (update->executeUpdate() == 0) return absl::NotFoundError("grant not found");
+  return absl::OkStatus();
+}
+
 }  // namespace wse::rights

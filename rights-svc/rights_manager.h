@@ -88,6 +88,9 @@ class RightsManager {
                                                             const std::string& organization_id,
                                                             const std::string& id, int64_t version,
                                                             const CallContext& call);
+  // Mails holders whose grants end within the catalogue's notice period (once per grant);
+  // returns how many were told.
+  absl::StatusOr<int> NotifyExpiringGrants(const CallContext& call, int limit = 100);
   // Expires due PENDING requests and mails their requesters; returns how many.
   absl::StatusOr<int> ExpireAccessRequests(const CallContext& call, int limit = 100);
 

@@ -86,6 +86,14 @@ class RightsTransaction {
   virtual absl::StatusOr<std::vector<AccessRequestRecord>> ClaimExpiredRequests(absl::Time now,
                                                                                 int limit) = 0;
 
+  // Grants (any organisation) not revoked, still valid at `now` and ending before `horizon`,
+  // whose holder was not yet told; locked, other replicas skip them (SKIP LOCKED).
+  virtual absl::StatusOr<std::vector<GrantRecord>> ClaimExpiringGrants(absl::Time now,
+                                                                       absl::Time horizon,
+                                                                       int limit) = 0;
+  virtual absl::Status MarkExpiryNoticeSent(const std::string& organization_id,
+                                            const std::string& id, absl::Time when) = 0;
+
   // The organisation's last audit event (sequence 0 and empty hash when none), locked so that
   // appends to one organisation's chain are serialised.
   virtual absl::StatusOr<AuditRecord> LockAuditHead(const std::string& organization_id) = 0;

@@ -261,6 +261,30 @@ seed_demo() {
   if grep -q IMPORT_OUTCOME_FAILED "$RUN_DIR/logs/seed-"*.json; then
     echo "seeding failed; see $RUN_DIR/logs/seed-*.json" >&2; return 1
   fi
+  # Jan works at the school without the right yet; Sofie holds the right at her company.
+  # Fixed request ids make a re-run answer the same records instead of adding new ones.
+  local ids; ids=$(/usr/bin/python3 - "$RUN_DIR/logs" <<'PY'
+import json, sys
+d = sys.argv[1]
+persons = [r["resource"] for r in json.load(open(d + "/seed-persons.json"))["results"]]
+orgs = [r["resource"] for r in json.load(open(d + "/seed-organizations.json"))["results"]]
+print(persons[1], persons[2], orgs[0], orgs[1])
+PY
+)
+  local jan sofie school company
+  read -r jan sofie school company <<<"$ids"
+  rights_call CreateWorkRelation "{\"parent\":\"$school\",\"requestId\":\"seed-jan-school\",
+    \"workRelation\":{\"person\":\"$jan\",\"type\":\"WORK_RELATION_TYPE_VASTE_MEDEWERKER\"}}" \
+    >"$RUN_DIR/logs/seed-rights.json"
+  rights_call CreateGrant "{\"parent\":\"$company\",\"requestId\":\"seed-sofie-vov\",
+    \"grant\":{\"person\":\"$sofie\",\"role\":\"DWSE_ORGANISATIEVERANTWOORDELIJKE\",
+    \"context\":\"opleidingsverlof\"}}" >>"$RUN_DIR/logs/seed-rights.json"
+}
+
+rights_call() { # method json (as an operator, straight to rights-svc)
+  "$BUF" curl --protocol grpc --http2-prior-knowledge --schema "$ROOT/proto" \
+    -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$2" \
+    "http://127.0.0.1:$STACK_RIGHTS_PORT/wse.rights.v1.RightsService/$1"
 }
 
 stack_down() {

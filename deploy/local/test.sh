@@ -14,7 +14,7 @@ T0=$(date +%s)
 phase_start "install packages"; ensure_packages; phase_end
 phase_start "buf lint"; (cd "$ROOT" && "$BUF" lint proto); phase_end
 phase_start "build (sanitize=${SANITIZE:-none})"
-build_tree -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSE_WERROR=ON -DWSE_SANITIZE="$SANITIZE"
+build_tree -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSE_BUILD_TESTS=ON -DWSE_WERROR=ON -DWSE_SANITIZE="$SANITIZE"
 phase_end
 
 # A fresh test database each run: tests must not depend on leftovers.

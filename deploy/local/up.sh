@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 phase_start "install packages"; ensure_packages; phase_end
-phase_start "build (release)"; build_tree -DCMAKE_BUILD_TYPE=Release; phase_end
+phase_start "build (release)"; build_tree -DCMAKE_BUILD_TYPE=Release -DWSE_BUILD_TESTS=OFF; phase_end
 phase_start "start stack"; stack_up; phase_end
 phase_start "seed demo data"; seed_demo; phase_end
 print_phases

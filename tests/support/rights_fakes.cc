@@ -229,6 +229,33 @@ class FakeRightsTransaction : public RightsTransaction {
     return due;
   }
 
+  absl::StatusOr<std::vector<GrantRecord>> ClaimExpiringGrants(absl::Time now, absl::Time horizon,
+                                                               int limit) override {
+    if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
+    std::vector<GrantRecord> due;
+    for (const auto& [id, grant] : state_.grants) {
+      if (!grant.revoke_time && grant.valid_until && *grant.valid_until > now &&
+          *grant.valid_until <= horizon && !state_.expiry_notices.contains(id)) {
+        due.push_back(grant);
+      }
+    }
+    std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+      return std::tie(*a.valid_until, a.id) < std::tie(*b.valid_until, b.id);
+    });
+    if (static_cast<int>(due.size()) > limit) due.resize(limit);
+    return due;
+  }
+
+  absl::Status MarkExpiryNoticeSent(const std::string& organization_id, const std::string& id,
+                                    absl::Time when) override {
+    auto it = state_.grants.find(id);
+    if (it == state_.grants.end() || it->second.organization_id != organization_id) {
+      return absl::NotFoundError("grant not found");
+    }
+    state_.expiry_notices[id] = when;
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<AuditRecord> LockAuditHead(const std::string& organization_id) override {
     auto [it, created] =
         state_.audit_heads.emplace(organization_id, std::make_pair(int64_t{0}, std::string()));

@@ -45,6 +45,7 @@ class FakeRightsStore : public RightsStore {
     std::map<std::string, int64_t> revisions;                                // By organisation.
     std::map<std::pair<std::string, std::string>, std::string> request_ids;  // (id, kind).
     std::vector<std::pair<uint64_t, OutboxMessage>> outbox;  // (row id, message), in order.
+    std::map<std::string, absl::Time> expiry_notices;        // Grant id -> when noticed.
     uint64_t last_outbox_id = 0;
   };
 

@@ -723,6 +723,45 @@ TYPED_TEST(StoreContractTest, ClaimExpiredRequestsOldestFirst) {
   EXPECT_TRUE(status.ok()) << status;
 }
 
+TYPED_TEST(StoreContractTest, ExpiringGrantsAreClaimedUntilNoticed) {
+  const absl::Time now = At(5000, 7);
+  ASSERT_TRUE(this->Tx([&](RightsTransaction& tx) -> absl::Status {
+                    GrantRecord soon = Grant(1, kOrg, Id(100));
+                    soon.valid_until = now + absl::Hours(2);
+                    EXPECT_TRUE(tx.InsertGrant(soon).ok());
+                    GrantRecord later = Grant(2, kOtherOrg, Id(101));
+                    later.valid_until = now + absl::Hours(48);
+                    EXPECT_TRUE(tx.InsertGrant(later).ok());
+                    GrantRecord ended = Grant(3, kOrg, Id(102));
+                    ended.valid_until = now - absl::Hours(1);
+                    EXPECT_TRUE(tx.InsertGrant(ended).ok());
+                    GrantRecord open_ended = Grant(4, kOrg, Id(103));
+                    EXPECT_TRUE(tx.InsertGrant(open_ended).ok());
+                    GrantRecord revoked = Grant(5, kOrg, Id(104));
+                    revoked.valid_until = now + absl::Hours(1);
+                    revoked.revoke_time = now - absl::Hours(1);
+                    return tx.InsertGrant(revoked);
+                  })
+                  .ok());
+  using V = std::vector<std::string>;
+  ASSERT_TRUE(this->Tx([&](RightsTransaction& tx) -> absl::Status {
+                    EXPECT_EQ(Ids(tx.ClaimExpiringGrants(now, now + absl::Hours(72), 10)),
+                              (V{Id(1), Id(2)}));
+                    EXPECT_EQ(Ids(tx.ClaimExpiringGrants(now, now + absl::Hours(3), 10)),
+                              (V{Id(1)}));
+                    return tx.MarkExpiryNoticeSent(kOrg, Id(1), now);
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Tx([&](RightsTransaction& tx) -> absl::Status {
+                    EXPECT_EQ(Ids(tx.ClaimExpiringGrants(now, now + absl::Hours(72), 10)),
+                              (V{Id(2)}));
+                    EXPECT_EQ(tx.MarkExpiryNoticeSent(kOtherOrg, Id(1), now).code(),
+                              absl::StatusCode::kNotFound);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, RevisionsCountBumps) {
   RightsStore& store = this->store();
   EXPECT_EQ(*store.Revision(kOrg), 0);

@@ -14,17 +14,29 @@ namespace {
 constexpr char kAnInsz[] = "85073003328";
 constexpr char kJanInsz[] = "01020300467";
 
+IdpOptions DevIdpOptions() {
+  IdpOptions options;
+  options.jwt.issuer = kDevIdpIssuer;
+  options.jwt.audience = "wse-loket";
+  options.jwt.max_lifetime = absl::Hours(1);
+  return options;
+}
+
+SessionPolicy Policy() {
+  SessionPolicy policy;
+  policy.issuer = "https://wse-loket.vlaanderen.be/identity";
+  policy.audience = "wse-loket";
+  return policy;
+}
+
 class SessionManagerTest : public ::testing::Test {
  protected:
   SessionManagerTest()
       : idp_key_(LoadOrCreateDevIdpKey(wse::testing::MakeTempDir("wse-idp-")).value()),
         ring_(keys_, SealedBox::Create(std::string(32, 's')).value(), {}, [this] { return now_; }),
-        id_tokens_(
-            {{kDevIdpIssuer, "wse-loket", absl::Seconds(30), absl::Hours(1)}, "rrn", "SUBSTANTIAL"},
-            std::make_shared<JwksFileKeySource>(idp_key_.jwks_path)),
+        id_tokens_(DevIdpOptions(), std::make_shared<JwksFileKeySource>(idp_key_.jwks_path)),
         legal_(directory_),
-        manager_(directory_, sessions_, ring_, id_tokens_, {&legal_},
-                 {"https://wse-loket.vlaanderen.be/identity", "wse-loket"},
+        manager_(directory_, sessions_, ring_, id_tokens_, {&legal_}, Policy(),
                  [this] { return now_; }) {}
 
   void SetUp() override {

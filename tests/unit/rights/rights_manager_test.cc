@@ -209,6 +209,26 @@ TEST_F(RightsManagerTest, PendingRequestsExpireWithAMail) {
   EXPECT_EQ(mail.template_id(), "access-request-expired");
 }
 
+TEST_F(RightsManagerTest, HoldersAreToldOnceThatTheirGrantEndsSoon) {
+  AddJanToSchool();
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsdatabank";
+  grant.valid_until = now_ + absl::Hours(24 * 30);
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g", call_).ok());
+  EXPECT_EQ(rights_.NotifyExpiringGrants(call_).value(), 0);  // 30 days left: too early.
+  now_ += absl::Hours(24 * 20);                               // 10 days left.
+  EXPECT_EQ(rights_.NotifyExpiringGrants(call_).value(), 1);
+  EXPECT_EQ(rights_.NotifyExpiringGrants(call_).value(), 0);  // Once.
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox().back().payload));
+  EXPECT_EQ(mail.template_id(), "grant-expiring");
+  EXPECT_EQ(mail.recipients(0).email_address(), "jan@school.example");
+  EXPECT_EQ(mail.parameters().at("context"), "Opleidingsdatabank");
+  EXPECT_FALSE(mail.parameters().at("end_date").empty());
+}
+
 TEST_F(RightsManagerTest, TheLastLocalAdministratorCannotBeRemoved) {
   directory_.organizations[kSchool].legal_representative_ids.clear();
   const Actor operator_actor{"", "", std::nullopt, true};
