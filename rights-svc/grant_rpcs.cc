@@ -90,21 +90,9 @@ grpc::Status RightsServiceImpl::ListGrants(grpc::ServerContext* context,
       if (!person.ok()) return person.status();
       filter.person_id = *person;
     }
-    if (request->parent() == "organizations/-") {
-      if (filter.person_id.empty() ||
-          (!actor->is_operator && filter.person_id != actor->person_id)) {
-        return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                            "across organisations you may list only your own rights")
-            .Reason("OWN_RIGHTS_ONLY");
-      }
-    } else {
-      auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-      if (!org.ok()) return org.status();
-      if (filter.person_id != actor->person_id || actor->person_id.empty()) {
-        if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
-      }
-      filter.organization_id = *org;
-    }
+    auto scope = ListScope(*actor, request->parent(), filter.person_id, call);
+    if (!scope.ok()) return scope.status();
+    filter.organization_id = *scope;
     std::vector<GrantRecord> grants;
     absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
       auto listed = tx.ListGrants(filter, *page);

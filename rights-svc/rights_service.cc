@@ -93,6 +93,27 @@ absl::StatusOr<std::pair<std::string, std::string>> RightsServiceImpl::OwnChild(
   return std::make_pair(*org, *id);
 }
 
+absl::StatusOr<std::string> RightsServiceImpl::ListScope(const Actor& actor,
+                                                         const std::string& parent,
+                                                         const std::string& person_id,
+                                                         const CallContext& call) {
+  if (parent == "organizations/-") {
+    // identity-svc asks this way where someone may act.
+    if (person_id.empty() || (!actor.is_operator && person_id != actor.person_id)) {
+      return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                          "across organisations you may list only your own records")
+          .Reason("OWN_RECORDS_ONLY");
+    }
+    return std::string();
+  }
+  auto org = OwnOrganization(actor, parent, "parent", call);
+  if (!org.ok()) return org.status();
+  if (person_id != actor.person_id || actor.person_id.empty()) {
+    if (auto s = deps_.rights.RequireManager(actor, *org, call); !s.ok()) return s;
+  }
+  return org;
+}
+
 grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
                                                    const v1::CreateWorkRelationRequest* request,
                                                    v1::CreateWorkRelationResponse* response) {
@@ -193,22 +214,9 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
       if (!person.ok()) return person.status();
       filter.person_id = *person;
     }
-    if (request->parent() == "organizations/-") {
-      // Across organisations: a person's own relations (identity-svc lists where one may act).
-      if (filter.person_id.empty() ||
-          (!actor->is_operator && filter.person_id != actor->person_id)) {
-        return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                            "across organisations you may list only your own relations")
-            .Reason("OWN_RELATIONS_ONLY");
-      }
-    } else {
-      auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-      if (!org.ok()) return org.status();
-      if (filter.person_id != actor->person_id || actor->person_id.empty()) {
-        if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
-      }
-      filter.organization_id = *org;
-    }
+    auto scope = ListScope(*actor, request->parent(), filter.person_id, call);
+    if (!scope.ok()) return scope.status();
+    filter.organization_id = *scope;
     std::vector<WorkRelationRecord> relations;
     absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
       auto listed = tx.ListWorkRelations(filter, *page);

@@ -54,6 +54,11 @@ class RightsServiceImpl final : public v1::RightsService::Service {
   // is PERMISSION_DENIED and leaves an audit event in the named organisation's trail.
   absl::StatusOr<std::string> OwnOrganization(const Actor& actor, const std::string& parent,
                                               const std::string& field, const CallContext& call);
+  // Who may list a person's records: across organisations (parent "organizations/-") only
+  // their own (or an operator); within the own organisation one's own, or anyone's for a local
+  // administrator. Returns the organisation id to filter on ("" across organisations).
+  absl::StatusOr<std::string> ListScope(const Actor& actor, const std::string& parent,
+                                        const std::string& person_id, const CallContext& call);
   // Splits "organizations/{org}/<collection>/{id}" after checking the organisation.
   absl::StatusOr<std::pair<std::string, std::string>> OwnChild(const Actor& actor,
                                                                const std::string& name,

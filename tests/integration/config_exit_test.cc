@@ -71,6 +71,33 @@ TEST(ConfigExitTest, MissingPasswordFileIsRefused) {
   EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos) << out.output;
 }
 
+// The development identity provider is never trusted or run by accident.
+TEST(ConfigExitTest, DevIdentityProviderRefusesToRunWithoutDevEnvironment) {
+  const std::string log = MakeTempDir("wse-config-") + "/idp.log";
+  auto child = ChildProcess::Start({StackEnv::Get().Binary("identity-svc/wse-dev-idp"),
+                                    "--key_dir=" + MakeTempDir("wse-idp-"), "--insz=85073003328"},
+                                   log);
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(child->Wait(absl::Seconds(30)), 2);
+  EXPECT_NE(ReadFile(log).find("--dev_environment"), std::string::npos) << ReadFile(log);
+}
+
+TEST(ConfigExitTest, IdentityServiceTrustsTheDevIssuerOnlyWhenAllowed) {
+  const std::string log = MakeTempDir("wse-config-") + "/identity.log";
+  const StackEnv& env = StackEnv::Get();
+  auto child = ChildProcess::Start(
+      {env.Binary("identity-svc/identity-svc"), "--listen=127.0.0.1:0",
+       "--db_socket=" + env.db_socket, "--db_user=root", "--db_name=wse_identity",
+       "--idp_issuer=https://dev-idp.wse-loket.invalid",
+       "--idp_jwks_file=" + env.run_dir + "/dev-idp/dev-idp-jwks.json",
+       "--key_encryption_key_file=" + env.run_dir + "/secrets/key-encryption.key"},
+      log);
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(child->Wait(absl::Seconds(30)), 2);
+  EXPECT_NE(ReadFile(log).find("only trusted with --allow_dev_idp"), std::string::npos)
+      << ReadFile(log);
+}
+
 TEST(ConfigExitTest, UnreachableDatabaseStopsStartupWithReason) {
   Outcome out = RunRightsSvc({"--db_host=127.0.0.1", "--db_port=" + std::to_string(FreePort()),
                               "--db_startup_timeout=1s", "--listen=127.0.0.1:0"});

@@ -209,6 +209,27 @@ TEST_F(RightsManagerTest, PendingRequestsExpireWithAMail) {
   EXPECT_EQ(mail.template_id(), "access-request-expired");
 }
 
+TEST(RightsCatalogueTest, LocalAdministratorsCannotGrantRolesReservedToOperators) {
+  auto catalogue = Catalogue::FromJson(R"({"roles": [
+      {"code": "LOKALE_BEHEERDER", "label": "Lokale beheerder", "grantable_by_local_administrator": true,
+       "permissions": ["rights.manage"]},
+      {"code": "WSE_OPERATOR", "label": "Operator", "grantable_by_local_administrator": false,
+       "permissions": ["wse.operator"]}],
+    "legal_representative_roles": ["LOKALE_BEHEERDER"]})");
+  ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+  testing::FakeRightsStore store;
+  FakeDirectory directory;
+  directory.persons["marie"] = {"marie", "Marie", "marie@x.example", "", "nl"};
+  directory.organizations["org"] = {"org", "Org", {"marie"}};
+  RightsManager rights(store, directory, *catalogue);
+  GrantRecord grant;
+  grant.person_id = "marie";
+  grant.role = "WSE_OPERATOR";
+  auto refused = rights.CreateGrant(Actor{"marie", "EID", "org", false}, "org", grant, "r", {});
+  EXPECT_EQ(ReasonOf(refused.status()), "ROLE_NOT_GRANTABLE");
+  EXPECT_TRUE(rights.CreateGrant(Actor{"", "", std::nullopt, true}, "org", grant, "r2", {}).ok());
+}
+
 TEST_F(RightsManagerTest, HoldersAreToldOnceThatTheirGrantEndsSoon) {
   AddJanToSchool();
   GrantRecord grant;
