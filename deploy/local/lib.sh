@@ -77,8 +77,6 @@ ensure_packages() {
 }
 
 build_tree() { # extra cmake args...
-  # ccache keyed on paths relative to the checkout, so a fresh clone (CI) reuses earlier work.
-  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
   # One build at a time on this machine (2 cores): concurrent builds wait for the lock.
   flock /tmp/wse-build.lock cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" "$@" >/dev/null
   flock /tmp/wse-build.lock cmake --build "$BUILD_DIR" -j"${STACK_JOBS:-2}"
@@ -171,6 +169,7 @@ service_args() { # service -> its own flags besides the common ones
       --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
       --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
+    registration) printf '%s\n' --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
     rights) printf '%s\n' --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
       --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" ;;

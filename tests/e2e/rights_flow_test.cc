@@ -15,6 +15,7 @@
 #include "tests/support/identity_test_data.h"
 #include "tests/support/mail_sink.h"
 #include "tests/support/stack_env.h"
+#include "wse/registration/v1/registration_service.grpc.pb.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
 
 namespace wse::testing {
@@ -34,6 +35,18 @@ class RightsFlowTest : public ::testing::Test {
     identity_ = idv1::IdentityService::NewStub(Channel(StackEnv::Get().identity_port));
     rights_ = rv1::RightsService::NewStub(Channel(StackEnv::Get().rights_port));
     authz_ = envoy::service::auth::v3::Authorization::NewStub(Channel(StackEnv::Get().rights_port));
+    registration_ = wse::registration::v1::RegistrationService::NewStub(
+        Channel(StackEnv::Get().registration_port));
+  }
+
+  // The 'Aanvraag' screen as the caller of `token` sees it.
+  wse::registration::v1::ApplicationScreen Screen(const std::string& token) {
+    grpc::ClientContext context;
+    Bearer(&context, token);
+    wse::registration::v1::GetApplicationScreenResponse response;
+    grpc::Status status = registration_->GetApplicationScreen(&context, {}, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.screen();
   }
 
   struct Person {
@@ -98,6 +111,7 @@ class RightsFlowTest : public ::testing::Test {
   std::unique_ptr<idv1::IdentityService::Stub> identity_;
   std::unique_ptr<rv1::RightsService::Stub> rights_;
   std::unique_ptr<envoy::service::auth::v3::Authorization::Stub> authz_;
+  std::unique_ptr<wse::registration::v1::RegistrationService::Stub> registration_;
 };
 
 TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
@@ -129,6 +143,13 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
   ASSERT_TRUE(before.ok()) << before.status();
   EXPECT_FALSE(before->allowed());
   EXPECT_EQ(Authorize(user_token).status().code(), grpc::StatusCode::PERMISSION_DENIED);
+  namespace reg = wse::registration::v1;
+  EXPECT_EQ(Screen(LoginFor(user, "")).action(), reg::SCREEN_ACTION_SELECT_ORGANIZATION);
+  const reg::ApplicationScreen before_screen = Screen(user_token);
+  EXPECT_EQ(before_screen.action(), reg::SCREEN_ACTION_REQUEST_RIGHT);
+  EXPECT_EQ(before_screen.button_label(), "Gebruikersrecht aanvragen");
+  EXPECT_EQ(before_screen.requested_role(), "DWSE_ORGANISATIEVERANTWOORDELIJKE");
+  EXPECT_TRUE(before_screen.access_request_possible());
 
   // 'Gebruikersrecht aanvragen': the local administrator gets a mail.
   rv1::AccessRequest request;
@@ -166,6 +187,9 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
 
     auto user_mails = WaitForMailsTo(maildir, user.email, 1, absl::Seconds(30));
     ASSERT_EQ(user_mails.size(), 1u) << "no mail reached the requester";
+    const reg::ApplicationScreen granted_screen = Screen(user_token);
+    EXPECT_EQ(granted_screen.action(), reg::SCREEN_ACTION_REGISTER);
+    EXPECT_EQ(granted_screen.button_label(), "aanvragen");
     auto after = Check(user_token, user, org);
     ASSERT_TRUE(after.ok());
     EXPECT_TRUE(after->allowed());

@@ -1,0 +1,51 @@
+#include "registration-svc/permissions.h"
+
+#include <algorithm>
+
+#include "common/grpc_status.h"
+#include "grpcpp/channel.h"
+
+namespace wse::registration {
+
+RightsPermissions::RightsPermissions(std::shared_ptr<grpc::Channel> channel,
+                                     std::string preferred_context)
+    : stub_(rights::v1::RightsService::NewStub(std::move(channel))),
+      preferred_context_(std::move(preferred_context)) {}
+
+absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& person_id,
+                                                          const std::string& organization_id,
+                                                          const std::string& permission,
+                                                          const CallContext& call) {
+  grpc::ClientContext context;
+  PropagateTo(call, &context);
+  const auto limit = std::chrono::system_clock::now() + std::chrono::seconds(3);
+  if (context.deadline() > limit) context.set_deadline(limit);
+  if (call.bearer_token) context.AddMetadata("authorization", "Bearer " + *call.bearer_token);
+  rights::v1::ExplainPermissionRequest request;
+  request.set_person("persons/" + person_id);
+  request.set_organization("organizations/" + organization_id);
+  request.set_permission(permission);
+  rights::v1::ExplainPermissionResponse response;
+  grpc::Status status = stub_->ExplainPermission(&context, request, &response);
+  if (!status.ok()) {
+    absl::Status mapped = FromGrpcStatus(status);
+    if (absl::IsUnauthenticated(mapped) || absl::IsPermissionDenied(mapped)) return mapped;
+    return absl::UnavailableError("rights-svc is unavailable; retry later");
+  }
+  PermissionView view;
+  view.allowed = response.allowed();
+  view.pending_access_request = response.pending_access_request();
+  view.access_request_possible = response.access_request_possible();
+  for (const auto& rule : response.rules()) {
+    if (!rule.requestable() || rule.satisfied()) continue;
+    view.requestable_role = rule.role();
+    const auto& contexts = rule.contexts();
+    auto preferred = std::find(contexts.begin(), contexts.end(), preferred_context_);
+    view.requestable_context =
+        preferred != contexts.end() ? *preferred : (contexts.empty() ? std::string() : contexts[0]);
+    break;
+  }
+  return view;
+}
+
+}  // namespace wse::registration

@@ -1,0 +1,81 @@
+#include "registration-svc/application_screen.h"
+
+#include "gtest/gtest.h"
+
+namespace wse::registration {
+namespace {
+
+namespace v1 = wse::registration::v1;
+
+class FakePermissions : public Permissions {
+ public:
+  absl::StatusOr<PermissionView> Explain(const std::string& person_id,
+                                         const std::string& organization_id,
+                                         const std::string& permission,
+                                         const CallContext&) override {
+    asked = person_id + "@" + organization_id + ":" + permission;
+    if (!answer.ok()) return answer.status();
+    return answer;
+  }
+  absl::StatusOr<PermissionView> answer = PermissionView{};
+  std::string asked;
+};
+
+class ApplicationScreenTest : public ::testing::Test {
+ protected:
+  FakePermissions permissions_;
+  ApplicationScreenBuilder builder_{permissions_, "vlaamsopleidingsverlof@vlaanderen.be"};
+  CallContext call_;
+};
+
+TEST_F(ApplicationScreenTest, PersonalContextIsSentToTheOrganisationLogin) {
+  auto screen = builder_.Build("p1", std::nullopt, call_);
+  ASSERT_TRUE(screen.ok());
+  EXPECT_EQ(screen->title(), "Vlaams opleidingsverlof");
+  EXPECT_EQ(screen->subtitle(), "Aanwezigheid/deelname registreren");
+  EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_SELECT_ORGANIZATION);
+  EXPECT_TRUE(screen->button_label().empty());
+  EXPECT_TRUE(permissions_.asked.empty());  // Nothing to ask without an organisation.
+}
+
+TEST_F(ApplicationScreenTest, WithoutTheRightTheButtonRequestsIt) {
+  permissions_.answer =
+      PermissionView{false, "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsdatabank", "", true};
+  auto screen = builder_.Build("p1", std::string("org1"), call_);
+  ASSERT_TRUE(screen.ok());
+  EXPECT_EQ(permissions_.asked, "p1@org1:vov.registration.write");
+  EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_REQUEST_RIGHT);
+  EXPECT_EQ(screen->button_label(), "Gebruikersrecht aanvragen");
+  EXPECT_EQ(screen->requested_role(), "DWSE_ORGANISATIEVERANTWOORDELIJKE");
+  EXPECT_EQ(screen->requested_context(), "opleidingsdatabank");
+  EXPECT_TRUE(screen->access_request_possible());
+  EXPECT_EQ(screen->support_email_address(), "vlaamsopleidingsverlof@vlaanderen.be");
+}
+
+TEST_F(ApplicationScreenTest, PendingRequestAndUnreachableAdministratorAreExplained) {
+  permissions_.answer = PermissionView{false, "R", "c", "organizations/o/accessRequests/a", true};
+  auto pending = builder_.Build("p1", std::string("o"), call_);
+  EXPECT_EQ(pending->pending_access_request(), "organizations/o/accessRequests/a");
+  EXPECT_NE(pending->message().find("wacht op uw lokale beheerder"), std::string::npos);
+  permissions_.answer = PermissionView{false, "R", "c", "", false};
+  auto unreachable = builder_.Build("p1", std::string("o"), call_);
+  EXPECT_NE(unreachable->message().find("1700"), std::string::npos);
+  EXPECT_NE(unreachable->message().find("gebruikersbeheer"), std::string::npos);
+}
+
+TEST_F(ApplicationScreenTest, WithTheRightTheButtonRegisters) {
+  permissions_.answer = PermissionView{true, "", "", "", true};
+  auto screen = builder_.Build("p1", std::string("org1"), call_);
+  ASSERT_TRUE(screen.ok());
+  EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_REGISTER);
+  EXPECT_EQ(screen->button_label(), "aanvragen");
+}
+
+TEST_F(ApplicationScreenTest, RightsOutageIsRetryableNotAWrongScreen) {
+  permissions_.answer = absl::UnavailableError("rights-svc is unavailable; retry later");
+  auto screen = builder_.Build("p1", std::string("org1"), call_);
+  EXPECT_EQ(screen.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace wse::registration
