@@ -66,7 +66,8 @@ MysqlOptions DatabaseOptions(const ServiceDefinition& definition) {
 }  // namespace
 
 ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
-                              const std::vector<MigrationSet>& migrations) {
+                              const std::vector<MigrationSet>& migrations,
+                              const std::function<void()>& check_config) {
   ParseConfig(argc, argv, definition.program + ": " + definition.full_name + " server");
   const std::string listen =
       absl::GetFlag(FLAGS_listen).empty() ? definition.default_listen : absl::GetFlag(FLAGS_listen);
@@ -85,6 +86,7 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   ServiceRuntime runtime;
   runtime.definition = definition;
   runtime.db = DatabaseOptions(definition);
+  if (check_config) check_config();
   runtime.host.listen_address = listen;
   runtime.host.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   runtime.host.probe_interval = absl::GetFlag(FLAGS_health_probe_interval);

@@ -9,6 +9,7 @@
 //   --drain_timeout, --health_probe_interval, --log_level
 //   --jwks_file, --token_issuer, --token_audience  verification of identity-svc's access tokens
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -35,10 +36,13 @@ struct ServiceRuntime {
   ServiceHostOptions host;
 };
 
-// Parses flags + environment (exit 2 on bad configuration), starts logging, waits up to
-// --db_startup_timeout for the database, applies `migrations` (exit 1 with the reason on failure).
+// Parses flags + environment (exit 2 on bad configuration), runs `check_config` (the service's
+// own settings, which exits 2 through RequireConfig) before anything touches the database,
+// starts logging, waits up to --db_startup_timeout for the database, applies `migrations`
+// (exit 1 with the reason on failure).
 ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
-                              const std::vector<MigrationSet>& migrations);
+                              const std::vector<MigrationSet>& migrations,
+                              const std::function<void()>& check_config = nullptr);
 
 // Verifier for identity-svc's access tokens from --jwks_file / --token_issuer / --token_audience.
 std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier();

@@ -58,14 +58,16 @@ int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
   const wse::ServiceDefinition definition{"identity-svc", "wse.identity.v1.IdentityService",
                                           "127.0.0.1:50051", "wse_identity"};
-  wse::ServiceRuntime runtime =
-      wse::PrepareService(definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}});
-  const wse::identity::IdpOptions idp = IdpOptionsFromFlags();
-  wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
-                         absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
-                     "--access_token_ttl must be within (0, 15m]");
-  wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
-                     "--key_encryption_key_file is required");
+  wse::identity::IdpOptions idp;
+  wse::ServiceRuntime runtime = wse::PrepareService(
+      definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}}, [&idp] {
+        idp = IdpOptionsFromFlags();
+        wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
+                               absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
+                           "--access_token_ttl must be within (0, 15m]");
+        wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
+                           "--key_encryption_key_file is required");
+      });
   auto box = wse::identity::SealedBox::FromHexKeyFile(absl::GetFlag(FLAGS_key_encryption_key_file));
   wse::RequireConfig(box.ok(), std::string(box.status().message()));
   const std::string operator_token =

@@ -43,12 +43,14 @@ int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
   const wse::ServiceDefinition definition{"rights-svc", "wse.rights.v1.RightsService",
                                           "127.0.0.1:50052", "wse_rights"};
+  wse::rights::Catalogue catalogue;
   wse::ServiceRuntime runtime = wse::PrepareService(
       definition, argc, argv,
-      {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}});
-  const wse::rights::Catalogue catalogue = LoadCatalogue();
-  wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
-                     "--operator_token_file is required (the service credential)");
+      {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&catalogue] {
+        catalogue = LoadCatalogue();
+        wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
+                           "--operator_token_file is required (the service credential)");
+      });
   const std::string service_token =
       wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
   auto tokens = wse::MakeAccessTokenVerifier();

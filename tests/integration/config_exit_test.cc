@@ -1,4 +1,5 @@
 // A service with bad configuration must refuse to start: non-zero exit and a one-line reason.
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ Outcome RunRightsSvc(const std::vector<std::string>& args,
   auto code = child->Wait(absl::Seconds(30));
   EXPECT_TRUE(code.has_value()) << "the service did not exit";
   return {code.value_or(-1), ReadFile(log)};
+}
+
+// rights-svc's own required setting, so that a test reaches the database stage.
+std::string OperatorTokenFlag() {
+  return "--operator_token_file=" + StackEnv::Get().run_dir + "/secrets/operator.token";
 }
 
 TEST(ConfigExitTest, UnknownFlagIsRefused) {
@@ -66,7 +72,7 @@ TEST(ConfigExitTest, EnvironmentValuesAreValidatedToo) {
 }
 
 TEST(ConfigExitTest, MissingPasswordFileIsRefused) {
-  Outcome out = RunRightsSvc({"--db_password_file=/nonexistent/secret"});
+  Outcome out = RunRightsSvc({"--db_password_file=/nonexistent/secret", OperatorTokenFlag()});
   EXPECT_EQ(out.exit_code, 2);
   EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos) << out.output;
 }
@@ -98,9 +104,27 @@ TEST(ConfigExitTest, IdentityServiceTrustsTheDevIssuerOnlyWhenAllowed) {
       << ReadFile(log);
 }
 
+// A service's own settings are checked before it touches the database: a broken role catalogue
+// is a configuration error (exit 2) even while the database is unreachable.
+TEST(ConfigExitTest, BrokenCatalogueIsRefusedBeforeTheDatabaseIsTried) {
+  const std::string dir = MakeTempDir("wse-config-");
+  {
+    FILE* f = fopen((dir + "/catalogue.json").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fputs(R"({"roles": [{"code": "A", "label": "A"}, {"code": "A", "label": "again"}]})", f);
+    fclose(f);
+  }
+  Outcome out =
+      RunRightsSvc({"--catalogue_file=" + dir + "/catalogue.json",
+                    "--db_port=" + std::to_string(FreePort()), "--db_startup_timeout=30s"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("duplicate role code A"), std::string::npos) << out.output;
+}
+
 TEST(ConfigExitTest, UnreachableDatabaseStopsStartupWithReason) {
-  Outcome out = RunRightsSvc({"--db_host=127.0.0.1", "--db_port=" + std::to_string(FreePort()),
-                              "--db_startup_timeout=1s", "--listen=127.0.0.1:0"});
+  Outcome out = RunRightsSvc({OperatorTokenFlag(), "--db_host=127.0.0.1",
+                              "--db_port=" + std::to_string(FreePort()), "--db_startup_timeout=1s",
+                              "--listen=127.0.0.1:0"});
   EXPECT_EQ(out.exit_code, 1);
   EXPECT_NE(out.output.find("cannot reach the database"), std::string::npos) << out.output;
 }
