@@ -23,18 +23,4 @@ absl::Status InsertAudit(sql::Connection& transaction, const AuditEntry& entry) 
   return absl::OkStatus();
 }
 
-void SetStringOrNull(sql::PreparedStatement& statement, unsigned int index,
-                     const std::string& value) {
-  if (value.empty()) {
-    statement.setNull(index, sql::DataType::VARCHAR);
-  } else {
-    statement.setString(index, value);
-  }
-}
-
-std::string ColumnText(const sql::ResultSet& row, uint32_t index) {
-  if (row.isNull(index)) return std::string();
-  return row.getString(index).asStdString();
-}
-
 }  // namespace wse::identity

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "common/mysql_columns.h"
 #include "identity-svc/model.h"
 
 namespace sql {
@@ -21,11 +22,7 @@ namespace wse::identity {
 // stored as NULL. Call inside the transaction of the change (wse::InTransaction).
 absl::Status InsertAudit(sql::Connection& transaction, const AuditEntry& entry);
 
-// Binds `value` to parameter `index`, or NULL when it is empty (optional VARCHAR columns).
-void SetStringOrNull(sql::PreparedStatement& statement, unsigned int index,
-                     const std::string& value);
-
-// Column `index` of the current row as text; NULL reads as "".
-std::string ColumnText(const sql::ResultSet& row, uint32_t index);
+using wse::ColumnText;
+using wse::SetStringOrNull;
 
 }  // namespace wse::identity

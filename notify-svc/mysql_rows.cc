@@ -21,11 +21,6 @@ const char kMessageColumns[] =
         "create_time") ", " WSE_TIME_TEXT("send_time");
 #undef WSE_TIME_TEXT
 
-std::string ColumnText(const sql::ResultSet& row, uint32_t index) {
-  if (row.isNull(index)) return std::string();
-  return row.getString(index).asStdString();
-}
-
 std::string ParametersToJson(const std::map<std::string, std::string>& parameters) {
   nlohmann::json doc = nlohmann::json::object();
   for (const auto& [key, value] : parameters) doc[key] = value;

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/mysql_columns.h"
 #include "notify-svc/model.h"
 
 namespace sql {
@@ -22,7 +23,7 @@ namespace wse::notify {
 // Columns of a message row in the order ReadMessageRow expects; times as text.
 extern const char kMessageColumns[];
 
-std::string ColumnText(const sql::ResultSet& row, uint32_t index);
+using wse::ColumnText;
 
 std::string ParametersToJson(const std::map<std::string, std::string>& parameters);
 absl::StatusOr<std::map<std::string, std::string>> ParametersFromJson(absl::string_view json);

@@ -27,46 +27,6 @@ namespace wse::rights {
 
 namespace mysql_internal {
 
-std::string ColumnText(const sql::ResultSet& row, uint32_t index) {
-  if (row.isNull(index)) return std::string();
-  return row.getString(index).asStdString();
-}
-
-absl::StatusOr<absl::Time> ColumnTime(const sql::ResultSet& row, uint32_t index) {
-  if (row.isNull(index)) return absl::InternalError("unexpected NULL time column");
-  return TimeFromDb(ColumnText(row, index));
-}
-
-absl::StatusOr<std::optional<absl::Time>> ColumnOptionalTime(const sql::ResultSet& row,
-                                                             uint32_t index) {
-  if (row.isNull(index)) return std::optional<absl::Time>();
-  absl::StatusOr<absl::Time> time = TimeFromDb(ColumnText(row, index));
-  if (!time.ok()) return time.status();
-  return std::optional<absl::Time>(*time);
-}
-
-void SetStringOrNull(sql::PreparedStatement& statement, unsigned int index,
-                     const std::string& value) {
-  if (value.empty()) {
-    statement.setNull(index, sql::DataType::VARCHAR);
-  } else {
-    statement.setString(index, value);
-  }
-}
-
-void SetTime(sql::PreparedStatement& statement, unsigned int index, absl::Time time) {
-  statement.setString(index, TimeToDb(time));
-}
-
-void SetOptionalTime(sql::PreparedStatement& statement, unsigned int index,
-                     const std::optional<absl::Time>& time) {
-  if (time.has_value()) {
-    statement.setString(index, TimeToDb(*time));
-  } else {
-    statement.setNull(index, sql::DataType::TIMESTAMP);
-  }
-}
-
 absl::Status DuplicateAsStatus(const std::function<absl::Status()>& write) {
   try {
     return write();

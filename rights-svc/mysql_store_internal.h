@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/mysql_columns.h"
 #include "rights-svc/model.h"
 
 namespace sql {
@@ -17,6 +18,13 @@ class ResultSet;
 }  // namespace sql
 
 namespace wse::rights::mysql_internal {
+
+using wse::ColumnOptionalTime;
+using wse::ColumnText;
+using wse::ColumnTime;
+using wse::SetOptionalTime;
+using wse::SetStringOrNull;
+using wse::SetTime;
 
 // Selects a TIMESTAMP(6) column as text with all six fraction digits (common/mysql_time.h).
 #define WSE_RIGHTS_TIME(column) "DATE_FORMAT(" column ", '%Y-%m-%d %H:%i:%s.%f')"
@@ -31,25 +39,6 @@ inline constexpr char kGrantColumns[] =
 inline constexpr char kAuditColumns[] =
     "organization_id, sequence, " WSE_RIGHTS_TIME("event_time") ", actor, actor_key_type, action,"
     " subject, target, reason, details, prev_hash, hash";
-
-// Column `index` of the current row as text; NULL reads as "".
-std::string ColumnText(const sql::ResultSet& row, uint32_t index);
-
-// A non-NULL time column (selected with WSE_RIGHTS_TIME).
-absl::StatusOr<absl::Time> ColumnTime(const sql::ResultSet& row, uint32_t index);
-
-// A nullable time column: nullopt for NULL.
-absl::StatusOr<std::optional<absl::Time>> ColumnOptionalTime(const sql::ResultSet& row,
-                                                             uint32_t index);
-
-// Binds `value`, or NULL when it is empty (optional VARCHAR columns).
-void SetStringOrNull(sql::PreparedStatement& statement, unsigned int index,
-                     const std::string& value);
-
-// Binds a time, or NULL for nullopt.
-void SetTime(sql::PreparedStatement& statement, unsigned int index, absl::Time time);
-void SetOptionalTime(sql::PreparedStatement& statement, unsigned int index,
-                     const std::optional<absl::Time>& time);
 
 // Runs one write. A duplicate key (MySQL 1062) undoes only that statement, so it is returned as
 // ALREADY_EXISTS for the body to act on; any other SQL error ends the transaction and is thrown
