@@ -68,9 +68,9 @@ absl::StatusOr<PersonRecord> ReadPerson(const sql::ResultSet& row) {
   person.phone_number = ColumnText(row, 6);
   person.preferred_locale = ColumnText(row, 7);
   person.source = ColumnText(row, 8);
-  absl::StatusOr<absl::Time> created = TimeFromDb(ColumnText(row, 9));
+  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 9);
   if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> updated = TimeFromDb(ColumnText(row, 10));
+  absl::StatusOr<absl::Time> updated = wse::ColumnTime(row, 10);
   if (!updated.ok()) return updated.status();
   person.create_time = *created;
   person.update_time = *updated;
@@ -100,9 +100,9 @@ absl::StatusOr<OrganizationRecord> ReadOrganization(const sql::ResultSet& row) {
   organization.display_name = ColumnText(row, 4);
   organization.kind = ColumnText(row, 5);
   organization.email_address = ColumnText(row, 6);
-  absl::StatusOr<absl::Time> created = TimeFromDb(ColumnText(row, 7));
+  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 7);
   if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> updated = TimeFromDb(ColumnText(row, 8));
+  absl::StatusOr<absl::Time> updated = wse::ColumnTime(row, 8);
   if (!updated.ok()) return updated.status();
   organization.create_time = *created;
   organization.update_time = *updated;

@@ -38,17 +38,17 @@ absl::StatusOr<SessionRecord> ReadSession(const sql::ResultSet& row) {
   session.acr = ColumnText(row, 5);
   if (!row.isNull(6)) session.current_organization_id = ColumnText(row, 6);
   session.refresh_token_hash = ColumnText(row, 7);
-  absl::StatusOr<absl::Time> refresh_expire = TimeFromDb(ColumnText(row, 8));
+  absl::StatusOr<absl::Time> refresh_expire = wse::ColumnTime(row, 8);
   if (!refresh_expire.ok()) return refresh_expire.status();
-  absl::StatusOr<absl::Time> created = TimeFromDb(ColumnText(row, 9));
+  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 9);
   if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> expire = TimeFromDb(ColumnText(row, 10));
+  absl::StatusOr<absl::Time> expire = wse::ColumnTime(row, 10);
   if (!expire.ok()) return expire.status();
   session.refresh_expire_time = *refresh_expire;
   session.create_time = *created;
   session.expire_time = *expire;
   if (!row.isNull(11)) {
-    absl::StatusOr<absl::Time> revoked = TimeFromDb(ColumnText(row, 11));
+    absl::StatusOr<absl::Time> revoked = wse::ColumnTime(row, 11);
     if (!revoked.ok()) return revoked.status();
     session.revoke_time = *revoked;
   }

@@ -26,11 +26,11 @@ absl::StatusOr<SigningKeyRecord> ReadSigningKey(const sql::ResultSet& row) {
   key.alg = ColumnText(row, 2);
   key.private_key_sealed = ColumnText(row, 3);  // Binary-safe: the bytes come back as stored.
   key.public_jwk = ColumnText(row, 4);
-  absl::StatusOr<absl::Time> created = TimeFromDb(ColumnText(row, 5));
+  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 5);
   if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> retire = TimeFromDb(ColumnText(row, 6));
+  absl::StatusOr<absl::Time> retire = wse::ColumnTime(row, 6);
   if (!retire.ok()) return retire.status();
-  absl::StatusOr<absl::Time> expire = TimeFromDb(ColumnText(row, 7));
+  absl::StatusOr<absl::Time> expire = wse::ColumnTime(row, 7);
   if (!expire.ok()) return expire.status();
   key.create_time = *created;
   key.retire_time = *retire;

@@ -57,16 +57,16 @@ absl::StatusOr<MessageRecord> ReadMessageRow(const sql::ResultSet& row) {
   m.attempt_count = row.getInt(13);
   m.budget_start = row.getInt(14);
   if (!row.isNull(15)) {
-    auto due = TimeFromDb(ColumnText(row, 15));
+    auto due = wse::ColumnTime(row, 15);
     if (!due.ok()) return due.status();
     m.due_time = *due;
   }
   m.last_error = ColumnText(row, 16);
-  auto created = TimeFromDb(ColumnText(row, 17));
+  auto created = wse::ColumnTime(row, 17);
   if (!created.ok()) return created.status();
   m.create_time = *created;
   if (!row.isNull(18)) {
-    auto sent = TimeFromDb(ColumnText(row, 18));
+    auto sent = wse::ColumnTime(row, 18);
     if (!sent.ok()) return sent.status();
     m.send_time = *sent;
   }
