@@ -67,7 +67,7 @@ void Log(LogLevel level, absl::string_view message, std::initializer_list<LogFie
     line += ":";
     line += Quoted(value);
   }
-  logger->log(ToSpd(level), "{}}}", line);
+  logger->log(ToSpd(level), "{}", line);  // The pattern closes the object.
 }
 
 }  // namespace wse
