@@ -1,18 +1,32 @@
-// registration-svc composition root: configuration, database, migrations, rights client,
+// registration-svc composition root: configuration, database, migrations, clients of rights-svc
+// (live permissions) and identity-svc (names), the outbox relay to notify-svc (receipt mails),
 // serving.
 #include "absl/flags/flag.h"
+#include "common/config.h"
+#include "common/notify_deliverer.h"
+#include "common/operator_auth.h"
 #include "common/outbox.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "registration-svc/application_screen.h"
+#include "registration-svc/directory.h"
+#include "registration-svc/mysql_store.h"
 #include "registration-svc/permissions.h"
+#include "registration-svc/registration_manager.h"
 #include "registration-svc/registration_service.h"
 
 ABSL_FLAG(std::string, rights_address, "127.0.0.1:50052", "rights-svc (live permissions)");
+ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (names on receipts)");
+ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054", "notify-svc (receipt mails)");
+ABSL_FLAG(std::string, operator_token_file, "",
+          "file holding the operator / service token (required)");
 ABSL_FLAG(std::string, request_context, "opleidingsdatabank",
           "context offered first when a user requests the registration right");
 ABSL_FLAG(std::string, support_email, "vlaamsopleidingsverlof@vlaanderen.be",
           "address shown for help with the registration steps");
+ABSL_FLAG(absl::Duration, draft_ttl, absl::Hours(24 * 30),
+          "an open draft expires this long after its last change");
+ABSL_FLAG(int, max_participants, 10000, "participants per draft and rows per upload");
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
@@ -21,13 +35,43 @@ int main(int argc, char** argv) {
                                           "127.0.0.1:50053", "wse_registration"};
   wse::ServiceRuntime runtime = wse::PrepareService(
       definition, argc, argv,
-      {{"registration", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}});
+      {{"registration", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [] {
+        wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
+                           "--operator_token_file is required (the service credential)");
+        wse::RequireConfig(absl::GetFlag(FLAGS_draft_ttl) > absl::ZeroDuration(),
+                           "--draft_ttl must be positive");
+        const int max = absl::GetFlag(FLAGS_max_participants);
+        wse::RequireConfig(max >= 1 && max <= 100000, "--max_participants must be 1-100000");
+      });
+  const std::string service_token =
+      wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
   auto tokens = wse::MakeAccessTokenVerifier();
+  wse::OperatorAuthenticator operators(service_token);
+
   wse::registration::RightsPermissions permissions(
       grpc::CreateChannel(absl::GetFlag(FLAGS_rights_address), grpc::InsecureChannelCredentials()),
       absl::GetFlag(FLAGS_request_context));
+  wse::registration::IdentityDirectory directory(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_identity_address),
+                          grpc::InsecureChannelCredentials()),
+      service_token);
+  wse::registration::MysqlRegistrationStore store(*runtime.pool);
+  wse::registration::RegistrationConfig config;
+  config.draft_ttl = absl::GetFlag(FLAGS_draft_ttl);
+  config.max_participants = absl::GetFlag(FLAGS_max_participants);
+  wse::registration::RegistrationManager manager(store, permissions, directory, config);
   wse::registration::ApplicationScreenBuilder screens(permissions,
                                                       absl::GetFlag(FLAGS_support_email));
-  wse::registration::RegistrationServiceImpl service(*tokens, screens);
-  return wse::RunService(runtime, {&service});
+  wse::registration::RegistrationServiceImpl service({*tokens, operators, screens, manager});
+
+  // Receipt mails leave through the outbox: notify-svc may be down when a registration is
+  // confirmed, and the confirmation must not wait for it.
+  wse::NotifyDeliverer deliverer(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_notify_address), grpc::InsecureChannelCredentials()),
+      service_token);
+  wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "registration"});
+  relay.Start();
+  const int code = wse::RunService(runtime, {&service});
+  relay.Stop();
+  return code;
 }

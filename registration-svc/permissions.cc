@@ -6,6 +6,19 @@
 #include "grpcpp/channel.h"
 
 namespace wse::registration {
+namespace {
+
+// The caller's own credentials failing is their problem (UNAUTHENTICATED / PERMISSION_DENIED);
+// anything else means rights-svc cannot decide now, which the caller may retry.
+absl::Status Mapped(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status mapped = FromGrpcStatus(status);
+  if (absl::IsUnauthenticated(mapped) || absl::IsPermissionDenied(mapped)) return mapped;
+  if (absl::IsDeadlineExceeded(mapped)) return mapped;
+  return absl::UnavailableError("rights-svc is unavailable; retry later");
+}
+
+}  // namespace
 
 RightsPermissions::RightsPermissions(std::shared_ptr<grpc::Channel> channel,
                                      std::string preferred_context)
@@ -17,21 +30,13 @@ absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& per
                                                           const std::string& permission,
                                                           const CallContext& call) {
   grpc::ClientContext context;
-  PropagateTo(call, &context);
-  const auto limit = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  if (context.deadline() > limit) context.set_deadline(limit);
-  if (call.bearer_token) context.AddMetadata("authorization", "Bearer " + *call.bearer_token);
+  Prepare(call, &context);
   rights::v1::ExplainPermissionRequest request;
   request.set_person("persons/" + person_id);
   request.set_organization("organizations/" + organization_id);
   request.set_permission(permission);
   rights::v1::ExplainPermissionResponse response;
-  grpc::Status status = stub_->ExplainPermission(&context, request, &response);
-  if (!status.ok()) {
-    absl::Status mapped = FromGrpcStatus(status);
-    if (absl::IsUnauthenticated(mapped) || absl::IsPermissionDenied(mapped)) return mapped;
-    return absl::UnavailableError("rights-svc is unavailable; retry later");
-  }
+  if (auto s = Mapped(stub_->ExplainPermission(&context, request, &response)); !s.ok()) return s;
   PermissionView view;
   view.allowed = response.allowed();
   view.pending_access_request = response.pending_access_request();
@@ -46,6 +51,28 @@ absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& per
     break;
   }
   return view;
+}
+
+void RightsPermissions::Prepare(const CallContext& call, grpc::ClientContext* context) const {
+  PropagateTo(call, context);
+  const auto limit = std::chrono::system_clock::now() + std::chrono::seconds(3);
+  if (context->deadline() > limit) context->set_deadline(limit);
+  if (call.bearer_token) context->AddMetadata("authorization", "Bearer " + *call.bearer_token);
+}
+
+absl::StatusOr<bool> RightsPermissions::Allowed(const std::string& person_id,
+                                                const std::string& organization_id,
+                                                const std::string& permission,
+                                                const CallContext& call) {
+  grpc::ClientContext context;
+  Prepare(call, &context);
+  rights::v1::CheckPermissionRequest request;
+  request.set_person("persons/" + person_id);
+  request.set_organization("organizations/" + organization_id);
+  request.set_permission(permission);
+  rights::v1::CheckPermissionResponse response;
+  if (auto s = Mapped(stub_->CheckPermission(&context, request, &response)); !s.ok()) return s;
+  return response.allowed();
 }
 
 }  // namespace wse::registration

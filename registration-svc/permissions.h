@@ -27,6 +27,10 @@ class Permissions {
                                                  const std::string& organization_id,
                                                  const std::string& permission,
                                                  const CallContext& call) = 0;
+  // The live decision only (RightsService.CheckPermission): every registration call asks it.
+  virtual absl::StatusOr<bool> Allowed(const std::string& person_id,
+                                       const std::string& organization_id,
+                                       const std::string& permission, const CallContext& call) = 0;
 };
 
 // Over gRPC, on behalf of the caller: their own bearer token is forwarded (a person may explain
@@ -40,8 +44,12 @@ class RightsPermissions final : public Permissions {
                                          const std::string& organization_id,
                                          const std::string& permission,
                                          const CallContext& call) override;
+  absl::StatusOr<bool> Allowed(const std::string& person_id, const std::string& organization_id,
+                               const std::string& permission, const CallContext& call) override;
 
  private:
+  void Prepare(const CallContext& call, grpc::ClientContext* context) const;
+
   std::unique_ptr<rights::v1::RightsService::Stub> stub_;
   std::string preferred_context_;
 };

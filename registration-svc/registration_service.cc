@@ -1,16 +1,88 @@
+// RegistrationServiceImpl: authentication, the 'Aanvraag' screen, and helpers of all RPCs.
 #include "registration-svc/registration_service.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "registration-svc/names.h"
 
 namespace wse::registration {
+
+absl::StatusOr<Page> PageFrom(int32_t page_size, const std::string& page_token) {
+  if (page_size < 0) return InvalidArgument({{"page_size", "must not be negative"}});
+  Page page;
+  page.size = page_size == 0 ? 50 : std::min(page_size, 500);
+  if (!page_token.empty()) {
+    // Tokens are ids, ODB numbers or version numbers: the same character set as resource ids.
+    auto after = IdFromName("t/" + page_token, "t", "page_token");
+    if (!after.ok()) return after.status();
+    page.after = *after;
+  }
+  return page;
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.empty() || request_id.size() > 64) {
+    return InvalidArgument({{"request_id", "is required (a UUID, at most 64 characters)"}});
+  }
+  for (char c : request_id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      return InvalidArgument({{"request_id", "may hold only letters, digits and '-'"}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotFoundElsewhere(absl::string_view what) {
+  return ErrorBuilder(absl::StatusCode::kNotFound, absl::StrCat("no such ", what))
+      .Reason("NOT_FOUND")
+      .Dutch("Dit werd niet gevonden bij uw organisatie.");
+}
+
+absl::Status SameOrganization(const Actor& actor, const std::string& organization_id,
+                              absl::string_view what) {
+  if (actor.organization_id.empty() || actor.organization_id == organization_id) {
+    return absl::OkStatus();
+  }
+  return NotFoundElsewhere(what);
+}
+
+absl::Status CheckParent(const Actor& actor, const std::string& parent) {
+  auto org = ParseOrganization(parent, "parent");
+  if (!org.ok()) return org.status();
+  if (!actor.organization_id.empty() && *org != actor.organization_id) {
+    return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                        "the organisation is not the one you are logged in for")
+        .Reason("ORGANIZATION_MISMATCH")
+        .Dutch("U bent niet aangemeld voor deze organisatie. Kies de juiste organisatie.");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Actor> RegistrationServiceImpl::Authenticate(const CallContext& call) {
+  Actor actor;
+  if (deps_.operators.IsOperator(call)) {
+    actor.is_operator = true;
+    return actor;
+  }
+  auto caller = deps_.tokens.Verify(call.bearer_token);
+  if (!caller.ok()) return caller.status();
+  actor.person_id = caller->person_id;
+  if (caller->organization) {
+    actor.organization_id = std::string(absl::StripPrefix(*caller->organization, "organizations/"));
+  }
+  return actor;
+}
 
 grpc::Status RegistrationServiceImpl::GetApplicationScreen(
     grpc::ServerContext* context, const v1::GetApplicationScreenRequest* request,
     v1::GetApplicationScreenResponse* response) {
   return Serve(context, "GetApplicationScreen", [&](const CallContext& call) -> absl::Status {
-    auto caller = tokens_.Verify(call.bearer_token);
+    auto caller = deps_.tokens.Verify(call.bearer_token);
     if (!caller.ok()) return caller.status();
     std::optional<std::string> organization;
     if (caller->organization) {
@@ -26,7 +98,7 @@ grpc::Status RegistrationServiceImpl::GetApplicationScreen(
             .Dutch("U bent niet aangemeld voor deze organisatie. Kies de juiste organisatie.");
       }
     }
-    auto screen = screens_.Build(caller->person_id, organization, call);
+    auto screen = deps_.screens.Build(caller->person_id, organization, call);
     if (!screen.ok()) return screen.status();
     *response->mutable_screen() = *std::move(screen);
     return absl::OkStatus();

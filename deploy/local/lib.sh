@@ -34,7 +34,7 @@ PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
   libmysqlcppconn-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev libcurl4-openssl-dev
   libcpp-jwt-dev nlohmann-json3-dev libctemplate-dev grpc-proto golang-github-gogo-googleapis-dev
   mariadb-server mariadb-client nginx-light nghttp2-client python3 python3-aiosmtpd
-  python3-grpcio python3-protobuf)
+  python3-grpcio python3-protobuf python3-yaml)
 
 phase_start() { PHASE_NAME="$1"; PHASE_T0=$(date +%s); echo "==> $1"; }
 phase_end() {
@@ -169,7 +169,10 @@ service_args() { # service -> its own flags besides the common ones
       --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
       --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
-    registration) printf '%s\n' --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
+    registration) printf '%s\n' --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \
+      --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
+      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
+      --operator_token_file="$RUN_DIR/secrets/operator.token" ;;
     rights) printf '%s\n' --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
       --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" ;;
@@ -244,11 +247,12 @@ stack_up() {
   gateway_start
 }
 
-operator_call() { # method json-file-or-string  (through the service port, as an operator)
+operator_call() { # method json-file-or-string  (straight to the service's port, as an operator)
   local data="$2"; [ -f "$data" ] && data="@$data"
+  local svc; svc=$(echo "$1" | sed -n 's#^wse\.\([a-z]*\)\.v1\..*#\1#p')
   "$BUF" curl --protocol grpc --http2-prior-knowledge --schema "$ROOT/proto" \
     -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$data" \
-    "http://127.0.0.1:$STACK_IDENTITY_PORT/$1"
+    "http://127.0.0.1:$(port_of "${svc:-identity}")/$1"
 }
 
 # Demo persons and organisations (idempotent: a re-run reports them UNCHANGED).
@@ -278,6 +282,29 @@ PY
   rights_call CreateGrant "{\"parent\":\"$company\",\"requestId\":\"seed-sofie-vov\",
     \"grant\":{\"person\":\"$sofie\",\"role\":\"DWSE_ORGANISATIEVERANTWOORDELIJKE\",
     \"context\":\"opleidingsverlof\"}}" >>"$RUN_DIR/logs/seed-rights.json"
+  # The opleidingsdatabank: trainings of the school and of the company (idempotent on ODB).
+  /usr/bin/python3 - "$school" "$company" >"$RUN_DIR/logs/seed-trainings-request.json" <<'PY'
+import json, sys
+school, company = sys.argv[1], sys.argv[2]
+recognised = {"year": 2020, "month": 9, "day": 1}
+print(json.dumps({"trainings": [
+  {"odbNumber": "ODB-Y000123", "providerOrganization": school, "title": "Boekhouding (CVO)",
+   "type": "TRAINING_TYPE_LESTIJDEN", "lestijden": 120, "deliveryMode": "DELIVERY_MODE_CLASSROOM",
+   "recognitionStartDate": recognised},
+  {"odbNumber": "ODB-D004567", "providerOrganization": school,
+   "title": "Webontwikkeling (afstandsonderwijs)", "type": "TRAINING_TYPE_CONTACT_HOURS",
+   "plannedHours": 60, "deliveryMode": "DELIVERY_MODE_DISTANCE", "recognitionStartDate": recognised,
+   "modules": [{"code": "M1", "title": "HTML en CSS", "hours": 30},
+               {"code": "M2", "title": "JavaScript", "hours": 30}]},
+  {"odbNumber": "ODB-C007890", "providerOrganization": company, "title": "Heftruckchauffeur",
+   "type": "TRAINING_TYPE_CONTACT_HOURS", "plannedHours": 40,
+   "deliveryMode": "DELIVERY_MODE_CLASSROOM", "recognitionStartDate": recognised}]}))
+PY
+  operator_call wse.registration.v1.RegistrationService/BatchImportTrainings \
+    "$RUN_DIR/logs/seed-trainings-request.json" >"$RUN_DIR/logs/seed-trainings.json"
+  if grep -q IMPORT_OUTCOME_FAILED "$RUN_DIR/logs/seed-trainings.json"; then
+    echo "seeding trainings failed; see $RUN_DIR/logs/seed-trainings.json" >&2; return 1
+  fi
 }
 
 rights_call() { # method json (as an operator, straight to rights-svc)

@@ -17,6 +17,10 @@ class FakePermissions : public Permissions {
     if (!answer.ok()) return answer.status();
     return answer;
   }
+  absl::StatusOr<bool> Allowed(const std::string&, const std::string&, const std::string&,
+                               const CallContext&) override {
+    return answer.ok() ? absl::StatusOr<bool>(answer->allowed) : answer.status();
+  }
   absl::StatusOr<PermissionView> answer = PermissionView{};
   std::string asked;
 };

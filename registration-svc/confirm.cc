@@ -1,0 +1,156 @@
+// RegistrationManager: 'Bevestigen' — a draft becomes a registration version with its
+// ontvangstbevestiging, the active-participant index and the receipt mail, in one transaction.
+#include <utility>
+#include <variant>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "registration-svc/mails.h"
+#include "registration-svc/receipt.h"
+#include "registration-svc/registration_manager.h"
+#include "registration-svc/version_builder.h"
+
+namespace wse::registration {
+namespace {
+
+constexpr char kConfirmKind[] = "confirm";
+
+absl::Status NotConfirmable(const ValidationReport& report) {
+  ErrorBuilder error(absl::StatusCode::kFailedPrecondition,
+                     absl::StrCat("the draft has ", report.violations.size(),
+                                  " violation(s); see ValidateDraft"));
+  for (const auto& v : report.violations) error.Violation(v.field, v.description);
+  error.Reason("VALIDATION_FAILED", {{"violation_count", absl::StrCat(report.violations.size())}})
+      .Dutch("De registratie bevat nog fouten. Controleer ze en verbeter ze voor u bevestigt.");
+  return error;
+}
+
+}  // namespace
+
+absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& actor,
+                                                                   const std::string& draft_id,
+                                                                   const std::string& etag,
+                                                                   const std::string& request_id,
+                                                                   const CallContext& call) {
+  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
+  if (!org.ok()) return org.status();
+  // Remote lookups stay outside the transaction (which may run more than once).
+  absl::StatusOr<std::string> submitter = directory_.PersonName(actor.person_id, call);
+  if (!submitter.ok()) return submitter.status();
+  absl::StatusOr<std::string> organization = directory_.OrganizationName(*org, call);
+  if (!organization.ok()) return organization.status();
+
+  RegistrationView view;
+  absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
+    absl::StatusOr<DraftRecord> draft = tx.GetDraft(*org, draft_id);  // Locked: one confirm at a time.
+    if (!draft.ok()) return draft.status();
+
+    // A retry of a confirmation that committed: the same registration version and receipt.
+    absl::StatusOr<std::optional<std::string>> seen =
+        tx.FindRequestId(*org, kConfirmKind, request_id);
+    if (!seen.ok()) return seen.status();
+    if (seen->has_value()) {
+      const std::string expected =
+          absl::StrCat(draft->registration_id, "@", draft->registration_version);
+      if (draft->state != DraftState::kConfirmed || **seen != expected) {
+        return InvalidArgument({{"request_id", "was already used for another confirmation"}});
+      }
+      absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, draft->registration_id);
+      if (!head.ok()) return head.status();
+      absl::StatusOr<RegistrationVersionRecord> version =
+          tx.GetVersion(*org, draft->registration_id, draft->registration_version, true);
+      if (!version.ok()) return version.status();
+      view = RegistrationView{*std::move(version), head->latest_version, head->withdrawn};
+      return absl::OkStatus();
+    }
+
+    if (auto s = CheckEditable(*draft, etag); !s.ok()) return s;
+    absl::StatusOr<TrainingRecord> training = TrainingOf(tx, draft->odb_number);
+    if (!training.ok()) return training.status();
+    absl::StatusOr<std::vector<ParticipantRecord>> participants = tx.ListParticipants(draft_id);
+    if (!participants.ok()) return participants.status();
+    absl::StatusOr<ValidationReport> report = Validate(tx, *draft, *training, *participants);
+    if (!report.ok()) return report.status();
+    if (!report->ok()) return NotConfirmable(*report);
+
+    const absl::Time now = clock_();
+    RegistrationRecord head;
+    if (!draft->corrects_registration_id.empty()) {
+      absl::StatusOr<RegistrationRecord> corrected =
+          tx.GetRegistration(*org, draft->corrects_registration_id);
+      if (!corrected.ok()) return corrected.status();
+      if (corrected->withdrawn || corrected->latest_version != draft->corrects_version) {
+        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                            "the corrected registration got a newer version meanwhile")
+            .Reason("REGISTRATION_CHANGED")
+            .Dutch("De registratie die u corrigeert, werd intussen gewijzigd of ingetrokken. "
+                   "Begin een nieuwe correctie.");
+      }
+      head = *std::move(corrected);
+      head.latest_version += 1;
+      head.update_time = now;
+      if (auto s = tx.UpdateRegistration(head); !s.ok()) return s;
+    } else {
+      head.id = NewRecordId();
+      head.organization_id = *org;
+      head.odb_number = draft->odb_number;
+      head.school_year = draft->school_year;
+      head.latest_version = 1;
+      head.create_time = now;
+      head.update_time = now;
+      if (auto s = tx.InsertRegistration(head); !s.ok()) return s;
+    }
+    if (auto s = tx.RecordRequestId(*org, kConfirmKind, request_id,
+                                    absl::StrCat(head.id, "@", head.latest_version));
+        !s.ok()) {
+      return s;
+    }
+
+    VersionHeader header;
+    header.organization_id = *org;
+    header.registration_id = head.id;
+    header.version = head.latest_version;
+    header.kind = head.latest_version == 1 ? ReceiptKind::kSubmission : ReceiptKind::kCorrection;
+    header.odb_number = draft->odb_number;
+    header.school_year = draft->school_year;
+    header.submitted_by = actor.person_id;
+    header.submitted_by_name = *submitter;
+    header.organization_name = *organization;
+    header.training_title = training->title;
+    header.submit_time = now;
+    RegistrationVersionRecord version = BuildVersion(header, *participants, *report);
+    absl::StatusOr<int64_t> number = tx.InsertVersion(version);
+    if (!number.ok()) return number.status();
+    version.receipt_number = *number;
+
+    std::vector<std::string> insz;
+    insz.reserve(participants->size());
+    for (const auto& p : *participants) insz.push_back(p.input.insz);
+    absl::Status indexed = tx.SetActiveParticipants(head.id, head.odb_number, head.school_year, insz);
+    if (absl::IsAlreadyExists(indexed)) {
+      // Validate() saw no conflict, so a concurrent confirmation took a participant just now.
+      return ErrorBuilder(absl::StatusCode::kAborted,
+                          "a participant was registered by another confirmation meanwhile")
+          .Reason("PARTICIPANT_ALREADY_REGISTERED")
+          .Dutch("Een deelnemer werd intussen in een andere registratie bevestigd. Controleer "
+                 "de registratie opnieuw.");
+    }
+    if (!indexed.ok()) return indexed;
+
+    draft->state = DraftState::kConfirmed;
+    draft->registration_id = head.id;
+    draft->registration_version = head.latest_version;
+    if (auto s = Touch(tx, *draft); !s.ok()) return s;
+    if (auto s = tx.AppendOutbox(ReceiptMail(version, ReferenceOf(version))); !s.ok()) {
+      return s.status();
+    }
+    view = RegistrationView{std::move(version), head.latest_version, false};
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return view;
+}
+
+}  // namespace wse::registration

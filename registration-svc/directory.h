@@ -1,0 +1,54 @@
+#pragma once
+// Names for the ontvangstbevestiging: who submitted, for which organisation. Asked from
+// identity-svc (GetPerson / GetOrganization with the service token) before a confirmation's
+// transaction, and cached for a while: names change rarely, and the cache keeps identity-svc off
+// the confirmation hot path. Tests use a fake.
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/call_context.h"
+#include "wse/identity/v1/identity_service.grpc.pb.h"
+
+namespace wse::registration {
+
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  virtual absl::StatusOr<std::string> PersonName(const std::string& person_id,
+                                                 const CallContext& call) = 0;
+  virtual absl::StatusOr<std::string> OrganizationName(const std::string& organization_id,
+                                                       const CallContext& call) = 0;
+};
+
+class IdentityDirectory final : public Directory {
+ public:
+  IdentityDirectory(std::shared_ptr<grpc::Channel> channel, std::string service_token,
+                    absl::Duration cache_ttl = absl::Minutes(5));
+
+  absl::StatusOr<std::string> PersonName(const std::string& person_id,
+                                         const CallContext& call) override;
+  absl::StatusOr<std::string> OrganizationName(const std::string& organization_id,
+                                               const CallContext& call) override;
+
+ private:
+  struct Cached {
+    std::string name;
+    absl::Time expires;
+  };
+  std::optional<std::string> Lookup(const std::string& key);
+  void Remember(const std::string& key, const std::string& name);
+  void Prepare(const CallContext& call, grpc::ClientContext* context) const;
+
+  std::unique_ptr<identity::v1::IdentityService::Stub> stub_;
+  std::string service_token_;
+  absl::Duration ttl_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace wse::registration

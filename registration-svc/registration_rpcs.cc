@@ -1,0 +1,182 @@
+// RegistrationServiceImpl: 'Bevestigen', registrations, their versions and receipts.
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "identity-svc/identifiers.h"
+#include "registration-svc/convert.h"
+#include "registration-svc/names.h"
+#include "registration-svc/registration_service.h"
+
+namespace wse::registration {
+namespace {
+
+constexpr size_t kMaxReasonLength = 1000;
+
+bool FullView(v1::RegistrationView view) { return view == v1::REGISTRATION_VIEW_FULL; }
+
+absl::Status CheckView(v1::RegistrationView view) {
+  if (!v1::RegistrationView_IsValid(view)) return InvalidArgument({{"view", "unknown view"}});
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status RegistrationServiceImpl::ConfirmDraft(grpc::ServerContext* context,
+                                                   const v1::ConfirmDraftRequest* request,
+                                                   v1::ConfirmDraftResponse* response) {
+  return Serve(context, "ConfirmDraft", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto name = ParseDraft(request->name(), "name");
+    if (!name.ok()) return name.status();
+    if (auto s = SameOrganization(*actor, name->organization_id, "draft"); !s.ok()) return s;
+    if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
+    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    auto view = deps_.manager.ConfirmDraft(*actor, name->id, request->etag(),
+                                           request->request_id(), call);
+    if (!view.ok()) return view.status();
+    *response->mutable_registration() = RegistrationToProto(*view, false);
+    *response->mutable_receipt() = ReceiptToProto(view->version);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::GetRegistration(grpc::ServerContext* context,
+                                                      const v1::GetRegistrationRequest* request,
+                                                      v1::GetRegistrationResponse* response) {
+  return Serve(context, "GetRegistration", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/true);
+    if (!name.ok()) return name.status();
+    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
+    if (auto s = CheckView(request->view()); !s.ok()) return s;
+    auto view = deps_.manager.GetRegistration(*actor, name->registration_id, name->version,
+                                              FullView(request->view()), call);
+    if (!view.ok()) return view.status();
+    *response->mutable_registration() = RegistrationToProto(*view, FullView(request->view()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::ListRegistrations(
+    grpc::ServerContext* context, const v1::ListRegistrationsRequest* request,
+    v1::ListRegistrationsResponse* response) {
+  return Serve(context, "ListRegistrations", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    if (auto s = CheckParent(*actor, request->parent()); !s.ok()) return s;
+    if (auto s = CheckView(request->view()); !s.ok()) return s;
+    RegistrationFilter filter;
+    if (!request->training().empty()) {
+      auto odb = ParseTraining(request->training(), "training");
+      if (!odb.ok()) return odb.status();
+      filter.odb_number = *odb;
+    }
+    if (!request->school_year().empty()) {
+      auto year = SchoolYear::Parse(request->school_year(), "school_year");
+      if (!year.ok()) return year.status();
+      filter.school_year = year->first_year();
+    }
+    if (!request->participant_insz().empty()) {
+      auto insz = identity::ParseInsz(request->participant_insz(), "participant_insz");
+      if (!insz.ok()) return insz.status();
+      filter.insz = insz->digits;
+    }
+    filter.include_withdrawn = request->include_withdrawn();
+    auto page = PageFrom(request->page_size(), request->page_token());
+    if (!page.ok()) return page.status();
+    const bool full = FullView(request->view());
+    auto views = deps_.manager.ListRegistrations(*actor, filter, *page, full, call);
+    if (!views.ok()) return views.status();
+    for (const auto& v : *views) *response->add_registrations() = RegistrationToProto(v, full);
+    if (static_cast<int>(views->size()) == page->size) {
+      response->set_next_page_token(views->back().version.registration_id);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::ListRegistrationVersions(
+    grpc::ServerContext* context, const v1::ListRegistrationVersionsRequest* request,
+    v1::ListRegistrationVersionsResponse* response) {
+  return Serve(context, "ListRegistrationVersions", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/false);
+    if (!name.ok()) return name.status();
+    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
+    if (auto s = CheckView(request->view()); !s.ok()) return s;
+    auto page = PageFrom(request->page_size(), request->page_token());
+    if (!page.ok()) return page.status();
+    const bool full = FullView(request->view());
+    auto views = deps_.manager.ListVersions(*actor, name->registration_id, *page, full, call);
+    if (!views.ok()) return views.status();
+    for (const auto& v : *views) *response->add_registrations() = RegistrationToProto(v, full);
+    if (static_cast<int>(views->size()) == page->size) {
+      response->set_next_page_token(absl::StrCat(views->back().version.version));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::CorrectRegistration(
+    grpc::ServerContext* context, const v1::CorrectRegistrationRequest* request,
+    v1::CorrectRegistrationResponse* response) {
+  return Serve(context, "CorrectRegistration", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/false);
+    if (!name.ok()) return name.status();
+    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
+    if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
+    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    auto view = deps_.manager.CorrectRegistration(*actor, name->registration_id, request->etag(),
+                                                  request->request_id(), call);
+    if (!view.ok()) return view.status();
+    *response->mutable_draft() = DraftToProto(view->draft, &view->participants);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::WithdrawRegistration(
+    grpc::ServerContext* context, const v1::WithdrawRegistrationRequest* request,
+    v1::WithdrawRegistrationResponse* response) {
+  return Serve(context, "WithdrawRegistration", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/false);
+    if (!name.ok()) return name.status();
+    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
+    if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
+    if (request->reason().empty() || request->reason().size() > kMaxReasonLength) {
+      return InvalidArgument(
+          {{"reason", absl::StrCat("is required (at most ", kMaxReasonLength, " characters)")}});
+    }
+    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    auto view = deps_.manager.WithdrawRegistration(*actor, name->registration_id, request->etag(),
+                                                   request->reason(), request->request_id(), call);
+    if (!view.ok()) return view.status();
+    *response->mutable_registration() = RegistrationToProto(*view, false);
+    *response->mutable_receipt() = ReceiptToProto(view->version);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::GetReceipt(grpc::ServerContext* context,
+                                                 const v1::GetReceiptRequest* request,
+                                                 v1::GetReceiptResponse* response) {
+  return Serve(context, "GetReceipt", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto name = ParseReceipt(request->name(), "name");
+    if (!name.ok()) return name.status();
+    if (auto s = SameOrganization(*actor, name->organization_id, "receipt"); !s.ok()) return s;
+    auto view = deps_.manager.GetRegistration(*actor, name->registration_id, name->version,
+                                              /*with_participants=*/true, call);
+    if (!view.ok()) return view.status();
+    *response->mutable_receipt() = ReceiptToProto(view->version);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wse::registration

@@ -1,0 +1,104 @@
+// RegistrationServiceImpl: the training catalogue.
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "registration-svc/convert.h"
+#include "registration-svc/names.h"
+#include "registration-svc/registration_service.h"
+
+namespace wse::registration {
+namespace {
+
+constexpr int kMaxImportItems = 1000;
+constexpr size_t kMaxQueryLength = 200;
+
+v1::ImportOutcome OutcomeToProto(ImportOutcome outcome) {
+  return static_cast<v1::ImportOutcome>(static_cast<int>(outcome));
+}
+
+}  // namespace
+
+grpc::Status RegistrationServiceImpl::BatchImportTrainings(
+    grpc::ServerContext* context, const v1::BatchImportTrainingsRequest* request,
+    v1::BatchImportTrainingsResponse* response) {
+  return Serve(context, "BatchImportTrainings", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    if (!actor->is_operator) return deps_.operators.RequireOperator(call);
+    if (request->trainings().empty() || request->trainings_size() > kMaxImportItems) {
+      return InvalidArgument(
+          {{"trainings", absl::StrCat("between 1 and ", kMaxImportItems, " items are required")}});
+    }
+    std::vector<TrainingImportItem> items;
+    items.reserve(static_cast<size_t>(request->trainings_size()));
+    for (int i = 0; i < request->trainings_size(); ++i) {
+      items.push_back(TrainingFromProto(request->trainings(i), absl::StrCat("trainings[", i, "]")));
+    }
+    auto results =
+        deps_.manager.ImportTrainings(*actor, std::move(items), request->validate_only(), call);
+    if (!results.ok()) return results.status();
+    for (int i = 0; i < request->trainings_size(); ++i) {
+      const TrainingImportResult& r = (*results)[static_cast<size_t>(i)];
+      auto* out = response->add_results();
+      out->set_index(i);
+      out->set_odb_number(request->trainings(i).odb_number());
+      out->set_outcome(OutcomeToProto(r.outcome));
+      if (r.outcome != ImportOutcome::kFailed) {
+        out->set_training(TrainingName(request->trainings(i).odb_number()));
+      }
+      for (const auto& v : r.violations) *out->add_violations() = ViolationToProto(v, {}, "");
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::GetTraining(grpc::ServerContext* context,
+                                                  const v1::GetTrainingRequest* request,
+                                                  v1::GetTrainingResponse* response) {
+  return Serve(context, "GetTraining", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    auto odb = ParseTraining(request->name(), "name");
+    if (!odb.ok()) return odb.status();
+    auto training = deps_.manager.GetTraining(*actor, *odb, call);
+    if (!training.ok()) return training.status();
+    *response->mutable_training() = TrainingToProto(*training, deps_.manager.config().rules);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::ListTrainings(grpc::ServerContext* context,
+                                                    const v1::ListTrainingsRequest* request,
+                                                    v1::ListTrainingsResponse* response) {
+  return Serve(context, "ListTrainings", [&](const CallContext& call) -> absl::Status {
+    auto actor = Authenticate(call);
+    if (!actor.ok()) return actor.status();
+    TrainingFilter filter;
+    if (!request->provider_organization().empty() || !actor->is_operator) {
+      auto org = ParseOrganization(request->provider_organization(), "provider_organization");
+      if (!org.ok()) return org.status();
+      filter.provider_organization_id = *org;
+    }
+    if (!request->school_year().empty()) {
+      auto year = SchoolYear::Parse(request->school_year(), "school_year");
+      if (!year.ok()) return year.status();
+      filter.school_year = year->first_year();
+    }
+    if (request->query().size() > kMaxQueryLength) {
+      return InvalidArgument({{"query", absl::StrCat("at most ", kMaxQueryLength, " characters")}});
+    }
+    filter.query = request->query();
+    auto page = PageFrom(request->page_size(), request->page_token());
+    if (!page.ok()) return page.status();
+    auto trainings = deps_.manager.ListTrainings(*actor, filter, *page, call);
+    if (!trainings.ok()) return trainings.status();
+    for (const auto& t : *trainings) {
+      *response->add_trainings() = TrainingToProto(t, deps_.manager.config().rules);
+    }
+    if (static_cast<int>(trainings->size()) == page->size) {
+      response->set_next_page_token(trainings->back().facts.odb_number);
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wse::registration
