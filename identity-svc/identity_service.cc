@@ -69,7 +69,7 @@ grpc::Status IdentityServiceImpl::SelectActingContext(grpc::ServerContext* conte
     if (organization_id) {
       auto org = deps_.directory.FindOrganizationById(*organization_id);
       if (!org.ok()) return org.status();
-      ToProto(ActingContextEntry{*std::move(org), {}}, issued->person, acting);
+      ToProto(ActingContextEntry{*std::move(org), issued->bases}, issued->person, acting);
     } else {
       ToProto(ActingContextEntry{std::nullopt, {}}, issued->person, acting);
     }

@@ -141,12 +141,13 @@ absl::StatusOr<SessionRecord> SessionManager::LiveSession(const std::string& ses
   return session;
 }
 
-absl::StatusOr<bool> SessionManager::MayActFor(const PersonRecord& person,
-                                               const std::string& organization_id,
-                                               const CallContext& call) {
+absl::StatusOr<std::vector<ActingBasis>> SessionManager::MayActFor(
+    const PersonRecord& person, const std::string& organization_id, const CallContext& call) {
   auto memberships = CollectMemberships(membership_, person, call);
   if (!memberships.ok()) return memberships.status();
-  return memberships->contains(organization_id);
+  auto it = memberships->find(organization_id);
+  if (it == memberships->end()) return std::vector<ActingBasis>();
+  return it->second;
 }
 
 absl::StatusOr<std::vector<ActingContextEntry>> SessionManager::ActingContexts(
@@ -181,10 +182,12 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
   if (!session.ok()) return session.status();
   auto person = directory_.FindPersonById(session->person_id);
   if (!person.ok()) return person.status();
+  std::vector<ActingBasis> bases;
   if (organization_id.has_value()) {
     auto allowed = MayActFor(*person, *organization_id, call);
     if (!allowed.ok()) return allowed.status();
-    if (!*allowed) {
+    bases = *allowed;
+    if (bases.empty()) {
       return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                           "you may not act for this organisation")
           .Reason("NOT_A_MEMBER", {{"organization", "organizations/" + *organization_id}})
@@ -205,7 +208,9 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
   }
   auto access = Mint(*session, now);
   if (!access.ok()) return access.status();
-  return IssuedSession{*std::move(session), *std::move(person), *std::move(access), "", now};
+  IssuedSession issued{*std::move(session), *std::move(person), *std::move(access), "", now, {}};
+  issued.bases = std::move(bases);
+  return issued;
 }
 
 absl::StatusOr<IssuedSession> SessionManager::Refresh(absl::string_view refresh_token,
@@ -234,7 +239,7 @@ absl::StatusOr<IssuedSession> SessionManager::Refresh(absl::string_view refresh_
   if (session->current_organization_id) {
     auto allowed = MayActFor(*person, *session->current_organization_id, call);
     if (!allowed.ok()) return allowed.status();
-    if (!*allowed) {
+    if (allowed->empty()) {
       session->current_organization_id.reset();
       if (auto s = sessions_.SetCurrentOrganization(session->id, std::nullopt,
                                                     Audit(*session, "CONTEXT_LOST", ""));

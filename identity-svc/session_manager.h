@@ -42,6 +42,8 @@ struct IssuedSession {
   AccessToken access;
   std::string refresh_token;  // Empty when not (re)issued.
   absl::Time refresh_expire_time;
+  // Select only: why the person may act for the selected organisation (empty when personal).
+  std::vector<ActingBasis> bases;
 };
 
 struct ActingContextEntry {
@@ -79,8 +81,10 @@ class SessionManager {
   // The caller's session, if still live (UNAUTHENTICATED, reason SESSION_ENDED, otherwise).
   absl::StatusOr<SessionRecord> LiveSession(const std::string& session_id, absl::Time now);
   absl::StatusOr<AccessToken> Mint(const SessionRecord& session, absl::Time now);
-  absl::StatusOr<bool> MayActFor(const PersonRecord& person, const std::string& organization_id,
-                                 const CallContext& call);
+  // The bases on which `person` may act for the organisation; empty: they may not.
+  absl::StatusOr<std::vector<ActingBasis>> MayActFor(const PersonRecord& person,
+                                                     const std::string& organization_id,
+                                                     const CallContext& call);
   static AuditEntry Audit(const SessionRecord& session, std::string action, std::string target);
 
   DirectoryRepository& directory_;

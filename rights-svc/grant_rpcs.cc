@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "rights-svc/convert.h"
+#include "rights-svc/person_names.h"
 #include "rights-svc/rights_service.h"
 
 namespace wse::rights {
@@ -33,6 +34,7 @@ grpc::Status RightsServiceImpl::CreateGrant(grpc::ServerContext* context,
     auto created = deps_.rights.CreateGrant(*actor, *org, grant, request->request_id(), call);
     if (!created.ok()) return created.status();
     ToProto(*created, absl::Now(), response->mutable_grant());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -53,6 +55,7 @@ grpc::Status RightsServiceImpl::UpdateGrant(grpc::ServerContext* context,
         deps_.rights.UpdateGrant(*actor, ids->first, ids->second, *version, *validity, call);
     if (!updated.ok()) return updated.status();
     ToProto(*updated, absl::Now(), response->mutable_grant());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -72,6 +75,7 @@ grpc::Status RightsServiceImpl::RevokeGrant(grpc::ServerContext* context,
                                             request->reason(), call);
     if (!revoked.ok()) return revoked.status();
     ToProto(*revoked, absl::Now(), response->mutable_grant());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -101,7 +105,12 @@ grpc::Status RightsServiceImpl::ListGrants(grpc::ServerContext* context,
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
-    for (const auto& g : grants) ToProto(g, filter.now, response->add_grants());
+    PersonNames names(deps_.rights.directory(), call);
+    for (const auto& g : grants) {
+      auto* out = response->add_grants();
+      ToProto(g, filter.now, out);
+      names.Fill(out);
+    }
     response->set_next_page_token(NextToken(grants, *page));
     return absl::OkStatus();
   });

@@ -2,6 +2,7 @@
 #include "common/resource_name.h"
 #include "common/status.h"
 #include "rights-svc/convert.h"
+#include "rights-svc/person_names.h"
 #include "rights-svc/rights_service.h"
 
 namespace wse::rights {
@@ -43,6 +44,7 @@ grpc::Status RightsServiceImpl::CreateAccessRequest(grpc::ServerContext* context
                                                     in.reason(), request->request_id(), call);
     if (!created.ok()) return created.status();
     ToProto(*created, response->mutable_access_request());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -64,6 +66,9 @@ grpc::Status RightsServiceImpl::ApproveAccessRequest(grpc::ServerContext* contex
     if (!approved.ok()) return approved.status();
     ToProto(approved->first, response->mutable_access_request());
     ToProto(approved->second, absl::Now(), response->mutable_grant());
+    PersonNames names(deps_.rights.directory(), call);
+    names.Fill(response->mutable_access_request());
+    names.Fill(response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -83,6 +88,7 @@ grpc::Status RightsServiceImpl::RejectAccessRequest(grpc::ServerContext* context
                                                      request->reason(), call);
     if (!rejected.ok()) return rejected.status();
     ToProto(*rejected, response->mutable_access_request());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -101,6 +107,7 @@ grpc::Status RightsServiceImpl::WithdrawAccessRequest(
         deps_.rights.WithdrawAccessRequest(*actor, ids->first, ids->second, *version, call);
     if (!withdrawn.ok()) return withdrawn.status();
     ToProto(*withdrawn, response->mutable_access_request());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -125,6 +132,7 @@ grpc::Status RightsServiceImpl::GetAccessRequest(grpc::ServerContext* context,
       if (auto s = deps_.rights.RequireManager(*actor, ids->first, call); !s.ok()) return s;
     }
     ToProto(found, response->mutable_access_request());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -161,7 +169,12 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
-    for (const auto& r : requests) ToProto(r, response->add_access_requests());
+    PersonNames names(deps_.rights.directory(), call);
+    for (const auto& r : requests) {
+      auto* out = response->add_access_requests();
+      ToProto(r, out);
+      names.Fill(out);
+    }
     response->set_next_page_token(NextToken(requests, *page));
     return absl::OkStatus();
   });

@@ -9,6 +9,7 @@
 #include "common/resource_name.h"
 #include "common/status.h"
 #include "rights-svc/convert.h"
+#include "rights-svc/person_names.h"
 
 namespace wse::rights {
 
@@ -154,6 +155,7 @@ grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
         deps_.rights.CreateWorkRelation(*actor, *org, relation, request->request_id(), call);
     if (!created.ok()) return created.status();
     ToProto(*created, absl::Now(), response->mutable_work_relation());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
     return absl::OkStatus();
   });
 }
@@ -175,6 +177,7 @@ grpc::Status RightsServiceImpl::UpdateWorkRelation(grpc::ServerContext* context,
         deps_.rights.UpdateWorkRelation(*actor, ids->first, ids->second, *version, *validity, call);
     if (!updated.ok()) return updated.status();
     ToProto(*updated, absl::Now(), response->mutable_work_relation());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
     return absl::OkStatus();
   });
 }
@@ -196,6 +199,7 @@ grpc::Status RightsServiceImpl::EndWorkRelation(grpc::ServerContext* context,
                                               request->reason(), call);
     if (!ended.ok()) return ended.status();
     ToProto(*ended, absl::Now(), response->mutable_work_relation());
+    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
     return absl::OkStatus();
   });
 }
@@ -225,7 +229,12 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
-    for (const auto& r : relations) ToProto(r, filter.now, response->add_work_relations());
+    PersonNames names(deps_.rights.directory(), call);
+    for (const auto& r : relations) {
+      auto* out = response->add_work_relations();
+      ToProto(r, filter.now, out);
+      names.Fill(out);
+    }
     response->set_next_page_token(NextToken(relations, *page));
     return absl::OkStatus();
   });

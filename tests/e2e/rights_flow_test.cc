@@ -135,6 +135,8 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
     grpc::Status status = rights_->CreateWorkRelation(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(response.work_relation().state(), rv1::WORK_RELATION_STATE_ACTIVE);
+    EXPECT_EQ(response.work_relation().person_display_name(), "Jan Test");
+    EXPECT_TRUE(absl::EndsWith(response.work_relation().masked_insz(), "***.**"));
   }
   // Jan can now log in via the school, but may not register yet.
   const std::string user_token = LoginFor(user, org);
@@ -168,6 +170,7 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
     request = created.access_request();
     EXPECT_EQ(request.state(), rv1::ACCESS_REQUEST_STATE_PENDING);
     EXPECT_EQ(request.notified_administrator_count(), 1);
+    EXPECT_EQ(request.requester_display_name(), "Jan Test");  // From the directory.
   }
   auto admin_mails = WaitForMailsTo(maildir, admin.email, 1, absl::Seconds(30));
   ASSERT_EQ(admin_mails.size(), 1u) << "no mail reached the local administrator";
@@ -184,6 +187,7 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
     grpc::Status status = rights_->ApproveAccessRequest(&context, approve, &approved);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(approved.grant().state(), rv1::GRANT_STATE_ACTIVE);
+    EXPECT_EQ(approved.grant().person_display_name(), "Jan Test");
 
     auto user_mails = WaitForMailsTo(maildir, user.email, 1, absl::Seconds(30));
     ASSERT_EQ(user_mails.size(), 1u) << "no mail reached the requester";

@@ -88,6 +88,9 @@ TEST_F(IdentityFlowTest, LegalRepresentativeLogsInSelectsTheOrganisationAndIsRec
 
   v1::SelectActingContextResponse selected;
   ASSERT_TRUE(Select(login.access_token(), org, &selected).ok());
+  // The selected context says why, like the list does.
+  ASSERT_EQ(selected.acting_context().bases_size(), 1);
+  EXPECT_EQ(selected.acting_context().bases(0), v1::ACTING_BASIS_LEGAL_REPRESENTATIVE);
   auto caller = VerifyElsewhere(selected.access_token());
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->organization, org);
