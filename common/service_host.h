@@ -18,6 +18,7 @@
 #include "common/health_service.h"
 #include "common/mysql_pool.h"
 #include "grpcpp/server.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
 namespace wse {
@@ -27,6 +28,8 @@ struct ServiceHostOptions {
   absl::Duration drain_timeout = absl::Seconds(20);
   absl::Duration probe_interval = absl::Seconds(1);
   int max_message_bytes = 4 * 1024 * 1024;
+  // TLS (common/tls.h); nullptr serves plaintext h2c.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates later; call first

@@ -9,6 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/status.h"
+#include "common/tls.h"
+#include "grpcpp/create_channel.h"
 
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (default: the service's port)");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB/MySQL host");
@@ -29,6 +32,13 @@ ABSL_FLAG(std::string, jwks_file, "",
           "JWKS file of identity-svc's access-token keys (identity-svc writes it)");
 ABSL_FLAG(std::string, token_issuer, "https://wse-loket.vlaanderen.be/identity",
           "expected 'iss' of access tokens");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate of this service: serve TLS (and present it to other services)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA of peers: verify the services this one calls over TLS (and clients, see below)");
+ABSL_FLAG(bool, tls_require_client_cert, false,
+          "refuse clients without a certificate signed by --tls_ca_file (mutual TLS)");
 ABSL_FLAG(std::string, token_audience, "wse-loket", "expected 'aud' of access tokens");
 
 namespace wse {
@@ -83,8 +93,20 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   RequireConfig(IsValidLogLevel(absl::GetFlag(FLAGS_log_level)),
                 "--log_level must be one of debug, info, warn, error");
 
+  auto tls = LoadTlsConfig(absl::GetFlag(FLAGS_tls_cert_file), absl::GetFlag(FLAGS_tls_key_file),
+                           absl::GetFlag(FLAGS_tls_ca_file),
+                           absl::GetFlag(FLAGS_tls_require_client_cert));
+  if (!tls.ok()) {
+    const auto violations = FieldViolationsOf(tls.status());
+    RequireConfig(false, violations.empty()
+                             ? std::string(tls.status().message())
+                             : violations[0].field + " " + violations[0].description);
+  }
+  ServiceTls() = *tls;
+
   ServiceRuntime runtime;
   runtime.definition = definition;
+  runtime.host.credentials = ServerCredentialsFor(ServiceTls());
   runtime.db = DatabaseOptions(definition);
   if (check_config) check_config();
   runtime.host.listen_address = listen;
@@ -117,6 +139,15 @@ JwtVerifierOptions AccessTokenOptions() {
 }
 
 std::string JwksFilePath() { return absl::GetFlag(FLAGS_jwks_file); }
+
+TlsConfig& ServiceTls() {
+  static TlsConfig tls;
+  return tls;
+}
+
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
+  return grpc::CreateChannel(address, ChannelCredentialsFor(ServiceTls()));
+}
 
 std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier() {
   const std::string path = JwksFilePath();

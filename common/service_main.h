@@ -18,7 +18,9 @@
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
 #include "common/service_host.h"
+#include "common/tls.h"
 #include "common/token_verifier.h"
+#include "grpcpp/channel.h"
 
 namespace wse {
 
@@ -43,6 +45,11 @@ struct ServiceRuntime {
 ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
                               const std::vector<MigrationSet>& migrations,
                               const std::function<void()>& check_config = nullptr);
+
+// The TLS settings of this process (--tls_* flags), loaded by PrepareService.
+TlsConfig& ServiceTls();
+// A channel to another service, with TLS (and our certificate) when --tls_ca_file is set.
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address);
 
 // Verifier for identity-svc's access tokens from --jwks_file / --token_issuer / --token_audience.
 std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier();

@@ -104,8 +104,7 @@ int main(int argc, char** argv) {
     wse::RequireConfig(!operator_token.empty(),
                        "--rights_address needs --operator_token_file (the service credential)");
     rights_membership = std::make_unique<wse::identity::RightsMembershipSource>(
-        grpc::CreateChannel(absl::GetFlag(FLAGS_rights_address),
-                            grpc::InsecureChannelCredentials()),
+        wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
         operator_token);
     membership.push_back(rights_membership.get());
   }

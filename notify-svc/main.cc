@@ -78,8 +78,7 @@ int main(int argc, char** argv) {
   }
   wse::notify::CurlSmtpSender sender(smtp);
   wse::notify::GrpcPersonDirectory persons(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_identity_address),
-                          grpc::InsecureChannelCredentials()),
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
       operator_token);
   wse::notify::MysqlMessageRepository messages(*runtime.pool);
 

@@ -49,11 +49,10 @@ int main(int argc, char** argv) {
   wse::OperatorAuthenticator operators(service_token);
 
   wse::registration::RightsPermissions permissions(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_rights_address), grpc::InsecureChannelCredentials()),
+      wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
       absl::GetFlag(FLAGS_request_context));
   wse::registration::IdentityDirectory directory(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_identity_address),
-                          grpc::InsecureChannelCredentials()),
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
       service_token);
   wse::registration::MysqlRegistrationStore store(*runtime.pool);
   wse::registration::RegistrationConfig config;
@@ -67,7 +66,7 @@ int main(int argc, char** argv) {
   // Receipt mails leave through the outbox: notify-svc may be down when a registration is
   // confirmed, and the confirmation must not wait for it.
   wse::NotifyDeliverer deliverer(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_notify_address), grpc::InsecureChannelCredentials()),
+      wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
       service_token);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "registration"});
   relay.Start();

@@ -57,8 +57,7 @@ int main(int argc, char** argv) {
 
   wse::rights::MysqlRightsStore store(*runtime.pool);
   wse::rights::IdentityDirectory directory(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_identity_address),
-                          grpc::InsecureChannelCredentials()),
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
       service_token);
   wse::rights::RightsManager rights(store, directory, catalogue);
   wse::rights::PermissionChecker permissions(rights);
@@ -68,7 +67,7 @@ int main(int argc, char** argv) {
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.
   wse::NotifyDeliverer deliverer(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_notify_address), grpc::InsecureChannelCredentials()),
+      wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
       service_token);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "rights"});
   relay.Start();

@@ -184,6 +184,10 @@ service_start() { # service
   mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
   pid_alive "$RUN_DIR/pids/$svc-svc.pid" && return 0
   local extra; mapfile -t extra < <(service_args "$svc")
+  if tls_on; then
+    extra+=(--tls_cert_file="$RUN_DIR/tls/service.pem" --tls_key_file="$RUN_DIR/tls/service.key"
+      --tls_ca_file="$RUN_DIR/tls/ca.pem" --tls_require_client_cert)
+  fi
   nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" --db_socket="$STACK_DB_SOCKET" \
     --db_user="wse_$svc" --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
     --jwks_file="$RUN_DIR/jwks/identity.json" --drain_timeout=10s "${extra[@]}" \
@@ -191,10 +195,23 @@ service_start() { # service
   echo $! >"$RUN_DIR/pids/$svc-svc.pid"
 }
 
+# STACK_TLS=1: the services serve mutual TLS with development certificates (dev_certs.sh); the
+# gateway and these scripts present a client certificate. Clients of the gateway still speak h2c.
+tls_on() { [ "${STACK_TLS:-0}" = 1 ]; }
+
+service_curl() { # port method [buf curl args...]  (straight to a service, TLS when enabled)
+  local port="$1" method="$2"; shift 2
+  if tls_on; then
+    "$BUF" curl --protocol grpc --cacert "$RUN_DIR/tls/ca.pem" --cert "$RUN_DIR/tls/service.pem" \
+      --key "$RUN_DIR/tls/service.key" "$@" "https://localhost:$port/$method"
+  else
+    "$BUF" curl --protocol grpc --http2-prior-knowledge "$@" "http://127.0.0.1:$port/$method"
+  fi
+}
+
 health_of() { # service -> SERVING / NOT_SERVING / ""
-  "$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 2s \
-    -d "{\"service\":\"$(full_name_of "$1")\"}" \
-    "http://127.0.0.1:$(port_of "$1")/grpc.health.v1.Health/Check" 2>/dev/null |
+  service_curl "$(port_of "$1")" grpc.health.v1.Health/Check --timeout 2s \
+    -d "{\"service\":\"$(full_name_of "$1")\"}" 2>/dev/null |
     sed -n 's/.*"status": *"\([A-Z_]*\)".*/\1/p'
 }
 
@@ -216,6 +233,11 @@ gateway_start() {
     -e "s#@REGISTRATION_PORT@#$STACK_REGISTRATION_PORT#g" \
     -e "s#@NOTIFY_PORT@#$STACK_NOTIFY_PORT#g" \
     "$ROOT/deploy/local/nginx.conf.in" >"$RUN_DIR/nginx/nginx.conf"
+  if tls_on; then # Upstreams over mutual TLS; the gateway's own port stays h2c.
+    sed -i -e 's#grpc_pass grpc://#grpc_pass grpcs://#' \
+      -e "s#.*@UPSTREAM_TLS@.*#    grpc_ssl_certificate $RUN_DIR/tls/gateway.pem; grpc_ssl_certificate_key $RUN_DIR/tls/gateway.key; grpc_ssl_trusted_certificate $RUN_DIR/tls/ca.pem; grpc_ssl_verify on; grpc_ssl_name localhost;#" \
+      "$RUN_DIR/nginx/nginx.conf"
+  fi
   if pid_alive "$RUN_DIR/nginx/nginx.pid"; then
     nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -s reload
   else
@@ -238,6 +260,7 @@ stack_up() {
   mariadb_start
   db_bootstrap
   identity_secrets
+  if tls_on; then bash "$ROOT/deploy/local/dev_certs.sh" "$RUN_DIR/tls"; fi
   smtp_start
   # identity-svc first: it publishes the JWKS the others verify tokens with.
   service_start identity
@@ -250,9 +273,8 @@ stack_up() {
 operator_call() { # method json-file-or-string  (straight to the service's port, as an operator)
   local data="$2"; [ -f "$data" ] && data="@$data"
   local svc; svc=$(echo "$1" | sed -n 's#^wse\.\([a-z]*\)\.v1\..*#\1#p')
-  "$BUF" curl --protocol grpc --http2-prior-knowledge --schema "$ROOT/proto" \
-    -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$data" \
-    "http://127.0.0.1:$(port_of "${svc:-identity}")/$1"
+  service_curl "$(port_of "${svc:-identity}")" "$1" --schema "$ROOT/proto" \
+    -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$data"
 }
 
 # Demo persons and organisations (idempotent: a re-run reports them UNCHANGED).
@@ -308,9 +330,8 @@ PY
 }
 
 rights_call() { # method json (as an operator, straight to rights-svc)
-  "$BUF" curl --protocol grpc --http2-prior-knowledge --schema "$ROOT/proto" \
-    -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$2" \
-    "http://127.0.0.1:$STACK_RIGHTS_PORT/wse.rights.v1.RightsService/$1"
+  service_curl "$STACK_RIGHTS_PORT" "wse.rights.v1.RightsService/$1" --schema "$ROOT/proto" \
+    -H "authorization: Bearer $(cat "$RUN_DIR/secrets/operator.token")" -d "$2"
 }
 
 stack_down() {

@@ -1,0 +1,66 @@
+#include "common/tls.h"
+
+#include "absl/strings/match.h"
+#include "common/config.h"
+#include "common/status.h"
+
+namespace wse {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& path) {
+  if (path.empty()) return std::string();
+  const std::string pem = ReadSecretFile(flag, path);
+  if (!absl::StrContains(pem, "-----BEGIN ")) {
+    return InvalidArgument({{flag, "is not a PEM file: " + path}});
+  }
+  return pem;
+}
+
+}  // namespace
+
+absl::StatusOr<TlsConfig> LoadTlsConfig(const std::string& cert_file, const std::string& key_file,
+                                        const std::string& ca_file, bool require_client_cert) {
+  if (cert_file.empty() != key_file.empty()) {
+    return InvalidArgument({{"--tls_cert_file", "and --tls_key_file go together"}});
+  }
+  if (require_client_cert && (ca_file.empty() || cert_file.empty())) {
+    return InvalidArgument(
+        {{"--tls_require_client_cert", "needs --tls_cert_file, --tls_key_file and --tls_ca_file"}});
+  }
+  TlsConfig tls;
+  tls.require_client_cert = require_client_cert;
+  auto cert = ReadPem("--tls_cert_file", cert_file);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem("--tls_key_file", key_file);
+  if (!key.ok()) return key.status();
+  auto ca = ReadPem("--tls_ca_file", ca_file);
+  if (!ca.ok()) return ca.status();
+  tls.cert_pem = *std::move(cert);
+  tls.key_pem = *std::move(key);
+  tls.ca_pem = *std::move(ca);
+  return tls;
+}
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const TlsConfig& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options(
+      tls.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                              : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_root_certs = tls.ca_pem;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  pair.private_key = tls.key_pem;
+  pair.cert_chain = tls.cert_pem;
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  return grpc::SslServerCredentials(options);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsFor(const TlsConfig& tls) {
+  if (tls.ca_pem.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = tls.ca_pem;
+  options.pem_private_key = tls.key_pem;
+  options.pem_cert_chain = tls.cert_pem;
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace wse
