@@ -27,6 +27,7 @@ absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
                                                            const CallContext& call) {
   absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
   if (!org.ok()) return org.status();
+  if (auto s = CheckRegistrationOpen(school_year); !s.ok()) return s;
   absl::StatusOr<TrainingRecord> training = store_.GetTraining(odb_number);
   if (absl::IsNotFound(training.status())) return NotOfOrganization();
   if (!training.ok()) return training.status();

@@ -27,6 +27,11 @@ ABSL_FLAG(std::string, support_email, "vlaamsopleidingsverlof@vlaanderen.be",
 ABSL_FLAG(absl::Duration, draft_ttl, absl::Hours(24 * 30),
           "an open draft expires this long after its last change");
 ABSL_FLAG(int, max_participants, 10000, "participants per draft and rows per upload");
+ABSL_FLAG(absl::Duration, registration_window, absl::ZeroDuration(),
+          "how long after a school year (31 August) it may still be registered; 0: no limit");
+ABSL_FLAG(absl::Duration, correction_window, absl::ZeroDuration(),
+          "how long after a school year its registrations may be corrected or withdrawn; 0: no "
+          "limit");
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
@@ -40,6 +45,9 @@ int main(int argc, char** argv) {
                            "--operator_token_file is required (the service credential)");
         wse::RequireConfig(absl::GetFlag(FLAGS_draft_ttl) > absl::ZeroDuration(),
                            "--draft_ttl must be positive");
+        wse::RequireConfig(absl::GetFlag(FLAGS_registration_window) >= absl::ZeroDuration() &&
+                               absl::GetFlag(FLAGS_correction_window) >= absl::ZeroDuration(),
+                           "--registration_window and --correction_window must not be negative");
         const int max = absl::GetFlag(FLAGS_max_participants);
         wse::RequireConfig(max >= 1 && max <= 100000, "--max_participants must be 1-100000");
       });
@@ -58,6 +66,12 @@ int main(int argc, char** argv) {
   wse::registration::RegistrationConfig config;
   config.draft_ttl = absl::GetFlag(FLAGS_draft_ttl);
   config.max_participants = absl::GetFlag(FLAGS_max_participants);
+  if (absl::GetFlag(FLAGS_registration_window) > absl::ZeroDuration()) {
+    config.registration_window = absl::GetFlag(FLAGS_registration_window);
+  }
+  if (absl::GetFlag(FLAGS_correction_window) > absl::ZeroDuration()) {
+    config.correction_window = absl::GetFlag(FLAGS_correction_window);
+  }
   wse::registration::RegistrationManager manager(store, permissions, directory, config);
   wse::registration::ApplicationScreenBuilder screens(permissions,
                                                       absl::GetFlag(FLAGS_support_email));

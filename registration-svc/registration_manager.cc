@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "registration-svc/belgian_time.h"
 
 namespace wse::registration {
 
@@ -89,6 +90,42 @@ absl::Status RegistrationManager::Touch(RegistrationTransaction& tx, DraftRecord
   return tx.UpdateDraft(draft);
 }
 
+namespace {
+
+// The moment a school year is over: 1 September after it, 00:00 in Belgium.
+absl::Time SchoolYearEnd(int school_year) {
+  return absl::FromCivil(absl::CivilDay(school_year + 1, 9, 1), BelgianZone());
+}
+
+}  // namespace
+
+absl::Status RegistrationManager::CheckRegistrationOpen(int school_year) const {
+  if (!config_.registration_window) return absl::OkStatus();
+  if (clock_() < SchoolYearEnd(school_year) + *config_.registration_window) {
+    return absl::OkStatus();
+  }
+  return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                      "registrations for this school year are closed")
+      .Reason("REGISTRATION_PERIOD_CLOSED",
+              {{"school_year", SchoolYear::StartingIn(school_year).ToString()}})
+      .Dutch(absl::StrCat("De registratieperiode voor het schooljaar ",
+                          SchoolYear::StartingIn(school_year).ToString(), " is afgelopen."));
+}
+
+absl::Status RegistrationManager::CheckCorrectionOpen(int school_year) const {
+  if (!config_.correction_window) return absl::OkStatus();
+  if (clock_() < SchoolYearEnd(school_year) + *config_.correction_window) {
+    return absl::OkStatus();
+  }
+  return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                      "registrations of this school year can no longer be corrected")
+      .Reason("CORRECTION_PERIOD_CLOSED",
+              {{"school_year", SchoolYear::StartingIn(school_year).ToString()}})
+      .Dutch(absl::StrCat("Registraties voor het schooljaar ",
+                          SchoolYear::StartingIn(school_year).ToString(),
+                          " kunnen niet meer gecorrigeerd of ingetrokken worden."));
+}
+
 absl::StatusOr<TrainingRecord> RegistrationManager::TrainingOf(RegistrationTransaction& tx,
                                                                const std::string& odb_number) {
   absl::StatusOr<TrainingRecord> training = tx.GetTraining(odb_number);
@@ -111,6 +148,16 @@ absl::StatusOr<ValidationReport> RegistrationManager::Validate(
   ValidationReport report =
       ValidateRegistration(training.facts, SchoolYear::StartingIn(draft.school_year),
                            draft.organization_id, inputs, config_.rules);
+  const absl::Status open = draft.corrects_registration_id.empty()
+                                ? CheckRegistrationOpen(draft.school_year)
+                                : CheckCorrectionOpen(draft.school_year);
+  if (!open.ok()) {
+    Violation closed;
+    closed.field = "school_year";
+    closed.reason = ReasonOf(open);
+    closed.description = DutchMessageOf(open);
+    report.violations.push_back(std::move(closed));
+  }
   if (participants.empty()) {
     Violation none;
     none.field = "participants";

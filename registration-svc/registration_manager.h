@@ -43,6 +43,11 @@ struct RegistrationConfig {
   absl::Duration draft_ttl = absl::Hours(24 * 30);  // An open draft expires this long after its last change.
   int max_participants = 10000;                       // Per draft (and per upload stream).
   VovRuleConfig rules;
+  // How long after the end of a school year (31 August) registrations for it may still be made
+  // or confirmed, and corrected or withdrawn. Unset: no limit. DOMAIN.md leaves both open, so
+  // they are configuration (--registration_window, --correction_window).
+  std::optional<absl::Duration> registration_window;
+  std::optional<absl::Duration> correction_window;
 };
 
 // A training import item: the record and what converting it from the request found wrong.
@@ -215,6 +220,10 @@ class RegistrationManager {
   void ApplyExpiry(DraftRecord& draft) const;
   absl::StatusOr<TrainingRecord> TrainingOf(RegistrationTransaction& tx,
                                             const std::string& odb_number);
+  // FAILED_PRECONDITION (REGISTRATION_PERIOD_CLOSED / CORRECTION_PERIOD_CLOSED) once the window
+  // after the school year has passed.
+  absl::Status CheckRegistrationOpen(int school_year) const;
+  absl::Status CheckCorrectionOpen(int school_year) const;
   // The VOV rules plus "already in another active registration".
   absl::StatusOr<ValidationReport> Validate(RegistrationTransaction& tx, const DraftRecord& draft,
                                             const TrainingRecord& training,

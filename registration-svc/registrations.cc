@@ -122,6 +122,7 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     }
     if (auto s = CheckRegistrationEtag(*head, etag); !s.ok()) return s;
     if (head->withdrawn) return Withdrawn();
+    if (auto s = CheckCorrectionOpen(head->school_year); !s.ok()) return s;
 
     absl::StatusOr<std::vector<DraftRecord>> open = tx.OpenCorrections(*org, registration_id);
     if (!open.ok()) return open.status();
@@ -206,6 +207,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     }
     if (auto s = CheckRegistrationEtag(*head, etag); !s.ok()) return s;
     if (head->withdrawn) return Withdrawn();
+    if (auto s = CheckCorrectionOpen(head->school_year); !s.ok()) return s;
     absl::StatusOr<TrainingRecord> training = tx.GetTraining(head->odb_number);
     const std::string title = training.ok() ? training->title : std::string();
 

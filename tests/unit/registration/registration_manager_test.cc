@@ -430,3 +430,35 @@ TEST_F(RegistrationManagerTest, CorrectionsAndWithdrawalsAreVersionsWithHistory)
 
 }  // namespace
 }  // namespace wse::registration
+
+namespace wse::registration {
+namespace {
+
+TEST_F(RegistrationManagerTest, ConfiguredWindowsCloseRegistrationAndCorrection) {
+  RegistrationConfig config;
+  config.registration_window = absl::Hours(24 * 60);  // Until 31 October after the school year.
+  config.correction_window = absl::Hours(24 * 120);   // Until 29 December after it.
+  RegistrationManager limited(store_, permissions_, directory_, config, [this] { return now_; });
+
+  // 2 March 2026: school year 2024-2025 closed on 31 October 2025; 2025-2026 is still open.
+  auto closed = limited.CreateDraft(jan_, "ODB-1", 2024, "r-old", call_);
+  EXPECT_EQ(ReasonOf(closed.status()), "REGISTRATION_PERIOD_CLOSED");
+  EXPECT_TRUE(limited.CreateDraft(jan_, "ODB-1", 2025, "r-new", call_).ok());
+
+  // A registration confirmed in time can be corrected until its own window ends.
+  DraftRecord draft = FilledDraft({Attending(kInszA, 10, 20)}, "r-w");
+  auto v1 = limited.ConfirmDraft(jan_, draft.id, EtagOf(draft.version), "c-w", call_);
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  now_ = absl::FromCivil(absl::CivilSecond(2026, 12, 30, 0, 0, 0), absl::UTCTimeZone());
+  auto late = limited.CorrectRegistration(jan_, v1->version.registration_id, "1", "k-w", call_);
+  EXPECT_EQ(ReasonOf(late.status()), "CORRECTION_PERIOD_CLOSED");
+  auto withdraw = limited.WithdrawRegistration(jan_, v1->version.registration_id, "1", "x",
+                                               "w-w", call_);
+  EXPECT_EQ(ReasonOf(withdraw.status()), "CORRECTION_PERIOD_CLOSED");
+  // The default configuration has no windows.
+  EXPECT_TRUE(manager_.CorrectRegistration(jan_, v1->version.registration_id, "1", "k-d", call_)
+                  .ok());
+}
+
+}  // namespace
+}  // namespace wse::registration
