@@ -152,7 +152,12 @@ absl::Status InTransaction(MysqlPool& pool,
         throw;
       }
       if (result.ok()) {
-        conn.commit();
+        // Not conn.commit(): Connector/C++ 1.1 ignores the server's answer there, so a COMMIT
+        // lost with the connection (database crash, killed session) passed as committed and the
+        // caller was told OK for a transaction the server rolled back. A COMMIT statement throws,
+        // and WithConnection turns a lost connection into UNAVAILABLE (outcome unknown: retry
+        // with the same request id).
+        std::unique_ptr<sql::Statement>(conn.createStatement())->execute("COMMIT");
       } else {
         conn.rollback();
       }
