@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -47,6 +48,54 @@ void ApplyEnvironment() {
   }
 }
 
+// absl's parser exits with 1 on an unknown flag or a bad value; every configuration error of the
+// suite exits with 2 and one line, so the command line is checked here first (absl then parses it
+// again, to the same values, and handles --help).
+void CheckCommandLine(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg(argv[i]);
+    if (arg == "--") break;
+    if (!absl::StartsWith(arg, "-")) continue;  // Positional; refused below.
+    arg.remove_prefix(absl::StartsWith(arg, "--") ? 2 : 1);
+    const auto eq = arg.find('=');
+    const std::string name(arg.substr(0, eq));
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    bool negated = false;
+    if (flag == nullptr && absl::StartsWith(name, "no")) {
+      flag = absl::FindCommandLineFlag(name.substr(2));
+      negated = flag != nullptr && flag->IsOfType<bool>();
+      if (!negated) flag = nullptr;
+    }
+    // absl's own flags (--help, --helpfull, --version, --flagfile, ...) are left to it.
+    static constexpr absl::string_view kAbslFlags[] = {
+        "help",    "helpfull",        "helpshort", "helppackage", "helpon",  "helpmatch",
+        "version", "only_check_args", "flagfile",  "fromenv",     "tryfromenv", "undefok"};
+    if (flag == nullptr &&
+        std::find(std::begin(kAbslFlags), std::end(kAbslFlags), name) != std::end(kAbslFlags)) {
+      if (eq == absl::string_view::npos && name != "help" && name != "helpfull" &&
+          name != "helpshort" && name != "helppackage" && name != "version" &&
+          name != "only_check_args" && i + 1 < argc) {
+        ++i;  // Its value is the next argument.
+      }
+      continue;
+    }
+    if (flag == nullptr) ConfigFailure("unknown flag --" + name);
+    if (negated) continue;
+    std::string value;
+    if (eq != absl::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (flag->IsOfType<bool>()) {
+      continue;
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      ConfigFailure("--" + name + " needs a value");
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) ConfigFailure("--" + name + ": " + error);
+  }
+}
+
 }  // namespace
 
 void ParseConfig(int argc, char** argv, absl::string_view usage) {
@@ -57,7 +106,7 @@ void ParseConfig(int argc, char** argv, absl::string_view usage) {
   }
   absl::SetProgramUsageMessage(usage);
   ApplyEnvironment();
-  // Unknown flags and bad values make ParseCommandLine print the reason and exit non-zero.
+  CheckCommandLine(argc, argv);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     ConfigFailure(std::string("unexpected argument '") + positional[1] + "'");

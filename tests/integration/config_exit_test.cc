@@ -34,14 +34,21 @@ std::string OperatorTokenFlag() {
 
 TEST(ConfigExitTest, UnknownFlagIsRefused) {
   Outcome out = RunRightsSvc({"--no_such_setting=1"});
-  EXPECT_NE(out.exit_code, 0);
-  EXPECT_NE(out.output.find("no_such_setting"), std::string::npos) << out.output;
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("invalid configuration: unknown flag --no_such_setting"),
+            std::string::npos)
+      << out.output;
+  EXPECT_EQ(RunRightsSvc({"--nodb_port"}).exit_code, 2);  // "no" only negates booleans.
 }
 
 TEST(ConfigExitTest, UnparsableValueIsRefused) {
   Outcome out = RunRightsSvc({"--db_port=abc"});
-  EXPECT_NE(out.exit_code, 0);
+  EXPECT_EQ(out.exit_code, 2);
   EXPECT_NE(out.output.find("db_port"), std::string::npos) << out.output;
+  Outcome separate = RunRightsSvc({"--db_port", "abc"});  // Value as the next argument.
+  EXPECT_EQ(separate.exit_code, 2);
+  EXPECT_NE(separate.output.find("--db_port"), std::string::npos) << separate.output;
+  EXPECT_EQ(RunRightsSvc({"--db_port"}).exit_code, 2);  // No value at all.
 }
 
 TEST(ConfigExitTest, OutOfRangeValueIsRefusedWithReason) {
