@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "jwt/jwt.hpp"
@@ -65,6 +66,30 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (token.size() > 8192 || parts.size() != 3 || parts[2].empty()) {
     return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
+  }
+  // A compact JWS is base64url and dots only. Anything else is refused here: cpp-jwt's base64
+  // decoder indexes its table with a plain (signed) char, so a byte >= 0x80 read out of bounds
+  // (found by fuzz/jwt_verifier_fuzzer).
+  for (char c : token) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
+    }
+  }
+  // cpp-jwt checks the time claims before the signature and converts them to integers
+  // unchecked: a float or oversized exp/nbf/iat is undefined behaviour there, reachable without
+  // a valid signature (found by fuzz/jwt_verifier_fuzzer). Only integer time claims go on.
+  {
+    auto payload_text = Base64UrlDecode(parts[1]);
+    if (!payload_text.ok()) return Refused("TOKEN_MALFORMED", "the token payload is not base64url");
+    const nlohmann::json payload = nlohmann::json::parse(*payload_text, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) {
+      return Refused("TOKEN_MALFORMED", "the token payload is not a JSON object");
+    }
+    for (const char* name : {"exp", "nbf", "iat"}) {
+      if (payload.contains(name) && !payload[name].is_number_integer()) {
+        return Refused("TOKEN_MALFORMED", "the token's time claims must be integers");
+      }
+    }
   }
   auto header_text = Base64UrlDecode(parts[0]);
   if (!header_text.ok()) return Refused("TOKEN_MALFORMED", "the token header is not base64url");

@@ -70,7 +70,7 @@ bool IsPlausibleEmail(const std::string& address) {
   }
   return std::none_of(address.begin(), address.end(), [](char c) {
     return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '<' || c == '>' || c == ',' ||
-           c == ';' || c == '"' || static_cast<unsigned char>(c) < 0x20;
+           c == ';' || c == '"' || static_cast<unsigned char>(c) < 0x20 || c == '\x7f';
   });
 }
 
