@@ -14,6 +14,14 @@ bool OperatorAuthenticator::IsOperator(const CallContext& call) const {
 
 absl::Status OperatorAuthenticator::RequireOperator(const CallContext& call) const {
   if (IsOperator(call)) return absl::OkStatus();
+  if (!call.bearer_token.has_value() || call.bearer_token->empty()) {
+    return ErrorBuilder(absl::StatusCode::kUnauthenticated, "this call needs the operator token")
+        .Reason("TOKEN_MISSING")
+        .Dutch("Meld u aan om verder te gaan.");
+  }
+  if (check_caller_) {
+    if (absl::Status s = check_caller_(call); !s.ok()) return s;
+  }
   return ErrorBuilder(absl::StatusCode::kPermissionDenied, "this call is for operators only")
       .Reason("OPERATOR_ONLY")
       .Dutch("Deze handeling is voorbehouden aan beheerders van het Departement WSE.");

@@ -3,6 +3,7 @@
 // authenticate with a long random bearer token kept in a secret file, compared in constant
 // time. In production the gateway additionally restricts operator RPCs to the internal network.
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -12,14 +13,23 @@ namespace wse {
 
 class OperatorAuthenticator {
  public:
-  // Empty `token` disables operator access altogether.
-  explicit OperatorAuthenticator(std::string token) : token_(std::move(token)) {}
+  // Checks a bearer token that is not the operator's (a person's access token); returns its
+  // failure (UNAUTHENTICATED) or OK when it is a valid token of someone else.
+  using CallerCheck = std::function<absl::Status(const CallContext&)>;
+
+  // Empty `token` disables operator access altogether. Without `check_caller`, any bearer that
+  // is not the operator's counts as an authenticated non-operator.
+  explicit OperatorAuthenticator(std::string token, CallerCheck check_caller = nullptr)
+      : token_(std::move(token)), check_caller_(std::move(check_caller)) {}
   bool IsOperator(const CallContext& call) const;
-  // OK for an operator; PERMISSION_DENIED (reason OPERATOR_ONLY) otherwise.
+  // OK for an operator. Otherwise, as everywhere in the suite, who you are comes before what you
+  // may do: no or a bad token is UNAUTHENTICATED, a valid token of someone else is
+  // PERMISSION_DENIED (reason OPERATOR_ONLY).
   absl::Status RequireOperator(const CallContext& call) const;
 
  private:
   std::string token_;
+  CallerCheck check_caller_;
 };
 
 }  // namespace wse

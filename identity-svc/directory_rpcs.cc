@@ -138,11 +138,25 @@ grpc::Status IdentityServiceImpl::GetOrganization(grpc::ServerContext* context,
                                                   const v1::GetOrganizationRequest* request,
                                                   v1::GetOrganizationResponse* response) {
   return Serve(context, "GetOrganization", [&](const CallContext& call) -> absl::Status {
-    if (!deps_.operators.IsOperator(call)) {
-      if (auto caller = Authenticate(call); !caller.ok()) return caller.status();
+    const bool is_operator = deps_.operators.IsOperator(call);
+    absl::StatusOr<Caller> caller;
+    if (!is_operator) {
+      caller = Authenticate(call);
+      if (!caller.ok()) return caller.status();
     }
     auto id = IdFromName(request->name(), "organizations", "name");
     if (!id.ok()) return id.status();
+    if (!is_operator) {
+      // Its legal representatives are personal data: only for those who act for it.
+      auto acts = deps_.sessions.ActsFor(*caller, *id, call);
+      if (!acts.ok()) return acts.status();
+      if (!*acts) {
+        return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                            "you may read only organisations you act for")
+            .Reason("NOT_A_MEMBER")
+            .Dutch("U kunt alleen de gegevens bekijken van organisaties waarvoor u optreedt.");
+      }
+    }
     auto org = deps_.directory.FindOrganizationById(*id);
     if (!org.ok()) return org.status();
     return FillOrganization(*org, response->mutable_organization());
@@ -153,9 +167,8 @@ grpc::Status IdentityServiceImpl::LookupOrganization(grpc::ServerContext* contex
                                                      const v1::LookupOrganizationRequest* request,
                                                      v1::LookupOrganizationResponse* response) {
   return Serve(context, "LookupOrganization", [&](const CallContext& call) -> absl::Status {
-    if (!deps_.operators.IsOperator(call)) {
-      if (auto caller = Authenticate(call); !caller.ok()) return caller.status();
-    }
+    // Operators and services only (a bad token is UNAUTHENTICATED, a person PERMISSION_DENIED).
+    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
     std::string kbo, institution;
     const auto& identifier = request->identifier();
     if (identifier.has_kbo_number()) {
@@ -191,6 +204,9 @@ grpc::Status IdentityServiceImpl::ListOrganizations(grpc::ServerContext* context
       page.after_id = *after;
     }
     std::string kind;
+    if (!v1::OrganizationKind_IsValid(request->kind())) {  // An unknown number has no name.
+      return InvalidArgument({{"kind", "is not an organisation kind"}});
+    }
     if (request->kind() != v1::ORGANIZATION_KIND_UNSPECIFIED) {
       kind = v1::OrganizationKind_Name(request->kind()).substr(sizeof("ORGANIZATION_KIND_") - 1);
     }

@@ -110,7 +110,9 @@ int main(int argc, char** argv) {
   }
   wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,
                                                 policy);
-  wse::OperatorAuthenticator operators(operator_token);
+  wse::OperatorAuthenticator operators(operator_token, [&access_tokens](const wse::CallContext& c) {
+    return access_tokens.Verify(c.bearer_token).status();
+  });
   wse::identity::IdentityServiceImpl service(
       {session_manager,
        directory,

@@ -150,6 +150,17 @@ absl::StatusOr<std::vector<ActingBasis>> SessionManager::MayActFor(
   return it->second;
 }
 
+absl::StatusOr<bool> SessionManager::ActsFor(const Caller& caller,
+                                             const std::string& organization_id,
+                                             const CallContext& call) {
+  if (caller.organization == "organizations/" + organization_id) return true;
+  auto person = directory_.FindPersonById(caller.person_id);
+  if (!person.ok()) return person.status();
+  auto bases = MayActFor(*person, organization_id, call);
+  if (!bases.ok()) return bases.status();
+  return !bases->empty();
+}
+
 absl::StatusOr<std::vector<ActingContextEntry>> SessionManager::ActingContexts(
     const Caller& caller, const CallContext& call) {
   auto session = LiveSession(caller.session_id, clock_());

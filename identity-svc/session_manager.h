@@ -63,6 +63,11 @@ class SessionManager {
   absl::StatusOr<IssuedSession> Login(absl::string_view id_token, absl::string_view nonce,
                                       const CallContext& call);
 
+  // Whether the caller may act for the organisation: it is their token's organisation (checked
+  // when they selected it), or one of their memberships (asked live).
+  absl::StatusOr<bool> ActsFor(const Caller& caller, const std::string& organization_id,
+                               const CallContext& call);
+
   // The personal context first, then every organisation the person may act for, by name.
   absl::StatusOr<std::vector<ActingContextEntry>> ActingContexts(const Caller& caller,
                                                                  const CallContext& call);

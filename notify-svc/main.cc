@@ -92,7 +92,17 @@ int main(int argc, char** argv) {
   delivery.from = {absl::GetFlag(FLAGS_mail_from), absl::GetFlag(FLAGS_mail_from_name)};
   wse::notify::DeliveryWorkers workers(messages, **templates, sender, persons, delivery);
   wse::notify::MailQueue queue(messages, **templates, [&workers] { workers.Poke(); });
-  wse::OperatorAuthenticator operators(operator_token);
+  // notify-svc serves operators and services only; with --jwks_file it can still tell a bad token
+  // (UNAUTHENTICATED) from a person's valid one (PERMISSION_DENIED).
+  std::unique_ptr<wse::AccessTokenVerifier> tokens;
+  if (!wse::JwksFilePath().empty()) tokens = wse::MakeAccessTokenVerifier();
+  wse::OperatorAuthenticator::CallerCheck check_caller;
+  if (tokens) {
+    check_caller = [&tokens](const wse::CallContext& c) {
+      return tokens->Verify(c.bearer_token).status();
+    };
+  }
+  wse::OperatorAuthenticator operators(operator_token, check_caller);
   wse::notify::NotifyServiceImpl service({queue, **templates, operators});
 
   workers.Start();

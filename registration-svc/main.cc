@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
   const std::string service_token =
       wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
   auto tokens = wse::MakeAccessTokenVerifier();
-  wse::OperatorAuthenticator operators(service_token);
+  wse::OperatorAuthenticator operators(service_token, [&tokens](const wse::CallContext& c) {
+    return tokens->Verify(c.bearer_token).status();
+  });
 
   wse::registration::RightsPermissions permissions(
       wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),

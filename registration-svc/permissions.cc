@@ -9,12 +9,15 @@ namespace wse::registration {
 namespace {
 
 // The caller's own credentials failing is their problem (UNAUTHENTICATED / PERMISSION_DENIED);
-// anything else means rights-svc cannot decide now, which the caller may retry.
-absl::Status Mapped(const grpc::Status& status) {
+// the caller's own deadline passing is DEADLINE_EXCEEDED; anything else (including our 3 s cap
+// on rights-svc) means rights-svc cannot decide now, which the caller may retry: UNAVAILABLE.
+absl::Status Mapped(const grpc::Status& status, const CallContext& call) {
   if (status.ok()) return absl::OkStatus();
   absl::Status mapped = FromGrpcStatus(status);
   if (absl::IsUnauthenticated(mapped) || absl::IsPermissionDenied(mapped)) return mapped;
-  if (absl::IsDeadlineExceeded(mapped)) return mapped;
+  if (absl::IsDeadlineExceeded(mapped) && call.deadline <= std::chrono::system_clock::now()) {
+    return mapped;
+  }
   return absl::UnavailableError("rights-svc is unavailable; retry later");
 }
 
@@ -36,7 +39,8 @@ absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& per
   request.set_organization("organizations/" + organization_id);
   request.set_permission(permission);
   rights::v1::ExplainPermissionResponse response;
-  if (auto s = Mapped(stub_->ExplainPermission(&context, request, &response)); !s.ok()) return s;
+  absl::Status status = Mapped(stub_->ExplainPermission(&context, request, &response), call);
+  if (!status.ok()) return status;
   PermissionView view;
   view.allowed = response.allowed();
   view.pending_access_request = response.pending_access_request();
@@ -71,7 +75,8 @@ absl::StatusOr<bool> RightsPermissions::Allowed(const std::string& person_id,
   request.set_organization("organizations/" + organization_id);
   request.set_permission(permission);
   rights::v1::CheckPermissionResponse response;
-  if (auto s = Mapped(stub_->CheckPermission(&context, request, &response)); !s.ok()) return s;
+  absl::Status status = Mapped(stub_->CheckPermission(&context, request, &response), call);
+  if (!status.ok()) return status;
   return response.allowed();
 }
 

@@ -88,7 +88,7 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   request.expire_time = now + catalogue_.access_request_ttl();
   AccessRequestRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(request_id, "access_request");
+    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "access_request");
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
       auto found = tx.GetAccessRequest(organization_id, **existing);
@@ -103,7 +103,8 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
           .Reason("ACCESS_REQUEST_PENDING")
           .Dutch("U heeft dit recht al aangevraagd; uw lokale beheerder behandelt de aanvraag.");
     }
-    if (auto s = tx.RecordRequestId(request_id, "access_request", request.id); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                        "access_request", request.id); !s.ok()) return s;
     const MailContext mail{*role, org->display_name, *requester};
     for (const PersonInfo& admin : reachable) {
       auto row = tx.AppendOutbox(AccessRequestSubmittedMail(request, mail, admin));

@@ -95,8 +95,12 @@ grpc::Status RightsServiceImpl::ExplainPermission(grpc::ServerContext* context,
       out->set_requestable(rule.role->requestable);
     }
     response->set_work_relation_active(explained->work_relation_active);
-    for (const auto& admin : explained->local_administrators) {
-      ToProto(admin, org, response->add_local_administrators());
+    // Who the administrators are only for those acting for the organisation (see
+    // ListLocalAdministrators); the others learn whether a request can reach someone.
+    if (actor->is_operator || actor->organization_id == org) {
+      for (const auto& admin : explained->local_administrators) {
+        ToProto(admin, org, response->add_local_administrators());
+      }
     }
     response->set_access_request_possible(explained->access_request_possible);
     if (!explained->pending_access_request_id.empty()) {

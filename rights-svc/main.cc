@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
       service_token);
   wse::rights::RightsManager rights(store, directory, catalogue);
   wse::rights::PermissionChecker permissions(rights);
-  wse::OperatorAuthenticator operators(service_token);
+  wse::OperatorAuthenticator operators(service_token, [&tokens](const wse::CallContext& c) {
+    return tokens->Verify(c.bearer_token).status();
+  });
   wse::rights::RightsServiceImpl service({rights, permissions, *tokens, operators});
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, operators);
 

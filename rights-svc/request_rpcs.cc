@@ -148,6 +148,9 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
     auto page = PageFrom(request->page_size(), request->page_token());
     if (!page.ok()) return page.status();
     AccessRequestFilter filter{*org, "", ""};
+    if (!v1::AccessRequestState_IsValid(request->state())) {  // An unknown number has no name.
+      return InvalidArgument({{"state", "is not an access request state"}});
+    }
     if (request->state() != v1::ACCESS_REQUEST_STATE_UNSPECIFIED) {
       filter.state =
           v1::AccessRequestState_Name(request->state()).substr(sizeof("ACCESS_REQUEST_STATE_") - 1);
@@ -186,15 +189,17 @@ grpc::Status RightsServiceImpl::ListLocalAdministrators(
   return Serve(context, "ListLocalAdministrators", [&](const CallContext& call) -> absl::Status {
     auto actor = Authenticate(call);
     if (!actor.ok()) return actor.status();
-    // Anyone logged in may ask who to turn to (names and e-mail, never more), also for an
-    // organisation they cannot act for yet.
+    // Anyone logged in may ask whether a request can reach someone, also for an organisation
+    // they cannot act for yet; who the administrators are (names, e-mail addresses) is shown
+    // only to those acting for it and to operators, so staff data cannot be harvested.
     auto org = IdFromName(request->parent(), "organizations", "parent");
     if (!org.ok()) return org.status();
     auto admins = deps_.rights.LocalAdministrators(*org, call);
     if (!admins.ok()) return admins.status();
+    const bool insider = actor->is_operator || actor->organization_id == *org;
     bool reachable = false;
     for (const auto& admin : *admins) {
-      ToProto(admin, *org, response->add_local_administrators());
+      if (insider) ToProto(admin, *org, response->add_local_administrators());
       reachable = reachable || !admin.person.email_address.empty();
     }
     response->set_access_request_possible(reachable);

@@ -2,6 +2,8 @@
 // access_requests.cc).
 #include "rights-svc/rights_manager.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <random>
 
@@ -43,6 +45,17 @@ std::string GrantName(const std::string& org, const std::string& id) {
 }  // namespace
 
 std::string NewRightsId() { return NewId(); }
+
+std::string ScopedRequestId(const Actor& actor, const std::string& organization_id,
+                            const std::string& request_id) {
+  const std::string key = absl::StrCat(organization_id, "/", actor.AuditName(), "/", request_id);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(key.data(), key.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) absl::StrAppendFormat(&hex, "%02x", digest[i]);
+  return hex;
+}
 
 RightsManager::RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,
                              std::function<absl::Time()> clock)
@@ -164,7 +177,7 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
   if (auto s = ValidityError({relation.valid_from, relation.valid_until}); !s.ok()) return s;
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(request_id, "work_relation");
+    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "work_relation");
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {  // A retried create: answer what the first one made.
       auto found = tx.GetWorkRelation(organization_id, **existing);
@@ -173,7 +186,8 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
       return absl::OkStatus();
     }
     if (auto s = tx.InsertWorkRelation(relation); !s.ok()) return s;
-    if (auto s = tx.RecordRequestId(request_id, "work_relation", relation.id); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "work_relation",
+                                        relation.id); !s.ok()) return s;
     if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
     result = relation;
     return Audit(tx, actor, organization_id, "WORK_RELATION_CREATED",
@@ -271,7 +285,7 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
                 grant.person_id) != org->legal_representative_ids.end();
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(request_id, "grant");
+    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "grant");
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
       auto found = tx.GetGrant(organization_id, **existing);
@@ -300,7 +314,8 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
       }
     }
     if (auto s = tx.InsertGrant(grant); !s.ok()) return s;
-    if (auto s = tx.RecordRequestId(request_id, "grant", grant.id); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "grant",
+                                        grant.id); !s.ok()) return s;
     if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
     result = grant;
     return Audit(tx, actor, organization_id, "GRANT_CREATED", "persons/" + grant.person_id,

@@ -37,6 +37,12 @@ struct LocalAdministrator {
   std::string grant_id;  // Empty for legal representatives without a grant.
 };
 
+// The stored key of a client's idempotency key: scoped to who sent it for which organisation
+// (SHA-256 hex of "<organisation>/<actor>/<request_id>"), so one person's request id can never
+// answer with what another person created.
+std::string ScopedRequestId(const Actor& actor, const std::string& organization_id,
+                            const std::string& request_id);
+
 class RightsManager {
  public:
   RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,

@@ -143,8 +143,9 @@ grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
     } else {
       return InvalidArgument({{"work_relation.person", "set person or insz"}});
     }
-    if (in.type() == v1::WORK_RELATION_TYPE_UNSPECIFIED) {
-      return InvalidArgument({{"work_relation.type", "is required"}});
+    if (in.type() == v1::WORK_RELATION_TYPE_UNSPECIFIED ||
+        !v1::WorkRelationType_IsValid(in.type())) {  // An unknown number has no name.
+      return InvalidArgument({{"work_relation.type", "is required (a known type)"}});
     }
     relation.type = v1::WorkRelationType_Name(in.type()).substr(sizeof("WORK_RELATION_TYPE_") - 1);
     auto validity = ValidityFromProto(in.validity(), in.has_validity(), "work_relation.validity");

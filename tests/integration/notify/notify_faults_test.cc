@@ -133,7 +133,7 @@ TEST_F(NotifyFaultsTest, RejectingSinkParksDeadLettersAndRetryDeliversThem) {
     request.set_all(true);
     v1::RetryDeadLettersResponse response;
     EXPECT_EQ(notify.stub().RetryDeadLetters(&context, request, &response).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+              grpc::StatusCode::UNAUTHENTICATED);
   }
   for (bool all : {false, true}) {
     grpc::ClientContext context;

@@ -157,7 +157,7 @@ TEST_F(NotifyFlowTest, InvalidRequestsNameTheFieldAndQueueNothing) {
   EXPECT_EQ(FieldViolationsOf(Send(request, &response))[0].field, "template_id");
   // Without the operator token: refused.
   EXPECT_EQ(Send(Rejected(Unique("anon/"), email, "nl"), &response, false).code(),
-            absl::StatusCode::kPermissionDenied);
+            absl::StatusCode::kUnauthenticated);
   grpc::ClientContext context;
   Bearer(&context, OperatorToken());
   v1::ListMessagesRequest list;

@@ -143,6 +143,26 @@ TEST_F(RightsManagerTest, RequestMailsEveryReachableAdministratorInTheSameTransa
   EXPECT_EQ(ReasonOf(again.status()), "ACCESS_REQUEST_PENDING");
 }
 
+TEST_F(RightsManagerTest, ARequestIdAnswersOnlyItsOwnSender) {
+  AddJanToSchool();
+  AccessRequestRecord jans = JanRequests();
+  // The same id again from Jan: the same request.
+  EXPECT_EQ(JanRequests().id, jans.id);
+  // Someone else reusing Jan's request id gets their own request, never Jan's.
+  WorkRelationRecord relation;
+  relation.person_id = "els";
+  relation.type = "EXTERNE_MEDEWERKER";
+  ASSERT_TRUE(
+      rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-els", call_)
+          .ok());
+  auto els = rights_.CreateAccessRequest(Person("els", kSchool), kSchool,
+                                         "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsverlof",
+                                         "ook registreren", "req-ar", call_);
+  ASSERT_TRUE(els.ok()) << els.status();
+  EXPECT_NE(els->id, jans.id);
+  EXPECT_EQ(els->requester_id, "els");
+}
+
 TEST_F(RightsManagerTest, WithoutReachableAdministratorTheRequestIsRefusedWith1700) {
   directory_.persons["marie"].email_address.clear();
   AddJanToSchool();
