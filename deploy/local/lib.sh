@@ -34,7 +34,7 @@ PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
   libmysqlcppconn-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev libcurl4-openssl-dev
   libcpp-jwt-dev nlohmann-json3-dev libctemplate-dev grpc-proto golang-github-gogo-googleapis-dev
   mariadb-server mariadb-client nginx-light nghttp2-client python3 python3-aiosmtpd
-  python3-grpcio python3-protobuf python3-yaml)
+  python3-grpcio python3-protobuf python3-yaml clang libclang-rt-dev)
 
 phase_start() { PHASE_NAME="$1"; PHASE_T0=$(date +%s); echo "==> $1"; }
 phase_end() {

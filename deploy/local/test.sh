@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE TEST COMMAND: the same set-up as up.sh, on a separate test stack (ports +10000, .run/test),
-# built with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as errors; then buf lint
-# and every ctest label (unit, integration, e2e). Prints how long each phase took.
+# built with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as errors; then buf lint,
+# every ctest label (unit, integration, e2e), bounded fuzzing and the ThreadSanitizer tests.
+# Prints how long each phase took.
 #   STACK_SANITIZE=""  builds without sanitizers;  STACK_KEEP=1 leaves the test stack running.
 STACK_PROFILE=test
 source "$(dirname "$0")/lib.sh"
@@ -30,6 +31,24 @@ phase_end
 status=0
 phase_start "ctest (unit, integration, e2e)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --timeout 300 -j1) || status=1
+phase_end
+
+# Fuzzers (build/fuzz: clang, libFuzzer, ASan+UBSan), 10 s each on the committed seeds; a longer
+# run is documented in docs/reliability.md.
+phase_start "fuzz (libFuzzer, bounded)"
+bash "$ROOT/fuzz/run.sh" || status=1
+phase_end
+
+# ThreadSanitizer on the concurrency-heavy tests only (build/tsan), against the test stack's
+# MariaDB: the outbox relays, the MySQL pool and notify's claiming workers.
+phase_start "ThreadSanitizer (concurrency tests)"
+flock /tmp/wse-build.lock cmake -S "$ROOT" -B "$ROOT/build/tsan" -G "Unix Makefiles" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSE_BUILD_TESTS=ON -DWSE_WERROR=OFF \
+  -DWSE_SANITIZE=thread >/dev/null
+flock /tmp/wse-build.lock cmake --build "$ROOT/build/tsan" -j"${STACK_JOBS:-2}" \
+  --target tsan_common_test tsan_notify_repository_test
+(cd "$ROOT/build/tsan" && ctest --output-on-failure -L tsan \
+  -R 'tsan_(common|notify_repository)_test') || status=1
 phase_end
 print_phases
 echo "total: $(($(date +%s) - T0))s"

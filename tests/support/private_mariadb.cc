@@ -49,4 +49,11 @@ void PrivateMariaDb::Stop() {
   server_.reset();
 }
 
+void PrivateMariaDb::Kill() {
+  if (server_ == nullptr) return;
+  server_->Signal(SIGKILL);
+  server_->Wait(absl::Seconds(30));
+  server_.reset();
+}
+
 }  // namespace wse::testing

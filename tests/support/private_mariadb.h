@@ -15,8 +15,10 @@ class PrivateMariaDb {
   PrivateMariaDb();  // Initialises the data folder and starts the server.
   ~PrivateMariaDb();
   void Stop();
+  void Kill();  // SIGKILL: a crash; the next Start() runs InnoDB crash recovery.
   void Start();
   const std::string& socket() const { return socket_; }
+  const std::string& dir() const { return dir_; }  // Data, socket and server.log live here.
   MysqlOptions RootOptions(const std::string& database = "") const;
 
  private:
