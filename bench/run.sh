@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# THE BENCHMARK COMMAND (issue 8): builds a Release tree (build/bench, no sanitizers), starts or
+# reuses a stack of its own (profile "bench": ports +5000, .run/bench), runs every workload of
+# wse-load at concurrency 1, 16 and 64 in BENCH_REPS interleaved rounds (so noise hits the
+# workloads and their baselines alike), then the memory run, and writes
+#   bench/results/latest.md    the table: medians over the rounds, ratio to the baseline, targets
+#   bench/results/latest.csv   the same figures as CSV
+#   bench/results/runs.csv     every single run;  bench/results/rss.csv  the memory samples
+# Settings (environment):
+#   BENCH_REPS=3  BENCH_DURATION=5s  BENCH_WARMUP=1s  BENCH_CONCURRENCY="1,16,64"
+#   BENCH_WORKLOADS="echo mysql-insert select verify check ext-authz confirm bulk story mail"
+#   BENCH_SOAK=600s (memory run under load; 0 skips it)  BENCH_SOAK_CONCURRENCY=16
+#   BENCH_README=1   also replace the "Performance" section of README.md with the table
+#   BENCH_KEEP=1     leave the bench stack running (default: stop it, delete .run/bench)
+#   BENCH_WAIT_QUIET=900  seconds to wait for other builds (cc1plus) to finish before a workload
+#   BENCH_MAX_FOREIGN_CPU=0.15  a workload is measured again once when processes outside the
+#                    stack used more than this share of the CPU meanwhile (shared machines)
+# Profiling a workload instead (perf, or valgrind --tool=callgrind if perf is missing):
+#   bench/run.sh profile <workload> <service> [concurrency] [seconds]
+#     e.g. bench/run.sh profile check rights 64 20  -> bench/results/profile-check-rights.txt
+export STACK_PROFILE=bench
+export STACK_PORT_BASE="${STACK_PORT_BASE:-5000}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+export STACK_BUILD_DIR="${STACK_BUILD_DIR:-$(cd "$HERE/.." && pwd)/build/bench}"
+source "$HERE/../deploy/local/lib.sh"
+
+REPS="${BENCH_REPS:-3}"
+DURATION="${BENCH_DURATION:-5s}"
+WARMUP="${BENCH_WARMUP:-1s}"
+CONCURRENCY="${BENCH_CONCURRENCY:-1,16,64}"
+WORKLOADS="${BENCH_WORKLOADS:-echo mysql-insert select verify check ext-authz confirm bulk story mail}"
+SOAK="${BENCH_SOAK:-600s}"
+SOAK_CONCURRENCY="${BENCH_SOAK_CONCURRENCY:-16}"
+WAIT_QUIET="${BENCH_WAIT_QUIET:-900}"
+MAX_FOREIGN="${BENCH_MAX_FOREIGN_CPU:-0.15}"
+RESULTS="$ROOT/bench/results"
+LOAD="$BUILD_DIR/bench/wse-load"
+ECHO_PORT=$((50059 + STACK_PORT_BASE))
+NOISE=""
+
+build_bench() {
+  flock /tmp/wse-build.lock cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" \
+    -DCMAKE_BUILD_TYPE=Release -DWSE_BUILD_TESTS=ON -DWSE_BUILD_BENCH=ON -DWSE_WERROR=ON \
+    -DWSE_SANITIZE= >/dev/null
+  # Only what the suite runs (not the test binaries).
+  flock /tmp/wse-build.lock cmake --build "$BUILD_DIR" -j"${STACK_JOBS:-2}" --target \
+    identity-svc rights-svc registration-svc notify-svc wse-dev-idp wse-echo-server wse-load
+}
+
+start_stack() {
+  # Reuse what runs, but restart a service whose binary was rebuilt since it started.
+  for svc in "${SERVICES[@]}"; do
+    if pid_alive "$RUN_DIR/pids/$svc-svc.pid" &&
+       [ "$BUILD_DIR/$svc-svc/$svc-svc" -nt "$RUN_DIR/pids/$svc-svc.pid" ]; then
+      stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"
+    fi
+  done
+  stack_up
+  local pidfile="$RUN_DIR/pids/echo.pid"
+  if pid_alive "$pidfile" && [ "$BUILD_DIR/tests/wse-echo-server" -nt "$pidfile" ]; then
+    stop_pidfile "$pidfile"
+  fi
+  if ! pid_alive "$pidfile"; then
+    nohup "$BUILD_DIR/tests/wse-echo-server" --listen="127.0.0.1:$ECHO_PORT" \
+      >>"$RUN_DIR/logs/echo-server.log" 2>&1 &
+    echo $! >"$pidfile"
+  fi
+  for _ in $(seq 1 80); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$ECHO_PORT") 2>/dev/null && return 0
+    sleep 0.25
+  done
+  echo "wse-echo-server did not start; see $RUN_DIR/logs/echo-server.log" >&2
+  return 1
+}
+
+stop_all() {
+  stop_pidfile "$RUN_DIR/pids/echo.pid" 10
+  stack_down >/dev/null 2>&1 || true
+}
+
+# Waits while another build compiles on this machine (it would skew the figures); false when it
+# waited in vain.
+BUILDERS='^(cc1plus|cc1|clang|clang\+\+|clang-tidy|ld|ld\.gold|collect2|lto1)$'
+wait_quiet() {
+  local waited=0
+  while pgrep "$BUILDERS" >/dev/null 2>&1; do
+    if [ "$waited" -ge "$WAIT_QUIET" ]; then
+      echo "    (a build is still running; measuring $1 anyway)"
+      return 1
+    fi
+    [ "$waited" -eq 0 ] && echo "    waiting for another build ($(pgrep -l "$BUILDERS" | awk '{print $2}' | sort -u | tr '\n' ' ')) to finish..."
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
+# Touches $1 as soon as a build starts (run in the background during a measurement).
+watch_builds() {
+  while ! pgrep "$BUILDERS" >/dev/null 2>&1; do sleep 1; done
+  touch "$1"
+}
+
+# Waits until the SMTP sink stored nothing new for 3 s (receipt mails of the last workload).
+wait_mail_quiet() {
+  local before now still=0
+  before=$(find "$STACK_MAIL_DIR" -maxdepth 1 -name '*.eml' 2>/dev/null | wc -l)
+  for _ in $(seq 1 600); do
+    sleep 0.5
+    now=$(find "$STACK_MAIL_DIR" -maxdepth 1 -name '*.eml' 2>/dev/null | wc -l)
+    if [ "$now" = "$before" ]; then
+      still=$((still + 1))
+      [ "$still" -ge 6 ] && return 0
+    else
+      still=0
+      before=$now
+    fi
+  done
+}
+
+# name=pid,... of every process of the stack, for the CPU time per operation.
+stack_pids() {
+  local list="" pid n=0
+  for svc in "${SERVICES[@]}"; do list="$list${list:+,}$svc-svc=$(cat "$RUN_DIR/pids/$svc-svc.pid")"; done
+  list="$list,mariadbd=$(cat "$RUN_DIR/mariadb/mariadbd.pid"),echo-server=$(cat "$RUN_DIR/pids/echo.pid")"
+  list="$list,smtp-sink=$(cat "$RUN_DIR/pids/smtp-sink.pid")"
+  for pid in $(pgrep -P "$(cat "$RUN_DIR/nginx/nginx.pid")"); do
+    n=$((n + 1))
+    list="$list,nginx-$n=$pid"
+  done
+  echo "$list"
+}
+
+# One wse-load invocation; measured again once when another build started meanwhile. Its rows go
+# to runs.csv; a run that stayed noisy is named in the results.
+run_load() { # workload concurrency round [flags...]
+  local workload="$1" concurrency="$2" round="$3" tmp="$RESULTS/.run.csv" flag="$RESULTS/.noisy"
+  local attempt quiet watcher rc
+  shift 3
+  for attempt in 1 2; do
+    quiet=1
+    wait_quiet "$workload" || quiet=0
+    rm -f "$tmp" "$flag"
+    [ "$quiet" = 1 ] || touch "$flag"
+    watch_builds "$flag" &
+    watcher=$!
+    rc=0
+    { "$LOAD" --workload="$workload" --concurrency="$concurrency" --repetition="$round" \
+        --duration="$DURATION" --warmup="$WARMUP" --echo_address="127.0.0.1:$ECHO_PORT" \
+        --cpu_pids="$(stack_pids)" --max_foreign_cpu="$MAX_FOREIGN" --csv="$tmp" "$@" 2>&1 |
+        sed 's/^/    /'; } || rc=$?
+    [ "$rc" = 3 ] && touch "$flag"  # Others used the CPU meanwhile (a test, a build).
+    kill "$watcher" 2>/dev/null || true
+    wait "$watcher" 2>/dev/null || true
+    wait_mail_quiet
+    if [ -f "$flag" ] && [ "$quiet" = 1 ] && [ "$attempt" = 1 ]; then
+      echo "    (other processes used the CPU meanwhile: measuring $workload again)"
+      continue
+    fi
+    break
+  done
+  [ -f "$flag" ] && NOISE="$NOISE $workload/round$round"
+  if [ -f "$tmp" ]; then
+    if [ -s "$RESULTS/runs.csv" ]; then tail -n +2 "$tmp" >>"$RESULTS/runs.csv"; else cat "$tmp" >"$RESULTS/runs.csv"; fi
+  fi
+  rm -f "$tmp" "$flag"
+}
+
+machine_info() {
+  cat <<INFO
+date=$(date -u '+%Y-%m-%d %H:%M UTC')
+nproc=$(nproc)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+ram=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+kernel=$(uname -sr)
+os=$(. /etc/os-release && echo "$PRETTY_NAME")
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo "+local changes")
+mariadb=$(mariadbd --version 2>/dev/null | sed 's/.*Ver \([^ ]*\).*/\1/')
+grpc=$(dpkg-query -W -f='${Version}' libgrpc++-dev 2>/dev/null)
+settings=rounds $REPS, $DURATION measured after $WARMUP warm-up per run, concurrency $CONCURRENCY
+soak=$SOAK at concurrency $SOAK_CONCURRENCY
+noise=${NOISE:-none}
+INFO
+}
+
+profile() { # workload service [concurrency] [seconds]
+  local workload="$1" svc="$2" concurrency="${3:-64}" seconds="${4:-20}"
+  local pid out="$RESULTS/profile-$workload-$svc.txt"
+  pid=$(cat "$RUN_DIR/pids/$svc-svc.pid")
+  if ! command -v perf >/dev/null 2>&1 && ! command -v valgrind >/dev/null 2>&1; then
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get install -y -qq --no-install-recommends linux-perf || true
+  fi
+  wait_quiet "$workload"
+  if command -v perf >/dev/null 2>&1; then
+    "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="$((seconds + 5))s" \
+      --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" &
+    local load=$!
+    sleep 4  # Past the preparation.
+    perf record -F 499 -g -p "$pid" -o "$RESULTS/perf.data" -- sleep "$seconds" 2>/dev/null
+    wait "$load" || true
+    perf report -i "$RESULTS/perf.data" --no-children --percent-limit 0.7 --stdio \
+      --sort dso,symbol 2>/dev/null | grep -v '^$' | head -400 >"$out"
+    perf report -i "$RESULTS/perf.data" --children --percent-limit 3 --stdio -g none \
+      --sort symbol 2>/dev/null | grep -v '^$' | head -150 >"$out.inclusive"
+    rm -f "$RESULTS/perf.data" "$RESULTS/perf.data.old"
+  else
+    echo "perf not available: restarting $svc-svc under valgrind --tool=callgrind"
+    stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"
+    local extra; mapfile -t extra < <(service_args "$svc")
+    valgrind --tool=callgrind --callgrind-out-file="$RESULTS/callgrind.out" \
+      "$BUILD_DIR/$svc-svc/$svc-svc" --listen="127.0.0.1:$(port_of "$svc")" \
+      --db_socket="$STACK_DB_SOCKET" --db_user="wse_$svc" \
+      --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
+      --jwks_file="$RUN_DIR/jwks/identity.json" "${extra[@]}" >>"$RUN_DIR/logs/$svc-svc.log" 2>&1 &
+    echo $! >"$RUN_DIR/pids/$svc-svc.pid"
+    wait_serving "$svc"
+    "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="${seconds}s" \
+      --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" || true
+    stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"
+    callgrind_annotate "$RESULTS/callgrind.out" | head -120 >"$out"
+    rm -f "$RESULTS/callgrind.out"
+    service_start "$svc"
+    wait_serving "$svc"
+  fi
+  echo "profile of $svc-svc under $workload (concurrency $concurrency): $out"
+}
+
+mkdir -p "$RESULTS"
+phase_start "build (release, build/bench)"; build_bench; phase_end
+phase_start "start bench stack"; start_stack; phase_end
+[ "${BENCH_KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$RUN_DIR"' EXIT
+
+if [ "${1:-}" = profile ]; then
+  shift
+  profile "$@"
+  exit 0
+fi
+
+rm -f "$RESULTS/runs.csv" "$RESULTS/rss.csv"
+for round in $(seq 1 "$REPS"); do
+  phase_start "round $round of $REPS"
+  for workload in $WORKLOADS; do
+    echo "  $workload"
+    case "$workload" in
+      bulk) run_load bulk 1 "$round" ;;
+      *) run_load "$workload" "$CONCURRENCY" "$round" ;;
+    esac
+  done
+  phase_end
+done
+
+if [ "$SOAK" != 0 ] && [ "$SOAK" != 0s ]; then
+  phase_start "memory run ($SOAK, concurrency $SOAK_CONCURRENCY)"
+  pids=""
+  for svc in "${SERVICES[@]}"; do pids="$pids${pids:+,}$svc-svc=$(cat "$RUN_DIR/pids/$svc-svc.pid")"; done
+  pids="$pids,mariadbd=$(cat "$RUN_DIR/mariadb/mariadbd.pid")"
+  wait_quiet soak || NOISE="$NOISE soak"
+  watch_builds "$RESULTS/.noisy" &
+  watcher=$!
+  "$LOAD" --workload=soak --concurrency="$SOAK_CONCURRENCY" --duration="$SOAK" --warmup=0s \
+    --rss_pids="$pids" --rss_out="$RESULTS/rss.csv" --rss_interval=5s --cpu_pids="$(stack_pids)" \
+    --csv="$RESULTS/runs.csv" 2>&1 | sed 's/^/    /' || true
+  kill "$watcher" 2>/dev/null || true
+  wait "$watcher" 2>/dev/null || true
+  [ -f "$RESULTS/.noisy" ] && NOISE="$NOISE soak"
+  rm -f "$RESULTS/.noisy"
+  phase_end
+fi
+
+machine_info >"$RESULTS/machine.txt"
+readme=()
+[ "${BENCH_README:-0}" = 1 ] && readme=(--readme "$ROOT/README.md")
+/usr/bin/python3 "$ROOT/bench/report.py" --results "$RESULTS" "${readme[@]}"
+rm -f "$RESULTS/machine.txt"
+print_phases
+echo "results: $RESULTS/latest.md"
