@@ -39,6 +39,9 @@ ABSL_FLAG(std::string, tls_ca_file, "",
           "PEM CA of peers: verify the services this one calls over TLS (and clients, see below)");
 ABSL_FLAG(bool, tls_require_client_cert, false,
           "refuse clients without a certificate signed by --tls_ca_file (mutual TLS)");
+ABSL_FLAG(bool, migrate_only, false,
+          "apply the database migrations and exit 0 (a pre-rollout Job); skips the service's own "
+          "settings");
 ABSL_FLAG(std::string, token_audience, "wse-loket", "expected 'aud' of access tokens");
 
 namespace wse {
@@ -108,7 +111,7 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   runtime.definition = definition;
   runtime.host.credentials = ServerCredentialsFor(ServiceTls());
   runtime.db = DatabaseOptions(definition);
-  if (check_config) check_config();
+  if (check_config && !absl::GetFlag(FLAGS_migrate_only)) check_config();
   runtime.host.listen_address = listen;
   runtime.host.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   runtime.host.probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
@@ -127,6 +130,10 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   if (!migrated.ok()) StartupFailure(definition, migrated.message());
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    LogInfo("migrations applied; exiting (--migrate_only)");
+    std::exit(0);
+  }
   return runtime;
 }
 

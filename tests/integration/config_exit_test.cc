@@ -84,6 +84,15 @@ TEST(ConfigExitTest, MissingPasswordFileIsRefused) {
   EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos) << out.output;
 }
 
+// A pre-rollout migration Job: migrate, exit 0, without the service's own settings.
+TEST(ConfigExitTest, MigrateOnlyAppliesMigrationsAndExits) {
+  const StackEnv& env = StackEnv::Get();
+  Outcome out = RunRightsSvc({"--db_socket=" + env.db_socket, "--db_user=root",
+                              "--db_name=wse_rights", "--migrate_only"});
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  EXPECT_NE(out.output.find("migrations applied"), std::string::npos) << out.output;
+}
+
 // The development identity provider is never trusted or run by accident.
 TEST(ConfigExitTest, DevIdentityProviderRefusesToRunWithoutDevEnvironment) {
   const std::string log = MakeTempDir("wse-config-") + "/idp.log";
