@@ -107,7 +107,8 @@ def summarize(runs):
 
 
 def memory(path):
-    """Per process: mean RSS of the first and of the last minute (or fifth, if shorter)."""
+    """Per process: mean RSS of the first and of the last minute (or fifth, if shorter), and of
+    minute 10 when the run lasted at least 15 minutes (so growth that stops is told apart)."""
     if not os.path.exists(path):
         return [], 0
     samples = collections.defaultdict(list)
@@ -121,11 +122,13 @@ def memory(path):
         end = max(t for t, _ in points)
         span = max(span, end)
         window = 60 if end >= 180 else max(end / 5, 1)
-        first = [m for t, m in points if t <= window]
-        last = [m for t, m in points if t >= end - window]
-        growth = statistics.mean(last) - statistics.mean(first)
-        out.append({"name": name, "first": statistics.mean(first), "last": statistics.mean(last),
-                    "growth": growth, "pct": 100 * growth / statistics.mean(first),
+        first = statistics.mean(m for t, m in points if t <= window)
+        last = statistics.mean(m for t, m in points if t >= end - window)
+        middle = None
+        if end >= 900:
+            middle = statistics.mean(m for t, m in points if 540 <= t <= 600)
+        out.append({"name": name, "first": first, "last": last, "middle": middle,
+                    "growth": last - first, "pct": 100 * (last - first) / first,
                     "max": max(m for _, m in points), "window": window, "samples": len(points)})
     out.sort(key=lambda r: r["name"])
     return out, span
@@ -198,11 +201,22 @@ def markdown(rows, mem, span, machine):
         label = "first/last minute" if window == 60 else "first/last %.0f s" % window
         lines.append(what + ", VmRSS sampled every 5 s over %.0f s (%s):" % (span, label))
         lines.append("")
-        lines.append("| Process | RSS first (MiB) | RSS last (MiB) | Growth | Max (MiB) |")
-        lines.append("|---|---:|---:|---:|---:|")
-        for m in mem:
-            lines.append("| %s | %.1f | %.1f | %+.1f MiB (%+.0f %%) | %.1f |" % (
-                m["name"], m["first"], m["last"], m["growth"], m["pct"], m["max"]))
+        if mem[0]["middle"] is not None:
+            lines.append("| Process | RSS 1st minute (MiB) | RSS 10th minute | RSS last minute | "
+                         "Growth 1st -> 10th | Growth 10th -> last | Max |")
+            lines.append("|---|---:|---:|---:|---:|---:|---:|")
+            for m in mem:
+                lines.append("| %s | %.1f | %.1f | %.1f | %+.1f MiB (%+.0f %%) | %+.1f MiB | %.1f |"
+                             % (m["name"], m["first"], m["middle"], m["last"],
+                                m["middle"] - m["first"],
+                                100 * (m["middle"] - m["first"]) / m["first"],
+                                m["last"] - m["middle"], m["max"]))
+        else:
+            lines.append("| Process | RSS first (MiB) | RSS last (MiB) | Growth | Max (MiB) |")
+            lines.append("|---|---:|---:|---:|---:|")
+            for m in mem:
+                lines.append("| %s | %.1f | %.1f | %+.1f MiB (%+.0f %%) | %.1f |" % (
+                    m["name"], m["first"], m["last"], m["growth"], m["pct"], m["max"]))
     return "\n".join(lines) + "\n"
 
 
@@ -210,7 +224,8 @@ def write_csv(path, rows, mem, machine):
     columns = ["kind", "workload", "concurrency", "rounds", "throughput", "unit", "p50_ms",
                "p99_ms", "ratio", "baseline", "ok", "errors", "error_codes", "target",
                "server_cpu_ms_per_op",
-               "target_met", "rss_first_mib", "rss_last_mib", "rss_growth_mib", "rss_max_mib",
+               "target_met", "rss_first_mib", "rss_minute10_mib", "rss_last_mib", "rss_growth_mib",
+               "rss_max_mib",
                "date", "nproc", "cpu", "ram", "kernel", "commit"]
     env = {k: machine.get(k, "") for k in ("date", "nproc", "cpu", "ram", "kernel", "commit")}
     with open(path, "w", newline="") as f:
@@ -230,6 +245,7 @@ def write_csv(path, rows, mem, machine):
         for m in mem:
             w.writerow(dict(env, kind="memory", workload=m["name"],
                             rss_first_mib="%.1f" % m["first"], rss_last_mib="%.1f" % m["last"],
+                            rss_minute10_mib="" if m["middle"] is None else "%.1f" % m["middle"],
                             rss_growth_mib="%.1f" % m["growth"], rss_max_mib="%.1f" % m["max"]))
 
 

@@ -15,9 +15,10 @@
 #   BENCH_WAIT_QUIET=900  seconds to wait for other builds (cc1plus) to finish before a workload
 #   BENCH_MAX_FOREIGN_CPU=0.15  a workload is measured again once when processes outside the
 #                    stack used more than this share of the CPU meanwhile (shared machines)
-# Profiling a workload instead (perf, or valgrind --tool=callgrind if perf is missing):
+# Profiling a workload instead (perf, or valgrind --tool=callgrind if perf is missing; either is
+# installed with apt when neither is there):
 #   bench/run.sh profile <workload> <service> [concurrency] [seconds]
-#     e.g. bench/run.sh profile check rights 64 20  -> bench/results/profile-check-rights.txt
+#     e.g. bench/run.sh profile check rights 64 10  -> bench/results/profile-check-rights.txt
 export STACK_PROFILE=bench
 export STACK_PORT_BASE="${STACK_PORT_BASE:-5000}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -183,26 +184,55 @@ INFO
 }
 
 profile() { # workload service [concurrency] [seconds]
-  local workload="$1" svc="$2" concurrency="${3:-64}" seconds="${4:-20}"
-  local pid out="$RESULTS/profile-$workload-$svc.txt"
+  local workload="$1" svc="$2" concurrency="${3:-64}" seconds="${4:-10}"
+  local pid mariadb out="$RESULTS/profile-$workload-$svc.txt" data="$RESULTS/perf.data"
   pid=$(cat "$RUN_DIR/pids/$svc-svc.pid")
+  mariadb=$(cat "$RUN_DIR/mariadb/mariadbd.pid")
   if ! command -v perf >/dev/null 2>&1 && ! command -v valgrind >/dev/null 2>&1; then
     local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-    $sudo apt-get install -y -qq --no-install-recommends linux-perf || true
+    $sudo apt-get install -y -qq --no-install-recommends linux-perf ||
+      $sudo apt-get install -y -qq --no-install-recommends valgrind || true
   fi
-  wait_quiet "$workload"
+  wait_quiet "$workload" || true
   if command -v perf >/dev/null 2>&1; then
-    "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="$((seconds + 5))s" \
-      --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" &
+    "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="$((seconds + 6))s" \
+      --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" --confirm_drafts=3000 \
+      --story_users=768 --cpu_pids="$(stack_pids)" >"$RESULTS/profile-load.log" 2>&1 &
     local load=$!
-    sleep 4  # Past the preparation.
-    perf record -F 499 -g -p "$pid" -o "$RESULTS/perf.data" -- sleep "$seconds" 2>/dev/null
+    # Past the preparation (users, drafts), into the measured load.
+    local ready=prepared
+    case "$workload" in
+      echo | mysql-insert | mail) ready="" ;;
+      confirm) ready="drafts with" ;;
+    esac
+    if [ -n "$ready" ]; then
+      for _ in $(seq 1 240); do
+        grep -q "$ready" "$RESULTS/profile-load.log" 2>/dev/null && break
+        sleep 0.5
+      done
+    fi
+    sleep 2
+    # System-wide: the sync gRPC server starts handler threads after a per-process attach,
+    # which `perf record -p` would miss.
+    perf record -F 299 --call-graph dwarf,16384 -a -o "$data" -- sleep "$seconds" 2>/dev/null
     wait "$load" || true
-    perf report -i "$RESULTS/perf.data" --no-children --percent-limit 0.7 --stdio \
-      --sort dso,symbol 2>/dev/null | grep -v '^$' | head -400 >"$out"
-    perf report -i "$RESULTS/perf.data" --children --percent-limit 3 --stdio -g none \
-      --sort symbol 2>/dev/null | grep -v '^$' | head -150 >"$out.inclusive"
-    rm -f "$RESULTS/perf.data" "$RESULTS/perf.data.old"
+    {
+      echo "# $svc-svc under $workload at concurrency $concurrency ($seconds s, perf, all CPUs)"
+      tail -2 "$RESULTS/profile-load.log"
+      echo; echo "## CPU by process"
+      perf report -i "$data" --no-children --sort comm --stdio -g none 2>/dev/null |
+        grep -v '^#' | grep -v '^$' | head -12 || true
+      echo; echo "## $svc-svc: inclusive (children) by function"
+      perf report -i "$data" --children --pid "$pid" --sort symbol --stdio -g none \
+        --percent-limit 1 2>/dev/null | grep -v '^#' | grep -v '^$' | grep -v ' 0x0000' | head -80 || true
+      echo; echo "## $svc-svc: self by library and function"
+      perf report -i "$data" --no-children --pid "$pid" --sort dso,symbol --stdio -g none \
+        --percent-limit 0.3 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40 || true
+      echo; echo "## mariadbd: inclusive by function"
+      perf report -i "$data" --children --pid "$mariadb" --sort symbol --stdio -g none \
+        --percent-limit 1.5 2>/dev/null | grep -v '^#' | grep -v '^$' | grep -v ' 0x0000' | head -50 || true
+    } | cut -c1-200 >"$out"
+    rm -f "$data" "$data.old" "$RESULTS/profile-load.log"
   else
     echo "perf not available: restarting $svc-svc under valgrind --tool=callgrind"
     stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"
@@ -217,7 +247,7 @@ profile() { # workload service [concurrency] [seconds]
     "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="${seconds}s" \
       --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" || true
     stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"
-    callgrind_annotate "$RESULTS/callgrind.out" | head -120 >"$out"
+    callgrind_annotate --inclusive=yes "$RESULTS/callgrind.out" | head -150 >"$out"
     rm -f "$RESULTS/callgrind.out"
     service_start "$svc"
     wait_serving "$svc"

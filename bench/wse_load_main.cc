@@ -36,11 +36,11 @@ ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "unmeasured time before it")
 ABSL_FLAG(int, threads, 1, "driver threads (completion queues) of the async client");
 ABSL_FLAG(int, channels, 0, "connections to the target; 0: min(concurrency, 8)");
 ABSL_FLAG(std::string, echo_address, "", "host:port of wse-echo-server (workload echo)");
-ABSL_FLAG(int, confirm_drafts, 0, "drafts per confirm run; 0: 40 x concurrency in 300..2000");
+ABSL_FLAG(int, confirm_drafts, 0, "drafts per confirm run; 0: 60 x concurrency in 600..3000");
 ABSL_FLAG(int, bulk_rows, 10000, "rows per bulk upload");
 ABSL_FLAG(int, bulk_runs, 1, "bulk uploads per run (at least the concurrency)");
 ABSL_FLAG(int, mails, 1500, "mails per mail run");
-ABSL_FLAG(int, story_users, 0, "fresh users per story run; 0: 6 x concurrency in 30..600");
+ABSL_FLAG(int, story_users, 0, "fresh users per story run; 0: 12 x concurrency in 60..768");
 ABSL_FLAG(std::string, csv, "", "append one row per run to this CSV file");
 ABSL_FLAG(bool, check, false, "exit 1 unless every run had successful calls and no errors");
 ABSL_FLAG(std::string, cpu_pids, "",

@@ -298,7 +298,7 @@ absl::StatusOr<WorkloadResult> ExtAuthz(const WorkloadArgs& args) {
 
 absl::StatusOr<WorkloadResult> Confirm(const WorkloadArgs& args) {
   const int drafts =
-      args.confirm_drafts > 0 ? args.confirm_drafts : std::clamp(40 * args.concurrency, 300, 2000);
+      args.confirm_drafts > 0 ? args.confirm_drafts : std::clamp(60 * args.concurrency, 600, 3000);
   auto tenants = Tenants(args, args.concurrency, /*login=*/true);
   if (!tenants.ok()) return tenants.status();
   std::vector<CallSpec> calls(static_cast<size_t>(drafts));
@@ -744,7 +744,7 @@ class StorySession final : public Session {
 absl::StatusOr<WorkloadResult> Story(const WorkloadArgs& args, bool soak) {
   const int users = soak ? args.concurrency
                          : (args.story_users > 0 ? args.story_users
-                                                 : std::clamp(6 * args.concurrency, 30, 600));
+                                                 : std::clamp(12 * args.concurrency, 60, 768));
   auto tenants = Tenants(args, users, /*login=*/false);
   if (!tenants.ok()) return tenants.status();
   StoryShared shared;
