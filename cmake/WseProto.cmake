@@ -12,6 +12,7 @@ set(WSE_PROTO_IMPORTS
 function(wse_proto_library)
   cmake_parse_arguments(P "GRPC" "NAME;ROOT" "PROTOS;DEPS" ${ARGN})
   set(srcs)
+  set(keep)
   set(import_args)
   foreach(dir ${WSE_PROTO_IMPORTS})
     list(APPEND import_args -I${dir})
@@ -34,10 +35,19 @@ function(wse_proto_library)
       COMMENT "protoc ${rel}"
       VERBATIM)
     list(APPEND srcs ${outs})
+    # Keep every file's descriptor in the binaries even when no code names one of its symbols
+    # (a .proto with only a service): server reflection and descriptor lookups need them.
+    # protoc names the table after the file, non-alphanumerics as _<hex>.
+    string(REPLACE "_" "_5f" id ${rel})
+    string(REPLACE "/" "_2f" id ${id})
+    string(REPLACE "." "_2e" id ${id})
+    string(REPLACE "-" "_2d" id ${id})
+    list(APPEND keep "LINKER:--undefined=descriptor_table_${id}")
   endforeach()
   add_library(${P_NAME} STATIC ${srcs})
   target_include_directories(${P_NAME} SYSTEM PUBLIC ${WSE_GEN_DIR})
   target_link_libraries(${P_NAME} PUBLIC protobuf::libprotobuf ${P_DEPS})
+  target_link_options(${P_NAME} INTERFACE ${keep})
   if(P_GRPC)
     target_link_libraries(${P_NAME} PUBLIC gRPC::grpc++)
   endif()

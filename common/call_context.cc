@@ -22,8 +22,8 @@ bool IsAcceptableRequestId(absl::string_view id) {
   return true;
 }
 
-std::optional<absl::string_view> Header(const grpc::ServerContext& context, absl::string_view key) {
-  const auto& md = context.client_metadata();
+std::optional<absl::string_view> Header(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& md, absl::string_view key) {
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
   if (it == md.end()) return std::nullopt;
   return absl::string_view(it->second.data(), it->second.size());
@@ -36,13 +36,17 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x%016x", rng(), rng());
 }
 
+std::string RequestIdFrom(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  auto id = Header(metadata, kRequestIdHeader);
+  return id && IsAcceptableRequestId(*id) ? std::string(*id) : NewRequestId();
+}
+
 CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view method) {
   CallContext call;
   call.method = method;
   call.server_context = context;
-  auto id = Header(*context, kRequestIdHeader);
-  call.request_id = id && IsAcceptableRequestId(*id) ? std::string(*id) : NewRequestId();
-  if (auto auth = Header(*context, "authorization")) {
+  call.request_id = RequestIdFrom(context->client_metadata());
+  if (auto auth = Header(context->client_metadata(), "authorization")) {
     constexpr absl::string_view kBearer = "bearer ";
     if (auth->size() > kBearer.size() && absl::StartsWithIgnoreCase(*auth, kBearer)) {
       call.bearer_token = std::string(absl::StripAsciiWhitespace(auth->substr(kBearer.size())));

@@ -4,6 +4,7 @@
 // the response headers, runs the body, maps the status once, and writes one access-log line.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,6 +33,9 @@ struct CallContext {
 
 // A fresh random request id (32 hex characters).
 std::string NewRequestId();
+
+// The caller's x-request-id when it is acceptable (safe to log), otherwise a fresh id.
+std::string RequestIdFrom(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
 
 CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view method);
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/request_parse_interceptor.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/statement.h"
@@ -49,6 +50,9 @@ absl::StatusOr<int> ServiceHost::Start() {
                            &port);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeRequestParseInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&health_);
   const auto initial = database_ ? HealthCheckResponse::NOT_SERVING : HealthCheckResponse::SERVING;
   health_.Set("", initial);

@@ -123,14 +123,17 @@ grpc::Status RegistrationServiceImpl::RemoveParticipant(
   });
 }
 
-grpc::Status RegistrationServiceImpl::UploadParticipants(
-    grpc::ServerContext* context, grpc::ServerReader<v1::UploadParticipantsRequest>* reader,
+grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
+    grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* frames,
     v1::UploadParticipantsResponse* response) {
   return Serve(context, "UploadParticipants", [&](const CallContext& call) -> absl::Status {
     auto actor = Authenticate(call);
     if (!actor.ok()) return actor.status();
+    UploadStream stream(frames);
     v1::UploadParticipantsRequest message;
-    if (!reader->Read(&message) || !message.has_header()) {
+    auto more = stream.Next(&message);
+    if (!more.ok()) return more.status();
+    if (!*more || !message.has_header()) {
       return InvalidArgument({{"header", "the first message of the stream must be the header"}});
     }
     const v1::UploadParticipantsHeader header = message.header();
@@ -147,7 +150,10 @@ grpc::Status RegistrationServiceImpl::UploadParticipants(
     const int max_rows = deps_.manager.config().max_participants;
     std::vector<UploadRow> rows;
     int message_index = 0;
-    while (reader->Read(&message)) {
+    while (true) {
+      more = stream.Next(&message);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
       ++message_index;
       if (!message.has_batch()) {
         return InvalidArgument({{absl::StrCat("messages[", message_index, "]"),
@@ -170,6 +176,10 @@ grpc::Status RegistrationServiceImpl::UploadParticipants(
         row.participant = ParticipantFromProto(in.participant(), &row.problems);
         rows.push_back(std::move(row));
       }
+    }
+    // A stream that ended because the client went away is not a complete upload.
+    if (call.Cancelled()) {
+      return absl::CancelledError("the upload stream was cancelled; nothing was applied");
     }
     const UploadMode mode = header.mode() == v1::UPLOAD_MODE_REPLACE_ALL ? UploadMode::kReplaceAll
                                                                           : UploadMode::kMerge;

@@ -8,6 +8,8 @@
 #include "absl/strings/strip.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/support/method_handler.h"
 #include "registration-svc/names.h"
 
 namespace wse::registration {
@@ -61,6 +63,23 @@ absl::Status CheckParent(const Actor& actor, const std::string& parent) {
         .Dutch("U bent niet aangemeld voor deze organisatie. Kies de juiste organisatie.");
   }
   return absl::OkStatus();
+}
+
+RegistrationServiceImpl::RegistrationServiceImpl(RegistrationServiceDeps deps) : deps_(deps) {
+  const auto* method = google::protobuf::DescriptorPool::generated_pool()
+                           ->FindServiceByName(v1::RegistrationService::service_full_name())
+                           ->FindMethodByName("UploadParticipants");
+  // The generated code numbers its methods in declaration order, as the descriptor does.
+  MarkMethodStreamed(
+      method->index(),
+      new grpc::internal::ClientStreamingHandler<RegistrationServiceImpl, grpc::ByteBuffer,
+                                                 v1::UploadParticipantsResponse>(
+          [](RegistrationServiceImpl* service, grpc::ServerContext* context,
+             grpc::ServerReader<grpc::ByteBuffer>* frames,
+             v1::UploadParticipantsResponse* response) {
+            return service->UploadParticipantsFrames(context, frames, response);
+          },
+          this));
 }
 
 absl::StatusOr<Actor> RegistrationServiceImpl::Authenticate(const CallContext& call) {

@@ -9,6 +9,7 @@
 #include "common/token_verifier.h"
 #include "registration-svc/application_screen.h"
 #include "registration-svc/registration_manager.h"
+#include "registration-svc/upload_stream.h"
 #include "wse/registration/v1/registration_service.grpc.pb.h"
 
 namespace wse::registration {
@@ -22,7 +23,8 @@ struct RegistrationServiceDeps {
 
 class RegistrationServiceImpl final : public v1::RegistrationService::Service {
  public:
-  explicit RegistrationServiceImpl(RegistrationServiceDeps deps) : deps_(deps) {}
+  // Installs the raw-frame handler for UploadParticipants (upload_stream.h).
+  explicit RegistrationServiceImpl(RegistrationServiceDeps deps);
 
   grpc::Status BatchImportTrainings(grpc::ServerContext* context,
                                     const v1::BatchImportTrainingsRequest* request,
@@ -51,9 +53,10 @@ class RegistrationServiceImpl final : public v1::RegistrationService::Service {
   grpc::Status RemoveParticipant(grpc::ServerContext* context,
                                  const v1::RemoveParticipantRequest* request,
                                  v1::RemoveParticipantResponse* response) override;
-  grpc::Status UploadParticipants(grpc::ServerContext* context,
-                                  grpc::ServerReader<v1::UploadParticipantsRequest>* reader,
-                                  v1::UploadParticipantsResponse* response) override;
+  // UploadParticipants, served from raw frames (the generated override is never called).
+  grpc::Status UploadParticipantsFrames(grpc::ServerContext* context,
+                                        grpc::ServerReader<grpc::ByteBuffer>* frames,
+                                        v1::UploadParticipantsResponse* response);
   grpc::Status ValidateDraft(grpc::ServerContext* context, const v1::ValidateDraftRequest* request,
                              v1::ValidateDraftResponse* response) override;
   grpc::Status ConfirmDraft(grpc::ServerContext* context, const v1::ConfirmDraftRequest* request,

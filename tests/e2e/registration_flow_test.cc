@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
@@ -532,6 +533,44 @@ TEST_F(RegistrationFlowTest, TenThousandRowUploadAndValidate) {
   std::printf("10,000-row upload: %.0f ms, validate: %.0f ms (this build, shared machine)\n",
               std::chrono::duration<double, std::milli>(uploaded_at - start).count(),
               std::chrono::duration<double, std::milli>(done - uploaded_at).count());
+}
+
+TEST_F(RegistrationFlowTest, CancelledUploadAppliesNothing) {
+  School school = NewSchool("Onderbroken Hogeschool", /*grant=*/true);
+  const std::string odb = RandomOdb();
+  Import(odb, school.org, "Bachelor Netwerkbeheer");
+  reg::Draft draft = CreateDraft(school.user_token, school.org, odb);
+  grpc::ClientContext context;
+  Bearer(&context, school.user_token);
+  reg::UploadParticipantsResponse response;
+  auto writer = registration_->UploadParticipants(&context, &response);
+  reg::UploadParticipantsRequest header;
+  header.mutable_header()->set_draft(draft.name());
+  header.mutable_header()->set_etag(draft.etag());
+  header.mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
+  ASSERT_TRUE(writer->Write(header));
+  reg::UploadParticipantsRequest batch;
+  for (int i = 1; i <= 20; ++i) {
+    auto* row = batch.mutable_batch()->add_rows();
+    row->set_row_number(i);
+    *row->mutable_participant() = Attending(RandomInsz(), 36, 40);
+  }
+  ASSERT_TRUE(writer->Write(batch));
+  // Give the server time to read the rows, then drop the call before the stream is complete.
+  absl::SleepFor(absl::Milliseconds(500));
+  context.TryCancel();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // The server's reading side ends like a finished stream; it must not apply the 20 rows.
+  absl::SleepFor(absl::Milliseconds(500));
+  grpc::ClientContext get_context;
+  Bearer(&get_context, school.user_token);
+  reg::GetDraftRequest get;
+  get.set_name(draft.name());
+  reg::GetDraftResponse got;
+  ASSERT_TRUE(registration_->GetDraft(&get_context, get, &got).ok());
+  EXPECT_EQ(got.draft().participant_count(), 0);
+  EXPECT_EQ(got.draft().etag(), draft.etag());
 }
 
 }  // namespace
