@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/mysql_errors.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/statement.h"
@@ -52,8 +53,20 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
 
 MysqlPool::MysqlPool(MysqlOptions options) : options_(std::move(options)) {}
 
+namespace {
+
+// Closes a pooled connection, its cached statements first.
+void Close(std::unique_ptr<sql::Connection> conn) {
+  if (conn == nullptr) return;
+  mysql_statements_internal::Forget(conn.get());
+  conn.reset();
+}
+
+}  // namespace
+
 MysqlPool::~MysqlPool() {
   absl::MutexLock lock(&mu_);
+  for (auto& conn : idle_) Close(std::move(conn));
   idle_.clear();
 }
 
@@ -97,13 +110,20 @@ absl::StatusOr<MysqlPool::Lease> MysqlPool::Acquire() {
     --leased_;
     return conn.status();
   }
+  mysql_statements_internal::Track(conn->get());
   return Lease(this, *std::move(conn), generation);
 }
 
 void MysqlPool::Return(std::unique_ptr<sql::Connection> conn, uint64_t generation, bool broken) {
-  absl::MutexLock lock(&mu_);
-  --leased_;
-  if (!broken && conn != nullptr && generation == generation_) idle_.push_back(std::move(conn));
+  {
+    absl::MutexLock lock(&mu_);
+    --leased_;
+    if (!broken && conn != nullptr && generation == generation_) {
+      idle_.push_back(std::move(conn));
+      return;
+    }
+  }
+  Close(std::move(conn));
 }
 
 void MysqlPool::Invalidate() {
@@ -113,7 +133,8 @@ void MysqlPool::Invalidate() {
     ++generation_;
     dropped.swap(idle_);
   }
-  // `dropped` closes its sockets here, outside the lock.
+  // Closed outside the lock.
+  for (auto& conn : dropped) Close(std::move(conn));
 }
 
 absl::Status WithConnection(MysqlPool& pool,
@@ -137,31 +158,28 @@ absl::Status InTransaction(MysqlPool& pool,
     // etag, say) is the caller's answer.
     bool server_conflict = false;
     status = WithConnection(pool, [&body, &server_conflict](sql::Connection& conn) -> absl::Status {
-      conn.setAutoCommit(false);
+      // START TRANSACTION / COMMIT rather than autocommit off and on: one round trip less per
+      // transaction, and the connection is back in autocommit mode whatever happens.
+      std::unique_ptr<sql::Statement> control(conn.createStatement());
+      control->execute("START TRANSACTION");
       absl::Status result;
       try {
         result = body(conn);
       } catch (const sql::SQLException& e) {
         server_conflict = MysqlErrorCode(e.getErrorCode()) == absl::StatusCode::kAborted;
         try {
-          conn.rollback();
-          conn.setAutoCommit(true);
+          control->execute("ROLLBACK");
         } catch (const sql::SQLException&) {
           // The connection is gone; WithConnection discards it on the rethrow below.
         }
         throw;
       }
-      if (result.ok()) {
-        // Not conn.commit(): Connector/C++ 1.1 ignores the server's answer there, so a COMMIT
-        // lost with the connection (database crash, killed session) passed as committed and the
-        // caller was told OK for a transaction the server rolled back. A COMMIT statement throws,
-        // and WithConnection turns a lost connection into UNAVAILABLE (outcome unknown: retry
-        // with the same request id).
-        std::unique_ptr<sql::Statement>(conn.createStatement())->execute("COMMIT");
-      } else {
-        conn.rollback();
-      }
-      conn.setAutoCommit(true);
+      // Not conn.commit(): Connector/C++ 1.1 ignores the server's answer there, so a COMMIT
+      // lost with the connection (database crash, killed session) passed as committed and the
+      // caller was told OK for a transaction the server rolled back. A COMMIT statement throws,
+      // and WithConnection turns a lost connection into UNAVAILABLE (outcome unknown: retry
+      // with the same request id).
+      control->execute(result.ok() ? "COMMIT" : "ROLLBACK");
       return result;
     });
     if (status.code() != absl::StatusCode::kAborted || !server_conflict) return status;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -32,8 +33,7 @@ const std::vector<Migration>& OutboxMigrations() {
 
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction,
                                         const OutboxMessage& message) {
-  std::unique_ptr<sql::PreparedStatement> insert(
-      transaction.prepareStatement("INSERT INTO outbox (kind, payload) VALUES (?, ?)"));
+  Statement insert = Prepare(transaction, "INSERT INTO outbox (kind, payload) VALUES (?, ?)");
   insert->setString(1, message.kind);
   insert->setString(2, message.payload);  // Binary-safe: Connector/C++ sends the bytes as is.
   insert->execute();
@@ -87,10 +87,11 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
     delivered = 0;
     // The (delivered_at, id) index returns pending rows already in id order, so only the rows
     // taken are locked (a sort would lock every pending row and starve other relays).
-    std::unique_ptr<sql::PreparedStatement> claim(conn.prepareStatement(
-        "SELECT id, kind, payload, attempts FROM outbox"
-        " WHERE delivered_at IS NULL AND next_attempt_at <= CURRENT_TIMESTAMP(6)"
-        " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED"));
+    Statement claim =
+        Prepare(conn,
+                "SELECT id, kind, payload, attempts FROM outbox"
+                " WHERE delivered_at IS NULL AND next_attempt_at <= CURRENT_TIMESTAMP(6)"
+                " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
     claim->setInt(1, options_.batch_size);
     std::unique_ptr<sql::ResultSet> rows(claim->executeQuery());
     std::vector<OutboxRow> batch;
@@ -103,12 +104,14 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
       row.idempotency_key = absl::StrCat(options_.source, "/outbox/", row.id);
       batch.push_back(std::move(row));
     }
-    std::unique_ptr<sql::PreparedStatement> done(conn.prepareStatement(
-        "UPDATE outbox SET delivered_at = CURRENT_TIMESTAMP(6), attempts = attempts + 1,"
-        " last_error = NULL WHERE id = ?"));
-    std::unique_ptr<sql::PreparedStatement> retry(conn.prepareStatement(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
-        " next_attempt_at = CURRENT_TIMESTAMP(6) + INTERVAL ? MICROSECOND WHERE id = ?"));
+    Statement done =
+        Prepare(conn,
+                "UPDATE outbox SET delivered_at = CURRENT_TIMESTAMP(6), attempts = attempts + 1,"
+                " last_error = NULL WHERE id = ?");
+    Statement retry =
+        Prepare(conn,
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+                " next_attempt_at = CURRENT_TIMESTAMP(6) + INTERVAL ? MICROSECOND WHERE id = ?");
     for (const OutboxRow& row : batch) {
       absl::Status sent = deliverer_.Deliver(row);
       if (sent.ok()) {

@@ -7,7 +7,6 @@
 #include "absl/strings/escaping.h"
 #include "common/jwks.h"
 #include "common/log.h"
-#include "jwt/jwt.hpp"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
 #include "openssl/rand.h"
@@ -112,12 +111,14 @@ absl::Status KeyRing::Refresh() {
   }
   if (signing_kid.empty()) return absl::FailedPreconditionError("no signing key is usable");
   const std::string json = jwks.dump();
+  auto signing_key = Es256Key::FromPem(pems[signing_kid]);
+  if (!signing_key.ok()) return signing_key.status();
   bool changed = false;
   {
     absl::MutexLock lock(&mu_);
     changed = json != jwks_json_;
     current_kid_ = signing_kid;
-    current_pem_ = pems[signing_kid];
+    current_key_ = *std::move(signing_key);
     jwks_json_ = json;
     std::erase_if(pems, [&keys](const auto& entry) {
       for (const auto& k : *keys) {
@@ -146,22 +147,15 @@ absl::Status KeyRing::WriteJwksFile(const std::string& json) const {
 }
 
 absl::StatusOr<std::string> KeyRing::Sign(const nlohmann::json& claims) const {
-  std::string kid, pem;
+  std::string kid;
+  std::shared_ptr<const Es256Key> key;
   {
     absl::MutexLock lock(&mu_);
     kid = current_kid_;
-    pem = current_pem_;
+    key = current_key_;
   }
-  if (kid.empty()) return absl::UnavailableError("no signing key loaded yet");
-  try {
-    using namespace jwt::params;  // NOLINT: the library's parameter DSL.
-    jwt::jwt_object token{algorithm("ES256"), secret(pem)};
-    token.header().add_header("kid", kid);
-    for (const auto& [name, value] : claims.items()) token.add_claim(name, value);
-    return token.signature();
-  } catch (const std::exception& e) {
-    return absl::InternalError(std::string("signing failed: ") + e.what());
-  }
+  if (key == nullptr) return absl::UnavailableError("no signing key loaded yet");
+  return key->SignJwt(kid, claims);
 }
 
 std::string KeyRing::JwksJson() const {

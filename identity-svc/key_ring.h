@@ -21,6 +21,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/token_verifier.h"
+#include "identity-svc/es256_signer.h"
 #include "identity-svc/repositories.h"
 #include "identity-svc/sealed_box.h"
 #include "nlohmann/json.hpp"
@@ -71,7 +72,7 @@ class KeyRing final : public TokenSigner {
 
   mutable absl::Mutex mu_;
   std::string current_kid_ ABSL_GUARDED_BY(mu_);
-  std::string current_pem_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const Es256Key> current_key_ ABSL_GUARDED_BY(mu_);
   std::string jwks_json_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> private_pems_ ABSL_GUARDED_BY(mu_);  // kid -> PEM
 

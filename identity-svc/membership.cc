@@ -5,7 +5,8 @@
 namespace wse::identity {
 
 absl::StatusOr<std::vector<Membership>> LegalRepresentationSource::MembershipsOf(
-    const PersonRecord& person, const CallContext& /*call*/) {
+    const PersonRecord& person, const std::string& /*only_organization*/,
+    const CallContext& /*call*/) {
   auto organizations = directory_.OrganizationsRepresentedBy(person.insz);
   if (!organizations.ok()) return organizations.status();
   std::vector<Membership> out;
@@ -17,12 +18,13 @@ absl::StatusOr<std::vector<Membership>> LegalRepresentationSource::MembershipsOf
 
 absl::StatusOr<std::map<std::string, std::vector<ActingBasis>>> CollectMemberships(
     const std::vector<MembershipSource*>& sources, const PersonRecord& person,
-    const CallContext& call) {
+    const std::string& only_organization, const CallContext& call) {
   std::map<std::string, std::vector<ActingBasis>> by_organization;
   for (MembershipSource* source : sources) {
-    auto memberships = source->MembershipsOf(person, call);
+    auto memberships = source->MembershipsOf(person, only_organization, call);
     if (!memberships.ok()) return memberships.status();
     for (const Membership& m : *memberships) {
+      if (!only_organization.empty() && m.organization_id != only_organization) continue;
       auto& bases = by_organization[m.organization_id];
       if (std::find(bases.begin(), bases.end(), m.basis) == bases.end()) bases.push_back(m.basis);
     }

@@ -26,9 +26,11 @@ class MembershipSource {
  public:
   virtual ~MembershipSource() = default;
   // `call` carries the request id and deadline (and the caller's token for sources that ask
-  // another service on the person's behalf).
-  virtual absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
-                                                                const CallContext& call) = 0;
+  // another service on the person's behalf). A non-empty `only_organization` says that only
+  // that organisation matters (select, refresh): a source may then return less.
+  virtual absl::StatusOr<std::vector<Membership>> MembershipsOf(
+      const PersonRecord& person, const std::string& only_organization,
+      const CallContext& call) = 0;
 };
 
 // Legal representatives from the directory (automatically local administrators).
@@ -36,15 +38,16 @@ class LegalRepresentationSource final : public MembershipSource {
  public:
   explicit LegalRepresentationSource(DirectoryRepository& directory) : directory_(directory) {}
   absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
+                                                        const std::string& only_organization,
                                                         const CallContext& call) override;
 
  private:
   DirectoryRepository& directory_;
 };
 
-// The union of several sources, organisation id -> bases.
+// The union of several sources, organisation id -> bases (only `only_organization`'s when set).
 absl::StatusOr<std::map<std::string, std::vector<ActingBasis>>> CollectMemberships(
     const std::vector<MembershipSource*>& sources, const PersonRecord& person,
-    const CallContext& call);
+    const std::string& only_organization, const CallContext& call);
 
 }  // namespace wse::identity

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
@@ -10,9 +11,10 @@
 namespace wse::identity {
 
 absl::Status InsertAudit(sql::Connection& transaction, const AuditEntry& entry) {
-  std::unique_ptr<sql::PreparedStatement> insert(transaction.prepareStatement(
-      "INSERT INTO audit_events (actor, session_id, key_type, action, target, details)"
-      " VALUES (?, ?, ?, ?, ?, ?)"));
+  Statement insert =
+      Prepare(transaction,
+              "INSERT INTO audit_events (actor, session_id, key_type, action, target, details)"
+              " VALUES (?, ?, ?, ?, ?, ?)");
   insert->setString(1, entry.actor);
   SetStringOrNull(*insert, 2, entry.session_id);
   SetStringOrNull(*insert, 3, entry.key_type);

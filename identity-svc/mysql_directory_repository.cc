@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
@@ -81,8 +82,7 @@ absl::StatusOr<PersonRecord> ReadPerson(const sql::ResultSet& row) {
 absl::StatusOr<std::optional<PersonRecord>> SelectPerson(sql::Connection& conn,
                                                          absl::string_view condition,
                                                          const std::string& value) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      conn.prepareStatement(absl::StrCat(kPersonSelect, " WHERE ", condition)));
+  Statement statement = Prepare(conn, absl::StrCat(kPersonSelect, " WHERE ", condition));
   statement->setString(1, value);
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   if (!rows->next()) return std::optional<PersonRecord>();
@@ -116,7 +116,7 @@ void LoadRepresentatives(sql::Connection& conn, std::vector<OrganizationRecord>&
       "SELECT organization_id, insz FROM legal_representatives WHERE organization_id IN (";
   for (size_t i = 0; i < organizations.size(); ++i) absl::StrAppend(&query, i == 0 ? "?" : ", ?");
   absl::StrAppend(&query, ") ORDER BY organization_id, insz");
-  std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(query));
+  Statement statement = Prepare(conn, query);
   std::map<std::string, OrganizationRecord*> by_id;
   unsigned int index = 1;
   for (OrganizationRecord& organization : organizations) {
@@ -136,8 +136,7 @@ void LoadRepresentatives(sql::Connection& conn, std::vector<OrganizationRecord>&
 absl::StatusOr<std::vector<OrganizationRecord>> SelectOrganizations(
     sql::Connection& conn, absl::string_view sql_tail,
     const std::function<void(sql::PreparedStatement&)>& bind) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      conn.prepareStatement(absl::StrCat(kOrganizationSelect, " ", sql_tail)));
+  Statement statement = Prepare(conn, absl::StrCat(kOrganizationSelect, " ", sql_tail));
   bind(*statement);
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   std::vector<OrganizationRecord> organizations;
@@ -166,8 +165,8 @@ absl::StatusOr<std::optional<OrganizationRecord>> SelectOrganization(sql::Connec
 void InsertRepresentatives(sql::Connection& conn, const std::string& organization_id,
                            const std::vector<std::string>& insz_list) {
   if (insz_list.empty()) return;
-  std::unique_ptr<sql::PreparedStatement> insert(conn.prepareStatement(
-      "INSERT INTO legal_representatives (organization_id, insz) VALUES (?, ?)"));
+  Statement insert =
+      Prepare(conn, "INSERT INTO legal_representatives (organization_id, insz) VALUES (?, ?)");
   for (const std::string& insz : insz_list) {
     insert->setString(1, organization_id);
     insert->setString(2, insz);
@@ -199,10 +198,11 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
     if (!existing.ok()) return existing.status();
     std::string id;
     if (!existing->has_value()) {
-      std::unique_ptr<sql::PreparedStatement> insert(conn.prepareStatement(
+      Statement insert = Prepare(
+          conn,
           "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
           " preferred_locale, source, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-          " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))"));
+          " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
       insert->setString(1, person.id);
       insert->setString(2, person.insz);
       insert->setString(3, person.given_name);
@@ -227,10 +227,11 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
         result = current;
         return absl::OkStatus();
       }
-      std::unique_ptr<sql::PreparedStatement> update(conn.prepareStatement(
-          "UPDATE persons SET given_name = ?, family_name = ?, email_address = ?,"
-          " phone_number = ?, preferred_locale = ?, source = ?,"
-          " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?"));
+      Statement update =
+          Prepare(conn,
+                  "UPDATE persons SET given_name = ?, family_name = ?, email_address = ?,"
+                  " phone_number = ?, preferred_locale = ?, source = ?,"
+                  " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
       update->setString(1, person.given_name);
       update->setString(2, person.family_name);
       SetStringOrNull(*update, 3, person.email_address);
@@ -278,10 +279,11 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
     if (!existing.ok()) return existing.status();
     std::string id;
     if (!existing->has_value()) {
-      std::unique_ptr<sql::PreparedStatement> insert(conn.prepareStatement(
+      Statement insert = Prepare(
+          conn,
           "INSERT INTO organizations (id, kbo_number, institution_number, display_name, kind,"
           " email_address, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?,"
-          " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))"));
+          " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
       insert->setString(1, organization.id);
       SetStringOrNull(*insert, 2, organization.kbo_number);
       SetStringOrNull(*insert, 3, organization.institution_number);
@@ -303,9 +305,10 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
         result = current;
         return absl::OkStatus();
       }
-      std::unique_ptr<sql::PreparedStatement> update(conn.prepareStatement(
-          "UPDATE organizations SET display_name = ?, kind = ?, email_address = ?,"
-          " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?"));
+      Statement update =
+          Prepare(conn,
+                  "UPDATE organizations SET display_name = ?, kind = ?, email_address = ?,"
+                  " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
       update->setString(1, organization.display_name);
       update->setString(2, organization.kind);
       SetStringOrNull(*update, 3, organization.email_address);
@@ -313,8 +316,8 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
       update->setString(5, current.id);
       update->executeUpdate();
       if (representatives_changed) {
-        std::unique_ptr<sql::PreparedStatement> clear(
-            conn.prepareStatement("DELETE FROM legal_representatives WHERE organization_id = ?"));
+        Statement clear =
+            Prepare(conn, "DELETE FROM legal_representatives WHERE organization_id = ?");
         clear->setString(1, current.id);
         clear->executeUpdate();
         InsertRepresentatives(conn, current.id, representatives);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
@@ -57,8 +58,8 @@ absl::StatusOr<SessionRecord> ReadSession(const sql::ResultSet& row) {
 
 // Whether the session exists (nullopt if not) and if so whether it is revoked; locks its row.
 std::optional<bool> LockSessionIsRevoked(sql::Connection& conn, const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> lock(conn.prepareStatement(
-      "SELECT revoke_time IS NOT NULL FROM sessions WHERE id = ? FOR UPDATE"));
+  Statement lock =
+      Prepare(conn, "SELECT revoke_time IS NOT NULL FROM sessions WHERE id = ? FOR UPDATE");
   lock->setString(1, id);
   std::unique_ptr<sql::ResultSet> rows(lock->executeQuery());
   if (!rows->next()) return std::nullopt;
@@ -70,11 +71,12 @@ std::optional<bool> LockSessionIsRevoked(sql::Connection& conn, const std::strin
 absl::Status MysqlSessionRepository::Create(const SessionRecord& session, const AuditEntry& audit) {
   return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     // A new session is live: revoke_time starts NULL whatever the record says.
-    std::unique_ptr<sql::PreparedStatement> insert(
-        conn.prepareStatement("INSERT INTO sessions (id, person_id, key_type, assurance_level, acr,"
-                              " current_organization_id, refresh_token_hash, previous_refresh_hash,"
-                              " refresh_expire_time, create_time, expire_time, revoke_time)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)"));
+    Statement insert =
+        Prepare(conn,
+                "INSERT INTO sessions (id, person_id, key_type, assurance_level, acr,"
+                " current_organization_id, refresh_token_hash, previous_refresh_hash,"
+                " refresh_expire_time, create_time, expire_time, revoke_time)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)");
     insert->setString(1, session.id);
     insert->setString(2, session.person_id);
     insert->setString(3, session.key_type);
@@ -97,8 +99,7 @@ absl::Status MysqlSessionRepository::Create(const SessionRecord& session, const 
 absl::StatusOr<SessionRecord> MysqlSessionRepository::Find(const std::string& id) {
   std::optional<SessionRecord> found;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        conn.prepareStatement(absl::StrCat(kSessionSelect, " WHERE id = ?")));
+    Statement statement = Prepare(conn, absl::StrCat(kSessionSelect, " WHERE id = ?"));
     statement->setString(1, id);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     if (!rows->next()) return absl::OkStatus();
@@ -117,10 +118,10 @@ absl::StatusOr<SessionRecord> MysqlSessionRepository::FindByRefreshHash(const st
   std::optional<SessionRecord> found;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
     // Both columns are indexed; hashes of random tokens do not collide, so one row at most.
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        absl::StrCat(kSessionSelect,
-                     " WHERE (refresh_token_hash = ? OR previous_refresh_hash = ?)"
-                     " AND revoke_time IS NULL LIMIT 1")));
+    Statement statement =
+        Prepare(conn, absl::StrCat(kSessionSelect,
+                                   " WHERE (refresh_token_hash = ? OR previous_refresh_hash = ?)"
+                                   " AND revoke_time IS NULL LIMIT 1"));
     statement->setString(1, hash);
     statement->setString(2, hash);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
@@ -144,10 +145,10 @@ absl::Status MysqlSessionRepository::RotateRefresh(const std::string& id,
   return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     // Compare-and-set on the current hash: of two concurrent uses of one refresh token only the
     // first rotates; the other sees 0 rows.
-    std::unique_ptr<sql::PreparedStatement> rotate(
-        conn.prepareStatement("UPDATE sessions SET previous_refresh_hash = refresh_token_hash,"
-                              " refresh_token_hash = ?, refresh_expire_time = ?"
-                              " WHERE id = ? AND refresh_token_hash = ? AND revoke_time IS NULL"));
+    Statement rotate = Prepare(conn,
+                               "UPDATE sessions SET previous_refresh_hash = refresh_token_hash,"
+                               " refresh_token_hash = ?, refresh_expire_time = ?"
+                               " WHERE id = ? AND refresh_token_hash = ? AND revoke_time IS NULL");
     rotate->setString(1, new_hash);
     rotate->setString(2, TimeToDb(refresh_expire_time));
     rotate->setString(3, id);
@@ -167,8 +168,8 @@ absl::Status MysqlSessionRepository::SetCurrentOrganization(
     if (!LockSessionIsRevoked(conn, id).has_value()) {
       return absl::NotFoundError("session not found");
     }
-    std::unique_ptr<sql::PreparedStatement> update(
-        conn.prepareStatement("UPDATE sessions SET current_organization_id = ? WHERE id = ?"));
+    Statement update =
+        Prepare(conn, "UPDATE sessions SET current_organization_id = ? WHERE id = ?");
     if (organization_id.has_value()) {
       update->setString(1, *organization_id);
     } else {
@@ -186,8 +187,7 @@ absl::Status MysqlSessionRepository::Revoke(const std::string& id, absl::Time wh
     const std::optional<bool> revoked = LockSessionIsRevoked(conn, id);
     if (!revoked.has_value()) return absl::NotFoundError("session not found");
     if (*revoked) return absl::OkStatus();  // Idempotent: the first revocation stands.
-    std::unique_ptr<sql::PreparedStatement> update(
-        conn.prepareStatement("UPDATE sessions SET revoke_time = ? WHERE id = ?"));
+    Statement update = Prepare(conn, "UPDATE sessions SET revoke_time = ? WHERE id = ?");
     update->setString(1, TimeToDb(when));
     update->setString(2, id);
     update->executeUpdate();

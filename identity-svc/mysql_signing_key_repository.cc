@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
@@ -45,12 +46,13 @@ absl::StatusOr<std::vector<SigningKeyRecord>> MysqlSigningKeyRepository::ListUne
   std::vector<SigningKeyRecord> keys;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
     keys.clear();
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        "SELECT kid, alg, private_key_sealed, public_jwk,"
-        " DATE_FORMAT(create_time, '%Y-%m-%d %H:%i:%s.%f'),"
-        " DATE_FORMAT(retire_time, '%Y-%m-%d %H:%i:%s.%f'),"
-        " DATE_FORMAT(expire_time, '%Y-%m-%d %H:%i:%s.%f')"
-        " FROM signing_keys WHERE expire_time > ? ORDER BY create_time DESC, kid DESC"));
+    Statement statement =
+        Prepare(conn,
+                "SELECT kid, alg, private_key_sealed, public_jwk,"
+                " DATE_FORMAT(create_time, '%Y-%m-%d %H:%i:%s.%f'),"
+                " DATE_FORMAT(retire_time, '%Y-%m-%d %H:%i:%s.%f'),"
+                " DATE_FORMAT(expire_time, '%Y-%m-%d %H:%i:%s.%f')"
+                " FROM signing_keys WHERE expire_time > ? ORDER BY create_time DESC, kid DESC");
     statement->setString(1, TimeToDb(now));
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {
@@ -71,22 +73,21 @@ absl::StatusOr<bool> MysqlSigningKeyRepository::InsertIfRotationDue(
     inserted = false;
     // Replicas rotating at once queue on this row lock; each then sees the keys committed by
     // those before it, so only the first inserts.
-    std::unique_ptr<sql::PreparedStatement> lock(
-        conn.prepareStatement("SELECT id FROM key_rotation_lock WHERE id = 1 FOR UPDATE"));
+    Statement lock = Prepare(conn, "SELECT id FROM key_rotation_lock WHERE id = 1 FOR UPDATE");
     std::unique_ptr<sql::ResultSet> locked(lock->executeQuery());
     if (!locked->next()) return absl::InternalError("key_rotation_lock has no row 1");
 
     // READ COMMITTED: this read, taken after the lock, sees every rotation committed before it.
-    std::unique_ptr<sql::PreparedStatement> count(
-        conn.prepareStatement("SELECT COUNT(*) FROM signing_keys WHERE create_time > ?"));
+    Statement count = Prepare(conn, "SELECT COUNT(*) FROM signing_keys WHERE create_time > ?");
     count->setString(1, TimeToDb(due_before));
     std::unique_ptr<sql::ResultSet> counted(count->executeQuery());
     if (!counted->next()) return absl::InternalError("COUNT(*) returned no row");
     if (counted->getInt64(1) > 0) return absl::OkStatus();  // Another replica rotated first.
 
-    std::unique_ptr<sql::PreparedStatement> insert(conn.prepareStatement(
-        "INSERT INTO signing_keys (kid, alg, private_key_sealed, public_jwk, create_time,"
-        " retire_time, expire_time) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    Statement insert =
+        Prepare(conn,
+                "INSERT INTO signing_keys (kid, alg, private_key_sealed, public_jwk, create_time,"
+                " retire_time, expire_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, candidate.kid);
     insert->setString(2, candidate.alg);
     insert->setString(3, candidate.private_key_sealed);  // Binary-safe (see common/outbox.cc).

@@ -34,13 +34,16 @@ void RightsMembershipSource::Prepare(const CallContext& call, grpc::ClientContex
 }
 
 absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
-    const PersonRecord& person, const CallContext& call) {
+    const PersonRecord& person, const std::string& only_organization, const CallContext& call) {
+  // One organisation's relations and grants are a narrower query than everybody's.
+  const std::string parent =
+      only_organization.empty() ? "organizations/-" : "organizations/" + only_organization;
   std::vector<Membership> out;
   {
     grpc::ClientContext context;
     Prepare(call, &context);
     rights::v1::ListWorkRelationsRequest request;
-    request.set_parent("organizations/-");
+    request.set_parent(parent);
     request.set_person("persons/" + person.id);
     request.set_page_size(500);
     rights::v1::ListWorkRelationsResponse response;
@@ -55,7 +58,7 @@ absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
     grpc::ClientContext context;
     Prepare(call, &context);
     rights::v1::ListGrantsRequest request;
-    request.set_parent("organizations/-");
+    request.set_parent(parent);
     request.set_person("persons/" + person.id);
     request.set_page_size(500);
     rights::v1::ListGrantsResponse response;

@@ -14,6 +14,7 @@ class RightsMembershipSource final : public MembershipSource {
  public:
   RightsMembershipSource(std::shared_ptr<grpc::Channel> channel, std::string service_token);
   absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
+                                                        const std::string& only_organization,
                                                         const CallContext& call) override;
 
  private:

@@ -143,7 +143,7 @@ absl::StatusOr<SessionRecord> SessionManager::LiveSession(const std::string& ses
 
 absl::StatusOr<std::vector<ActingBasis>> SessionManager::MayActFor(
     const PersonRecord& person, const std::string& organization_id, const CallContext& call) {
-  auto memberships = CollectMemberships(membership_, person, call);
+  auto memberships = CollectMemberships(membership_, person, organization_id, call);
   if (!memberships.ok()) return memberships.status();
   auto it = memberships->find(organization_id);
   if (it == memberships->end()) return std::vector<ActingBasis>();
@@ -167,7 +167,7 @@ absl::StatusOr<std::vector<ActingContextEntry>> SessionManager::ActingContexts(
   if (!session.ok()) return session.status();
   auto person = directory_.FindPersonById(session->person_id);
   if (!person.ok()) return person.status();
-  auto memberships = CollectMemberships(membership_, *person, call);
+  auto memberships = CollectMemberships(membership_, *person, "", call);
   if (!memberships.ok()) return memberships.status();
 
   std::vector<ActingContextEntry> organizations;

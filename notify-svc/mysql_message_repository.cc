@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
@@ -44,8 +45,8 @@ absl::StatusOr<std::vector<MessageRecord>> SelectByIds(sql::Connection& conn,
 
 absl::StatusOr<MessageRecord> SelectOne(sql::Connection& conn, const std::string& where,
                                         const std::string& value) {
-  std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(
-      absl::StrCat("SELECT ", kMessageColumns, " FROM messages WHERE ", where, " = ?")));
+  Statement select = Prepare(
+      conn, absl::StrCat("SELECT ", kMessageColumns, " FROM messages WHERE ", where, " = ?"));
   select->setString(1, value);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return absl::NotFoundError("message not found");
@@ -69,10 +70,11 @@ std::vector<uint64_t> ReadIds(sql::PreparedStatement& select) {
 absl::StatusOr<MessageRecord> MysqlMessageRepository::Create(const MessageRecord& message) {
   absl::StatusOr<MessageRecord> created = absl::InternalError("not run");
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn.prepareStatement(
+    Statement insert = Prepare(
+        conn,
         "INSERT INTO messages (idempotency_key, content_sha256, template_id, requested_locale,"
         " locale, parameters_json, source_event, subject, text_body, html_body, state, due_time)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NOW(6))"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NOW(6))");
     insert->setString(1, message.idempotency_key);
     insert->setString(2, message.content_sha256);
     insert->setString(3, message.template_id);
@@ -138,7 +140,7 @@ absl::StatusOr<std::vector<MessageRecord>> MysqlMessageRepository::List(const Me
   absl::StrAppend(&sql, " ORDER BY m.id DESC LIMIT ?");
   std::vector<MessageRecord> messages;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(sql));
+    Statement select = Prepare(conn, sql);
     int i = 1;
     if (before_id > 0) select->setUInt64(i++, before_id);
     if (!filter.source_event.empty()) select->setString(i++, filter.source_event);
@@ -168,17 +170,19 @@ absl::StatusOr<std::vector<MessageRecord>> MysqlMessageRepository::ClaimDue(int 
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     // The range scan of messages_due (due_time, id) yields rows in this order, so SKIP LOCKED
     // locks just the rows taken; a sort would lock every due row and serialise the workers.
-    std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(
-        "SELECT id FROM messages WHERE due_time <= NOW(6) ORDER BY due_time, id LIMIT ?"
-        " FOR UPDATE SKIP LOCKED"));
+    Statement select =
+        Prepare(conn,
+                "SELECT id FROM messages WHERE due_time <= NOW(6) ORDER BY due_time, id LIMIT ?"
+                " FOR UPDATE SKIP LOCKED");
     select->setInt(1, limit);
     const std::vector<uint64_t> ids = ReadIds(*select);
     claimed.clear();
     if (ids.empty()) return absl::OkStatus();
-    std::unique_ptr<sql::PreparedStatement> take(conn.prepareStatement(absl::StrCat(
-        "UPDATE messages SET state = 2, attempt_count = attempt_count + 1,"
-        " due_time = NOW(6) + INTERVAL ? MICROSECOND, update_time = NOW(6) WHERE id IN (",
-        IdList(ids), ")")));
+    Statement take = Prepare(
+        conn, absl::StrCat(
+                  "UPDATE messages SET state = 2, attempt_count = attempt_count + 1,"
+                  " due_time = NOW(6) + INTERVAL ? MICROSECOND, update_time = NOW(6) WHERE id IN (",
+                  IdList(ids), ")"));
     take->setInt64(1, absl::ToInt64Microseconds(lease));
     take->execute();
     auto messages = SelectByIds(conn, ids);
@@ -199,7 +203,7 @@ absl::Status MysqlMessageRepository::Finish(uint64_t id, int claimed_attempt,
         " send_time = IF(? = 3, NOW(6), send_time)";
     if (result.rendered) sql += ", locale = ?, subject = ?, text_body = ?, html_body = ?";
     sql += " WHERE id = ? AND state = 2 AND attempt_count = ?";
-    std::unique_ptr<sql::PreparedStatement> update(conn.prepareStatement(sql));
+    Statement update = Prepare(conn, sql);
     const int state = static_cast<int>(result.new_state);
     int i = 1;
     update->setInt(i++, state);
@@ -218,9 +222,10 @@ absl::Status MysqlMessageRepository::Finish(uint64_t id, int claimed_attempt,
     if (update->executeUpdate() == 0) {
       return absl::FailedPreconditionError("the claim on this message is no longer held");
     }
-    std::unique_ptr<sql::PreparedStatement> attempt(conn.prepareStatement(
+    Statement attempt = Prepare(
+        conn,
         "INSERT INTO delivery_attempts (message_id, attempt_time, outcome, smtp_code, error)"
-        " VALUES (?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?)");
     attempt->setUInt64(1, id);
     attempt->setString(2, TimeToDb(result.attempt.attempt_time));
     attempt->setInt(3, static_cast<int>(result.attempt.outcome));
@@ -239,7 +244,7 @@ absl::StatusOr<std::vector<uint64_t>> MysqlMessageRepository::RequeueDead(
     std::string sql = "SELECT id FROM messages WHERE state = 5";
     if (!ids.empty()) absl::StrAppend(&sql, " AND id IN (", IdList(ids), ")");
     absl::StrAppend(&sql, " ORDER BY id LIMIT ? FOR UPDATE");
-    std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(sql));
+    Statement select = Prepare(conn, sql);
     select->setInt(1, limit);
     requeued = ReadIds(*select);
     if (requeued.empty()) return absl::OkStatus();

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
@@ -83,10 +84,10 @@ void LoadRecipients(sql::Connection& conn, std::vector<MessageRecord>& messages)
   std::vector<std::string> ids;
   for (const auto& [id, m] : by_id) ids.push_back(absl::StrCat(id));
   // Ids are numbers we read ourselves: joining them into the statement is safe.
-  std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(
-      absl::StrCat("SELECT message_id, is_person, address, display_name, resolved_email"
-                   " FROM message_recipients WHERE message_id IN (",
-                   absl::StrJoin(ids, ","), ") ORDER BY message_id, position")));
+  Statement select = Prepare(
+      conn, absl::StrCat("SELECT message_id, is_person, address, display_name, resolved_email"
+                         " FROM message_recipients WHERE message_id IN (",
+                         absl::StrJoin(ids, ","), ") ORDER BY message_id, position"));
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   while (rows->next()) {
     RecipientRecord r;
@@ -99,9 +100,10 @@ void LoadRecipients(sql::Connection& conn, std::vector<MessageRecord>& messages)
 }
 
 absl::Status LoadHistory(sql::Connection& conn, MessageRecord& message) {
-  std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(
-      "SELECT DATE_FORMAT(attempt_time, '%Y-%m-%d %H:%i:%s.%f'), outcome, smtp_code, error"
-      " FROM delivery_attempts WHERE message_id = ? ORDER BY id"));
+  Statement select =
+      Prepare(conn,
+              "SELECT DATE_FORMAT(attempt_time, '%Y-%m-%d %H:%i:%s.%f'), outcome, smtp_code, error"
+              " FROM delivery_attempts WHERE message_id = ? ORDER BY id");
   select->setUInt64(1, message.id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   message.history.clear();
@@ -120,10 +122,11 @@ absl::Status LoadHistory(sql::Connection& conn, MessageRecord& message) {
 
 void InsertRecipients(sql::Connection& conn, uint64_t id,
                       const std::vector<RecipientRecord>& recipients) {
-  std::unique_ptr<sql::PreparedStatement> insert(conn.prepareStatement(
+  Statement insert = Prepare(
+      conn,
       "INSERT INTO message_recipients (message_id, position, is_person, address, display_name,"
       " resolved_email) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-      " resolved_email = VALUES(resolved_email)"));
+      " resolved_email = VALUES(resolved_email)");
   for (size_t i = 0; i < recipients.size(); ++i) {
     insert->setUInt64(1, id);
     insert->setInt(2, static_cast<int>(i));

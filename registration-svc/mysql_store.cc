@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
 #include "common/outbox.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
@@ -60,9 +61,9 @@ absl::StatusOr<std::vector<TrainingRecord>> MysqlRegistrationStore::ListTraining
 
 absl::StatusOr<std::optional<std::string>> MysqlRegistrationTransaction::FindRequestId(
     const std::string& organization_id, const std::string& kind, const std::string& request_id) {
-  std::unique_ptr<sql::PreparedStatement> select(
-      conn_.prepareStatement("SELECT resource_id FROM request_ids"
-                             " WHERE organization_id = ? AND kind = ? AND request_id = ?"));
+  Statement select = Prepare(conn_,
+                             "SELECT resource_id FROM request_ids"
+                             " WHERE organization_id = ? AND kind = ? AND request_id = ?");
   select->setString(1, organization_id);
   select->setString(2, kind);
   select->setString(3, request_id);
@@ -76,9 +77,10 @@ absl::Status MysqlRegistrationTransaction::RecordRequestId(const std::string& or
                                                            const std::string& request_id,
                                                            const std::string& resource_id) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
-        "INSERT INTO request_ids (organization_id, kind, request_id, resource_id)"
-        " VALUES (?, ?, ?, ?)"));
+    Statement insert =
+        Prepare(conn_,
+                "INSERT INTO request_ids (organization_id, kind, request_id, resource_id)"
+                " VALUES (?, ?, ?, ?)");
     insert->setString(1, organization_id);
     insert->setString(2, kind);
     insert->setString(3, request_id);

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -32,10 +33,10 @@ absl::StatusOr<std::vector<ActiveConflict>> MysqlRegistrationTransaction::FindAc
   // IN lists of kRowsPerStatement INSZs: each a handful of primary-key lookups.
   for (size_t first = 0; first < insz.size(); first += kRowsPerStatement) {
     const size_t count = std::min(kRowsPerStatement, insz.size() - first);
-    std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-        absl::StrCat("SELECT insz, registration_id FROM active_participants"
-                     " WHERE odb_number = ? AND school_year = ? AND insz IN (",
-                     Placeholders(count), ")")));
+    Statement select =
+        Prepare(conn_, absl::StrCat("SELECT insz, registration_id FROM active_participants"
+                                    " WHERE odb_number = ? AND school_year = ? AND insz IN (",
+                                    Placeholders(count), ")"));
     select->setString(1, odb_number);
     select->setInt(2, school_year);
     for (size_t i = 0; i < count; ++i) {
@@ -78,8 +79,7 @@ absl::Status MysqlRegistrationTransaction::SetActiveParticipants(
           "a participant is already active in another registration of this training and school"
           " year");
     }
-    std::unique_ptr<sql::PreparedStatement> remove(
-        conn_.prepareStatement("DELETE FROM active_participants WHERE registration_id = ?"));
+    Statement remove = Prepare(conn_, "DELETE FROM active_participants WHERE registration_id = ?");
     remove->setString(1, registration_id);
     remove->executeUpdate();
     InsertRows(

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -77,11 +78,12 @@ absl::StatusOr<std::vector<DraftRecord>> ReadDrafts(sql::ResultSet& rows) {
 
 absl::Status MysqlRegistrationTransaction::InsertDraft(const DraftRecord& draft) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+    Statement insert = Prepare(
+        conn_,
         "INSERT INTO drafts (id, organization_id, odb_number, school_year, state,"
         " corrects_registration_id, corrects_version, registration_id, registration_version,"
         " creator_id, create_time, update_time, expire_time, version, validated_version)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, draft.id);
     insert->setString(2, draft.organization_id);
     insert->setString(3, draft.odb_number);
@@ -104,8 +106,8 @@ absl::Status MysqlRegistrationTransaction::InsertDraft(const DraftRecord& draft)
 
 absl::StatusOr<DraftRecord> MysqlRegistrationTransaction::GetDraft(
     const std::string& organization_id, const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      absl::StrCat(kDraftSelect, " WHERE d.organization_id = ? AND d.id = ? FOR UPDATE")));
+  Statement select = Prepare(
+      conn_, absl::StrCat(kDraftSelect, " WHERE d.organization_id = ? AND d.id = ? FOR UPDATE"));
   select->setString(1, organization_id);
   select->setString(2, id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -114,12 +116,13 @@ absl::StatusOr<DraftRecord> MysqlRegistrationTransaction::GetDraft(
 }
 
 absl::Status MysqlRegistrationTransaction::UpdateDraft(const DraftRecord& draft) {
-  std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
+  Statement update = Prepare(
+      conn_,
       "UPDATE drafts SET odb_number = ?, school_year = ?, state = ?,"
       " corrects_registration_id = ?, corrects_version = ?, registration_id = ?,"
       " registration_version = ?, creator_id = ?, update_time = ?, expire_time = ?, version = ?,"
       " validated_version = ?"
-      " WHERE organization_id = ? AND id = ? AND version = ?"));
+      " WHERE organization_id = ? AND id = ? AND version = ?");
   update->setString(1, draft.odb_number);
   update->setInt(2, draft.school_year);
   update->setInt(3, static_cast<int>(draft.state));
@@ -142,8 +145,9 @@ absl::Status MysqlRegistrationTransaction::UpdateDraft(const DraftRecord& draft)
 
 absl::Status MysqlRegistrationTransaction::MarkValidated(const std::string& organization_id,
                                                          const std::string& id, int64_t version) {
-  std::unique_ptr<sql::PreparedStatement> mark(conn_.prepareStatement(
-      "UPDATE drafts SET validated_version = ? WHERE organization_id = ? AND id = ? AND version = ?"));
+  Statement mark = Prepare(conn_,
+                           "UPDATE drafts SET validated_version = ? WHERE organization_id = ? AND "
+                           "id = ? AND version = ?");
   mark->setInt64(1, version);
   mark->setString(2, organization_id);
   mark->setString(3, id);
@@ -154,8 +158,7 @@ absl::Status MysqlRegistrationTransaction::MarkValidated(const std::string& orga
 
 absl::Status MysqlRegistrationTransaction::DeleteDraft(const std::string& organization_id,
                                                        const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> remove(
-      conn_.prepareStatement("DELETE FROM drafts WHERE organization_id = ? AND id = ?"));
+  Statement remove = Prepare(conn_, "DELETE FROM drafts WHERE organization_id = ? AND id = ?");
   remove->setString(1, organization_id);
   remove->setString(2, id);
   // The draft first: its organisation decides whether the participants may go.
@@ -172,7 +175,7 @@ absl::StatusOr<std::vector<DraftRecord>> MysqlRegistrationTransaction::ListDraft
   if (filter.school_year != 0) absl::StrAppend(&query, " AND d.school_year = ?");
   if (!filter.include_closed) absl::StrAppend(&query, " AND d.state = ?");
   absl::StrAppend(&query, " ORDER BY d.id DESC LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(query));
+  Statement select = Prepare(conn_, query);
   unsigned int index = 1;
   select->setString(index++, filter.organization_id);
   if (!page.after.empty()) select->setString(index++, page.after);
@@ -186,10 +189,10 @@ absl::StatusOr<std::vector<DraftRecord>> MysqlRegistrationTransaction::ListDraft
 
 absl::StatusOr<std::vector<DraftRecord>> MysqlRegistrationTransaction::OpenCorrections(
     const std::string& organization_id, const std::string& registration_id) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      absl::StrCat(kDraftSelect,
-                   " WHERE d.organization_id = ? AND d.corrects_registration_id = ?"
-                   " AND d.state = ? ORDER BY d.id DESC")));
+  Statement select =
+      Prepare(conn_, absl::StrCat(kDraftSelect,
+                                  " WHERE d.organization_id = ? AND d.corrects_registration_id = ?"
+                                  " AND d.state = ? ORDER BY d.id DESC"));
   select->setString(1, organization_id);
   select->setString(2, registration_id);
   select->setInt(3, static_cast<int>(DraftState::kOpen));

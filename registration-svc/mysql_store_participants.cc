@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -67,8 +68,8 @@ void InsertParticipantRows(sql::Connection& conn, const std::string& draft_id,
 
 absl::StatusOr<std::vector<ParticipantRecord>> MysqlRegistrationTransaction::ListParticipants(
     const std::string& draft_id) {
-  std::unique_ptr<sql::PreparedStatement> select(
-      conn_.prepareStatement(absl::StrCat(ParticipantSelect(), " WHERE draft_id = ? ORDER BY id")));
+  Statement select =
+      Prepare(conn_, absl::StrCat(ParticipantSelect(), " WHERE draft_id = ? ORDER BY id"));
   select->setString(1, draft_id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<ParticipantRecord> participants;
@@ -83,8 +84,8 @@ absl::StatusOr<std::vector<ParticipantRecord>> MysqlRegistrationTransaction::Lis
 
 absl::StatusOr<ParticipantRecord> MysqlRegistrationTransaction::GetParticipant(
     const std::string& draft_id, const std::string& participant_id) {
-  std::unique_ptr<sql::PreparedStatement> select(
-      conn_.prepareStatement(absl::StrCat(ParticipantSelect(), " WHERE draft_id = ? AND id = ?")));
+  Statement select =
+      Prepare(conn_, absl::StrCat(ParticipantSelect(), " WHERE draft_id = ? AND id = ?"));
   select->setString(1, draft_id);
   select->setString(2, participant_id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -111,8 +112,7 @@ absl::Status MysqlRegistrationTransaction::MergeParticipants(
   // INSZ would still update the stored row. id and insz are not assigned, so they stay.
   absl::flat_hash_map<std::string, std::string> stored_ids;
   {
-    std::unique_ptr<sql::PreparedStatement> select(
-        conn_.prepareStatement("SELECT insz, id FROM draft_participants WHERE draft_id = ?"));
+    Statement select = Prepare(conn_, "SELECT insz, id FROM draft_participants WHERE draft_id = ?");
     select->setString(1, draft_id);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     stored_ids.reserve(rows->rowsCount());
@@ -132,9 +132,9 @@ absl::Status MysqlRegistrationTransaction::MergeParticipants(
 
 absl::Status MysqlRegistrationTransaction::UpdateParticipant(const std::string& draft_id,
                                                              const ParticipantRecord& participant) {
-  std::unique_ptr<sql::PreparedStatement> update(
-      conn_.prepareStatement(absl::StrCat("UPDATE draft_participants SET ", DataColumnAssignments(),
-                                          " WHERE draft_id = ? AND id = ?")));
+  Statement update =
+      Prepare(conn_, absl::StrCat("UPDATE draft_participants SET ", DataColumnAssignments(),
+                                  " WHERE draft_id = ? AND id = ?"));
   BindData(*update, 1, participant.display_name, participant.input);
   update->setString(kDataColumnCount + 1, draft_id);
   update->setString(kDataColumnCount + 2, participant.id);
@@ -146,8 +146,7 @@ absl::Status MysqlRegistrationTransaction::UpdateParticipant(const std::string& 
 
 absl::Status MysqlRegistrationTransaction::DeleteParticipant(const std::string& draft_id,
                                                              const std::string& participant_id) {
-  std::unique_ptr<sql::PreparedStatement> remove(
-      conn_.prepareStatement("DELETE FROM draft_participants WHERE draft_id = ? AND id = ?"));
+  Statement remove = Prepare(conn_, "DELETE FROM draft_participants WHERE draft_id = ? AND id = ?");
   remove->setString(1, draft_id);
   remove->setString(2, participant_id);
   if (remove->executeUpdate() == 0) return absl::NotFoundError("participant not found");
@@ -155,8 +154,7 @@ absl::Status MysqlRegistrationTransaction::DeleteParticipant(const std::string& 
 }
 
 absl::Status MysqlRegistrationTransaction::DeleteAllParticipants(const std::string& draft_id) {
-  std::unique_ptr<sql::PreparedStatement> remove(
-      conn_.prepareStatement("DELETE FROM draft_participants WHERE draft_id = ?"));
+  Statement remove = Prepare(conn_, "DELETE FROM draft_participants WHERE draft_id = ?");
   remove->setString(1, draft_id);
   remove->executeUpdate();
   return absl::OkStatus();

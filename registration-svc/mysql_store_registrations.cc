@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -101,10 +102,10 @@ absl::StatusOr<RegistrationVersionRecord> ReadVersion(const sql::ResultSet& row)
 
 absl::StatusOr<std::vector<RegisteredParticipant>>
 MysqlRegistrationTransaction::VersionParticipants(const std::string& registration_id, int version) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      absl::StrCat("SELECT ", InputSelectList(),
-                   ", warning_reasons FROM registration_participants"
-                   " WHERE registration_id = ? AND version = ? ORDER BY line")));
+  Statement select =
+      Prepare(conn_, absl::StrCat("SELECT ", InputSelectList(),
+                                  ", warning_reasons FROM registration_participants"
+                                  " WHERE registration_id = ? AND version = ? ORDER BY line"));
   select->setString(1, registration_id);
   select->setInt(2, version);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -138,9 +139,10 @@ absl::Status MysqlRegistrationTransaction::FillParticipants(
 absl::Status MysqlRegistrationTransaction::InsertRegistration(
     const RegistrationRecord& registration) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+    Statement insert = Prepare(
+        conn_,
         "INSERT INTO registrations (id, organization_id, odb_number, school_year,"
-        " latest_version, withdrawn, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        " latest_version, withdrawn, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, registration.id);
     insert->setString(2, registration.organization_id);
     insert->setString(3, registration.odb_number);
@@ -156,8 +158,8 @@ absl::Status MysqlRegistrationTransaction::InsertRegistration(
 
 absl::StatusOr<RegistrationRecord> MysqlRegistrationTransaction::GetRegistration(
     const std::string& organization_id, const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      absl::StrCat(kRegistrationSelect, " WHERE organization_id = ? AND id = ? FOR UPDATE")));
+  Statement select = Prepare(
+      conn_, absl::StrCat(kRegistrationSelect, " WHERE organization_id = ? AND id = ? FOR UPDATE"));
   select->setString(1, organization_id);
   select->setString(2, id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -167,9 +169,10 @@ absl::StatusOr<RegistrationRecord> MysqlRegistrationTransaction::GetRegistration
 
 absl::Status MysqlRegistrationTransaction::UpdateRegistration(
     const RegistrationRecord& registration) {
-  std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
-      "UPDATE registrations SET latest_version = ?, withdrawn = ?, update_time = ?"
-      " WHERE organization_id = ? AND id = ? AND latest_version = ?"));
+  Statement update =
+      Prepare(conn_,
+              "UPDATE registrations SET latest_version = ?, withdrawn = ?, update_time = ?"
+              " WHERE organization_id = ? AND id = ? AND latest_version = ?");
   update->setInt(1, registration.latest_version);
   update->setBoolean(2, registration.withdrawn);
   SetTime(*update, 3, registration.update_time);
@@ -185,12 +188,13 @@ absl::StatusOr<int64_t> MysqlRegistrationTransaction::InsertVersion(
     const RegistrationVersionRecord& version) {
   int64_t receipt_number = 0;
   absl::Status status = AllOrNothing(conn_, [&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+    Statement insert = Prepare(
+        conn_,
         "INSERT INTO registration_versions (registration_id, version, organization_id, kind,"
         " odb_number, school_year, submitted_by, submitted_by_name, organization_name,"
         " training_title, submit_time, content_sha256, content_format, withdraw_reason,"
         " participant_count, attendance_count, participation_count, total_hours_present,"
-        " warning_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " warning_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, version.registration_id);
     insert->setInt(2, version.version);
     insert->setString(3, version.organization_id);
@@ -242,10 +246,11 @@ absl::StatusOr<int64_t> MysqlRegistrationTransaction::InsertVersion(
 absl::StatusOr<RegistrationVersionRecord> MysqlRegistrationTransaction::GetVersion(
     const std::string& organization_id, const std::string& registration_id, int version,
     bool with_participants) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
+  Statement select = Prepare(
+      conn_,
       absl::StrCat("SELECT ", kVersionColumns,
                    " FROM registration_versions v"
-                   " WHERE v.organization_id = ? AND v.registration_id = ? AND v.version = ?")));
+                   " WHERE v.organization_id = ? AND v.registration_id = ? AND v.version = ?"));
   select->setString(1, organization_id);
   select->setString(2, registration_id);
   select->setInt(3, version);
@@ -281,7 +286,7 @@ MysqlRegistrationTransaction::ListRegistrations(const RegistrationFilter& filter
                     " AND p.version = r.latest_version)");
   }
   absl::StrAppend(&query, " ORDER BY r.id DESC LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(query));
+  Statement select = Prepare(conn_, query);
   unsigned int index = 1;
   select->setString(index++, filter.organization_id);
   if (!page.after.empty()) select->setString(index++, page.after);
@@ -316,7 +321,7 @@ absl::StatusOr<std::vector<RegistrationVersionRecord>> MysqlRegistrationTransact
                                    " WHERE v.organization_id = ? AND v.registration_id = ?");
   if (!page.after.empty()) absl::StrAppend(&query, " AND v.version < ?");
   absl::StrAppend(&query, " ORDER BY v.version DESC LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(query));
+  Statement select = Prepare(conn_, query);
   unsigned int index = 1;
   select->setString(index++, organization_id);
   select->setString(index++, registration_id);

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -138,7 +139,7 @@ absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
                     " OR odb_number COLLATE utf8mb4_unicode_ci LIKE ? ESCAPE '!')");
   }
   absl::StrAppend(&query, " ORDER BY odb_number LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(query));
+  Statement select = Prepare(conn, query);
   unsigned int index = 1;
   select->setString(index++, page.after);
   if (!filter.provider_organization_id.empty()) {
@@ -169,8 +170,7 @@ absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
 
 absl::StatusOr<TrainingRecord> MysqlRegistrationTransaction::GetTraining(
     const std::string& odb_number) {
-  std::unique_ptr<sql::PreparedStatement> select(
-      conn_.prepareStatement(absl::StrCat(kTrainingSelect, " WHERE odb_number = ?")));
+  Statement select = Prepare(conn_, absl::StrCat(kTrainingSelect, " WHERE odb_number = ?"));
   select->setString(1, odb_number);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return absl::NotFoundError("training not found");
@@ -179,7 +179,8 @@ absl::StatusOr<TrainingRecord> MysqlRegistrationTransaction::GetTraining(
 
 absl::Status MysqlRegistrationTransaction::UpsertTraining(const TrainingRecord& training) {
   const TrainingFacts& facts = training.facts;
-  std::unique_ptr<sql::PreparedStatement> upsert(conn_.prepareStatement(
+  Statement upsert = Prepare(
+      conn_,
       "INSERT INTO trainings (odb_number, provider_organization_id, title, type, planned_hours,"
       " study_points, lestijden, exam_count, competence_count, start_date, end_date,"
       " recognition_start_date, recognition_end_date, postgraduate, delivery_mode, modules,"
@@ -193,7 +194,7 @@ absl::Status MysqlRegistrationTransaction::UpsertTraining(const TrainingRecord& 
       " recognition_start_date = VALUES(recognition_start_date),"
       " recognition_end_date = VALUES(recognition_end_date),"
       " postgraduate = VALUES(postgraduate), delivery_mode = VALUES(delivery_mode),"
-      " modules = VALUES(modules), update_time = VALUES(update_time)"));
+      " modules = VALUES(modules), update_time = VALUES(update_time)");
   upsert->setString(1, facts.odb_number);
   upsert->setString(2, facts.provider_organization_id);
   upsert->setString(3, training.title);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "common/outbox.h"
 #include "cppconn/connection.h"
@@ -55,11 +56,14 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::ActiveGrants(
     const std::string& organization_id, const std::string& person_id, absl::Time now) {
   std::vector<GrantRecord> grants;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(absl::StrCat(
-        "SELECT ", mysql_internal::kGrantColumns,
-        " FROM grants FORCE INDEX (grants_holder) WHERE organization_id = ? AND person_id = ?"
-        " AND revoke_time IS NULL AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)"
-        " ORDER BY role, context, id")));
+    Statement select = Prepare(
+        conn,
+        absl::StrCat(
+            "SELECT ", mysql_internal::kGrantColumns,
+            " FROM grants FORCE INDEX (grants_holder) WHERE organization_id = ? AND person_id = ?"
+            " AND revoke_time IS NULL AND valid_from <= ? AND (valid_until IS NULL OR valid_until "
+            "> ?)"
+            " ORDER BY role, context, id"));
     select->setString(1, organization_id);
     select->setString(2, person_id);
     mysql_internal::SetTime(*select, 3, now);
@@ -76,11 +80,34 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::ActiveGrants(
   return grants;
 }
 
+absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::UnendedGrants(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  std::vector<GrantRecord> grants;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    Statement select = Prepare(
+        conn, absl::StrCat("SELECT ", mysql_internal::kGrantColumns,
+                           " FROM grants FORCE INDEX (grants_holder)"
+                           " WHERE organization_id = ? AND person_id = ? AND revoke_time IS NULL"
+                           " AND (valid_until IS NULL OR valid_until > ?)"));
+    select->setString(1, organization_id);
+    select->setString(2, person_id);
+    mysql_internal::SetTime(*select, 3, now);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    while (rows->next()) {
+      absl::StatusOr<GrantRecord> grant = mysql_internal::ReadGrant(*rows);
+      if (!grant.ok()) return grant.status();
+      grants.push_back(*std::move(grant));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return grants;
+}
+
 absl::StatusOr<int64_t> MysqlRightsStore::Revision(const std::string& organization_id) {
   int64_t revision = 0;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> select(
-        conn.prepareStatement("SELECT revision FROM revisions WHERE organization_id = ?"));
+    Statement select = Prepare(conn, "SELECT revision FROM revisions WHERE organization_id = ?");
     select->setString(1, organization_id);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     if (rows->next()) revision = rows->getInt64(1);
@@ -94,8 +121,8 @@ absl::StatusOr<int64_t> MysqlRightsStore::Revision(const std::string& organizati
 
 absl::StatusOr<std::optional<std::string>> MysqlRightsTransaction::FindRequestId(
     const std::string& request_id, const std::string& kind) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      "SELECT resource_id FROM request_ids WHERE request_id = ? AND kind = ?"));
+  Statement select =
+      Prepare(conn_, "SELECT resource_id FROM request_ids WHERE request_id = ? AND kind = ?");
   select->setString(1, request_id);
   select->setString(2, kind);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -107,8 +134,8 @@ absl::Status MysqlRightsTransaction::RecordRequestId(const std::string& request_
                                                      const std::string& kind,
                                                      const std::string& resource_id) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
-        "INSERT INTO request_ids (request_id, kind, resource_id) VALUES (?, ?, ?)"));
+    Statement insert =
+        Prepare(conn_, "INSERT INTO request_ids (request_id, kind, resource_id) VALUES (?, ?, ?)");
     insert->setString(1, request_id);
     insert->setString(2, kind);
     insert->setString(3, resource_id);
@@ -118,9 +145,9 @@ absl::Status MysqlRightsTransaction::RecordRequestId(const std::string& request_
 }
 
 absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organization_id) {
-  std::unique_ptr<sql::PreparedStatement> bump(
-      conn_.prepareStatement("INSERT INTO revisions (organization_id, revision) VALUES (?, 1)"
-                             " ON DUPLICATE KEY UPDATE revision = revision + 1"));
+  Statement bump = Prepare(conn_,
+                           "INSERT INTO revisions (organization_id, revision) VALUES (?, 1)"
+                           " ON DUPLICATE KEY UPDATE revision = revision + 1");
   bump->setString(1, organization_id);
   bump->executeUpdate();
   return absl::OkStatus();

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -69,13 +70,14 @@ absl::StatusOr<AuditRecord> MysqlRightsTransaction::LockAuditHead(
   // Creates the head on first use. ON DUPLICATE KEY UPDATE (rather than INSERT IGNORE) takes an
   // exclusive lock on an existing head straight away: INSERT IGNORE would take a shared one, and
   // two appenders upgrading their shared locks by the SELECT below would deadlock.
-  std::unique_ptr<sql::PreparedStatement> create(conn_.prepareStatement(
-      "INSERT INTO audit_heads (organization_id, sequence, hash) VALUES (?, 0, '')"
-      " ON DUPLICATE KEY UPDATE sequence = sequence"));
+  Statement create =
+      Prepare(conn_,
+              "INSERT INTO audit_heads (organization_id, sequence, hash) VALUES (?, 0, '')"
+              " ON DUPLICATE KEY UPDATE sequence = sequence");
   create->setString(1, organization_id);
   create->executeUpdate();
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      "SELECT sequence, hash FROM audit_heads WHERE organization_id = ? FOR UPDATE"));
+  Statement select =
+      Prepare(conn_, "SELECT sequence, hash FROM audit_heads WHERE organization_id = ? FOR UPDATE");
   select->setString(1, organization_id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return absl::InternalError("audit head missing after its creation");
@@ -90,9 +92,9 @@ absl::Status MysqlRightsTransaction::InsertAudit(const AuditRecord& event) {
   return DuplicateAsStatus([&]() -> absl::Status {
     // Move the head first: it must be exactly the event's predecessor (a guard against callers
     // that skipped LockAuditHead or computed the chain from a stale head).
-    std::unique_ptr<sql::PreparedStatement> head(
-        conn_.prepareStatement("UPDATE audit_heads SET sequence = ?, hash = ?"
-                               " WHERE organization_id = ? AND sequence = ? AND hash = ?"));
+    Statement head = Prepare(conn_,
+                             "UPDATE audit_heads SET sequence = ?, hash = ?"
+                             " WHERE organization_id = ? AND sequence = ? AND hash = ?");
     head->setInt64(1, event.sequence);
     head->setString(2, event.hash);
     head->setString(3, event.organization_id);
@@ -102,10 +104,11 @@ absl::Status MysqlRightsTransaction::InsertAudit(const AuditRecord& event) {
       return absl::FailedPreconditionError(
           "the audit event does not follow the organisation's audit head");
     }
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+    Statement insert = Prepare(
+        conn_,
         "INSERT INTO audit_events (organization_id, sequence, event_time, actor, actor_key_type,"
         " action, subject, target, reason, details, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, event.organization_id);
     insert->setInt64(2, event.sequence);
     SetTime(*insert, 3, event.event_time);
@@ -137,7 +140,7 @@ absl::StatusOr<std::vector<AuditRecord>> MysqlRightsStore::ListAudit(const Audit
   absl::StrAppend(&query, " ORDER BY sequence LIMIT ?");
   std::vector<AuditRecord> events;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> select(conn.prepareStatement(query));
+    Statement select = Prepare(conn, query);
     unsigned int index = 1;
     select->setString(index++, filter.organization_id);
     select->setInt64(index++, after_sequence);

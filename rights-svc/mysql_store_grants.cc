@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -64,11 +65,12 @@ using mysql_internal::SetTime;
 
 absl::Status MysqlRightsTransaction::InsertGrant(const GrantRecord& grant) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+    Statement insert = Prepare(
+        conn_,
         "INSERT INTO grants (id, organization_id, person_id, role, context, valid_from,"
         " valid_until, granted_by, access_request_id, revoked_by, revoke_reason, revoke_time,"
         " create_time, update_time, version)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, grant.id);
     insert->setString(2, grant.organization_id);
     insert->setString(3, grant.person_id);
@@ -91,8 +93,9 @@ absl::Status MysqlRightsTransaction::InsertGrant(const GrantRecord& grant) {
 
 absl::StatusOr<GrantRecord> MysqlRightsTransaction::GetGrant(const std::string& organization_id,
                                                              const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(absl::StrCat(
-      "SELECT ", kGrantColumns, " FROM grants WHERE organization_id = ? AND id = ? FOR UPDATE")));
+  Statement select =
+      Prepare(conn_, absl::StrCat("SELECT ", kGrantColumns,
+                                  " FROM grants WHERE organization_id = ? AND id = ? FOR UPDATE"));
   select->setString(1, organization_id);
   select->setString(2, id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -102,11 +105,12 @@ absl::StatusOr<GrantRecord> MysqlRightsTransaction::GetGrant(const std::string& 
 
 absl::Status MysqlRightsTransaction::UpdateGrant(const GrantRecord& grant) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
+    Statement update = Prepare(
+        conn_,
         "UPDATE grants SET person_id = ?, role = ?, context = ?, valid_from = ?, valid_until = ?,"
         " granted_by = ?, access_request_id = ?, revoked_by = ?, revoke_reason = ?,"
         " revoke_time = ?, update_time = ?, version = ?"
-        " WHERE organization_id = ? AND id = ? AND version = ?"));
+        " WHERE organization_id = ? AND id = ? AND version = ?");
     update->setString(1, grant.person_id);
     update->setString(2, grant.role);
     update->setString(3, grant.context);
@@ -141,7 +145,7 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ListGrants(
                     " AND revoke_time IS NULL AND (valid_until IS NULL OR valid_until > ?)");
   }
   absl::StrAppend(&query, " ORDER BY id LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(query));
+  Statement select = Prepare(conn_, query);
   unsigned int index = 1;
   select->setString(index++, page.after);
   if (!filter.organization_id.empty()) select->setString(index++, filter.organization_id);
@@ -163,10 +167,12 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ClaimExpiringGr
     absl::Time now, absl::Time horizon, int limit) {
   if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
   // Index grants_expiring (valid_until, expiry_notice_time): only claimed rows are locked.
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(absl::StrCat(
-      "SELECT ", kGrantColumns,
-      " FROM grants WHERE valid_until > ? AND valid_until <= ? AND expiry_notice_time IS NULL"
-      " AND revoke_time IS NULL ORDER BY valid_until, id LIMIT ? FOR UPDATE SKIP LOCKED")));
+  Statement select = Prepare(
+      conn_,
+      absl::StrCat(
+          "SELECT ", kGrantColumns,
+          " FROM grants WHERE valid_until > ? AND valid_until <= ? AND expiry_notice_time IS NULL"
+          " AND revoke_time IS NULL ORDER BY valid_until, id LIMIT ? FOR UPDATE SKIP LOCKED"));
   SetTime(*select, 1, now);
   SetTime(*select, 2, horizon);
   select->setInt(3, limit);
@@ -182,8 +188,8 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ClaimExpiringGr
 
 absl::Status MysqlRightsTransaction::MarkExpiryNoticeSent(const std::string& organization_id,
                                                           const std::string& id, absl::Time when) {
-  std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
-      "UPDATE grants SET expiry_notice_time = ? WHERE organization_id = ? AND id = ?"));
+  Statement update = Prepare(
+      conn_, "UPDATE grants SET expiry_notice_time = ? WHERE organization_id = ? AND id = ?");
   SetTime(*update, 1, when);
   update->setString(2, organization_id);
   update->setString(3, id);

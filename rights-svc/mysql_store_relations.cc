@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -58,10 +59,11 @@ absl::StatusOr<WorkRelationRecord> ReadRelation(const sql::ResultSet& row) {
 
 absl::Status MysqlRightsTransaction::InsertWorkRelation(const WorkRelationRecord& relation) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
-        "INSERT INTO work_relations (id, organization_id, person_id, type, valid_from,"
-        " valid_until, end_reason, create_time, update_time, version)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    Statement insert =
+        Prepare(conn_,
+                "INSERT INTO work_relations (id, organization_id, person_id, type, valid_from,"
+                " valid_until, end_reason, create_time, update_time, version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, relation.id);
     insert->setString(2, relation.organization_id);
     insert->setString(3, relation.person_id);
@@ -79,8 +81,8 @@ absl::Status MysqlRightsTransaction::InsertWorkRelation(const WorkRelationRecord
 
 absl::StatusOr<WorkRelationRecord> MysqlRightsTransaction::GetWorkRelation(
     const std::string& organization_id, const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      absl::StrCat(kRelationSelect, " WHERE organization_id = ? AND id = ? FOR UPDATE")));
+  Statement select = Prepare(
+      conn_, absl::StrCat(kRelationSelect, " WHERE organization_id = ? AND id = ? FOR UPDATE"));
   select->setString(1, organization_id);
   select->setString(2, id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -90,10 +92,11 @@ absl::StatusOr<WorkRelationRecord> MysqlRightsTransaction::GetWorkRelation(
 
 absl::Status MysqlRightsTransaction::UpdateWorkRelation(const WorkRelationRecord& relation) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
+    Statement update = Prepare(
+        conn_,
         "UPDATE work_relations SET person_id = ?, type = ?, valid_from = ?, valid_until = ?,"
         " end_reason = ?, update_time = ?, version = ?"
-        " WHERE organization_id = ? AND id = ? AND version = ?"));
+        " WHERE organization_id = ? AND id = ? AND version = ?");
     update->setString(1, relation.person_id);
     update->setString(2, relation.type);
     SetTime(*update, 3, relation.valid_from);
@@ -121,7 +124,7 @@ absl::StatusOr<std::vector<WorkRelationRecord>> MysqlRightsTransaction::ListWork
     absl::StrAppend(&query, " AND (valid_until IS NULL OR valid_until > ?)");
   }
   absl::StrAppend(&query, " ORDER BY id LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(query));
+  Statement select = Prepare(conn_, query);
   unsigned int index = 1;
   select->setString(index++, page.after);
   if (!filter.organization_id.empty()) select->setString(index++, filter.organization_id);

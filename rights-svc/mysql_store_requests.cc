@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -84,11 +85,12 @@ absl::StatusOr<std::vector<AccessRequestRecord>> ReadRequests(sql::ResultSet& ro
 
 absl::Status MysqlRightsTransaction::InsertAccessRequest(const AccessRequestRecord& request) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> insert(conn_.prepareStatement(
+    Statement insert = Prepare(
+        conn_,
         "INSERT INTO access_requests (id, organization_id, requester_id, role, context, reason,"
         " state, open_key, notified_count, decided_by, decide_time, rejection_reason, grant_id,"
         " create_time, expire_time, version)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->setString(1, request.id);
     insert->setString(2, request.organization_id);
     insert->setString(3, request.requester_id);
@@ -112,8 +114,8 @@ absl::Status MysqlRightsTransaction::InsertAccessRequest(const AccessRequestReco
 
 absl::StatusOr<AccessRequestRecord> MysqlRightsTransaction::GetAccessRequest(
     const std::string& organization_id, const std::string& id) {
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
-      absl::StrCat(kRequestSelect, " WHERE organization_id = ? AND id = ? FOR UPDATE")));
+  Statement select = Prepare(
+      conn_, absl::StrCat(kRequestSelect, " WHERE organization_id = ? AND id = ? FOR UPDATE"));
   select->setString(1, organization_id);
   select->setString(2, id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -123,11 +125,12 @@ absl::StatusOr<AccessRequestRecord> MysqlRightsTransaction::GetAccessRequest(
 
 absl::Status MysqlRightsTransaction::UpdateAccessRequest(const AccessRequestRecord& request) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> update(conn_.prepareStatement(
-        "UPDATE access_requests SET requester_id = ?, role = ?, context = ?, reason = ?,"
-        " state = ?, open_key = ?, notified_count = ?, decided_by = ?, decide_time = ?,"
-        " rejection_reason = ?, grant_id = ?, expire_time = ?, version = ?"
-        " WHERE organization_id = ? AND id = ? AND version = ?"));
+    Statement update =
+        Prepare(conn_,
+                "UPDATE access_requests SET requester_id = ?, role = ?, context = ?, reason = ?,"
+                " state = ?, open_key = ?, notified_count = ?, decided_by = ?, decide_time = ?,"
+                " rejection_reason = ?, grant_id = ?, expire_time = ?, version = ?"
+                " WHERE organization_id = ? AND id = ? AND version = ?");
     update->setString(1, request.requester_id);
     update->setString(2, request.role);
     update->setString(3, request.context);
@@ -159,7 +162,7 @@ absl::StatusOr<std::vector<AccessRequestRecord>> MysqlRightsTransaction::ListAcc
   if (!filter.state.empty()) absl::StrAppend(&query, " AND state = ?");
   if (!filter.requester_id.empty()) absl::StrAppend(&query, " AND requester_id = ?");
   absl::StrAppend(&query, " ORDER BY id LIMIT ?");
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(query));
+  Statement select = Prepare(conn_, query);
   unsigned int index = 1;
   select->setString(index++, page.after);
   if (!filter.organization_id.empty()) select->setString(index++, filter.organization_id);
@@ -174,10 +177,11 @@ absl::StatusOr<std::vector<AccessRequestRecord>> MysqlRightsTransaction::ClaimEx
     absl::Time now, int limit) {
   if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
   // Index access_requests_due (state, expire_time); rows another replica holds are skipped.
-  std::unique_ptr<sql::PreparedStatement> select(conn_.prepareStatement(
+  Statement select = Prepare(
+      conn_,
       absl::StrCat(kRequestSelect,
                    " WHERE state = 'PENDING' AND expire_time <= ? ORDER BY expire_time, id LIMIT ?"
-                   " FOR UPDATE SKIP LOCKED")));
+                   " FOR UPDATE SKIP LOCKED"));
   SetTime(*select, 1, now);
   select->setInt(2, limit);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());

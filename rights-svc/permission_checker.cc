@@ -1,6 +1,8 @@
 #include "rights-svc/permission_checker.h"
 
 #include <algorithm>
+#include <optional>
+#include <tuple>
 
 namespace wse::rights {
 namespace {
@@ -26,12 +28,25 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
     decision.reason = Decision::kUnknownPermission;
     return decision;
   }
-  auto grants = rights_.store().ActiveGrants(organization_id, person_id, clock_());
-  if (!grants.ok()) return grants.status();
+  const absl::Time now = clock_();
+  // The revision first: grants read after it are never older than it (grant_cache.h).
   auto revision = rights_.store().Revision(organization_id);
   if (!revision.ok()) return revision.status();
   decision.revision = *revision;
+  std::optional<std::vector<GrantRecord>> grants =
+      grants_.Find(organization_id, person_id, *revision);
+  if (!grants) {
+    auto loaded = rights_.store().UnendedGrants(organization_id, person_id, now);
+    if (!loaded.ok()) return loaded.status();
+    // Ordered, so that the matched grant is the same whichever replica answers.
+    std::sort(loaded->begin(), loaded->end(), [](const GrantRecord& a, const GrantRecord& b) {
+      return std::tie(a.role, a.context, a.id) < std::tie(b.role, b.context, b.id);
+    });
+    grants = *loaded;
+    grants_.Store(organization_id, person_id, *revision, *std::move(loaded));
+  }
   for (const GrantRecord& grant : *grants) {
+    if (!grant.ActiveAt(now)) continue;
     for (const RoleDef* role : roles) {
       if (MatchesRole(grant, *role)) {
         decision.allowed = true;

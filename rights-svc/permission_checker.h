@@ -1,6 +1,7 @@
 #pragma once
 // Live authorization decisions: CheckPermission answers from the current grants on every call
-// (one indexed query), so a revoked or expired grant is refused on the very next call. Explain
+// (the organisation's revision read each time, the grants reloaded when it moved: grant_cache.h),
+// so a revoked or expired grant is refused on the very next call. Explain
 // says why, rule by rule, and where to ask for what is missing.
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "rights-svc/grant_cache.h"
 #include "rights-svc/rights_manager.h"
 
 namespace wse::rights {
@@ -63,6 +65,7 @@ class PermissionChecker {
  private:
   RightsManager& rights_;
   std::function<absl::Time()> clock_;
+  GrantCache grants_;
 };
 
 }  // namespace wse::rights

@@ -115,6 +115,11 @@ class RightsStore {
   virtual absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
                                                                 const std::string& person_id,
                                                                 absl::Time now) = 0;
+  // Grants neither revoked nor ended at `now`, including those that start later: what a cache
+  // keyed by revision may hold, since time alone turns them on and off.
+  virtual absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,
+                                                                 const std::string& person_id,
+                                                                 absl::Time now) = 0;
   virtual absl::StatusOr<int64_t> Revision(const std::string& organization_id) = 0;
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter,
                                                              int64_t after_sequence, int limit) = 0;

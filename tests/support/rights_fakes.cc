@@ -311,6 +311,20 @@ absl::Status FakeRightsStore::Transact(
   return status;
 }
 
+absl::StatusOr<std::vector<GrantRecord>> FakeRightsStore::UnendedGrants(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time at = ToMicros(now);
+  std::vector<GrantRecord> grants;
+  for (const auto& [id, grant] : state_.grants) {
+    if (grant.organization_id == organization_id && grant.person_id == person_id &&
+        !grant.revoke_time && (!grant.valid_until || at < *grant.valid_until)) {
+      grants.push_back(grant);
+    }
+  }
+  return grants;
+}
+
 absl::StatusOr<std::vector<GrantRecord>> FakeRightsStore::ActiveGrants(
     const std::string& organization_id, const std::string& person_id, absl::Time now) {
   absl::MutexLock lock(&mu_);

@@ -25,6 +25,11 @@ TEST(SealedBoxTest, RoundTripsAndRefusesTamperingOrAnotherKey) {
 
 TEST(SealedBoxTest, KeyMustBe32Bytes) { EXPECT_FALSE(SealedBox::Create("short").ok()); }
 
+TEST(Es256KeyTest, RefusesWhatIsNotAP256PrivateKey) {
+  EXPECT_EQ(Es256Key::FromPem("not a key").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Es256Key::FromPem("").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 class KeyRingTest : public ::testing::Test {
  protected:
   absl::Time now_ = absl::FromUnixSeconds(1800000000);

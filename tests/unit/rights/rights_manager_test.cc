@@ -202,6 +202,26 @@ TEST_F(RightsManagerTest, ApprovalGrantsMailsAndIsLiveRevocationToo) {
   EXPECT_FALSE(JanMayRegister());  // The very next check.
 }
 
+TEST_F(RightsManagerTest, CachedGrantsStartAndEndWithTimeAlone) {
+  // The checker caches grants by organisation revision; no revision moves when a grant's
+  // validity starts or ends, so the cached entry must still follow the clock.
+  AddJanToSchool();
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  grant.valid_from = now_ + absl::Hours(1);
+  grant.valid_until = now_ + absl::Hours(2);
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g", call_).ok());
+  const int64_t revision = store_.Revision(kSchool).value();
+  EXPECT_FALSE(JanMayRegister());  // Not yet: the entry is cached now.
+  now_ += absl::Minutes(61);
+  EXPECT_TRUE(JanMayRegister());
+  now_ += absl::Minutes(60);
+  EXPECT_FALSE(JanMayRegister());
+  EXPECT_EQ(store_.Revision(kSchool).value(), revision);
+}
+
 TEST_F(RightsManagerTest, RejectionCarriesTheReasonToTheRequester) {
   AddJanToSchool();
   AccessRequestRecord request = JanRequests();
