@@ -10,6 +10,7 @@
 #   BENCH_REPS=3  BENCH_DURATION=5s  BENCH_WARMUP=1s  BENCH_CONCURRENCY="1,16,64"
 #   BENCH_WORKLOADS="echo mysql-insert select verify check ext-authz confirm bulk story mail"
 #   BENCH_SOAK=600s (memory run under load; 0 skips it)  BENCH_SOAK_CONCURRENCY=16
+#   BENCH_ACCESS_TOKEN_TTL=2m  identity-svc's --access_token_ttl on the bench stack
 #   BENCH_README=1   also replace the "Performance" section of README.md with the table
 #   BENCH_KEEP=1     leave the bench stack running (default: stop it, delete .run/bench)
 #   BENCH_WAIT_QUIET=900  seconds to wait for other builds (cc1plus) to finish before a workload
@@ -21,6 +22,10 @@
 #     e.g. bench/run.sh profile check rights 64 10  -> bench/results/profile-check-rights.txt
 export STACK_PROFILE=bench
 export STACK_PORT_BASE="${STACK_PORT_BASE:-5000}"
+# Access tokens live 2 minutes on the bench stack (10 by default): the services cache each
+# verified token for its lifetime, so only a memory run longer than that lifetime shows whether
+# memory levels off or keeps growing.
+export STACK_ACCESS_TOKEN_TTL="${BENCH_ACCESS_TOKEN_TTL:-2m}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 export STACK_BUILD_DIR="${STACK_BUILD_DIR:-$(cd "$HERE/.." && pwd)/build/bench}"
 source "$HERE/../deploy/local/lib.sh"

@@ -192,6 +192,9 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
     std::erase_if(cache_, [now](const auto& entry) { return entry.second.expires <= now; });
     next_sweep_ = now + absl::Minutes(1);
   }
+  // And a hard bound for a burst of fresh tokens within one lifetime: start over (a miss only
+  // costs one signature check).
+  if (cache_.size() >= kMaxCachedTokens) cache_.clear();
   cache_.emplace(*bearer_token, caller);
   return caller;
 }

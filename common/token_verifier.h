@@ -106,6 +106,7 @@ class AccessTokenVerifier {
   JwtVerifier verifier_;
   std::function<absl::Time()> clock_;
   absl::Mutex mu_;
+  static constexpr size_t kMaxCachedTokens = 100000;
   std::unordered_map<std::string, Caller> cache_ ABSL_GUARDED_BY(mu_);
   absl::Time next_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };

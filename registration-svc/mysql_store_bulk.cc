@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/prepared_statement.h"
@@ -43,6 +45,9 @@ std::string Placeholders(size_t count) {
   return text;
 }
 
+// Row counts up to this many get a cached statement each (a draft usually has a few rows).
+constexpr size_t kCachedSmallRows = 8;
+
 void InsertRows(sql::Connection& conn, const std::string& head, int params_per_row,
                 const std::string& tail, size_t row_count, const RowBinder& bind) {
   const std::string group = absl::StrCat("(", Placeholders(params_per_row), ")");
@@ -57,17 +62,23 @@ void InsertRows(sql::Connection& conn, const std::string& head, int params_per_r
     return text;
   };
   // Every full chunk reuses one prepared statement; only the last, shorter one needs its own.
-  std::unique_ptr<sql::PreparedStatement> full;
+  // Full chunks and the few-row statements of everyday drafts stay in the connection's cache
+  // (mysql_statements.h); odd sizes in between are prepared for this call only.
+  std::optional<Statement> full;
   for (size_t first = 0; first < row_count; first += kRowsPerStatement) {
     const size_t rows = std::min(kRowsPerStatement, row_count - first);
-    std::unique_ptr<sql::PreparedStatement> last;
+    std::optional<Statement> cached_last;
+    std::unique_ptr<sql::PreparedStatement> own_last;
     sql::PreparedStatement* statement = nullptr;
     if (rows == kRowsPerStatement) {
-      if (full == nullptr) full.reset(conn.prepareStatement(sql_for(rows)));
-      statement = full.get();
+      if (!full) full.emplace(Prepare(conn, sql_for(rows)));
+      statement = full->get();
+    } else if (rows <= kCachedSmallRows) {
+      cached_last.emplace(Prepare(conn, sql_for(rows)));
+      statement = cached_last->get();
     } else {
-      last.reset(conn.prepareStatement(sql_for(rows)));
-      statement = last.get();
+      own_last.reset(conn.prepareStatement(sql_for(rows)));
+      statement = own_last.get();
     }
     for (size_t i = 0; i < rows; ++i) {
       bind(*statement, static_cast<unsigned int>(1 + i * params_per_row), first + i);

@@ -98,7 +98,7 @@ grpc::Status RightsServiceImpl::ListGrants(grpc::ServerContext* context,
     if (!scope.ok()) return scope.status();
     filter.organization_id = *scope;
     std::vector<GrantRecord> grants;
-    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
+    absl::Status status = deps_.rights.store().Read([&](RightsTransaction& tx) {
       auto listed = tx.ListGrants(filter, *page);
       if (!listed.ok()) return listed.status();
       grants = *std::move(listed);

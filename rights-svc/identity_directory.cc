@@ -44,13 +44,23 @@ void IdentityDirectory::Prepare(const CallContext& call, grpc::ClientContext* co
 
 absl::StatusOr<PersonInfo> IdentityDirectory::GetPerson(const std::string& person_id,
                                                         const CallContext& call) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = persons_.find(person_id);
+    if (it != persons_.end() && it->second.second > now) return it->second.first;
+  }
   grpc::ClientContext context;
   Prepare(call, &context);
   identity::v1::GetPersonRequest request;
   request.set_name("persons/" + person_id);
   identity::v1::GetPersonResponse response;
   if (auto s = Mapped(stub_->GetPerson(&context, request, &response)); !s.ok()) return s;
-  return FromProto(response.person());
+  PersonInfo info = FromProto(response.person());
+  absl::MutexLock lock(&mu_);
+  if (persons_.size() >= kMaxCachedPersons) persons_.clear();
+  persons_[person_id] = {info, now + kPersonTtl};
+  return info;
 }
 
 absl::StatusOr<PersonInfo> IdentityDirectory::FindPersonByInsz(const std::string& insz,

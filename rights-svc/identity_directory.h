@@ -2,9 +2,16 @@
 // Directory over gRPC: identity-svc's GetPerson / LookupPerson / GetOrganization, called with the
 // operator (service) token, the caller's request id and deadline.
 
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "rights-svc/directory.h"
 #include "wse/identity/v1/identity_service.grpc.pb.h"
 
@@ -24,8 +31,15 @@ class IdentityDirectory final : public Directory {
  private:
   void Prepare(const CallContext& call, grpc::ClientContext* context) const;
 
+  // Names and addresses change rarely; list answers name every person in them, so each is asked
+  // at most every kPersonTtl instead of once per answer.
+  static constexpr absl::Duration kPersonTtl = absl::Seconds(30);
+  static constexpr size_t kMaxCachedPersons = 50000;
+
   std::unique_ptr<identity::v1::IdentityService::Stub> stub_;
   std::string service_token_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::pair<PersonInfo, absl::Time>> persons_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace wse::rights

@@ -52,6 +52,13 @@ absl::Status MysqlRightsStore::Transact(
   });
 }
 
+absl::Status MysqlRightsStore::Read(const std::function<absl::Status(RightsTransaction&)>& body) {
+  return WithConnection(pool_, [&body](sql::Connection& conn) -> absl::Status {
+    MysqlRightsTransaction transaction(conn);
+    return body(transaction);
+  });
+}
+
 absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::ActiveGrants(
     const std::string& organization_id, const std::string& person_id, absl::Time now) {
   std::vector<GrantRecord> grants;

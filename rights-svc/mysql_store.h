@@ -107,6 +107,7 @@ class MysqlRightsStore : public RightsStore {
   // A deadlock or lock wait timeout reruns `body` (wse::InTransaction), so bodies must not have
   // effects outside the transaction they cannot repeat.
   absl::Status Transact(const std::function<absl::Status(RightsTransaction&)>& body) override;
+  absl::Status Read(const std::function<absl::Status(RightsTransaction&)>& body) override;
 
   // One indexed SELECT (grants_holder), no transaction.
   absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,

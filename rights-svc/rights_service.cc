@@ -223,7 +223,7 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
     if (!scope.ok()) return scope.status();
     filter.organization_id = *scope;
     std::vector<WorkRelationRecord> relations;
-    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
+    absl::Status status = deps_.rights.store().Read([&](RightsTransaction& tx) {
       auto listed = tx.ListWorkRelations(filter, *page);
       if (!listed.ok()) return listed.status();
       relations = *std::move(listed);

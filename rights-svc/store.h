@@ -111,6 +111,10 @@ class RightsStore {
   // Runs `body` in one transaction; commits when it returns OK, rolls back otherwise.
   virtual absl::Status Transact(const std::function<absl::Status(RightsTransaction&)>& body) = 0;
 
+  // Runs `body` without a transaction (autocommit): for reads of one statement, which see what
+  // is committed when they run; saves the BEGIN and COMMIT round trips of Transact.
+  virtual absl::Status Read(const std::function<absl::Status(RightsTransaction&)>& body) = 0;
+
   // Read-only queries outside a transaction (the CheckPermission hot path).
   virtual absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
                                                                 const std::string& person_id,

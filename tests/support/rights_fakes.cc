@@ -311,6 +311,14 @@ absl::Status FakeRightsStore::Transact(
   return status;
 }
 
+absl::Status FakeRightsStore::Read(const std::function<absl::Status(RightsTransaction&)>& body) {
+  absl::MutexLock lock(&mu_);
+  if (!next_failure_.ok()) return std::exchange(next_failure_, absl::OkStatus());
+  State copy = state_;
+  FakeRightsTransaction transaction(copy);
+  return body(transaction);
+}
+
 absl::StatusOr<std::vector<GrantRecord>> FakeRightsStore::UnendedGrants(
     const std::string& organization_id, const std::string& person_id, absl::Time now) {
   absl::MutexLock lock(&mu_);

@@ -50,6 +50,8 @@ class FakeRightsStore : public RightsStore {
   };
 
   absl::Status Transact(const std::function<absl::Status(RightsTransaction&)>& body) override;
+  // Runs on a copy that is thrown away: a read must not change anything.
+  absl::Status Read(const std::function<absl::Status(RightsTransaction&)>& body) override;
   absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
                                                         const std::string& person_id,
                                                         absl::Time now) override;
