@@ -107,8 +107,10 @@ def summarize(runs):
 
 
 def memory(path):
-    """Per process: mean RSS of the first and of the last minute (or fifth, if shorter), and of
-    minute 10 when the run lasted at least 15 minutes (so growth that stops is told apart)."""
+    """Per process: mean RSS of the first and of the last minute (or fifth, if shorter), and of a
+    middle minute (the 10th in runs of 15 minutes or more, the one ending half-way in runs of 8
+    or more) so that growth which levels off (caches filling up to their steady state) is told
+    apart from growth that goes on."""
     if not os.path.exists(path):
         return [], 0
     samples = collections.defaultdict(list)
@@ -124,10 +126,12 @@ def memory(path):
         window = 60 if end >= 180 else max(end / 5, 1)
         first = statistics.mean(m for t, m in points if t <= window)
         last = statistics.mean(m for t, m in points if t >= end - window)
-        middle = None
-        if end >= 900:
-            middle = statistics.mean(m for t, m in points if 540 <= t <= 600)
+        middle, middle_at = None, None
+        if end >= 480:
+            middle_at = 600 if end >= 900 else 60 * round(end / 2 / 60)
+            middle = statistics.mean(m for t, m in points if middle_at - 60 <= t <= middle_at)
         out.append({"name": name, "first": first, "last": last, "middle": middle,
+                    "middle_minute": None if middle_at is None else int(middle_at // 60),
                     "growth": last - first, "pct": 100 * (last - first) / first,
                     "max": max(m for _, m in points), "window": window, "samples": len(points)})
     out.sort(key=lambda r: r["name"])
@@ -202,8 +206,9 @@ def markdown(rows, mem, span, machine):
         lines.append(what + ", VmRSS sampled every 5 s over %.0f s (%s):" % (span, label))
         lines.append("")
         if mem[0]["middle"] is not None:
-            lines.append("| Process | RSS 1st minute (MiB) | RSS 10th minute | RSS last minute | "
-                         "Growth 1st -> 10th | Growth 10th -> last | Max |")
+            n = mem[0]["middle_minute"]
+            lines.append("| Process | RSS 1st minute (MiB) | RSS minute %d | RSS last minute | "
+                         "Growth 1st -> minute %d | Growth minute %d -> last | Max |" % (n, n, n))
             lines.append("|---|---:|---:|---:|---:|---:|---:|")
             for m in mem:
                 lines.append("| %s | %.1f | %.1f | %.1f | %+.1f MiB (%+.0f %%) | %+.1f MiB | %.1f |"
@@ -224,7 +229,7 @@ def write_csv(path, rows, mem, machine):
     columns = ["kind", "workload", "concurrency", "rounds", "throughput", "unit", "p50_ms",
                "p99_ms", "ratio", "baseline", "ok", "errors", "error_codes", "target",
                "server_cpu_ms_per_op",
-               "target_met", "rss_first_mib", "rss_minute10_mib", "rss_last_mib", "rss_growth_mib",
+               "target_met", "rss_first_mib", "rss_middle_mib", "rss_last_mib", "rss_growth_mib",
                "rss_max_mib",
                "date", "nproc", "cpu", "ram", "kernel", "commit"]
     env = {k: machine.get(k, "") for k in ("date", "nproc", "cpu", "ram", "kernel", "commit")}
@@ -245,7 +250,7 @@ def write_csv(path, rows, mem, machine):
         for m in mem:
             w.writerow(dict(env, kind="memory", workload=m["name"],
                             rss_first_mib="%.1f" % m["first"], rss_last_mib="%.1f" % m["last"],
-                            rss_minute10_mib="" if m["middle"] is None else "%.1f" % m["middle"],
+                            rss_middle_mib="" if m["middle"] is None else "%.1f" % m["middle"],
                             rss_growth_mib="%.1f" % m["growth"], rss_max_mib="%.1f" % m["max"]))
 
 
