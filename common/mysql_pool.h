@@ -81,6 +81,7 @@ class MysqlPool {
 
   const MysqlOptions options_;
   absl::Mutex mu_;
+  absl::CondVar available_;  // Signalled whenever a lease ends.
   std::vector<std::unique_ptr<sql::Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
