@@ -33,9 +33,4 @@ void GrantCache::Store(const std::string& organization_id, const std::string& pe
   entry.grants = std::move(grants);
 }
 
-size_t GrantCache::size() {
-  absl::MutexLock lock(&mu_);
-  return entries_.size();
-}
-
 }  // namespace wse::rights

@@ -31,8 +31,6 @@ class GrantCache {
   void Store(const std::string& organization_id, const std::string& person_id, int64_t revision,
              std::vector<GrantRecord> grants);
 
-  size_t size();
-
  private:
   struct Entry {
     int64_t revision = 0;

@@ -88,15 +88,14 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
   const auto start = std::chrono::steady_clock::now();
   auto short_call = flow.Confirm(token, drafts[1], kShort, "deadline-short");
   const double short_millis = MillisBetween(start, std::chrono::steady_clock::now());
-  EXPECT_EQ(short_call.status().code(), absl::StatusCode::kDeadlineExceeded)
-      << short_call.status();
+  EXPECT_EQ(short_call.status().code(), absl::StatusCode::kDeadlineExceeded) << short_call.status();
   EXPECT_GE(short_millis, 450);
   EXPECT_LT(short_millis, 1000);
   // The service gave up at the caller's deadline too, not at its own 3 s cap on rights calls.
   LoggedCall logged;
-  EXPECT_TRUE(WaitFor(
-      [&] { return (logged = FindLoggedCall(registration.Log(), "deadline-short")).found; },
-      absl::Seconds(5)))
+  EXPECT_TRUE(
+      WaitFor([&] { return (logged = FindLoggedCall(registration.Log(), "deadline-short")).found; },
+              absl::Seconds(5)))
       << registration.LogTail();
   EXPECT_EQ(logged.code, "DEADLINE_EXCEEDED");
   EXPECT_GE(logged.millis, 400);
@@ -222,8 +221,7 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
       "peak %d, after %d)\n",
       kClients * kCallsEach, kClients, absl::ToDoubleMilliseconds(kBurstDeadline), burst_seconds,
       deadline_exceeded.load(), other.load(), slowest.load(), logged_burst, logged_burst_in_time,
-      threads_before, threads_peak, threads_after, handlers_before, handlers_peak,
-      handlers_after);
+      threads_before, threads_peak, threads_after, handlers_before, handlers_peak, handlers_after);
   std::printf("[ measure  ] threads by name before: %s; after: %s\n", names_before.c_str(),
               names_after.c_str());
   std::printf(
@@ -232,8 +230,7 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
       "ran once thawed: %d of %d\n",
       absl::StatusCodeToString(long_call.status().code()).c_str(), long_millis,
       long_logged.code.c_str(), long_logged.millis,
-      absl::StatusCodeToString(thawed.status().code()).c_str(), stale_run,
-      kClients * kCallsEach);
+      absl::StatusCodeToString(thawed.status().code()).c_str(), stale_run, kClients * kCallsEach);
 }
 
 }  // namespace
