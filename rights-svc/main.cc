@@ -13,8 +13,12 @@
 #include "rights-svc/catalogue.h"
 #include "rights-svc/ext_authz_service.h"
 #include "rights-svc/identity_directory.h"
+#include "rights-svc/mysql_replica_registry.h"
 #include "rights-svc/mysql_store.h"
 #include "rights-svc/permission_checker.h"
+#include "rights-svc/replica_cache_service.h"
+#include "rights-svc/replica_leases.h"
+#include "rights-svc/revision_cache.h"
 #include "rights-svc/rights_service.h"
 
 ABSL_FLAG(std::string, catalogue_file, "", "role catalogue JSON (default: the built-in one)");
@@ -22,6 +26,12 @@ ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (the d
 ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054", "notify-svc (mail delivery)");
 ABSL_FLAG(std::string, operator_token_file, "",
           "file with the operator token (also this service's credential towards the others)");
+ABSL_FLAG(std::string, replica_address, "",
+          "host:port where the other rights-svc replicas reach this one (its pod IP); with it, "
+          "CheckPermission remembers revisions under a database lease (replica_leases.h); "
+          "without it, every check reads the revision");
+ABSL_FLAG(absl::Duration, replica_lease, absl::Seconds(3),
+          "lease length: the longest a revocation waits for a replica it cannot reach");
 ABSL_FLAG(absl::Duration, expiry_interval, absl::Minutes(1),
           "how often access requests and grants are checked for expiry");
 
@@ -50,6 +60,8 @@ int main(int argc, char** argv) {
         catalogue = LoadCatalogue();
         wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
                            "--operator_token_file is required (the service credential)");
+        wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300),
+                           "--replica_lease must be at least 300ms");
       });
   const std::string service_token =
       wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
@@ -57,20 +69,32 @@ int main(int argc, char** argv) {
 
   wse::rights::MysqlRightsStore store(*runtime.pool);
   wse::rights::IdentityDirectory directory(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
-      service_token);
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
   wse::rights::RightsManager rights(store, directory, catalogue);
-  wse::rights::PermissionChecker permissions(rights);
+
+  // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).
+  const std::string replica_id = wse::rights::NewRightsId();
+  wse::rights::RevisionCache revisions;
+  wse::rights::MysqlReplicaRegistry registry(*runtime.pool);
+  wse::rights::GrpcPeerInvalidator peers(service_token, replica_id);
+  wse::rights::ReplicaLeases leases(
+      revisions, registry, peers,
+      {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease)});
+  store.OnRevisionsCommitted([&leases](const std::vector<std::string>& organizations) {
+    leases.RevisionsCommitted(organizations);
+  });
+  wse::rights::PermissionChecker permissions(rights, absl::Now,
+                                             leases.enabled() ? &revisions : nullptr);
   wse::OperatorAuthenticator operators(service_token, [&tokens](const wse::CallContext& c) {
     return tokens->Verify(c.bearer_token).status();
   });
+  wse::rights::ReplicaCacheService replica_cache(revisions, operators);
   wse::rights::RightsServiceImpl service({rights, permissions, *tokens, operators});
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, operators);
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.
-  wse::NotifyDeliverer deliverer(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
-      service_token);
+  wse::NotifyDeliverer deliverer(wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
+                                 service_token);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "rights"});
   relay.Start();
 
@@ -93,7 +117,9 @@ int main(int argc, char** argv) {
       while (!stopping && absl::Now() < until) absl::SleepFor(absl::Milliseconds(200));
     }
   });
-  const int code = wse::RunService(runtime, {&service, &ext_authz});
+  leases.Start();
+  const int code = wse::RunService(runtime, {&service, &ext_authz, &replica_cache});
+  leases.Stop();
   stopping = true;
   expiry.join();
   relay.Stop();

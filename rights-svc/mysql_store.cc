@@ -3,6 +3,7 @@
 
 #include "rights-svc/mysql_store.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,10 +47,19 @@ using mysql_internal::DuplicateAsStatus;
 
 absl::Status MysqlRightsStore::Transact(
     const std::function<absl::Status(RightsTransaction&)>& body) {
-  return InTransaction(pool_, [&body](sql::Connection& conn) -> absl::Status {
-    MysqlRightsTransaction transaction(conn);
+  std::vector<std::string> bumped;
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    bumped.clear();  // A rerun after a deadlock starts over.
+    MysqlRightsTransaction transaction(conn, &bumped);
     return body(transaction);
   });
+  // Also after a failure: a lost COMMIT may have committed, and telling too much costs one read.
+  if (!bumped.empty() && revisions_committed_) {
+    std::sort(bumped.begin(), bumped.end());
+    bumped.erase(std::unique(bumped.begin(), bumped.end()), bumped.end());
+    revisions_committed_(bumped);
+  }
+  return status;
 }
 
 absl::Status MysqlRightsStore::Read(const std::function<absl::Status(RightsTransaction&)>& body) {
@@ -157,6 +167,7 @@ absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organizatio
                            " ON DUPLICATE KEY UPDATE revision = revision + 1");
   bump->setString(1, organization_id);
   bump->executeUpdate();
+  if (bumped_ != nullptr) bumped_->push_back(organization_id);
   return absl::OkStatus();
 }
 

@@ -51,7 +51,10 @@ namespace wse::rights {
 // One open transaction (see the file comment); valid only during the Transact body.
 class MysqlRightsTransaction : public RightsTransaction {
  public:
-  explicit MysqlRightsTransaction(sql::Connection& connection) : conn_(connection) {}
+  // `bumped` (if given) collects the organisations whose revision this transaction bumped.
+  explicit MysqlRightsTransaction(sql::Connection& connection,
+                                  std::vector<std::string>* bumped = nullptr)
+      : conn_(connection), bumped_(bumped) {}
 
   absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& request_id,
                                                            const std::string& kind) override;
@@ -98,11 +101,19 @@ class MysqlRightsTransaction : public RightsTransaction {
 
  private:
   sql::Connection& conn_;
+  std::vector<std::string>* bumped_;
 };
 
 class MysqlRightsStore : public RightsStore {
  public:
   explicit MysqlRightsStore(wse::MysqlPool& pool) : pool_(pool) {}
+
+  // Called after every transaction that bumped revisions (also a failed one: a lost COMMIT may
+  // have committed), with those organisations, before Transact returns (replica_leases.h: the other
+  // replicas are told before the RPC answers). Set it before serving.
+  void OnRevisionsCommitted(std::function<void(const std::vector<std::string>&)> listener) {
+    revisions_committed_ = std::move(listener);
+  }
 
   // A deadlock or lock wait timeout reruns `body` (wse::InTransaction), so bodies must not have
   // effects outside the transaction they cannot repeat.
@@ -122,6 +133,7 @@ class MysqlRightsStore : public RightsStore {
 
  private:
   wse::MysqlPool& pool_;
+  std::function<void(const std::vector<std::string>&)> revisions_committed_;
 };
 
 }  // namespace wse::rights

@@ -30,7 +30,7 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   }
   const absl::Time now = clock_();
   // The revision first: grants read after it are never older than it (grant_cache.h).
-  auto revision = rights_.store().Revision(organization_id);
+  auto revision = RevisionOf(organization_id);
   if (!revision.ok()) return revision.status();
   decision.revision = *revision;
   std::optional<std::vector<GrantRecord>> grants =
@@ -74,6 +74,15 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   }
   decision.reason = Decision::kNoMatchingGrant;
   return decision;
+}
+
+absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organization_id) {
+  if (revisions_ == nullptr) return rights_.store().Revision(organization_id);
+  if (std::optional<int64_t> known = revisions_->Find(organization_id)) return *known;
+  const uint64_t generation = revisions_->generation();
+  absl::StatusOr<int64_t> read = rights_.store().Revision(organization_id);
+  if (read.ok()) revisions_->Store(organization_id, *read, generation);
+  return read;
 }
 
 absl::StatusOr<PermissionExplanation> PermissionChecker::Explain(const std::string& person_id,

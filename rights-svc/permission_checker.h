@@ -1,7 +1,9 @@
 #pragma once
 // Live authorization decisions: CheckPermission answers from the current grants on every call
-// (the organisation's revision read each time, the grants reloaded when it moved: grant_cache.h),
-// so a revoked or expired grant is refused on the very next call. Explain
+// (the grants reloaded whenever the organisation's revision moved: grant_cache.h), so a revoked
+// or expired grant is refused on the very next call. The revision is read from the database at
+// each call, or, with a RevisionCache, remembered while this replica's lease guarantees it hears
+// of every change first (replica_leases.h). Explain
 // says why, rule by rule, and where to ask for what is missing.
 
 #include <functional>
@@ -10,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "rights-svc/grant_cache.h"
+#include "rights-svc/revision_cache.h"
 #include "rights-svc/rights_manager.h"
 
 namespace wse::rights {
@@ -51,8 +54,9 @@ struct PermissionExplanation {
 
 class PermissionChecker {
  public:
-  PermissionChecker(RightsManager& rights, std::function<absl::Time()> clock = absl::Now)
-      : rights_(rights), clock_(std::move(clock)) {}
+  PermissionChecker(RightsManager& rights, std::function<absl::Time()> clock = absl::Now,
+                    RevisionCache* revisions = nullptr)
+      : rights_(rights), clock_(std::move(clock)), revisions_(revisions) {}
 
   absl::StatusOr<PermissionDecision> Check(const std::string& person_id,
                                            const std::string& organization_id,
@@ -63,8 +67,11 @@ class PermissionChecker {
                                                 const CallContext& call);
 
  private:
+  absl::StatusOr<int64_t> RevisionOf(const std::string& organization_id);
+
   RightsManager& rights_;
   std::function<absl::Time()> clock_;
+  RevisionCache* const revisions_;
   GrantCache grants_;
 };
 

@@ -176,7 +176,8 @@ service_args() { # service -> its own flags besides the common ones
       --operator_token_file="$RUN_DIR/secrets/operator.token" ;;
     rights) printf '%s\n' --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
-      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" ;;
+      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
+      --replica_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
   esac
 }
 

@@ -484,7 +484,16 @@ class Kubernetes(unittest.TestCase):
                 for key in self.config_map_keys(source["configMapRef"]["name"]):
                     env.setdefault(key, "(configmap)")
             flags = service_flags(area)
+            # Pod facts from the downward API (POD_IP) may feed a WSE_ value as $(NAME).
+            downward = {e["name"] for e in container.get("env", [])
+                        if "fieldRef" in e.get("valueFrom", {})}
+            for var in downward:
+                self.assertFalse(var.startswith("WSE_"), "%s: %s is no flag value" % (name, var))
+                self.assertTrue(any("$(%s)" % var in (v or "") for v in env.values()),
+                                "%s: %s is not used" % (name, var))
             for var in env:
+                if var in downward:
+                    continue
                 self.assertTrue(var.startswith("WSE_"), var)
                 self.assertIn(var[4:].lower(), flags, "%s: %s is no flag of %s" % (name, var, name))
             for flag in required_flags(area) | {"db_password_file"}:

@@ -112,8 +112,7 @@ absl::Status FlowClient::Login(const FlowPerson& p, absl::Duration deadline) {
 }
 
 absl::StatusOr<bool> FlowClient::CheckPermission(const std::string& token, const FlowPerson& p,
-                                                 const std::string& org,
-                                                 absl::Duration deadline) {
+                                                 const std::string& org, absl::Duration deadline) {
   grpc::ClientContext context;
   Prepare(&context, token, deadline);
   rv1::CheckPermissionRequest request;
@@ -137,6 +136,32 @@ absl::Status FlowClient::Grant(const FlowSchool& school, const FlowPerson& perso
   request.mutable_grant()->set_context("opleidingsverlof");
   rv1::CreateGrantResponse response;
   return FromGrpcStatus(rights_->CreateGrant(&context, request, &response));
+}
+
+absl::Status FlowClient::RevokeGrants(const FlowSchool& school, const FlowPerson& person) {
+  rv1::ListGrantsResponse grants;
+  {
+    grpc::ClientContext context;
+    Prepare(&context, school.admin_token);
+    rv1::ListGrantsRequest request;
+    request.set_parent(school.org);
+    request.set_person(person.name);
+    request.set_page_size(500);
+    grpc::Status status = rights_->ListGrants(&context, request, &grants);
+    if (!status.ok()) return FromGrpcStatus(status);
+  }
+  for (const rv1::Grant& grant : grants.grants()) {
+    grpc::ClientContext context;
+    Prepare(&context, school.admin_token);
+    rv1::RevokeGrantRequest request;
+    request.set_name(grant.name());
+    request.set_etag(grant.etag());
+    request.set_reason("Niet langer nodig");
+    rv1::RevokeGrantResponse response;
+    grpc::Status status = rights_->RevokeGrant(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+  }
+  return absl::OkStatus();
 }
 
 FlowSchool FlowClient::NewSchool(const std::string& label, int members, bool grant) {
@@ -201,8 +226,7 @@ absl::Status FlowClient::ImportTraining(const std::string& odb, const std::strin
   absl::Status s =
       FromGrpcStatus(registration_->BatchImportTrainings(&context, request, &response));
   if (!s.ok()) return s;
-  if (response.results_size() != 1 ||
-      response.results(0).outcome() == reg::IMPORT_OUTCOME_FAILED) {
+  if (response.results_size() != 1 || response.results(0).outcome() == reg::IMPORT_OUTCOME_FAILED) {
     return absl::InternalError("training import failed: " + response.DebugString());
   }
   return absl::OkStatus();
@@ -237,9 +261,9 @@ absl::StatusOr<PreparedDraft> FlowClient::PrepareDraft(const std::string& token,
 }
 
 absl::StatusOr<reg::ConfirmDraftResponse> FlowClient::Confirm(const std::string& token,
-                                                             const PreparedDraft& draft,
-                                                             absl::Duration deadline,
-                                                             const std::string& call_id) {
+                                                              const PreparedDraft& draft,
+                                                              absl::Duration deadline,
+                                                              const std::string& call_id) {
   grpc::ClientContext context;
   Prepare(&context, token, deadline);
   if (!call_id.empty()) context.AddMetadata("x-request-id", call_id);
@@ -252,8 +276,7 @@ absl::StatusOr<reg::ConfirmDraftResponse> FlowClient::Confirm(const std::string&
   return Result(status, std::move(response));
 }
 
-absl::StatusOr<reg::Draft> FlowClient::GetDraft(const std::string& token,
-                                                const std::string& name) {
+absl::StatusOr<reg::Draft> FlowClient::GetDraft(const std::string& token, const std::string& name) {
   grpc::ClientContext context;
   Prepare(&context, token);
   reg::GetDraftRequest request;

@@ -32,8 +32,8 @@ struct FlowSchool {
   std::string org;  // organizations/{id}
   FlowPerson admin;
   std::string admin_token;
-  std::vector<FlowPerson> users;     // Members (werkrelatie).
-  std::vector<std::string> tokens;   // Their org-scoped access tokens.
+  std::vector<FlowPerson> users;    // Members (werkrelatie).
+  std::vector<std::string> tokens;  // Their org-scoped access tokens.
 };
 
 struct PreparedDraft {
@@ -60,6 +60,8 @@ class FlowClient {
   // school; returns their index in school.users / school.tokens.
   size_t AddMember(FlowSchool& school, const std::string& given, bool grant);
   absl::Status Grant(const FlowSchool& school, const FlowPerson& person);
+  // Revokes every active grant of `person` in the school (as its local administrator).
+  absl::Status RevokeGrants(const FlowSchool& school, const FlowPerson& person);
   // Imports a contact-hours training of `org` (as the operator).
   absl::Status ImportTraining(const std::string& odb, const std::string& org);
   // A draft of `odb` for school year 2025-2026 with `participants` valid participants.

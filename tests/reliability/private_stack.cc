@@ -34,8 +34,8 @@ std::string RandomHex(int bytes) {
 
 void WriteSecret(const std::string& path, const std::string& value) {
   std::ofstream(path) << value << "\n";
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace
@@ -64,10 +64,11 @@ absl::Status ServiceProcess::Start() {
 
 bool ServiceProcess::WaitServing(absl::Duration timeout) {
   return WaitFor(
-      [&] {
-        return HealthOf(port_, full_name_, absl::Milliseconds(500)) == "SERVING" || !Running();
-      },
-      timeout) &&
+             [&] {
+               return HealthOf(port_, full_name_, absl::Milliseconds(500)) == "SERVING" ||
+                      !Running();
+             },
+             timeout) &&
          Running();
 }
 
@@ -161,7 +162,7 @@ PrivateStack::~PrivateStack() {
 
 std::vector<ServiceProcess*> PrivateStack::Services() {
   std::vector<ServiceProcess*> out;
-  for (auto* s : {&identity_, &rights_, &registration_, &notify_}) {
+  for (auto* s : {&identity_, &rights_, &rights_replica_, &registration_, &notify_}) {
     if (*s != nullptr) out.push_back(s->get());
   }
   return out;
@@ -198,8 +199,8 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   }
 
   // Without notify-svc its port stays closed: the outbox relays keep their mails and retry.
-  const int identity_port = FreePort(), rights_port = FreePort(),
-            registration_port = FreePort(), notify_port = FreePort();
+  const int identity_port = FreePort(), rights_port = FreePort(), registration_port = FreePort(),
+            notify_port = FreePort();
   const std::string token_file = secrets + "/operator.token";
   auto common = [&](const std::string& service, int port) {
     return std::vector<std::string>{
@@ -215,12 +216,14 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
     };
   };
   auto make = [&](const std::string& service, const std::string& full_name, int port,
-                  std::vector<std::string> own, const std::vector<std::string>& extra) {
+                  std::vector<std::string> own, const std::vector<std::string>& extra,
+                  const std::string& log_suffix = "") {
     std::vector<std::string> argv = common(service, port);
     argv.insert(argv.end(), own.begin(), own.end());
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return std::make_unique<ServiceProcess>(service + "-svc", full_name, std::move(argv),
-                                            absl::StrCat(dir_, "/", service, "-svc.log"), port);
+    return std::make_unique<ServiceProcess>(
+        service + "-svc", full_name, std::move(argv),
+        absl::StrCat(dir_, "/", service, "-svc", log_suffix, ".log"), port);
   };
   const std::string notify_address = absl::StrCat("127.0.0.1:", notify_port);
   const std::string identity_address = absl::StrCat("127.0.0.1:", identity_port);
@@ -232,22 +235,33 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
                     "--rights_address=" + rights_address},
                    options.identity_flags);
   rights_ = make("rights", "wse.rights.v1.RightsService", rights_port,
-                 {"--identity_address=" + identity_address, "--notify_address=" + notify_address},
+                 {"--identity_address=" + identity_address, "--notify_address=" + notify_address,
+                  "--replica_address=" + rights_address},
                  options.rights_flags);
-  registration_ = make("registration", "wse.registration.v1.RegistrationService",
-                       registration_port,
-                       {"--rights_address=" + rights_address,
-                        "--identity_address=" + identity_address,
-                        "--notify_address=" + notify_address},
-                       options.registration_flags);
+  if (options.second_rights_replica) {
+    const int port = FreePort();
+    std::vector<std::string> flags = options.rights_flags;
+    flags.insert(flags.end(), options.rights_replica_flags.begin(),
+                 options.rights_replica_flags.end());
+    rights_replica_ =
+        make("rights", "wse.rights.v1.RightsService", port,
+             {"--identity_address=" + identity_address, "--notify_address=" + notify_address,
+              absl::StrCat("--replica_address=127.0.0.1:", port)},
+             flags, "-replica");
+  }
+  registration_ =
+      make("registration", "wse.registration.v1.RegistrationService", registration_port,
+           {"--rights_address=" + rights_address, "--identity_address=" + identity_address,
+            "--notify_address=" + notify_address},
+           options.registration_flags);
   if (options.with_notify) {
-    notify_ = make("notify", "wse.notify.v1.NotifyService", notify_port,
-                   {absl::StrCat("--smtp_url=smtp://127.0.0.1:", sink_->port()),
-                    "--identity_address=" + identity_address,
-                    "--templates_dir=" + env.root + "/notify-svc/templates",
-                    "--initial_backoff=200ms", "--max_backoff=1s", "--max_attempts=100",
-                    "--poll_interval=50ms"},
-                   options.notify_flags);
+    notify_ =
+        make("notify", "wse.notify.v1.NotifyService", notify_port,
+             {absl::StrCat("--smtp_url=smtp://127.0.0.1:", sink_->port()),
+              "--identity_address=" + identity_address,
+              "--templates_dir=" + env.root + "/notify-svc/templates", "--initial_backoff=200ms",
+              "--max_backoff=1s", "--max_attempts=100", "--poll_interval=50ms"},
+             options.notify_flags);
   }
 
   // identity-svc first: it writes the JWKS file the others verify access tokens with.

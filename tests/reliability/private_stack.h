@@ -64,6 +64,9 @@ class ServiceProcess {
 
 struct PrivateStackOptions {
   bool with_notify = false;  // notify-svc and a private SMTP sink
+  // A second rights-svc on the same database (rights_replica()); the others use the first.
+  bool second_rights_replica = false;
+  std::vector<std::string> rights_replica_flags;  // After rights_flags, for the second only.
   // Extra flags per service, appended to the defaults.
   std::vector<std::string> identity_flags, rights_flags, registration_flags, notify_flags;
 };
@@ -80,6 +83,7 @@ class PrivateStack {
   PrivateSmtpSink& sink() { return *sink_; }
   ServiceProcess& identity() { return *identity_; }
   ServiceProcess& rights() { return *rights_; }
+  ServiceProcess& rights_replica() { return *rights_replica_; }
   ServiceProcess& registration() { return *registration_; }
   ServiceProcess& notify() { return *notify_; }
   std::vector<ServiceProcess*> Services();
@@ -100,7 +104,7 @@ class PrivateStack {
   std::string operator_token_;
   std::unique_ptr<PrivateMariaDb> db_;
   std::unique_ptr<PrivateSmtpSink> sink_;
-  std::unique_ptr<ServiceProcess> identity_, rights_, registration_, notify_;
+  std::unique_ptr<ServiceProcess> identity_, rights_, rights_replica_, registration_, notify_;
 };
 
 }  // namespace wse::testing
