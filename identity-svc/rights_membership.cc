@@ -23,7 +23,8 @@ absl::Status Mapped(const grpc::Status& status) {
 
 RightsMembershipSource::RightsMembershipSource(std::shared_ptr<grpc::Channel> channel,
                                                std::string service_token)
-    : stub_(rights::v1::RightsService::NewStub(std::move(channel))),
+    : stub_(rights::v1::RightsService::NewStub(channel)),
+      membership_(rights::v1::MembershipService::NewStub(channel)),
       service_token_(std::move(service_token)) {}
 
 void RightsMembershipSource::Prepare(const CallContext& call, grpc::ClientContext* context) const {
@@ -33,11 +34,29 @@ void RightsMembershipSource::Prepare(const CallContext& call, grpc::ClientContex
   context->AddMetadata("authorization", "Bearer " + service_token_);
 }
 
+absl::StatusOr<std::vector<Membership>> RightsMembershipSource::OneOrganization(
+    const PersonRecord& person, const std::string& organization_id, const CallContext& call) {
+  grpc::ClientContext context;
+  Prepare(call, &context);
+  rights::v1::CheckMembershipRequest request;
+  request.set_person("persons/" + person.id);
+  request.set_organization("organizations/" + organization_id);
+  rights::v1::CheckMembershipResponse response;
+  if (auto s = Mapped(membership_->CheckMembership(&context, request, &response)); !s.ok()) {
+    return s;
+  }
+  std::vector<Membership> out;
+  if (response.active_work_relation()) {
+    out.push_back({organization_id, ActingBasis::kWorkRelation});
+  }
+  if (response.active_grant()) out.push_back({organization_id, ActingBasis::kGrant});
+  return out;
+}
+
 absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
     const PersonRecord& person, const std::string& only_organization, const CallContext& call) {
-  // One organisation's relations and grants are a narrower query than everybody's.
-  const std::string parent =
-      only_organization.empty() ? "organizations/-" : "organizations/" + only_organization;
+  if (!only_organization.empty()) return OneOrganization(person, only_organization, call);
+  const std::string parent = "organizations/-";
   std::vector<Membership> out;
   {
     grpc::ClientContext context;

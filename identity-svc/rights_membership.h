@@ -1,11 +1,14 @@
 #pragma once
 // Memberships owned by rights-svc: active work relations and active grants of a person, asked
-// live (ListWorkRelations / ListGrants across organisations) with the service token.
+// live with the service token: for one organisation (select, refresh) with one CheckMembership,
+// answered from rights-svc's revision-keyed records; across organisations (the list of acting
+// contexts) with ListWorkRelations / ListGrants.
 
 #include <memory>
 #include <string>
 
 #include "identity-svc/membership.h"
+#include "wse/rights/v1/membership.grpc.pb.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
 
 namespace wse::identity {
@@ -20,7 +23,12 @@ class RightsMembershipSource final : public MembershipSource {
  private:
   void Prepare(const CallContext& call, grpc::ClientContext* context) const;
 
+  absl::StatusOr<std::vector<Membership>> OneOrganization(const PersonRecord& person,
+                                                          const std::string& organization_id,
+                                                          const CallContext& call);
+
   std::unique_ptr<rights::v1::RightsService::Stub> stub_;
+  std::unique_ptr<rights::v1::MembershipService::Stub> membership_;
   std::string service_token_;
 };
 

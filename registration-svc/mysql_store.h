@@ -123,6 +123,9 @@ class MysqlRegistrationTransaction : public RegistrationTransaction {
   absl::Status SetActiveParticipants(const std::string& registration_id,
                                      const std::string& odb_number, int school_year,
                                      const std::vector<std::string>& insz) override;
+  absl::Status AddActiveParticipants(const std::string& registration_id,
+                                     const std::string& odb_number, int school_year,
+                                     const std::vector<std::string>& insz) override;
 
   absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) override;
 
@@ -132,6 +135,9 @@ class MysqlRegistrationTransaction : public RegistrationTransaction {
       const std::string& registration_id, int version);
   // Reads the participant lines of every version in `versions`.
   absl::Status FillParticipants(std::vector<RegistrationVersionRecord>& versions);
+  // The multi-row INSERT of active participants (throws 1062 on a conflict).
+  void InsertActive(const std::string& registration_id, const std::string& odb_number,
+                    int school_year, const std::vector<std::string>& insz);
 
   sql::Connection& conn_;
 };

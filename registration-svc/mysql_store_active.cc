@@ -22,6 +22,7 @@ namespace wse::registration {
 
 using mysql_internal::AllOrNothing;
 using mysql_internal::ColumnText;
+using mysql_internal::DuplicateAsStatus;
 using mysql_internal::InsertRows;
 using mysql_internal::kRowsPerStatement;
 using mysql_internal::Placeholders;
@@ -82,16 +83,34 @@ absl::Status MysqlRegistrationTransaction::SetActiveParticipants(
     Statement remove = Prepare(conn_, "DELETE FROM active_participants WHERE registration_id = ?");
     remove->setString(1, registration_id);
     remove->executeUpdate();
-    InsertRows(
-        conn_, "INSERT INTO active_participants (odb_number, school_year, insz, registration_id)",
-        4, "", insz.size(), [&](sql::PreparedStatement& statement, unsigned int first, size_t row) {
-          statement.setString(first, odb_number);
-          statement.setInt(first + 1, school_year);
-          statement.setString(first + 2, insz[row]);
-          statement.setString(first + 3, registration_id);
-        });
+    InsertActive(registration_id, odb_number, school_year, insz);
     return absl::OkStatus();
   });
+}
+
+absl::Status MysqlRegistrationTransaction::AddActiveParticipants(
+    const std::string& registration_id, const std::string& odb_number, int school_year,
+    const std::vector<std::string>& insz) {
+  auto insert = [&]() -> absl::Status {
+    InsertActive(registration_id, odb_number, school_year, insz);
+    return absl::OkStatus();
+  };
+  // One statement undoes itself when it fails; only several need the savepoint.
+  if (insz.size() <= kRowsPerStatement) return DuplicateAsStatus(insert);
+  return AllOrNothing(conn_, insert);
+}
+
+void MysqlRegistrationTransaction::InsertActive(const std::string& registration_id,
+                                                const std::string& odb_number, int school_year,
+                                                const std::vector<std::string>& insz) {
+  InsertRows(
+      conn_, "INSERT INTO active_participants (odb_number, school_year, insz, registration_id)", 4,
+      "", insz.size(), [&](sql::PreparedStatement& statement, unsigned int first, size_t row) {
+        statement.setString(first, odb_number);
+        statement.setInt(first + 1, school_year);
+        statement.setString(first + 2, insz[row]);
+        statement.setString(first + 3, registration_id);
+      });
 }
 
 }  // namespace wse::registration

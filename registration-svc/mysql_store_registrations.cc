@@ -23,7 +23,6 @@
 namespace wse::registration {
 namespace {
 
-using mysql_internal::AllOrNothing;
 using mysql_internal::BindData;
 using mysql_internal::ColumnDouble;
 using mysql_internal::ColumnText;
@@ -187,7 +186,9 @@ absl::Status MysqlRegistrationTransaction::UpdateRegistration(
 absl::StatusOr<int64_t> MysqlRegistrationTransaction::InsertVersion(
     const RegistrationVersionRecord& version) {
   int64_t receipt_number = 0;
-  absl::Status status = AllOrNothing(conn_, [&]() -> absl::Status {
+  // Only the first INSERT can meet a duplicate key (the lines belong to a version that did not
+  // exist), and a failing statement undoes itself: no savepoint needed.
+  absl::Status status = DuplicateAsStatus([&]() -> absl::Status {
     Statement insert = Prepare(
         conn_,
         "INSERT INTO registration_versions (registration_id, version, organization_id, kind,"

@@ -32,8 +32,8 @@ struct Page {
 
 struct TrainingFilter {
   std::string provider_organization_id;  // Empty: any provider (operators).
-  int school_year = 0;   // 0: any; else recognised during it (recognition period overlaps it).
-  std::string query;     // Case-insensitive substring of title or ODB number; empty: any.
+  int school_year = 0;  // 0: any; else recognised during it (recognition period overlaps it).
+  std::string query;    // Case-insensitive substring of title or ODB number; empty: any.
 };
 
 struct DraftFilter {
@@ -47,7 +47,7 @@ struct RegistrationFilter {
   std::string organization_id;  // Required.
   std::string odb_number;       // Empty: any.
   int school_year = 0;          // 0: any.
-  std::string insz;             // Normalised; empty: any. Matches the LATEST version's participants.
+  std::string insz;  // Normalised; empty: any. Matches the LATEST version's participants.
   bool include_withdrawn = false;
 };
 
@@ -158,6 +158,12 @@ class RegistrationTransaction {
   // ones; an empty list for a withdrawal). ALREADY_EXISTS, and nothing changed, when one is active
   // in another registration of the same training and school year.
   virtual absl::Status SetActiveParticipants(const std::string& registration_id,
+                                             const std::string& odb_number, int school_year,
+                                             const std::vector<std::string>& insz) = 0;
+  // The same for a registration that has no active participants yet (its first version), in as
+  // few statements as possible: the conflict is found by the uniqueness of the index itself, not
+  // by a separate look-up (callers have validated the participants in the same transaction).
+  virtual absl::Status AddActiveParticipants(const std::string& registration_id,
                                              const std::string& odb_number, int school_year,
                                              const std::vector<std::string>& insz) = 0;
 

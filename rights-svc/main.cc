@@ -13,6 +13,7 @@
 #include "rights-svc/catalogue.h"
 #include "rights-svc/ext_authz_service.h"
 #include "rights-svc/identity_directory.h"
+#include "rights-svc/membership_service.h"
 #include "rights-svc/mysql_replica_registry.h"
 #include "rights-svc/mysql_store.h"
 #include "rights-svc/permission_checker.h"
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     return tokens->Verify(c.bearer_token).status();
   });
   wse::rights::ReplicaCacheService replica_cache(revisions, operators);
+  wse::rights::MembershipService membership(permissions, operators);
   wse::rights::RightsServiceImpl service({rights, permissions, *tokens, operators});
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, operators);
 
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
     }
   });
   leases.Start();
-  const int code = wse::RunService(runtime, {&service, &ext_authz, &replica_cache});
+  const int code = wse::RunService(runtime, {&service, &ext_authz, &membership, &replica_cache});
   leases.Stop();
   stopping = true;
   expiry.join();

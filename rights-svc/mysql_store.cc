@@ -121,6 +121,20 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::UnendedGrants(
   return grants;
 }
 
+absl::StatusOr<std::vector<WorkRelationRecord>> MysqlRightsStore::UnendedWorkRelations(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  std::vector<WorkRelationRecord> relations;
+  absl::Status status = Read([&](RightsTransaction& tx) -> absl::Status {
+    // A person has a handful of relations with one organisation; one page holds them all.
+    auto listed = tx.ListWorkRelations({organization_id, person_id, false, now}, {500, ""});
+    if (!listed.ok()) return listed.status();
+    relations = *std::move(listed);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return relations;
+}
+
 absl::StatusOr<int64_t> MysqlRightsStore::Revision(const std::string& organization_id) {
   int64_t revision = 0;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {

@@ -127,6 +127,8 @@ class MysqlRightsStore : public RightsStore {
   absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,
                                                          const std::string& person_id,
                                                          absl::Time now) override;
+  absl::StatusOr<std::vector<WorkRelationRecord>> UnendedWorkRelations(
+      const std::string& organization_id, const std::string& person_id, absl::Time now) override;
   absl::StatusOr<int64_t> Revision(const std::string& organization_id) override;
   absl::StatusOr<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter,
                                                      int64_t after_sequence, int limit) override;

@@ -33,18 +33,9 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   auto revision = RevisionOf(organization_id);
   if (!revision.ok()) return revision.status();
   decision.revision = *revision;
-  std::optional<std::vector<GrantRecord>> grants =
-      grants_.Find(organization_id, person_id, *revision);
-  if (!grants) {
-    auto loaded = rights_.store().UnendedGrants(organization_id, person_id, now);
-    if (!loaded.ok()) return loaded.status();
-    // Ordered, so that the matched grant is the same whichever replica answers.
-    std::sort(loaded->begin(), loaded->end(), [](const GrantRecord& a, const GrantRecord& b) {
-      return std::tie(a.role, a.context, a.id) < std::tie(b.role, b.context, b.id);
-    });
-    grants = *loaded;
-    grants_.Store(organization_id, person_id, *revision, *std::move(loaded));
-  }
+  absl::StatusOr<std::vector<GrantRecord>> grants =
+      GrantsAt(organization_id, person_id, *revision, now);
+  if (!grants.ok()) return grants.status();
   for (const GrantRecord& grant : *grants) {
     if (!grant.ActiveAt(now)) continue;
     for (const RoleDef* role : roles) {
@@ -74,6 +65,50 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   }
   decision.reason = Decision::kNoMatchingGrant;
   return decision;
+}
+
+absl::StatusOr<MembershipDecision> PermissionChecker::Membership(
+    const std::string& person_id, const std::string& organization_id) {
+  MembershipDecision decision;
+  const absl::Time now = clock_();
+  auto revision = RevisionOf(organization_id);
+  if (!revision.ok()) return revision.status();
+  decision.revision = *revision;
+  auto relations = RelationsAt(organization_id, person_id, *revision, now);
+  if (!relations.ok()) return relations.status();
+  decision.active_work_relation = std::any_of(relations->begin(), relations->end(),
+                                              [now](const auto& r) { return r.ActiveAt(now); });
+  auto grants = GrantsAt(organization_id, person_id, *revision, now);
+  if (!grants.ok()) return grants.status();
+  decision.active_grant =
+      std::any_of(grants->begin(), grants->end(), [now](const auto& g) { return g.ActiveAt(now); });
+  return decision;
+}
+
+absl::StatusOr<std::vector<GrantRecord>> PermissionChecker::GrantsAt(
+    const std::string& organization_id, const std::string& person_id, int64_t revision,
+    absl::Time now) {
+  if (auto cached = grants_.Find(organization_id, person_id, revision)) return *std::move(cached);
+  auto loaded = rights_.store().UnendedGrants(organization_id, person_id, now);
+  if (!loaded.ok()) return loaded.status();
+  // Ordered, so that the matched grant is the same whichever replica answers.
+  std::sort(loaded->begin(), loaded->end(), [](const GrantRecord& a, const GrantRecord& b) {
+    return std::tie(a.role, a.context, a.id) < std::tie(b.role, b.context, b.id);
+  });
+  grants_.Store(organization_id, person_id, revision, *loaded);
+  return loaded;
+}
+
+absl::StatusOr<std::vector<WorkRelationRecord>> PermissionChecker::RelationsAt(
+    const std::string& organization_id, const std::string& person_id, int64_t revision,
+    absl::Time now) {
+  if (auto cached = relations_.Find(organization_id, person_id, revision)) {
+    return *std::move(cached);
+  }
+  auto loaded = rights_.store().UnendedWorkRelations(organization_id, person_id, now);
+  if (!loaded.ok()) return loaded.status();
+  relations_.Store(organization_id, person_id, revision, *loaded);
+  return loaded;
 }
 
 absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organization_id) {

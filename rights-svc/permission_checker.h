@@ -36,6 +36,14 @@ struct PermissionDecision {
   int64_t revision = 0;
 };
 
+// What rights-svc knows about a person acting for an organisation (identity-svc adds legal
+// representation, which is its own): wse.rights.v1.CheckMembershipResponse.
+struct MembershipDecision {
+  bool active_work_relation = false;
+  bool active_grant = false;
+  int64_t revision = 0;
+};
+
 struct RuleOutcome {
   const RoleDef* role = nullptr;
   bool satisfied = false;
@@ -61,6 +69,10 @@ class PermissionChecker {
   absl::StatusOr<PermissionDecision> Check(const std::string& person_id,
                                            const std::string& organization_id,
                                            const std::string& permission, const CallContext& call);
+  // From the same revision-keyed records as Check: an active work relation or an active grant of
+  // any role in the organisation.
+  absl::StatusOr<MembershipDecision> Membership(const std::string& person_id,
+                                                const std::string& organization_id);
   absl::StatusOr<PermissionExplanation> Explain(const std::string& person_id,
                                                 const std::string& organization_id,
                                                 const std::string& permission,
@@ -68,11 +80,19 @@ class PermissionChecker {
 
  private:
   absl::StatusOr<int64_t> RevisionOf(const std::string& organization_id);
+  // The unended grants / work relations at `revision`, from the cache or the database.
+  absl::StatusOr<std::vector<GrantRecord>> GrantsAt(const std::string& organization_id,
+                                                    const std::string& person_id, int64_t revision,
+                                                    absl::Time now);
+  absl::StatusOr<std::vector<WorkRelationRecord>> RelationsAt(const std::string& organization_id,
+                                                              const std::string& person_id,
+                                                              int64_t revision, absl::Time now);
 
   RightsManager& rights_;
   std::function<absl::Time()> clock_;
   RevisionCache* const revisions_;
   GrantCache grants_;
+  WorkRelationCache relations_;
 };
 
 }  // namespace wse::rights

@@ -29,10 +29,11 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
   });
 }
 
-std::shared_ptr<v1::ReplicaCache::Stub> GrpcPeerInvalidator::StubFor(const std::string& address) {
+std::shared_ptr<v1::ReplicaCacheService::Stub> GrpcPeerInvalidator::StubFor(
+    const std::string& address) {
   absl::MutexLock lock(&mu_);
   auto& stub = stubs_[address];
-  if (stub == nullptr) stub = v1::ReplicaCache::NewStub(ServiceChannel(address));
+  if (stub == nullptr) stub = v1::ReplicaCacheService::NewStub(ServiceChannel(address));
   return stub;
 }
 

@@ -15,7 +15,7 @@
 
 namespace wse::rights {
 
-class ReplicaCacheService final : public wse::rights::v1::ReplicaCache::Service {
+class ReplicaCacheService final : public wse::rights::v1::ReplicaCacheService::Service {
  public:
   ReplicaCacheService(RevisionCache& cache, const OperatorAuthenticator& operators)
       : cache_(cache), operators_(operators) {}
@@ -41,14 +41,14 @@ class GrpcPeerInvalidator : public PeerInvalidator {
                           const std::vector<std::string>& organization_ids) override;
 
  private:
-  std::shared_ptr<wse::rights::v1::ReplicaCache::Stub> StubFor(const std::string& address);
+  std::shared_ptr<wse::rights::v1::ReplicaCacheService::Stub> StubFor(const std::string& address);
 
   const std::string service_token_;
   const std::string own_replica_id_;
   const absl::Duration deadline_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<wse::rights::v1::ReplicaCache::Stub>> stubs_
-      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::shared_ptr<wse::rights::v1::ReplicaCacheService::Stub>>
+      stubs_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace wse::rights

@@ -50,7 +50,7 @@ class ReplicaRegistry {
   virtual absl::StatusOr<std::vector<ReplicaPeer>> LivePeers(const std::string& replica_id) = 0;
 };
 
-// Calls ReplicaCache.InvalidateRevisions on a peer (grpc in replica_cache_service.h).
+// Calls ReplicaCacheService.InvalidateRevisions on a peer (grpc in replica_cache_service.h).
 class PeerInvalidator {
  public:
   virtual ~PeerInvalidator() = default;

@@ -124,6 +124,9 @@ class RightsStore {
   virtual absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,
                                                                  const std::string& person_id,
                                                                  absl::Time now) = 0;
+  // Work relations not ended at `now`, including those that start later (as UnendedGrants).
+  virtual absl::StatusOr<std::vector<WorkRelationRecord>> UnendedWorkRelations(
+      const std::string& organization_id, const std::string& person_id, absl::Time now) = 0;
   virtual absl::StatusOr<int64_t> Revision(const std::string& organization_id) = 0;
   virtual absl::StatusOr<std::vector<AuditRecord>> ListAudit(const AuditFilter& filter,
                                                              int64_t after_sequence, int limit) = 0;

@@ -24,6 +24,7 @@
 #include "wse/identity/v1/identity_service.pb.h"
 #include "wse/notify/v1/notify_service.pb.h"
 #include "wse/registration/v1/registration_service.pb.h"
+#include "wse/rights/v1/membership.pb.h"
 #include "wse/rights/v1/replica_cache.pb.h"
 #include "wse/rights/v1/rights_service.pb.h"
 
@@ -71,6 +72,7 @@ void LinkServiceDescriptors() {
       &descriptor_table_wse_2fidentity_2fv1_2fidentity_5fservice_2eproto,
       &descriptor_table_wse_2frights_2fv1_2frights_5fservice_2eproto,
       &descriptor_table_wse_2frights_2fv1_2freplica_5fcache_2eproto,
+      &descriptor_table_wse_2frights_2fv1_2fmembership_2eproto,
       &descriptor_table_wse_2fregistration_2fv1_2fregistration_5fservice_2eproto,
       &descriptor_table_wse_2fnotify_2fv1_2fnotify_5fservice_2eproto,
       &descriptor_table_envoy_2fservice_2fauth_2fv3_2fexternal_5fauth_2eproto,
@@ -527,11 +529,24 @@ std::vector<Row> ExtAuthzRows() {
   return rows;
 }
 
+// identity-svc asks rights-svc whether a person may act for an organisation: the service
+// credential (operator token) only; a person could otherwise probe others' memberships.
+std::vector<Row> MembershipRows() {
+  std::vector<Row> rows;
+  rows.push_back(R("wse.rights.v1.MembershipService", "CheckMembership", "rights",
+                   OperatorOnlyUnverified(),
+                   Req<rv1::CheckMembershipRequest>([](const World& w, auto& r) {
+                     r.set_person(w.with_right_a);
+                     r.set_organization(w.org_a);
+                   })));
+  return rows;
+}
+
 // rights-svc replicas tell each other to forget revisions (replica_leases.h): the service
 // credential (operator token) only. Harmless even when allowed: it only makes a replica re-read.
 std::vector<Row> ReplicaCacheRows() {
   std::vector<Row> rows;
-  rows.push_back(R("wse.rights.v1.ReplicaCache", "InvalidateRevisions", "rights",
+  rows.push_back(R("wse.rights.v1.ReplicaCacheService", "InvalidateRevisions", "rights",
                    OperatorOnlyUnverified(),
                    Req<rv1::InvalidateRevisionsRequest>([](const World& w, auto& r) {
                      r.add_organization_ids(w.org_a.substr(w.org_a.find('/') + 1));
@@ -596,7 +611,7 @@ const std::vector<Row>& MatrixRows() {
   static const std::vector<Row>* const kRows = [] {
     auto* rows = new std::vector<Row>;
     for (auto part : {IdentityRows, RightsRows, RegistrationRows, NotifyRows, ExtAuthzRows,
-                      ReplicaCacheRows, HealthRows}) {
+                      MembershipRows, ReplicaCacheRows, HealthRows}) {
       for (Row& row : part()) rows->push_back(std::move(row));
     }
     return rows;
@@ -609,7 +624,8 @@ const std::vector<std::string>& CoveredServices() {
   static const std::vector<std::string> kServices = {
       "wse.identity.v1.IdentityService",         "wse.rights.v1.RightsService",
       "wse.registration.v1.RegistrationService", "wse.notify.v1.NotifyService",
-      "envoy.service.auth.v3.Authorization",     "wse.rights.v1.ReplicaCache"};
+      "envoy.service.auth.v3.Authorization",     "wse.rights.v1.MembershipService",
+      "wse.rights.v1.ReplicaCacheService"};
   return kServices;
 }
 

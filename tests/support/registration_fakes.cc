@@ -446,6 +446,17 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
     return absl::OkStatus();
   }
 
+  absl::Status AddActiveParticipants(const std::string& registration_id,
+                                     const std::string& odb_number, int school_year,
+                                     const std::vector<std::string>& insz) override {
+    for (const auto& [key, owner] : state_.active) {
+      if (owner == registration_id) {
+        return absl::FailedPreconditionError("the registration has active participants already");
+      }
+    }
+    return SetActiveParticipants(registration_id, odb_number, school_year, insz);
+  }
+
   absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) override {
     state_.outbox.emplace_back(++state_.last_outbox_id, message);
     return state_.last_outbox_id;

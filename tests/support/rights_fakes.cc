@@ -319,6 +319,20 @@ absl::Status FakeRightsStore::Read(const std::function<absl::Status(RightsTransa
   return body(transaction);
 }
 
+absl::StatusOr<std::vector<WorkRelationRecord>> FakeRightsStore::UnendedWorkRelations(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time at = ToMicros(now);
+  std::vector<WorkRelationRecord> relations;
+  for (const auto& [id, relation] : state_.work_relations) {
+    if (relation.organization_id == organization_id && relation.person_id == person_id &&
+        (!relation.valid_until || at < *relation.valid_until)) {
+      relations.push_back(relation);
+    }
+  }
+  return relations;
+}
+
 absl::StatusOr<std::vector<GrantRecord>> FakeRightsStore::UnendedGrants(
     const std::string& organization_id, const std::string& person_id, absl::Time now) {
   absl::MutexLock lock(&mu_);

@@ -55,6 +55,8 @@ class FakeRightsStore : public RightsStore {
   absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
                                                         const std::string& person_id,
                                                         absl::Time now) override;
+  absl::StatusOr<std::vector<WorkRelationRecord>> UnendedWorkRelations(
+      const std::string& organization_id, const std::string& person_id, absl::Time now) override;
   absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,
                                                          const std::string& person_id,
                                                          absl::Time now) override;

@@ -351,6 +351,31 @@ TYPED_TEST(RegistrationVersionsContractTest, OneActiveRegistrationPerParticipant
   });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(conflicts({Insz(801)}, ""), (Conflicts{{Insz(801), Id(5)}}));
+
+  // AddActiveParticipants (a first version): the same answers without a separate look-up, in one
+  // statement up to 500 rows and with a savepoint beyond; a failure leaves the transaction usable.
+  auto add = [&](const std::string& registration, const std::vector<std::string>& insz) {
+    return this->Tx([&](RegistrationTransaction& tx) {
+      return tx.AddActiveParticipants(registration, "ODB-1", 2025, insz);
+    });
+  };
+  status = add(Id(6), {Insz(900), Insz(801)});
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  EXPECT_EQ(conflicts({Insz(900), Insz(801)}, ""), (Conflicts{{Insz(801), Id(5)}}));
+  std::vector<std::string> beyond;  // 700 rows: two statements; the clash is in the second.
+  for (int i = 2001; i <= 2699; ++i) beyond.push_back(Insz(i));
+  beyond.push_back(Insz(801));
+  status = add(Id(6), beyond);
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  EXPECT_EQ(conflicts({Insz(2001), Insz(2699)}, ""), (Conflicts{})) << "the first 500 stayed";
+  status = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
+    EXPECT_EQ(tx.AddActiveParticipants(Id(7), "ODB-1", 2025, {Insz(801)}).code(),
+              absl::StatusCode::kAlreadyExists);
+    return tx.AddActiveParticipants(Id(7), "ODB-1", 2025, {Insz(901), Insz(902)});
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(conflicts({Insz(901), Insz(902)}, ""),
+            (Conflicts{{Insz(901), Id(7)}, {Insz(902), Id(7)}}));
 }
 
 // ---- Transactions. ----

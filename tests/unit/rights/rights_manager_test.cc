@@ -222,6 +222,41 @@ TEST_F(RightsManagerTest, CachedGrantsStartAndEndWithTimeAlone) {
   EXPECT_EQ(store_.Revision(kSchool).value(), revision);
 }
 
+TEST_F(RightsManagerTest, MembershipFollowsWorkRelationsAndGrantsOnTheNextCall) {
+  auto membership = [this] { return checker_.Membership("jan", kSchool).value(); };
+  EXPECT_FALSE(membership().active_work_relation);
+  EXPECT_FALSE(membership().active_grant);
+
+  WorkRelationRecord relation;
+  relation.person_id = "jan";
+  relation.type = "VASTE_MEDEWERKER";
+  auto created =
+      rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-wr", call_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(membership().active_work_relation);  // Cached at this revision from now on.
+  EXPECT_FALSE(membership().active_grant);
+
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  auto granted = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g", call_);
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  EXPECT_TRUE(membership().active_grant);
+  EXPECT_FALSE(checker_.Membership("jan", kOther).value().active_grant) << "other organisation";
+
+  ASSERT_TRUE(rights_
+                  .RevokeGrant(Person("marie", kSchool), kSchool, granted->id, granted->version,
+                               "vertrokken", call_)
+                  .ok());
+  EXPECT_FALSE(membership().active_grant);
+  ASSERT_TRUE(rights_
+                  .EndWorkRelation(Person("marie", kSchool), kSchool, created->id, created->version,
+                                   std::nullopt, "vertrokken", call_)
+                  .ok());
+  EXPECT_FALSE(membership().active_work_relation);
+}
+
 TEST_F(RightsManagerTest, RejectionCarriesTheReasonToTheRequester) {
   AddJanToSchool();
   AccessRequestRecord request = JanRequests();
