@@ -18,9 +18,9 @@ namespace {
 constexpr char kConfirmKind[] = "confirm";
 
 absl::Status NotConfirmable(const ValidationReport& report) {
-  ErrorBuilder error(
-      absl::StatusCode::kFailedPrecondition,
-      absl::StrCat("the draft has ", report.violations.size(), " violation(s); see ValidateDraft"));
+  ErrorBuilder error(absl::StatusCode::kFailedPrecondition,
+                     absl::StrCat("the draft has ", report.violations.size(),
+                                  " violation(s); see ValidateDraft"));
   for (const auto& v : report.violations) error.Violation(v.field, v.description);
   error.Reason("VALIDATION_FAILED", {{"violation_count", absl::StrCat(report.violations.size())}})
       .Dutch("De registratie bevat nog fouten. Controleer ze en verbeter ze voor u bevestigt.");
@@ -44,8 +44,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
 
   RegistrationView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<DraftRecord> draft =
-        tx.GetDraft(*org, draft_id);  // Locked: one confirm at a time.
+    absl::StatusOr<DraftRecord> draft = tx.GetDraft(*org, draft_id);  // Locked: one confirm at a time.
     if (!draft.ok()) return draft.status();
 
     // A retry of a confirmation that committed: the same registration version and receipt.
@@ -86,9 +85,8 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
         return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
                             "the corrected registration got a newer version meanwhile")
             .Reason("REGISTRATION_CHANGED")
-            .Dutch(
-                "De registratie die u corrigeert, werd intussen gewijzigd of ingetrokken. "
-                "Begin een nieuwe correctie.");
+            .Dutch("De registratie die u corrigeert, werd intussen gewijzigd of ingetrokken. "
+                   "Begin een nieuwe correctie.");
       }
       head = *std::move(corrected);
       head.latest_version += 1;
@@ -140,9 +138,8 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
       return ErrorBuilder(absl::StatusCode::kAborted,
                           "a participant was registered by another confirmation meanwhile")
           .Reason("PARTICIPANT_ALREADY_REGISTERED")
-          .Dutch(
-              "Een deelnemer werd intussen in een andere registratie bevestigd. Controleer "
-              "de registratie opnieuw.");
+          .Dutch("Een deelnemer werd intussen in een andere registratie bevestigd. Controleer "
+                 "de registratie opnieuw.");
     }
     if (!indexed.ok()) return indexed;
 

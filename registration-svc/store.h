@@ -32,8 +32,8 @@ struct Page {
 
 struct TrainingFilter {
   std::string provider_organization_id;  // Empty: any provider (operators).
-  int school_year = 0;  // 0: any; else recognised during it (recognition period overlaps it).
-  std::string query;    // Case-insensitive substring of title or ODB number; empty: any.
+  int school_year = 0;   // 0: any; else recognised during it (recognition period overlaps it).
+  std::string query;     // Case-insensitive substring of title or ODB number; empty: any.
 };
 
 struct DraftFilter {
@@ -47,7 +47,7 @@ struct RegistrationFilter {
   std::string organization_id;  // Required.
   std::string odb_number;       // Empty: any.
   int school_year = 0;          // 0: any.
-  std::string insz;  // Normalised; empty: any. Matches the LATEST version's participants.
+  std::string insz;             // Normalised; empty: any. Matches the LATEST version's participants.
   bool include_withdrawn = false;
 };
 

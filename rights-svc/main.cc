@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
 
   wse::rights::MysqlRightsStore store(*runtime.pool);
   wse::rights::IdentityDirectory directory(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
+      service_token);
   wse::rights::RightsManager rights(store, directory, catalogue);
 
   // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).
@@ -95,8 +96,9 @@ int main(int argc, char** argv) {
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, operators);
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.
-  wse::NotifyDeliverer deliverer(wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
-                                 service_token);
+  wse::NotifyDeliverer deliverer(
+      wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
+      service_token);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "rights"});
   relay.Start();
 

@@ -154,17 +154,16 @@ TEST_P(DatabaseOutageTest, ConfirmsAndHealthSurviveAMariaDbRestartNothingLostOrD
   EXPECT_EQ(traffic.inconsistent_acks(), 0);
   const std::string org = LastSegment(school.org);
   const std::string in_org = " WHERE organization_id = '" + org + "'";
-  const int64_t stored =
-      stack.Count("SELECT COUNT(*) FROM wse_registration.registrations" + in_org);
+  const int64_t stored = stack.Count("SELECT COUNT(*) FROM wse_registration.registrations" + in_org);
   const int64_t versions =
       stack.Count("SELECT COUNT(*) FROM wse_registration.registration_versions" + in_org);
   const int64_t confirmed_drafts =
       stack.Count("SELECT COUNT(*) FROM wse_registration.drafts" + in_org + " AND state = 2");
-  const int64_t request_ids = stack.Count("SELECT COUNT(*) FROM wse_registration.request_ids" +
-                                          in_org + " AND kind = 'confirm'");
-  const int64_t matching =
-      stack.Count("SELECT COUNT(*) FROM wse_registration.registrations WHERE id IN ('" +
-                  absl::StrJoin(registrations, "','") + "')");
+  const int64_t request_ids = stack.Count(
+      "SELECT COUNT(*) FROM wse_registration.request_ids" + in_org + " AND kind = 'confirm'");
+  const int64_t matching = stack.Count(
+      "SELECT COUNT(*) FROM wse_registration.registrations WHERE id IN ('" +
+      absl::StrJoin(registrations, "','") + "')");
   const int64_t receipt_mails = stack.Count("SELECT COUNT(*) FROM wse_registration.outbox");
   EXPECT_EQ(stored, kDrafts);
   EXPECT_EQ(versions, kDrafts);
@@ -188,8 +187,9 @@ TEST_P(DatabaseOutageTest, ConfirmsAndHealthSurviveAMariaDbRestartNothingLostOrD
                         absl::FormatTime("%H:%M:%E3S", a.at, absl::UTCTimeZone()), " ", a.message);
       }
       ADD_FAILURE() << "acknowledged but not stored: draft " << i << " registration " << id
-                    << " (stop at " << absl::FormatTime("%H:%M:%E3S", stop_at, absl::UTCTimeZone())
-                    << ")" << history;
+                    << " (stop at "
+                    << absl::FormatTime("%H:%M:%E3S", stop_at, absl::UTCTimeZone()) << ")"
+                    << history;
     }
   }
 
@@ -198,10 +198,10 @@ TEST_P(DatabaseOutageTest, ConfirmsAndHealthSurviveAMariaDbRestartNothingLostOrD
       "(before stop %d, during outage %d), stored %lld registrations / %lld versions / %lld "
       "receipt mails; slowest confirm %.0f ms (deadline %.0f ms)\n",
       crash ? "crash (SIGKILL)" : "shutdown (SIGTERM)", kDrafts, traffic.attempts(),
-      FormatCounts(codes).c_str(), registrations.size(), acked_before, acked_during - acked_before,
-      static_cast<long long>(stored), static_cast<long long>(versions),
-      static_cast<long long>(receipt_mails), traffic.MaxMillis(),
-      absl::ToDoubleMilliseconds(kDeadline));
+      FormatCounts(codes).c_str(), registrations.size(),
+      acked_before, acked_during - acked_before, static_cast<long long>(stored),
+      static_cast<long long>(versions), static_cast<long long>(receipt_mails),
+      traffic.MaxMillis(), absl::ToDoubleMilliseconds(kDeadline));
   std::printf(
       "[ measure  ] timeline: traffic 0 s, stop %.2f s (took %.2f s), all NOT_SERVING after "
       "%.2f s, restart %.2f s, all SERVING %.2f s after restart, last ack %.2f s after restart\n",

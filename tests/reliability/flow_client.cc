@@ -112,7 +112,8 @@ absl::Status FlowClient::Login(const FlowPerson& p, absl::Duration deadline) {
 }
 
 absl::StatusOr<bool> FlowClient::CheckPermission(const std::string& token, const FlowPerson& p,
-                                                 const std::string& org, absl::Duration deadline) {
+                                                 const std::string& org,
+                                                 absl::Duration deadline) {
   grpc::ClientContext context;
   Prepare(&context, token, deadline);
   rv1::CheckPermissionRequest request;
@@ -226,7 +227,8 @@ absl::Status FlowClient::ImportTraining(const std::string& odb, const std::strin
   absl::Status s =
       FromGrpcStatus(registration_->BatchImportTrainings(&context, request, &response));
   if (!s.ok()) return s;
-  if (response.results_size() != 1 || response.results(0).outcome() == reg::IMPORT_OUTCOME_FAILED) {
+  if (response.results_size() != 1 ||
+      response.results(0).outcome() == reg::IMPORT_OUTCOME_FAILED) {
     return absl::InternalError("training import failed: " + response.DebugString());
   }
   return absl::OkStatus();
@@ -261,9 +263,9 @@ absl::StatusOr<PreparedDraft> FlowClient::PrepareDraft(const std::string& token,
 }
 
 absl::StatusOr<reg::ConfirmDraftResponse> FlowClient::Confirm(const std::string& token,
-                                                              const PreparedDraft& draft,
-                                                              absl::Duration deadline,
-                                                              const std::string& call_id) {
+                                                             const PreparedDraft& draft,
+                                                             absl::Duration deadline,
+                                                             const std::string& call_id) {
   grpc::ClientContext context;
   Prepare(&context, token, deadline);
   if (!call_id.empty()) context.AddMetadata("x-request-id", call_id);
@@ -276,7 +278,8 @@ absl::StatusOr<reg::ConfirmDraftResponse> FlowClient::Confirm(const std::string&
   return Result(status, std::move(response));
 }
 
-absl::StatusOr<reg::Draft> FlowClient::GetDraft(const std::string& token, const std::string& name) {
+absl::StatusOr<reg::Draft> FlowClient::GetDraft(const std::string& token,
+                                                const std::string& name) {
   grpc::ClientContext context;
   Prepare(&context, token);
   reg::GetDraftRequest request;

@@ -32,8 +32,8 @@ struct FlowSchool {
   std::string org;  // organizations/{id}
   FlowPerson admin;
   std::string admin_token;
-  std::vector<FlowPerson> users;    // Members (werkrelatie).
-  std::vector<std::string> tokens;  // Their org-scoped access tokens.
+  std::vector<FlowPerson> users;     // Members (werkrelatie).
+  std::vector<std::string> tokens;   // Their org-scoped access tokens.
 };
 
 struct PreparedDraft {
