@@ -46,9 +46,9 @@ flock /tmp/wse-build.lock cmake -S "$ROOT" -B "$ROOT/build/tsan" -G "Unix Makefi
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSE_BUILD_TESTS=ON -DWSE_WERROR=OFF \
   -DWSE_SANITIZE=thread >/dev/null
 flock /tmp/wse-build.lock cmake --build "$ROOT/build/tsan" -j"${STACK_JOBS:-2}" \
-  --target tsan_common_test tsan_notify_repository_test
+  --target tsan_common_test tsan_notify_repository_test tsan_rights_cache_test
 (cd "$ROOT/build/tsan" && ctest --output-on-failure -L tsan \
-  -R 'tsan_(common|notify_repository)_test') || status=1
+  -R 'tsan_(common|notify_repository|rights_cache)_test') || status=1
 phase_end
 print_phases
 echo "total: $(($(date +%s) - T0))s"
