@@ -52,6 +52,18 @@ def read(path):
 
 # ---------------------------------------------------------------- what the repository says
 
+def internal_services():
+    """Full names of the services declared outside proto/wse/*/v1/*_service.proto."""
+    names = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "proto", "wse", "*", "v1", "*.proto"))):
+        if path.endswith("_service.proto"):
+            continue
+        text = read(path)
+        package = re.search(r"^package\s+([\w.]+)\s*;", text, re.M).group(1)
+        names += ["%s.%s" % (package, name) for name in re.findall(r"^service\s+(\w+)", text, re.M)]
+    return names
+
+
 def proto_services():
     """area -> {full, methods: [..], open: {method,..}} from proto/wse/*/v1/*_service.proto."""
     services = {}
@@ -308,8 +320,14 @@ class EnvoyConfig(unittest.TestCase):
             self.assertEqual(cluster, self.service_cluster(area), key)
 
     def test_ext_authz_service_is_not_public_and_unknown_is_unimplemented(self):
-        for path in (EXT_AUTHZ_PREFIX + "Check", "/wse.unknown.v1.UnknownService/Get",
-                     HEALTH_PREFIX + "Check"):
+        paths = [EXT_AUTHZ_PREFIX + "Check", "/wse.unknown.v1.UnknownService/Get",
+                 HEALTH_PREFIX + "Check"]
+        # Services outside *_service.proto are internal (rights-svc's MembershipService and
+        # ReplicaCacheService): never routed.
+        internal = internal_services()
+        self.assertGreaterEqual(len(internal), 2)
+        paths += ["/%s/Any" % full for full in internal]
+        for path in paths:
             route = first_match(CTX.routes, path)
             self.assertIsNotNone(route, path)
             self.assertNotIn("route", route, path)
