@@ -16,6 +16,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "identity-svc/dev_idp/dev_idp.h"
+#include "tests/support/vov_fixtures.h"
 #include "wse/identity/v1/identity_service.grpc.pb.h"
 #include "wse/registration/v1/registration_service.grpc.pb.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
@@ -153,16 +154,8 @@ std::string CurrentSchoolYear() {
 }
 
 reg::Participant Attending(const std::string& insz, double present, double to_follow) {
-  reg::Participant p;
-  p.set_insz(insz);
-  p.set_display_name("Deelnemer " + insz.substr(0, 6));
-  p.mutable_attendance()->set_hours_present(present);
-  p.mutable_attendance()->set_contact_hours_to_follow(to_follow);
-  p.mutable_attendance()->set_unjustified_absence_hours(0);
-  p.set_final_assessment(reg::FINAL_ASSESSMENT_PARTICIPATED);
-  p.set_route_completed(true);
-  p.set_exam_contract(false);
-  return p;
+  return wse::testing::AttendingParticipant(insz, "Deelnemer " + insz.substr(0, 6), present,
+                                            to_follow);
 }
 
 absl::Status ParallelFor(int n, int threads, const std::function<absl::Status(int)>& fn) {
@@ -304,16 +297,9 @@ absl::StatusOr<std::vector<Tenant>> PrepareTenants(const StackConfig& stack, int
       t.person = person.resource();
       t.org = org.resource();
       t.training = "trainings/" + NextOdb();
-      auto* training = trainings.add_trainings();
-      training->set_odb_number(t.training.substr(sizeof("trainings/") - 1));
-      training->set_provider_organization(t.org);
-      training->set_title("Boekhouden voor gevorderden");
-      training->set_type(reg::TRAINING_TYPE_CONTACT_HOURS);
-      training->set_planned_hours(120);
-      training->set_delivery_mode(reg::DELIVERY_MODE_CLASSROOM);
-      training->mutable_recognition_start_date()->set_year(2020);
-      training->mutable_recognition_start_date()->set_month(9);
-      training->mutable_recognition_start_date()->set_day(1);
+      wse::testing::FillContactHoursTraining(trainings.add_trainings(),
+                                             t.training.substr(sizeof("trainings/") - 1), t.org,
+                                             "Boekhouden voor gevorderden");
     }
     grpc::ClientContext tc;
     Bearer(&tc, op);

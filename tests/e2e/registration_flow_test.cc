@@ -20,6 +20,7 @@
 #include "tests/support/mail_sink.h"
 #include "tests/support/notify_sink.h"
 #include "tests/support/stack_env.h"
+#include "tests/support/vov_fixtures.h"
 #include "wse/registration/v1/registration_service.grpc.pb.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
 
@@ -41,16 +42,7 @@ std::string RandomOdb() {
 }
 
 reg::Participant Attending(const std::string& insz, double present, double to_follow) {
-  reg::Participant p;
-  p.set_insz(insz);
-  p.set_display_name("Deelnemer " + insz.substr(0, 6));
-  p.mutable_attendance()->set_hours_present(present);
-  p.mutable_attendance()->set_contact_hours_to_follow(to_follow);
-  p.mutable_attendance()->set_unjustified_absence_hours(0);
-  p.set_final_assessment(reg::FINAL_ASSESSMENT_PARTICIPATED);
-  p.set_route_completed(true);
-  p.set_exam_contract(false);
-  return p;
+  return AttendingParticipant(insz, "Deelnemer " + insz.substr(0, 6), present, to_follow);
 }
 
 class RegistrationFlowTest : public ::testing::Test {

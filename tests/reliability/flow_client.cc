@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
+#include "tests/support/vov_fixtures.h"
 
 namespace wse::testing {
 
@@ -38,16 +39,7 @@ std::string NewUuid() { return absl::StrFormat("%016x-%016x", Rng()(), Rng()());
 std::string NewOdbNumber() { return absl::StrFormat("ODB-R%010d", Rng()() % 10000000000ULL); }
 
 reg::Participant Attending(const std::string& display_name, double present, double to_follow) {
-  reg::Participant p;
-  p.set_insz(RandomInsz());
-  p.set_display_name(display_name);
-  p.mutable_attendance()->set_hours_present(present);
-  p.mutable_attendance()->set_contact_hours_to_follow(to_follow);
-  p.mutable_attendance()->set_unjustified_absence_hours(0);
-  p.set_final_assessment(reg::FINAL_ASSESSMENT_PARTICIPATED);
-  p.set_route_completed(true);
-  p.set_exam_contract(false);
-  return p;
+  return AttendingParticipant(RandomInsz(), display_name, present, to_follow);
 }
 
 FlowClient::FlowClient(PrivateStack& stack, absl::Duration deadline)
@@ -213,16 +205,7 @@ absl::Status FlowClient::ImportTraining(const std::string& odb, const std::strin
   grpc::ClientContext context;
   Prepare(&context, stack_.operator_token());
   reg::BatchImportTrainingsRequest request;
-  auto* t = request.add_trainings();
-  t->set_odb_number(odb);
-  t->set_provider_organization(org);
-  t->set_title("Boekhouden (betrouwbaarheid)");
-  t->set_type(reg::TRAINING_TYPE_CONTACT_HOURS);
-  t->set_planned_hours(120);
-  t->set_delivery_mode(reg::DELIVERY_MODE_CLASSROOM);
-  t->mutable_recognition_start_date()->set_year(2020);
-  t->mutable_recognition_start_date()->set_month(9);
-  t->mutable_recognition_start_date()->set_day(1);
+  FillContactHoursTraining(request.add_trainings(), odb, org, "Boekhouden (betrouwbaarheid)");
   reg::BatchImportTrainingsResponse response;
   absl::Status s =
       FromGrpcStatus(registration_->BatchImportTrainings(&context, request, &response));

@@ -21,6 +21,7 @@
 #include "envoy/service/auth/v3/external_auth.pb.h"
 #include "grpc/health/v1/health.pb.h"
 #include "tests/security/authz_matrix.h"
+#include "tests/support/vov_fixtures.h"
 #include "wse/identity/v1/identity_service.pb.h"
 #include "wse/notify/v1/notify_service.pb.h"
 #include "wse/registration/v1/registration_service.pb.h"
@@ -343,16 +344,9 @@ std::vector<Row> RegistrationRows() {
   std::vector<Row> rows;
   rows.push_back(R(s, "BatchImportTrainings", t, Authed(PD, PD, PD, PD, PD, OK),
                   Req<reg::BatchImportTrainingsRequest>([](const World& w, auto& r) {
-                    auto* training = r.add_trainings();
-                    training->set_odb_number(w.training_a.substr(sizeof("trainings/") - 1));
-                    training->set_provider_organization(w.org_a);
-                    training->set_title("Matrix opleiding");
-                    training->set_type(reg::TRAINING_TYPE_CONTACT_HOURS);
-                    training->set_planned_hours(120);
-                    training->set_delivery_mode(reg::DELIVERY_MODE_CLASSROOM);
-                    training->mutable_recognition_start_date()->set_year(2020);
-                    training->mutable_recognition_start_date()->set_month(9);
-                    training->mutable_recognition_start_date()->set_day(1);
+                    FillContactHoursTraining(r.add_trainings(),
+                                             w.training_a.substr(sizeof("trainings/") - 1),
+                                             w.org_a, "Matrix opleiding");
                     r.set_validate_only(true);
                   })));
   rows.push_back(R(s, "GetTraining", t, Authed(PD, NF, PD, OK, PD, OK),

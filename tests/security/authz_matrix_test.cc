@@ -26,6 +26,7 @@
 #include "tests/support/security_tokens.h"
 #include "tests/support/stack_env.h"
 #include "tests/support/stack_quiet.h"
+#include "tests/support/vov_fixtures.h"
 #include "wse/notify/v1/notify_service.grpc.pb.h"
 #include "wse/registration/v1/registration_service.grpc.pb.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
@@ -161,16 +162,7 @@ class AuthzMatrixTest : public ::testing::Test {
   std::string Training(const std::string& org) {
     const std::string odb = absl::StrFormat("ODB-S%010d", std::stoll(Hex(4), nullptr, 16) % 10000000000LL);
     reg::BatchImportTrainingsRequest request;
-    auto* t = request.add_trainings();
-    t->set_odb_number(odb);
-    t->set_provider_organization(org);
-    t->set_title("Matrix opleiding");
-    t->set_type(reg::TRAINING_TYPE_CONTACT_HOURS);
-    t->set_planned_hours(120);
-    t->set_delivery_mode(reg::DELIVERY_MODE_CLASSROOM);
-    t->mutable_recognition_start_date()->set_year(2020);
-    t->mutable_recognition_start_date()->set_month(9);
-    t->mutable_recognition_start_date()->set_day(1);
+    FillContactHoursTraining(request.add_trainings(), odb, org, "Matrix opleiding");
     reg::BatchImportTrainingsResponse response;
     Ok(OperatorToken(),
        [&](auto* c) { return registration_->BatchImportTrainings(c, request, &response); },
