@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/log.h"
 
 namespace wse::rights {
@@ -24,8 +23,8 @@ ReplicaLeases::~ReplicaLeases() { Stop(); }
 
 absl::Status ReplicaLeases::RenewOnce() {
   if (!enabled()) return absl::FailedPreconditionError("no --replica_address: no lease");
-  // Measured from before the statement: the database's lease ends no earlier than this.
   absl::MutexLock lock(&renew_mu_);
+  // Measured from before the statement: the database's lease ends no earlier than this.
   const absl::Time started = clock_();
   absl::StatusOr<int64_t> missed =
       registry_.Renew(options_.replica_id, options_.address, options_.lease);
@@ -53,7 +52,8 @@ void ReplicaLeases::Start() {
       if (s.ok() != held) {
         held = s.ok();
         if (held) {
-          LogInfo("replica lease held again; remembered revisions were forgotten", {});
+          LogInfo("replica lease renewed again (everything remembered is forgotten if it had lapsed)",
+                  {});
         } else {
           LogWarn("replica lease not renewed; checks read every revision until it is",
                   {{"error", s.message()}});
