@@ -3,10 +3,13 @@
 // are "organizations/{org}/workRelations/{id}", ".../grants/{id}", ".../accessRequests/{id}",
 // "persons/{id}". `version` is the optimistic-concurrency counter behind each etag.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -53,6 +56,14 @@ struct GrantRecord {
     return !revoke_time && valid_from <= t && (!valid_until || t < *valid_until);
   }
 };
+
+// Grants by role, context, id (byte-wise): the order a decision picks its matched grant in, so
+// that every replica names the same one.
+inline void SortGrants(std::vector<GrantRecord>& grants) {
+  std::sort(grants.begin(), grants.end(), [](const GrantRecord& a, const GrantRecord& b) {
+    return std::tie(a.role, a.context, a.id) < std::tie(b.role, b.context, b.id);
+  });
+}
 
 // PENDING, APPROVED, REJECTED, WITHDRAWN, EXPIRED (AccessRequestState names without prefix).
 struct AccessRequestRecord {

@@ -69,34 +69,6 @@ absl::Status MysqlRightsStore::Read(const std::function<absl::Status(RightsTrans
   });
 }
 
-absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::ActiveGrants(
-    const std::string& organization_id, const std::string& person_id, absl::Time now) {
-  std::vector<GrantRecord> grants;
-  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    Statement select = Prepare(
-        conn,
-        absl::StrCat(
-            "SELECT ", mysql_internal::kGrantColumns,
-            " FROM grants FORCE INDEX (grants_holder) WHERE organization_id = ? AND person_id = ?"
-            " AND revoke_time IS NULL AND valid_from <= ? AND (valid_until IS NULL OR valid_until "
-            "> ?)"
-            " ORDER BY role, context, id"));
-    select->setString(1, organization_id);
-    select->setString(2, person_id);
-    mysql_internal::SetTime(*select, 3, now);
-    mysql_internal::SetTime(*select, 4, now);
-    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
-    while (rows->next()) {
-      absl::StatusOr<GrantRecord> grant = mysql_internal::ReadGrant(*rows);
-      if (!grant.ok()) return grant.status();
-      grants.push_back(*std::move(grant));
-    }
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return grants;
-}
-
 absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::UnendedGrants(
     const std::string& organization_id, const std::string& person_id, absl::Time now) {
   std::vector<GrantRecord> grants;

@@ -26,7 +26,6 @@
 //     event.prev_hash == head.hash (LockAuditHead first, in the same transaction).
 //   - ListAudit: INVALID_ARGUMENT for an empty organization_id or a limit below 1; start_time is
 //     inclusive, end_time exclusive; ascending by sequence, sequence > after_sequence.
-//   - ActiveGrants: ordered by role, context, id.
 
 #include <cstdint>
 #include <functional>
@@ -121,9 +120,6 @@ class MysqlRightsStore : public RightsStore {
   absl::Status Read(const std::function<absl::Status(RightsTransaction&)>& body) override;
 
   // One indexed SELECT (grants_holder), no transaction.
-  absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
-                                                        const std::string& person_id,
-                                                        absl::Time now) override;
   absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,
                                                          const std::string& person_id,
                                                          absl::Time now) override;

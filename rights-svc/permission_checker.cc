@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <tuple>
 
 namespace wse::rights {
 namespace {
@@ -91,10 +90,7 @@ absl::StatusOr<std::vector<GrantRecord>> PermissionChecker::GrantsAt(
   if (auto cached = grants_.Find(organization_id, person_id, revision)) return *std::move(cached);
   auto loaded = rights_.store().UnendedGrants(organization_id, person_id, now);
   if (!loaded.ok()) return loaded.status();
-  // Ordered, so that the matched grant is the same whichever replica answers.
-  std::sort(loaded->begin(), loaded->end(), [](const GrantRecord& a, const GrantRecord& b) {
-    return std::tie(a.role, a.context, a.id) < std::tie(b.role, b.context, b.id);
-  });
+  SortGrants(*loaded);  // The matched grant is then the same whichever replica answers.
   grants_.Store(organization_id, person_id, revision, *loaded);
   return loaded;
 }

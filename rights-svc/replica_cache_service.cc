@@ -32,6 +32,8 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
 std::shared_ptr<v1::ReplicaCacheService::Stub> GrpcPeerInvalidator::StubFor(
     const std::string& address) {
   absl::MutexLock lock(&mu_);
+  // Pod addresses come and go; the few live ones are cheap to reconnect after a reset.
+  if (stubs_.size() >= 64 && !stubs_.contains(address)) stubs_.clear();
   auto& stub = stubs_[address];
   if (stub == nullptr) stub = v1::ReplicaCacheService::NewStub(ServiceChannel(address));
   return stub;

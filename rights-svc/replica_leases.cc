@@ -52,8 +52,9 @@ void ReplicaLeases::Start() {
       if (s.ok() != held) {
         held = s.ok();
         if (held) {
-          LogInfo("replica lease renewed again (everything remembered is forgotten if it had lapsed)",
-                  {});
+          LogInfo(
+              "replica lease renewed again (everything remembered is forgotten if it had lapsed)",
+              {});
         } else {
           LogWarn("replica lease not renewed; checks read every revision until it is",
                   {{"error", s.message()}});

@@ -7,6 +7,7 @@
 // with their organisation), ALREADY_EXISTS (unique clash), ABORTED (stale version, or a
 // deadlock: the whole transaction is retried by Transact), UNAVAILABLE (database down).
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -116,9 +117,20 @@ class RightsStore {
   virtual absl::Status Read(const std::function<absl::Status(RightsTransaction&)>& body) = 0;
 
   // Read-only queries outside a transaction (the CheckPermission hot path).
-  virtual absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
-                                                                const std::string& person_id,
-                                                                absl::Time now) = 0;
+  // Grants active at `now`, ordered by role, context, id: UnendedGrants filtered by the clock.
+  absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
+                                                        const std::string& person_id,
+                                                        absl::Time now) {
+    absl::StatusOr<std::vector<GrantRecord>> grants =
+        UnendedGrants(organization_id, person_id, now);
+    if (!grants.ok()) return grants;
+    const absl::Time at = absl::FromUnixMicros(absl::ToUnixMicros(now));  // As stored.
+    grants->erase(std::remove_if(grants->begin(), grants->end(),
+                                 [at](const GrantRecord& g) { return !g.ActiveAt(at); }),
+                  grants->end());
+    SortGrants(*grants);
+    return grants;
+  }
   // Grants neither revoked nor ended at `now`, including those that start later: what a cache
   // keyed by revision may hold, since time alone turns them on and off.
   virtual absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,

@@ -343,12 +343,12 @@ std::vector<Row> RegistrationRows() {
   const Cells write_stale = Authed(PD, NF, PD, AB, PD, PD);
   std::vector<Row> rows;
   rows.push_back(R(s, "BatchImportTrainings", t, Authed(PD, PD, PD, PD, PD, OK),
-                  Req<reg::BatchImportTrainingsRequest>([](const World& w, auto& r) {
-                    FillContactHoursTraining(r.add_trainings(),
-                                             w.training_a.substr(sizeof("trainings/") - 1),
-                                             w.org_a, "Matrix opleiding");
-                    r.set_validate_only(true);
-                  })));
+                   Req<reg::BatchImportTrainingsRequest>([](const World& w, auto& r) {
+                     FillContactHoursTraining(r.add_trainings(),
+                                              w.training_a.substr(sizeof("trainings/") - 1),
+                                              w.org_a, "Matrix opleiding");
+                     r.set_validate_only(true);
+                   })));
   rows.push_back(R(s, "GetTraining", t, Authed(PD, NF, PD, OK, PD, OK),
                   Req<reg::GetTrainingRequest>(
                       [](const World& w, auto& r) { r.set_name(w.training_a); })));
@@ -611,9 +611,9 @@ const std::vector<Row>& MatrixRows() {
 const std::vector<std::string>& CoveredServices() {
   LinkServiceDescriptors();
   static const std::vector<std::string> kServices = {
-      "wse.identity.v1.IdentityService", "wse.rights.v1.RightsService",
+      "wse.identity.v1.IdentityService",         "wse.rights.v1.RightsService",
       "wse.registration.v1.RegistrationService", "wse.notify.v1.NotifyService",
-      "envoy.service.auth.v3.Authorization", "wse.rights.v1.MembershipService",
+      "envoy.service.auth.v3.Authorization",     "wse.rights.v1.MembershipService",
       "wse.rights.v1.ReplicaCacheService"};
   return kServices;
 }

@@ -3,6 +3,8 @@
 // request serialized into a ByteBuffer, the answer parsed with the method's descriptor) by every
 // principal; each cell must answer its expected status, and no answer may carry data of an
 // organisation the caller does not act for, nor any INSZ in clear.
+#include "tests/security/authz_matrix.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -16,9 +18,8 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "gtest/gtest.h"
-#include "tests/security/authz_matrix.h"
 #include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
 #include "tests/support/grpc_generic.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"

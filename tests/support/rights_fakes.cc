@@ -347,23 +347,6 @@ absl::StatusOr<std::vector<GrantRecord>> FakeRightsStore::UnendedGrants(
   return grants;
 }
 
-absl::StatusOr<std::vector<GrantRecord>> FakeRightsStore::ActiveGrants(
-    const std::string& organization_id, const std::string& person_id, absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  const absl::Time at = ToMicros(now);
-  std::vector<GrantRecord> grants;
-  for (const auto& [id, grant] : state_.grants) {
-    if (grant.organization_id == organization_id && grant.person_id == person_id &&
-        grant.ActiveAt(at)) {
-      grants.push_back(grant);
-    }
-  }
-  std::sort(grants.begin(), grants.end(), [](const GrantRecord& a, const GrantRecord& b) {
-    return std::tie(a.role, a.context, a.id) < std::tie(b.role, b.context, b.id);
-  });
-  return grants;
-}
-
 absl::StatusOr<int64_t> FakeRightsStore::Revision(const std::string& organization_id) {
   absl::MutexLock lock(&mu_);
   auto it = state_.revisions.find(organization_id);

@@ -9,7 +9,7 @@
 // Transact holds the store's lock for the whole body and runs it on a copy of the state, which
 // replaces the state only when the body returns OK. So: transactions are serialised (no
 // deadlocks, nothing is ever "locked by another replica"), and a body must not call the store's
-// own methods (ActiveGrants, Revision, ListAudit, Transact) — that would self-deadlock.
+// own methods (UnendedGrants, Revision, ListAudit, Transact) — that would self-deadlock.
 //
 // Differences a test must not rely on: ids compare byte-wise (MySQL: by collation, the same for
 // lowercase hex), and column lengths are not enforced.
@@ -52,9 +52,6 @@ class FakeRightsStore : public RightsStore {
   absl::Status Transact(const std::function<absl::Status(RightsTransaction&)>& body) override;
   // Runs on a copy that is thrown away: a read must not change anything.
   absl::Status Read(const std::function<absl::Status(RightsTransaction&)>& body) override;
-  absl::StatusOr<std::vector<GrantRecord>> ActiveGrants(const std::string& organization_id,
-                                                        const std::string& person_id,
-                                                        absl::Time now) override;
   absl::StatusOr<std::vector<WorkRelationRecord>> UnendedWorkRelations(
       const std::string& organization_id, const std::string& person_id, absl::Time now) override;
   absl::StatusOr<std::vector<GrantRecord>> UnendedGrants(const std::string& organization_id,
