@@ -1,5 +1,7 @@
 #include "identity-svc/rights_membership.h"
 
+#include <set>
+
 #include "absl/strings/str_split.h"
 #include "common/grpc_status.h"
 #include "grpcpp/channel.h"
@@ -82,8 +84,12 @@ absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
     request.set_page_size(500);
     rights::v1::ListGrantsResponse response;
     if (auto s = Mapped(stub_->ListGrants(&context, request, &response)); !s.ok()) return s;
+    // A grant counts only with an active work relation (as CheckMembership decides).
+    std::set<std::string> related;
+    for (const Membership& m : out) related.insert(m.organization_id);
     for (const auto& grant : response.grants()) {
-      if (grant.state() == rights::v1::GRANT_STATE_ACTIVE) {
+      if (grant.state() == rights::v1::GRANT_STATE_ACTIVE &&
+          related.contains(OrganizationOf(grant.name()))) {
         out.push_back({OrganizationOf(grant.name()), ActingBasis::kGrant});
       }
     }

@@ -139,9 +139,15 @@ absl::StatusOr<std::pair<AccessRequestRecord, GrantRecord>> RightsManager::Appro
     }
     const RoleDef* role = catalogue_.FindRole(request->role);
     if (role == nullptr) return absl::FailedPreconditionError("the role left the catalogue");
+    const absl::Time now = clock_();
+    // As for CreateGrant: at the moment of the decision, not of the request.
+    if (auto s = RequireWorkRelation(tx, organization_id, request->requester_id,
+                                     org->legal_representative_ids, now);
+        !s.ok()) {
+      return s;
+    }
     auto requester = directory_.GetPerson(request->requester_id, call);
     if (!requester.ok()) return requester.status();
-    const absl::Time now = clock_();
     GrantRecord grant;
     grant.id = NewRightsId();
     grant.organization_id = organization_id;

@@ -73,6 +73,9 @@ class MysqlRightsTransaction : public RightsTransaction {
   absl::Status UpdateGrant(const GrantRecord& grant) override;
   absl::StatusOr<std::vector<GrantRecord>> ListGrants(const GrantFilter& filter,
                                                       const PageRequest& page) override;
+  absl::StatusOr<std::vector<GrantRecord>> LockGrantsWithRole(const std::string& organization_id,
+                                                              const std::string& role,
+                                                              absl::Time now) override;
 
   // open_key = organization_id/requester_id/role/context while PENDING, NULL otherwise: the
   // unique key access_requests_open allows one open request per person, role and context.

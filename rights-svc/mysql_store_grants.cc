@@ -163,6 +163,28 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ListGrants(
   return grants;
 }
 
+absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::LockGrantsWithRole(
+    const std::string& organization_id, const std::string& role, absl::Time now) {
+  // A locking read sees the newest committed rows (also under READ COMMITTED), and rows a
+  // concurrent transaction revoked before releasing them no longer match once it committed.
+  Statement select = Prepare(
+      conn_, absl::StrCat("SELECT ", kGrantColumns,
+                          " FROM grants WHERE organization_id = ? AND role = ?"
+                          " AND revoke_time IS NULL AND (valid_until IS NULL OR valid_until > ?)"
+                          " ORDER BY id FOR UPDATE"));
+  select->setString(1, organization_id);
+  select->setString(2, role);
+  SetTime(*select, 3, now);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  std::vector<GrantRecord> grants;
+  while (rows->next()) {
+    absl::StatusOr<GrantRecord> grant = ReadGrant(*rows);
+    if (!grant.ok()) return grant.status();
+    grants.push_back(*std::move(grant));
+  }
+  return grants;
+}
+
 absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ClaimExpiringGrants(
     absl::Time now, absl::Time horizon, int limit) {
   if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");

@@ -35,16 +35,33 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   absl::StatusOr<std::vector<GrantRecord>> grants =
       GrantsAt(organization_id, person_id, *revision, now);
   if (!grants.ok()) return grants.status();
+  const GrantRecord* matched = nullptr;
   for (const GrantRecord& grant : *grants) {
     if (!grant.ActiveAt(now)) continue;
     for (const RoleDef* role : roles) {
-      if (MatchesRole(grant, *role)) {
-        decision.allowed = true;
-        decision.reason = Decision::kGrantMatched;
-        decision.matched_grant_id = grant.id;
+      if (MatchesRole(grant, *role)) matched = &grant;
+    }
+    if (matched != nullptr) break;
+  }
+  if (matched != nullptr) {
+    // A grant counts only while its holder works for the organisation (legal representatives
+    // excepted): ending the work relation, or its end date passing, ends the access.
+    auto relations = RelationsAt(organization_id, person_id, *revision, now);
+    if (!relations.ok()) return relations.status();
+    const bool related = std::any_of(relations->begin(), relations->end(),
+                                     [now](const auto& r) { return r.ActiveAt(now); });
+    if (!related) {
+      auto legal = IsLegalRepresentative(person_id, organization_id, call);
+      if (!legal.ok()) return legal.status();
+      if (!*legal) {
+        decision.reason = Decision::kNoWorkRelation;
         return decision;
       }
     }
+    decision.allowed = true;
+    decision.reason = Decision::kGrantMatched;
+    decision.matched_grant_id = matched->id;
+    return decision;
   }
   // Legal representatives hold some roles without a grant (only those roles' permissions: the
   // directory is asked only when such a role could help).
@@ -52,18 +69,26 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
     return rights_.catalogue().IsLegalRepresentativeRole(r->code);
   });
   if (legal_role_helps) {
-    auto admins = rights_.LocalAdministrators(organization_id, call);
-    if (!admins.ok()) return admins.status();
-    for (const auto& admin : *admins) {
-      if (admin.person.id == person_id && admin.legal_representative) {
-        decision.allowed = true;
-        decision.reason = Decision::kLegalRepresentative;
-        return decision;
-      }
+    auto legal = IsLegalRepresentative(person_id, organization_id, call);
+    if (!legal.ok()) return legal.status();
+    if (*legal) {
+      decision.allowed = true;
+      decision.reason = Decision::kLegalRepresentative;
+      return decision;
     }
   }
   decision.reason = Decision::kNoMatchingGrant;
   return decision;
+}
+
+absl::StatusOr<bool> PermissionChecker::IsLegalRepresentative(const std::string& person_id,
+                                                              const std::string& organization_id,
+                                                              const CallContext& call) {
+  auto org = rights_.directory().GetOrganization(organization_id, call);
+  if (absl::IsNotFound(org.status())) return false;
+  if (!org.ok()) return org.status();
+  return std::find(org->legal_representative_ids.begin(), org->legal_representative_ids.end(),
+                   person_id) != org->legal_representative_ids.end();
 }
 
 absl::StatusOr<MembershipDecision> PermissionChecker::Membership(
@@ -79,7 +104,10 @@ absl::StatusOr<MembershipDecision> PermissionChecker::Membership(
                                               [now](const auto& r) { return r.ActiveAt(now); });
   auto grants = GrantsAt(organization_id, person_id, *revision, now);
   if (!grants.ok()) return grants.status();
+  // A grant counts only with a work relation (legal representatives select on their own basis,
+  // from the directory).
   decision.active_grant =
+      decision.active_work_relation &&
       std::any_of(grants->begin(), grants->end(), [now](const auto& g) { return g.ActiveAt(now); });
   return decision;
 }

@@ -79,6 +79,9 @@ class PermissionChecker {
                                                 const CallContext& call);
 
  private:
+  absl::StatusOr<bool> IsLegalRepresentative(const std::string& person_id,
+                                             const std::string& organization_id,
+                                             const CallContext& call);
   absl::StatusOr<int64_t> RevisionOf(const std::string& organization_id);
   // The unended grants / work relations at `revision`, from the cache or the database.
   absl::StatusOr<std::vector<GrantRecord>> GrantsAt(const std::string& organization_id,

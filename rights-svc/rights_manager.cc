@@ -42,6 +42,22 @@ std::string GrantName(const std::string& org, const std::string& id) {
   return absl::StrCat("organizations/", org, "/grants/", id);
 }
 
+// The facts with `relation` as it will be stored (a relation of someone who is no administrator
+// changes nothing).
+AdministratorFacts WithRelation(AdministratorFacts facts, const WorkRelationRecord& relation) {
+  for (WorkRelationRecord& r : facts.relations) {
+    if (r.id == relation.id) r = relation;
+  }
+  return facts;
+}
+
+AdministratorFacts WithGrant(AdministratorFacts facts, const GrantRecord& grant) {
+  for (GrantRecord& g : facts.grants) {
+    if (g.id == grant.id) g = grant;
+  }
+  return facts;
+}
+
 }  // namespace
 
 std::string NewRightsId() { return NewId(); }
@@ -86,11 +102,21 @@ absl::Status RightsManager::Audit(RightsTransaction& tx, const Actor& actor,
 absl::StatusOr<bool> RightsManager::IsLocalAdministrator(const std::string& person_id,
                                                          const std::string& organization_id,
                                                          const CallContext& call) {
-  auto grants = store_.ActiveGrants(organization_id, person_id, clock_());
+  const absl::Time now = clock_();
+  auto grants = store_.ActiveGrants(organization_id, person_id, now);
   if (!grants.ok()) return grants.status();
-  for (const auto& grant : *grants) {
-    const RoleDef* role = catalogue_.FindRole(grant.role);
-    if (role != nullptr && catalogue_.IsLegalRepresentativeRole(role->code)) return true;
+  const bool administrator_grant =
+      std::any_of(grants->begin(), grants->end(), [this](const GrantRecord& grant) {
+        return catalogue_.IsLegalRepresentativeRole(grant.role);
+      });
+  if (administrator_grant) {
+    // A grant counts only while its holder works for the organisation.
+    auto relations = store_.UnendedWorkRelations(organization_id, person_id, now);
+    if (!relations.ok()) return relations.status();
+    if (std::any_of(relations->begin(), relations->end(),
+                    [now](const WorkRelationRecord& r) { return r.ActiveAt(now); })) {
+      return true;
+    }
   }
   auto org = directory_.GetOrganization(organization_id, call);
   if (absl::IsNotFound(org.status())) return false;
@@ -126,7 +152,10 @@ absl::StatusOr<std::vector<LocalAdministrator>> RightsManager::LocalAdministrato
       auto page = tx.ListGrants(filter, {500, ""});
       if (!page.ok()) return page.status();
       for (auto& g : *page) {
-        if (g.ActiveAt(filter.now)) grants.push_back(std::move(g));
+        if (!g.ActiveAt(filter.now)) continue;
+        auto related = HasActiveWorkRelation(tx, organization_id, g.person_id, filter.now);
+        if (!related.ok()) return related.status();
+        if (*related) grants.push_back(std::move(g));
       }
     }
     return absl::OkStatus();
@@ -162,6 +191,55 @@ absl::StatusOr<bool> RightsManager::HasActiveWorkRelation(RightsTransaction& tx,
     if (r.ActiveAt(now)) return true;
   }
   return false;
+}
+
+absl::Status RightsManager::RequireWorkRelation(
+    RightsTransaction& tx, const std::string& organization_id, const std::string& person_id,
+    const std::vector<std::string>& legal_representatives, absl::Time now) {
+  // Legal representatives may hold rights without a work relation (the KBO vouches for them).
+  if (std::find(legal_representatives.begin(), legal_representatives.end(), person_id) !=
+      legal_representatives.end()) {
+    return absl::OkStatus();
+  }
+  auto related = HasActiveWorkRelation(tx, organization_id, person_id, now);
+  if (!related.ok()) return related.status();
+  if (*related) return absl::OkStatus();
+  return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
+                      "the person has no active work relation with the organisation")
+      .Reason("NO_WORK_RELATION")
+      .Dutch("Voeg de gebruiker eerst toe aan de organisatie (werkrelatie).");
+}
+
+absl::StatusOr<std::vector<std::string>> RightsManager::LegalRepresentatives(
+    const std::string& organization_id, const CallContext& call) {
+  auto org = directory_.GetOrganization(organization_id, call);
+  if (absl::IsNotFound(org.status())) return std::vector<std::string>();
+  if (!org.ok()) return org.status();
+  return org->legal_representative_ids;
+}
+
+absl::StatusOr<AdministratorFacts> RightsManager::LockAdministrators(
+    RightsTransaction& tx, const Actor& actor, const std::string& organization_id,
+    std::vector<std::string> legal_representatives, absl::Time now) {
+  AdministratorFacts facts;
+  facts.legal_representative_ids = std::move(legal_representatives);
+  for (const RoleDef& role : catalogue_.roles()) {
+    if (!catalogue_.IsLegalRepresentativeRole(role.code)) continue;
+    auto locked = tx.LockGrantsWithRole(organization_id, role.code, now);
+    if (!locked.ok()) return locked.status();
+    for (GrantRecord& grant : *locked) facts.grants.push_back(std::move(grant));
+  }
+  std::vector<std::string> holders;
+  for (const GrantRecord& grant : facts.grants) holders.push_back(grant.person_id);
+  std::sort(holders.begin(), holders.end());
+  holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+  for (const std::string& holder : holders) {
+    auto relations = tx.ListWorkRelations({organization_id, holder, false, now}, {500, ""});
+    if (!relations.ok()) return relations.status();
+    for (WorkRelationRecord& relation : *relations) facts.relations.push_back(std::move(relation));
+  }
+  if (!actor.is_operator && !Administers(facts, actor.person_id, now)) return NotManager();
+  return facts;
 }
 
 absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
@@ -202,15 +280,26 @@ absl::StatusOr<WorkRelationRecord> RightsManager::UpdateWorkRelation(
     const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
     const Validity& validity, const CallContext& call) {
   if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  auto legal_representatives = LegalRepresentatives(organization_id, call);
+  if (!legal_representatives.ok()) return legal_representatives.status();
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    const absl::Time now = clock_();
+    auto administrators =
+        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
+    if (!administrators.ok()) return administrators.status();
     auto relation = tx.GetWorkRelation(organization_id, id);
     if (!relation.ok()) return relation.status();
     if (relation->version != version) return absl::AbortedError("stale etag; reload and retry");
     if (validity.from) relation->valid_from = *validity.from;
     if (validity.until) relation->valid_until = *validity.until;
     if (auto s = ValidityError({relation->valid_from, relation->valid_until}); !s.ok()) return s;
-    relation->update_time = clock_();
+    if (auto s = KeepsAnAdministrator(*administrators,
+                                      WithRelation(*administrators, *relation), now);
+        !s.ok()) {
+      return s;
+    }
+    relation->update_time = now;
     relation->version = version + 1;
     if (auto s = tx.UpdateWorkRelation(*relation); !s.ok()) return s;
     if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
@@ -226,14 +315,24 @@ absl::StatusOr<WorkRelationRecord> RightsManager::EndWorkRelation(
     const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
     std::optional<absl::Time> end, const std::string& reason, const CallContext& call) {
   if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  auto legal_representatives = LegalRepresentatives(organization_id, call);
+  if (!legal_representatives.ok()) return legal_representatives.status();
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    const absl::Time now = clock_();
+    auto administrators =
+        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
+    if (!administrators.ok()) return administrators.status();
     auto relation = tx.GetWorkRelation(organization_id, id);
     if (!relation.ok()) return relation.status();
     if (relation->version != version) return absl::AbortedError("stale etag; reload and retry");
-    const absl::Time now = clock_();
     relation->valid_until = std::max(end.value_or(now), relation->valid_from);
     relation->end_reason = reason;
+    if (auto s = KeepsAnAdministrator(*administrators,
+                                      WithRelation(*administrators, *relation), now);
+        !s.ok()) {
+      return s;
+    }
     relation->update_time = now;
     relation->version = version + 1;
     if (auto s = tx.UpdateWorkRelation(*relation); !s.ok()) return s;
@@ -276,13 +375,8 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
   grant.version = 1;
   if (grant.valid_from == absl::Time()) grant.valid_from = now;
   if (auto s = ValidityError({grant.valid_from, grant.valid_until}); !s.ok()) return s;
-  // Legal representatives may hold rights without a work relation (the KBO vouches for them).
-  auto org = directory_.GetOrganization(organization_id, call);
-  if (!org.ok() && !absl::IsNotFound(org.status())) return org.status();
-  const bool legal_representative =
-      org.ok() &&
-      std::find(org->legal_representative_ids.begin(), org->legal_representative_ids.end(),
-                grant.person_id) != org->legal_representative_ids.end();
+  auto legal_representatives = LegalRepresentatives(organization_id, call);
+  if (!legal_representatives.ok()) return legal_representatives.status();
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "grant");
@@ -293,15 +387,10 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
       result = *std::move(found);
       return absl::OkStatus();
     }
-    if (!legal_representative) {
-      auto related = HasActiveWorkRelation(tx, organization_id, grant.person_id, now);
-      if (!related.ok()) return related.status();
-      if (!*related) {
-        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
-                            "the person has no active work relation with the organisation")
-            .Reason("NO_WORK_RELATION")
-            .Dutch("Voeg de gebruiker eerst toe aan de organisatie (werkrelatie).");
-      }
+    if (auto s = RequireWorkRelation(tx, organization_id, grant.person_id,
+                                     *legal_representatives, now);
+        !s.ok()) {
+      return s;
     }
     auto held =
         tx.ListGrants({organization_id, grant.person_id, grant.role, false, now}, {500, ""});
@@ -332,8 +421,14 @@ absl::StatusOr<GrantRecord> RightsManager::UpdateGrant(const Actor& actor,
                                                        const Validity& validity,
                                                        const CallContext& call) {
   if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  auto legal_representatives = LegalRepresentatives(organization_id, call);
+  if (!legal_representatives.ok()) return legal_representatives.status();
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    const absl::Time now = clock_();
+    auto administrators =
+        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
+    if (!administrators.ok()) return administrators.status();
     auto grant = tx.GetGrant(organization_id, id);
     if (!grant.ok()) return grant.status();
     if (grant->version != version) return absl::AbortedError("stale etag; reload and retry");
@@ -343,7 +438,12 @@ absl::StatusOr<GrantRecord> RightsManager::UpdateGrant(const Actor& actor,
     if (validity.from) grant->valid_from = *validity.from;
     if (validity.until) grant->valid_until = *validity.until;
     if (auto s = ValidityError({grant->valid_from, grant->valid_until}); !s.ok()) return s;
-    grant->update_time = clock_();
+    // Shortening the last administrator's grant is removing them, later.
+    if (auto s = KeepsAnAdministrator(*administrators, WithGrant(*administrators, *grant), now);
+        !s.ok()) {
+      return s;
+    }
+    grant->update_time = now;
     grant->version = version + 1;
     if (auto s = tx.UpdateGrant(*grant); !s.ok()) return s;
     if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
@@ -361,31 +461,21 @@ absl::StatusOr<GrantRecord> RightsManager::RevokeGrant(const Actor& actor,
                                                        const std::string& reason,
                                                        const CallContext& call) {
   if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  // Counted before the transaction (the directory is remote): legal representatives are local
-  // administrators that no grant revocation can remove.
-  auto admins = LocalAdministrators(organization_id, call);
-  if (!admins.ok()) return admins.status();
+  auto legal_representatives = LegalRepresentatives(organization_id, call);
+  if (!legal_representatives.ok()) return legal_representatives.status();
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
+    const absl::Time now = clock_();
+    auto administrators =
+        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
+    if (!administrators.ok()) return administrators.status();
     auto grant = tx.GetGrant(organization_id, id);
     if (!grant.ok()) return grant.status();
     if (grant->version != version) return absl::AbortedError("stale etag; reload and retry");
     if (grant->revoke_time) return absl::FailedPreconditionError("the grant is already revoked");
-    if (catalogue_.IsLegalRepresentativeRole(grant->role)) {
-      int remaining = 0;
-      for (const auto& admin : *admins) {
-        if (admin.legal_representative || admin.grant_id != id) ++remaining;
-      }
-      if (remaining == 0) {
-        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
-                            "the last local administrator of an organisation cannot be removed")
-            .Reason("LAST_LOCAL_ADMINISTRATOR")
-            .Dutch(
-                "Dit is de laatste lokale beheerder van de organisatie. Stel eerst een "
-                "andere lokale beheerder aan.");
-      }
-    }
-    const absl::Time now = clock_();
+    AdministratorFacts after = *administrators;
+    std::erase_if(after.grants, [&id](const GrantRecord& g) { return g.id == id; });
+    if (auto s = KeepsAnAdministrator(*administrators, after, now); !s.ok()) return s;
     grant->revoke_time = now;
     grant->revoked_by = actor.person_id;
     grant->revoke_reason = reason;

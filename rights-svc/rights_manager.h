@@ -3,9 +3,12 @@
 // administrators and the audit trail, with the rules of the portal:
 // - only a local administrator of the organisation (a LOKALE_BEHEERDER grant, or a legal
 //   representative) manages its work relations, grants and requests (operators may too);
-// - rights need an active work relation (legal representatives excepted);
+// - rights need an active work relation (legal representatives excepted): granting and approving
+//   require one, and a grant counts (checks, membership, local administrators) only while its
+//   holder has one, so ending the relation, or its end date passing, ends the access;
 // - a local administrator grants only roles of the catalogue marked grantable by them;
-// - nobody decides their own request; the last local administrator cannot be removed;
+// - nobody decides their own request; no change may leave the organisation without a local
+//   administrator sooner than before (administrators.h), counted under locks in the transaction;
 // - requesting a right mails every local administrator with a known e-mail address, in the same
 //   transaction as the request (outbox); without one the request is refused with the 1700
 //   guidance; deciding it mails the requester;
@@ -20,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "common/call_context.h"
 #include "rights-svc/actor.h"
+#include "rights-svc/administrators.h"
 #include "rights-svc/catalogue.h"
 #include "rights-svc/directory.h"
 #include "rights-svc/store.h"
@@ -124,6 +128,23 @@ class RightsManager {
   absl::StatusOr<bool> HasActiveWorkRelation(RightsTransaction& tx,
                                              const std::string& organization_id,
                                              const std::string& person_id, absl::Time now);
+  // FAILED_PRECONDITION NO_WORK_RELATION unless the person has an active work relation or is a
+  // legal representative.
+  absl::Status RequireWorkRelation(RightsTransaction& tx, const std::string& organization_id,
+                                   const std::string& person_id,
+                                   const std::vector<std::string>& legal_representatives,
+                                   absl::Time now);
+  // The organisation's legal representatives per the directory (none when it does not know the
+  // organisation). Asked before a transaction: the directory is remote.
+  absl::StatusOr<std::vector<std::string>> LegalRepresentatives(const std::string& organization_id,
+                                                                const CallContext& call);
+  // Locks the organisation's local-administrator grants and reads their holders' work relations
+  // (administrators.h). Every change that can end an administrator calls it first in its
+  // transaction, and then checks that the actor (not an operator) still is one: the check before
+  // the transaction may have raced with the actor's own removal.
+  absl::StatusOr<AdministratorFacts> LockAdministrators(
+      RightsTransaction& tx, const Actor& actor, const std::string& organization_id,
+      std::vector<std::string> legal_representatives, absl::Time now);
 
   RightsStore& store_;
   Directory& directory_;

@@ -73,6 +73,11 @@ class RightsTransaction {
   virtual absl::Status UpdateGrant(const GrantRecord& grant) = 0;  // Same version rule.
   virtual absl::StatusOr<std::vector<GrantRecord>> ListGrants(const GrantFilter& filter,
                                                               const PageRequest& page) = 0;
+  // The organisation's grants of `role` neither revoked nor expired at `now`, ordered by id and
+  // locked until the transaction ends: every change that can end a local administrator takes
+  // these locks first, so such changes run one after the other (administrators.h).
+  virtual absl::StatusOr<std::vector<GrantRecord>> LockGrantsWithRole(
+      const std::string& organization_id, const std::string& role, absl::Time now) = 0;
 
   // ALREADY_EXISTS when the same requester already has a PENDING request for the same
   // organisation, role and context.

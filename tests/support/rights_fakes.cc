@@ -176,6 +176,13 @@ class FakeRightsTransaction : public RightsTransaction {
     });
   }
 
+  // Transactions of the fake run one at a time: nothing to lock.
+  absl::StatusOr<std::vector<GrantRecord>> LockGrantsWithRole(const std::string& organization_id,
+                                                              const std::string& role,
+                                                              absl::Time now) override {
+    return ListGrants({organization_id, "", role, false, now}, {1000000, ""});
+  }
+
   absl::Status InsertAccessRequest(const AccessRequestRecord& request) override {
     if (state_.access_requests.count(request.id) != 0 ||
         OpenKeyTaken(state_.access_requests, request)) {

@@ -257,6 +257,104 @@ TEST_F(RightsManagerTest, MembershipFollowsWorkRelationsAndGrantsOnTheNextCall) 
   EXPECT_FALSE(membership().active_work_relation);
 }
 
+// Issue 15, point 2: a grant counts only while its holder has an active work relation.
+TEST_F(RightsManagerTest, EndingTheWorkRelationEndsTheGrantsAccessOnTheNextCall) {
+  WorkRelationRecord relation;
+  relation.person_id = "jan";
+  relation.type = "VASTE_MEDEWERKER";
+  auto created =
+      rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-wr", call_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g", call_).ok());
+  EXPECT_TRUE(JanMayRegister());
+  EXPECT_TRUE(checker_.Membership("jan", kSchool).value().active_grant);
+
+  ASSERT_TRUE(rights_
+                  .EndWorkRelation(Person("marie", kSchool), kSchool, created->id, created->version,
+                                   std::nullopt, "vertrokken", call_)
+                  .ok());
+  auto decision = checker_.Check("jan", kSchool, "vov.registration.write", call_);
+  ASSERT_TRUE(decision.ok());
+  EXPECT_FALSE(decision->allowed) << "the grant outlived the work relation";
+  EXPECT_EQ(decision->reason, Decision::kNoWorkRelation);
+  EXPECT_FALSE(checker_.Membership("jan", kSchool).value().active_grant);
+}
+
+TEST_F(RightsManagerTest, AWorkRelationWhoseEndDatePassesEndsTheGrantsAccess) {
+  WorkRelationRecord relation;
+  relation.person_id = "jan";
+  relation.type = "INTERIM";
+  relation.valid_until = now_ + absl::Hours(1);
+  ASSERT_TRUE(
+      rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-wr", call_)
+          .ok());
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g", call_).ok());
+  EXPECT_TRUE(JanMayRegister());
+  now_ += absl::Minutes(61);  // No write, no revision change: time alone.
+  EXPECT_FALSE(JanMayRegister());
+}
+
+TEST_F(RightsManagerTest, ApprovalNeedsAWorkRelationAtTheMomentOfTheDecision) {
+  WorkRelationRecord relation;
+  relation.person_id = "jan";
+  relation.type = "VASTE_MEDEWERKER";
+  auto created =
+      rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-wr", call_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  AccessRequestRecord request = JanRequests();
+  ASSERT_TRUE(rights_
+                  .EndWorkRelation(Person("marie", kSchool), kSchool, created->id, created->version,
+                                   std::nullopt, "vertrokken", call_)
+                  .ok());
+  auto approved = rights_.ApproveAccessRequest(Person("marie", kSchool), kSchool, request.id,
+                                               request.version, {}, call_);
+  EXPECT_EQ(ReasonOf(approved.status()), "NO_WORK_RELATION");
+}
+
+TEST_F(RightsManagerTest, AnAdministratorWithoutWorkRelationNoLongerManages) {
+  directory_.organizations[kSchool].legal_representative_ids.clear();
+  const Actor operator_actor{"", "", std::nullopt, true};
+  for (const std::string person : {"jan", "els"}) {
+    WorkRelationRecord relation;
+    relation.person_id = person;
+    relation.type = "AMBTENAAR";
+    ASSERT_TRUE(
+        rights_.CreateWorkRelation(operator_actor, kSchool, relation, "w-" + person, call_).ok());
+    GrantRecord admin;
+    admin.person_id = person;
+    admin.role = "LOKALE_BEHEERDER";
+    ASSERT_TRUE(rights_.CreateGrant(operator_actor, kSchool, admin, "g-" + person, call_).ok());
+  }
+  auto jans = store_.UnendedWorkRelations(kSchool, "jan", now_).value();
+  ASSERT_EQ(jans.size(), 1u);
+  ASSERT_TRUE(rights_
+                  .EndWorkRelation(Person("els", kSchool), kSchool, jans[0].id, jans[0].version,
+                                   std::nullopt, "vertrokken", call_)
+                  .ok());
+  WorkRelationRecord relation;
+  relation.person_id = "marie";
+  relation.type = "AMBTENAAR";
+  auto refused = rights_.CreateWorkRelation(Person("jan", kSchool), kSchool, relation, "x", call_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  auto admins = rights_.LocalAdministrators(kSchool, call_);
+  ASSERT_TRUE(admins.ok());
+  ASSERT_EQ(admins->size(), 1u);
+  EXPECT_EQ(admins->front().person.id, "els");
+  // Els is now the last one: ending her own relation is refused.
+  auto els = store_.UnendedWorkRelations(kSchool, "els", now_).value();
+  auto last = rights_.EndWorkRelation(Person("els", kSchool), kSchool, els[0].id,
+                                      els[0].version, std::nullopt, "weg", call_);
+  EXPECT_EQ(ReasonOf(last.status()), "LAST_LOCAL_ADMINISTRATOR");
+}
+
 TEST_F(RightsManagerTest, RejectionCarriesTheReasonToTheRequester) {
   AddJanToSchool();
   AccessRequestRecord request = JanRequests();
@@ -340,6 +438,10 @@ TEST_F(RightsManagerTest, TheLastLocalAdministratorCannotBeRemoved) {
   auto removed = rights_.RevokeGrant(Person("jan", kSchool), kSchool, grant->id, grant->version,
                                      "ik stop", call_);
   EXPECT_EQ(ReasonOf(removed.status()), "LAST_LOCAL_ADMINISTRATOR");
+  auto shortened = rights_.UpdateGrant(Person("jan", kSchool), kSchool, grant->id, grant->version,
+                                       {std::nullopt, now_ + absl::Hours(1)}, call_);
+  EXPECT_EQ(ReasonOf(shortened.status()), "LAST_LOCAL_ADMINISTRATOR")
+      << "shortening the last administrator's grant is removing them an hour later";
 }
 
 TEST_F(RightsManagerTest, AuditTrailIsAChainThatRevealsTampering) {
