@@ -1,5 +1,6 @@
 #include "rights-svc/mysql_replica_registry.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "common/mysql_statements.h"
@@ -9,11 +10,24 @@
 
 namespace wse::rights {
 
-absl::StatusOr<int64_t> MysqlReplicaRegistry::Renew(const std::string& replica_id,
-                                                    const std::string& address,
-                                                    absl::Duration lease) {
-  int64_t missed = 0;
-  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+namespace {
+
+// More changed organisations than this since one renewal: forgetting everything is cheaper.
+constexpr int kMaxChangedOrganizations = 5000;
+
+// Every this many renewals (of one replica) also prunes old changes and leases.
+constexpr int kPruneEvery = 64;
+
+}  // namespace
+
+absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& replica_id,
+                                                         const std::string& address,
+                                                         absl::Duration lease,
+                                                         std::optional<int64_t> after) {
+  ChangesSince changes;
+  const bool prune = renewals_.fetch_add(1) % kPruneEvery == kPruneEvery - 1;
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    changes = ChangesSince{};
     Statement upsert = Prepare(
         conn,
         "INSERT INTO replica_leases (replica_id, address, expires_at)"
@@ -23,42 +37,67 @@ absl::StatusOr<int64_t> MysqlReplicaRegistry::Renew(const std::string& replica_i
     upsert->setString(2, address);
     upsert->setInt64(3, absl::ToInt64Microseconds(lease));
     upsert->executeUpdate();
-    // Read after the renewal: a miss counted before it is seen now, one counted after it is seen
-    // at the next renewal, within the lease the writer waits out.
-    Statement select =
-        Prepare(conn, "SELECT missed_invalidations FROM replica_leases WHERE replica_id = ?");
-    select->setString(1, replica_id);
-    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
-    if (!rows->next()) return absl::InternalError("the renewed lease is gone");
-    missed = rows->getInt64(1);
-    // Leases that ended long ago belong to replicas that are gone.
-    Statement sweep = Prepare(
-        conn, "DELETE FROM replica_leases WHERE expires_at < NOW(6) - INTERVAL 1 HOUR LIMIT 100");
-    sweep->executeUpdate();
+    // Exclusive: waits for every rights transaction that recorded a change and has not committed
+    // yet (they hold the gate shared until COMMIT), so every sequence up to MAX is committed.
+    Statement gate =
+        Prepare(conn, "SELECT pruned_through FROM revision_change_gate WHERE id = 1 FOR UPDATE");
+    std::unique_ptr<sql::ResultSet> gate_row(gate->executeQuery());
+    if (!gate_row->next()) return absl::InternalError("revision_change_gate is missing");
+    const int64_t pruned_through = gate_row->getInt64(1);
+    Statement last = Prepare(conn, "SELECT COALESCE(MAX(sequence), 0) FROM revision_changes");
+    std::unique_ptr<sql::ResultSet> last_row(last->executeQuery());
+    last_row->next();
+    changes.through_sequence = std::max(last_row->getInt64(1), pruned_through);
+    // Without a starting point, or one outside what the table still holds (pruned past it, or
+    // the table is younger than it: a restored database), nothing can be told apart.
+    changes.everything =
+        !after.has_value() || *after < pruned_through || *after > changes.through_sequence;
+    if (!changes.everything && *after < changes.through_sequence) {
+      Statement changed = Prepare(conn,
+                                  "SELECT DISTINCT organization_id FROM revision_changes"
+                                  " WHERE sequence > ? AND sequence <= ? LIMIT ?");
+      changed->setInt64(1, *after);
+      changed->setInt64(2, changes.through_sequence);
+      changed->setInt(3, kMaxChangedOrganizations + 1);
+      std::unique_ptr<sql::ResultSet> rows(changed->executeQuery());
+      while (rows->next()) changes.organization_ids.emplace_back(rows->getString(1));
+      if (changes.organization_ids.size() > kMaxChangedOrganizations) {
+        changes.everything = true;
+        changes.organization_ids.clear();
+      }
+    }
+    if (prune) {
+      // Changes older than an hour: every replica renewed since, or forgets everything anyway.
+      Statement newest_old = Prepare(conn,
+                                     "SELECT MAX(sequence) FROM revision_changes WHERE change_time "
+                                     "< NOW(6) - INTERVAL 1 HOUR");
+      std::unique_ptr<sql::ResultSet> old_row(newest_old->executeQuery());
+      // The newest row always stays: were the table ever empty, a server that does not persist
+      // its AUTO_INCREMENT could hand out sequences already seen after a restart.
+      if (old_row->next() && !old_row->isNull(1) &&
+          std::min(old_row->getInt64(1), changes.through_sequence - 1) > pruned_through) {
+        const int64_t through = std::min(old_row->getInt64(1), changes.through_sequence - 1);
+        Statement remove =
+            Prepare(conn, "DELETE FROM revision_changes WHERE sequence <= ? LIMIT 10000");
+        remove->setInt64(1, through);
+        // Marked pruned through `through` even if the LIMIT left some: they are never read.
+        remove->executeUpdate();
+        Statement mark =
+            Prepare(conn,
+                    "UPDATE revision_change_gate SET pruned_through = GREATEST(pruned_through, ?)"
+                    " WHERE id = 1");
+        mark->setInt64(1, through);
+        mark->executeUpdate();
+      }
+      // Leases that ended long ago belong to replicas that are gone.
+      Statement sweep = Prepare(
+          conn, "DELETE FROM replica_leases WHERE expires_at < NOW(6) - INTERVAL 1 HOUR LIMIT 100");
+      sweep->executeUpdate();
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return missed;
-}
-
-absl::StatusOr<absl::Duration> MysqlReplicaRegistry::MarkMissed(const std::string& replica_id) {
-  absl::Duration left = absl::ZeroDuration();
-  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    Statement mark = Prepare(conn,
-                             "UPDATE replica_leases SET missed_invalidations ="
-                             " missed_invalidations + 1 WHERE replica_id = ?");
-    mark->setString(1, replica_id);
-    mark->executeUpdate();
-    Statement select = Prepare(conn,
-                               "SELECT GREATEST(0, TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at))"
-                               " FROM replica_leases WHERE replica_id = ?");
-    select->setString(1, replica_id);
-    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
-    left = rows->next() ? absl::Microseconds(rows->getInt64(1)) : absl::ZeroDuration();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return left;
+  return changes;
 }
 
 absl::Status MysqlReplicaRegistry::Release(const std::string& replica_id) {
@@ -70,20 +109,20 @@ absl::Status MysqlReplicaRegistry::Release(const std::string& replica_id) {
   });
 }
 
-absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::LivePeers(
-    const std::string& replica_id) {
+absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::Peers(const std::string& replica_id,
+                                                                     absl::Duration grace) {
   std::vector<ReplicaPeer> peers;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    Statement select = Prepare(
-        conn,
-        "SELECT replica_id, address, TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at)"
-        " FROM replica_leases WHERE expires_at > NOW(6) AND replica_id <> ? ORDER BY replica_id");
-    select->setString(1, replica_id);
+    Statement select = Prepare(conn,
+                               "SELECT replica_id, address FROM replica_leases"
+                               " WHERE expires_at > NOW(6) - INTERVAL ? MICROSECOND"
+                               " AND replica_id <> ? ORDER BY replica_id");
+    select->setInt64(1, absl::ToInt64Microseconds(grace));
+    select->setString(2, replica_id);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     peers.clear();
     while (rows->next()) {
-      peers.push_back({std::string(rows->getString(1)), std::string(rows->getString(2)),
-                       absl::Microseconds(rows->getInt64(3))});
+      peers.push_back({std::string(rows->getString(1)), std::string(rows->getString(2))});
     }
     return absl::OkStatus();
   });

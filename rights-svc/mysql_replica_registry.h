@@ -1,6 +1,9 @@
 #pragma once
-// ReplicaRegistry on the replica_leases table (migrations/0003_replica_leases.sql). Lease ends
-// are the database's clock, so the replicas' clocks need not agree.
+// ReplicaRegistry on the replica_leases and revision_changes tables (migrations/0003, 0004).
+// Lease ends are the database's clock; how long a replica remembers is its own (replica_leases.h).
+
+#include <atomic>
+#include <optional>
 
 #include "common/mysql_pool.h"
 #include "rights-svc/replica_leases.h"
@@ -11,14 +14,18 @@ class MysqlReplicaRegistry : public ReplicaRegistry {
  public:
   explicit MysqlReplicaRegistry(MysqlPool& pool) : pool_(pool) {}
 
-  absl::StatusOr<int64_t> Renew(const std::string& replica_id, const std::string& address,
-                                absl::Duration lease) override;
-  absl::StatusOr<absl::Duration> MarkMissed(const std::string& replica_id) override;
+  // One transaction: the lease, then the gate row exclusively, then what changed. More than 5000
+  // organisations changed, or an `after` outside the recorded history: everything. Every 64th
+  // renewal also prunes changes and leases older than an hour.
+  absl::StatusOr<ChangesSince> Renew(const std::string& replica_id, const std::string& address,
+                                     absl::Duration lease, std::optional<int64_t> after) override;
   absl::Status Release(const std::string& replica_id) override;
-  absl::StatusOr<std::vector<ReplicaPeer>> LivePeers(const std::string& replica_id) override;
+  absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& replica_id,
+                                                 absl::Duration grace) override;
 
  private:
   MysqlPool& pool_;
+  std::atomic<uint64_t> renewals_{0};
 };
 
 }  // namespace wse::rights

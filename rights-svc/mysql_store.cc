@@ -51,7 +51,10 @@ absl::Status MysqlRightsStore::Transact(
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     bumped.clear();  // A rerun after a deadlock starts over.
     MysqlRightsTransaction transaction(conn, &bumped);
-    return body(transaction);
+    absl::Status result = body(transaction);
+    // Last before COMMIT: the gate row stays locked shared for as short as possible.
+    if (result.ok()) result = transaction.RecordChanges();
+    return result;
   });
   // Also after a failure: a lost COMMIT may have committed, and telling too much costs one read.
   if (!bumped.empty() && revisions_committed_) {
@@ -154,6 +157,28 @@ absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organizatio
   bump->setString(1, organization_id);
   bump->executeUpdate();
   if (bumped_ != nullptr) bumped_->push_back(organization_id);
+  return absl::OkStatus();
+}
+
+absl::Status MysqlRightsTransaction::RecordChanges() {
+  if (bumped_ == nullptr || bumped_->empty()) return absl::OkStatus();
+  std::vector<std::string> organizations = *bumped_;
+  std::sort(organizations.begin(), organizations.end());
+  organizations.erase(std::unique(organizations.begin(), organizations.end()),
+                      organizations.end());
+  // The shared lock on the gate row is held until COMMIT, so a renewal (which takes it
+  // exclusively before reading MAX(sequence)) never sees a sequence of an uncommitted change.
+  // Taken before the inserts, which are then plain single-row INSERTs (no AUTO-INC table lock
+  // held while waiting for the gate).
+  Statement gate =
+      Prepare(conn_, "SELECT 1 FROM revision_change_gate WHERE id = 1 LOCK IN SHARE MODE");
+  std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
+  if (!row->next()) return absl::InternalError("revision_change_gate is missing");
+  Statement record = Prepare(conn_, "INSERT INTO revision_changes (organization_id) VALUES (?)");
+  for (const std::string& organization_id : organizations) {
+    record->setString(1, organization_id);
+    record->executeUpdate();
+  }
   return absl::OkStatus();
 }
 

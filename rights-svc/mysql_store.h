@@ -101,6 +101,10 @@ class MysqlRightsTransaction : public RightsTransaction {
 
   absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) override;
 
+  // Records the bumped organisations in revision_changes (migrations/0004), for the replicas'
+  // renewals to pull; MysqlRightsStore::Transact calls it last before COMMIT.
+  absl::Status RecordChanges();
+
  private:
   sql::Connection& conn_;
   std::vector<std::string>* bumped_;
@@ -112,7 +116,9 @@ class MysqlRightsStore : public RightsStore {
 
   // Called after every transaction that bumped revisions (also a failed one: a lost COMMIT may
   // have committed), with those organisations, before Transact returns (replica_leases.h: the other
-  // replicas are told before the RPC answers). Set it before serving.
+  // replicas are told, or waited out, before the RPC answers). Set it before serving. Such a
+  // transaction also records the organisations in revision_changes, which every replica's lease
+  // renewal reads: the announcement is the fast path, not the only one.
   void OnRevisionsCommitted(std::function<void(const std::vector<std::string>&)> listener) {
     revisions_committed_ = std::move(listener);
   }

@@ -1,6 +1,5 @@
 #include "rights-svc/replica_leases.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,19 +23,22 @@ ReplicaLeases::~ReplicaLeases() { Stop(); }
 absl::Status ReplicaLeases::RenewOnce() {
   if (!enabled()) return absl::FailedPreconditionError("no --replica_address: no lease");
   absl::MutexLock lock(&renew_mu_);
-  // Measured from before the statement: the database's lease ends no earlier than this.
+  // Measured before the statement: the database's lease ends no earlier, and every change this
+  // renewal does not pull committed after this moment (its writer waits out a lease from then).
   const absl::Time started = clock_();
-  absl::StatusOr<int64_t> missed =
-      registry_.Renew(options_.replica_id, options_.address, options_.lease);
-  if (!missed.ok()) return missed.status();
-  // A writer could not reach this replica meanwhile: what it remembers may be stale.
-  const bool forget = seen_missed_ >= 0 && *missed != seen_missed_;
-  if (forget) {
-    LogWarn("a rights change could not be announced to this replica; forgetting all revisions",
-            {{"missed", absl::StrCat(*missed - seen_missed_)}});
+  // After a lapse nobody was bound to tell us anything: start over rather than ask what changed.
+  std::optional<int64_t> after;
+  if (cache_.LeaseHeld()) after = seen_sequence_;
+  absl::StatusOr<ChangesSince> changes =
+      registry_.Renew(options_.replica_id, options_.address, options_.lease, after);
+  if (!changes.ok()) return changes.status();
+  if (changes->everything && after.has_value()) {
+    LogInfo(
+        "rights changes since the last renewal unknown or too many; forgetting all revisions",
+        {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes->through_sequence)}});
   }
-  seen_missed_ = *missed;
-  cache_.LeaseHeldUntil(started + options_.lease, forget);
+  seen_sequence_ = changes->through_sequence;
+  cache_.LeaseHeldUntil(started + options_.lease, changes->organization_ids, changes->everything);
   return absl::OkStatus();
 }
 
@@ -74,45 +76,33 @@ void ReplicaLeases::Stop() {
 }
 
 std::vector<std::string> ReplicaLeases::RevisionsCommitted(
-    const std::vector<std::string>& organization_ids) {
+    const std::vector<std::string>& organization_ids, absl::Time committed_at) {
   std::vector<std::string> unreachable;
   if (organization_ids.empty()) return unreachable;
   cache_.Invalidate(organization_ids);
-  absl::StatusOr<std::vector<ReplicaPeer>> peers = registry_.LivePeers(options_.replica_id);
+  // Also replicas whose lease ended up to one lease ago by the database's clock: after a step of
+  // that clock their own clock may still count on it.
+  absl::StatusOr<std::vector<ReplicaPeer>> peers =
+      registry_.Peers(options_.replica_id, options_.lease);
   if (!peers.ok()) {
-    // Who holds a lease is unknown: wait until any lease granted before the commit ran out.
     LogWarn("replica leases unreadable after a rights change; waiting one lease length",
             {{"error", peers.status().message()}});
-    sleep_(options_.lease);
     unreachable.push_back("(unknown)");
-    return unreachable;
-  }
-  const absl::Time listed = clock_();
-  absl::Time wait_until = clock_();
-  for (const ReplicaPeer& peer : *peers) {
-    absl::Status told = peers_.Invalidate(peer.address, organization_ids);
-    if (told.ok()) continue;
-    unreachable.push_back(peer.replica_id);
-    // Recorded first, so that every renewal from now on makes it forget; then only the lease it
-    // held before can still be in use.
-    absl::StatusOr<absl::Duration> left = absl::UnavailableError("not tried");
-    for (int attempt = 0; attempt < 3 && !left.ok(); ++attempt) {
-      left = registry_.MarkMissed(peer.replica_id);
+  } else {
+    for (const ReplicaPeer& peer : *peers) {
+      absl::Status told = peers_.Invalidate(peer.address, organization_ids);
+      if (told.ok()) continue;
+      unreachable.push_back(peer.replica_id);
+      LogWarn("replica not reachable for an invalidation; waiting until it pulls the change",
+              {{"replica", peer.replica_id}, {"address", peer.address}, {"error", told.message()}});
     }
-    if (left.ok()) {
-      wait_until = std::max(wait_until, clock_() + *left);
-    } else {
-      LogError(
-          "a replica missed a rights change and it could not be recorded; it may answer "
-          "from an older revision until its lease lapses",
-          {{"replica", peer.replica_id}, {"error", left.status().message()}});
-      wait_until = std::max(wait_until, listed + peer.lease_left);
-    }
-    LogWarn("replica not reachable for an invalidation; waiting out its lease",
-            {{"replica", peer.replica_id}, {"address", peer.address}, {"error", told.message()}});
   }
-  const absl::Duration left = wait_until - clock_();
-  if (left > absl::ZeroDuration()) sleep_(left);
+  // A replica not told renews (and pulls the change) or stops remembering within one lease of
+  // the commit.
+  if (!unreachable.empty()) {
+    const absl::Duration left = committed_at + options_.lease - clock_();
+    if (left > absl::ZeroDuration()) sleep_(left);
+  }
   return unreachable;
 }
 

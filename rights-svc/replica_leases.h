@@ -2,19 +2,28 @@
 // Keeps every rights-svc replica's remembered revisions (revision_cache.h) honest.
 //
 // Each replica holds a lease in the database (ReplicaRegistry), renewed every third of its
-// length. A replica that committed a change to organisations' rights, before its RPC returns:
-//   1. forgets those organisations' revisions itself;
-//   2. asks every other replica with a live lease to forget them (PeerInvalidator);
-//   3. for each replica it could not reach (crashed, frozen, or alive behind a broken network),
-//      counts a missed invalidation on its lease and waits until the lease it held then has run
-//      out. That replica, at its next renewal, sees the count moved and forgets everything; if it
-//      cannot renew, its lease lapses and it stops answering from memory (and forgets everything
-//      when it renews after a lapse, since writers no longer told it).
-// So once a revocation has been answered, no replica decides on an older revision. A replica that
-// crashed without releasing its lease delays revocations by at most one lease length.
+// length. Two paths bring a rights change to every replica:
+//   - pull (the guarantee): every rights transaction records its organisations in
+//     revision_changes before COMMIT; every renewal reads what changed since the sequence it saw
+//     last and forgets those organisations (everything, when it cannot tell: its first renewal, a
+//     lapse, pruned history). A replica remembers only until its last renewal's start + one
+//     lease, measured on its own monotonic clock; one that cannot renew stops answering from
+//     memory when that runs out.
+//   - push (the fast path): the replica that committed forgets those organisations itself and
+//     asks each other replica (InvalidateRevisions) to forget them before its RPC returns.
+// When a push does not get through (a replica frozen, crashed or cut off; the lease list
+// unreadable), the writer waits until one lease after its commit before answering. By then every
+// other replica has either renewed after the commit, and so pulled the change, or stopped
+// answering from memory: its last renewal started before the commit. Only clock rates matter,
+// not two clocks agreeing: the writer measures its wait on its own clock from its commit, and
+// pushes also to replicas whose lease ended (as the database sees it) within the last lease
+// length, so a step of the database clock of up to one lease costs a wait, not a stale answer.
 // Without an address for its peers to call, a replica takes no lease and never remembers.
 
 #include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,23 +40,29 @@ namespace wse::rights {
 struct ReplicaPeer {
   std::string replica_id;
   std::string address;
-  absl::Duration lease_left;  // As the database saw it when listing.
 };
 
-// The replica_leases table (SQL in mysql_replica_registry.cc).
+// What changed since a renewal's `after` sequence (revision_changes).
+struct ChangesSince {
+  int64_t through_sequence = 0;  // The next renewal passes this as `after`.
+  bool everything = false;       // Cannot tell (no `after`, pruned, too many): forget all.
+  std::vector<std::string> organization_ids;
+};
+
+// The replica_leases and revision_changes tables (SQL in mysql_replica_registry.cc).
 class ReplicaRegistry {
  public:
   virtual ~ReplicaRegistry() = default;
-  // Inserts or extends this replica's lease to the database's now + `lease`; returns its count
-  // of missed invalidations (MarkMissed) as stored after the renewal.
-  virtual absl::StatusOr<int64_t> Renew(const std::string& replica_id, const std::string& address,
-                                        absl::Duration lease) = 0;
-  // Counts a missed invalidation on the replica's lease; returns how long that lease still runs
-  // (zero when it has ended or is gone).
-  virtual absl::StatusOr<absl::Duration> MarkMissed(const std::string& replica_id) = 0;
+  // Inserts or extends this replica's lease to the database's now + `lease`, and reads which
+  // organisations changed in committed transactions after sequence `after` (everything when
+  // there is no `after`).
+  virtual absl::StatusOr<ChangesSince> Renew(const std::string& replica_id,
+                                             const std::string& address, absl::Duration lease,
+                                             std::optional<int64_t> after) = 0;
   virtual absl::Status Release(const std::string& replica_id) = 0;
-  // The other replicas whose lease has not run out.
-  virtual absl::StatusOr<std::vector<ReplicaPeer>> LivePeers(const std::string& replica_id) = 0;
+  // The other replicas whose lease runs, or ended less than `grace` ago (database clock).
+  virtual absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& replica_id,
+                                                         absl::Duration grace) = 0;
 };
 
 // Calls ReplicaCacheService.InvalidateRevisions on a peer (grpc in replica_cache_service.h).
@@ -77,9 +92,15 @@ class ReplicaLeases {
   void Stop();
   // One renewal; OK when the lease is held afterwards.
   absl::Status RenewOnce();
-  // After a commit that changed these organisations' rights (see the file comment). Returns the
-  // peers it could not reach (for the log and the tests).
-  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids);
+  // After a transaction that changed these organisations' rights (see the file comment);
+  // `committed_at` on this class's clock, taken after the COMMIT returned (or failed). Returns
+  // the peers it could not tell (for the log and the tests); "(unknown)" when it could not list
+  // them.
+  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids,
+                                              absl::Time committed_at);
+  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids) {
+    return RevisionsCommitted(organization_ids, clock_());
+  }
 
  private:
   RevisionCache& cache_;
@@ -89,7 +110,7 @@ class ReplicaLeases {
   const std::function<absl::Time()> clock_;
   const std::function<void(absl::Duration)> sleep_;
   absl::Mutex renew_mu_;  // One renewal at a time (the thread, or a test's RenewOnce).
-  int64_t seen_missed_ ABSL_GUARDED_BY(renew_mu_) = -1;
+  int64_t seen_sequence_ ABSL_GUARDED_BY(renew_mu_) = 0;
   absl::Notification stop_;
   std::thread renewer_;
 };

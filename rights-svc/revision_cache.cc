@@ -37,9 +37,16 @@ void RevisionCache::Invalidate(const std::vector<std::string>& organization_ids)
   for (const std::string& id : organization_ids) revisions_.erase(id);
 }
 
-void RevisionCache::LeaseHeldUntil(absl::Time valid_until, bool forget) {
+void RevisionCache::LeaseHeldUntil(absl::Time valid_until, const std::vector<std::string>& changed,
+                                   bool forget_all) {
   absl::MutexLock lock(&mu_);
-  if (forget || !LeaseHeldLocked()) ForgetAllLocked();
+  if (forget_all || !LeaseHeldLocked()) {
+    ForgetAllLocked();
+  } else if (!changed.empty()) {
+    // A read that started before this renewal may predate those changes: not stored (Store).
+    ++generation_;
+    for (const std::string& id : changed) revisions_.erase(id);
+  }
   valid_until_ = valid_until;
 }
 

@@ -2,9 +2,9 @@
 // The organisation revisions a replica remembers, so that CheckPermission needs no database round
 // trip while nothing changed (grant_cache.h keys the grants by revision).
 //
-// Remembering is safe only while every writer is bound to tell this replica about a change before
-// its RPC returns (replica_leases.h): that is while this replica's lease in the database runs.
-// Hence:
+// Remembering is safe only until one lease after the start of this replica's last renewal: a
+// change committed before that start was pulled by the renewal; one committed after it was told to
+// this replica (push), or its writer waits one lease from its commit (replica_leases.h). Hence:
 //   - Find answers nothing once the lease ran out (the caller reads the revision, as without the
 //     cache), and the first renewal after a lapse forgets everything, since writers did not tell
 //     a replica without a lease;
@@ -44,9 +44,11 @@ class RevisionCache {
   // or a lapse came since or the lease is not held.
   void Store(const std::string& organization_id, int64_t revision, uint64_t generation);
   void Invalidate(const std::vector<std::string>& organization_ids);
-  // The lease was renewed and holds until `valid_until` (same clock). Forgets everything when the
-  // previous lease had already run out, or when `forget` (a writer could not reach us).
-  void LeaseHeldUntil(absl::Time valid_until, bool forget = false);
+  // The lease was renewed and holds until `valid_until` (same clock); the renewal pulled which
+  // organisations changed since the previous one (`changed`, or `forget_all` when it could not
+  // tell). Forgets those, and everything when the previous lease had already run out.
+  void LeaseHeldUntil(absl::Time valid_until, const std::vector<std::string>& changed = {},
+                      bool forget_all = false);
   bool LeaseHeld();
 
  private:

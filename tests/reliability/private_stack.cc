@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -161,7 +162,9 @@ PrivateStack::~PrivateStack() {
 
 std::vector<ServiceProcess*> PrivateStack::Services() {
   std::vector<ServiceProcess*> out;
-  for (auto* s : {&identity_, &rights_, &rights_replica_, &registration_, &notify_}) {
+  if (identity_ != nullptr) out.push_back(identity_.get());
+  for (const auto& replica : rights_replicas_) out.push_back(replica.get());
+  for (auto* s : {&registration_, &notify_}) {
     if (*s != nullptr) out.push_back(s->get());
   }
   return out;
@@ -233,20 +236,23 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
                     "--key_encryption_key_file=" + secrets + "/key-encryption.key",
                     "--rights_address=" + rights_address},
                    options.identity_flags);
-  rights_ = make("rights", "wse.rights.v1.RightsService", rights_port,
-                 {"--identity_address=" + identity_address, "--notify_address=" + notify_address,
-                  "--replica_address=" + rights_address},
-                 options.rights_flags);
-  if (options.second_rights_replica) {
-    const int port = FreePort();
+  for (int i = 0; i < std::max(1, options.rights_replicas); ++i) {
+    const int port = i == 0 ? rights_port : FreePort();
+    int advertised = port;
+    if (options.proxied_replica_addresses) {
+      replica_proxies_.push_back(std::make_unique<TcpProxy>(port));
+      advertised = replica_proxies_.back()->port();
+    }
     std::vector<std::string> flags = options.rights_flags;
-    flags.insert(flags.end(), options.rights_replica_flags.begin(),
-                 options.rights_replica_flags.end());
-    rights_replica_ =
+    if (i > 0) {
+      flags.insert(flags.end(), options.rights_replica_flags.begin(),
+                   options.rights_replica_flags.end());
+    }
+    rights_replicas_.push_back(
         make("rights", "wse.rights.v1.RightsService", port,
              {"--identity_address=" + identity_address, "--notify_address=" + notify_address,
-              absl::StrCat("--replica_address=127.0.0.1:", port)},
-             flags, "-replica");
+              absl::StrCat("--replica_address=127.0.0.1:", advertised)},
+             flags, i == 0 ? "" : absl::StrCat("-replica", i)));
   }
   registration_ = make("registration", "wse.registration.v1.RegistrationService",
                        registration_port,

@@ -19,6 +19,7 @@
 #include "tests/support/notify_sink.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/process.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace wse::testing {
 
@@ -64,9 +65,13 @@ class ServiceProcess {
 
 struct PrivateStackOptions {
   bool with_notify = false;  // notify-svc and a private SMTP sink
-  // A second rights-svc on the same database (rights_replica()); the others use the first.
-  bool second_rights_replica = false;
-  std::vector<std::string> rights_replica_flags;  // After rights_flags, for the second only.
+  // rights-svc replicas on the same database (rights_replica(i)); the other services use the
+  // first. rights_replica_flags come after rights_flags, for every replica but the first.
+  int rights_replicas = 1;
+  std::vector<std::string> rights_replica_flags;
+  // Each replica advertises a TcpProxy to its peers (replica_proxy(i)), so a test can cut it off
+  // from their invalidations while its own calls to the database and clients go on.
+  bool proxied_replica_addresses = false;
   // Extra flags per service, appended to the defaults.
   std::vector<std::string> identity_flags, rights_flags, registration_flags, notify_flags;
 };
@@ -82,8 +87,10 @@ class PrivateStack {
   PrivateMariaDb& db() { return *db_; }
   PrivateSmtpSink& sink() { return *sink_; }
   ServiceProcess& identity() { return *identity_; }
-  ServiceProcess& rights() { return *rights_; }
-  ServiceProcess& rights_replica() { return *rights_replica_; }
+  ServiceProcess& rights() { return *rights_replicas_.at(0); }
+  ServiceProcess& rights_replica(size_t index = 1) { return *rights_replicas_.at(index); }
+  size_t rights_replica_count() const { return rights_replicas_.size(); }
+  TcpProxy& replica_proxy(size_t index) { return *replica_proxies_.at(index); }
   ServiceProcess& registration() { return *registration_; }
   ServiceProcess& notify() { return *notify_; }
   std::vector<ServiceProcess*> Services();
@@ -104,7 +111,9 @@ class PrivateStack {
   std::string operator_token_;
   std::unique_ptr<PrivateMariaDb> db_;
   std::unique_ptr<PrivateSmtpSink> sink_;
-  std::unique_ptr<ServiceProcess> identity_, rights_, rights_replica_, registration_, notify_;
+  std::unique_ptr<ServiceProcess> identity_, registration_, notify_;
+  std::vector<std::unique_ptr<ServiceProcess>> rights_replicas_;  // [0] is rights().
+  std::vector<std::unique_ptr<TcpProxy>> replica_proxies_;
 };
 
 }  // namespace wse::testing

@@ -20,7 +20,7 @@ class ReplicaCacheTest : public ::testing::Test {
  protected:
   void StartStack(std::vector<std::string> replica_flags = {}) {
     PrivateStackOptions options;
-    options.second_rights_replica = true;
+    options.rights_replicas = 2;
     options.rights_flags = {"--replica_lease=1s"};
     options.rights_replica_flags = std::move(replica_flags);
     ASSERT_TRUE(stack_.Start(options).ok()) << stack_.Logs();

@@ -1,11 +1,22 @@
 // MysqlReplicaRegistry on MariaDB (rights-svc/mysql_replica_registry.h): leases end on the
-// database's clock, other replicas see live leases only, a missed invalidation is counted and read
-// back at the next renewal, and a released lease is gone.
-#include "rights-svc/mysql_replica_registry.h"
+// database's clock and peers include leases that ended within the grace; a renewal pulls the
+// organisations changed by committed rights transactions since the sequence it saw, never one
+// still uncommitted (the gate), and everything once that history was pruned.
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "common/migrations.h"
+#include "common/mysql_statements.h"
 #include "common/outbox.h"
+#include "cppconn/connection.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
 #include "gtest/gtest.h"
+#include "rights-svc/mysql_replica_registry.h"
+#include "rights-svc/mysql_store.h"
 #include "tests/support/test_database.h"
 
 namespace wse::rights {
@@ -18,8 +29,9 @@ class ReplicaRegistryDbTest : public ::testing::Test {
                                              {"outbox", &OutboxMigrations()}})
                     .ok());
   }
-  std::vector<std::string> PeersOf(const std::string& id) {
-    auto peers = registry_.LivePeers(id);
+  std::vector<std::string> PeersOf(const std::string& id,
+                                   absl::Duration grace = absl::ZeroDuration()) {
+    auto peers = registry_.Peers(id, grace);
     EXPECT_TRUE(peers.ok()) << peers.status();
     std::vector<std::string> ids;
     if (peers.ok()) {
@@ -27,45 +39,119 @@ class ReplicaRegistryDbTest : public ::testing::Test {
     }
     return ids;
   }
+  // A rights transaction that changed these organisations (as RightsManager's writes do).
+  void Change(const std::vector<std::string>& organizations) {
+    ASSERT_TRUE(store_
+                    .Transact([&](RightsTransaction& tx) -> absl::Status {
+                      for (const std::string& org : organizations) {
+                        if (absl::Status s = tx.BumpRevision(org); !s.ok()) return s;
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+  ChangesSince Renew(std::optional<int64_t> after) {
+    absl::StatusOr<ChangesSince> changes =
+        registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3), after);
+    EXPECT_TRUE(changes.ok()) << changes.status();
+    ChangesSince out = changes.value_or(ChangesSince{});
+    std::sort(out.organization_ids.begin(), out.organization_ids.end());
+    return out;
+  }
 
   ::wse::testing::TestDatabase db_;
   MysqlReplicaRegistry registry_{db_.pool()};
+  MysqlRightsStore store_{db_.pool()};
 };
 
 TEST_F(ReplicaRegistryDbTest, LiveLeasesAreSeenByTheOthersOnly) {
-  ASSERT_EQ(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3)).value(), 0);
-  ASSERT_EQ(registry_.Renew("b", "10.0.0.2:50052", absl::Seconds(3)).value(), 0);
+  ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3), std::nullopt).ok());
+  ASSERT_TRUE(registry_.Renew("b", "10.0.0.2:50052", absl::Seconds(3), std::nullopt).ok());
   EXPECT_EQ(PeersOf("a"), std::vector<std::string>{"b@10.0.0.2:50052"});
   EXPECT_EQ(PeersOf("b"), std::vector<std::string>{"a@10.0.0.1:50052"});
-  auto peers = registry_.LivePeers("a");
-  ASSERT_TRUE(peers.ok());
-  EXPECT_GT((*peers)[0].lease_left, absl::Seconds(2));
-  EXPECT_LE((*peers)[0].lease_left, absl::Seconds(3));
 
   // A renewal may move the address (a rescheduled pod keeps no id, but a restart may).
-  ASSERT_TRUE(registry_.Renew("b", "10.0.0.9:50052", absl::Seconds(3)).ok());
+  ASSERT_TRUE(registry_.Renew("b", "10.0.0.9:50052", absl::Seconds(3), std::nullopt).ok());
   EXPECT_EQ(PeersOf("a"), std::vector<std::string>{"b@10.0.0.9:50052"});
 
   ASSERT_TRUE(registry_.Release("b").ok());
   EXPECT_TRUE(PeersOf("a").empty());
 }
 
-TEST_F(ReplicaRegistryDbTest, AnEndedLeaseIsNoPeerAndNeedsNoWaiting) {
-  ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Milliseconds(1)).ok());
+TEST_F(ReplicaRegistryDbTest, AnEndedLeaseIsAPeerForTheGraceOnly) {
+  ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Milliseconds(1), std::nullopt).ok());
   absl::SleepFor(absl::Milliseconds(20));
   EXPECT_TRUE(PeersOf("b").empty());
-  EXPECT_EQ(registry_.MarkMissed("a").value(), absl::ZeroDuration());
-  EXPECT_EQ(registry_.MarkMissed("never-there").value(), absl::ZeroDuration());
+  EXPECT_EQ(PeersOf("b", absl::Seconds(3)), std::vector<std::string>{"a@10.0.0.1:50052"})
+      << "its own clock may still count on the lease after a step of the database's";
 }
 
-TEST_F(ReplicaRegistryDbTest, AMissedInvalidationIsReadBackAtTheNextRenewal) {
-  ASSERT_EQ(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3)).value(), 0);
-  const absl::Duration left = registry_.MarkMissed("a").value();
-  EXPECT_GT(left, absl::Seconds(2)) << "the writer must wait out the lease a held";
-  EXPECT_LE(left, absl::Seconds(3));
-  EXPECT_GT(registry_.MarkMissed("a").value(), absl::ZeroDuration());
-  EXPECT_EQ(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3)).value(), 2);
-  EXPECT_EQ(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3)).value(), 2);
+TEST_F(ReplicaRegistryDbTest, ARenewalPullsWhatCommittedSinceTheSequenceItSaw) {
+  Change({"school"});
+  const ChangesSince first = Renew(std::nullopt);
+  EXPECT_TRUE(first.everything) << "no starting point: everything";
+  EXPECT_GT(first.through_sequence, 0);
+
+  Change({"company", "school"});
+  Change({"company"});
+  const ChangesSince second = Renew(first.through_sequence);
+  EXPECT_FALSE(second.everything);
+  EXPECT_EQ(second.organization_ids, (std::vector<std::string>{"company", "school"}));
+  EXPECT_EQ(second.through_sequence, first.through_sequence + 3);
+
+  const ChangesSince third = Renew(second.through_sequence);
+  EXPECT_FALSE(third.everything);
+  EXPECT_TRUE(third.organization_ids.empty());
+  EXPECT_TRUE(Renew(second.through_sequence + 10).everything)
+      << "a sequence the table never reached (a restored database): cannot tell";
+}
+
+TEST_F(ReplicaRegistryDbTest, AChangeIsNotReachedBeforeItsTransactionCommits) {
+  const ChangesSince before = Renew(std::nullopt);
+  // A rights transaction that recorded its change and has not committed yet.
+  absl::Notification recorded, commit;
+  std::thread writer([&] {
+    absl::Status s = InTransaction(db_.pool(), [&](sql::Connection& conn) -> absl::Status {
+      std::vector<std::string> bumped;
+      MysqlRightsTransaction recording(conn, &bumped);
+      if (absl::Status b = recording.BumpRevision("school"); !b.ok()) return b;
+      if (absl::Status r = recording.RecordChanges(); !r.ok()) return r;
+      recorded.Notify();
+      commit.WaitForNotification();
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  recorded.WaitForNotification();
+  std::atomic<bool> renewed{false};
+  ChangesSince during;
+  std::thread renewal([&] {
+    during = Renew(before.through_sequence);
+    renewed.store(true);
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_FALSE(renewed.load()) << "the renewal read past a change that may still roll back";
+  commit.Notify();
+  writer.join();
+  renewal.join();
+  EXPECT_EQ(during.organization_ids, std::vector<std::string>{"school"});
+}
+
+TEST_F(ReplicaRegistryDbTest, ARenewalBehindThePrunedHistoryForgetsEverything) {
+  db_.Execute(
+      "INSERT INTO revision_changes (organization_id, change_time) VALUES"
+      " ('old1', NOW(6) - INTERVAL 2 HOUR), ('old2', NOW(6) - INTERVAL 2 HOUR)");
+  Change({"school"});
+  const ChangesSince seen = Renew(std::nullopt);
+  // Every 64th renewal prunes what is older than an hour.
+  for (int i = 0; i < 64; ++i) Renew(seen.through_sequence);
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM revision_changes"), "1");
+  EXPECT_EQ(db_.QueryScalar("SELECT pruned_through FROM revision_change_gate"),
+            std::to_string(seen.through_sequence - 1));
+  EXPECT_TRUE(Renew(seen.through_sequence - 2).everything);
+  const ChangesSince current = Renew(seen.through_sequence);
+  EXPECT_FALSE(current.everything);
+  EXPECT_TRUE(current.organization_ids.empty());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // ThreadSanitizer (tests/CMakeLists.txt: tsan_rights_cache_test).
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,21 +20,27 @@ namespace {
 
 constexpr char kSchool[] = "school";
 
+// revision_changes in memory; the writer below records each change before announcing it, so
+// renewals on the lease thread pull and forget too, concurrently with the checks.
 class ThreadSafeRegistry : public ReplicaRegistry {
  public:
-  absl::StatusOr<int64_t> Renew(const std::string&, const std::string&, absl::Duration) override {
+  absl::StatusOr<ChangesSince> Renew(const std::string&, const std::string&, absl::Duration,
+                                     std::optional<int64_t> after) override {
     absl::MutexLock lock(&mu_);
     ++renewals_;
-    return missed_;
-  }
-  absl::StatusOr<absl::Duration> MarkMissed(const std::string&) override {
-    absl::MutexLock lock(&mu_);
-    ++missed_;
-    return absl::ZeroDuration();
+    ChangesSince out;
+    out.through_sequence = sequence_;
+    out.everything = !after.has_value();
+    if (after.has_value() && *after < sequence_) out.organization_ids = {kSchool};
+    return out;
   }
   absl::Status Release(const std::string&) override { return absl::OkStatus(); }
-  absl::StatusOr<std::vector<ReplicaPeer>> LivePeers(const std::string&) override {
-    return std::vector<ReplicaPeer>{{"peer", "10.0.0.2:50052", absl::Milliseconds(30)}};
+  absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string&, absl::Duration) override {
+    return std::vector<ReplicaPeer>{{"peer", "10.0.0.2:50052"}};
+  }
+  void RecordChange() {
+    absl::MutexLock lock(&mu_);
+    ++sequence_;
   }
   int renewals() {
     absl::MutexLock lock(&mu_);
@@ -43,7 +50,7 @@ class ThreadSafeRegistry : public ReplicaRegistry {
  private:
   absl::Mutex mu_;
   int renewals_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t missed_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t sequence_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 class CountingPeers : public PeerInvalidator {
@@ -93,6 +100,7 @@ TEST(ReplicaLeasesConcurrencyTest, NoCheckAfterAnAnnouncedChangeSeesAnOlderRevis
   std::thread writer([&] {
     for (; changes < 300 || (registry.renewals() < 5 && changes < 1000000); ++changes) {
       const int64_t committed = database.fetch_add(1) + 1;  // The commit...
+      registry.RecordChange();                              // ...recorded with it...
       leases.RevisionsCommitted({kSchool});                 // ...then its announcement.
       announced.store(committed);
       std::this_thread::yield();

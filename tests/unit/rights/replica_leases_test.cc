@@ -3,6 +3,7 @@
 #include "rights-svc/replica_leases.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -77,28 +78,48 @@ TEST(RevisionCacheTest, AReadThatALapseOvertookIsNotRemembered) {
   EXPECT_EQ(cache.Find(kSchool), std::nullopt);
 }
 
+TEST(RevisionCacheTest, ARenewalForgetsWhatItPulledAndRefusesReadsItOvertook) {
+  ManualClock clock;
+  RevisionCache cache(clock.fn());
+  cache.LeaseHeldUntil(clock.now + absl::Seconds(3));
+  cache.Store(kSchool, 7, cache.generation());
+  cache.Store(kCompany, 2, cache.generation());
+  const uint64_t before_read = cache.generation();
+  cache.LeaseHeldUntil(clock.now + absl::Seconds(3), {kSchool});
+  EXPECT_EQ(cache.Find(kSchool), std::nullopt);
+  EXPECT_EQ(cache.Find(kCompany), 2) << "unchanged organisations stay remembered";
+  cache.Store(kSchool, 7, before_read);
+  EXPECT_EQ(cache.Find(kSchool), std::nullopt) << "read before the renewal: maybe older";
+
+  cache.LeaseHeldUntil(clock.now + absl::Seconds(3), {}, /*forget_all=*/true);
+  EXPECT_EQ(cache.Find(kCompany), std::nullopt);
+}
+
+// revision_changes in memory: change i (from 1) is organisation changes[i - 1].
 class FakeRegistry : public ReplicaRegistry {
  public:
-  absl::StatusOr<int64_t> Renew(const std::string& id, const std::string& address,
-                                absl::Duration lease) override {
+  absl::StatusOr<ChangesSince> Renew(const std::string& id, const std::string& address,
+                                     absl::Duration, std::optional<int64_t> after) override {
     if (down) return absl::UnavailableError("database down");
-    renewals.push_back({id, address, lease});
-    return missed[id];
-  }
-  absl::StatusOr<absl::Duration> MarkMissed(const std::string& id) override {
-    if (down) return absl::UnavailableError("database down");
-    ++missed[id];
-    for (const auto& p : peers) {
-      if (p.replica_id == id) return p.lease_left;
+    renewals.push_back({id, address});
+    asked_after.push_back(after);
+    ChangesSince out;
+    out.through_sequence = static_cast<int64_t>(changes.size());
+    out.everything = !after.has_value() || *after < pruned_through || *after > out.through_sequence;
+    if (!out.everything) {
+      std::set<std::string> changed(changes.begin() + *after, changes.end());
+      out.organization_ids.assign(changed.begin(), changed.end());
     }
-    return absl::ZeroDuration();
+    return out;
   }
   absl::Status Release(const std::string& id) override {
     released.insert(id);
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<ReplicaPeer>> LivePeers(const std::string& id) override {
+  absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& id,
+                                                 absl::Duration grace) override {
     if (down) return absl::UnavailableError("database down");
+    graces.push_back(grace);
     std::vector<ReplicaPeer> out;
     for (const auto& p : peers) {
       if (p.replica_id != id) out.push_back(p);
@@ -106,10 +127,13 @@ class FakeRegistry : public ReplicaRegistry {
     return out;
   }
   bool down = false;
+  std::vector<std::string> changes;
+  int64_t pruned_through = 0;
   std::vector<ReplicaPeer> peers;
   std::vector<ReplicaPeer> renewals;
+  std::vector<std::optional<int64_t>> asked_after;
+  std::vector<absl::Duration> graces;
   std::set<std::string> released;
-  std::map<std::string, int64_t> missed;
 };
 
 class FakePeers : public PeerInvalidator {
@@ -162,55 +186,85 @@ TEST_F(ReplicaLeasesTest, WithoutAnAddressNoLeaseIsTaken) {
   EXPECT_FALSE(cache_.LeaseHeld());
 }
 
-TEST_F(ReplicaLeasesTest, ACommitTellsEveryLivePeerAndForgetsLocally) {
+TEST_F(ReplicaLeasesTest, ARenewalPullsWhatChangedSinceTheSequenceItSawLast) {
+  ReplicaLeases leases = Make("10.0.0.1:50052");
+  registry_.changes = {kCompany, kSchool};
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  EXPECT_EQ(registry_.asked_after.back(), std::nullopt) << "the first renewal cannot tell";
+  cache_.Store(kSchool, 4, cache_.generation());
+  cache_.Store(kCompany, 9, cache_.generation());
+
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  EXPECT_EQ(registry_.asked_after.back(), 2);
+  EXPECT_EQ(cache_.Find(kSchool), 4) << "nothing changed: kept";
+
+  registry_.changes.push_back(kSchool);  // Committed elsewhere; its push never arrived.
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  EXPECT_EQ(registry_.asked_after.back(), 2);
+  EXPECT_EQ(cache_.Find(kSchool), std::nullopt);
+  EXPECT_EQ(cache_.Find(kCompany), 9);
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  EXPECT_EQ(registry_.asked_after.back(), 3);
+}
+
+TEST_F(ReplicaLeasesTest, ARenewalThatCannotTellWhatChangedForgetsEverything) {
+  ReplicaLeases leases = Make("10.0.0.1:50052");
+  registry_.changes = {kSchool};
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  cache_.Store(kCompany, 9, cache_.generation());
+  registry_.changes.insert(registry_.changes.end(), {kSchool, kSchool, kSchool});
+  registry_.pruned_through = 3;  // Pruned past what this replica saw.
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  EXPECT_TRUE(cache_.LeaseHeld());
+  EXPECT_EQ(cache_.Find(kCompany), std::nullopt);
+}
+
+TEST_F(ReplicaLeasesTest, AfterALapseTheRenewalAsksForEverything) {
+  ReplicaLeases leases = Make("10.0.0.1:50052");
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  clock_.now += absl::Seconds(4);
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  EXPECT_EQ(registry_.asked_after.back(), std::nullopt);
+}
+
+TEST_F(ReplicaLeasesTest, ACommitTellsEveryPeerAndForgetsLocally) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
   ASSERT_TRUE(leases.RenewOnce().ok());
   cache_.Store(kSchool, 4, cache_.generation());
-  registry_.peers = {{"b", "10.0.0.2:50052", absl::Seconds(2)},
-                     {"c", "10.0.0.3:50052", absl::Seconds(1)}};
+  registry_.peers = {{"b", "10.0.0.2:50052"}, {"c", "10.0.0.3:50052"}};
 
   EXPECT_TRUE(leases.RevisionsCommitted({kSchool}).empty());
   EXPECT_EQ(cache_.Find(kSchool), std::nullopt);
   EXPECT_EQ(peers_.told["10.0.0.2:50052"], std::vector<std::vector<std::string>>{{kSchool}});
   EXPECT_EQ(peers_.told["10.0.0.3:50052"], std::vector<std::vector<std::string>>{{kSchool}});
   EXPECT_EQ(slept_, absl::ZeroDuration()) << "everyone was told: no waiting";
+  EXPECT_EQ(registry_.graces, std::vector<absl::Duration>{absl::Seconds(3)})
+      << "leases that ended within one lease length are told too (database clock steps)";
 }
 
-TEST_F(ReplicaLeasesTest, ACommitWaitsOutTheLeaseOfAnUnreachablePeer) {
+TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsOneLeaseFromTheCommit) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
-  registry_.peers = {{"b", "10.0.0.2:50052", absl::Milliseconds(2500)},
-                     {"c", "10.0.0.3:50052", absl::Milliseconds(800)}};
-  peers_.unreachable = {"10.0.0.2:50052", "10.0.0.3:50052"};
+  registry_.peers = {{"b", "10.0.0.2:50052"}, {"c", "10.0.0.3:50052"}};
+  peers_.unreachable = {"10.0.0.3:50052"};
+  const absl::Time committed_at = clock_.now;
+  clock_.now += absl::Milliseconds(500);  // The push to b and the failed one to c took a while.
 
-  EXPECT_EQ(leases.RevisionsCommitted({kSchool}), (std::vector<std::string>{"b", "c"}));
-  EXPECT_EQ(slept_, absl::Milliseconds(2500)) << "the longest lease left among the unreachable";
-  EXPECT_EQ(registry_.missed["b"], 1) << "b must learn at its next renewal that it missed one";
-  EXPECT_EQ(registry_.missed["c"], 1);
-}
-
-TEST_F(ReplicaLeasesTest, AReplicaThatMissedAnInvalidationForgetsAtItsNextRenewal) {
-  ReplicaLeases leases = Make("10.0.0.1:50052");
-  ASSERT_TRUE(leases.RenewOnce().ok());
-  cache_.Store(kSchool, 4, cache_.generation());
-  ASSERT_TRUE(leases.RenewOnce().ok());
-  EXPECT_EQ(cache_.Find(kSchool), 4) << "an ordinary renewal keeps what is remembered";
-
-  ++registry_.missed["self"];  // A writer could not reach this replica (still alive, renewing).
-  ASSERT_TRUE(leases.RenewOnce().ok());
-  EXPECT_TRUE(cache_.LeaseHeld());
-  EXPECT_EQ(cache_.Find(kSchool), std::nullopt);
+  EXPECT_EQ(leases.RevisionsCommitted({kSchool}, committed_at), std::vector<std::string>{"c"});
+  EXPECT_EQ(slept_, absl::Milliseconds(2500));
+  EXPECT_EQ(clock_.now, committed_at + absl::Seconds(3))
+      << "by then c has renewed after the commit (and pulled it) or stopped remembering";
 }
 
 TEST_F(ReplicaLeasesTest, ACommitWaitsAWholeLeaseWhenTheLeasesCannotBeRead) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
   registry_.down = true;
-  EXPECT_FALSE(leases.RevisionsCommitted({kSchool}).empty());
+  EXPECT_EQ(leases.RevisionsCommitted({kSchool}), std::vector<std::string>{"(unknown)"});
   EXPECT_EQ(slept_, absl::Seconds(3));
 }
 
 TEST_F(ReplicaLeasesTest, AReplicaWithoutLeaseStillTellsThePeers) {
   ReplicaLeases leases = Make("");
-  registry_.peers = {{"b", "10.0.0.2:50052", absl::Seconds(2)}};
+  registry_.peers = {{"b", "10.0.0.2:50052"}};
   EXPECT_TRUE(leases.RevisionsCommitted({kCompany}).empty());
   EXPECT_EQ(peers_.told["10.0.0.2:50052"].size(), 1u);
 }
