@@ -189,17 +189,16 @@ grpc::Status RightsServiceImpl::ListLocalAdministrators(
   return Serve(context, "ListLocalAdministrators", [&](const CallContext& call) -> absl::Status {
     auto actor = Authenticate(call);
     if (!actor.ok()) return actor.status();
-    // Anyone logged in may ask whether a request can reach someone, also for an organisation
-    // they cannot act for yet; who the administrators are (names, e-mail addresses) is shown
-    // only to those acting for it and to operators, so staff data cannot be harvested.
-    auto org = IdFromName(request->parent(), "organizations", "parent");
+    // Only for those acting for the organisation (and operators), as the contract says: staff
+    // data cannot be harvested, and someone who cannot act for it yet gets the 1700 guidance
+    // from SelectActingContext instead.
+    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
     if (!org.ok()) return org.status();
     auto admins = deps_.rights.LocalAdministrators(*org, call);
     if (!admins.ok()) return admins.status();
-    const bool insider = actor->is_operator || actor->organization_id == *org;
     bool reachable = false;
     for (const auto& admin : *admins) {
-      if (insider) ToProto(admin, *org, response->add_local_administrators());
+      ToProto(admin, *org, response->add_local_administrators());
       reachable = reachable || !admin.person.email_address.empty();
     }
     response->set_access_request_possible(reachable);

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "rights-svc/audit_chain.h"
 
@@ -75,7 +76,11 @@ std::string ScopedRequestId(const Actor& actor, const std::string& organization_
 
 RightsManager::RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,
                              std::function<absl::Time()> clock)
-    : store_(store), directory_(directory), catalogue_(catalogue), clock_(std::move(clock)) {}
+    : store_(store),
+      directory_(directory),
+      catalogue_(catalogue),
+      clock_(std::move(clock)),
+      denials_(/*per_minute=*/20, /*max_callers=*/10000, clock_) {}
 
 absl::Status RightsManager::Audit(RightsTransaction& tx, const Actor& actor,
                                   const std::string& organization_id, std::string action,
@@ -133,12 +138,34 @@ absl::Status RightsManager::RequireManager(const Actor& actor, const std::string
   auto allowed = IsLocalAdministrator(actor.person_id, organization_id, call);
   if (!allowed.ok()) return allowed.status();
   if (*allowed) return absl::OkStatus();
-  // Refusals are audited too: a cross-organisation attempt leaves a trace in the target's trail.
-  (void)store_.Transact([&](RightsTransaction& tx) {
-    return Audit(tx, actor, organization_id, "ACCESS_DENIED", actor.AuditName(), "",
-                 "not a local administrator", {{"method", std::string(call.method)}});
-  });
+  RecordDenial(actor, organization_id, "not a local administrator", call);
   return NotManager();
+}
+
+void RightsManager::RecordDenial(const Actor& actor, const std::string& named_organization_id,
+                                 const std::string& reason, const CallContext& call) {
+  const std::string target = "organizations/" + named_organization_id;
+  switch (denials_.Take(actor.AuditName())) {
+    case DenialBudget::Verdict::kRecord:
+      break;
+    case DenialBudget::Verdict::kFirstOverBudget:
+      LogWarn("more refused calls of this caller this minute; not recorded one by one",
+              {{"actor", actor.AuditName()}, {"target", target}});
+      return;
+    case DenialBudget::Verdict::kOverBudget:
+      return;
+  }
+  if (!actor.organization_id || actor.organization_id->empty()) {
+    LogWarn("access denied",
+            {{"actor", actor.AuditName()}, {"target", target}, {"reason", reason},
+             {"method", std::string(call.method)}});
+    return;
+  }
+  // Best effort: the refusal stands whether or not its trace could be written.
+  (void)store_.Transact([&](RightsTransaction& tx) {
+    return Audit(tx, actor, *actor.organization_id, "ACCESS_DENIED", actor.AuditName(), target,
+                 reason, {{"method", std::string(call.method)}});
+  });
 }
 
 absl::StatusOr<std::vector<LocalAdministrator>> RightsManager::LocalAdministrators(

@@ -25,6 +25,7 @@
 #include "rights-svc/actor.h"
 #include "rights-svc/administrators.h"
 #include "rights-svc/catalogue.h"
+#include "rights-svc/denial_budget.h"
 #include "rights-svc/directory.h"
 #include "rights-svc/store.h"
 
@@ -111,6 +112,13 @@ class RightsManager {
   absl::Status RequireManager(const Actor& actor, const std::string& organization_id,
                               const CallContext& call);
 
+  // Records a refused call on the caller's side: an ACCESS_DENIED event in the trail of the
+  // organisation the caller acts for (naming the organisation it asked for as target), never in
+  // the named one, which an outsider must not be able to write into and which may not exist;
+  // without one (a personal token) a log line. At most 20 per caller and minute (DenialBudget).
+  void RecordDenial(const Actor& actor, const std::string& named_organization_id,
+                    const std::string& reason, const CallContext& call);
+
   // Appends one audit event to the organisation's chain inside `tx`.
   absl::Status Audit(RightsTransaction& tx, const Actor& actor, const std::string& organization_id,
                      std::string action, std::string subject, std::string target,
@@ -150,6 +158,7 @@ class RightsManager {
   Directory& directory_;
   const Catalogue& catalogue_;
   std::function<absl::Time()> clock_;
+  DenialBudget denials_;
 };
 
 // A fresh opaque id (32 hex characters).

@@ -69,11 +69,7 @@ absl::StatusOr<std::string> RightsServiceImpl::OwnOrganization(const Actor& acto
   auto id = IdFromName(parent, "organizations", field);
   if (!id.ok()) return id.status();
   if (actor.is_operator || actor.organization_id == *id) return id;
-  (void)deps_.rights.store().Transact([&](RightsTransaction& tx) {
-    return deps_.rights.Audit(tx, actor, *id, "ACCESS_DENIED", actor.AuditName(), parent,
-                              "token of another organisation",
-                              {{"method", std::string(call.method)}});
-  });
+  deps_.rights.RecordDenial(actor, *id, "token of another organisation", call);
   return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                       "the organisation is not the one you are logged in for")
       .Reason("ORGANIZATION_MISMATCH")

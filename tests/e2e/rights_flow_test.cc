@@ -245,22 +245,28 @@ TEST_F(RightsFlowTest, CrossOrganisationAttemptsAreRefusedAndAudited) {
   EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(refused), "ORGANIZATION_MISMATCH");
 
-  grpc::ClientContext audit_context;
-  Bearer(&audit_context, token_b);
-  rv1::ListAuditEventsRequest audit;
-  audit.set_parent(org_b);
-  rv1::ListAuditEventsResponse events;
-  ASSERT_TRUE(rights_->ListAuditEvents(&audit_context, audit, &events).ok());
-  bool denied = false;
-  for (const auto& e : events.audit_events()) {
-    denied = denied || (e.action() == "ACCESS_DENIED" && e.actor() == admin_a.name);
-  }
-  EXPECT_TRUE(denied);
+  // Recorded on the caller's side (issue 15): in A's trail, naming B; nothing written into B's.
+  auto denials_by_anna = [&](const std::string& token, const std::string& org) {
+    grpc::ClientContext audit_context;
+    Bearer(&audit_context, token);
+    rv1::ListAuditEventsRequest audit;
+    audit.set_parent(org);
+    rv1::ListAuditEventsResponse events;
+    EXPECT_TRUE(rights_->ListAuditEvents(&audit_context, audit, &events).ok());
+    int denied = 0;
+    for (const auto& e : events.audit_events()) {
+      denied += e.action() == "ACCESS_DENIED" && e.actor() == admin_a.name &&
+                e.target() == org_b;
+    }
+    return denied;
+  };
+  EXPECT_EQ(denials_by_anna(token_a, org_a), 1);
+  EXPECT_EQ(denials_by_anna(token_b, org_b), 0) << "an outsider wrote into B's audit trail";
 
   grpc::ClientContext verify_context;
-  Bearer(&verify_context, token_b);
+  Bearer(&verify_context, token_a);
   rv1::VerifyAuditChainRequest verify;
-  verify.set_parent(org_b);
+  verify.set_parent(org_a);
   rv1::VerifyAuditChainResponse chain;
   ASSERT_TRUE(rights_->VerifyAuditChain(&verify_context, verify, &chain).ok());
   EXPECT_TRUE(chain.ok());

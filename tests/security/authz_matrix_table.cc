@@ -10,8 +10,7 @@
 //   except GetOrganization and GetPerson (own record only, others NOT_FOUND).
 // - rights-svc: token (or operator) first; a named organisation must be the token's
 //   (ORGANIZATION_MISMATCH); changes need rights.manage (local administrator) and then check the
-//   etag; ListLocalAdministrators answers anyone logged in whether a request can reach someone,
-//   but names the administrators only to those acting for the organisation (and operators).
+//   etag; ListLocalAdministrators is for those acting for the organisation (and operators).
 // - registration-svc: token (or operator) first; another organisation's draft, registration or
 //   receipt is NOT_FOUND, a foreign `parent` PERMISSION_DENIED; every call re-checks
 //   vov.registration.read/write live with rights-svc, a personal token or the operator is
@@ -305,14 +304,14 @@ std::vector<Row> RightsRows() {
   rows.push_back(R(s, "ListAccessRequests", t, manage,
                   Req<rv1::ListAccessRequestsRequest>(
                       [](const World& w, auto& r) { r.set_parent(w.org_a); })));
-  rows.push_back(R(s, "ListLocalAdministrators", t, Authed(OK, OK, OK, OK, OK, OK),
+  rows.push_back(R(s, "ListLocalAdministrators", t, Authed(PD, PD, OK, OK, OK, OK),
                   Req<rv1::ListLocalAdministratorsRequest>(
                       [](const World& w, auto& r) { r.set_parent(w.org_a); })));
   rows.push_back(R(s, "ListAuditEvents", t, manage,
                   Req<rv1::ListAuditEventsRequest>(
                       [](const World& w, auto& r) { r.set_parent(w.org_a); }),
-                  "by design a refused cross-organisation attempt is audited in the target "
-                  "organisation with the foreign actor's person name"));
+                  "by design a refused call is audited in the caller's organisation, naming "
+                  "the organisation it asked for"));
   rows.push_back(R(s, "VerifyAuditChain", t, manage,
                   Req<rv1::VerifyAuditChainRequest>(
                       [](const World& w, auto& r) { r.set_parent(w.org_a); })));

@@ -68,6 +68,16 @@ class RightsManagerTest : public ::testing::Test {
     return request.value_or(AccessRequestRecord{});
   }
 
+  int DeniedIn(const std::string& organization_id) {
+    auto trail = store_.ListAudit({organization_id, std::nullopt, std::nullopt}, 0, 1000);
+    EXPECT_TRUE(trail.ok());
+    int denied = 0;
+    for (const auto& e : trail.value_or(std::vector<AuditRecord>{})) {
+      denied += e.action == "ACCESS_DENIED";
+    }
+    return denied;
+  }
+
   bool JanMayRegister() {
     auto decision = checker_.Check("jan", kSchool, "vov.registration.write", call_);
     EXPECT_TRUE(decision.ok());
@@ -94,11 +104,34 @@ TEST_F(RightsManagerTest, OnlyLocalAdministratorsManageAndRefusalsAreAudited) {
   // Els, administrator of another organisation, cannot act in the school either.
   auto cross = rights_.CreateWorkRelation(Person("els", kOther), kSchool, relation, "r2", call_);
   EXPECT_EQ(cross.status().code(), absl::StatusCode::kPermissionDenied);
-  auto trail = store_.ListAudit({kSchool, std::nullopt, std::nullopt}, 0, 100);
-  ASSERT_TRUE(trail.ok());
-  int denied = 0;
-  for (const auto& e : *trail) denied += e.action == "ACCESS_DENIED";
-  EXPECT_EQ(denied, 2);
+  // Each refusal is on the caller's side: Jan's in the school's trail (he acts for it), Els's in
+  // her own organisation's, naming the school as target.
+  EXPECT_EQ(DeniedIn(kSchool), 1);
+  EXPECT_EQ(DeniedIn(kOther), 1);
+  auto other_trail = store_.ListAudit({kOther, std::nullopt, std::nullopt}, 0, 100).value();
+  ASSERT_FALSE(other_trail.empty());
+  EXPECT_EQ(other_trail.back().target, std::string("organizations/") + kSchool);
+}
+
+// Issue 15, point 6: a refused call naming another organisation writes nothing there (not even
+// for an organisation that does not exist), and a flood of refusals costs the caller's own trail
+// a bounded number of rows.
+TEST_F(RightsManagerTest, RefusalsAreRecordedOnTheCallersSideAndBounded) {
+  WorkRelationRecord relation;
+  relation.person_id = "els";
+  relation.type = "EXTERNE_MEDEWERKER";
+  for (int i = 0; i < 50; ++i) {
+    auto refused =
+        rights_.CreateWorkRelation(Person("els", kOther), "no-such-org", relation, "r", call_);
+    ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_TRUE(store_.ListAudit({"no-such-org", std::nullopt, std::nullopt}, 0, 100)->empty())
+      << "an outsider wrote into an organisation's trail (one that does not even exist)";
+  EXPECT_EQ(DeniedIn(kOther), 20) << "at most 20 refusals per caller and minute are recorded";
+  now_ += absl::Minutes(1);
+  ASSERT_FALSE(
+      rights_.CreateWorkRelation(Person("els", kOther), "no-such-org", relation, "r", call_).ok());
+  EXPECT_EQ(DeniedIn(kOther), 21) << "a new minute, a new budget";
 }
 
 TEST_F(RightsManagerTest, GrantNeedsAWorkRelationAndACatalogueRole) {
