@@ -85,7 +85,7 @@ TEST_F(ReplicaCacheTest, ARevocationWaitsOutAFrozenReplicaThatThenAnswersFromThe
   EXPECT_FALSE(ReplicaAllows()) << "the renewed lease revived a revision remembered before it";
 }
 
-TEST_F(ReplicaCacheTest, AnUnreachableReplicaThatKeepsItsLeaseForgetsWhatItRemembered) {
+TEST_F(ReplicaCacheTest, AnUnreachableReplicaThatKeepsItsLeasePullsTheChange) {
   // Port 9 (discard) has no listener here: every invalidation for this replica fails at once.
   ASSERT_NO_FATAL_FAILURE(StartStack({"--replica_address=127.0.0.1:9"}));
   ASSERT_TRUE(ReplicaAllows());  // Remembered: allowed.
@@ -94,12 +94,12 @@ TEST_F(ReplicaCacheTest, AnUnreachableReplicaThatKeepsItsLeaseForgetsWhatItRemem
   const absl::Duration took = absl::Now() - start;
   EXPECT_GE(took, absl::Milliseconds(300)) << "the revocation did not wait for the lease";
   EXPECT_LT(took, absl::Seconds(5));
-  // The replica kept renewing all along; it must have learnt of the miss at a renewal.
+  // The replica kept renewing all along; a renewal pulled the change (revision_changes).
   EXPECT_FALSE(ReplicaAllows()) << "an unreachable replica answered from its remembered revision";
   absl::SleepFor(absl::Milliseconds(700));
   EXPECT_FALSE(ReplicaAllows());
-  EXPECT_NE(stack_.rights_replica().Log().find("forgetting all revisions"), std::string::npos)
-      << stack_.rights_replica().LogTail();
+  EXPECT_NE(stack_.rights().Log().find("waiting until it pulls the change"), std::string::npos)
+      << stack_.rights().LogTail();
 }
 
 }  // namespace
