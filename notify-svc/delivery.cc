@@ -75,6 +75,17 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
   auto claimed = messages_.ClaimDue(options_.batch_size, options_.lease);
   if (!claimed.ok()) return claimed.status();
   for (const MessageRecord& message : *claimed) {
+    // The batch may have outlived the lease (a slow relay): send only while the claim is still
+    // ours, and hold it for one more lease, which outlasts one SMTP transaction (--smtp_timeout).
+    absl::StatusOr<bool> held =
+        messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
+    if (!held.ok() || !*held) {
+      LogWarn(held.ok() ? "claim taken over by another worker; not sending"
+                        : "claim could not be renewed; not sending (retried after its lease)",
+              {{"message_id", absl::StrCat(message.id)},
+               {"error", held.ok() ? "" : std::string(held.status().message())}});
+      continue;
+    }
     const AttemptResult result = Attempt(message);
     absl::Status recorded = messages_.Finish(message.id, message.attempt_count, result);
     if (!recorded.ok()) {

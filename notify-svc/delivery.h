@@ -10,7 +10,10 @@
 // stored (unknown person, person without address, template gone) -> FAILED.
 //
 // A worker that dies mid-message leaves it SENDING; once the lease passes another worker takes
-// it again (at-least-once towards SMTP, with the same Message-ID).
+// it again (at-least-once towards SMTP, with the same Message-ID). Right before each send a worker
+// renews its claim (MessageRepository::RenewClaim) and skips a message whose claim another worker
+// took over, so a batch that outlives its lease behind a slow relay sends nothing twice; the lease
+// must outlast one SMTP transaction (notify-svc checks --lease > --smtp_timeout at start).
 
 #include <atomic>
 #include <condition_variable>

@@ -1,5 +1,7 @@
 // notify-svc composition root: configuration, database, templates, SMTP, delivery workers,
 // serving.
+#include <algorithm>
+
 #include "absl/flags/flag.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -28,6 +30,8 @@ ABSL_FLAG(int, claim_batch, 16, "messages a worker claims at once");
 ABSL_FLAG(int, max_attempts, 8, "delivery attempts before a message becomes a dead letter");
 ABSL_FLAG(absl::Duration, initial_backoff, absl::Seconds(5), "delay after the first failure");
 ABSL_FLAG(absl::Duration, max_backoff, absl::Minutes(30), "longest delay between attempts");
+ABSL_FLAG(absl::Duration, smtp_timeout, absl::Seconds(30),
+          "longest one SMTP transaction may take (connecting included)");
 ABSL_FLAG(absl::Duration, lease, absl::Minutes(2),
           "how long a claimed message is reserved for its worker (then retried elsewhere)");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(250),
@@ -54,6 +58,9 @@ int main(int argc, char** argv) {
                          absl::GetFlag(FLAGS_max_backoff) >= absl::GetFlag(FLAGS_initial_backoff),
                      "need 0 < --initial_backoff <= --max_backoff");
   wse::RequireConfig(absl::GetFlag(FLAGS_lease) >= absl::Seconds(1), "--lease must be >= 1s");
+  wse::RequireConfig(absl::GetFlag(FLAGS_smtp_timeout) >= absl::Seconds(1) &&
+                         absl::GetFlag(FLAGS_lease) > absl::GetFlag(FLAGS_smtp_timeout),
+                     "need 1s <= --smtp_timeout < --lease (a send must end within its claim)");
   wse::RequireConfig(absl::GetFlag(FLAGS_poll_interval) >= absl::Milliseconds(10),
                      "--poll_interval must be >= 10ms");
   wse::RequireConfig(wse::notify::IsValidEmailAddress(absl::GetFlag(FLAGS_mail_from)),
@@ -71,6 +78,8 @@ int main(int argc, char** argv) {
   wse::notify::SmtpOptions smtp;
   smtp.url = smtp_url;
   smtp.require_starttls = absl::GetFlag(FLAGS_smtp_starttls);
+  smtp.timeout = absl::GetFlag(FLAGS_smtp_timeout);
+  smtp.connect_timeout = std::min(smtp.connect_timeout, smtp.timeout);
   smtp.user = absl::GetFlag(FLAGS_smtp_user);
   if (!absl::GetFlag(FLAGS_smtp_password_file).empty()) {
     smtp.password =

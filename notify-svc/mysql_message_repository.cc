@@ -237,6 +237,25 @@ absl::Status MysqlMessageRepository::Finish(uint64_t id, int claimed_attempt,
   });
 }
 
+absl::StatusOr<bool> MysqlMessageRepository::RenewClaim(uint64_t id, int claimed_attempt,
+                                                        absl::Duration lease) {
+  bool held = false;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // update_time always changes, so a held claim is always one affected row.
+    Statement renew = Prepare(conn,
+                              "UPDATE messages SET due_time = NOW(6) + INTERVAL ? MICROSECOND,"
+                              " update_time = NOW(6) WHERE id = ? AND state = 2 AND"
+                              " attempt_count = ?");
+    renew->setInt64(1, absl::ToInt64Microseconds(lease));
+    renew->setUInt64(2, id);
+    renew->setInt(3, claimed_attempt);
+    held = renew->executeUpdate() == 1;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return held;
+}
+
 absl::StatusOr<std::vector<uint64_t>> MysqlMessageRepository::RequeueDead(
     const std::vector<uint64_t>& ids, int limit) {
   std::vector<uint64_t> requeued;

@@ -44,6 +44,13 @@ class MessageRepository {
   // longer held (the lease expired and another worker claimed it): nothing is changed.
   virtual absl::Status Finish(uint64_t id, int claimed_attempt, const AttemptResult& result) = 0;
 
+  // Extends a claim still held (SENDING with `claimed_attempt` as its attempt_count) to now +
+  // `lease`; false when it is no longer held (its lease ran out and another worker claimed it).
+  // A worker calls it right before each send, so a batch that outlives its lease never sends a
+  // message twice.
+  virtual absl::StatusOr<bool> RenewClaim(uint64_t id, int claimed_attempt,
+                                          absl::Duration lease) = 0;
+
   // Puts DEAD messages back to QUEUED, due now, with a fresh attempt budget: those of `ids`, or
   // when `ids` is empty the oldest DEAD ones. At most `limit`. Returns the ids requeued
   // (ascending); messages not DEAD are skipped.

@@ -4,7 +4,9 @@
 Each accepted message becomes <maildir>/<unix-nanos>-<seq>.eml, written atomically (tmp + rename)
 with X-Sink-Mail-From / X-Sink-Rcpt-To headers recording the envelope. With --reject-5xx the sink
 answers every RCPT with 550, so tests can drive permanent failures; the mode can be switched at
-run time by creating or removing <maildir>/../smtp_reject (checked per message).
+run time by creating or removing <maildir>/../smtp_reject (checked per message). A file
+<maildir>/../smtp_delay holding a number of seconds makes the sink a slow relay: it answers each
+DATA only that long after receiving it (read per message).
 """
 import argparse
 import asyncio
@@ -22,7 +24,15 @@ class FileHandler:
     def __init__(self, maildir, reject_flag, always_reject):
         self.maildir = maildir
         self.reject_flag = reject_flag
+        self.delay_flag = os.path.join(os.path.dirname(reject_flag), "smtp_delay")
         self.always_reject = always_reject
+
+    def _delay(self):
+        try:
+            with open(self.delay_flag) as f:
+                return max(0.0, float(f.read().strip() or 0))
+        except (OSError, ValueError):
+            return 0.0
 
     def _rejecting(self):
         return self.always_reject or os.path.exists(self.reject_flag)
@@ -34,6 +44,9 @@ class FileHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        delay = self._delay()
+        if delay:
+            await asyncio.sleep(delay)  # Other sessions go on meanwhile.
         name = "%d-%06d.eml" % (time.time_ns(), next(_seq))
         tmp = os.path.join(self.maildir, "." + name + ".tmp")
         header = "X-Sink-Mail-From: %s\r\nX-Sink-Rcpt-To: %s\r\n" % (

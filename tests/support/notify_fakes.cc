@@ -98,6 +98,18 @@ absl::StatusOr<std::vector<MessageRecord>> FakeMessageRepository::ClaimDue(int l
   return claimed;
 }
 
+absl::StatusOr<bool> FakeMessageRepository::RenewClaim(uint64_t id, int claimed_attempt,
+                                                       absl::Duration lease) {
+  absl::MutexLock lock(&mu_);
+  auto it = messages_.find(id);
+  if (it == messages_.end() || it->second.state != MessageState::kSending ||
+      it->second.attempt_count != claimed_attempt) {
+    return false;
+  }
+  it->second.due_time = NowMicros() + lease;
+  return true;
+}
+
 absl::Status FakeMessageRepository::Finish(uint64_t id, int claimed_attempt,
                                            const AttemptResult& result) {
   absl::MutexLock lock(&mu_);

@@ -23,6 +23,7 @@ class FakeMessageRepository : public MessageRepository {
   absl::StatusOr<std::vector<MessageRecord>> List(const MessageFilter& filter, uint64_t before_id,
                                                   int limit) override;
   absl::StatusOr<std::vector<MessageRecord>> ClaimDue(int limit, absl::Duration lease) override;
+  absl::StatusOr<bool> RenewClaim(uint64_t id, int claimed_attempt, absl::Duration lease) override;
   absl::Status Finish(uint64_t id, int claimed_attempt, const AttemptResult& result) override;
   absl::StatusOr<std::vector<uint64_t>> RequeueDead(const std::vector<uint64_t>& ids,
                                                     int limit) override;

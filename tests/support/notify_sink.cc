@@ -125,6 +125,15 @@ void PrivateSmtpSink::Stop() {
   process_.reset();
 }
 
+void PrivateSmtpSink::Delay(absl::Duration per_mail) {
+  const std::string flag = dir_ + "/smtp_delay";
+  if (per_mail > absl::ZeroDuration()) {
+    std::ofstream(flag) << absl::ToDoubleSeconds(per_mail) << "\n";
+  } else {
+    std::filesystem::remove(flag);
+  }
+}
+
 void PrivateSmtpSink::Reject(bool on) {
   const std::string flag = dir_ + "/smtp_reject";
   if (on) {

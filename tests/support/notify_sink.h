@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "tests/support/process.h"
 
 namespace wse::testing {
@@ -34,6 +35,8 @@ class PrivateSmtpSink {
   bool Start();  // Waits until it accepts connections.
   void Stop();
   void Reject(bool on);
+  // Answers each mail's DATA only after `per_mail` (a slow relay); zero: at once.
+  void Delay(absl::Duration per_mail);
   int port() const { return port_; }
   const std::string& maildir() const { return maildir_; }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -30,19 +31,22 @@ namespace v1 = wse::notify::v1;
 // A notify-svc process of our own.
 class NotifyProcess {
  public:
-  NotifyProcess(const std::string& db, int smtp_port, const std::string& dir)
+  // `extra` flags come last (and so win over the defaults here).
+  NotifyProcess(const std::string& db, int smtp_port, const std::string& dir,
+                const std::vector<std::string>& extra = {})
       : port_(FreePort()), log_(absl::StrCat(dir, "/notify-", port_, ".log")) {
     const StackEnv& env = StackEnv::Get();
     const std::string token_file = dir + "/operator.token";
     std::ofstream(token_file) << OperatorToken();
-    auto process = ChildProcess::Start(
-        {env.Binary("notify-svc/notify-svc"), absl::StrCat("--listen=127.0.0.1:", port_),
-         "--db_socket=" + env.db_socket, "--db_user=root", "--db_name=" + db,
-         absl::StrCat("--smtp_url=smtp://127.0.0.1:", smtp_port),
-         "--operator_token_file=" + token_file, "--identity_address=127.0.0.1:1",
-         "--templates_dir=" + env.root + "/notify-svc/templates", "--initial_backoff=200ms",
-         "--max_backoff=400ms", "--max_attempts=50", "--poll_interval=50ms", "--workers=2"},
-        log_);
+    std::vector<std::string> args = {
+        env.Binary("notify-svc/notify-svc"), absl::StrCat("--listen=127.0.0.1:", port_),
+        "--db_socket=" + env.db_socket, "--db_user=root", "--db_name=" + db,
+        absl::StrCat("--smtp_url=smtp://127.0.0.1:", smtp_port),
+        "--operator_token_file=" + token_file, "--identity_address=127.0.0.1:1",
+        "--templates_dir=" + env.root + "/notify-svc/templates", "--initial_backoff=200ms",
+        "--max_backoff=400ms", "--max_attempts=50", "--poll_interval=50ms", "--workers=2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto process = ChildProcess::Start(args, log_);
     if (process.ok()) process_.emplace(*std::move(process));
     stub_ = v1::NotifyService::NewStub(Channel(port_));
   }
@@ -186,6 +190,47 @@ TEST_F(NotifyFaultsTest, TwoProcessesDeliverAThousandMailsWithNoDuplicateAndNoLo
   std::printf("[ measure  ] %d mails: queued in %.2f s, all delivered after %.2f s (%.0f/s)\n",
               kMails, absl::ToDoubleSeconds(queued), absl::ToDoubleSeconds(delivered),
               kMails / absl::ToDoubleSeconds(delivered));
+}
+
+// Issue 15, point 6: a relay that answers each mail only after 10 s. Process A's single worker
+// is busy with a first mail while three more are queued, then claims those three in one batch
+// (lease 11 s); sending them takes 30 s, so the third one's claim runs out while A is still on
+// the second, and process B, idle, takes it over. Every message must still be sent exactly once:
+// A re-checks its claim right before each send and leaves the one B took.
+TEST_F(NotifyFaultsTest, ASlowRelayNeverLetsTwoWorkersSendOneMessage) {
+  constexpr int kMails = 4;
+  const std::vector<std::string> slow = {"--workers=1", "--lease=11s", "--smtp_timeout=10500ms",
+                                         "--claim_batch=16"};
+  ASSERT_TRUE(sink_.Start());
+  sink_.Delay(absl::Seconds(10));
+  NotifyProcess a(db_.name(), sink_.port(), dir_, slow);
+  ASSERT_TRUE(a.Serving()) << a.Log();
+  ASSERT_TRUE(Send(a, Approved(0, "slow")).ok());
+  ASSERT_TRUE(WaitFor([&] { return Count("state = 2") == 1; }, absl::Seconds(5)));
+  for (int i = 1; i < kMails; ++i) ASSERT_TRUE(Send(a, Approved(i, "slow")).ok());
+  // A claims the three together once its first mail is through (about 10 s from now).
+  ASSERT_TRUE(WaitFor([&] { return Count("state = 2 AND attempt_count = 1") == kMails - 1; },
+                      absl::Seconds(20)))
+      << a.Log();
+  NotifyProcess b(db_.name(), sink_.port(), dir_, slow);
+  ASSERT_TRUE(b.Serving()) << b.Log();
+  EXPECT_TRUE(WaitFor([&] { return Count("state = 3") == kMails; }, absl::Seconds(60)))
+      << Count("state = 3") << " sent\n"
+      << a.Log() << b.Log();
+  // A second send of the message B took over would be on its way now: give it time to land.
+  absl::SleepFor(absl::Seconds(11));
+  const std::vector<std::string> files = StoredMailFiles(sink_.maildir());
+  std::map<std::string, int> per_recipient;
+  for (const std::string& f : files) ++per_recipient[DecodeStoredMail(f).rcpt_to];
+  int doubled = 0;
+  for (const auto& [recipient, n] : per_recipient) doubled += n - 1;
+  const int taken_over = Count("attempt_count = 2");
+  std::printf("[ measure  ] slow relay (10 s per mail, 11 s lease): %d messages, %zu mails stored "
+              "for %zu recipients, %d sent twice, %d claims taken over by the other process\n",
+              kMails, files.size(), per_recipient.size(), doubled, taken_over);
+  EXPECT_EQ(per_recipient.size(), static_cast<size_t>(kMails)) << "a message was lost";
+  EXPECT_EQ(doubled, 0) << "a message was sent twice";
+  EXPECT_GE(taken_over, 1) << "no claim ran out while its batch was sent: the race did not run";
 }
 
 }  // namespace

@@ -165,6 +165,24 @@ TYPED_TEST(MessageRepositoryContractTest, ExpiredLeaseIsClaimedAgain) {
   EXPECT_TRUE(this->repo().Finish(a->id, 2, this->Result(MessageState::kSent)).ok());
 }
 
+TYPED_TEST(MessageRepositoryContractTest, AClaimIsRenewedOnlyWhileStillHeld) {
+  auto a = this->repo().Create(this->Draft("renew"));
+  ASSERT_EQ(this->repo().ClaimDue(1, absl::Milliseconds(600))->size(), 1u);
+  EXPECT_TRUE(this->repo().RenewClaim(a->id, 1, absl::Milliseconds(600)).value());
+  absl::SleepFor(absl::Milliseconds(400));
+  ASSERT_TRUE(this->repo().RenewClaim(a->id, 1, absl::Milliseconds(600)).value());
+  absl::SleepFor(absl::Milliseconds(300));  // 700 ms after the claim: renewed, so still held.
+  EXPECT_TRUE(this->repo().ClaimDue(1, absl::Minutes(1))->empty());
+  absl::SleepFor(absl::Milliseconds(400));  // Now it ran out; another worker takes it.
+  ASSERT_EQ(this->repo().ClaimDue(1, absl::Minutes(1))->size(), 1u);
+  EXPECT_FALSE(this->repo().RenewClaim(a->id, 1, absl::Minutes(1)).value())
+      << "the first worker's claim was taken over: it must not send";
+  EXPECT_TRUE(this->repo().RenewClaim(a->id, 2, absl::Minutes(1)).value());
+  EXPECT_FALSE(this->repo().RenewClaim(a->id + 1000, 1, absl::Minutes(1)).value());
+  ASSERT_TRUE(this->repo().Finish(a->id, 2, this->Result(MessageState::kSent)).ok());
+  EXPECT_FALSE(this->repo().RenewClaim(a->id, 2, absl::Minutes(1)).value()) << "already sent";
+}
+
 TYPED_TEST(MessageRepositoryContractTest, DeadLettersAreRequeuedWithAFreshBudget) {
   auto a = this->repo().Create(this->Draft("d1"));
   auto b = this->repo().Create(this->Draft("d2"));
