@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "registration-svc/mails.h"
 #include "registration-svc/receipt.h"
@@ -42,6 +43,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
   absl::StatusOr<std::string> organization = directory_.OrganizationName(*org, call);
   if (!organization.ok()) return organization.status();
 
+  const std::string fingerprint = RequestFingerprint({"ConfirmDraft", draft_id, etag});
   RegistrationView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     absl::StatusOr<DraftRecord> draft = tx.GetDraft(*org, draft_id);  // Locked: one confirm at a time.
@@ -49,7 +51,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
 
     // A retry of a confirmation that committed: the same registration version and receipt.
     absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kConfirmKind, request_id);
+        tx.FindRequestId(*org, kConfirmKind, request_id, fingerprint);
     if (!seen.ok()) return seen.status();
     if (seen->has_value()) {
       const std::string expected =
@@ -103,7 +105,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
       if (auto s = tx.InsertRegistration(head); !s.ok()) return s;
     }
     if (auto s = tx.RecordRequestId(*org, kConfirmKind, request_id,
-                                    absl::StrCat(head.id, "@", head.latest_version));
+                                    absl::StrCat(head.id, "@", head.latest_version), fingerprint);
         !s.ok()) {
       return s;
     }

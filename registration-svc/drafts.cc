@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "registration-svc/registration_manager.h"
 
@@ -45,18 +46,21 @@ absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
                             "."));
   }
 
+  const std::string fingerprint =
+      RequestFingerprint({"CreateDraft", odb_number, absl::StrCat(school_year)});
   DraftView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     // The request id is claimed first: a concurrent retry waits on it and then finds our draft.
     absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kCreateDraftKind, request_id);
+        tx.FindRequestId(*org, kCreateDraftKind, request_id, fingerprint);
     if (!seen.ok()) return seen.status();
     DraftRecord draft;
     draft.id = NewRecordId();
     if (!seen->has_value()) {
-      absl::Status recorded = tx.RecordRequestId(*org, kCreateDraftKind, request_id, draft.id);
+      absl::Status recorded =
+          tx.RecordRequestId(*org, kCreateDraftKind, request_id, draft.id, fingerprint);
       if (absl::IsAlreadyExists(recorded)) {
-        seen = tx.FindRequestId(*org, kCreateDraftKind, request_id);
+        seen = tx.FindRequestId(*org, kCreateDraftKind, request_id, fingerprint);
         if (!seen.ok()) return seen.status();
       } else if (!recorded.ok()) {
         return recorded;

@@ -4,6 +4,8 @@
 
 #include "registration-svc/mysql_store.h"
 
+#include "common/request_fingerprint.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,31 +62,34 @@ absl::StatusOr<std::vector<TrainingRecord>> MysqlRegistrationStore::ListTraining
 // ---- MysqlRegistrationTransaction: request ids, outbox ----
 
 absl::StatusOr<std::optional<std::string>> MysqlRegistrationTransaction::FindRequestId(
-    const std::string& organization_id, const std::string& kind, const std::string& request_id) {
+    const std::string& organization_id, const std::string& kind, const std::string& request_id,
+    const std::string& fingerprint) {
   Statement select = Prepare(conn_,
-                             "SELECT resource_id FROM request_ids"
+                             "SELECT resource_id, COALESCE(fingerprint, '') FROM request_ids"
                              " WHERE organization_id = ? AND kind = ? AND request_id = ?");
   select->setString(1, organization_id);
   select->setString(2, kind);
   select->setString(3, request_id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return std::optional<std::string>();
+  if (auto s = CheckSameRequest(ColumnText(*rows, 2), fingerprint); !s.ok()) return s;
   return std::optional<std::string>(ColumnText(*rows, 1));
 }
 
 absl::Status MysqlRegistrationTransaction::RecordRequestId(const std::string& organization_id,
                                                            const std::string& kind,
                                                            const std::string& request_id,
-                                                           const std::string& resource_id) {
+                                                           const std::string& resource_id,
+                                                           const std::string& fingerprint) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    Statement insert =
-        Prepare(conn_,
-                "INSERT INTO request_ids (organization_id, kind, request_id, resource_id)"
-                " VALUES (?, ?, ?, ?)");
+    Statement insert = Prepare(conn_,
+                               "INSERT INTO request_ids (organization_id, kind, request_id,"
+                               " resource_id, fingerprint) VALUES (?, ?, ?, ?, ?)");
     insert->setString(1, organization_id);
     insert->setString(2, kind);
     insert->setString(3, request_id);
     insert->setString(4, resource_id);
+    insert->setString(5, fingerprint);
     insert->executeUpdate();
     return absl::OkStatus();
   });

@@ -63,10 +63,11 @@ class MysqlRegistrationTransaction : public RegistrationTransaction {
 
   absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& organization_id,
                                                            const std::string& kind,
-                                                           const std::string& request_id) override;
+                                                           const std::string& request_id,
+                                                           const std::string& fingerprint) override;
   absl::Status RecordRequestId(const std::string& organization_id, const std::string& kind,
-                               const std::string& request_id,
-                               const std::string& resource_id) override;
+                               const std::string& request_id, const std::string& resource_id,
+                               const std::string& fingerprint) override;
 
   absl::StatusOr<TrainingRecord> GetTraining(const std::string& odb_number) override;
   absl::Status UpsertTraining(const TrainingRecord& training) override;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "registration-svc/mails.h"
 #include "registration-svc/registration_manager.h"
@@ -102,12 +103,14 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     const std::string& request_id, const CallContext& call) {
   absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
   if (!org.ok()) return org.status();
+  const std::string fingerprint =
+      RequestFingerprint({"CorrectRegistration", registration_id, etag});
   DraftView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, registration_id);
     if (!head.ok()) return head.status();
     absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kCorrectKind, request_id);
+        tx.FindRequestId(*org, kCorrectKind, request_id, fingerprint);
     if (!seen.ok()) return seen.status();
     if (seen->has_value()) {
       absl::StatusOr<DraftRecord> earlier = tx.GetDraft(*org, **seen);
@@ -146,7 +149,10 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     if (!latest.ok()) return latest.status();
     DraftRecord draft;
     draft.id = NewRecordId();
-    if (auto s = tx.RecordRequestId(*org, kCorrectKind, request_id, draft.id); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(*org, kCorrectKind, request_id, draft.id, fingerprint);
+        !s.ok()) {
+      return s;
+    }
     draft.organization_id = *org;
     draft.odb_number = head->odb_number;
     draft.school_year = head->school_year;
@@ -188,12 +194,14 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
   absl::StatusOr<std::string> organization = directory_.OrganizationName(*org, call);
   if (!organization.ok()) return organization.status();
 
+  const std::string fingerprint =
+      RequestFingerprint({"WithdrawRegistration", registration_id, etag, reason});
   RegistrationView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, registration_id);
     if (!head.ok()) return head.status();
     absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kWithdrawKind, request_id);
+        tx.FindRequestId(*org, kWithdrawKind, request_id, fingerprint);
     if (!seen.ok()) return seen.status();
     if (seen->has_value()) {
       if (**seen != absl::StrCat(registration_id, "@", head->latest_version) || !head->withdrawn) {
@@ -216,7 +224,8 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     head->update_time = clock_();
     if (auto s = tx.UpdateRegistration(*head); !s.ok()) return s;
     if (auto s = tx.RecordRequestId(*org, kWithdrawKind, request_id,
-                                    absl::StrCat(registration_id, "@", head->latest_version));
+                                    absl::StrCat(registration_id, "@", head->latest_version),
+                                    fingerprint);
         !s.ok()) {
       return s;
     }

@@ -64,13 +64,16 @@ class RegistrationTransaction {
   virtual ~RegistrationTransaction() = default;
 
   // Idempotent calls: the resource id a (organisation, kind, request_id) already produced.
+  // INVALID_ARGUMENT REQUEST_ID_REUSED (common/request_fingerprint.h) when the key was recorded
+  // for a request with another fingerprint.
   virtual absl::StatusOr<std::optional<std::string>> FindRequestId(
-      const std::string& organization_id, const std::string& kind,
-      const std::string& request_id) = 0;
+      const std::string& organization_id, const std::string& kind, const std::string& request_id,
+      const std::string& fingerprint) = 0;
   // ALREADY_EXISTS when the key was recorded before (by a concurrent call that committed).
   virtual absl::Status RecordRequestId(const std::string& organization_id, const std::string& kind,
                                        const std::string& request_id,
-                                       const std::string& resource_id) = 0;
+                                       const std::string& resource_id,
+                                       const std::string& fingerprint) = 0;
 
   // --- trainings (key: odb_number) ---
   virtual absl::StatusOr<TrainingRecord> GetTraining(const std::string& odb_number) = 0;

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "rights-svc/mails.h"
 #include "rights-svc/rights_manager.h"
@@ -39,6 +40,8 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
         .Reason("WRONG_CONTEXT")
         .Dutch("Meld u aan via de school of organisatie waarvoor u het recht aanvraagt.");
   }
+  const std::string fingerprint =
+      RequestFingerprint({"CreateAccessRequest", role_code, context, reason});
   const RoleDef* role = catalogue_.FindRole(role_code);
   if (role == nullptr || !role->requestable) {
     return InvalidArgument({{"access_request.role", "is not a role users can request"}});
@@ -88,7 +91,8 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   request.expire_time = now + catalogue_.access_request_ttl();
   AccessRequestRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "access_request");
+    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                     "access_request", fingerprint);
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
       auto found = tx.GetAccessRequest(organization_id, **existing);
@@ -104,7 +108,10 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
           .Dutch("U heeft dit recht al aangevraagd; uw lokale beheerder behandelt de aanvraag.");
     }
     if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
-                                        "access_request", request.id); !s.ok()) return s;
+                                    "access_request", request.id, fingerprint);
+        !s.ok()) {
+      return s;
+    }
     const MailContext mail{*role, org->display_name, *requester};
     for (const PersonInfo& admin : reachable) {
       auto row = tx.AppendOutbox(AccessRequestSubmittedMail(request, mail, admin));

@@ -18,6 +18,7 @@
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "common/outbox.h"
+#include "common/request_fingerprint.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
 #include "cppconn/exception.h"
@@ -126,25 +127,30 @@ absl::StatusOr<int64_t> MysqlRightsStore::Revision(const std::string& organizati
 // ---- MysqlRightsTransaction: request ids, revisions, outbox ----
 
 absl::StatusOr<std::optional<std::string>> MysqlRightsTransaction::FindRequestId(
-    const std::string& request_id, const std::string& kind) {
-  Statement select =
-      Prepare(conn_, "SELECT resource_id FROM request_ids WHERE request_id = ? AND kind = ?");
+    const std::string& request_id, const std::string& kind, const std::string& fingerprint) {
+  Statement select = Prepare(conn_,
+                             "SELECT resource_id, COALESCE(fingerprint, '') FROM request_ids"
+                             " WHERE request_id = ? AND kind = ?");
   select->setString(1, request_id);
   select->setString(2, kind);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return std::optional<std::string>();
+  if (auto s = CheckSameRequest(ColumnText(*rows, 2), fingerprint); !s.ok()) return s;
   return std::optional<std::string>(ColumnText(*rows, 1));
 }
 
 absl::Status MysqlRightsTransaction::RecordRequestId(const std::string& request_id,
                                                      const std::string& kind,
-                                                     const std::string& resource_id) {
+                                                     const std::string& resource_id,
+                                                     const std::string& fingerprint) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    Statement insert =
-        Prepare(conn_, "INSERT INTO request_ids (request_id, kind, resource_id) VALUES (?, ?, ?)");
+    Statement insert = Prepare(conn_,
+                               "INSERT INTO request_ids (request_id, kind, resource_id, fingerprint)"
+                               " VALUES (?, ?, ?, ?)");
     insert->setString(1, request_id);
     insert->setString(2, kind);
     insert->setString(3, resource_id);
+    insert->setString(4, fingerprint);
     insert->executeUpdate();
     return absl::OkStatus();
   });

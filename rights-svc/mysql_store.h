@@ -56,9 +56,11 @@ class MysqlRightsTransaction : public RightsTransaction {
       : conn_(connection), bumped_(bumped) {}
 
   absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& request_id,
-                                                           const std::string& kind) override;
+                                                           const std::string& kind,
+                                                           const std::string& fingerprint) override;
   absl::Status RecordRequestId(const std::string& request_id, const std::string& kind,
-                               const std::string& resource_id) override;
+                               const std::string& resource_id,
+                               const std::string& fingerprint) override;
 
   absl::Status InsertWorkRelation(const WorkRelationRecord& relation) override;
   absl::StatusOr<WorkRelationRecord> GetWorkRelation(const std::string& organization_id,

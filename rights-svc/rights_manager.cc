@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/log.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "rights-svc/audit_chain.h"
 
@@ -41,6 +42,12 @@ std::string RelationName(const std::string& org, const std::string& id) {
 
 std::string GrantName(const std::string& org, const std::string& id) {
   return absl::StrCat("organizations/", org, "/grants/", id);
+}
+
+// A time as a request fingerprint field ("-" when absent or unset).
+std::string TimeField(std::optional<absl::Time> t) {
+  if (!t || *t == absl::Time()) return "-";
+  return absl::StrCat(absl::ToUnixMicros(*t));
 }
 
 // The facts with `relation` as it will be stored (a relation of someone who is no administrator
@@ -273,6 +280,10 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
     const Actor& actor, const std::string& organization_id, WorkRelationRecord relation,
     const std::string& request_id, const CallContext& call) {
   if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  // As the client sent it (before "now" fills in a missing start), so a later retry matches.
+  const std::string fingerprint =
+      RequestFingerprint({"CreateWorkRelation", relation.person_id, relation.type,
+                          TimeField(relation.valid_from), TimeField(relation.valid_until)});
   const absl::Time now = clock_();
   relation.id = NewId();
   relation.organization_id = organization_id;
@@ -282,7 +293,8 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
   if (auto s = ValidityError({relation.valid_from, relation.valid_until}); !s.ok()) return s;
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "work_relation");
+    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                     "work_relation", fingerprint);
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {  // A retried create: answer what the first one made.
       auto found = tx.GetWorkRelation(organization_id, **existing);
@@ -291,8 +303,11 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
       return absl::OkStatus();
     }
     if (auto s = tx.InsertWorkRelation(relation); !s.ok()) return s;
-    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "work_relation",
-                                        relation.id); !s.ok()) return s;
+    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                    "work_relation", relation.id, fingerprint);
+        !s.ok()) {
+      return s;
+    }
     if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
     result = relation;
     return Audit(tx, actor, organization_id, "WORK_RELATION_CREATED",
@@ -394,6 +409,9 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
                                                        const CallContext& call) {
   if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
   if (auto s = CheckGrantable(actor, grant); !s.ok()) return s;
+  const std::string fingerprint =
+      RequestFingerprint({"CreateGrant", grant.person_id, grant.role, grant.context,
+                          TimeField(grant.valid_from), TimeField(grant.valid_until)});
   const absl::Time now = clock_();
   grant.id = NewId();
   grant.organization_id = organization_id;
@@ -406,7 +424,8 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
   if (!legal_representatives.ok()) return legal_representatives.status();
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "grant");
+    auto existing =
+        tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "grant", fingerprint);
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
       auto found = tx.GetGrant(organization_id, **existing);
@@ -431,7 +450,10 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
     }
     if (auto s = tx.InsertGrant(grant); !s.ok()) return s;
     if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "grant",
-                                        grant.id); !s.ok()) return s;
+                                    grant.id, fingerprint);
+        !s.ok()) {
+      return s;
+    }
     if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
     result = grant;
     return Audit(tx, actor, organization_id, "GRANT_CREATED", "persons/" + grant.person_id,

@@ -54,10 +54,14 @@ class RightsTransaction {
   virtual ~RightsTransaction() = default;
 
   // Idempotent creates: the resource id a request_id already produced, if any.
-  virtual absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& request_id,
-                                                                   const std::string& kind) = 0;
+  // Idempotency keys: the resource a request_id of `kind` produced; INVALID_ARGUMENT
+  // REQUEST_ID_REUSED (common/request_fingerprint.h) when it was recorded for a request with
+  // another fingerprint.
+  virtual absl::StatusOr<std::optional<std::string>> FindRequestId(
+      const std::string& request_id, const std::string& kind, const std::string& fingerprint) = 0;
   virtual absl::Status RecordRequestId(const std::string& request_id, const std::string& kind,
-                                       const std::string& resource_id) = 0;
+                                       const std::string& resource_id,
+                                       const std::string& fingerprint) = 0;
 
   virtual absl::Status InsertWorkRelation(const WorkRelationRecord& relation) = 0;
   virtual absl::StatusOr<WorkRelationRecord> GetWorkRelation(const std::string& organization_id,

@@ -1,5 +1,7 @@
 #include "tests/support/registration_fakes.h"
 
+#include "common/request_fingerprint.h"
+
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -101,18 +103,21 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
   FakeRegistrationTransaction(FakeRegistrationStore::State& state, int64_t& last_receipt_number)
       : state_(state), last_receipt_number_(last_receipt_number) {}
 
-  absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& organization_id,
-                                                           const std::string& kind,
-                                                           const std::string& request_id) override {
+  absl::StatusOr<std::optional<std::string>> FindRequestId(
+      const std::string& organization_id, const std::string& kind, const std::string& request_id,
+      const std::string& fingerprint) override {
     auto it = state_.request_ids.find({organization_id, kind, request_id});
     if (it == state_.request_ids.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
+    if (auto s = CheckSameRequest(it->second.second, fingerprint); !s.ok()) return s;
+    return std::optional<std::string>(it->second.first);
   }
 
   absl::Status RecordRequestId(const std::string& organization_id, const std::string& kind,
-                               const std::string& request_id,
-                               const std::string& resource_id) override {
-    if (!state_.request_ids.emplace(std::make_tuple(organization_id, kind, request_id), resource_id)
+                               const std::string& request_id, const std::string& resource_id,
+                               const std::string& fingerprint) override {
+    if (!state_.request_ids
+             .emplace(std::make_tuple(organization_id, kind, request_id),
+                      std::make_pair(resource_id, fingerprint))
              .second) {
       return absl::AlreadyExistsError(kExists);
     }

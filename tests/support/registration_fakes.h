@@ -42,7 +42,9 @@ class FakeRegistrationStore : public RegistrationStore {
   // Everything a transaction can change.
   struct State {
     // (organisation, kind, request id) -> resource id.
-    std::map<std::tuple<std::string, std::string, std::string>, std::string> request_ids;
+    // (organisation, kind, request id) -> (resource id, fingerprint).
+    std::map<std::tuple<std::string, std::string, std::string>, std::pair<std::string, std::string>>
+        request_ids;
     std::map<std::string, TrainingRecord> trainings;  // By ODB number.
     std::map<std::string, DraftRecord> drafts;        // By id; participant_count not kept.
     // Draft id -> (participant id -> row): ids ascending is the order they were added in.

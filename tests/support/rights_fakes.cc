@@ -1,5 +1,7 @@
 #include "tests/support/rights_fakes.h"
 
+#include "common/request_fingerprint.h"
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -107,16 +109,21 @@ class FakeRightsTransaction : public RightsTransaction {
  public:
   explicit FakeRightsTransaction(FakeRightsStore::State& state) : state_(state) {}
 
-  absl::StatusOr<std::optional<std::string>> FindRequestId(const std::string& request_id,
-                                                           const std::string& kind) override {
+  absl::StatusOr<std::optional<std::string>> FindRequestId(
+      const std::string& request_id, const std::string& kind,
+      const std::string& fingerprint) override {
     auto it = state_.request_ids.find({request_id, kind});
     if (it == state_.request_ids.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
+    if (auto s = CheckSameRequest(it->second.second, fingerprint); !s.ok()) return s;
+    return std::optional<std::string>(it->second.first);
   }
 
   absl::Status RecordRequestId(const std::string& request_id, const std::string& kind,
-                               const std::string& resource_id) override {
-    if (!state_.request_ids.emplace(std::make_pair(request_id, kind), resource_id).second) {
+                               const std::string& resource_id,
+                               const std::string& fingerprint) override {
+    if (!state_.request_ids
+             .emplace(std::make_pair(request_id, kind), std::make_pair(resource_id, fingerprint))
+             .second) {
       return absl::AlreadyExistsError("the resource already exists");
     }
     return absl::OkStatus();

@@ -43,7 +43,8 @@ class FakeRightsStore : public RightsStore {
     std::map<std::string, std::pair<int64_t, std::string>> audit_heads;      // Org -> (seq, hash).
     std::map<std::pair<std::string, int64_t>, AuditRecord> audit;            // (org, sequence).
     std::map<std::string, int64_t> revisions;                                // By organisation.
-    std::map<std::pair<std::string, std::string>, std::string> request_ids;  // (id, kind).
+    // (id, kind) -> (resource id, fingerprint).
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> request_ids;
     std::vector<std::pair<uint64_t, OutboxMessage>> outbox;  // (row id, message), in order.
     std::map<std::string, absl::Time> expiry_notices;        // Grant id -> when noticed.
     uint64_t last_outbox_id = 0;

@@ -17,6 +17,9 @@
 namespace wse::registration::store_test {
 namespace {
 
+// The fingerprint the request ids below are recorded for (common/request_fingerprint.h).
+constexpr char kFingerprint[] = "fp-1";
+
 template <typename Backend>
 class RegistrationVersionsContractTest : public StoreTest<Backend> {
  protected:
@@ -389,7 +392,7 @@ TYPED_TEST(RegistrationVersionsContractTest, FailedBodyLeavesNothing) {
     EXPECT_TRUE(tx.InsertRegistration(registration).ok());
     EXPECT_TRUE(tx.InsertVersion(Version(registration, 1, {Insz(1)})).ok());
     EXPECT_TRUE(tx.SetActiveParticipants(Id(1), "ODB-1", 2025, {Insz(1)}).ok());
-    EXPECT_TRUE(tx.RecordRequestId(kOrg, "confirm", "r-1", Id(1)).ok());
+    EXPECT_TRUE(tx.RecordRequestId(kOrg, "confirm", "r-1", Id(1), kFingerprint).ok());
     EXPECT_TRUE(tx.AppendOutbox({"mail", "payload"}).ok());
     return absl::FailedPreconditionError("changed my mind");
   });
@@ -406,7 +409,7 @@ TYPED_TEST(RegistrationVersionsContractTest, FailedBodyLeavesNothing) {
     absl::StatusOr<std::vector<ActiveConflict>> active =
         tx.FindActiveConflicts("ODB-1", 2025, {Insz(1)}, "");
     EXPECT_TRUE(active.ok() && active->empty());
-    absl::StatusOr<std::optional<std::string>> request = tx.FindRequestId(kOrg, "confirm", "r-1");
+    absl::StatusOr<std::optional<std::string>> request = tx.FindRequestId(kOrg, "confirm", "r-1", kFingerprint);
     EXPECT_TRUE(request.ok() && !request->has_value());
     return absl::OkStatus();
   });
@@ -422,7 +425,7 @@ TYPED_TEST(RegistrationVersionsContractTest, CommittedBodyKeepsEverything) {
     if (first.ok() && second.ok()) {
       EXPECT_LT(*first, *second);
     }
-    return tx.RecordRequestId(kOrg, "confirm", "r-1", Id(1));
+    return tx.RecordRequestId(kOrg, "confirm", "r-1", Id(1), kFingerprint);
   });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(this->backend_.OutboxCount(), 2);

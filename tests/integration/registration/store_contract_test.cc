@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/status.h"
 #include "gtest/gtest.h"
 #include "registration-svc/model.h"
 #include "registration-svc/store.h"
@@ -19,6 +20,9 @@
 
 namespace wse::registration::store_test {
 namespace {
+
+// The fingerprint the request ids below are recorded for (common/request_fingerprint.h).
+constexpr char kFingerprint[] = "fp-1";
 
 template <typename Backend>
 class RegistrationStoreContractTest : public StoreTest<Backend> {};
@@ -35,32 +39,38 @@ Page PageOf(int size, std::string after = "") {
 
 TYPED_TEST(RegistrationStoreContractTest, RequestIdsAreKeptPerOrganisationAndKind) {
   absl::Status status = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<std::optional<std::string>> missing = tx.FindRequestId(kOrg, "confirm", "r-1");
+    absl::StatusOr<std::optional<std::string>> missing = tx.FindRequestId(kOrg, "confirm", "r-1", kFingerprint);
     EXPECT_TRUE(missing.ok() && !missing->has_value());
-    EXPECT_TRUE(tx.RecordRequestId(kOrg, "confirm", "r-1", Id(1)).ok());
-    EXPECT_EQ(tx.RecordRequestId(kOrg, "confirm", "r-1", Id(2)).code(),
+    EXPECT_TRUE(tx.RecordRequestId(kOrg, "confirm", "r-1", Id(1), kFingerprint).ok());
+    EXPECT_EQ(tx.RecordRequestId(kOrg, "confirm", "r-1", Id(2), kFingerprint).code(),
               absl::StatusCode::kAlreadyExists);
     // Another organisation, kind or letter case is another key.
-    EXPECT_TRUE(tx.RecordRequestId(kOtherOrg, "confirm", "r-1", Id(3)).ok());
-    EXPECT_TRUE(tx.RecordRequestId(kOrg, "create_draft", "r-1", Id(4)).ok());
-    EXPECT_TRUE(tx.RecordRequestId(kOrg, "confirm", "R-1", Id(5)).ok());
+    EXPECT_TRUE(tx.RecordRequestId(kOtherOrg, "confirm", "r-1", Id(3), kFingerprint).ok());
+    EXPECT_TRUE(tx.RecordRequestId(kOrg, "create_draft", "r-1", Id(4), kFingerprint).ok());
+    EXPECT_TRUE(tx.RecordRequestId(kOrg, "confirm", "R-1", Id(5), kFingerprint).ok());
     return absl::OkStatus();
   });
   ASSERT_TRUE(status.ok()) << status;
 
   auto find = [&](const std::string& org, const std::string& kind, const std::string& request) {
     return this->Get(
-        [&](RegistrationTransaction& tx) { return tx.FindRequestId(org, kind, request); });
+        [&](RegistrationTransaction& tx) { return tx.FindRequestId(org, kind, request, kFingerprint); });
   };
   EXPECT_EQ(*find(kOrg, "confirm", "r-1"), std::optional<std::string>(Id(1)));
   EXPECT_EQ(*find(kOtherOrg, "confirm", "r-1"), std::optional<std::string>(Id(3)));
   EXPECT_EQ(*find(kOrg, "create_draft", "r-1"), std::optional<std::string>(Id(4)));
   EXPECT_EQ(*find(kOrg, "confirm", "R-1"), std::optional<std::string>(Id(5)));
   EXPECT_EQ(*find(kOrg, "confirm", "r-2"), std::nullopt);
+  // The same key for another request is refused.
+  const absl::Status reused = this->Get([&](RegistrationTransaction& tx) {
+                                    return tx.FindRequestId(kOrg, "confirm", "r-1", "fp-2");
+                                  }).status();
+  EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(reused), "REQUEST_ID_REUSED");
 
   // A recorded key in a committed transaction stays: a later duplicate fails that call only.
   status = this->Tx([&](RegistrationTransaction& tx) {
-    return tx.RecordRequestId(kOrg, "confirm", "r-1", Id(6));
+    return tx.RecordRequestId(kOrg, "confirm", "r-1", Id(6), kFingerprint);
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
 }

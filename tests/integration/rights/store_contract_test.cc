@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "common/migrations.h"
 #include "common/outbox.h"
+#include "common/status.h"
 #include "gtest/gtest.h"
 #include "rights-svc/model.h"
 #include "rights-svc/mysql_store.h"
@@ -27,6 +28,9 @@
 
 namespace wse::rights {
 namespace {
+
+// The fingerprint the request ids below are recorded for (common/request_fingerprint.h).
+constexpr char kFingerprint[] = "fp-1";
 
 // ---- Backends. ----
 
@@ -344,7 +348,7 @@ TYPED_TEST(StoreContractTest, FailedBodyLeavesNothing) {
     EXPECT_TRUE(tx.InsertAudit(Event(kOrg, 1, "", Hash(1), At(0))).ok());
     EXPECT_TRUE(tx.AppendOutbox({"mail", "payload"}).ok());
     EXPECT_TRUE(tx.BumpRevision(kOrg).ok());
-    EXPECT_TRUE(tx.RecordRequestId("req-1", "grant", Id(1)).ok());
+    EXPECT_TRUE(tx.RecordRequestId("req-1", "grant", Id(1), kFingerprint).ok());
     return absl::FailedPreconditionError("changed my mind");
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
@@ -365,7 +369,7 @@ TYPED_TEST(StoreContractTest, FailedBodyLeavesNothing) {
       EXPECT_EQ(head->sequence, 0);
       EXPECT_EQ(head->hash, "");
     }
-    absl::StatusOr<std::optional<std::string>> request = tx.FindRequestId("req-1", "grant");
+    absl::StatusOr<std::optional<std::string>> request = tx.FindRequestId("req-1", "grant", kFingerprint);
     EXPECT_TRUE(request.ok() && !request->has_value());
     return absl::OkStatus();
   });
@@ -777,18 +781,25 @@ TYPED_TEST(StoreContractTest, RevisionsCountBumps) {
 
 TYPED_TEST(StoreContractTest, RequestIdsAreRecordedOncePerKind) {
   absl::Status status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<std::optional<std::string>> found = tx.FindRequestId("req-1", "grant");
+    absl::StatusOr<std::optional<std::string>> found = tx.FindRequestId("req-1", "grant", kFingerprint);
     EXPECT_TRUE(found.ok() && !found->has_value());
-    EXPECT_TRUE(tx.RecordRequestId("req-1", "grant", Id(1)).ok());
-    EXPECT_TRUE(tx.RecordRequestId("req-1", "workRelation", Id(2)).ok());
-    EXPECT_EQ(tx.RecordRequestId("req-1", "grant", Id(3)).code(), absl::StatusCode::kAlreadyExists);
+    EXPECT_TRUE(tx.RecordRequestId("req-1", "grant", Id(1), kFingerprint).ok());
+    EXPECT_TRUE(tx.RecordRequestId("req-1", "workRelation", Id(2), kFingerprint).ok());
+    EXPECT_EQ(tx.RecordRequestId("req-1", "grant", Id(3), kFingerprint).code(), absl::StatusCode::kAlreadyExists);
     return absl::OkStatus();
   });
   ASSERT_TRUE(status.ok()) << status;
   status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    EXPECT_EQ(*tx.FindRequestId("req-1", "grant"), std::optional<std::string>(Id(1)));
-    EXPECT_EQ(*tx.FindRequestId("req-1", "workRelation"), std::optional<std::string>(Id(2)));
-    EXPECT_EQ(*tx.FindRequestId("req-2", "grant"), std::nullopt);
+    EXPECT_EQ(*tx.FindRequestId("req-1", "grant", kFingerprint), std::optional<std::string>(Id(1)));
+    EXPECT_EQ(*tx.FindRequestId("req-1", "workRelation", kFingerprint), std::optional<std::string>(Id(2)));
+    EXPECT_EQ(*tx.FindRequestId("req-2", "grant", kFingerprint), std::nullopt);
+    // The same key for another request is refused; a key recorded without a fingerprint (before
+    // they were kept) answers any request.
+    const absl::Status reused = tx.FindRequestId("req-1", "grant", "fp-2").status();
+    EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(ReasonOf(reused), "REQUEST_ID_REUSED");
+    EXPECT_TRUE(tx.RecordRequestId("req-old", "grant", Id(4), "").ok());
+    EXPECT_EQ(*tx.FindRequestId("req-old", "grant", "fp-2"), std::optional<std::string>(Id(4)));
     return absl::OkStatus();
   });
   EXPECT_TRUE(status.ok()) << status;

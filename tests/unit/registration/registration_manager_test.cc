@@ -234,6 +234,18 @@ TEST_F(RegistrationManagerTest, DraftsAreIdempotentEtaggedAndInvisibleElsewhere)
   EXPECT_EQ(manager_.GetDraft(jan_, first.draft.id, call_)->participants.size(), 0u);
 }
 
+// Issue 15, point 6: a request_id names one request; a retry gets the first answer, the same id
+// with another request is refused (it used to answer with the first request's draft).
+TEST_F(RegistrationManagerTest, ARequestIdReusedForAnotherRequestIsRefused) {
+  DraftView first = NewDraft("r-same");
+  auto retried = manager_.CreateDraft(jan_, "ODB-1", 2025, "r-same", call_);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->draft.id, first.draft.id);
+  auto other = manager_.CreateDraft(jan_, "ODB-1", 2026, "r-same", call_);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument) << other.status();
+  EXPECT_EQ(ReasonOf(other.status()), "REQUEST_ID_REUSED");
+}
+
 TEST_F(RegistrationManagerTest, OpenDraftsExpireAfterTheirLastChange) {
   DraftView view = NewDraft();
   now_ += absl::Hours(24 * 30) + absl::Seconds(1);

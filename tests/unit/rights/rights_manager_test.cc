@@ -388,6 +388,29 @@ TEST_F(RightsManagerTest, AnAdministratorWithoutWorkRelationNoLongerManages) {
   EXPECT_EQ(ReasonOf(last.status()), "LAST_LOCAL_ADMINISTRATOR");
 }
 
+// Issue 15, point 6: the same request_id with a different request is refused, not answered with
+// what the first request made.
+TEST_F(RightsManagerTest, ARequestIdReusedForAnotherRequestIsRefused) {
+  AddJanToSchool();
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  auto first = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-same", call_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  now_ += absl::Minutes(5);  // A retry later on is still the same request.
+  auto retried = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-same", call_);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->id, first->id);
+  grant.valid_until = now_ + absl::Hours(24 * 30);  // Another request: a month only.
+  auto other = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-same", call_);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument) << other.status();
+  EXPECT_EQ(ReasonOf(other.status()), "REQUEST_ID_REUSED");
+  const std::vector<FieldViolation> violations = FieldViolationsOf(other.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "request_id");
+}
+
 TEST_F(RightsManagerTest, RejectionCarriesTheReasonToTheRequester) {
   AddJanToSchool();
   AccessRequestRecord request = JanRequests();
