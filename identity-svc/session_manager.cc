@@ -262,7 +262,9 @@ absl::StatusOr<IssuedSession> SessionManager::Refresh(absl::string_view refresh_
   IssuedSession issued;
   issued.refresh_token = NewRefreshToken();
   issued.refresh_expire_time = std::min(now + policy_.refresh_token_ttl, session->expire_time);
-  if (auto s = sessions_.RotateRefresh(session->id, session->refresh_token_hash,
+  // Compare-and-set on the token presented, not on the session as read just now: a concurrent
+  // refresh with the same token may have rotated it in between, and then this one must lose.
+  if (auto s = sessions_.RotateRefresh(session->id, HashToken(refresh_token),
                                        HashToken(issued.refresh_token), issued.refresh_expire_time,
                                        Audit(*session, "REFRESH", "sessions/" + session->id));
       !s.ok()) {

@@ -216,6 +216,11 @@ absl::Status FakeSessionRepository::Create(const SessionRecord& session,
 }
 
 absl::StatusOr<SessionRecord> FakeSessionRepository::Find(const std::string& id) {
+  if (before_find) {
+    std::function<void()> hook = std::move(before_find);
+    before_find = nullptr;
+    hook();
+  }
   absl::MutexLock lock(&mu_);
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return absl::NotFoundError("session not found");

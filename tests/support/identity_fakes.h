@@ -8,6 +8,7 @@
 // Differences a test must not rely on: name search lowercases ASCII only, and there are no
 // foreign keys (a session may name an unknown person).
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,6 +68,8 @@ class FakeSessionRepository : public SessionRepository {
 
   // As FakeDirectoryRepository::audit.
   std::vector<AuditEntry> audit;
+  // Runs once, at the start of the next Find (tests interleave a concurrent call there).
+  std::function<void()> before_find;
 
  private:
   struct StoredSession {

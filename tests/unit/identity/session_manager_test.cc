@@ -148,6 +148,21 @@ TEST_F(SessionManagerTest, ReplayedRefreshTokenEndsTheSession) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// Issue 15, point 4: rotation compares and sets on the hash of the token presented. The second
+// refresh runs entirely between the first one's lookup of the token and its reading of the
+// session; on main the first then rotated the token the second had just issued, so one refresh
+// token gave two live ones.
+TEST_F(SessionManagerTest, TwoRacingRefreshesWithOneTokenCannotBothSucceed) {
+  IssuedSession an = Login(kAnInsz);
+  absl::StatusOr<IssuedSession> inner = absl::UnknownError("not run");
+  sessions_.before_find = [&] { inner = manager_.Refresh(an.refresh_token, call_); };
+  auto outer = manager_.Refresh(an.refresh_token, call_);
+  ASSERT_TRUE(inner.ok()) << inner.status();
+  EXPECT_FALSE(outer.ok()) << "one refresh token was rotated twice";
+  EXPECT_EQ(ReasonOf(outer.status()), "REFRESH_TOKEN_REUSED");
+  EXPECT_TRUE(manager_.Refresh(inner->refresh_token, call_).ok()) << "the winner's token works";
+}
+
 TEST_F(SessionManagerTest, ExpiredSessionCannotSelectOrRefresh) {
   IssuedSession an = Login(kAnInsz);
   now_ += absl::Hours(13);
