@@ -140,8 +140,11 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   }
   const absl::Time exp = absl::FromUnixSeconds(claims["exp"].get<int64_t>());
   if (exp + options_.clock_skew < now) return Refused("TOKEN_EXPIRED", "the token has expired");
-  if (claims.contains("iat") && claims["iat"].is_number_integer() &&
-      exp - absl::FromUnixSeconds(claims["iat"].get<int64_t>()) > options_.max_lifetime) {
+  // The lifetime bound holds with or without iat: what is left of the token's life may not
+  // exceed it either (a token without iat expiring in ten years is refused too).
+  if (exp - now > options_.max_lifetime + options_.clock_skew ||
+      (claims.contains("iat") && claims["iat"].is_number_integer() &&
+       exp - absl::FromUnixSeconds(claims["iat"].get<int64_t>()) > options_.max_lifetime)) {
     return Refused("TOKEN_MALFORMED", "the token lives longer than allowed");
   }
   if (claims.contains("nbf") && claims["nbf"].is_number_integer() &&

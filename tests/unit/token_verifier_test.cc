@@ -114,6 +114,19 @@ TEST_F(TokenVerifierTest, RefusesExpired) {
   EXPECT_EQ(ReasonFor(SignToken(*ec_, "ES256", Claims(-120))), "TOKEN_EXPIRED");
 }
 
+// Issue 15, point 4: the maximum lifetime holds also for a token without iat (on main a token
+// without iat was accepted whatever its expiry).
+TEST_F(TokenVerifierTest, RefusesALongLivedTokenAlsoWithoutIat) {
+  nlohmann::json long_lived = Claims(/*ttl_seconds=*/10 * 365 * 24 * 3600);
+  EXPECT_EQ(ReasonFor(SignToken(*ec_, "ES256", long_lived)), "TOKEN_MALFORMED");
+  long_lived.erase("iat");
+  EXPECT_EQ(ReasonFor(SignToken(*ec_, "ES256", long_lived)), "TOKEN_MALFORMED");
+  nlohmann::json short_lived = Claims(600);
+  short_lived.erase("iat");
+  JwtVerifier verifier(Options(), Keys());
+  EXPECT_TRUE(verifier.Verify(SignToken(*ec_, "ES256", short_lived)).ok());
+}
+
 TEST_F(TokenVerifierTest, AcceptsWithinClockSkew) {
   JwtVerifier verifier(Options(), Keys());
   EXPECT_TRUE(verifier.Verify(SignToken(*ec_, "ES256", Claims(-10))).ok());
