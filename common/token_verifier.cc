@@ -164,18 +164,26 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
 AccessTokenVerifier::AccessTokenVerifier(JwtVerifierOptions options,
                                          std::shared_ptr<KeySource> keys,
                                          std::function<absl::Time()> clock)
-    : verifier_(std::move(options), std::move(keys), clock), clock_(std::move(clock)) {}
+    : verifier_(std::move(options), keys, clock), keys_(std::move(keys)), clock_(std::move(clock)) {}
 
 absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::string>& bearer_token) {
   if (!bearer_token.has_value() || bearer_token->empty()) {
     return Refused("TOKEN_MISSING", "this call needs a bearer token");
   }
   const absl::Time now = clock_();
+  std::optional<Cached> cached;
   {
     absl::MutexLock lock(&mu_);
-    if (auto it = cache_.find(*bearer_token); it != cache_.end() && it->second.expires > now) {
-      return it->second;
+    if (auto it = cache_.find(*bearer_token); it != cache_.end() && it->second.caller.expires > now) {
+      cached = it->second;
     }
+  }
+  if (cached) {
+    // The key set is the source's current one (a JWKS file is re-read when it changes).
+    absl::StatusOr<std::shared_ptr<const KeySet>> keys = keys_->Keys();
+    if (keys.ok() && (*keys)->contains(cached->kid)) return cached->caller;
+    absl::MutexLock lock(&mu_);
+    cache_.erase(*bearer_token);  // Verified again below, against the keys published now.
   }
   auto jwt = verifier_.Verify(*bearer_token);
   if (!jwt.ok()) return jwt.status();
@@ -192,13 +200,13 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
 
   absl::MutexLock lock(&mu_);
   if (now >= next_sweep_) {  // Bounded memory: expired entries go once a minute.
-    std::erase_if(cache_, [now](const auto& entry) { return entry.second.expires <= now; });
+    std::erase_if(cache_, [now](const auto& entry) { return entry.second.caller.expires <= now; });
     next_sweep_ = now + absl::Minutes(1);
   }
   // And a hard bound for a burst of fresh tokens within one lifetime: start over (a miss only
   // costs one signature check).
   if (cache_.size() >= kMaxCachedTokens) cache_.clear();
-  cache_.emplace(*bearer_token, caller);
+  cache_.emplace(*bearer_token, Cached{caller, jwt->kid});
   return caller;
 }
 

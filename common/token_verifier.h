@@ -99,15 +99,22 @@ class AccessTokenVerifier {
   AccessTokenVerifier(JwtVerifierOptions options, std::shared_ptr<KeySource> keys,
                       std::function<absl::Time()> clock = absl::Now);
 
-  // A missing token is UNAUTHENTICATED with reason TOKEN_MISSING.
+  // A missing token is UNAUTHENTICATED with reason TOKEN_MISSING. A cached verification counts
+  // only while the key that signed the token is still published: a key removed from the JWKS
+  // (compromised, retired early) ends the tokens it signed at once, cached or not.
   absl::StatusOr<Caller> Verify(const std::optional<std::string>& bearer_token);
 
  private:
+  struct Cached {
+    Caller caller;
+    std::string kid;
+  };
   JwtVerifier verifier_;
+  std::shared_ptr<KeySource> keys_;
   std::function<absl::Time()> clock_;
   absl::Mutex mu_;
   static constexpr size_t kMaxCachedTokens = 100000;
-  std::unordered_map<std::string, Caller> cache_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Cached> cache_ ABSL_GUARDED_BY(mu_);
   absl::Time next_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 

@@ -1,5 +1,6 @@
 #include "common/token_verifier.h"
 
+#include "absl/synchronization/mutex.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "tests/unit/jwt_test_keys.h"
@@ -164,6 +165,40 @@ TEST_F(TokenVerifierTest, AccessTokenVerifierExtractsTheCallerAndCaches) {
   const int before = clock_calls;
   ASSERT_TRUE(verifier.Verify(token).ok());
   EXPECT_EQ(clock_calls - before, 1);
+}
+
+// A key source whose published keys a test changes.
+class ChangingKeySource : public KeySource {
+ public:
+  explicit ChangingKeySource(KeySet keys) { Set(std::move(keys)); }
+  absl::StatusOr<std::shared_ptr<const KeySet>> Keys() override {
+    absl::MutexLock lock(&mu_);
+    return keys_;
+  }
+  void Set(KeySet keys) {
+    absl::MutexLock lock(&mu_);
+    keys_ = std::make_shared<const KeySet>(std::move(keys));
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::shared_ptr<const KeySet> keys_ ABSL_GUARDED_BY(mu_);
+};
+
+// Issue 15, point 4: on main a cached verification outlived the removal of its key from the JWKS
+// until the token expired.
+TEST_F(TokenVerifierTest, AKeyRemovedFromTheJwksEndsItsCachedVerifications) {
+  auto keys = std::make_shared<ChangingKeySource>(ParseJwks(JwksOf({*ec_, *rsa_})).value());
+  AccessTokenVerifier verifier(Options(), keys);
+  const std::string by_ec = SignToken(*ec_, "ES256", Claims());
+  const std::string by_rsa = SignToken(*rsa_, "RS256", Claims());
+  ASSERT_TRUE(verifier.Verify(by_ec).ok());
+  ASSERT_TRUE(verifier.Verify(by_rsa).ok());
+  keys->Set(ParseJwks(JwksOf({*rsa_})).value());  // The EC key is withdrawn.
+  auto refused = verifier.Verify(by_ec);
+  ASSERT_FALSE(refused.ok()) << "a token of a withdrawn key was still accepted from the cache";
+  EXPECT_EQ(ReasonOf(refused.status()), "TOKEN_KEY_UNKNOWN");
+  EXPECT_TRUE(verifier.Verify(by_rsa).ok()) << "the other key's tokens stay valid";
 }
 
 TEST_F(TokenVerifierTest, AccessTokenVerifierRequiresAToken) {
