@@ -63,7 +63,7 @@ absl::Status KeyRing::RotateIfDue(absl::Time now) {
   SigningKeyRecord candidate;
   candidate.kid = RandomId();
   candidate.alg = "ES256";
-  auto sealed = box_.Seal(*pem);
+  auto sealed = box_.Seal(*pem, candidate.kid);  // Bound to its key id.
   if (!sealed.ok()) return sealed.status();
   candidate.private_key_sealed = *std::move(sealed);
   auto jwk = PublicJwkFromPem(*pem, candidate.kid);
@@ -104,7 +104,7 @@ absl::Status KeyRing::Refresh() {
   for (const SigningKeyRecord& key : *keys) {
     jwks["keys"].push_back(nlohmann::json::parse(key.public_jwk));
     if (!pems.contains(key.kid) && key.retire_time > now) {
-      auto pem = box_.Open(key.private_key_sealed);
+      auto pem = box_.Open(key.private_key_sealed, key.kid);
       if (!pem.ok()) return pem.status();
       pems[key.kid] = *std::move(pem);
     }

@@ -12,7 +12,8 @@
 namespace wse::identity {
 namespace {
 
-constexpr absl::string_view kMagic = "wse1";
+constexpr absl::string_view kMagic = "wse2";        // Bound to associated data.
+constexpr absl::string_view kLegacyMagic = "wse1";  // Without; opened for old rows only.
 constexpr int kNonceSize = 12;
 constexpr int kTagSize = 16;
 
@@ -44,7 +45,8 @@ absl::StatusOr<SealedBox> SealedBox::FromHexKeyFile(const std::string& path) {
   return Create(absl::HexStringToBytes(hex));
 }
 
-absl::StatusOr<std::string> SealedBox::Seal(absl::string_view plaintext) const {
+absl::StatusOr<std::string> SealedBox::Seal(absl::string_view plaintext,
+                                            absl::string_view associated_data) const {
   std::string out(kMagic);
   unsigned char nonce[kNonceSize];
   if (RAND_bytes(nonce, kNonceSize) != 1) return absl::InternalError("no randomness");
@@ -53,7 +55,10 @@ absl::StatusOr<std::string> SealedBox::Seal(absl::string_view plaintext) const {
   std::string cipher(plaintext.size(), '\0');
   int len = 0;
   unsigned char tag[kTagSize];
+  int aad_len = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), nonce) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(associated_data),
+                        static_cast<int>(associated_data.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(cipher.data()), &len,
                         Bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), nullptr, &len) != 1 ||
@@ -65,9 +70,14 @@ absl::StatusOr<std::string> SealedBox::Seal(absl::string_view plaintext) const {
   return out;
 }
 
-absl::StatusOr<std::string> SealedBox::Open(absl::string_view sealed) const {
+absl::StatusOr<std::string> SealedBox::Open(absl::string_view sealed,
+                                            absl::string_view associated_data) const {
   const size_t overhead = kMagic.size() + kNonceSize + kTagSize;
-  if (sealed.size() < overhead || sealed.substr(0, kMagic.size()) != kMagic) {
+  if (sealed.size() < overhead) return absl::DataLossError("not a sealed value");
+  const absl::string_view magic = sealed.substr(0, kMagic.size());
+  if (magic == kLegacyMagic) {
+    associated_data = "";
+  } else if (magic != kMagic) {
     return absl::DataLossError("not a sealed value");
   }
   const absl::string_view nonce = sealed.substr(kMagic.size(), kNonceSize);
@@ -77,8 +87,11 @@ absl::StatusOr<std::string> SealedBox::Open(absl::string_view sealed) const {
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   std::string plain(cipher.size(), '\0');
   int len = 0;
+  int aad_len = 0;
   if (!ctx ||
       EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key_), Bytes(nonce)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(associated_data),
+                        static_cast<int>(associated_data.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &len,
                         Bytes(cipher), static_cast<int>(cipher.size())) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data()) != 1 ||

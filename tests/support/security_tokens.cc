@@ -65,7 +65,7 @@ absl::StatusOr<std::string> StackKey(const std::string& kid) {
   std::unique_ptr<sql::ResultSet> rows(query->executeQuery());
   if (!rows->next()) return absl::NotFoundError("no signing key " + kid);
   const std::string hex(rows->getString(1));
-  return box->Open(absl::HexStringToBytes(hex));
+  return box->Open(absl::HexStringToBytes(hex), kid);
 }
 
 }  // namespace
