@@ -2,16 +2,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/escaping.h"
 #include "common/status.h"
+#include "openssl/sha.h"
 
 namespace wse::identity {
 namespace {
-
-absl::Status Refused(std::string reason, std::string message) {
-  return ErrorBuilder(absl::StatusCode::kUnauthenticated, std::move(message))
-      .Reason(std::move(reason))
-      .Dutch("Aanmelden is niet gelukt. Meld u opnieuw aan met uw digitale sleutel.");
-}
 
 int Rank(absl::string_view level) {
   if (level == "LOW") return 1;
@@ -25,7 +21,20 @@ std::string Text(const nlohmann::json& claims, const std::string& name) {
                                                            : std::string();
 }
 
+std::string Sha256Hex(absl::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), SHA256_DIGEST_LENGTH));
+}
+
 }  // namespace
+
+absl::Status LoginRefused(std::string reason, std::string message) {
+  return ErrorBuilder(absl::StatusCode::kUnauthenticated, std::move(message))
+      .Reason(std::move(reason))
+      .Dutch("Aanmelden is niet gelukt. Meld u opnieuw aan met uw digitale sleutel.");
+}
 
 std::string KeyTypeFromAmr(absl::string_view amr) {
   const std::string value = absl::AsciiStrToLower(amr);
@@ -49,19 +58,18 @@ std::string AssuranceFromAcr(absl::string_view acr) {
 IdTokenVerifier::IdTokenVerifier(IdpOptions options, std::shared_ptr<KeySource> provider_keys)
     : options_(std::move(options)), verifier_(options_.jwt, std::move(provider_keys)) {}
 
-absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token,
-                                                      absl::string_view nonce) const {
+absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token) const {
   auto jwt = verifier_.Verify(id_token);
   if (!jwt.ok()) return jwt.status();
   const nlohmann::json& claims = jwt->claims;
-  if (!nonce.empty() && Text(claims, "nonce") != nonce) {
-    return Refused("TOKEN_NONCE_MISMATCH", "the ID token was issued for another login attempt");
-  }
   auto insz = ParseInsz(Text(claims, options_.insz_claim), options_.insz_claim);
   if (!insz.ok()) {
-    return Refused("TOKEN_SUBJECT_INVALID", "the ID token carries no valid INSZ");
+    return LoginRefused("TOKEN_SUBJECT_INVALID", "the ID token carries no valid INSZ");
   }
   LoginIdentity identity;
+  identity.nonce = Text(claims, "nonce");
+  identity.replay_hash = Sha256Hex(id_token.substr(0, id_token.rfind('.')));
+  identity.usable_until = jwt->expires + options_.jwt.clock_skew;
   identity.insz = *std::move(insz);
   identity.given_name = Text(claims, "given_name");
   identity.family_name = Text(claims, "family_name");
@@ -76,7 +84,7 @@ absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token
   }
   identity.key_type = KeyTypeFromAmr(amr);
   if (Rank(identity.assurance_level) < Rank(options_.minimum_assurance)) {
-    return Refused("ASSURANCE_TOO_LOW",
+    return LoginRefused("ASSURANCE_TOO_LOW",
                    "this digital key does not reach the required assurance level");
   }
   return identity;

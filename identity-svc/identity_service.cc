@@ -10,6 +10,19 @@ absl::StatusOr<Caller> IdentityServiceImpl::Authenticate(const CallContext& call
   return deps_.tokens.Verify(call.bearer_token);
 }
 
+grpc::Status IdentityServiceImpl::StartLogin(grpc::ServerContext* context,
+                                             const v1::StartLoginRequest*,
+                                             v1::StartLoginResponse* response) {
+  return Serve(context, "StartLogin", [&](const CallContext&) -> absl::Status {
+    auto started = deps_.sessions.StartLogin();
+    if (!started.ok()) return started.status();
+    response->set_login_id(started->login_id);
+    response->set_nonce(started->nonce);
+    SetTimestamp(started->expire_time, response->mutable_expire_time());
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status IdentityServiceImpl::ExchangeIdToken(grpc::ServerContext* context,
                                                   const v1::ExchangeIdTokenRequest* request,
                                                   v1::ExchangeIdTokenResponse* response) {
@@ -18,7 +31,11 @@ grpc::Status IdentityServiceImpl::ExchangeIdToken(grpc::ServerContext* context,
       return InvalidArgument({{"id_token", "is required (at most 16 KiB)"}});
     }
     if (request->nonce().size() > 256) return InvalidArgument({{"nonce", "is too long"}});
-    auto issued = deps_.sessions.Login(request->id_token(), request->nonce(), call);
+    if (request->login_id().size() > 256) {
+      return InvalidArgument({{"login_id", "is too long"}});
+    }
+    auto issued =
+        deps_.sessions.Login(request->id_token(), request->nonce(), request->login_id(), call);
     if (!issued.ok()) return issued.status();
     ToProto(*issued, response->mutable_session());
     response->set_access_token(issued->access.token);

@@ -27,6 +27,8 @@ class IdentityServiceImpl final : public v1::IdentityService::Service {
  public:
   explicit IdentityServiceImpl(IdentityServiceDeps deps) : deps_(std::move(deps)) {}
 
+  grpc::Status StartLogin(grpc::ServerContext* context, const v1::StartLoginRequest* request,
+                          v1::StartLoginResponse* response) override;
   grpc::Status ExchangeIdToken(grpc::ServerContext* context,
                                const v1::ExchangeIdTokenRequest* request,
                                v1::ExchangeIdTokenResponse* response) override;

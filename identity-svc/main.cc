@@ -24,7 +24,11 @@ ABSL_FLAG(bool, allow_dev_idp, false,
 ABSL_FLAG(std::string, key_encryption_key_file, "",
           "64 hex characters sealing the signing keys at rest (required)");
 ABSL_FLAG(absl::Duration, key_rotation_period, absl::Hours(24), "how long a signing key signs");
-ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(10), "access-token lifetime (<= 15m)");
+ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(5),
+          "access-token lifetime (<= 15m): also how long a logged-out or ended session's last "
+          "access token is still accepted by the other services");
+ABSL_FLAG(bool, require_login_nonce, false,
+          "every ID token must carry the nonce of a login started with StartLogin (production)");
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(2), "refresh-token lifetime");
 ABSL_FLAG(absl::Duration, session_lifetime, absl::Hours(12), "absolute session lifetime");
 ABSL_FLAG(std::string, operator_token_file, "", "file with the operators' bearer token");
@@ -98,6 +102,7 @@ int main(int argc, char** argv) {
   policy.access_token_ttl = absl::GetFlag(FLAGS_access_token_ttl);
   policy.refresh_token_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
   policy.session_lifetime = absl::GetFlag(FLAGS_session_lifetime);
+  policy.require_login_nonce = absl::GetFlag(FLAGS_require_login_nonce);
   std::vector<wse::identity::MembershipSource*> membership = {&legal_representation};
   std::unique_ptr<wse::identity::RightsMembershipSource> rights_membership;
   if (!absl::GetFlag(FLAGS_rights_address).empty()) {

@@ -53,6 +53,20 @@ struct SessionRecord {
   std::optional<absl::Time> revoke_time;
 };
 
+// A login started on the server (StartLogin). The login id itself is a secret of the front end;
+// only its hash is stored.
+struct LoginAttempt {
+  std::string id_hash;
+  std::string nonce;
+  absl::Time expire_time;
+};
+
+// An ID token that opened a session, remembered until it expires so it opens only one.
+struct UsedIdToken {
+  std::string hash;  // SHA-256 of its signed part (header.payload; signatures are malleable).
+  absl::Time expire_time;
+};
+
 struct SigningKeyRecord {
   std::string kid;
   std::string alg;  // "ES256"

@@ -54,7 +54,11 @@ class MysqlSessionRepository : public SessionRepository {
   explicit MysqlSessionRepository(wse::MysqlPool& pool) : pool_(pool) {}
 
   // ALREADY_EXISTS for a duplicate id or refresh token hash.
-  absl::Status Create(const SessionRecord& session, const AuditEntry& audit) override;
+  absl::Status Create(const SessionRecord& session, const UsedIdToken& id_token,
+                      const AuditEntry& audit) override;
+  absl::Status StartLogin(const LoginAttempt& attempt) override;
+  absl::StatusOr<std::string> CompleteLogin(const std::string& id_hash, absl::Time now) override;
+  absl::Status RecordEvent(const AuditEntry& audit) override;
   absl::StatusOr<SessionRecord> Find(const std::string& id) override;
   // Revoked sessions are not "live": NOT_FOUND.
   absl::StatusOr<SessionRecord> FindByRefreshHash(const std::string& hash, bool* replayed) override;

@@ -68,8 +68,24 @@ std::optional<bool> LockSessionIsRevoked(sql::Connection& conn, const std::strin
 
 }  // namespace
 
-absl::Status MysqlSessionRepository::Create(const SessionRecord& session, const AuditEntry& audit) {
+absl::Status MysqlSessionRepository::Create(const SessionRecord& session,
+                                            const UsedIdToken& id_token, const AuditEntry& audit) {
   return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // Tokens past their expiry can no longer be presented: their rows have done their job.
+    Statement prune = Prepare(conn, "DELETE FROM used_id_tokens WHERE expire_time < ? LIMIT 50");
+    prune->setString(1, TimeToDb(session.create_time));
+    prune->executeUpdate();
+    // The primary key decides between two concurrent logins with one token: one inserts, the
+    // other finds the row (waiting for the first to commit or roll back).
+    Statement remember = Prepare(conn,
+                                 "INSERT IGNORE INTO used_id_tokens (token_hash, session_id,"
+                                 " expire_time) VALUES (?, ?, ?)");
+    remember->setString(1, id_token.hash);
+    remember->setString(2, session.id);
+    remember->setString(3, TimeToDb(id_token.expire_time));
+    if (remember->executeUpdate() == 0) {
+      return absl::AlreadyExistsError("this ID token opened a session before");
+    }
     // A new session is live: revoke_time starts NULL whatever the record says.
     Statement insert =
         Prepare(conn,
@@ -94,6 +110,51 @@ absl::Status MysqlSessionRepository::Create(const SessionRecord& session, const 
     insert->executeUpdate();
     return InsertAudit(conn, audit);
   });
+}
+
+absl::Status MysqlSessionRepository::StartLogin(const LoginAttempt& attempt) {
+  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    Statement prune = Prepare(conn, "DELETE FROM login_attempts WHERE expire_time < ? LIMIT 50");
+    prune->setString(1, TimeToDb(attempt.expire_time - absl::Hours(1)));
+    prune->executeUpdate();
+    Statement insert = Prepare(conn,
+                               "INSERT INTO login_attempts (id_hash, nonce, expire_time)"
+                               " VALUES (?, ?, ?)");
+    insert->setString(1, attempt.id_hash);
+    insert->setString(2, attempt.nonce);
+    insert->setString(3, TimeToDb(attempt.expire_time));
+    insert->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::string> MysqlSessionRepository::CompleteLogin(const std::string& id_hash,
+                                                                  absl::Time now) {
+  std::optional<std::string> nonce;
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    nonce.reset();  // A retried transaction starts over.
+    // Compare-and-set: of two completions of one login only the first updates the row.
+    Statement complete = Prepare(conn,
+                                 "UPDATE login_attempts SET complete_time = ? WHERE id_hash = ?"
+                                 " AND complete_time IS NULL AND expire_time > ?");
+    complete->setString(1, TimeToDb(now));
+    complete->setString(2, id_hash);
+    complete->setString(3, TimeToDb(now));
+    if (complete->executeUpdate() == 0) return absl::OkStatus();
+    Statement read = Prepare(conn, "SELECT nonce FROM login_attempts WHERE id_hash = ?");
+    read->setString(1, id_hash);
+    std::unique_ptr<sql::ResultSet> rows(read->executeQuery());
+    if (rows->next()) nonce = ColumnText(*rows, 1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!nonce.has_value()) return absl::NotFoundError("no such login in progress");
+  return *std::move(nonce);
+}
+
+absl::Status MysqlSessionRepository::RecordEvent(const AuditEntry& audit) {
+  return InTransaction(pool_,
+                       [&](sql::Connection& conn) -> absl::Status { return InsertAudit(conn, audit); });
 }
 
 absl::StatusOr<SessionRecord> MysqlSessionRepository::Find(const std::string& id) {

@@ -46,7 +46,17 @@ class DirectoryRepository {
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
-  virtual absl::Status Create(const SessionRecord& session, const AuditEntry& audit) = 0;
+  // Creates the session and remembers the ID token that opened it, in one transaction:
+  // ALREADY_EXISTS (and no session) when that token opened one before.
+  virtual absl::Status Create(const SessionRecord& session, const UsedIdToken& id_token,
+                              const AuditEntry& audit) = 0;
+  // Records a login started on the server (StartLogin); forgets expired ones on the way.
+  virtual absl::Status StartLogin(const LoginAttempt& attempt) = 0;
+  // Marks the login with this id hash complete and returns its nonce; NOT_FOUND when it does not
+  // exist, has expired by `now` or was completed before (a login completes once).
+  virtual absl::StatusOr<std::string> CompleteLogin(const std::string& id_hash, absl::Time now) = 0;
+  // An audit event that belongs to no change (a refused replay).
+  virtual absl::Status RecordEvent(const AuditEntry& audit) = 0;
   virtual absl::StatusOr<SessionRecord> Find(const std::string& id) = 0;
   // The live session whose current or previous refresh token has this hash. `replayed` is set
   // when it matched the previous one (a stolen or replayed token).

@@ -18,13 +18,16 @@ absl::Status SessionEnded(std::string reason, std::string message) {
       .Dutch("Uw sessie is beëindigd. Meld u opnieuw aan met uw digitale sleutel.");
 }
 
-std::string NewRefreshToken() {
+// 256 random bits, base64url: refresh tokens, login ids and nonces.
+std::string NewSecret() {
   unsigned char bytes[32];
   RAND_bytes(bytes, sizeof(bytes));
   std::string token;
   absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<const char*>(bytes), 32), &token);
   return token;
 }
+
+std::string NewRefreshToken() { return NewSecret(); }
 
 }  // namespace
 
@@ -77,12 +80,56 @@ absl::StatusOr<AccessToken> SessionManager::Mint(const SessionRecord& session, a
   return AccessToken{*std::move(token), absl::FromUnixSeconds(absl::ToUnixSeconds(expire))};
 }
 
+absl::StatusOr<StartedLogin> SessionManager::StartLogin() {
+  StartedLogin started{NewSecret(), NewSecret(), clock_() + policy_.login_ttl};
+  if (auto s = sessions_.StartLogin({HashToken(started.login_id), started.nonce,
+                                     started.expire_time});
+      !s.ok()) {
+    return s;
+  }
+  return started;
+}
+
+absl::Status SessionManager::CheckNonce(const LoginIdentity& identity, absl::string_view nonce,
+                                        absl::string_view login_id, absl::Time now) {
+  if (!nonce.empty() && identity.nonce != nonce) {
+    return LoginRefused("TOKEN_NONCE_MISMATCH", "the ID token was issued for another login");
+  }
+  std::string bound_nonce;
+  if (!login_id.empty()) {
+    auto completed = sessions_.CompleteLogin(HashToken(login_id), now);
+    if (absl::IsNotFound(completed.status())) {
+      return LoginRefused("LOGIN_UNKNOWN",
+                          "the login id is unknown, has expired or was used; start a new login");
+    }
+    if (!completed.ok()) return completed.status();
+    bound_nonce = *std::move(completed);
+  }
+  if (identity.nonce.empty() && bound_nonce.empty()) {
+    if (!policy_.require_login_nonce) return absl::OkStatus();
+    return LoginRefused("TOKEN_NONCE_MISSING",
+                        "the ID token carries no nonce; start the login with StartLogin");
+  }
+  if (bound_nonce.empty()) {
+    // The nonce is visible in the token: without the login id only the front end holds, a
+    // token stolen on its way would open a session for whoever copied it.
+    return LoginRefused("LOGIN_ID_REQUIRED",
+                        "the ID token answers a login started with a nonce; present its login id");
+  }
+  if (identity.nonce != bound_nonce) {
+    return LoginRefused("TOKEN_NONCE_MISMATCH", "the ID token was issued for another login");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
                                                     absl::string_view nonce,
+                                                    absl::string_view login_id,
                                                     const CallContext& /*call*/) {
-  auto identity = id_tokens_.Verify(id_token, nonce);
+  auto identity = id_tokens_.Verify(id_token);
   if (!identity.ok()) return identity.status();
   const absl::Time now = clock_();
+  if (auto s = CheckNonce(*identity, nonce, login_id, now); !s.ok()) return s;
 
   PersonRecord person;
   auto known = directory_.FindPersonByInsz(identity->insz.digits);
@@ -118,9 +165,17 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
   session.refresh_token_hash = HashToken(issued.refresh_token);
   session.refresh_expire_time = std::min(now + policy_.refresh_token_ttl, session.expire_time);
   issued.refresh_expire_time = session.refresh_expire_time;
-  if (auto s = sessions_.Create(session, Audit(session, "LOGIN", "sessions/" + session.id));
+  if (auto s = sessions_.Create(session, {identity->replay_hash, identity->usable_until},
+                                Audit(session, "LOGIN", "sessions/" + session.id));
       !s.ok()) {
-    return s;
+    if (!absl::IsAlreadyExists(s)) return s;
+    // Someone presents a token that already opened a session: whoever holds it copied it
+    // (a log, a proxy, a browser history), or a client retried a login that succeeded.
+    // No session was opened: the event names the person only.
+    (void)sessions_.RecordEvent({"persons/" + person.id, "", session.key_type,
+                                 "ID_TOKEN_REPLAY_REFUSED", "persons/" + person.id, ""});
+    return LoginRefused("ID_TOKEN_REPLAYED",
+                        "this ID token was used before; log in again at the identity provider");
   }
   auto access = Mint(session, now);
   if (!access.ok()) return access.status();

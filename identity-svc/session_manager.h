@@ -26,9 +26,22 @@ namespace wse::identity {
 struct SessionPolicy {
   std::string issuer;                                   // `iss` of our access tokens.
   std::string audience;                                 // `aud` of our access tokens.
-  absl::Duration access_token_ttl = absl::Minutes(10);  // At most 15 minutes.
+  // At most 15 minutes. Also the bound on how long the other services, which verify access
+  // tokens without asking identity-svc, accept one of a session that ended (logout, refresh
+  // token replay); identity-svc's own calls check the session at once.
+  absl::Duration access_token_ttl = absl::Minutes(5);
   absl::Duration refresh_token_ttl = absl::Hours(2);
   absl::Duration session_lifetime = absl::Hours(12);  // Absolute; refresh never extends it.
+  absl::Duration login_ttl = absl::Minutes(10);       // StartLogin to ExchangeIdToken.
+  // Production: every login starts on the server (StartLogin), so every ID token must carry the
+  // nonce of one. Off for tools that mint ID tokens without a login (the dev identity provider).
+  bool require_login_nonce = false;
+};
+
+struct StartedLogin {
+  std::string login_id;  // The front end's secret; only its hash is stored.
+  std::string nonce;
+  absl::Time expire_time;
 };
 
 struct AccessToken {
@@ -58,10 +71,16 @@ class SessionManager {
                  std::vector<MembershipSource*> membership, SessionPolicy policy,
                  std::function<absl::Time()> clock = absl::Now);
 
+  // Starts a login: the nonce for the authorization request, bound to a fresh login id.
+  absl::StatusOr<StartedLogin> StartLogin();
+
   // Verifies the provider's ID token and opens a session in the personal context. A known INSZ
-  // attaches to its person; an unknown one gets a person record marked LOGIN.
+  // attaches to its person; an unknown one gets a person record marked LOGIN. An ID token opens
+  // one session (a replay is refused, reason ID_TOKEN_REPLAYED, and audited); a token carrying
+  // a nonce needs `login_id`, the StartLogin that issued that nonce, unused and unexpired.
+  // `nonce`, when given, must equal the token's (the client's own check).
   absl::StatusOr<IssuedSession> Login(absl::string_view id_token, absl::string_view nonce,
-                                      const CallContext& call);
+                                      absl::string_view login_id, const CallContext& call);
 
   // Whether the caller may act for the organisation: it is their token's organisation (checked
   // when they selected it), or one of their memberships (asked live).
@@ -86,6 +105,9 @@ class SessionManager {
   // The caller's session, if still live (UNAUTHENTICATED, reason SESSION_ENDED, otherwise).
   absl::StatusOr<SessionRecord> LiveSession(const std::string& session_id, absl::Time now);
   absl::StatusOr<AccessToken> Mint(const SessionRecord& session, absl::Time now);
+  // Whether the token's nonce is the one of its login (completing that login), see Login.
+  absl::Status CheckNonce(const LoginIdentity& identity, absl::string_view nonce,
+                          absl::string_view login_id, absl::Time now);
   // The bases on which `person` may act for the organisation; empty: they may not.
   absl::StatusOr<std::vector<ActingBasis>> MayActFor(const PersonRecord& person,
                                                      const std::string& organization_id,

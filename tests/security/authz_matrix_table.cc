@@ -5,7 +5,7 @@
 // ids that make repeats idempotent.
 //
 // How the services decide (read from their adapters):
-// - identity-svc: open ExchangeIdToken, RefreshSession, GetJwks; the session RPCs verify the
+// - identity-svc: open StartLogin, ExchangeIdToken, RefreshSession, GetJwks; the session RPCs verify the
 //   access token (the operator token is no access token); the directory RPCs are operator-only
 //   except GetOrganization and GetPerson (own record only, others NOT_FOUND).
 // - rights-svc: token (or operator) first; a named organisation must be the token's
@@ -148,6 +148,8 @@ std::vector<Row> IdentityRows() {
   const std::string s = "wse.identity.v1.IdentityService";
   const std::string t = "identity";
   std::vector<Row> rows;
+  rows.push_back(R(s, "StartLogin", t, Open(), Empty<idv1::StartLoginRequest>(),
+                  "anyone may start a login; it grants nothing until an ID token completes it"));
   rows.push_back(R(s, "ExchangeIdToken", t, Open(),
                   Req<idv1::ExchangeIdTokenRequest>([](const World& w, auto& r) {
                     r.set_id_token(w.fresh_id_token());

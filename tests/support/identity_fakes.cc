@@ -199,9 +199,14 @@ bool FakeSessionRepository::RefreshHashInUse(const std::string& hash) const {
 }
 
 absl::Status FakeSessionRepository::Create(const SessionRecord& session,
+                                           const UsedIdToken& id_token,
                                            const AuditEntry& audit_entry) {
   absl::MutexLock lock(&mu_);
   if (sessions_.count(session.id) != 0) return absl::AlreadyExistsError("duplicate session id");
+  if (auto used = used_id_tokens_.find(id_token.hash);
+      used != used_id_tokens_.end() && used->second >= session.create_time) {
+    return absl::AlreadyExistsError("this ID token opened a session before");
+  }
   if (RefreshHashInUse(session.refresh_token_hash)) {
     return absl::AlreadyExistsError("duplicate refresh token hash");
   }
@@ -211,6 +216,32 @@ absl::Status FakeSessionRepository::Create(const SessionRecord& session,
   created.record.expire_time = ToMicros(session.expire_time);
   created.record.revoke_time = std::nullopt;  // A new session is live.
   sessions_[session.id] = std::move(created);
+  used_id_tokens_[id_token.hash] = id_token.expire_time;
+  audit.push_back(audit_entry);
+  return absl::OkStatus();
+}
+
+absl::Status FakeSessionRepository::StartLogin(const LoginAttempt& attempt) {
+  absl::MutexLock lock(&mu_);
+  if (!logins_.emplace(attempt.id_hash, StoredLogin{attempt}).second) {
+    return absl::AlreadyExistsError("duplicate login id");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FakeSessionRepository::CompleteLogin(const std::string& id_hash,
+                                                                 absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = logins_.find(id_hash);
+  if (it == logins_.end() || it->second.complete || it->second.attempt.expire_time <= now) {
+    return absl::NotFoundError("no such login in progress");
+  }
+  it->second.complete = true;
+  return it->second.attempt.nonce;
+}
+
+absl::Status FakeSessionRepository::RecordEvent(const AuditEntry& audit_entry) {
+  absl::MutexLock lock(&mu_);
   audit.push_back(audit_entry);
   return absl::OkStatus();
 }

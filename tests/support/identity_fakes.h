@@ -54,7 +54,11 @@ class FakeDirectoryRepository : public DirectoryRepository {
 
 class FakeSessionRepository : public SessionRepository {
  public:
-  absl::Status Create(const SessionRecord& session, const AuditEntry& audit_entry) override;
+  absl::Status Create(const SessionRecord& session, const UsedIdToken& id_token,
+                      const AuditEntry& audit_entry) override;
+  absl::Status StartLogin(const LoginAttempt& attempt) override;
+  absl::StatusOr<std::string> CompleteLogin(const std::string& id_hash, absl::Time now) override;
+  absl::Status RecordEvent(const AuditEntry& audit_entry) override;
   absl::StatusOr<SessionRecord> Find(const std::string& id) override;
   absl::StatusOr<SessionRecord> FindByRefreshHash(const std::string& hash, bool* replayed) override;
   absl::Status RotateRefresh(const std::string& id, const std::string& old_hash,
@@ -80,6 +84,12 @@ class FakeSessionRepository : public SessionRepository {
 
   absl::Mutex mu_;
   std::map<std::string, StoredSession> sessions_ ABSL_GUARDED_BY(mu_);  // By id.
+  std::map<std::string, absl::Time> used_id_tokens_ ABSL_GUARDED_BY(mu_);  // Hash -> expiry.
+  struct StoredLogin {
+    LoginAttempt attempt;
+    bool complete = false;
+  };
+  std::map<std::string, StoredLogin> logins_ ABSL_GUARDED_BY(mu_);  // By id hash.
 };
 
 class FakeSigningKeyRepository : public SigningKeyRepository {

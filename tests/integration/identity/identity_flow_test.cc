@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "common/grpc_status.h"
@@ -225,6 +226,54 @@ TEST_F(IdentityFlowTest, NonceMustMatchWhenGiven) {
   v1::ExchangeIdTokenResponse response;
   absl::Status status = FromGrpcStatus(stub_->ExchangeIdToken(&context, request, &response));
   EXPECT_EQ(ReasonOf(status), "TOKEN_NONCE_MISMATCH");
+}
+
+// Issue 15, point 4: an ID token is accepted once, also by concurrent logins. On main every one
+// of the 8 concurrent exchanges of one token opened a session.
+TEST_F(IdentityFlowTest, AnIdTokenOpensOneSessionHoweverOftenItIsPresented) {
+  for (int round = 0; round < 5; ++round) {
+    const std::string token = DevIdToken(RandomInsz(), "A", "B");
+    std::atomic<int> opened{0}, replayed{0};
+    std::vector<std::thread> logins;
+    for (int i = 0; i < 8; ++i) {
+      logins.emplace_back([&] {
+        grpc::ClientContext context;
+        v1::ExchangeIdTokenRequest request;
+        request.set_id_token(token);
+        v1::ExchangeIdTokenResponse response;
+        absl::Status status = FromGrpcStatus(stub_->ExchangeIdToken(&context, request, &response));
+        if (status.ok()) ++opened;
+        if (ReasonOf(status) == "ID_TOKEN_REPLAYED") ++replayed;
+      });
+    }
+    for (std::thread& login : logins) login.join();
+    EXPECT_EQ(opened.load(), 1) << "round " << round;
+    EXPECT_EQ(replayed.load(), 7) << "round " << round;
+  }
+}
+
+// Issue 15, point 4: StartLogin binds the nonce to a login id only the front end holds.
+TEST_F(IdentityFlowTest, ANonceStartedHereNeedsItsLoginIdOnce) {
+  v1::StartLoginResponse started;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->StartLogin(&context, {}, &started).ok());
+  }
+  ASSERT_GE(started.login_id().size(), 43u);
+  ASSERT_GE(started.nonce().size(), 43u);
+  const std::string insz = RandomInsz();
+  auto exchange = [&](const std::string& login_id) {
+    grpc::ClientContext context;
+    v1::ExchangeIdTokenRequest request;
+    request.set_id_token(DevIdToken(insz, "A", "B", "wse-loket", absl::Now(), started.nonce()));
+    request.set_login_id(login_id);
+    v1::ExchangeIdTokenResponse response;
+    return FromGrpcStatus(stub_->ExchangeIdToken(&context, request, &response));
+  };
+  EXPECT_EQ(ReasonOf(exchange("")), "LOGIN_ID_REQUIRED");
+  EXPECT_EQ(ReasonOf(exchange("not-the-login-id")), "LOGIN_UNKNOWN");
+  EXPECT_TRUE(exchange(started.login_id()).ok());
+  EXPECT_EQ(ReasonOf(exchange(started.login_id())), "LOGIN_UNKNOWN");
 }
 
 TEST_F(IdentityFlowTest, ImportReportsBadIdentifiersPerItemWithTheFieldPath) {

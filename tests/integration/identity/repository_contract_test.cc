@@ -143,6 +143,12 @@ SessionRecord Session(int n, const std::string& person_id, const std::string& re
   return session;
 }
 
+// The ID token that opened `session`: one of its own unless `hash` says otherwise.
+UsedIdToken IdTokenOf(const SessionRecord& session, std::string hash = "") {
+  if (hash.empty()) hash = std::string(32, 'f') + session.id;
+  return UsedIdToken{std::move(hash), session.create_time + absl::Minutes(5)};
+}
+
 SigningKeyRecord Key(const std::string& kid, absl::Time created, absl::Time expires) {
   SigningKeyRecord key;
   key.kid = kid;
@@ -400,15 +406,54 @@ TYPED_TEST(RepositoryContractTest, SessionsAreCreatedAndFound) {
   const SessionRecord session = Session(10, person.id, std::string(64, 'a'));
   const int audited = this->backend_.AuditCount();
 
-  ASSERT_TRUE(sessions.Create(session, Audit("LOGIN")).ok());
+  ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
   EXPECT_EQ(this->backend_.AuditCount(), audited + 1);
   absl::StatusOr<SessionRecord> found = sessions.Find(session.id);
   ASSERT_TRUE(found.ok()) << found.status();
   ExpectSameSession(*found, session);
 
-  EXPECT_EQ(sessions.Create(session, Audit("LOGIN")).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(sessions.Find(Id(11)).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(this->backend_.AuditCount(), audited + 1);
+}
+
+TYPED_TEST(RepositoryContractTest, AnIdTokenOpensOneSessionUntilItExpires) {
+  const PersonRecord person = Person(1, "85073003328");
+  ASSERT_TRUE(this->backend_.directory().UpsertPerson(person, Audit("LOGIN"), nullptr).ok());
+  SessionRepository& sessions = this->backend_.sessions();
+  const std::string token(64, 'd');
+  const SessionRecord first = Session(10, person.id, std::string(64, 'a'));
+  ASSERT_TRUE(sessions.Create(first, IdTokenOf(first, token), Audit("LOGIN")).ok());
+  const int audited = this->backend_.AuditCount();
+
+  // The same token again: no second session, no audit row of a login that did not happen.
+  const SessionRecord second = Session(11, person.id, std::string(64, 'b'));
+  EXPECT_EQ(sessions.Create(second, IdTokenOf(second, token), Audit("LOGIN")).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(sessions.Find(second.id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(this->backend_.AuditCount(), audited);
+
+  // Once the token has expired it can no longer be presented; its row may go.
+  SessionRecord later = Session(12, person.id, std::string(64, 'c'));
+  later.create_time = first.create_time + absl::Minutes(6);
+  EXPECT_TRUE(sessions.Create(later, IdTokenOf(later, token), Audit("LOGIN")).ok());
+}
+
+TYPED_TEST(RepositoryContractTest, ALoginStartedOnTheServerCompletesOnce) {
+  SessionRepository& sessions = this->backend_.sessions();
+  const std::string login(64, '1'), expired(64, '2');
+  ASSERT_TRUE(sessions.StartLogin({login, "nonce-of-login", At(600, 0)}).ok());
+  ASSERT_TRUE(sessions.StartLogin({expired, "nonce-of-expired", At(60, 0)}).ok());
+
+  EXPECT_EQ(sessions.CompleteLogin(std::string(64, '3'), At(30, 0)).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(sessions.CompleteLogin(expired, At(61, 0)).status().code(),
+            absl::StatusCode::kNotFound);
+  absl::StatusOr<std::string> nonce = sessions.CompleteLogin(login, At(61, 0));
+  ASSERT_TRUE(nonce.ok()) << nonce.status();
+  EXPECT_EQ(*nonce, "nonce-of-login");
+  EXPECT_EQ(sessions.CompleteLogin(login, At(62, 0)).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TYPED_TEST(RepositoryContractTest, RefreshTokensRotateOnceAndReplaysAreRecognised) {
@@ -417,7 +462,7 @@ TYPED_TEST(RepositoryContractTest, RefreshTokensRotateOnceAndReplaysAreRecognise
   SessionRepository& sessions = this->backend_.sessions();
   const std::string first(64, 'a'), second(64, 'b'), third(64, 'c');
   const SessionRecord session = Session(10, person.id, first);
-  ASSERT_TRUE(sessions.Create(session, Audit("LOGIN")).ok());
+  ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
 
   bool replayed = true;
   absl::StatusOr<SessionRecord> found = sessions.FindByRefreshHash(first, &replayed);
@@ -458,7 +503,7 @@ TYPED_TEST(RepositoryContractTest, CurrentOrganizationIsSetAndCleared) {
   ASSERT_TRUE(this->backend_.directory().UpsertPerson(person, Audit("LOGIN"), nullptr).ok());
   SessionRepository& sessions = this->backend_.sessions();
   const SessionRecord session = Session(10, person.id, std::string(64, 'a'));
-  ASSERT_TRUE(sessions.Create(session, Audit("LOGIN")).ok());
+  ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
 
   const int audited = this->backend_.AuditCount();
   ASSERT_TRUE(
@@ -483,7 +528,7 @@ TYPED_TEST(RepositoryContractTest, RevokeIsIdempotentAndEndsRefresh) {
   SessionRepository& sessions = this->backend_.sessions();
   const std::string hash(64, 'a');
   const SessionRecord session = Session(10, person.id, hash);
-  ASSERT_TRUE(sessions.Create(session, Audit("LOGIN")).ok());
+  ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
   const int audited = this->backend_.AuditCount();
 
   ASSERT_TRUE(sessions.Revoke(session.id, At(100, 9), Audit("LOGOUT")).ok());

@@ -57,14 +57,25 @@ class SessionManagerTest : public ::testing::Test {
     ASSERT_TRUE(directory_.UpsertOrganization(school_, {}, &ignored).ok());
   }
 
-  IssuedSession Login(const std::string& insz) {
+  std::string IdToken(const std::string& insz, const std::string& nonce = "") {
     DevLogin login;
     login.insz = insz;
     login.given_name = "Given";
     login.family_name = "Family";
-    auto issued = manager_.Login(MintDevIdToken(idp_key_, login, absl::Now()).value(), "", call_);
+    login.nonce = nonce;
+    return MintDevIdToken(idp_key_, login, absl::Now()).value();
+  }
+
+  IssuedSession Login(const std::string& insz) {
+    auto issued = manager_.Login(IdToken(insz), "", "", call_);
     EXPECT_TRUE(issued.ok()) << issued.status();
     return *std::move(issued);
+  }
+
+  int Audited(const std::string& action) {
+    int count = 0;
+    for (const AuditEntry& entry : sessions_.audit) count += entry.action == action;
+    return count;
   }
 
   Caller CallerOf(const IssuedSession& issued) {
@@ -178,6 +189,82 @@ TEST_F(SessionManagerTest, LogoutOnlyEndsYourOwnSession) {
   ASSERT_TRUE(manager_.Logout(CallerOf(an), an.session.id).ok());
   EXPECT_FALSE(manager_.Refresh(an.refresh_token, call_).ok());
   EXPECT_TRUE(manager_.Refresh(jan.refresh_token, call_).ok());
+}
+
+// Issue 15, point 4: an ID token is accepted once. On main the same token opened as many
+// sessions as it was presented.
+TEST_F(SessionManagerTest, AnIdTokenOpensOneSession) {
+  const std::string token = IdToken(kAnInsz);
+  ASSERT_TRUE(manager_.Login(token, "", "", call_).ok());
+  auto replay = manager_.Login(token, "", "", call_);
+  EXPECT_EQ(replay.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(replay.status()), "ID_TOKEN_REPLAYED");
+  EXPECT_EQ(Audited("LOGIN"), 1);
+  EXPECT_EQ(Audited("ID_TOKEN_REPLAY_REFUSED"), 1);
+  EXPECT_TRUE(manager_.Login(IdToken(kAnInsz), "", "", call_).ok()) << "a new token logs in";
+}
+
+// Issue 15, point 4: a nonce is bound to the login that issued it. On main the nonce was only
+// compared with what the caller chose to send: nothing, for a copied token.
+TEST_F(SessionManagerTest, ATokenWithANonceLogsInOnlyWithItsLoginOnce) {
+  auto started = manager_.StartLogin();
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_NE(started->login_id, started->nonce);
+
+  auto without_login = manager_.Login(IdToken(kAnInsz, started->nonce), "", "", call_);
+  EXPECT_EQ(ReasonOf(without_login.status()), "LOGIN_ID_REQUIRED");
+  auto with_nonce_only =
+      manager_.Login(IdToken(kAnInsz, started->nonce), started->nonce, "", call_);
+  EXPECT_EQ(ReasonOf(with_nonce_only.status()), "LOGIN_ID_REQUIRED");
+  auto other_login = manager_.StartLogin();
+  ASSERT_TRUE(other_login.ok());
+  auto crossed = manager_.Login(IdToken(kAnInsz, started->nonce), "", other_login->login_id, call_);
+  EXPECT_EQ(ReasonOf(crossed.status()), "TOKEN_NONCE_MISMATCH");
+
+  auto logged_in = manager_.Login(IdToken(kAnInsz, started->nonce), "", started->login_id, call_);
+  ASSERT_TRUE(logged_in.ok()) << logged_in.status();
+  auto again = manager_.Login(IdToken(kAnInsz, started->nonce), "", started->login_id, call_);
+  EXPECT_EQ(ReasonOf(again.status()), "LOGIN_UNKNOWN") << "a login completes once";
+}
+
+TEST_F(SessionManagerTest, ALoginExpires) {
+  auto started = manager_.StartLogin();
+  ASSERT_TRUE(started.ok());
+  now_ += absl::Minutes(11);
+  auto late = manager_.Login(IdToken(kAnInsz, started->nonce), "", started->login_id, call_);
+  EXPECT_EQ(ReasonOf(late.status()), "LOGIN_UNKNOWN");
+}
+
+TEST_F(SessionManagerTest, WhenConfiguredEveryTokenNeedsALoginStartedHere) {
+  SessionPolicy policy = Policy();
+  policy.require_login_nonce = true;
+  SessionManager strict(directory_, sessions_, ring_, id_tokens_, {&legal_}, policy,
+                        [this] { return now_; });
+  EXPECT_EQ(ReasonOf(strict.Login(IdToken(kAnInsz), "", "", call_).status()),
+            "TOKEN_NONCE_MISSING");
+  auto started = strict.StartLogin();
+  ASSERT_TRUE(started.ok());
+  EXPECT_TRUE(strict.Login(IdToken(kAnInsz, started->nonce), "", started->login_id, call_).ok());
+}
+
+// Issue 15, point 4: an ended session (logout, or a replayed refresh token) mints nothing more:
+// no select, no list, no refresh; the bound for access tokens already out is their lifetime.
+TEST_F(SessionManagerTest, AnEndedSessionSelectsListsAndRefreshesNothing) {
+  IssuedSession logged_out = Login(kAnInsz);
+  ASSERT_TRUE(manager_.Logout(CallerOf(logged_out), logged_out.session.id).ok());
+  IssuedSession replayed = Login(kAnInsz);
+  ASSERT_TRUE(manager_.Refresh(replayed.refresh_token, call_).ok());
+  ASSERT_FALSE(manager_.Refresh(replayed.refresh_token, call_).ok());  // Ends the session.
+
+  for (const IssuedSession& ended : {logged_out, replayed}) {
+    EXPECT_EQ(ReasonOf(manager_.Select(CallerOf(ended), school_.id, call_).status()),
+              "SESSION_ENDED");
+    EXPECT_EQ(ReasonOf(manager_.Select(CallerOf(ended), std::nullopt, call_).status()),
+              "SESSION_ENDED");
+    EXPECT_EQ(ReasonOf(manager_.ActingContexts(CallerOf(ended), call_).status()), "SESSION_ENDED");
+    EXPECT_EQ(ReasonOf(manager_.Current(CallerOf(ended)).status()), "SESSION_ENDED");
+  }
+  EXPECT_LE(Policy().access_token_ttl, absl::Minutes(5)) << "the documented bound";
 }
 
 }  // namespace
