@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -124,6 +125,35 @@ std::string ReadSecretFile(absl::string_view flag_name, absl::string_view path) 
   buffer << in.rdbuf();
   std::string value = buffer.str();
   if (!value.empty() && value.back() == '\n') value.pop_back();
+  return value;
+}
+
+int CredentialStrengthBits(absl::string_view credential) {
+  std::set<char> distinct(credential.begin(), credential.end());
+  if (distinct.size() < 8) return 0;
+  // A word repeated ("changeme-changeme-...") is as strong as the word once.
+  for (size_t period = 1; period <= credential.size() / 2; ++period) {
+    if (credential.substr(period) == credential.substr(0, credential.size() - period)) return 0;
+  }
+  const auto all_of = [&](auto&& in_alphabet) {
+    return std::all_of(credential.begin(), credential.end(), in_alphabet);
+  };
+  const int length = static_cast<int>(credential.size());
+  if (all_of([](char c) { return absl::ascii_isxdigit(c); })) return 4 * length;
+  if (all_of([](char c) {
+        return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '+' || c == '/' || c == '=';
+      })) {
+    return 6 * (length - static_cast<int>(std::count(credential.begin(), credential.end(), '=')));
+  }
+  return 8 * length;
+}
+
+std::string ReadCredentialFile(absl::string_view flag_name, absl::string_view path) {
+  std::string value = ReadSecretFile(flag_name, path);
+  if (CredentialStrengthBits(value) < 256) {
+    ConfigFailure(std::string(flag_name) +
+                  ": the token must be at least 32 random bytes (openssl rand -hex 32)");
+  }
   return value;
 }
 

@@ -18,4 +18,13 @@ void RequireConfig(bool ok, absl::string_view reason);
 // Exits(2) with a clear reason if the file cannot be read.
 std::string ReadSecretFile(absl::string_view flag_name, absl::string_view path);
 
+// Bits of randomness a bearer credential can at most carry, judged by its alphabet: 4 per
+// character of hex, 6 of base64 / base64url, 8 otherwise; a credential of fewer than 8 distinct
+// characters, or one word repeated, is treated as having none ("aaaa...", "changeme...").
+int CredentialStrengthBits(absl::string_view credential);
+
+// ReadSecretFile for a bearer credential (operator or service token): exits(2) with one line
+// unless it can carry at least 256 random bits (`openssl rand -hex 32` or more).
+std::string ReadCredentialFile(absl::string_view flag_name, absl::string_view path);
+
 }  // namespace wse

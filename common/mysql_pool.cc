@@ -30,6 +30,11 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
   props["OPT_RECONNECT"] =
       false;  // Reconnecting silently would lose session state mid-transaction.
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  if (!options.tls_ca_file.empty()) {
+    props["sslCA"] = sql::SQLString(options.tls_ca_file);
+    props["sslVerify"] = true;   // The chain and the host name (MYSQL_OPT_SSL_VERIFY_SERVER_CERT).
+    props["sslEnforce"] = true;  // TLS or no connection at all (MYSQL_OPT_SSL_ENFORCE).
+  }
   try {
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
     std::unique_ptr<sql::Connection> conn(driver->connect(props));

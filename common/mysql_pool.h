@@ -37,6 +37,10 @@ struct MysqlOptions {
   // Bounds every statement so that a hung server surfaces as UNAVAILABLE instead of a hang.
   absl::Duration read_timeout = absl::Seconds(10);
   absl::Duration acquire_timeout = absl::Seconds(2);
+  // PEM file of the CA that signed the database server's certificate. Set: every connection is
+  // TLS, the server's certificate must chain to this CA and name the host connected to, or the
+  // connection fails (no fallback to plain text). Empty: no TLS (a local unix socket).
+  std::string tls_ca_file;
 };
 
 // Opens one connection (used by the pool and by health probes).

@@ -6,10 +6,10 @@
 
 namespace wse {
 
-NotifyDeliverer::NotifyDeliverer(std::shared_ptr<grpc::Channel> channel, std::string operator_token,
+NotifyDeliverer::NotifyDeliverer(std::shared_ptr<grpc::Channel> channel, std::string service_token,
                                  absl::Duration deadline)
     : stub_(wse::notify::v1::NotifyService::NewStub(std::move(channel))),
-      token_(std::move(operator_token)),
+      token_(std::move(service_token)),
       deadline_(deadline) {}
 
 absl::Status NotifyDeliverer::Deliver(const OutboxRow& row) {

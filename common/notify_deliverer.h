@@ -24,8 +24,8 @@ inline constexpr char kMailOutboxKind[] = "mail";
 
 class NotifyDeliverer : public OutboxDeliverer {
  public:
-  // `operator_token` is the service credential notify-svc requires.
-  NotifyDeliverer(std::shared_ptr<grpc::Channel> channel, std::string operator_token,
+  // `service_token` is this service's own credential (common/service_identity.h).
+  NotifyDeliverer(std::shared_ptr<grpc::Channel> channel, std::string service_token,
                   absl::Duration deadline = absl::Seconds(5));
   absl::Status Deliver(const OutboxRow& row) override;
 

@@ -1,13 +1,18 @@
 #pragma once
-// Operators (department staff running imports and repairs with grpcurl, and internal systems)
-// authenticate with a long random bearer token kept in a secret file, compared in constant
-// time. In production the gateway additionally restricts operator RPCs to the internal network.
+// Who may call a service besides the persons with access tokens: the operators (department
+// staff running imports and repairs with grpcurl) with a long random bearer token kept in a
+// secret file, compared in constant time and accepted only on internal listeners (the public
+// gateway refuses any bearer that is not an access token); and the other services, each with
+// a token of its own and an allow-list of the methods it may call here (service_identity.h).
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "common/call_context.h"
+#include "common/service_identity.h"
 
 namespace wse {
 
@@ -18,18 +23,39 @@ class OperatorAuthenticator {
   using CallerCheck = std::function<absl::Status(const CallContext&)>;
 
   // Empty `token` disables operator access altogether. Without `check_caller`, any bearer that
-  // is not the operator's counts as an authenticated non-operator.
-  explicit OperatorAuthenticator(std::string token, CallerCheck check_caller = nullptr)
-      : token_(std::move(token)), check_caller_(std::move(check_caller)) {}
+  // is not the operator's counts as an authenticated non-operator. `services` (may be null:
+  // none) names the calling services; `allowed` says which methods of this gRPC service each
+  // may call.
+  explicit OperatorAuthenticator(std::string token, CallerCheck check_caller = nullptr,
+                                 std::shared_ptr<const ServiceIdentities> services = nullptr,
+                                 ServiceAllowList allowed = {})
+      : token_(std::move(token)),
+        check_caller_(std::move(check_caller)),
+        services_(std::move(services)),
+        allowed_(std::move(allowed)) {}
+
+  // The human operators' token.
   bool IsOperator(const CallContext& call) const;
-  // OK for an operator. Otherwise, as everywhere in the suite, who you are comes before what you
-  // may do: no or a bad token is UNAUTHENTICATED, a valid token of someone else is
-  // PERMISSION_DENIED (reason OPERATOR_ONLY).
-  absl::Status RequireOperator(const CallContext& call) const;
+  // The calling service, when the bearer is a service's token and `call.method` is on its
+  // allow-list here.
+  std::optional<std::string> AllowedService(const CallContext& call) const;
+  // An operator, or a service allowed this method: the callers trusted with every record.
+  bool IsTrusted(const CallContext& call) const {
+    return IsOperator(call) || AllowedService(call).has_value();
+  }
+  // PERMISSION_DENIED (reason SERVICE_NOT_ALLOWED) when the bearer is a service's token that
+  // may not call this method; OK otherwise (also for no token or a person's token).
+  absl::Status RefuseOtherServices(const CallContext& call) const;
+  // OK for a trusted caller. Otherwise, as everywhere in the suite, who you are comes before
+  // what you may do: no or a bad token is UNAUTHENTICATED, a service outside its allow-list or
+  // a valid token of someone else is PERMISSION_DENIED (SERVICE_NOT_ALLOWED, OPERATOR_ONLY).
+  absl::Status RequireTrusted(const CallContext& call) const;
 
  private:
   std::string token_;
   CallerCheck check_caller_;
+  std::shared_ptr<const ServiceIdentities> services_;
+  ServiceAllowList allowed_;
 };
 
 }  // namespace wse

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -22,6 +23,9 @@ ABSL_FLAG(std::string, db_user, "", "database user (default: the service's schem
 ABSL_FLAG(std::string, db_password_file, "", "file holding the database password");
 ABSL_FLAG(std::string, db_name, "", "database schema (default: the service's own)");
 ABSL_FLAG(int, db_pool_size, 16, "database connections kept by the pool");
+ABSL_FLAG(std::string, db_tls_ca_file, "",
+          "PEM CA of the database server's certificate: connect over TLS only, verifying the "
+          "server's certificate and host name (empty: no TLS, for a local unix socket)");
 ABSL_FLAG(absl::Duration, db_startup_timeout, absl::Seconds(30),
           "how long to wait for the database at start-up");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
@@ -44,6 +48,15 @@ ABSL_FLAG(bool, migrate_only, false,
           "apply the database migrations and exit 0 (a pre-rollout Job); skips the service's own "
           "settings");
 ABSL_FLAG(std::string, token_audience, "wse-loket", "expected 'aud' of access tokens");
+ABSL_FLAG(std::string, operator_token_file, "",
+          "file with the human operators' bearer token, at least 32 random bytes (empty: no "
+          "operator access); the public gateway never lets it through");
+ABSL_FLAG(std::string, service_token_file, "",
+          "file with this service's own bearer token for its calls to the other services, at "
+          "least 32 random bytes");
+ABSL_FLAG(std::string, service_identities_file, "",
+          "file of '<service name> <sha256 hex of its token>' lines: the services that may call "
+          "this one (each only the methods on its allow-list)");
 
 namespace wse {
 namespace {
@@ -71,13 +84,48 @@ MysqlOptions DatabaseOptions(const ServiceDefinition& definition) {
       absl::GetFlag(FLAGS_db_name).empty() ? definition.default_db : absl::GetFlag(FLAGS_db_name);
   db.user = absl::GetFlag(FLAGS_db_user).empty() ? db.database : absl::GetFlag(FLAGS_db_user);
   db.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  db.tls_ca_file = absl::GetFlag(FLAGS_db_tls_ca_file);
+  if (!db.tls_ca_file.empty()) {
+    RequireConfig(std::ifstream(db.tls_ca_file).good(),
+                  "--db_tls_ca_file: cannot read '" + db.tls_ca_file + "'");
+    RequireConfig(db.socket.empty(), "--db_tls_ca_file needs --db_host/--db_port, not --db_socket");
+  }
   if (!absl::GetFlag(FLAGS_db_password_file).empty()) {
     db.password = ReadSecretFile("--db_password_file", absl::GetFlag(FLAGS_db_password_file));
   }
   return db;
 }
 
+void LoadCallerCredentials(ServiceRuntime& runtime) {
+  if (!absl::GetFlag(FLAGS_operator_token_file).empty()) {
+    runtime.operator_token =
+        ReadCredentialFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+  }
+  if (!absl::GetFlag(FLAGS_service_token_file).empty()) {
+    runtime.service_token =
+        ReadCredentialFile("--service_token_file", absl::GetFlag(FLAGS_service_token_file));
+  }
+  auto identities = std::make_shared<ServiceIdentities>();
+  if (!absl::GetFlag(FLAGS_service_identities_file).empty()) {
+    auto parsed = ServiceIdentities::Parse(ReadSecretFile(
+        "--service_identities_file", absl::GetFlag(FLAGS_service_identities_file)));
+    RequireConfig(parsed.ok(), "--service_identities_file: " + std::string(parsed.status().message()));
+    *identities = *std::move(parsed);
+  }
+  // One secret, one holder: a service token that is also the operators' would make every
+  // service an operator again.
+  RequireConfig(runtime.operator_token.empty() ||
+                    !identities->Identify(runtime.operator_token).has_value(),
+                "--operator_token_file: the operators' token is also a service's token");
+  runtime.service_identities = std::move(identities);
+}
+
 }  // namespace
+
+void RequireServiceToken(const ServiceRuntime& runtime, absl::string_view why) {
+  RequireConfig(!runtime.service_token.empty(),
+                "--service_token_file is required (" + std::string(why) + ")");
+}
 
 ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, char** argv,
                               const std::vector<MigrationSet>& migrations,
@@ -112,6 +160,7 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   runtime.definition = definition;
   runtime.host.credentials = ServerCredentialsFor(ServiceTls());
   runtime.db = DatabaseOptions(definition);
+  LoadCallerCredentials(runtime);
   if (check_config && !absl::GetFlag(FLAGS_migrate_only)) check_config();
   runtime.host.listen_address = listen;
   runtime.host.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);

@@ -6,8 +6,11 @@
 //   --listen / WSE_LISTEN                       host:port to serve on
 //   --db_host, --db_port, --db_socket, --db_user, --db_password_file, --db_name
 //   --db_pool_size, --db_startup_timeout        how long to wait for the database at start-up
+//   --db_tls_ca_file                            TLS to the database, server certificate verified
 //   --drain_timeout, --health_probe_interval, --log_level
 //   --jwks_file, --token_issuer, --token_audience  verification of identity-svc's access tokens
+//   --operator_token_file, --service_token_file, --service_identities_file  who else may call
+//                                               (operator_auth.h, service_identity.h)
 
 #include <functional>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
 #include "common/service_host.h"
+#include "common/service_identity.h"
 #include "common/tls.h"
 #include "common/token_verifier.h"
 #include "grpcpp/channel.h"
@@ -36,7 +40,14 @@ struct ServiceRuntime {
   MysqlOptions db;
   std::unique_ptr<MysqlPool> pool;
   ServiceHostOptions host;
+  std::string operator_token;  // --operator_token_file; empty: no operator access.
+  std::string service_token;   // --service_token_file: this service's credential to the others.
+  // --service_identities_file: the services that may call this one (never null).
+  std::shared_ptr<const ServiceIdentities> service_identities;
 };
+
+// Exits(2) with one line unless --service_token_file was given (`why`: whom it calls).
+void RequireServiceToken(const ServiceRuntime& runtime, absl::string_view why);
 
 // Parses flags + environment (exit 2 on bad configuration), runs `check_config` (the service's
 // own settings, which exits 2 through RequireConfig) before anything touches the database,

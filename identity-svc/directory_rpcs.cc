@@ -64,7 +64,7 @@ grpc::Status IdentityServiceImpl::LookupPerson(grpc::ServerContext* context,
                                                const v1::LookupPersonRequest* request,
                                                v1::LookupPersonResponse* response) {
   return Serve(context, "LookupPerson", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     auto insz = ParseInsz(request->insz(), "insz");
     if (!insz.ok()) return insz.status();
     auto person = deps_.directory.FindPersonByInsz(insz->digits);
@@ -78,7 +78,7 @@ grpc::Status IdentityServiceImpl::BatchImportPersons(grpc::ServerContext* contex
                                                      const v1::BatchImportPersonsRequest* request,
                                                      v1::BatchImportPersonsResponse* response) {
   return Serve(context, "BatchImportPersons", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     if (auto s = CheckBatchSize(request->persons_size(), "persons"); !s.ok()) return s;
     for (int i = 0; i < request->persons_size(); ++i) {
       auto* result = response->add_results();
@@ -108,7 +108,7 @@ grpc::Status IdentityServiceImpl::BatchImportOrganizations(
     grpc::ServerContext* context, const v1::BatchImportOrganizationsRequest* request,
     v1::BatchImportOrganizationsResponse* response) {
   return Serve(context, "BatchImportOrganizations", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     if (auto s = CheckBatchSize(request->organizations_size(), "organizations"); !s.ok()) return s;
     for (int i = 0; i < request->organizations_size(); ++i) {
       auto* result = response->add_results();
@@ -138,7 +138,7 @@ grpc::Status IdentityServiceImpl::GetOrganization(grpc::ServerContext* context,
                                                   const v1::GetOrganizationRequest* request,
                                                   v1::GetOrganizationResponse* response) {
   return Serve(context, "GetOrganization", [&](const CallContext& call) -> absl::Status {
-    const bool is_operator = deps_.operators.IsOperator(call);
+    const bool is_operator = deps_.operators.IsTrusted(call);
     absl::StatusOr<Caller> caller;
     if (!is_operator) {
       caller = Authenticate(call);
@@ -168,7 +168,7 @@ grpc::Status IdentityServiceImpl::LookupOrganization(grpc::ServerContext* contex
                                                      v1::LookupOrganizationResponse* response) {
   return Serve(context, "LookupOrganization", [&](const CallContext& call) -> absl::Status {
     // Operators and services only (a bad token is UNAUTHENTICATED, a person PERMISSION_DENIED).
-    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     std::string kbo, institution;
     const auto& identifier = request->identifier();
     if (identifier.has_kbo_number()) {
@@ -193,7 +193,7 @@ grpc::Status IdentityServiceImpl::ListOrganizations(grpc::ServerContext* context
                                                     const v1::ListOrganizationsRequest* request,
                                                     v1::ListOrganizationsResponse* response) {
   return Serve(context, "ListOrganizations", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     if (request->page_size() < 0) return InvalidArgument({{"page_size", "must not be negative"}});
     if (request->query().size() > 200) return InvalidArgument({{"query", "is too long"}});
     Page page;
@@ -224,14 +224,17 @@ grpc::Status IdentityServiceImpl::GetPerson(grpc::ServerContext* context,
                                             const v1::GetPersonRequest* request,
                                             v1::GetPersonResponse* response) {
   return Serve(context, "GetPerson", [&](const CallContext& call) -> absl::Status {
+    // Who asks before what is asked: a service outside its allow-list learns nothing here.
+    std::optional<Caller> caller;
+    if (!deps_.operators.IsTrusted(call)) {
+      auto authenticated = Authenticate(call);
+      if (!authenticated.ok()) return authenticated.status();
+      caller = *std::move(authenticated);
+    }
     auto id = IdFromName(request->name(), "persons", "name");
     if (!id.ok()) return id.status();
-    if (!deps_.operators.IsOperator(call)) {
-      auto caller = Authenticate(call);
-      if (!caller.ok()) return caller.status();
-      // A person may read their own record; others' records are not theirs to see.
-      if (caller->person_id != *id) return absl::NotFoundError("person not found");
-    }
+    // A person may read their own record; others' records are not theirs to see.
+    if (caller && caller->person_id != *id) return absl::NotFoundError("person not found");
     auto person = deps_.directory.FindPersonById(*id);
     if (!person.ok()) return person.status();
     ToProto(*person, response->mutable_person());

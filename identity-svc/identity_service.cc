@@ -7,6 +7,7 @@
 namespace wse::identity {
 
 absl::StatusOr<Caller> IdentityServiceImpl::Authenticate(const CallContext& call) {
+  if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
   return deps_.tokens.Verify(call.bearer_token);
 }
 

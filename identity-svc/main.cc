@@ -31,7 +31,6 @@ ABSL_FLAG(bool, require_login_nonce, false,
           "every ID token must carry the nonce of a login started with StartLogin (production)");
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(2), "refresh-token lifetime");
 ABSL_FLAG(absl::Duration, session_lifetime, absl::Hours(12), "absolute session lifetime");
-ABSL_FLAG(std::string, operator_token_file, "", "file with the operators' bearer token");
 ABSL_FLAG(std::string, rights_address, "",
           "rights-svc, for work relations and grants (empty: legal representatives only)");
 ABSL_FLAG(std::string, helpdesk_phone, "1700", "info line named in the guidance");
@@ -74,10 +73,6 @@ int main(int argc, char** argv) {
       });
   auto box = wse::identity::SealedBox::FromHexKeyFile(absl::GetFlag(FLAGS_key_encryption_key_file));
   wse::RequireConfig(box.ok(), std::string(box.status().message()));
-  const std::string operator_token =
-      absl::GetFlag(FLAGS_operator_token_file).empty()
-          ? ""
-          : wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
 
   wse::identity::MysqlDirectoryRepository directory(*runtime.pool);
   wse::identity::MysqlSessionRepository sessions(*runtime.pool);
@@ -106,18 +101,25 @@ int main(int argc, char** argv) {
   std::vector<wse::identity::MembershipSource*> membership = {&legal_representation};
   std::unique_ptr<wse::identity::RightsMembershipSource> rights_membership;
   if (!absl::GetFlag(FLAGS_rights_address).empty()) {
-    wse::RequireConfig(!operator_token.empty(),
-                       "--rights_address needs --operator_token_file (the service credential)");
+    wse::RequireServiceToken(runtime, "--rights_address: identity-svc calls rights-svc");
     rights_membership = std::make_unique<wse::identity::RightsMembershipSource>(
-        wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
-        operator_token);
+        wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)), runtime.service_token);
     membership.push_back(rights_membership.get());
   }
   wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,
                                                 policy);
-  wse::OperatorAuthenticator operators(operator_token, [&access_tokens](const wse::CallContext& c) {
-    return access_tokens.Verify(c.bearer_token).status();
-  });
+  // Who besides persons may read the directory (common/service_identity.h): rights-svc names
+  // persons and organisations in grants and requests (and finds a person by INSZ for a local
+  // administrator), registration-svc names them on receipts, notify-svc finds mail addresses.
+  const wse::OperatorAuthenticator operators(
+      runtime.operator_token,
+      [&access_tokens](const wse::CallContext& c) {
+        return access_tokens.Verify(c.bearer_token).status();
+      },
+      runtime.service_identities,
+      {{"rights-svc", {"GetPerson", "LookupPerson", "GetOrganization"}},
+       {"registration-svc", {"GetPerson", "GetOrganization"}},
+       {"notify-svc", {"GetPerson"}}});
   wse::identity::IdentityServiceImpl service(
       {session_manager,
        directory,

@@ -38,8 +38,6 @@ ABSL_FLAG(absl::Duration, poll_interval, absl::Milliseconds(250),
           "how often idle workers look for due messages");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051",
           "identity-svc host:port (person recipients are looked up there)");
-ABSL_FLAG(std::string, operator_token_file, "",
-          "file with the operators' bearer token (callers' credential, and ours to identity-svc)");
 ABSL_FLAG(std::string, templates_dir, WSE_NOTIFY_TEMPLATES_DIR, "folder of the mail templates");
 
 int main(int argc, char** argv) {
@@ -70,10 +68,7 @@ int main(int argc, char** argv) {
                      "--smtp_url must start with smtp:// or smtps://");
   auto templates = wse::notify::TemplateCatalog::Load(absl::GetFlag(FLAGS_templates_dir));
   wse::RequireConfig(templates.ok(), std::string(templates.status().message()));
-  const std::string operator_token =
-      absl::GetFlag(FLAGS_operator_token_file).empty()
-          ? ""
-          : wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+  wse::RequireServiceToken(runtime, "notify-svc looks up recipients at identity-svc");
 
   wse::notify::SmtpOptions smtp;
   smtp.url = smtp_url;
@@ -87,8 +82,7 @@ int main(int argc, char** argv) {
   }
   wse::notify::CurlSmtpSender sender(smtp);
   wse::notify::GrpcPersonDirectory persons(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
-      operator_token);
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), runtime.service_token);
   wse::notify::MysqlMessageRepository messages(*runtime.pool);
 
   wse::notify::DeliveryOptions delivery;
@@ -111,7 +105,11 @@ int main(int argc, char** argv) {
       return tokens->Verify(c.bearer_token).status();
     };
   }
-  wse::OperatorAuthenticator operators(operator_token, check_caller);
+  // The outbox relays of rights-svc and registration-svc hand over their mails; everything
+  // else here is for operators (common/service_identity.h).
+  const wse::OperatorAuthenticator operators(
+      runtime.operator_token, check_caller, runtime.service_identities,
+      {{"rights-svc", {"SendMail"}}, {"registration-svc", {"SendMail"}}});
   wse::notify::NotifyServiceImpl service({queue, **templates, operators});
 
   workers.Start();

@@ -27,7 +27,7 @@ grpc::Status NotifyServiceImpl::SendMail(grpc::ServerContext* context,
                                          const v1::SendMailRequest* request,
                                          v1::SendMailResponse* response) {
   return Serve(context, "SendMail", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     auto message = MessageFromRequest(*request, deps_.templates);
     if (!message.ok()) return message.status();
     auto queued = deps_.queue.Submit(*std::move(message));
@@ -42,7 +42,7 @@ grpc::Status NotifyServiceImpl::GetMessage(grpc::ServerContext* context,
                                            const v1::GetMessageRequest* request,
                                            v1::GetMessageResponse* response) {
   return Serve(context, "GetMessage", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     auto id = MessageIdFromName(request->name(), "name");
     if (!id.ok()) return id.status();
     auto message = deps_.queue.Get(*id);
@@ -56,7 +56,7 @@ grpc::Status NotifyServiceImpl::ListMessages(grpc::ServerContext* context,
                                              const v1::ListMessagesRequest* request,
                                              v1::ListMessagesResponse* response) {
   return Serve(context, "ListMessages", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     auto page_size = PageSize(request->page_size());
     if (!page_size.ok()) return page_size.status();
     if (!v1::MessageState_IsValid(request->state())) {
@@ -93,7 +93,7 @@ grpc::Status NotifyServiceImpl::RetryDeadLetters(grpc::ServerContext* context,
                                                  const v1::RetryDeadLettersRequest* request,
                                                  v1::RetryDeadLettersResponse* response) {
   return Serve(context, "RetryDeadLetters", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     if (request->all() == !request->names().empty()) {
       return InvalidArgument({{"names", "give either names or all = true, not both or neither"}});
     }
@@ -124,7 +124,7 @@ grpc::Status NotifyServiceImpl::ListTemplates(grpc::ServerContext* context,
                                               const v1::ListTemplatesRequest* request,
                                               v1::ListTemplatesResponse* response) {
   return Serve(context, "ListTemplates", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     auto page_size = PageSize(request->page_size());
     if (!page_size.ok()) return page_size.status();
     std::string after;
@@ -153,7 +153,7 @@ grpc::Status NotifyServiceImpl::PreviewTemplate(grpc::ServerContext* context,
                                                 const v1::PreviewTemplateRequest* request,
                                                 v1::PreviewTemplateResponse* response) {
   return Serve(context, "PreviewTemplate", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
     std::vector<FieldViolation> violations;
     if (deps_.templates.Find(request->template_id()) == nullptr) {
       violations.push_back({"template_id", "is not a known template (see ListTemplates)"});

@@ -2,11 +2,11 @@
 // gRPC adapter of wse.notify.v1.NotifyService: authenticates the caller, validates and converts
 // the request, calls MailQueue / the template catalog, converts the answer. No SQL, no SMTP.
 //
-// Who may call: every RPC requires the operator token (common/operator_auth.h). The callers are
-// operators (grpcurl, repairs, dead letters) and the other services' outbox relays, which use
-// the same token as their service credential (common/notify_deliverer.h); end users never call
-// notify-svc, not even through the gateway, because a mail's content and recipients are for the
-// service that caused it to decide. Without a configured token every call is PERMISSION_DENIED.
+// Who may call (common/operator_auth.h): operators (grpcurl, repairs, dead letters) every RPC;
+// the outbox relays of rights-svc and registration-svc SendMail only, each with its own service
+// token (common/notify_deliverer.h); end users never call notify-svc, not even through the
+// gateway, because a mail's content and recipients are for the service that caused it to
+// decide.
 //
 // SendMail only stores (QUEUED) and wakes the delivery workers; it never waits for SMTP.
 // ListMessages returns messages without their delivery history (GetMessage has it).

@@ -11,10 +11,10 @@ struct GrpcPersonDirectory::Stub {
 };
 
 GrpcPersonDirectory::GrpcPersonDirectory(std::shared_ptr<grpc::Channel> channel,
-                                         std::string operator_token, absl::Duration deadline)
+                                         std::string service_token, absl::Duration deadline)
     : stub_(std::make_unique<Stub>(
           Stub{wse::identity::v1::IdentityService::NewStub(std::move(channel))})),
-      token_(std::move(operator_token)),
+      token_(std::move(service_token)),
       deadline_(deadline) {}
 
 GrpcPersonDirectory::~GrpcPersonDirectory() = default;

@@ -25,10 +25,10 @@ class PersonDirectory {
   virtual absl::StatusOr<PersonContact> Lookup(const std::string& person) = 0;
 };
 
-// identity-svc's GetPerson, called with the operator token as service credential.
+// identity-svc's GetPerson, called with notify-svc's own service token.
 class GrpcPersonDirectory : public PersonDirectory {
  public:
-  GrpcPersonDirectory(std::shared_ptr<grpc::Channel> channel, std::string operator_token,
+  GrpcPersonDirectory(std::shared_ptr<grpc::Channel> channel, std::string service_token,
                       absl::Duration deadline = absl::Seconds(3));
   ~GrpcPersonDirectory() override;
   absl::StatusOr<PersonContact> Lookup(const std::string& person) override;

@@ -18,8 +18,6 @@
 ABSL_FLAG(std::string, rights_address, "127.0.0.1:50052", "rights-svc (live permissions)");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (names on receipts)");
 ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054", "notify-svc (receipt mails)");
-ABSL_FLAG(std::string, operator_token_file, "",
-          "file holding the operator / service token (required)");
 ABSL_FLAG(std::string, request_context, "opleidingsdatabank",
           "context offered first when a user requests the registration right");
 ABSL_FLAG(std::string, support_email, "vlaamsopleidingsverlof@vlaanderen.be",
@@ -41,8 +39,6 @@ int main(int argc, char** argv) {
   wse::ServiceRuntime runtime = wse::PrepareService(
       definition, argc, argv,
       {{"registration", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [] {
-        wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
-                           "--operator_token_file is required (the service credential)");
         wse::RequireConfig(absl::GetFlag(FLAGS_draft_ttl) > absl::ZeroDuration(),
                            "--draft_ttl must be positive");
         wse::RequireConfig(absl::GetFlag(FLAGS_registration_window) >= absl::ZeroDuration() &&
@@ -51,12 +47,14 @@ int main(int argc, char** argv) {
         const int max = absl::GetFlag(FLAGS_max_participants);
         wse::RequireConfig(max >= 1 && max <= 100000, "--max_participants must be 1-100000");
       });
-  const std::string service_token =
-      wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+  wse::RequireServiceToken(runtime, "registration-svc calls identity-svc and notify-svc");
+  const std::string& service_token = runtime.service_token;
   auto tokens = wse::MakeAccessTokenVerifier();
-  wse::OperatorAuthenticator operators(service_token, [&tokens](const wse::CallContext& c) {
-    return tokens->Verify(c.bearer_token).status();
-  });
+  // No service calls registration-svc: besides persons, only operators (imports, repairs).
+  wse::OperatorAuthenticator operators(
+      runtime.operator_token,
+      [&tokens](const wse::CallContext& c) { return tokens->Verify(c.bearer_token).status(); },
+      runtime.service_identities, {});
 
   wse::registration::RightsPermissions permissions(
       wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),

@@ -84,10 +84,11 @@ RegistrationServiceImpl::RegistrationServiceImpl(RegistrationServiceDeps deps) :
 
 absl::StatusOr<Actor> RegistrationServiceImpl::Authenticate(const CallContext& call) {
   Actor actor;
-  if (deps_.operators.IsOperator(call)) {
+  if (deps_.operators.IsTrusted(call)) {
     actor.is_operator = true;
     return actor;
   }
+  if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
   auto caller = deps_.tokens.Verify(call.bearer_token);
   if (!caller.ok()) return caller.status();
   actor.person_id = caller->person_id;
@@ -101,6 +102,7 @@ grpc::Status RegistrationServiceImpl::GetApplicationScreen(
     grpc::ServerContext* context, const v1::GetApplicationScreenRequest* request,
     v1::GetApplicationScreenResponse* response) {
   return Serve(context, "GetApplicationScreen", [&](const CallContext& call) -> absl::Status {
+    if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
     auto caller = deps_.tokens.Verify(call.bearer_token);
     if (!caller.ok()) return caller.status();
     std::optional<std::string> organization;

@@ -23,7 +23,7 @@ grpc::Status RegistrationServiceImpl::BatchImportTrainings(
   return Serve(context, "BatchImportTrainings", [&](const CallContext& call) -> absl::Status {
     auto actor = Authenticate(call);
     if (!actor.ok()) return actor.status();
-    if (!actor->is_operator) return deps_.operators.RequireOperator(call);
+    if (!actor->is_operator) return deps_.operators.RequireTrusted(call);
     if (request->trainings().empty() || request->trainings_size() > kMaxImportItems) {
       return InvalidArgument(
           {{"trainings", absl::StrCat("between 1 and ", kMaxImportItems, " items are required")}});

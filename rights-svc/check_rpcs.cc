@@ -10,7 +10,7 @@
 namespace wse::rights {
 namespace {
 
-// A person may check themself; operators and services (the operator token) anyone.
+// A person may check themself; operators and allowed services anyone.
 absl::Status MayCheck(const Actor& actor, const std::string& person_id) {
   if (actor.is_operator || actor.person_id == person_id) return absl::OkStatus();
   return ErrorBuilder(absl::StatusCode::kPermissionDenied, "you may check only yourself")

@@ -1,6 +1,6 @@
 #pragma once
 // Directory over gRPC: identity-svc's GetPerson / LookupPerson / GetOrganization, called with the
-// operator (service) token, the caller's request id and deadline.
+// service token (common/service_identity.h), the caller's request id and deadline.
 
 #include <cstddef>
 #include <memory>

@@ -25,8 +25,6 @@
 ABSL_FLAG(std::string, catalogue_file, "", "role catalogue JSON (default: the built-in one)");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (the directory)");
 ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054", "notify-svc (mail delivery)");
-ABSL_FLAG(std::string, operator_token_file, "",
-          "file with the operator token (also this service's credential towards the others)");
 ABSL_FLAG(std::string, replica_address, "",
           "host:port where the other rights-svc replicas reach this one (its pod IP); with it, "
           "CheckPermission remembers revisions under a database lease (replica_leases.h); "
@@ -59,13 +57,11 @@ int main(int argc, char** argv) {
       definition, argc, argv,
       {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&catalogue] {
         catalogue = LoadCatalogue();
-        wse::RequireConfig(!absl::GetFlag(FLAGS_operator_token_file).empty(),
-                           "--operator_token_file is required (the service credential)");
         wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300),
                            "--replica_lease must be at least 300ms");
       });
-  const std::string service_token =
-      wse::ReadSecretFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+  wse::RequireServiceToken(runtime, "rights-svc calls identity-svc, notify-svc and its replicas");
+  const std::string& service_token = runtime.service_token;
   auto tokens = wse::MakeAccessTokenVerifier();
 
   wse::rights::MysqlRightsStore store(*runtime.pool);
@@ -87,13 +83,26 @@ int main(int argc, char** argv) {
   });
   wse::rights::PermissionChecker permissions(rights, absl::Now,
                                              leases.enabled() ? &revisions : nullptr);
-  wse::OperatorAuthenticator operators(service_token, [&tokens](const wse::CallContext& c) {
+  // Who besides persons may call what (common/service_identity.h): identity-svc reads work
+  // relations, grants and memberships to build acting contexts; replicas tell each other of
+  // changes. The gateway's ext_authz lets only the operators' token through as non-person.
+  const auto person_check = [&tokens](const wse::CallContext& c) {
     return tokens->Verify(c.bearer_token).status();
-  });
-  wse::rights::ReplicaCacheService replica_cache(revisions, operators);
-  wse::rights::MembershipService membership(permissions, operators);
-  wse::rights::RightsServiceImpl service({rights, permissions, *tokens, operators});
-  wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, operators);
+  };
+  const wse::OperatorAuthenticator rights_callers(
+      runtime.operator_token, person_check, runtime.service_identities,
+      {{"identity-svc", {"ListWorkRelations", "ListGrants"}}});
+  const wse::OperatorAuthenticator membership_callers(
+      runtime.operator_token, person_check, runtime.service_identities,
+      {{"identity-svc", {"CheckMembership"}}});
+  const wse::OperatorAuthenticator replica_callers(runtime.operator_token, person_check,
+                                                   runtime.service_identities,
+                                                   {{"rights-svc", {"InvalidateRevisions"}}});
+  const wse::OperatorAuthenticator gateway_callers(runtime.operator_token, person_check);
+  wse::rights::ReplicaCacheService replica_cache(revisions, replica_callers);
+  wse::rights::MembershipService membership(permissions, membership_callers);
+  wse::rights::RightsServiceImpl service({rights, permissions, *tokens, rights_callers});
+  wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, gateway_callers);
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.
   wse::NotifyDeliverer deliverer(

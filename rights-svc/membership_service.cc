@@ -10,7 +10,7 @@ grpc::Status MembershipService::CheckMembership(
     grpc::ServerContext* context, const wse::rights::v1::CheckMembershipRequest* request,
     wse::rights::v1::CheckMembershipResponse* response) {
   return Serve(context, "CheckMembership", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = operators_.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = operators_.RequireTrusted(call); !s.ok()) return s;
     absl::StatusOr<std::string> person = IdFromName(request->person(), "persons", "person");
     absl::StatusOr<std::string> organization =
         IdFromName(request->organization(), "organizations", "organization");

@@ -19,7 +19,7 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
                                                       const v1::InvalidateRevisionsRequest* request,
                                                       v1::InvalidateRevisionsResponse*) {
   return Serve(context, "InvalidateRevisions", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = operators_.RequireOperator(call); !s.ok()) return s;
+    if (absl::Status s = operators_.RequireTrusted(call); !s.ok()) return s;
     if (request->organization_ids_size() > kMaxOrganizations) {
       return InvalidArgument(
           {{"organization_ids", absl::StrCat("at most ", kMaxOrganizations, " per call")}});

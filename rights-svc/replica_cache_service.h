@@ -1,6 +1,6 @@
 #pragma once
-// gRPC side of replica_leases.h: the ReplicaCache service a replica serves (operator/service
-// token only), and the client that calls it on the peers.
+// gRPC side of replica_leases.h: the ReplicaCache service a replica serves (operators and
+// rights-svc's own service token only), and the client that calls it on the peers.
 
 #include <memory>
 #include <string>

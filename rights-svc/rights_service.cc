@@ -50,7 +50,8 @@ absl::StatusOr<PageRequest> PageFrom(int32_t page_size, const std::string& page_
 }
 
 absl::StatusOr<Actor> RightsServiceImpl::Authenticate(const CallContext& call) {
-  if (deps_.operators.IsOperator(call)) return Actor{"", "", std::nullopt, true};
+  if (deps_.operators.IsTrusted(call)) return Actor{"", "", std::nullopt, true};
+  if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
   auto caller = deps_.tokens.Verify(call.bearer_token);
   if (!caller.ok()) return caller.status();
   Actor actor;

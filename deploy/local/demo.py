@@ -12,7 +12,8 @@ Against a running local stack (deploy/local/up.sh or test.sh) and only through t
   school's trainings, confirms ('Bevestigen') and gets the ontvangstbevestiging and its mail.
 
 Every step checks what it claims and the first broken one stops the demo with a clear message
-and exit status 1. The set-up is the operator's, through the gateway with the operator token:
+and exit status 1. The set-up is the operator's, through the gateway's internal listener
+(STACK_OPERATOR_GATEWAY_PORT) with the operator token:
 the demo school and its legal representative from deploy/local/demo/*.json and a training of the
 school are imported idempotently (UNCHANGED on a seeded stack), so the demo also runs on a
 fresh stack. The user and the participants are new random persons on every run, so it can be run
@@ -322,6 +323,11 @@ def run(args):
     identity = identity_grpc.IdentityServiceStub(channel)
     rights = rights_grpc.RightsServiceStub(channel)
     registration = registration_grpc.RegistrationServiceStub(channel)
+    # The operator's set-up goes through the gateway's internal listener: the public one
+    # refuses the operator token.
+    operator_channel = grpc.insecure_channel("127.0.0.1:%s" % env("STACK_OPERATOR_GATEWAY_PORT"))
+    op_identity = identity_grpc.IdentityServiceStub(operator_channel)
+    op_registration = registration_grpc.RegistrationServiceStub(operator_channel)
     with open(os.path.join(env("STACK_RUN_DIR"), "secrets", "operator.token")) as f:
         operator = f.read().strip()
     maildir = env("STACK_MAIL_DIR", os.path.join(env("STACK_RUN_DIR"), "mail"))
@@ -333,10 +339,10 @@ def run(args):
     print("(mails land in %s; %d mail files there before this run)" % (maildir, len(mails.before)))
 
     # --- set-up by the operator --------------------------------------------------------------
-    STORY.step("Set-up by the operator (through the gateway, operator token): the demo school, "
-               "its legal representative and a training")
+    STORY.step("Set-up by the operator (the gateway's internal listener, operator token): the "
+               "demo school, its legal representative and a training")
     school_json, admin_json = load_demo_school()
-    persons = call(identity.BatchImportPersons, identity_pb2.BatchImportPersonsRequest(
+    persons = call(op_identity.BatchImportPersons, identity_pb2.BatchImportPersonsRequest(
         persons=[json_format.ParseDict(admin_json, directory_pb2.Person())]), operator)
     result = persons.results[0]
     STORY.check(result.outcome != directory_pb2.IMPORT_OUTCOME_FAILED and result.resource,
@@ -345,7 +351,7 @@ def run(args):
                     outcome_name(directory_pb2.ImportOutcome, result.outcome), result.resource),
                 result)
     admin_person = result.resource
-    orgs = call(identity.BatchImportOrganizations, identity_pb2.BatchImportOrganizationsRequest(
+    orgs = call(op_identity.BatchImportOrganizations, identity_pb2.BatchImportOrganizationsRequest(
         organizations=[json_format.ParseDict(school_json, directory_pb2.Organization())]),
         operator)
     result = orgs.results[0]
@@ -356,7 +362,7 @@ def run(args):
                 result)
     school = result.resource
     school_name = school_json["displayName"]
-    found = call(identity.LookupOrganization, identity_pb2.LookupOrganizationRequest(
+    found = call(op_identity.LookupOrganization, identity_pb2.LookupOrganizationRequest(
         identifier=json_format.ParseDict(school_json["identifier"],
                                          directory_pb2.OrganizationIdentifier())),
         operator).organization
@@ -365,12 +371,12 @@ def run(args):
                 "LookupOrganization finds %s with %s as legal representative" % (
                     school, admin_person), found)
 
-    trainings = call(registration.ListTrainings, training_pb2.ListTrainingsRequest(
+    trainings = call(op_registration.ListTrainings, training_pb2.ListTrainingsRequest(
         provider_organization=school, school_year=school_year, page_size=500), operator)
     training = next((t for t in trainings.trainings if t.odb_number == TRAINING["odbNumber"]),
                     None)
     if training is None:
-        imported = call(registration.BatchImportTrainings,
+        imported = call(op_registration.BatchImportTrainings,
                         training_pb2.BatchImportTrainingsRequest(trainings=[json_format.ParseDict(
                             dict(TRAINING, providerOrganization=school),
                             training_pb2.Training())]), operator)
@@ -379,7 +385,7 @@ def run(args):
                     "training %s was not there yet: imported (%s)" % (
                         TRAINING["odbNumber"], outcome_name(training_pb2.ImportOutcome,
                                                             result.outcome)), result)
-        training = call(registration.GetTraining, training_pb2.GetTrainingRequest(
+        training = call(op_registration.GetTraining, training_pb2.GetTrainingRequest(
             name=result.training), operator).training
     else:
         STORY.ok("the school already has training %s (seeded, or imported by an earlier run)" %
@@ -399,7 +405,7 @@ def run(args):
         user_email = "%s.%s.%s@%s" % (
             user_given.lower(), user_family.lower().replace(" ", ""), user_insz,
             admin_email.split("@")[1])
-        persons = call(identity.BatchImportPersons, identity_pb2.BatchImportPersonsRequest(
+        persons = call(op_identity.BatchImportPersons, identity_pb2.BatchImportPersonsRequest(
             persons=[directory_pb2.Person(insz=user_insz, given_name=user_given,
                                           family_name=user_family, email_address=user_email,
                                           preferred_locale="nl")]), operator)

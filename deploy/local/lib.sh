@@ -16,6 +16,7 @@ fi
 RUN_DIR="${STACK_RUN_DIR:-$ROOT/.run/$STACK_PROFILE}"
 BUILD_DIR="${STACK_BUILD_DIR:-$ROOT/build/$STACK_PROFILE}"
 export STACK_GATEWAY_PORT="${STACK_GATEWAY_PORT:-$((8080 + STACK_PORT_BASE))}"
+export STACK_OPERATOR_GATEWAY_PORT="${STACK_OPERATOR_GATEWAY_PORT:-$((8081 + STACK_PORT_BASE))}"
 export STACK_IDENTITY_PORT="${STACK_IDENTITY_PORT:-$((50051 + STACK_PORT_BASE))}"
 export STACK_RIGHTS_PORT="${STACK_RIGHTS_PORT:-$((50052 + STACK_PORT_BASE))}"
 export STACK_REGISTRATION_PORT="${STACK_REGISTRATION_PORT:-$((50053 + STACK_PORT_BASE))}"
@@ -25,6 +26,9 @@ export STACK_SMTP_PORT="${STACK_SMTP_PORT:-$((2525 + STACK_PORT_BASE))}"
 export STACK_RUN_DIR="$RUN_DIR" STACK_BUILD_DIR="$BUILD_DIR" STACK_ROOT="$ROOT"
 export STACK_DB_SOCKET="$RUN_DIR/mariadb/mysqld.sock"
 export STACK_MAIL_DIR="$RUN_DIR/mail"
+# One service reaches MariaDB over TCP with TLS and a verified server certificate (the
+# production way, --db_tls_ca_file); the others use the local unix socket.
+export STACK_DB_TLS_SERVICE="${STACK_DB_TLS_SERVICE:-notify}"
 
 SERVICES=(identity rights registration notify)
 BUF="$ROOT/.tools/node_modules/.bin/buf"
@@ -91,8 +95,13 @@ mariadb_start() {
       --auth-root-authentication-method=normal >"$RUN_DIR/logs/mariadb-install.log" 2>&1
   fi
   if db_root -e 'DO 1' >/dev/null 2>&1; then return 0; fi
+  # TLS on its TCP port (development CA, dev_certs.sh): the service that connects over TCP
+  # (STACK_DB_TLS_SERVICE) verifies this certificate.
+  bash "$ROOT/deploy/local/dev_certs.sh" "$RUN_DIR/tls"
   nohup mariadbd --no-defaults --datadir="$RUN_DIR/mariadb/data" --socket="$STACK_DB_SOCKET" \
     --port="$STACK_DB_PORT" --bind-address=127.0.0.1 --user=root \
+    --ssl-ca="$RUN_DIR/tls/ca.pem" --ssl-cert="$RUN_DIR/tls/mariadb.pem" \
+    --ssl-key="$RUN_DIR/tls/mariadb.key" \
     --pid-file="$RUN_DIR/mariadb/mariadbd.pid" --log-error="$RUN_DIR/logs/mariadb.log" \
     --max-connections=1000 --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
@@ -128,6 +137,20 @@ CREATE USER IF NOT EXISTS '$db'@'127.0.0.1' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON $db.* TO '$db'@'localhost', '$db'@'127.0.0.1';
 SQL
   done
+  # The service that reaches the database over TCP may do so only over TLS: a plain-text login
+  # is refused by the server, so a SERVING service proves its connections are encrypted.
+  # Both accounts: MariaDB may match a TCP login from 127.0.0.1 to the one of 'localhost'.
+  db_root -e "ALTER USER 'wse_$STACK_DB_TLS_SERVICE'@'127.0.0.1' REQUIRE SSL;
+    ALTER USER 'wse_$STACK_DB_TLS_SERVICE'@'localhost' REQUIRE SSL"
+}
+
+db_args() { # service -> how it reaches the database
+  if [ "$1" = "$STACK_DB_TLS_SERVICE" ]; then
+    printf '%s\n' --db_host=127.0.0.1 --db_port="$STACK_DB_PORT" \
+      --db_tls_ca_file="$RUN_DIR/tls/ca.pem"
+  else
+    printf '%s\n' --db_socket="$STACK_DB_SOCKET"
+  fi
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -146,14 +169,25 @@ smtp_start() {
 }
 
 # Secrets of the local stack, made once: the key sealing identity-svc's signing keys, the
-# operators' bearer token, and the development identity provider's key (its JWKS is what
-# identity-svc trusts locally, with --allow_dev_idp).
+# operators' bearer token, each service's own token and the list of their hashes every service
+# reads (common/service_identity.h), and the development identity provider's key (its JWKS is
+# what identity-svc trusts locally, with --allow_dev_idp).
 identity_secrets() {
   mkdir -p "$RUN_DIR/secrets" "$RUN_DIR/jwks"; chmod 700 "$RUN_DIR/secrets"
   [ -s "$RUN_DIR/secrets/key-encryption.key" ] ||
     (umask 077; openssl rand -hex 32 >"$RUN_DIR/secrets/key-encryption.key")
   [ -s "$RUN_DIR/secrets/operator.token" ] ||
     (umask 077; openssl rand -hex 32 >"$RUN_DIR/secrets/operator.token")
+  local svc identities="$RUN_DIR/secrets/service-identities"
+  (umask 077; : >"$identities.new")  # Public values, but kept with the secrets they describe.
+  for svc in identity rights registration notify; do
+    [ -s "$RUN_DIR/secrets/$svc.service-token" ] ||
+      (umask 077; openssl rand -hex 32 >"$RUN_DIR/secrets/$svc.service-token")
+    printf '%s-svc %s\n' "$svc" \
+      "$(tr -d '\n' <"$RUN_DIR/secrets/$svc.service-token" | sha256sum | cut -d' ' -f1)" \
+      >>"$identities.new"
+  done
+  mv "$identities.new" "$identities"
   "$BUILD_DIR/identity-svc/wse-dev-idp" --dev_environment --key_dir="$RUN_DIR/dev-idp" \
     --print_jwks_path >/dev/null
 }
@@ -162,20 +196,16 @@ service_args() { # service -> its own flags besides the common ones
   case "$1" in
     notify) printf '%s\n' --smtp_url="smtp://127.0.0.1:$STACK_SMTP_PORT" \
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
-      --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --templates_dir="$ROOT/notify-svc/templates" ;;
     identity) printf '%s\n' --idp_issuer=https://dev-idp.wse-loket.invalid --allow_dev_idp \
       --idp_jwks_file="$RUN_DIR/dev-idp/dev-idp-jwks.json" \
       --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
-      --operator_token_file="$RUN_DIR/secrets/operator.token" \
       --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \
       ${STACK_ACCESS_TOKEN_TTL:+--access_token_ttl=$STACK_ACCESS_TOKEN_TTL} ;;
     registration) printf '%s\n' --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
-      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
-      --operator_token_file="$RUN_DIR/secrets/operator.token" ;;
-    rights) printf '%s\n' --operator_token_file="$RUN_DIR/secrets/operator.token" \
-      --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
+      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" ;;
+    rights) printf '%s\n' --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
       --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
       --replica_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;
   esac
@@ -185,14 +215,17 @@ service_start() { # service
   local svc="$1" bin="$BUILD_DIR/$1-svc/$1-svc"
   mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
   pid_alive "$RUN_DIR/pids/$svc-svc.pid" && return 0
-  local extra; mapfile -t extra < <(service_args "$svc")
+  local extra db; mapfile -t extra < <(service_args "$svc"); mapfile -t db < <(db_args "$svc")
   if tls_on; then
     extra+=(--tls_cert_file="$RUN_DIR/tls/service.pem" --tls_key_file="$RUN_DIR/tls/service.key"
       --tls_ca_file="$RUN_DIR/tls/ca.pem" --tls_require_client_cert)
   fi
-  nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" --db_socket="$STACK_DB_SOCKET" \
+  nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" "${db[@]}" \
     --db_user="wse_$svc" --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
-    --jwks_file="$RUN_DIR/jwks/identity.json" --drain_timeout=10s "${extra[@]}" \
+    --jwks_file="$RUN_DIR/jwks/identity.json" --drain_timeout=10s \
+    --operator_token_file="$RUN_DIR/secrets/operator.token" \
+    --service_token_file="$RUN_DIR/secrets/$svc.service-token" \
+    --service_identities_file="$RUN_DIR/secrets/service-identities" "${extra[@]}" \
     >>"$RUN_DIR/logs/$svc-svc.log" 2>&1 &
   echo $! >"$RUN_DIR/pids/$svc-svc.pid"
 }
@@ -231,6 +264,7 @@ wait_serving() { # service
 gateway_start() {
   mkdir -p "$RUN_DIR/nginx" "$RUN_DIR/logs"
   sed -e "s#@RUN@#$RUN_DIR#g" -e "s#@GATEWAY_PORT@#$STACK_GATEWAY_PORT#g" \
+    -e "s#@OPERATOR_GATEWAY_PORT@#$STACK_OPERATOR_GATEWAY_PORT#g" \
     -e "s#@IDENTITY_PORT@#$STACK_IDENTITY_PORT#g" -e "s#@RIGHTS_PORT@#$STACK_RIGHTS_PORT#g" \
     -e "s#@REGISTRATION_PORT@#$STACK_REGISTRATION_PORT#g" \
     -e "s#@NOTIFY_PORT@#$STACK_NOTIFY_PORT#g" \

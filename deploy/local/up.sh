@@ -13,7 +13,10 @@ print_phases
 cat <<TXT
 
 The WSE-loket VOV suite is running (logs, data and mails under $RUN_DIR).
-  gateway        127.0.0.1:$STACK_GATEWAY_PORT   (routes /wse.<area>.v1.<Service>/ to the services)
+  gateway        127.0.0.1:$STACK_GATEWAY_PORT   (routes /wse.<area>.v1.<Service>/ to the services;
+                                   persons' access tokens only)
+  operators      127.0.0.1:$STACK_OPERATOR_GATEWAY_PORT   (the gateway's internal listener: the operator
+                                   token in $RUN_DIR/secrets/operator.token)
   identity-svc   127.0.0.1:$STACK_IDENTITY_PORT
   rights-svc     127.0.0.1:$STACK_RIGHTS_PORT
   registration   127.0.0.1:$STACK_REGISTRATION_PORT

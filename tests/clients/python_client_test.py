@@ -4,8 +4,8 @@
 Proves the contracts work from another language: stubs are generated at test time from proto/
 with protoc + grpc_python_plugin (Debian's protobuf-compiler, protobuf-compiler-grpc) into a
 temporary folder, never committed, and used with Debian's python3-grpcio / python3-protobuf.
-Then, only through the gateway (STACK_GATEWAY_PORT), a slice of the story: an operator imports
-a person and the organisation they legally represent; the person logs in with a digital key
+Then, only through the gateway, a slice of the story: an operator imports (on the internal
+listener, STACK_OPERATOR_GATEWAY_PORT, as the public STACK_GATEWAY_PORT refuses the token) a person and the organisation they legally represent; the person logs in with a digital key
 (a development ID token from wse-dev-idp), lists their acting contexts, sees the 'Aanvraag'
 screen in their personal context, selects the organisation and sees the screen offer
 'Gebruikersrecht aanvragen'. And the errors a client must handle: INVALID_ARGUMENT with
@@ -105,17 +105,23 @@ class PythonClientTest(unittest.TestCase):
         grpc.channel_ready_future(cls.channel).result(timeout=TIMEOUT)
         cls.identity = identity_grpc.IdentityServiceStub(cls.channel)
         cls.registration = registration_grpc.RegistrationServiceStub(cls.channel)
+        # Operators use the gateway's internal listener: the public one refuses their token.
+        cls.operator_channel = grpc.insecure_channel(
+            "127.0.0.1:%s" % env("STACK_OPERATOR_GATEWAY_PORT"))
+        cls.operator_identity = identity_grpc.IdentityServiceStub(cls.operator_channel)
         with open(os.path.join(env("STACK_RUN_DIR"), "secrets", "operator.token")) as f:
             cls.operator_token = f.read().strip()
 
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
+        cls.operator_channel.close()
 
     def import_person_and_organisation(self):
-        """As an operator, through the gateway: a person and the organisation they represent."""
+        """As an operator, through the gateway's internal listener: a person and the organisation
+        they represent."""
         insz, kbo = random_insz(), random_kbo()
-        persons = self.identity.BatchImportPersons(
+        persons = self.operator_identity.BatchImportPersons(
             identity_pb2.BatchImportPersonsRequest(persons=[directory_pb2.Person(
                 insz=insz, given_name="Pieter", family_name="Python",
                 email_address="pieter.python@example.be", preferred_locale="nl")]),
@@ -123,7 +129,7 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(persons.results[0].outcome, directory_pb2.IMPORT_OUTCOME_CREATED,
                          persons)
         display_name = "Python Opleidingen %s" % kbo
-        orgs = self.identity.BatchImportOrganizations(
+        orgs = self.operator_identity.BatchImportOrganizations(
             identity_pb2.BatchImportOrganizationsRequest(organizations=[directory_pb2.Organization(
                 identifier=directory_pb2.OrganizationIdentifier(kbo_number=kbo),
                 display_name=display_name, kind=directory_pb2.ORGANIZATION_KIND_ENTERPRISE,

@@ -38,7 +38,8 @@ HEALTH_PREFIX = "/grpc.health.v1.Health/"
 # Method-name verbs that only read: retried on UNAVAILABLE. Anything else may change state.
 READ_VERBS = ("Get", "List", "Lookup", "Check", "Explain", "Verify", "Preview")
 # Flags naming files that hold secrets: must come from a Secret volume in Kubernetes.
-SECRET_FILE_FLAGS = ("db_password_file", "operator_token_file", "key_encryption_key_file",
+SECRET_FILE_FLAGS = ("db_password_file", "operator_token_file", "service_token_file",
+                     "key_encryption_key_file",
                      "smtp_password_file")
 HCM_TYPE = ("type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3."
             "HttpConnectionManager")
@@ -208,9 +209,12 @@ class Context:
         resources = self.envoy["static_resources"]
         self.listeners = resources["listeners"]
         self.clusters = {c["name"]: c for c in resources["clusters"]}
-        hcm_filters = [f for f in self.listeners[0]["filter_chains"][0]["filters"]
-                       if f["name"] == "envoy.filters.network.http_connection_manager"]
-        self.hcm = hcm_filters[0]["typed_config"] if hcm_filters else {}
+        self.hcms = []
+        for listener in self.listeners:
+            hcm_filters = [f for f in listener["filter_chains"][0]["filters"]
+                           if f["name"] == "envoy.filters.network.http_connection_manager"]
+            self.hcms.append(hcm_filters[0]["typed_config"] if hcm_filters else {})
+        self.hcm = self.hcms[0]  # The public listener.
         self.routes = [r for vh in self.hcm.get("route_config", {}).get("virtual_hosts", [])
                        for r in vh["routes"]]
         self.http_filters = self.hcm.get("http_filters", [])
@@ -263,11 +267,20 @@ class SourcesAgree(unittest.TestCase):
 
 
 class EnvoyConfig(unittest.TestCase):
-    def test_one_listener_with_the_connection_manager(self):
-        self.assertEqual(len(CTX.listeners), 1)
-        self.assertEqual(CTX.hcm.get("@type"), HCM_TYPE)
-        self.assertIs(CTX.hcm.get("preserve_external_request_id"), True)
-        self.assertIn(CTX.hcm.get("codec_type", "AUTO"), ("AUTO", "HTTP2"))
+    def test_a_public_and_an_internal_listener_with_the_same_routes(self):
+        self.assertEqual([l["name"] for l in CTX.listeners], ["wse_gateway", "wse_operators"])
+        self.assertEqual([l["address"]["socket_address"]["port_value"] for l in CTX.listeners],
+                         [8080, 8081])
+        for hcm in CTX.hcms:
+            self.assertEqual(hcm.get("@type"), HCM_TYPE)
+            self.assertIs(hcm.get("preserve_external_request_id"), True)
+            self.assertIn(hcm.get("codec_type", "AUTO"), ("AUTO", "HTTP2"))
+        self.assertEqual(CTX.hcms[1]["route_config"], CTX.hcm["route_config"])
+        internal = [f["name"] for f in CTX.hcms[1]["http_filters"]]
+        self.assertEqual(internal, ["envoy.filters.http.health_check", "envoy.filters.http.jwt_authn",
+                                    "envoy.filters.http.ext_authz", "envoy.filters.http.router"])
+        self.assertEqual(CTX.hcms[1]["http_filters"][2]["typed_config"],
+                         CTX.filters["envoy.filters.http.ext_authz"])
 
     def test_filter_order(self):
         names = [f["name"] for f in CTX.http_filters]
@@ -372,11 +385,31 @@ class EnvoyConfig(unittest.TestCase):
                     continue
                 self.assertIn("requires", no_token, path + " must need a token")
                 self.assertIn("requires", first_match(rules, path, jwt), path)
-                # The operators' opaque token is judged by ext_authz, not jwt_authn.
-                self.assertNotIn("requires", first_match(rules, path, opaque), path)
+                # The operators' or a service's opaque token fails here: not on this listener.
+                self.assertIn("requires", first_match(rules, path, opaque), path)
+                self.assertIn("requires", first_match(rules, path, {"authorization": "Basic eA=="}),
+                              path)
         health = first_match(rules, HEALTH_PREFIX + "Check")
         self.assertIsNotNone(health)
         self.assertNotIn("requires", health)
+
+    def test_the_internal_listener_lets_ext_authz_judge_opaque_tokens(self):
+        jwt_filter = [f for f in CTX.hcms[1]["http_filters"]
+                      if f["name"] == "envoy.filters.http.jwt_authn"][0]["typed_config"]
+        self.assertEqual(jwt_filter["providers"],
+                         CTX.filters["envoy.filters.http.jwt_authn"]["providers"])
+        rules = jwt_filter["rules"]
+        jwt = {"authorization": "Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}
+        opaque = {"authorization": "Bearer " + "ab" * 32}
+        for svc in CTX.services.values():
+            for method in svc["methods"]:
+                path = "/%s/%s" % (svc["full"], method)
+                if method in svc["open"]:
+                    self.assertNotIn("requires", first_match(rules, path), path)
+                    continue
+                self.assertIn("requires", first_match(rules, path), path)
+                self.assertIn("requires", first_match(rules, path, jwt), path)
+                self.assertNotIn("requires", first_match(rules, path, opaque), path)
 
     def test_ext_authz_asks_rights_svc_over_grpc_v3(self):
         authz = CTX.filters["envoy.filters.http.ext_authz"]

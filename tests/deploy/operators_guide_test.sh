@@ -9,7 +9,7 @@
 #   bash tests/deploy/operators_guide_test.sh
 set -uo pipefail
 
-for v in STACK_ROOT STACK_RUN_DIR STACK_GATEWAY_PORT STACK_IDENTITY_PORT STACK_RIGHTS_PORT \
+for v in STACK_ROOT STACK_RUN_DIR STACK_OPERATOR_GATEWAY_PORT STACK_IDENTITY_PORT STACK_RIGHTS_PORT \
   STACK_REGISTRATION_PORT STACK_NOTIFY_PORT; do
   if [ -z "${!v:-}" ]; then
     echo "$v is not set: run this test through deploy/local/test.sh" >&2
@@ -22,7 +22,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 # The variables the guide asks the operator to set ("Before you start"), for this stack.
 export BUF="$STACK_ROOT/.tools/node_modules/.bin/buf"
-export GW="127.0.0.1:$STACK_GATEWAY_PORT"
+export GW="127.0.0.1:$STACK_OPERATOR_GATEWAY_PORT"
 TOKEN=$(cat "$STACK_RUN_DIR/secrets/operator.token")
 export TOKEN
 export IDENTITY="127.0.0.1:$STACK_IDENTITY_PORT" RIGHTS="127.0.0.1:$STACK_RIGHTS_PORT"

@@ -1,18 +1,22 @@
 // The local nginx gateway: routes each service prefix, keeps x-request-id, answers
-// UNIMPLEMENTED for unknown services and UNAVAILABLE when a backend is down.
+// UNIMPLEMENTED for unknown services and UNAVAILABLE when a backend is down, and lets only
+// persons' access tokens through its public listener.
 #include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <future>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
 #include "gtest/gtest.h"
+#include "tests/support/grpc_generic.h"
 #include "tests/support/grpc_helpers.h"
+#include "tests/support/identity_test_data.h"
 #include "tests/support/process.h"
 #include "tests/support/stack_env.h"
 
@@ -25,11 +29,13 @@ struct Answer {
 };
 
 // Calls `method` with an empty request message through the channel on `port`.
-Answer CallEmpty(int port, const std::string& method, const std::string& request_id = "") {
+Answer CallEmpty(int port, const std::string& method, const std::string& request_id = "",
+                 const std::string& authorization = "") {
   grpc::GenericStub stub(Channel(port));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   if (!request_id.empty()) context.AddMetadata("x-request-id", request_id);
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
   grpc::Slice empty("");
   grpc::ByteBuffer request(&empty, 1), response;
   std::promise<grpc::Status> done;
@@ -68,6 +74,42 @@ TEST(GatewayTest, RequestIdReachesTheServiceAndComesBack) {
   EXPECT_EQ(minted.request_id.size(), 32u) << minted.request_id;
 }
 
+// Issue 15, point 5: the operators' and the services' credentials are refused on the public
+// listener before any service sees them; a person's access token and no token pass; the
+// internal listener takes the operator. On main the operator token created a grant through the
+// public gateway.
+TEST(GatewayTest, ThePublicListenerRefusesEveryCredentialButAnAccessToken) {
+  const StackEnv& env = StackEnv::Get();
+  const std::string list = "/wse.identity.v1.IdentityService/ListOrganizations";
+  const std::string grant = "/wse.rights.v1.RightsService/CreateGrant";
+  const std::string notify_token = std::string(absl::StripAsciiWhitespace(
+      ReadFile(env.run_dir + "/secrets/notify.service-token")));
+  for (const std::string& credential :
+       {OperatorToken(), notify_token, std::string("not-a-jwt"), std::string("a.b")}) {
+    for (const std::string& method : {list, grant}) {
+      const grpc::Status refused =
+          CallUnaryBytes(env.gateway_port, method, credential, "").status;
+      EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+      EXPECT_NE(refused.error_message().find("internal listener"), std::string::npos)
+          << refused.error_message();
+    }
+  }
+  // Other schemes than Bearer too.
+  EXPECT_EQ(CallEmpty(env.gateway_port, list, "", "Basic b3BlcmF0b3I6c2VjcmV0").status.error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // A JWT-shaped bearer passes the gateway; the service judges it (a forged one: UNAUTHENTICATED
+  // from the service, with its own reason, not the gateway's message).
+  const grpc::Status forged =
+      CallUnaryBytes(env.gateway_port, list, "eyJhbGciOiJFUzI1NiJ9.e30.c2ln", "").status;
+  EXPECT_EQ(forged.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(forged.error_message().find("internal listener"), std::string::npos);
+  // No token: the open methods work through the public listener.
+  EXPECT_TRUE(CallEmpty(env.gateway_port, "/wse.identity.v1.IdentityService/GetJwks").status.ok());
+  // The internal listener takes the operator.
+  const grpc::Status listed = CallUnaryBytes(env.operator_gateway_port, list, OperatorToken(), "").status;
+  EXPECT_TRUE(listed.ok()) << listed.error_message();
+}
+
 TEST(GatewayTest, UnknownServiceIsUnimplemented) {
   Answer answer = CallEmpty(StackEnv::Get().gateway_port, "/wse.nothing.v1.Nope/Call");
   EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
@@ -83,6 +125,8 @@ TEST(GatewayTest, StoppedBackendIsUnavailable) {
   const std::string conf = absl::StrReplaceAll(ReadFile(env.root + "/deploy/local/nginx.conf.in"),
                                                {{"@RUN@", dir},
                                                 {"@GATEWAY_PORT@", absl::StrCat(port)},
+                                                {"@OPERATOR_GATEWAY_PORT@",
+                                                 absl::StrCat(FreePort())},
                                                 {"@IDENTITY_PORT@", dead},
                                                 {"@RIGHTS_PORT@", dead},
                                                 {"@REGISTRATION_PORT@", dead},

@@ -1,5 +1,7 @@
 // A service with bad configuration must refuse to start: non-zero exit and a one-line reason.
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,15 @@ Outcome RunRightsSvc(const std::vector<std::string>& args,
 }
 
 // rights-svc's own required setting, so that a test reaches the database stage.
-std::string OperatorTokenFlag() {
-  return "--operator_token_file=" + StackEnv::Get().run_dir + "/secrets/operator.token";
+std::string ServiceTokenFlag() {
+  return "--service_token_file=" + StackEnv::Get().run_dir + "/secrets/rights.service-token";
+}
+
+// A file holding `content`, for a secret flag.
+std::string SecretFile(const std::string& content) {
+  const std::string path = MakeTempDir("wse-secret-") + "/token";
+  std::ofstream(path) << content << "\n";
+  return path;
 }
 
 TEST(ConfigExitTest, UnknownFlagIsRefused) {
@@ -79,12 +88,46 @@ TEST(ConfigExitTest, EnvironmentValuesAreValidatedToo) {
 }
 
 TEST(ConfigExitTest, MissingPasswordFileIsRefused) {
-  Outcome out = RunRightsSvc({"--db_password_file=/nonexistent/secret", OperatorTokenFlag()});
+  Outcome out = RunRightsSvc({"--db_password_file=/nonexistent/secret", ServiceTokenFlag()});
   EXPECT_EQ(out.exit_code, 2);
   EXPECT_NE(out.output.find("cannot read '/nonexistent/secret'"), std::string::npos) << out.output;
 }
 
 // A pre-rollout migration Job: migrate, exit 0, without the service's own settings.
+// Issue 15, point 5: on main any operator token was accepted, "operator" included.
+TEST(ConfigExitTest, AWeakOperatorOrServiceTokenStopsTheStart) {
+  for (const std::string& weak :
+       {std::string("operator"), std::string(64, 'a'), std::string("0123456789abcdef0123"),
+        std::string("changeme-changeme-changeme-changeme-changeme-changeme")}) {
+    for (const std::string flag : {"--operator_token_file=", "--service_token_file="}) {
+      Outcome out = RunRightsSvc({flag + SecretFile(weak)});
+      EXPECT_EQ(out.exit_code, 2) << flag << weak;
+      EXPECT_NE(out.output.find("must be at least 32 random bytes"), std::string::npos)
+          << out.output;
+      EXPECT_EQ(std::count(out.output.begin(), out.output.end(), '\n'), 1) << out.output;
+    }
+  }
+}
+
+TEST(ConfigExitTest, TheOperatorsTokenCannotAlsoBeAServices) {
+  const std::string run = StackEnv::Get().run_dir + "/secrets/";
+  Outcome out = RunRightsSvc({"--operator_token_file=" + run + "notify.service-token",
+                              "--service_identities_file=" + run + "service-identities"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("also a service's token"), std::string::npos) << out.output;
+}
+
+TEST(ConfigExitTest, DatabaseTlsNeedsATcpConnectionAndAReadableCa) {
+  Outcome socket = RunRightsSvc({"--db_socket=/tmp/x.sock", "--db_tls_ca_file=/etc/hostname"});
+  EXPECT_EQ(socket.exit_code, 2);
+  EXPECT_NE(socket.output.find("--db_tls_ca_file needs --db_host"), std::string::npos)
+      << socket.output;
+  Outcome missing = RunRightsSvc({"--db_tls_ca_file=/nonexistent/ca.pem"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("--db_tls_ca_file: cannot read"), std::string::npos)
+      << missing.output;
+}
+
 TEST(ConfigExitTest, MigrateOnlyAppliesMigrationsAndExits) {
   const StackEnv& env = StackEnv::Get();
   Outcome out = RunRightsSvc({"--db_socket=" + env.db_socket, "--db_user=root",
@@ -138,7 +181,7 @@ TEST(ConfigExitTest, BrokenCatalogueIsRefusedBeforeTheDatabaseIsTried) {
 }
 
 TEST(ConfigExitTest, UnreachableDatabaseStopsStartupWithReason) {
-  Outcome out = RunRightsSvc({OperatorTokenFlag(), "--db_host=127.0.0.1",
+  Outcome out = RunRightsSvc({ServiceTokenFlag(), "--db_host=127.0.0.1",
                               "--db_port=" + std::to_string(FreePort()), "--db_startup_timeout=1s",
                               "--listen=127.0.0.1:0"});
   EXPECT_EQ(out.exit_code, 1);

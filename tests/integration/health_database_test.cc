@@ -7,6 +7,7 @@
 #include "cppconn/statement.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
+#include "tests/support/identity_test_data.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/stack_env.h"
 
@@ -25,7 +26,8 @@ TEST(HealthDatabaseTest, FollowsTheDatabaseWithoutRestart) {
   const std::string log = MakeTempDir("wse-health-") + "/notify.log";
   auto service = ChildProcess::Start(
       {StackEnv::Get().Binary("notify-svc/notify-svc"), absl::StrCat("--listen=127.0.0.1:", port),
-       "--db_socket=" + db.socket(), "--db_user=root", "--health_probe_interval=200ms"},
+       "--db_socket=" + db.socket(), "--db_user=root", "--health_probe_interval=200ms",
+       ServiceTokenFlag("notify")},
       log);
   ASSERT_TRUE(service.ok());
   const std::string name = "wse.notify.v1.NotifyService";

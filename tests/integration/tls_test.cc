@@ -10,6 +10,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/identity_test_data.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/process.h"
 #include "tests/support/stack_env.h"
@@ -65,7 +66,7 @@ class TlsTest : public ::testing::Test {
     std::vector<std::string> argv = {StackEnv::Get().Binary("notify-svc/notify-svc"),
                                      absl::StrCat("--listen=127.0.0.1:", port),
                                      "--db_socket=" + db_.socket(), "--db_user=root",
-                                     "--health_probe_interval=200ms"};
+                                     "--health_probe_interval=200ms", ServiceTokenFlag("notify")};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return ChildProcess::Start(argv, log_);
   }

@@ -18,6 +18,7 @@
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
+#include "common/service_identity.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -184,6 +185,14 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   std::filesystem::create_directories(dir_ + "/jwks");
   WriteSecret(secrets + "/operator.token", operator_token_);
   WriteSecret(secrets + "/key-encryption.key", RandomHex(32));
+  // Each service its own token; every service knows the others by their hashes.
+  std::string identities;
+  for (const char* service : {"identity", "rights", "registration", "notify"}) {
+    const std::string token = RandomHex(32);
+    WriteSecret(absl::StrCat(secrets, "/", service, ".service-token"), token);
+    absl::StrAppend(&identities, service, "-svc ", ServiceTokenHash(token), "\n");
+  }
+  WriteSecret(secrets + "/service-identities", identities);
 
   db_ = std::make_unique<PrivateMariaDb>();
   {
@@ -215,6 +224,8 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
         "--health_probe_interval=100ms",
         "--db_startup_timeout=20s",
         "--operator_token_file=" + token_file,
+        absl::StrCat("--service_token_file=", secrets, "/", service, ".service-token"),
+        "--service_identities_file=" + secrets + "/service-identities",
     };
   };
   auto make = [&](const std::string& service, const std::string& full_name, int port,

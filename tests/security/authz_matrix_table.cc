@@ -524,7 +524,7 @@ std::vector<Row> ExtAuthzRows() {
   return rows;
 }
 
-// Internal rights-svc services, the service credential (operator token) only: identity-svc asks
+// Internal rights-svc services, operators and the allowed service only: identity-svc asks
 // whether a person may act for an organisation (a person could otherwise probe others'
 // memberships); replicas tell each other to forget revisions (harmless even when allowed: it only
 // makes a replica re-read).

@@ -40,6 +40,11 @@ std::string OperatorToken() {
       absl::StripAsciiWhitespace(ReadFile(StackEnv::Get().run_dir + "/secrets/operator.token")));
 }
 
+std::string ServiceTokenFlag(const std::string& service) {
+  return "--service_token_file=" + StackEnv::Get().run_dir + "/secrets/" + service +
+         ".service-token";
+}
+
 std::string DevIdToken(const std::string& insz, const std::string& given_name,
                        const std::string& family_name, const std::string& audience, absl::Time now,
                        const std::string& nonce, const std::string& acr) {

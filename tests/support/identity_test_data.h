@@ -16,6 +16,9 @@ std::string RandomInstitutionNumber();
 
 // The operator token of the test stack.
 std::string OperatorToken();
+// "--service_token_file=..." of the test stack's `service` ("notify", "rights", ...), for a
+// service process a test starts itself.
+std::string ServiceTokenFlag(const std::string& service);
 
 // A dev-IdP ID token for `insz` (as the external provider would issue after a login).
 std::string DevIdToken(const std::string& insz, const std::string& given_name,

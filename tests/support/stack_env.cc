@@ -27,6 +27,7 @@ const StackEnv& StackEnv::Get() {
     e.run_dir = Var("STACK_RUN_DIR");
     e.db_socket = Var("STACK_DB_SOCKET");
     e.gateway_port = Port("STACK_GATEWAY_PORT");
+    e.operator_gateway_port = Port("STACK_OPERATOR_GATEWAY_PORT");
     e.identity_port = Port("STACK_IDENTITY_PORT");
     e.rights_port = Port("STACK_RIGHTS_PORT");
     e.registration_port = Port("STACK_REGISTRATION_PORT");

@@ -12,8 +12,8 @@ struct StackEnv {
   std::string build_dir;  // Build tree (binaries).
   std::string run_dir;    // Run folder: logs, mails, secrets.
   std::string db_socket;
-  int gateway_port = 0, identity_port = 0, rights_port = 0, registration_port = 0, notify_port = 0,
-      db_port = 0, smtp_port = 0;
+  int gateway_port = 0, operator_gateway_port = 0, identity_port = 0, rights_port = 0,
+      registration_port = 0, notify_port = 0, db_port = 0, smtp_port = 0;
 
   // Aborts the test binary with a clear message when the variables are missing: these tests
   // need the stack; run them through deploy/local/test.sh.
