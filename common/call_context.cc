@@ -46,7 +46,12 @@ CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view meth
   call.method = method;
   call.server_context = context;
   call.request_id = RequestIdFrom(context->client_metadata());
-  if (auto auth = Header(context->client_metadata(), "authorization")) {
+  // Two Authorization headers are a smuggling attempt (a gateway may judge one, the service
+  // another): no credential at all.
+  const auto& metadata = context->client_metadata();
+  if (metadata.count("authorization") > 1) {
+    call.bearer_token = std::string();
+  } else if (auto auth = Header(metadata, "authorization")) {
     constexpr absl::string_view kBearer = "bearer ";
     if (auth->size() > kBearer.size() && absl::StartsWithIgnoreCase(*auth, kBearer)) {
       call.bearer_token = std::string(absl::StripAsciiWhitespace(auth->substr(kBearer.size())));

@@ -145,7 +145,9 @@ int CredentialStrengthBits(absl::string_view credential) {
       })) {
     return 6 * (length - static_cast<int>(std::count(credential.begin(), credential.end(), '=')));
   }
-  return 8 * length;
+  // Anything else (spaces, dots, punctuation) is a phrase or a JWT-shaped value, not the output
+  // of a random generator.
+  return 0;
 }
 
 std::string ReadCredentialFile(absl::string_view flag_name, absl::string_view path) {

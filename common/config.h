@@ -19,8 +19,9 @@ void RequireConfig(bool ok, absl::string_view reason);
 std::string ReadSecretFile(absl::string_view flag_name, absl::string_view path);
 
 // Bits of randomness a bearer credential can at most carry, judged by its alphabet: 4 per
-// character of hex, 6 of base64 / base64url, 8 otherwise; a credential of fewer than 8 distinct
-// characters, or one word repeated, is treated as having none ("aaaa...", "changeme...").
+// character of hex, 6 of base64 / base64url; none for any other alphabet (a phrase, a JWT-shaped
+// value), for fewer than 8 distinct characters or for one word repeated ("changeme..."). Only
+// a shape check: a hex digest of a password passes, so make tokens with `openssl rand`.
 int CredentialStrengthBits(absl::string_view credential);
 
 // ReadSecretFile for a bearer credential (operator or service token): exits(2) with one line

@@ -7,6 +7,7 @@
 #include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
+#include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 #include "mysql_driver.h"
 
@@ -45,6 +46,14 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
     // READ COMMITTED: no gap locks, and rows a locking read examines but does not return are
     // released at once. Invariants are kept by unique keys and explicit row locks instead.
     stmt->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    if (!options.tls_ca_file.empty()) {
+      // Whatever the client library makes of its options: no cipher, no connection.
+      std::unique_ptr<sql::ResultSet> cipher(
+          stmt->executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'"));
+      if (!cipher->next() || cipher->getString(2).length() == 0) {
+        return absl::UnavailableError("the database connection is not encrypted");
+      }
+    }
     return conn;
   } catch (const sql::SQLException& e) {
     // Connection refused, bad credentials, unknown database: the service cannot do its work.

@@ -6,10 +6,12 @@
 namespace wse {
 
 bool OperatorAuthenticator::IsOperator(const CallContext& call) const {
-  if (token_.empty() || !call.bearer_token.has_value()) return false;
-  const std::string& presented = *call.bearer_token;
-  return presented.size() == token_.size() &&
-         CRYPTO_memcmp(presented.data(), token_.data(), token_.size()) == 0;
+  if (token_hash_.empty() || !call.bearer_token.has_value() || call.bearer_token->empty()) {
+    return false;
+  }
+  const std::string presented = ServiceTokenHash(*call.bearer_token);
+  return presented.size() == token_hash_.size() &&
+         CRYPTO_memcmp(presented.data(), token_hash_.data(), token_hash_.size()) == 0;
 }
 
 std::optional<std::string> OperatorAuthenticator::AllowedService(const CallContext& call) const {

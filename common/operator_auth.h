@@ -22,14 +22,15 @@ class OperatorAuthenticator {
   // failure (UNAUTHENTICATED) or OK when it is a valid token of someone else.
   using CallerCheck = std::function<absl::Status(const CallContext&)>;
 
-  // Empty `token` disables operator access altogether. Without `check_caller`, any bearer that
-  // is not the operator's counts as an authenticated non-operator. `services` (may be null:
-  // none) names the calling services; `allowed` says which methods of this gRPC service each
-  // may call.
-  explicit OperatorAuthenticator(std::string token, CallerCheck check_caller = nullptr,
+  // `token_hash`: SHA-256 hex of the operators' token (ServiceTokenHash), so that a service
+  // never holds the token itself; empty disables operator access altogether. Without
+  // `check_caller`, any bearer that is not the operator's counts as an authenticated
+  // non-operator. `services` (may be null: none) names the calling services; `allowed` says
+  // which methods of this gRPC service each may call.
+  explicit OperatorAuthenticator(std::string token_hash, CallerCheck check_caller = nullptr,
                                  std::shared_ptr<const ServiceIdentities> services = nullptr,
                                  ServiceAllowList allowed = {})
-      : token_(std::move(token)),
+      : token_hash_(std::move(token_hash)),
         check_caller_(std::move(check_caller)),
         services_(std::move(services)),
         allowed_(std::move(allowed)) {}
@@ -52,7 +53,7 @@ class OperatorAuthenticator {
   absl::Status RequireTrusted(const CallContext& call) const;
 
  private:
-  std::string token_;
+  std::string token_hash_;
   CallerCheck check_caller_;
   std::shared_ptr<const ServiceIdentities> services_;
   ServiceAllowList allowed_;

@@ -43,6 +43,12 @@ absl::StatusOr<ServiceIdentities> ServiceIdentities::Parse(absl::string_view tex
   return identities;
 }
 
+std::optional<std::string> ServiceIdentities::IdentifyHash(const std::string& token_hash) const {
+  auto it = by_hash_.find(absl::AsciiStrToLower(token_hash));
+  if (it == by_hash_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<std::string> ServiceIdentities::Identify(absl::string_view bearer_token) const {
   if (by_hash_.empty() || bearer_token.empty()) return std::nullopt;
   // Looked up by hash: what a timing difference could reveal is the hash, not the token.

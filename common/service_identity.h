@@ -1,12 +1,13 @@
 #pragma once
 // Service identities. Each service calls the others with a bearer token of its own, never with
 // the human operators' token, and each callee lets a calling service use only the methods on
-// its allow-list for that caller: a stolen notify-svc token reads persons' mail addresses from
-// identity-svc and nothing else; it cannot create a grant.
+// its allow-list for that caller: a stolen notify-svc token reads person records from
+// identity-svc (GetPerson) and nothing else; it cannot create a grant.
 //
 // A callee knows its callers by the SHA-256 of their tokens (--service_identities_file, lines
-// "<service name> <sha256 hex>"), a public value: the file can sit in a ConfigMap, and a callee
-// that is broken into does not hold any other service's credential. The allow-lists are code,
+// "<service name> <sha256 hex>"), public values: a callee that is broken into does not hold any
+// other service's credential (keep the file where only deployers may change it, though: whoever
+// edits it decides who gets in). The allow-lists are code,
 // next to each service's wiring, reviewed like the RPCs they name.
 
 #include <map>
@@ -33,6 +34,8 @@ class ServiceIdentities {
 
   // The name of the service this bearer token belongs to; nullopt when it is no service's.
   std::optional<std::string> Identify(absl::string_view bearer_token) const;
+  // The same, from the token's SHA-256 hex.
+  std::optional<std::string> IdentifyHash(const std::string& token_hash) const;
 
   bool empty() const { return by_hash_.empty(); }
 

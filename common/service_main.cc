@@ -1,11 +1,13 @@
 #include "common/service_main.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -51,6 +53,9 @@ ABSL_FLAG(std::string, token_audience, "wse-loket", "expected 'aud' of access to
 ABSL_FLAG(std::string, operator_token_file, "",
           "file with the human operators' bearer token, at least 32 random bytes (empty: no "
           "operator access); the public gateway never lets it through");
+ABSL_FLAG(std::string, operator_token_hash_file, "",
+          "instead of --operator_token_file: a file with the SHA-256 (64 hex) of the operators' "
+          "token, so that the service's pod never holds the token itself (production)");
 ABSL_FLAG(std::string, service_token_file, "",
           "file with this service's own bearer token for its calls to the other services, at "
           "least 32 random bytes");
@@ -97,9 +102,20 @@ MysqlOptions DatabaseOptions(const ServiceDefinition& definition) {
 }
 
 void LoadCallerCredentials(ServiceRuntime& runtime) {
+  RequireConfig(absl::GetFlag(FLAGS_operator_token_file).empty() ||
+                    absl::GetFlag(FLAGS_operator_token_hash_file).empty(),
+                "give --operator_token_file or --operator_token_hash_file, not both");
   if (!absl::GetFlag(FLAGS_operator_token_file).empty()) {
-    runtime.operator_token =
-        ReadCredentialFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file));
+    runtime.operator_token_hash = ServiceTokenHash(
+        ReadCredentialFile("--operator_token_file", absl::GetFlag(FLAGS_operator_token_file)));
+  }
+  if (!absl::GetFlag(FLAGS_operator_token_hash_file).empty()) {
+    runtime.operator_token_hash = absl::AsciiStrToLower(ReadSecretFile(
+        "--operator_token_hash_file", absl::GetFlag(FLAGS_operator_token_hash_file)));
+    RequireConfig(runtime.operator_token_hash.size() == 64 &&
+                      std::all_of(runtime.operator_token_hash.begin(),
+                                  runtime.operator_token_hash.end(), absl::ascii_isxdigit),
+                  "--operator_token_hash_file must hold 64 hex characters (sha256sum)");
   }
   if (!absl::GetFlag(FLAGS_service_token_file).empty()) {
     runtime.service_token =
@@ -114,8 +130,8 @@ void LoadCallerCredentials(ServiceRuntime& runtime) {
   }
   // One secret, one holder: a service token that is also the operators' would make every
   // service an operator again.
-  RequireConfig(runtime.operator_token.empty() ||
-                    !identities->Identify(runtime.operator_token).has_value(),
+  RequireConfig(runtime.operator_token_hash.empty() ||
+                    !identities->IdentifyHash(runtime.operator_token_hash).has_value(),
                 "--operator_token_file: the operators' token is also a service's token");
   runtime.service_identities = std::move(identities);
 }

@@ -27,8 +27,9 @@ ABSL_FLAG(absl::Duration, key_rotation_period, absl::Hours(24), "how long a sign
 ABSL_FLAG(absl::Duration, access_token_ttl, absl::Minutes(5),
           "access-token lifetime (<= 15m): also how long a logged-out or ended session's last "
           "access token is still accepted by the other services");
-ABSL_FLAG(bool, require_login_nonce, false,
-          "every ID token must carry the nonce of a login started with StartLogin (production)");
+ABSL_FLAG(bool, require_login_nonce, true,
+          "every ID token must carry the nonce of a login started with StartLogin; false only for "
+          "tools that mint ID tokens without a login (the development identity provider)");
 ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(2), "refresh-token lifetime");
 ABSL_FLAG(absl::Duration, session_lifetime, absl::Hours(12), "absolute session lifetime");
 ABSL_FLAG(std::string, rights_address, "",
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
         wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
                                absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
                            "--access_token_ttl must be within (0, 15m]");
+        wse::RequireConfig(absl::GetFlag(FLAGS_require_login_nonce) ||
+                               absl::GetFlag(FLAGS_allow_dev_idp),
+                           "--norequire_login_nonce only with --allow_dev_idp (development)");
         wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
                            "--key_encryption_key_file is required");
       });
@@ -112,7 +116,7 @@ int main(int argc, char** argv) {
   // persons and organisations in grants and requests (and finds a person by INSZ for a local
   // administrator), registration-svc names them on receipts, notify-svc finds mail addresses.
   const wse::OperatorAuthenticator operators(
-      runtime.operator_token,
+      runtime.operator_token_hash,
       [&access_tokens](const wse::CallContext& c) {
         return access_tokens.Verify(c.bearer_token).status();
       },

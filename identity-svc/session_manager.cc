@@ -113,8 +113,11 @@ absl::Status SessionManager::CheckNonce(const LoginIdentity& identity, absl::str
   if (bound_nonce.empty()) {
     // The nonce is visible in the token: without the login id only the front end holds, a
     // token stolen on its way would open a session for whoever copied it.
-    return LoginRefused("LOGIN_ID_REQUIRED",
-                        "the ID token answers a login started with a nonce; present its login id");
+    return ErrorBuilder(absl::StatusCode::kInvalidArgument,
+                        "the ID token answers a login started with a nonce; present its login id")
+        .Violation("login_id", "is required for an ID token that carries a nonce")
+        .Reason("LOGIN_ID_REQUIRED")
+        .Dutch("Aanmelden is niet gelukt. Meld u opnieuw aan met uw digitale sleutel.");
   }
   if (identity.nonce != bound_nonce) {
     return LoginRefused("TOKEN_NONCE_MISMATCH", "the ID token was issued for another login");

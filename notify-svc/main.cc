@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   // The outbox relays of rights-svc and registration-svc hand over their mails; everything
   // else here is for operators (common/service_identity.h).
   const wse::OperatorAuthenticator operators(
-      runtime.operator_token, check_caller, runtime.service_identities,
+      runtime.operator_token_hash, check_caller, runtime.service_identities,
       {{"rights-svc", {"SendMail"}}, {"registration-svc", {"SendMail"}}});
   wse::notify::NotifyServiceImpl service({queue, **templates, operators});
 

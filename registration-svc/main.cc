@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   auto tokens = wse::MakeAccessTokenVerifier();
   // No service calls registration-svc: besides persons, only operators (imports, repairs).
   wse::OperatorAuthenticator operators(
-      runtime.operator_token,
+      runtime.operator_token_hash,
       [&tokens](const wse::CallContext& c) { return tokens->Verify(c.bearer_token).status(); },
       runtime.service_identities, {});
 

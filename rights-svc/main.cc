@@ -90,15 +90,15 @@ int main(int argc, char** argv) {
     return tokens->Verify(c.bearer_token).status();
   };
   const wse::OperatorAuthenticator rights_callers(
-      runtime.operator_token, person_check, runtime.service_identities,
+      runtime.operator_token_hash, person_check, runtime.service_identities,
       {{"identity-svc", {"ListWorkRelations", "ListGrants"}}});
   const wse::OperatorAuthenticator membership_callers(
-      runtime.operator_token, person_check, runtime.service_identities,
+      runtime.operator_token_hash, person_check, runtime.service_identities,
       {{"identity-svc", {"CheckMembership"}}});
-  const wse::OperatorAuthenticator replica_callers(runtime.operator_token, person_check,
+  const wse::OperatorAuthenticator replica_callers(runtime.operator_token_hash, person_check,
                                                    runtime.service_identities,
                                                    {{"rights-svc", {"InvalidateRevisions"}}});
-  const wse::OperatorAuthenticator gateway_callers(runtime.operator_token, person_check);
+  const wse::OperatorAuthenticator gateway_callers(runtime.operator_token_hash, person_check);
   wse::rights::ReplicaCacheService replica_cache(revisions, replica_callers);
   wse::rights::MembershipService membership(permissions, membership_callers);
   wse::rights::RightsServiceImpl service({rights, permissions, *tokens, rights_callers});

@@ -198,6 +198,7 @@ service_args() { # service -> its own flags besides the common ones
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
       --templates_dir="$ROOT/notify-svc/templates" ;;
     identity) printf '%s\n' --idp_issuer=https://dev-idp.wse-loket.invalid --allow_dev_idp \
+      --norequire_login_nonce \
       --idp_jwks_file="$RUN_DIR/dev-idp/dev-idp-jwks.json" \
       --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
       --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \

@@ -38,7 +38,8 @@ HEALTH_PREFIX = "/grpc.health.v1.Health/"
 # Method-name verbs that only read: retried on UNAVAILABLE. Anything else may change state.
 READ_VERBS = ("Get", "List", "Lookup", "Check", "Explain", "Verify", "Preview")
 # Flags naming files that hold secrets: must come from a Secret volume in Kubernetes.
-SECRET_FILE_FLAGS = ("db_password_file", "operator_token_file", "service_token_file",
+SECRET_FILE_FLAGS = ("db_password_file", "operator_token_file", "operator_token_hash_file",
+                     "service_token_file", "service_identities_file",
                      "key_encryption_key_file",
                      "smtp_password_file")
 HCM_TYPE = ("type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3."

@@ -243,6 +243,7 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   const std::string rights_address = absl::StrCat("127.0.0.1:", rights_port);
   identity_ = make("identity", "wse.identity.v1.IdentityService", identity_port,
                    {"--idp_issuer=https://dev-idp.wse-loket.invalid", "--allow_dev_idp",
+                    "--norequire_login_nonce",
                     "--idp_jwks_file=" + env.run_dir + "/dev-idp/dev-idp-jwks.json",
                     "--key_encryption_key_file=" + secrets + "/key-encryption.key",
                     "--rights_address=" + rights_address},

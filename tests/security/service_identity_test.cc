@@ -5,7 +5,9 @@
 // about the request), every other one is PERMISSION_DENIED with reason SERVICE_NOT_ALLOWED.
 // On main every service's credential was the operators' token, which passes every row: the
 // notify-svc credential created grants and read every person by INSZ.
+#include <chrono>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <set>
 #include <string>
@@ -16,7 +18,11 @@
 #include "common/status.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/slice.h"
 #include "tests/support/grpc_generic.h"
+#include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
 #include "tests/support/process.h"
 #include "tests/support/stack_env.h"
@@ -123,6 +129,22 @@ TEST(ServiceIdentityTest, TheOperatorsTokenIsNoServiceAndStillAnOperator) {
                      OperatorToken(), "")
           .status);
   EXPECT_TRUE(lookup.ok()) << lookup;
+}
+
+// Two Authorization headers count as none: a gateway may judge one and the service the other.
+TEST(ServiceIdentityTest, TwoAuthorizationHeadersCountAsNone) {
+  grpc::GenericStub stub(Channel(StackEnv::Get().identity_port));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  context.AddMetadata("authorization", "Bearer " + OperatorToken());
+  context.AddMetadata("authorization", "Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/wse.identity.v1.IdentityService/ListOrganizations",
+                 grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ TEST(ServiceIdentitiesTest, RefusesAFileItCannotTrust) {
 }
 
 TEST(OperatorAuthenticatorTest, AServiceMayCallOnlyWhatItsAllowListNames) {
-  const OperatorAuthenticator callers(kOperatorToken, nullptr, Identities(),
+  const OperatorAuthenticator callers(ServiceTokenHash(kOperatorToken), nullptr, Identities(),
                                       {{"notify-svc", {"GetPerson"}}});
   EXPECT_TRUE(callers.IsTrusted(Call("GetPerson", kNotifyToken)));
   EXPECT_EQ(callers.AllowedService(Call("GetPerson", kNotifyToken)), "notify-svc");
@@ -79,7 +79,7 @@ TEST(OperatorAuthenticatorTest, AServiceMayCallOnlyWhatItsAllowListNames) {
 }
 
 TEST(OperatorAuthenticatorTest, WithoutIdentitiesNoServiceIsKnown) {
-  const OperatorAuthenticator callers(kOperatorToken);
+  const OperatorAuthenticator callers(ServiceTokenHash(kOperatorToken));
   EXPECT_FALSE(callers.IsTrusted(Call("GetPerson", kNotifyToken)));
   EXPECT_EQ(ReasonOf(callers.RequireTrusted(Call("GetPerson", kNotifyToken))), "OPERATOR_ONLY");
 }
@@ -91,6 +91,8 @@ TEST(CredentialStrengthTest, CountsTheRandomnessACredentialCanCarry) {
   EXPECT_EQ(CredentialStrengthBits(std::string(80, 'a')), 0);     // No variety at all.
   EXPECT_EQ(CredentialStrengthBits("changeme-changeme-changeme-changeme-changeme"), 0);
   EXPECT_EQ(CredentialStrengthBits("operator"), 0);
+  EXPECT_EQ(CredentialStrengthBits("Password1!Password2!Password3!xx-and some more words"), 0);
+  EXPECT_EQ(CredentialStrengthBits("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl"), 0);
 }
 
 }  // namespace
