@@ -1,7 +1,7 @@
 #include "common/service_main.h"
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -123,9 +123,10 @@ void LoadCallerCredentials(ServiceRuntime& runtime) {
   }
   auto identities = std::make_shared<ServiceIdentities>();
   if (!absl::GetFlag(FLAGS_service_identities_file).empty()) {
-    auto parsed = ServiceIdentities::Parse(ReadSecretFile(
-        "--service_identities_file", absl::GetFlag(FLAGS_service_identities_file)));
-    RequireConfig(parsed.ok(), "--service_identities_file: " + std::string(parsed.status().message()));
+    auto parsed = ServiceIdentities::Parse(
+        ReadSecretFile("--service_identities_file", absl::GetFlag(FLAGS_service_identities_file)));
+    RequireConfig(parsed.ok(),
+                  "--service_identities_file: " + std::string(parsed.status().message()));
     *identities = *std::move(parsed);
   }
   // One secret, one holder: a service token that is also the operators' would make every

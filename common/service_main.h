@@ -43,7 +43,7 @@ struct ServiceRuntime {
   // SHA-256 hex of the operators' token (--operator_token_file or --operator_token_hash_file);
   // empty: no operator access.
   std::string operator_token_hash;
-  std::string service_token;   // --service_token_file: this service's credential to the others.
+  std::string service_token;  // --service_token_file: this service's credential to the others.
   // --service_identities_file: the services that may call this one (never null).
   std::shared_ptr<const ServiceIdentities> service_identities;
 };

@@ -69,9 +69,9 @@ int main(int argc, char** argv) {
         wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
                                absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
                            "--access_token_ttl must be within (0, 15m]");
-        wse::RequireConfig(absl::GetFlag(FLAGS_require_login_nonce) ||
-                               absl::GetFlag(FLAGS_allow_dev_idp),
-                           "--norequire_login_nonce only with --allow_dev_idp (development)");
+        wse::RequireConfig(
+            absl::GetFlag(FLAGS_require_login_nonce) || absl::GetFlag(FLAGS_allow_dev_idp),
+            "--norequire_login_nonce only with --allow_dev_idp (development)");
         wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
                            "--key_encryption_key_file is required");
       });

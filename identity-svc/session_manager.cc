@@ -82,8 +82,8 @@ absl::StatusOr<AccessToken> SessionManager::Mint(const SessionRecord& session, a
 
 absl::StatusOr<StartedLogin> SessionManager::StartLogin() {
   StartedLogin started{NewSecret(), NewSecret(), clock_() + policy_.login_ttl};
-  if (auto s = sessions_.StartLogin({HashToken(started.login_id), started.nonce,
-                                     started.expire_time});
+  if (auto s =
+          sessions_.StartLogin({HashToken(started.login_id), started.nonce, started.expire_time});
       !s.ok()) {
     return s;
   }

@@ -92,9 +92,9 @@ int main(int argc, char** argv) {
   const wse::OperatorAuthenticator rights_callers(
       runtime.operator_token_hash, person_check, runtime.service_identities,
       {{"identity-svc", {"ListWorkRelations", "ListGrants"}}});
-  const wse::OperatorAuthenticator membership_callers(
-      runtime.operator_token_hash, person_check, runtime.service_identities,
-      {{"identity-svc", {"CheckMembership"}}});
+  const wse::OperatorAuthenticator membership_callers(runtime.operator_token_hash, person_check,
+                                                      runtime.service_identities,
+                                                      {{"identity-svc", {"CheckMembership"}}});
   const wse::OperatorAuthenticator replica_callers(runtime.operator_token_hash, person_check,
                                                    runtime.service_identities,
                                                    {{"rights-svc", {"InvalidateRevisions"}}});

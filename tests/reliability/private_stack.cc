@@ -2,10 +2,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -14,11 +14,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/service_identity.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
-#include "common/service_identity.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -241,13 +241,13 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   const std::string notify_address = absl::StrCat("127.0.0.1:", notify_port);
   const std::string identity_address = absl::StrCat("127.0.0.1:", identity_port);
   const std::string rights_address = absl::StrCat("127.0.0.1:", rights_port);
-  identity_ = make("identity", "wse.identity.v1.IdentityService", identity_port,
-                   {"--idp_issuer=https://dev-idp.wse-loket.invalid", "--allow_dev_idp",
-                    "--norequire_login_nonce",
-                    "--idp_jwks_file=" + env.run_dir + "/dev-idp/dev-idp-jwks.json",
-                    "--key_encryption_key_file=" + secrets + "/key-encryption.key",
-                    "--rights_address=" + rights_address},
-                   options.identity_flags);
+  identity_ = make(
+      "identity", "wse.identity.v1.IdentityService", identity_port,
+      {"--idp_issuer=https://dev-idp.wse-loket.invalid", "--allow_dev_idp",
+       "--norequire_login_nonce", "--idp_jwks_file=" + env.run_dir + "/dev-idp/dev-idp-jwks.json",
+       "--key_encryption_key_file=" + secrets + "/key-encryption.key",
+       "--rights_address=" + rights_address},
+      options.identity_flags);
   for (int i = 0; i < std::max(1, options.rights_replicas); ++i) {
     const int port = i == 0 ? rights_port : FreePort();
     int advertised = port;

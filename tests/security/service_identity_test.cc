@@ -17,10 +17,10 @@
 #include "common/grpc_status.h"
 #include "common/status.h"
 #include "google/protobuf/descriptor.h"
-#include "gtest/gtest.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
+#include "gtest/gtest.h"
 #include "tests/support/grpc_generic.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -49,8 +49,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
       "/wse.notify.v1.NotifyService/SendMail"}},
     {"registration-svc",
      {"/wse.identity.v1.IdentityService/GetPerson",
-      "/wse.identity.v1.IdentityService/GetOrganization",
-      "/wse.notify.v1.NotifyService/SendMail"}},
+      "/wse.identity.v1.IdentityService/GetOrganization", "/wse.notify.v1.NotifyService/SendMail"}},
     {"notify-svc", {"/wse.identity.v1.IdentityService/GetPerson"}},
 };
 
@@ -108,8 +107,8 @@ TEST(ServiceIdentityTest, EachServiceCallsOnlyWhatItsAllowListNames) {
         } else {
           ++refused_calls;
           EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << caller << " " << path;
-          EXPECT_EQ(ReasonOf(status), "SERVICE_NOT_ALLOWED") << caller << " " << path << ": "
-                                                             << status;
+          EXPECT_EQ(ReasonOf(status), "SERVICE_NOT_ALLOWED")
+              << caller << " " << path << ": " << status;
         }
       }
     }

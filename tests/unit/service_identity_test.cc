@@ -14,7 +14,8 @@ namespace {
 
 const std::string kNotifyToken(64, 'x');  // Not a strong token; Identify does not judge.
 const std::string kRightsToken = "rights-0123456789abcdef0123456789abcdef0123456789abcdef";
-const std::string kOperatorToken = "c0ffee00112233445566778899aabbccddeeff00112233445566778899aabbcc";
+const std::string kOperatorToken =
+    "c0ffee00112233445566778899aabbccddeeff00112233445566778899aabbcc";
 
 std::shared_ptr<const ServiceIdentities> Identities() {
   auto parsed = ServiceIdentities::Parse("# callers of this service\n\nnotify-svc " +
@@ -43,10 +44,10 @@ TEST(ServiceIdentitiesTest, NamesTheServiceWhoseTokenItIs) {
 TEST(ServiceIdentitiesTest, RefusesAFileItCannotTrust) {
   const std::string hash = ServiceTokenHash(kNotifyToken);
   for (const std::string& bad : std::vector<std::string>{
-           "notify-svc",                                   // No hash.
-           "notify-svc " + hash + " extra",                // Three fields.
-           "notify-svc " + hash.substr(1),                 // 63 characters.
-           "notify-svc " + std::string(64, 'g'),           // Not hex.
+           "notify-svc",                                                        // No hash.
+           "notify-svc " + hash + " extra",                                     // Three fields.
+           "notify-svc " + hash.substr(1),                                      // 63 characters.
+           "notify-svc " + std::string(64, 'g'),                                // Not hex.
            "notify-svc " + hash + "\nnotify-svc " + ServiceTokenHash("other"),  // Name twice.
            "notify-svc " + hash + "\nrights-svc " + hash,  // One token, two services.
        }) {
@@ -85,10 +86,11 @@ TEST(OperatorAuthenticatorTest, WithoutIdentitiesNoServiceIsKnown) {
 }
 
 TEST(CredentialStrengthTest, CountsTheRandomnessACredentialCanCarry) {
-  EXPECT_EQ(CredentialStrengthBits(kOperatorToken), 256);           // openssl rand -hex 32
+  EXPECT_EQ(CredentialStrengthBits(kOperatorToken), 256);            // openssl rand -hex 32
   EXPECT_EQ(CredentialStrengthBits(kOperatorToken.substr(2)), 248);  // One byte short.
-  EXPECT_GE(CredentialStrengthBits("q7Yb3-Xw_0kLm9PzR2tVn8cHs4JdF6gUa1eWiOyBx5E"), 256);  // base64url
-  EXPECT_EQ(CredentialStrengthBits(std::string(80, 'a')), 0);     // No variety at all.
+  EXPECT_GE(CredentialStrengthBits("q7Yb3-Xw_0kLm9PzR2tVn8cHs4JdF6gUa1eWiOyBx5E"),
+            256);                                              // base64url
+  EXPECT_EQ(CredentialStrengthBits(std::string(80, 'a')), 0);  // No variety at all.
   EXPECT_EQ(CredentialStrengthBits("changeme-changeme-changeme-changeme-changeme"), 0);
   EXPECT_EQ(CredentialStrengthBits("operator"), 0);
   EXPECT_EQ(CredentialStrengthBits("Password1!Password2!Password3!xx-and some more words"), 0);

@@ -412,7 +412,8 @@ TYPED_TEST(RepositoryContractTest, SessionsAreCreatedAndFound) {
   ASSERT_TRUE(found.ok()) << found.status();
   ExpectSameSession(*found, session);
 
-  EXPECT_EQ(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).code(),
+            absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(sessions.Find(Id(11)).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(this->backend_.AuditCount(), audited + 1);
 }
@@ -452,8 +453,7 @@ TYPED_TEST(RepositoryContractTest, ALoginStartedOnTheServerCompletesOnce) {
   absl::StatusOr<std::string> nonce = sessions.CompleteLogin(login, At(61, 0));
   ASSERT_TRUE(nonce.ok()) << nonce.status();
   EXPECT_EQ(*nonce, "nonce-of-login");
-  EXPECT_EQ(sessions.CompleteLogin(login, At(62, 0)).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(sessions.CompleteLogin(login, At(62, 0)).status().code(), absl::StatusCode::kNotFound);
 }
 
 TYPED_TEST(RepositoryContractTest, RefreshTokensRotateOnceAndReplaysAreRecognised) {
