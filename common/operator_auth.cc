@@ -5,38 +5,52 @@
 
 namespace wse {
 
-bool OperatorAuthenticator::IsOperator(const CallContext& call) const {
-  if (token_hash_.empty() || !call.bearer_token.has_value() || call.bearer_token->empty()) {
-    return false;
+OperatorAuthenticator::Presented OperatorAuthenticator::Classify(const CallContext& call) const {
+  Presented presented;
+  if (!call.bearer_token.has_value() || call.bearer_token->empty()) return presented;
+  // One hash per call: the operators' token and the services' are all known by their SHA-256.
+  const std::string hash = ServiceTokenHash(*call.bearer_token);
+  presented.operator_token =
+      !token_hash_.empty() && hash.size() == token_hash_.size() &&
+      CRYPTO_memcmp(hash.data(), token_hash_.data(), token_hash_.size()) == 0;
+  if (services_ != nullptr) {
+    presented.service = services_->IdentifyHash(hash);
+    if (presented.service.has_value()) {
+      auto methods = allowed_.find(*presented.service);
+      presented.allowed =
+          methods != allowed_.end() && methods->second.count(std::string(call.method)) != 0;
+    }
   }
-  const std::string presented = ServiceTokenHash(*call.bearer_token);
-  return presented.size() == token_hash_.size() &&
-         CRYPTO_memcmp(presented.data(), token_hash_.data(), token_hash_.size()) == 0;
+  return presented;
+}
+
+bool OperatorAuthenticator::IsOperator(const CallContext& call) const {
+  return Classify(call).operator_token;
 }
 
 std::optional<std::string> OperatorAuthenticator::AllowedService(const CallContext& call) const {
-  if (services_ == nullptr || !call.bearer_token.has_value()) return std::nullopt;
-  std::optional<std::string> service = services_->Identify(*call.bearer_token);
-  if (!service.has_value()) return std::nullopt;
-  auto methods = allowed_.find(*service);
-  if (methods == allowed_.end() || methods->second.count(std::string(call.method)) == 0) {
-    return std::nullopt;
-  }
-  return service;
+  Presented presented = Classify(call);
+  if (!presented.allowed) return std::nullopt;
+  return presented.service;
+}
+
+bool OperatorAuthenticator::IsTrusted(const CallContext& call) const {
+  const Presented presented = Classify(call);
+  return presented.operator_token || presented.allowed;
 }
 
 absl::Status OperatorAuthenticator::RefuseOtherServices(const CallContext& call) const {
-  if (services_ == nullptr || !call.bearer_token.has_value()) return absl::OkStatus();
-  std::optional<std::string> service = services_->Identify(*call.bearer_token);
-  if (!service.has_value() || AllowedService(call).has_value()) return absl::OkStatus();
+  const Presented presented = Classify(call);
+  if (!presented.service.has_value() || presented.allowed) return absl::OkStatus();
   return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                      *service + " may not call " + std::string(call.method))
-      .Reason("SERVICE_NOT_ALLOWED", {{"service", *service}})
+                      *presented.service + " may not call " + std::string(call.method))
+      .Reason("SERVICE_NOT_ALLOWED", {{"service", *presented.service}})
       .Dutch("Deze dienst mag deze handeling niet uitvoeren.");
 }
 
 absl::Status OperatorAuthenticator::RequireTrusted(const CallContext& call) const {
-  if (IsTrusted(call)) return absl::OkStatus();
+  const Presented presented = Classify(call);
+  if (presented.operator_token || presented.allowed) return absl::OkStatus();
   if (!call.bearer_token.has_value() || call.bearer_token->empty()) {
     return ErrorBuilder(absl::StatusCode::kUnauthenticated, "this call needs the operator token")
         .Reason("TOKEN_MISSING")

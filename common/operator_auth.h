@@ -41,9 +41,7 @@ class OperatorAuthenticator {
   // allow-list here.
   std::optional<std::string> AllowedService(const CallContext& call) const;
   // An operator, or a service allowed this method: the callers trusted with every record.
-  bool IsTrusted(const CallContext& call) const {
-    return IsOperator(call) || AllowedService(call).has_value();
-  }
+  bool IsTrusted(const CallContext& call) const;
   // PERMISSION_DENIED (reason SERVICE_NOT_ALLOWED) when the bearer is a service's token that
   // may not call this method; OK otherwise (also for no token or a person's token).
   absl::Status RefuseOtherServices(const CallContext& call) const;
@@ -53,6 +51,14 @@ class OperatorAuthenticator {
   absl::Status RequireTrusted(const CallContext& call) const;
 
  private:
+  // What the call's bearer token is, from one SHA-256 of it.
+  struct Presented {
+    bool operator_token = false;
+    std::optional<std::string> service;  // The service whose token it is.
+    bool allowed = false;                // That service may call `call.method` here.
+  };
+  Presented Classify(const CallContext& call) const;
+
   std::string token_hash_;
   CallerCheck check_caller_;
   std::shared_ptr<const ServiceIdentities> services_;
