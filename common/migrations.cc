@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/log.h"
 #include "common/mysql_errors.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/prepared_statement.h"
@@ -84,7 +85,7 @@ absl::Status ApplyLocked(sql::Connection& conn, const std::vector<MigrationSet>&
         }
         continue;
       }
-      if (auto status = ApplyOne(conn, set.component, m, checksum); !status.ok()) return status;
+      RETURN_IF_ERROR(ApplyOne(conn, set.component, m, checksum));
     }
   }
   return absl::OkStatus();

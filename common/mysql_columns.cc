@@ -1,6 +1,7 @@
 #include "common/mysql_columns.h"
 
 #include "common/mysql_time.h"
+#include "common/status_macros.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -42,9 +43,8 @@ absl::StatusOr<absl::Time> ColumnTime(const sql::ResultSet& row, uint32_t index)
 absl::StatusOr<std::optional<absl::Time>> ColumnOptionalTime(const sql::ResultSet& row,
                                                              uint32_t index) {
   if (row.isNull(index)) return std::optional<absl::Time>();
-  absl::StatusOr<absl::Time> time = TimeFromDb(ColumnText(row, index));
-  if (!time.ok()) return time.status();
-  return std::optional<absl::Time>(*time);
+  ASSIGN_OR_RETURN(auto time, TimeFromDb(ColumnText(row, index)));
+  return std::optional<absl::Time>(time);
 }
 
 }  // namespace wse

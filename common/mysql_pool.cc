@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/mysql_errors.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
@@ -159,12 +160,11 @@ void MysqlPool::Invalidate() {
 
 absl::Status WithConnection(MysqlPool& pool,
                             const std::function<absl::Status(sql::Connection&)>& body) {
-  auto lease = pool.Acquire();
-  if (!lease.ok()) return lease.status();
+  ASSIGN_OR_RETURN(auto lease, pool.Acquire());
   try {
-    return body(**lease);
+    return body(*lease);
   } catch (const sql::SQLException& e) {
-    if (IsConnectionLost(e.getErrorCode())) lease->MarkBroken();
+    if (IsConnectionLost(e.getErrorCode())) lease.MarkBroken();
     return FromSqlException(e);
   }
 }

@@ -1,6 +1,7 @@
 #include "common/operator_auth.h"
 
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "openssl/crypto.h"
 
 namespace wse {
@@ -56,9 +57,9 @@ absl::Status OperatorAuthenticator::RequireTrusted(const CallContext& call) cons
         .Reason("TOKEN_MISSING")
         .Dutch("Meld u aan om verder te gaan.");
   }
-  if (absl::Status s = RefuseOtherServices(call); !s.ok()) return s;
+  RETURN_IF_ERROR(RefuseOtherServices(call));
   if (check_caller_) {
-    if (absl::Status s = check_caller_(call); !s.ok()) return s;
+    RETURN_IF_ERROR(check_caller_(call));
   }
   return ErrorBuilder(absl::StatusCode::kPermissionDenied, "this call is for operators only")
       .Reason("OPERATOR_ONLY")

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "common/config.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 
 namespace wse {
 namespace {
@@ -29,15 +30,12 @@ absl::StatusOr<TlsConfig> LoadTlsConfig(const std::string& cert_file, const std:
   }
   TlsConfig tls;
   tls.require_client_cert = require_client_cert;
-  auto cert = ReadPem("--tls_cert_file", cert_file);
-  if (!cert.ok()) return cert.status();
-  auto key = ReadPem("--tls_key_file", key_file);
-  if (!key.ok()) return key.status();
-  auto ca = ReadPem("--tls_ca_file", ca_file);
-  if (!ca.ok()) return ca.status();
-  tls.cert_pem = *std::move(cert);
-  tls.key_pem = *std::move(key);
-  tls.ca_pem = *std::move(ca);
+  ASSIGN_OR_RETURN(auto cert, ReadPem("--tls_cert_file", cert_file));
+  ASSIGN_OR_RETURN(auto key, ReadPem("--tls_key_file", key_file));
+  ASSIGN_OR_RETURN(auto ca, ReadPem("--tls_ca_file", ca_file));
+  tls.cert_pem = std::move(cert);
+  tls.key_pem = std::move(key);
+  tls.ca_pem = std::move(ca);
   return tls;
 }
 

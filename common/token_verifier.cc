@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "jwt/jwt.hpp"
 
 namespace wse {
@@ -105,11 +106,10 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   if (!header.contains("kid") || !header["kid"].is_string()) {
     return Refused("TOKEN_KEY_UNKNOWN", "the token names no key id");
   }
-  auto keys = keys_->Keys();
-  if (!keys.ok()) return keys.status();
+  ASSIGN_OR_RETURN(auto keys, keys_->Keys());
   const std::string kid = header["kid"];
-  auto key = (*keys)->find(kid);
-  if (key == (*keys)->end()) return Refused("TOKEN_KEY_UNKNOWN", "unknown signing key " + kid);
+  auto key = keys->find(kid);
+  if (key == keys->end()) return Refused("TOKEN_KEY_UNKNOWN", "unknown signing key " + kid);
   if (key->second.alg != alg) {
     return Refused("TOKEN_ALGORITHM_REFUSED", "the token's algorithm does not match its key");
   }
@@ -185,14 +185,13 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
     absl::MutexLock lock(&mu_);
     cache_.erase(*bearer_token);  // Verified again below, against the keys published now.
   }
-  auto jwt = verifier_.Verify(*bearer_token);
-  if (!jwt.ok()) return jwt.status();
-  const auto& claims = jwt->claims;
+  ASSIGN_OR_RETURN(auto jwt, verifier_.Verify(*bearer_token));
+  const auto& claims = jwt.claims;
   auto text = [&claims](const char* name) {
     return claims.contains(name) && claims[name].is_string() ? claims[name].get<std::string>()
                                                              : std::string();
   };
-  Caller caller{text("sub"), text("sid"), std::nullopt, text("acr"), text("jti"), jwt->expires};
+  Caller caller{text("sub"), text("sid"), std::nullopt, text("acr"), text("jti"), jwt.expires};
   if (caller.person_id.empty() || caller.session_id.empty()) {
     return Refused("TOKEN_MALFORMED", "the token names no person or session");
   }
@@ -206,7 +205,7 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
   // And a hard bound for a burst of fresh tokens within one lifetime: start over (a miss only
   // costs one signature check).
   if (cache_.size() >= kMaxCachedTokens) cache_.clear();
-  cache_.emplace(*bearer_token, Cached{caller, jwt->kid});
+  cache_.emplace(*bearer_token, Cached{caller, jwt.kid});
   return caller;
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "identity-svc/directory_input.h"
 #include "identity-svc/identifiers.h"
 #include "identity-svc/identity_service.h"
@@ -64,12 +65,10 @@ grpc::Status IdentityServiceImpl::LookupPerson(grpc::ServerContext* context,
                                                const v1::LookupPersonRequest* request,
                                                v1::LookupPersonResponse* response) {
   return Serve(context, "LookupPerson", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    auto insz = ParseInsz(request->insz(), "insz");
-    if (!insz.ok()) return insz.status();
-    auto person = deps_.directory.FindPersonByInsz(insz->digits);
-    if (!person.ok()) return person.status();
-    ToProto(*person, response->mutable_person());
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    ASSIGN_OR_RETURN(auto insz, ParseInsz(request->insz(), "insz"));
+    ASSIGN_OR_RETURN(auto person, deps_.directory.FindPersonByInsz(insz.digits));
+    ToProto(person, response->mutable_person());
     return absl::OkStatus();
   });
 }
@@ -78,8 +77,8 @@ grpc::Status IdentityServiceImpl::BatchImportPersons(grpc::ServerContext* contex
                                                      const v1::BatchImportPersonsRequest* request,
                                                      v1::BatchImportPersonsResponse* response) {
   return Serve(context, "BatchImportPersons", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    if (auto s = CheckBatchSize(request->persons_size(), "persons"); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    RETURN_IF_ERROR(CheckBatchSize(request->persons_size(), "persons"));
     for (int i = 0; i < request->persons_size(); ++i) {
       auto* result = response->add_results();
       result->set_index(i);
@@ -108,8 +107,8 @@ grpc::Status IdentityServiceImpl::BatchImportOrganizations(
     grpc::ServerContext* context, const v1::BatchImportOrganizationsRequest* request,
     v1::BatchImportOrganizationsResponse* response) {
   return Serve(context, "BatchImportOrganizations", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    if (auto s = CheckBatchSize(request->organizations_size(), "organizations"); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    RETURN_IF_ERROR(CheckBatchSize(request->organizations_size(), "organizations"));
     for (int i = 0; i < request->organizations_size(); ++i) {
       auto* result = response->add_results();
       result->set_index(i);
@@ -124,10 +123,11 @@ grpc::Status IdentityServiceImpl::BatchImportOrganizations(
       if (request->validate_only()) continue;
       org.id = RandomId();
       OrganizationRecord stored;
-      auto outcome = deps_.directory.UpsertOrganization(
-          org, OperatorAudit("IMPORT_ORGANIZATION", result->identifier()), &stored);
-      if (!outcome.ok()) return outcome.status();
-      result->set_outcome(ToProto(*outcome));
+      ASSIGN_OR_RETURN(
+          auto outcome,
+          deps_.directory.UpsertOrganization(
+              org, OperatorAudit("IMPORT_ORGANIZATION", result->identifier()), &stored));
+      result->set_outcome(ToProto(outcome));
       result->set_resource("organizations/" + stored.id);
     }
     return absl::OkStatus();
@@ -144,22 +144,19 @@ grpc::Status IdentityServiceImpl::GetOrganization(grpc::ServerContext* context,
       caller = Authenticate(call);
       if (!caller.ok()) return caller.status();
     }
-    auto id = IdFromName(request->name(), "organizations", "name");
-    if (!id.ok()) return id.status();
+    ASSIGN_OR_RETURN(auto id, IdFromName(request->name(), "organizations", "name"));
     if (!is_operator) {
       // Its legal representatives are personal data: only for those who act for it.
-      auto acts = deps_.sessions.ActsFor(*caller, *id, call);
-      if (!acts.ok()) return acts.status();
-      if (!*acts) {
+      ASSIGN_OR_RETURN(auto acts, deps_.sessions.ActsFor(*caller, id, call));
+      if (!acts) {
         return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                             "you may read only organisations you act for")
             .Reason("NOT_A_MEMBER")
             .Dutch("U kunt alleen de gegevens bekijken van organisaties waarvoor u optreedt.");
       }
     }
-    auto org = deps_.directory.FindOrganizationById(*id);
-    if (!org.ok()) return org.status();
-    return FillOrganization(*org, response->mutable_organization());
+    ASSIGN_OR_RETURN(auto org, deps_.directory.FindOrganizationById(id));
+    return FillOrganization(org, response->mutable_organization());
   });
 }
 
@@ -168,24 +165,23 @@ grpc::Status IdentityServiceImpl::LookupOrganization(grpc::ServerContext* contex
                                                      v1::LookupOrganizationResponse* response) {
   return Serve(context, "LookupOrganization", [&](const CallContext& call) -> absl::Status {
     // Operators and services only (a bad token is UNAUTHENTICATED, a person PERMISSION_DENIED).
-    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
     std::string kbo, institution;
     const auto& identifier = request->identifier();
     if (identifier.has_kbo_number()) {
-      auto normalized = NormalizeKboNumber(identifier.kbo_number(), "identifier.kbo_number");
-      if (!normalized.ok()) return normalized.status();
-      kbo = *normalized;
+      ASSIGN_OR_RETURN(auto normalized,
+                       NormalizeKboNumber(identifier.kbo_number(), "identifier.kbo_number"));
+      kbo = normalized;
     } else if (identifier.has_institution_number()) {
-      auto normalized = NormalizeInstitutionNumber(identifier.institution_number(),
-                                                   "identifier.institution_number");
-      if (!normalized.ok()) return normalized.status();
-      institution = *normalized;
+      ASSIGN_OR_RETURN(auto normalized,
+                       NormalizeInstitutionNumber(identifier.institution_number(),
+                                                  "identifier.institution_number"));
+      institution = normalized;
     } else {
       return InvalidArgument({{"identifier", "set kbo_number or institution_number"}});
     }
-    auto org = deps_.directory.FindOrganizationByIdentifier(kbo, institution);
-    if (!org.ok()) return org.status();
-    return FillOrganization(*org, response->mutable_organization());
+    ASSIGN_OR_RETURN(auto org, deps_.directory.FindOrganizationByIdentifier(kbo, institution));
+    return FillOrganization(org, response->mutable_organization());
   });
 }
 
@@ -193,15 +189,14 @@ grpc::Status IdentityServiceImpl::ListOrganizations(grpc::ServerContext* context
                                                     const v1::ListOrganizationsRequest* request,
                                                     v1::ListOrganizationsResponse* response) {
   return Serve(context, "ListOrganizations", [&](const CallContext& call) -> absl::Status {
-    if (auto s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
     if (request->page_size() < 0) return InvalidArgument({{"page_size", "must not be negative"}});
     if (request->query().size() > 200) return InvalidArgument({{"query", "is too long"}});
     Page page;
     page.size = request->page_size() == 0 ? 50 : std::min(request->page_size(), 500);
     if (!request->page_token().empty()) {
-      auto after = IdFromName(request->page_token(), "after", "page_token");
-      if (!after.ok()) return after.status();
-      page.after_id = *after;
+      ASSIGN_OR_RETURN(auto after, IdFromName(request->page_token(), "after", "page_token"));
+      page.after_id = after;
     }
     std::string kind;
     if (!v1::OrganizationKind_IsValid(request->kind())) {  // An unknown number has no name.
@@ -210,11 +205,10 @@ grpc::Status IdentityServiceImpl::ListOrganizations(grpc::ServerContext* context
     if (request->kind() != v1::ORGANIZATION_KIND_UNSPECIFIED) {
       kind = v1::OrganizationKind_Name(request->kind()).substr(sizeof("ORGANIZATION_KIND_") - 1);
     }
-    auto orgs = deps_.directory.ListOrganizations(page, kind, request->query());
-    if (!orgs.ok()) return orgs.status();
-    for (const auto& org : *orgs) ToProto(org, response->add_organizations());
-    if (static_cast<int>(orgs->size()) == page.size) {
-      response->set_next_page_token("after/" + orgs->back().id);
+    ASSIGN_OR_RETURN(auto orgs, deps_.directory.ListOrganizations(page, kind, request->query()));
+    for (const auto& org : orgs) ToProto(org, response->add_organizations());
+    if (static_cast<int>(orgs.size()) == page.size) {
+      response->set_next_page_token("after/" + orgs.back().id);
     }
     return absl::OkStatus();
   });
@@ -227,17 +221,14 @@ grpc::Status IdentityServiceImpl::GetPerson(grpc::ServerContext* context,
     // Who asks before what is asked: a service outside its allow-list learns nothing here.
     std::optional<Caller> caller;
     if (!deps_.operators.IsTrusted(call)) {
-      auto authenticated = Authenticate(call);
-      if (!authenticated.ok()) return authenticated.status();
-      caller = *std::move(authenticated);
+      ASSIGN_OR_RETURN(auto authenticated, Authenticate(call));
+      caller = std::move(authenticated);
     }
-    auto id = IdFromName(request->name(), "persons", "name");
-    if (!id.ok()) return id.status();
+    ASSIGN_OR_RETURN(auto id, IdFromName(request->name(), "persons", "name"));
     // A person may read their own record; others' records are not theirs to see.
-    if (caller && caller->person_id != *id) return absl::NotFoundError("person not found");
-    auto person = deps_.directory.FindPersonById(*id);
-    if (!person.ok()) return person.status();
-    ToProto(*person, response->mutable_person());
+    if (caller && caller->person_id != id) return absl::NotFoundError("person not found");
+    ASSIGN_OR_RETURN(auto person, deps_.directory.FindPersonById(id));
+    ToProto(person, response->mutable_person());
     return absl::OkStatus();
   });
 }

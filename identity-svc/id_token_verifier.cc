@@ -1,9 +1,10 @@
 #include "identity-svc/id_token_verifier.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "openssl/sha.h"
 
 namespace wse::identity {
@@ -59,9 +60,8 @@ IdTokenVerifier::IdTokenVerifier(IdpOptions options, std::shared_ptr<KeySource> 
     : options_(std::move(options)), verifier_(options_.jwt, std::move(provider_keys)) {}
 
 absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token) const {
-  auto jwt = verifier_.Verify(id_token);
-  if (!jwt.ok()) return jwt.status();
-  const nlohmann::json& claims = jwt->claims;
+  ASSIGN_OR_RETURN(auto jwt, verifier_.Verify(id_token));
+  const nlohmann::json& claims = jwt.claims;
   auto insz = ParseInsz(Text(claims, options_.insz_claim), options_.insz_claim);
   if (!insz.ok()) {
     return LoginRefused("TOKEN_SUBJECT_INVALID", "the ID token carries no valid INSZ");
@@ -69,7 +69,7 @@ absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token
   LoginIdentity identity;
   identity.nonce = Text(claims, "nonce");
   identity.replay_hash = Sha256Hex(id_token.substr(0, id_token.rfind('.')));
-  identity.usable_until = jwt->expires + options_.jwt.clock_skew;
+  identity.usable_until = jwt.expires + options_.jwt.clock_skew;
   identity.insz = *std::move(insz);
   identity.given_name = Text(claims, "given_name");
   identity.family_name = Text(claims, "family_name");

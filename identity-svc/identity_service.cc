@@ -3,11 +3,12 @@
 
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 
 namespace wse::identity {
 
 absl::StatusOr<Caller> IdentityServiceImpl::Authenticate(const CallContext& call) {
-  if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
+  RETURN_IF_ERROR(deps_.operators.RefuseOtherServices(call));
   return deps_.tokens.Verify(call.bearer_token);
 }
 
@@ -15,11 +16,10 @@ grpc::Status IdentityServiceImpl::StartLogin(grpc::ServerContext* context,
                                              const v1::StartLoginRequest*,
                                              v1::StartLoginResponse* response) {
   return Serve(context, "StartLogin", [&](const CallContext&) -> absl::Status {
-    auto started = deps_.sessions.StartLogin();
-    if (!started.ok()) return started.status();
-    response->set_login_id(started->login_id);
-    response->set_nonce(started->nonce);
-    SetTimestamp(started->expire_time, response->mutable_expire_time());
+    ASSIGN_OR_RETURN(auto started, deps_.sessions.StartLogin());
+    response->set_login_id(started.login_id);
+    response->set_nonce(started.nonce);
+    SetTimestamp(started.expire_time, response->mutable_expire_time());
     return absl::OkStatus();
   });
 }
@@ -35,14 +35,13 @@ grpc::Status IdentityServiceImpl::ExchangeIdToken(grpc::ServerContext* context,
     if (request->login_id().size() > 256) {
       return InvalidArgument({{"login_id", "is too long"}});
     }
-    auto issued =
-        deps_.sessions.Login(request->id_token(), request->nonce(), request->login_id(), call);
-    if (!issued.ok()) return issued.status();
-    ToProto(*issued, response->mutable_session());
-    response->set_access_token(issued->access.token);
-    SetTimestamp(issued->access.expire_time, response->mutable_access_token_expire_time());
-    response->set_refresh_token(issued->refresh_token);
-    SetTimestamp(issued->refresh_expire_time, response->mutable_refresh_token_expire_time());
+    ASSIGN_OR_RETURN(auto issued, deps_.sessions.Login(request->id_token(), request->nonce(),
+                                                       request->login_id(), call));
+    ToProto(issued, response->mutable_session());
+    response->set_access_token(issued.access.token);
+    SetTimestamp(issued.access.expire_time, response->mutable_access_token_expire_time());
+    response->set_refresh_token(issued.refresh_token);
+    SetTimestamp(issued.refresh_expire_time, response->mutable_refresh_token_expire_time());
     return absl::OkStatus();
   });
 }
@@ -51,16 +50,13 @@ grpc::Status IdentityServiceImpl::ListActingContexts(grpc::ServerContext* contex
                                                      const v1::ListActingContextsRequest*,
                                                      v1::ListActingContextsResponse* response) {
   return Serve(context, "ListActingContexts", [&](const CallContext& call) -> absl::Status {
-    auto caller = Authenticate(call);
-    if (!caller.ok()) return caller.status();
-    auto current = deps_.sessions.Current(*caller);
-    if (!current.ok()) return current.status();
-    auto entries = deps_.sessions.ActingContexts(*caller, call);
-    if (!entries.ok()) return entries.status();
-    for (const auto& entry : *entries) {
-      ToProto(entry, current->person, response->add_acting_contexts());
+    ASSIGN_OR_RETURN(auto caller, Authenticate(call));
+    ASSIGN_OR_RETURN(auto current, deps_.sessions.Current(caller));
+    ASSIGN_OR_RETURN(auto entries, deps_.sessions.ActingContexts(caller, call));
+    for (const auto& entry : entries) {
+      ToProto(entry, current.person, response->add_acting_contexts());
     }
-    if (entries->size() == 1) {  // Only the personal context.
+    if (entries.size() == 1) {  // Only the personal context.
       *response->mutable_guidance() = NoOrganizationGuidance(deps_.guidance);
     }
     return absl::OkStatus();
@@ -71,28 +67,25 @@ grpc::Status IdentityServiceImpl::SelectActingContext(grpc::ServerContext* conte
                                                       const v1::SelectActingContextRequest* request,
                                                       v1::SelectActingContextResponse* response) {
   return Serve(context, "SelectActingContext", [&](const CallContext& call) -> absl::Status {
-    auto caller = Authenticate(call);
-    if (!caller.ok()) return caller.status();
+    ASSIGN_OR_RETURN(auto caller, Authenticate(call));
     std::optional<std::string> organization_id;
     if (request->has_organization()) {
-      auto id = IdFromName(request->organization(), "organizations", "organization");
-      if (!id.ok()) return id.status();
-      organization_id = *std::move(id);
+      ASSIGN_OR_RETURN(auto id,
+                       IdFromName(request->organization(), "organizations", "organization"));
+      organization_id = std::move(id);
     } else if (!request->personal()) {
       return InvalidArgument({{"context", "set organization, or personal to true"}});
     }
-    auto issued = deps_.sessions.Select(*caller, organization_id, call);
-    if (!issued.ok()) return issued.status();
+    ASSIGN_OR_RETURN(auto issued, deps_.sessions.Select(caller, organization_id, call));
     auto* acting = response->mutable_acting_context();
     if (organization_id) {
-      auto org = deps_.directory.FindOrganizationById(*organization_id);
-      if (!org.ok()) return org.status();
-      ToProto(ActingContextEntry{*std::move(org), issued->bases}, issued->person, acting);
+      ASSIGN_OR_RETURN(auto org, deps_.directory.FindOrganizationById(*organization_id));
+      ToProto(ActingContextEntry{std::move(org), issued.bases}, issued.person, acting);
     } else {
-      ToProto(ActingContextEntry{std::nullopt, {}}, issued->person, acting);
+      ToProto(ActingContextEntry{std::nullopt, {}}, issued.person, acting);
     }
-    response->set_access_token(issued->access.token);
-    SetTimestamp(issued->access.expire_time, response->mutable_access_token_expire_time());
+    response->set_access_token(issued.access.token);
+    SetTimestamp(issued.access.expire_time, response->mutable_access_token_expire_time());
     return absl::OkStatus();
   });
 }
@@ -104,13 +97,12 @@ grpc::Status IdentityServiceImpl::RefreshSession(grpc::ServerContext* context,
     if (request->refresh_token().empty() || request->refresh_token().size() > 256) {
       return InvalidArgument({{"refresh_token", "is required"}});
     }
-    auto issued = deps_.sessions.Refresh(request->refresh_token(), call);
-    if (!issued.ok()) return issued.status();
-    ToProto(*issued, response->mutable_session());
-    response->set_access_token(issued->access.token);
-    SetTimestamp(issued->access.expire_time, response->mutable_access_token_expire_time());
-    response->set_refresh_token(issued->refresh_token);
-    SetTimestamp(issued->refresh_expire_time, response->mutable_refresh_token_expire_time());
+    ASSIGN_OR_RETURN(auto issued, deps_.sessions.Refresh(request->refresh_token(), call));
+    ToProto(issued, response->mutable_session());
+    response->set_access_token(issued.access.token);
+    SetTimestamp(issued.access.expire_time, response->mutable_access_token_expire_time());
+    response->set_refresh_token(issued.refresh_token);
+    SetTimestamp(issued.refresh_expire_time, response->mutable_refresh_token_expire_time());
     return absl::OkStatus();
   });
 }
@@ -118,15 +110,13 @@ grpc::Status IdentityServiceImpl::RefreshSession(grpc::ServerContext* context,
 grpc::Status IdentityServiceImpl::Logout(grpc::ServerContext* context,
                                          const v1::LogoutRequest* request, v1::LogoutResponse*) {
   return Serve(context, "Logout", [&](const CallContext& call) -> absl::Status {
-    auto caller = Authenticate(call);
-    if (!caller.ok()) return caller.status();
-    std::string session_id = caller->session_id;
+    ASSIGN_OR_RETURN(auto caller, Authenticate(call));
+    std::string session_id = caller.session_id;
     if (!request->session().empty()) {
-      auto id = IdFromName(request->session(), "sessions", "session");
-      if (!id.ok()) return id.status();
-      session_id = *std::move(id);
+      ASSIGN_OR_RETURN(auto id, IdFromName(request->session(), "sessions", "session"));
+      session_id = std::move(id);
     }
-    return deps_.sessions.Logout(*caller, session_id);
+    return deps_.sessions.Logout(caller, session_id);
   });
 }
 
@@ -134,15 +124,13 @@ grpc::Status IdentityServiceImpl::GetCurrentUser(grpc::ServerContext* context,
                                                  const v1::GetCurrentUserRequest*,
                                                  v1::GetCurrentUserResponse* response) {
   return Serve(context, "GetCurrentUser", [&](const CallContext& call) -> absl::Status {
-    auto caller = Authenticate(call);
-    if (!caller.ok()) return caller.status();
-    auto current = deps_.sessions.Current(*caller);
-    if (!current.ok()) return current.status();
-    ToProto(current->person, response->mutable_person());
-    ToProto(*current, response->mutable_session());
+    ASSIGN_OR_RETURN(auto caller, Authenticate(call));
+    ASSIGN_OR_RETURN(auto current, deps_.sessions.Current(caller));
+    ToProto(current.person, response->mutable_person());
+    ToProto(current, response->mutable_session());
     // The organisation of this token (the session may have switched since).
-    response->set_organization(caller->organization.value_or(""));
-    response->set_key_type(KeyTypeToProto(current->session.key_type));
+    response->set_organization(caller.organization.value_or(""));
+    response->set_key_type(KeyTypeToProto(current.session.key_type));
     return absl::OkStatus();
   });
 }

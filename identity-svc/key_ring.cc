@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "common/jwks.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
 #include "openssl/rand.h"
@@ -54,36 +55,31 @@ void KeyRing::Start(absl::Duration interval) {
 }
 
 absl::Status KeyRing::RotateIfDue(absl::Time now) {
-  auto keys = repository_.ListUnexpired(now);
-  if (!keys.ok()) return keys.status();
+  ASSIGN_OR_RETURN(auto keys, repository_.ListUnexpired(now));
   const absl::Time due_before = now - options_.rotation_period;
-  if (!keys->empty() && keys->front().create_time > due_before) return absl::OkStatus();
-  auto pem = GenerateEcPrivateKeyPem();
-  if (!pem.ok()) return pem.status();
+  if (!keys.empty() && keys.front().create_time > due_before) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto pem, GenerateEcPrivateKeyPem());
   SigningKeyRecord candidate;
   candidate.kid = RandomId();
   candidate.alg = "ES256";
-  auto sealed = box_.Seal(*pem, candidate.kid);  // Bound to its key id.
+  auto sealed = box_.Seal(pem, candidate.kid);  // Bound to its key id.
   if (!sealed.ok()) return sealed.status();
   candidate.private_key_sealed = *std::move(sealed);
-  auto jwk = PublicJwkFromPem(*pem, candidate.kid);
-  if (!jwk.ok()) return jwk.status();
-  candidate.public_jwk = *std::move(jwk);
+  ASSIGN_OR_RETURN(auto jwk, PublicJwkFromPem(pem, candidate.kid));
+  candidate.public_jwk = std::move(jwk);
   candidate.create_time = now;
   // Signs from now + publish_ahead (the very first key at once) for one rotation period.
   candidate.retire_time = now + options_.publish_ahead + options_.rotation_period;
   candidate.expire_time = candidate.retire_time + options_.token_lifetime;
-  auto inserted = repository_.InsertIfRotationDue(candidate, due_before);
-  if (!inserted.ok()) return inserted.status();
-  if (*inserted) LogInfo("signing key rotated", {{"kid", candidate.kid}});
+  ASSIGN_OR_RETURN(auto inserted, repository_.InsertIfRotationDue(candidate, due_before));
+  if (inserted) LogInfo("signing key rotated", {{"kid", candidate.kid}});
   return absl::OkStatus();
 }
 
 absl::Status KeyRing::Refresh() {
   const absl::Time now = clock_();
-  if (absl::Status s = RotateIfDue(now); !s.ok()) return s;
-  auto keys = repository_.ListUnexpired(now);
-  if (!keys.ok()) return keys.status();
+  RETURN_IF_ERROR(RotateIfDue(now));
+  ASSIGN_OR_RETURN(auto keys, repository_.ListUnexpired(now));
 
   nlohmann::json jwks = {{"keys", nlohmann::json::array()}};
   std::string signing_kid;
@@ -94,34 +90,32 @@ absl::Status KeyRing::Refresh() {
   }
   // The newest key already published long enough signs; right after the first start, when
   // there is no such key, the newest one does.
-  for (const SigningKeyRecord& key : *keys) {  // Newest first.
+  for (const SigningKeyRecord& key : keys) {  // Newest first.
     if (key.retire_time > now && key.create_time + options_.publish_ahead <= now) {
       signing_kid = key.kid;
       break;
     }
   }
-  if (signing_kid.empty() && !keys->empty()) signing_kid = keys->front().kid;
-  for (const SigningKeyRecord& key : *keys) {
+  if (signing_kid.empty() && !keys.empty()) signing_kid = keys.front().kid;
+  for (const SigningKeyRecord& key : keys) {
     jwks["keys"].push_back(nlohmann::json::parse(key.public_jwk));
     if (!pems.contains(key.kid) && key.retire_time > now) {
-      auto pem = box_.Open(key.private_key_sealed, key.kid);
-      if (!pem.ok()) return pem.status();
-      pems[key.kid] = *std::move(pem);
+      ASSIGN_OR_RETURN(auto pem, box_.Open(key.private_key_sealed, key.kid));
+      pems[key.kid] = std::move(pem);
     }
   }
   if (signing_kid.empty()) return absl::FailedPreconditionError("no signing key is usable");
   const std::string json = jwks.dump();
-  auto signing_key = Es256Key::FromPem(pems[signing_kid]);
-  if (!signing_key.ok()) return signing_key.status();
+  ASSIGN_OR_RETURN(auto signing_key, Es256Key::FromPem(pems[signing_kid]));
   bool changed = false;
   {
     absl::MutexLock lock(&mu_);
     changed = json != jwks_json_;
     current_kid_ = signing_kid;
-    current_key_ = *std::move(signing_key);
+    current_key_ = std::move(signing_key);
     jwks_json_ = json;
     std::erase_if(pems, [&keys](const auto& entry) {
-      for (const auto& k : *keys) {
+      for (const auto& k : keys) {
         if (k.kid == entry.first) return false;
       }
       return true;

@@ -17,6 +17,7 @@
 #include "common/mysql_pool.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
@@ -69,12 +70,10 @@ absl::StatusOr<PersonRecord> ReadPerson(const sql::ResultSet& row) {
   person.phone_number = ColumnText(row, 6);
   person.preferred_locale = ColumnText(row, 7);
   person.source = ColumnText(row, 8);
-  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 9);
-  if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> updated = wse::ColumnTime(row, 10);
-  if (!updated.ok()) return updated.status();
-  person.create_time = *created;
-  person.update_time = *updated;
+  ASSIGN_OR_RETURN(auto created, wse::ColumnTime(row, 9));
+  ASSIGN_OR_RETURN(auto updated, wse::ColumnTime(row, 10));
+  person.create_time = created;
+  person.update_time = updated;
   return person;
 }
 
@@ -86,9 +85,8 @@ absl::StatusOr<std::optional<PersonRecord>> SelectPerson(sql::Connection& conn,
   statement->setString(1, value);
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   if (!rows->next()) return std::optional<PersonRecord>();
-  absl::StatusOr<PersonRecord> person = ReadPerson(*rows);
-  if (!person.ok()) return person.status();
-  return std::optional<PersonRecord>(*std::move(person));
+  ASSIGN_OR_RETURN(auto person, ReadPerson(*rows));
+  return std::optional<PersonRecord>(std::move(person));
 }
 
 // The current row, in kOrganizationSelect's column order (legal representatives not included).
@@ -100,12 +98,10 @@ absl::StatusOr<OrganizationRecord> ReadOrganization(const sql::ResultSet& row) {
   organization.display_name = ColumnText(row, 4);
   organization.kind = ColumnText(row, 5);
   organization.email_address = ColumnText(row, 6);
-  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 7);
-  if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> updated = wse::ColumnTime(row, 8);
-  if (!updated.ok()) return updated.status();
-  organization.create_time = *created;
-  organization.update_time = *updated;
+  ASSIGN_OR_RETURN(auto created, wse::ColumnTime(row, 7));
+  ASSIGN_OR_RETURN(auto updated, wse::ColumnTime(row, 8));
+  organization.create_time = created;
+  organization.update_time = updated;
   return organization;
 }
 
@@ -141,9 +137,8 @@ absl::StatusOr<std::vector<OrganizationRecord>> SelectOrganizations(
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   std::vector<OrganizationRecord> organizations;
   while (rows->next()) {
-    absl::StatusOr<OrganizationRecord> organization = ReadOrganization(*rows);
-    if (!organization.ok()) return organization.status();
-    organizations.push_back(*std::move(organization));
+    ASSIGN_OR_RETURN(auto organization, ReadOrganization(*rows));
+    organizations.push_back(std::move(organization));
   }
   LoadRepresentatives(conn, organizations);
   return organizations;
@@ -154,12 +149,13 @@ absl::StatusOr<std::optional<OrganizationRecord>> SelectOrganization(sql::Connec
                                                                      absl::string_view column,
                                                                      const std::string& value,
                                                                      bool for_update) {
-  absl::StatusOr<std::vector<OrganizationRecord>> found = SelectOrganizations(
-      conn, absl::StrCat("WHERE o.", column, " = ?", for_update ? " FOR UPDATE" : ""),
-      [&value](sql::PreparedStatement& statement) { statement.setString(1, value); });
-  if (!found.ok()) return found.status();
-  if (found->empty()) return std::optional<OrganizationRecord>();
-  return std::optional<OrganizationRecord>(std::move(found->front()));
+  ASSIGN_OR_RETURN(
+      auto found,
+      SelectOrganizations(
+          conn, absl::StrCat("WHERE o.", column, " = ?", for_update ? " FOR UPDATE" : ""),
+          [&value](sql::PreparedStatement& statement) { statement.setString(1, value); }));
+  if (found.empty()) return std::optional<OrganizationRecord>();
+  return std::optional<OrganizationRecord>(std::move(found.front()));
 }
 
 void InsertRepresentatives(sql::Connection& conn, const std::string& organization_id,
@@ -193,11 +189,9 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
   PersonRecord result;
   absl::Status status = RetryingCreateRace(pool_, [&](sql::Connection& conn) -> absl::Status {
     // The row lock serialises concurrent imports and logins of the same person.
-    absl::StatusOr<std::optional<PersonRecord>> existing =
-        SelectPerson(conn, "insz = ? FOR UPDATE", person.insz);
-    if (!existing.ok()) return existing.status();
+    ASSIGN_OR_RETURN(auto existing, SelectPerson(conn, "insz = ? FOR UPDATE", person.insz));
     std::string id;
-    if (!existing->has_value()) {
+    if (!existing.has_value()) {
       Statement insert = Prepare(
           conn,
           "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
@@ -217,7 +211,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
       outcome = UpsertOutcome::kCreated;
       id = person.id;
     } else {
-      const PersonRecord& current = **existing;
+      const PersonRecord& current = *existing;
       const std::string source = MergedSource(current.source, person.source);
       if (current.given_name == person.given_name && current.family_name == person.family_name &&
           current.email_address == person.email_address &&
@@ -244,13 +238,11 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
       outcome = UpsertOutcome::kUpdated;
       id = current.id;
     }
-    absl::Status audited = InsertAudit(conn, audit);
-    if (!audited.ok()) return audited;
+    RETURN_IF_ERROR(InsertAudit(conn, audit));
     // Read back: the stored times (database clock, microseconds) are what callers must see.
-    absl::StatusOr<std::optional<PersonRecord>> reread = SelectPerson(conn, "id = ?", id);
-    if (!reread.ok()) return reread.status();
-    if (!reread->has_value()) return absl::InternalError("upserted person not found");
-    result = **reread;
+    ASSIGN_OR_RETURN(auto reread, SelectPerson(conn, "id = ?", id));
+    if (!reread.has_value()) return absl::InternalError("upserted person not found");
+    result = *reread;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -274,11 +266,9 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
   OrganizationRecord result;
   absl::Status status = RetryingCreateRace(pool_, [&](sql::Connection& conn) -> absl::Status {
     // The organisation's row lock also guards its legal_representatives rows.
-    absl::StatusOr<std::optional<OrganizationRecord>> existing =
-        SelectOrganization(conn, key_column, key, /*for_update=*/true);
-    if (!existing.ok()) return existing.status();
+    ASSIGN_OR_RETURN(auto existing, SelectOrganization(conn, key_column, key, /*for_update=*/true));
     std::string id;
-    if (!existing->has_value()) {
+    if (!existing.has_value()) {
       Statement insert = Prepare(
           conn,
           "INSERT INTO organizations (id, kbo_number, institution_number, display_name, kind,"
@@ -297,7 +287,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
       outcome = UpsertOutcome::kCreated;
       id = organization.id;
     } else {
-      const OrganizationRecord& current = **existing;
+      const OrganizationRecord& current = *existing;
       const bool representatives_changed = current.legal_representative_insz != representatives;
       if (current.display_name == organization.display_name && current.kind == organization.kind &&
           current.email_address == organization.email_address && !representatives_changed) {
@@ -325,13 +315,10 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
       outcome = UpsertOutcome::kUpdated;
       id = current.id;
     }
-    absl::Status audited = InsertAudit(conn, audit);
-    if (!audited.ok()) return audited;
-    absl::StatusOr<std::optional<OrganizationRecord>> reread =
-        SelectOrganization(conn, "id", id, /*for_update=*/false);
-    if (!reread.ok()) return reread.status();
-    if (!reread->has_value()) return absl::InternalError("upserted organization not found");
-    result = **reread;
+    RETURN_IF_ERROR(InsertAudit(conn, audit));
+    ASSIGN_OR_RETURN(auto reread, SelectOrganization(conn, "id", id, /*for_update=*/false));
+    if (!reread.has_value()) return absl::InternalError("upserted organization not found");
+    result = *reread;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -342,9 +329,8 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
 absl::StatusOr<PersonRecord> MysqlDirectoryRepository::FindPersonById(const std::string& id) {
   std::optional<PersonRecord> found;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    absl::StatusOr<std::optional<PersonRecord>> person = SelectPerson(conn, "id = ?", id);
-    if (!person.ok()) return person.status();
-    found = *std::move(person);
+    ASSIGN_OR_RETURN(auto person, SelectPerson(conn, "id = ?", id));
+    found = std::move(person);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -355,9 +341,8 @@ absl::StatusOr<PersonRecord> MysqlDirectoryRepository::FindPersonById(const std:
 absl::StatusOr<PersonRecord> MysqlDirectoryRepository::FindPersonByInsz(const std::string& insz) {
   std::optional<PersonRecord> found;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    absl::StatusOr<std::optional<PersonRecord>> person = SelectPerson(conn, "insz = ?", insz);
-    if (!person.ok()) return person.status();
-    found = *std::move(person);
+    ASSIGN_OR_RETURN(auto person, SelectPerson(conn, "insz = ?", insz));
+    found = std::move(person);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -369,10 +354,8 @@ absl::StatusOr<OrganizationRecord> MysqlDirectoryRepository::FindOrganizationByI
     const std::string& id) {
   std::optional<OrganizationRecord> found;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    absl::StatusOr<std::optional<OrganizationRecord>> organization =
-        SelectOrganization(conn, "id", id, /*for_update=*/false);
-    if (!organization.ok()) return organization.status();
-    found = *std::move(organization);
+    ASSIGN_OR_RETURN(auto organization, SelectOrganization(conn, "id", id, /*for_update=*/false));
+    found = std::move(organization);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -389,11 +372,11 @@ absl::StatusOr<OrganizationRecord> MysqlDirectoryRepository::FindOrganizationByI
   const bool by_kbo = !kbo_number.empty();
   std::optional<OrganizationRecord> found;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    absl::StatusOr<std::optional<OrganizationRecord>> organization =
+    ASSIGN_OR_RETURN(
+        auto organization,
         SelectOrganization(conn, by_kbo ? "kbo_number" : "institution_number",
-                           by_kbo ? kbo_number : institution_number, /*for_update=*/false);
-    if (!organization.ok()) return organization.status();
-    found = *std::move(organization);
+                           by_kbo ? kbo_number : institution_number, /*for_update=*/false));
+    found = std::move(organization);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -422,16 +405,15 @@ absl::StatusOr<std::vector<OrganizationRecord>> MysqlDirectoryRepository::ListOr
 
   std::vector<OrganizationRecord> result;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    absl::StatusOr<std::vector<OrganizationRecord>> found =
-        SelectOrganizations(conn, tail, [&](sql::PreparedStatement& statement) {
-          unsigned int index = 1;
-          statement.setString(index++, page.after_id);
-          if (!kind.empty()) statement.setString(index++, kind);
-          if (!query.empty()) statement.setString(index++, pattern);
-          statement.setInt(index, page.size);
-        });
-    if (!found.ok()) return found.status();
-    result = *std::move(found);
+    ASSIGN_OR_RETURN(auto found,
+                     SelectOrganizations(conn, tail, [&](sql::PreparedStatement& statement) {
+                       unsigned int index = 1;
+                       statement.setString(index++, page.after_id);
+                       if (!kind.empty()) statement.setString(index++, kind);
+                       if (!query.empty()) statement.setString(index++, pattern);
+                       statement.setInt(index, page.size);
+                     }));
+    result = std::move(found);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -442,12 +424,14 @@ absl::StatusOr<std::vector<OrganizationRecord>>
 MysqlDirectoryRepository::OrganizationsRepresentedBy(const std::string& insz) {
   std::vector<OrganizationRecord> result;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    absl::StatusOr<std::vector<OrganizationRecord>> found = SelectOrganizations(
-        conn,
-        "JOIN legal_representatives r ON r.organization_id = o.id WHERE r.insz = ? ORDER BY o.id",
-        [&insz](sql::PreparedStatement& statement) { statement.setString(1, insz); });
-    if (!found.ok()) return found.status();
-    result = *std::move(found);
+    ASSIGN_OR_RETURN(auto found,
+                     SelectOrganizations(conn,
+                                         "JOIN legal_representatives r ON r.organization_id = o.id "
+                                         "WHERE r.insz = ? ORDER BY o.id",
+                                         [&insz](sql::PreparedStatement& statement) {
+                                           statement.setString(1, insz);
+                                         }));
+    result = std::move(found);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

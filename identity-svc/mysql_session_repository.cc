@@ -12,6 +12,7 @@
 #include "common/mysql_pool.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
@@ -39,19 +40,15 @@ absl::StatusOr<SessionRecord> ReadSession(const sql::ResultSet& row) {
   session.acr = ColumnText(row, 5);
   if (!row.isNull(6)) session.current_organization_id = ColumnText(row, 6);
   session.refresh_token_hash = ColumnText(row, 7);
-  absl::StatusOr<absl::Time> refresh_expire = wse::ColumnTime(row, 8);
-  if (!refresh_expire.ok()) return refresh_expire.status();
-  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 9);
-  if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> expire = wse::ColumnTime(row, 10);
-  if (!expire.ok()) return expire.status();
-  session.refresh_expire_time = *refresh_expire;
-  session.create_time = *created;
-  session.expire_time = *expire;
+  ASSIGN_OR_RETURN(auto refresh_expire, wse::ColumnTime(row, 8));
+  ASSIGN_OR_RETURN(auto created, wse::ColumnTime(row, 9));
+  ASSIGN_OR_RETURN(auto expire, wse::ColumnTime(row, 10));
+  session.refresh_expire_time = refresh_expire;
+  session.create_time = created;
+  session.expire_time = expire;
   if (!row.isNull(11)) {
-    absl::StatusOr<absl::Time> revoked = wse::ColumnTime(row, 11);
-    if (!revoked.ok()) return revoked.status();
-    session.revoke_time = *revoked;
+    ASSIGN_OR_RETURN(auto revoked, wse::ColumnTime(row, 11));
+    session.revoke_time = revoked;
   }
   return session;
 }
@@ -170,9 +167,8 @@ absl::StatusOr<SessionRecord> MysqlSessionRepository::Find(const std::string& id
     statement->setString(1, id);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     if (!rows->next()) return absl::OkStatus();
-    absl::StatusOr<SessionRecord> session = ReadSession(*rows);
-    if (!session.ok()) return session.status();
-    found = *std::move(session);
+    ASSIGN_OR_RETURN(auto session, ReadSession(*rows));
+    found = std::move(session);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -193,9 +189,8 @@ absl::StatusOr<SessionRecord> MysqlSessionRepository::FindByRefreshHash(const st
     statement->setString(2, hash);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     if (!rows->next()) return absl::OkStatus();
-    absl::StatusOr<SessionRecord> session = ReadSession(*rows);
-    if (!session.ok()) return session.status();
-    found = *std::move(session);
+    ASSIGN_OR_RETURN(auto session, ReadSession(*rows));
+    found = std::move(session);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -11,6 +11,7 @@
 #include "common/mysql_pool.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -27,15 +28,12 @@ absl::StatusOr<SigningKeyRecord> ReadSigningKey(const sql::ResultSet& row) {
   key.alg = ColumnText(row, 2);
   key.private_key_sealed = ColumnText(row, 3);  // Binary-safe: the bytes come back as stored.
   key.public_jwk = ColumnText(row, 4);
-  absl::StatusOr<absl::Time> created = wse::ColumnTime(row, 5);
-  if (!created.ok()) return created.status();
-  absl::StatusOr<absl::Time> retire = wse::ColumnTime(row, 6);
-  if (!retire.ok()) return retire.status();
-  absl::StatusOr<absl::Time> expire = wse::ColumnTime(row, 7);
-  if (!expire.ok()) return expire.status();
-  key.create_time = *created;
-  key.retire_time = *retire;
-  key.expire_time = *expire;
+  ASSIGN_OR_RETURN(auto created, wse::ColumnTime(row, 5));
+  ASSIGN_OR_RETURN(auto retire, wse::ColumnTime(row, 6));
+  ASSIGN_OR_RETURN(auto expire, wse::ColumnTime(row, 7));
+  key.create_time = created;
+  key.retire_time = retire;
+  key.expire_time = expire;
   return key;
 }
 
@@ -56,9 +54,8 @@ absl::StatusOr<std::vector<SigningKeyRecord>> MysqlSigningKeyRepository::ListUne
     statement->setString(1, TimeToDb(now));
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     while (rows->next()) {
-      absl::StatusOr<SigningKeyRecord> key = ReadSigningKey(*rows);
-      if (!key.ok()) return key.status();
-      keys.push_back(*std::move(key));
+      ASSIGN_OR_RETURN(auto key, ReadSigningKey(*rows));
+      keys.push_back(std::move(key));
     }
     return absl::OkStatus();
   });

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_split.h"
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "grpcpp/channel.h"
 
 namespace wse::identity {
@@ -44,9 +45,7 @@ absl::StatusOr<std::vector<Membership>> RightsMembershipSource::OneOrganization(
   request.set_person("persons/" + person.id);
   request.set_organization("organizations/" + organization_id);
   rights::v1::CheckMembershipResponse response;
-  if (auto s = Mapped(membership_->CheckMembership(&context, request, &response)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(Mapped(membership_->CheckMembership(&context, request, &response)));
   std::vector<Membership> out;
   if (response.active_work_relation()) {
     out.push_back({organization_id, ActingBasis::kWorkRelation});
@@ -68,7 +67,7 @@ absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
     request.set_person("persons/" + person.id);
     request.set_page_size(500);
     rights::v1::ListWorkRelationsResponse response;
-    if (auto s = Mapped(stub_->ListWorkRelations(&context, request, &response)); !s.ok()) return s;
+    RETURN_IF_ERROR(Mapped(stub_->ListWorkRelations(&context, request, &response)));
     for (const auto& relation : response.work_relations()) {
       if (relation.state() == rights::v1::WORK_RELATION_STATE_ACTIVE) {
         out.push_back({OrganizationOf(relation.name()), ActingBasis::kWorkRelation});
@@ -83,7 +82,7 @@ absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
     request.set_person("persons/" + person.id);
     request.set_page_size(500);
     rights::v1::ListGrantsResponse response;
-    if (auto s = Mapped(stub_->ListGrants(&context, request, &response)); !s.ok()) return s;
+    RETURN_IF_ERROR(Mapped(stub_->ListGrants(&context, request, &response)));
     // A grant counts only with an active work relation (as CheckMembership decides).
     std::set<std::string> related;
     for (const Membership& m : out) related.insert(m.organization_id);

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "openssl/rand.h"
 #include "openssl/sha.h"
 
@@ -75,9 +76,8 @@ absl::StatusOr<AccessToken> SessionManager::Mint(const SessionRecord& session, a
   if (session.current_organization_id) {
     claims["org"] = "organizations/" + *session.current_organization_id;
   }
-  auto token = signer_.Sign(claims);
-  if (!token.ok()) return token.status();
-  return AccessToken{*std::move(token), absl::FromUnixSeconds(absl::ToUnixSeconds(expire))};
+  ASSIGN_OR_RETURN(auto token, signer_.Sign(claims));
+  return AccessToken{std::move(token), absl::FromUnixSeconds(absl::ToUnixSeconds(expire))};
 }
 
 absl::StatusOr<StartedLogin> SessionManager::StartLogin() {
@@ -129,27 +129,27 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
                                                     absl::string_view nonce,
                                                     absl::string_view login_id,
                                                     const CallContext& /*call*/) {
-  auto identity = id_tokens_.Verify(id_token);
-  if (!identity.ok()) return identity.status();
+  ASSIGN_OR_RETURN(auto identity, id_tokens_.Verify(id_token));
   const absl::Time now = clock_();
-  if (auto s = CheckNonce(*identity, nonce, login_id, now); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckNonce(identity, nonce, login_id, now));
 
   PersonRecord person;
-  auto known = directory_.FindPersonByInsz(identity->insz.digits);
+  auto known = directory_.FindPersonByInsz(identity.insz.digits);
   if (known.ok()) {
     person = *std::move(known);
   } else if (absl::IsNotFound(known.status())) {
     PersonRecord first_seen;
     first_seen.id = RandomId();
-    first_seen.insz = identity->insz.digits;
-    first_seen.given_name = identity->given_name;
-    first_seen.family_name = identity->family_name;
+    first_seen.insz = identity.insz.digits;
+    first_seen.given_name = identity.given_name;
+    first_seen.family_name = identity.family_name;
     first_seen.source = "LOGIN";
-    auto created = directory_.UpsertPerson(first_seen,
-                                           {"persons/" + first_seen.id, "", identity->key_type,
-                                            "FIRST_LOGIN", "persons/" + first_seen.id, ""},
-                                           &person);
-    if (!created.ok()) return created.status();
+    RETURN_IF_ERROR(directory_
+                        .UpsertPerson(first_seen,
+                                      {"persons/" + first_seen.id, "", identity.key_type,
+                                       "FIRST_LOGIN", "persons/" + first_seen.id, ""},
+                                      &person)
+                        .status());
   } else {
     return known.status();
   }
@@ -159,16 +159,16 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
   SessionRecord& session = issued.session;
   session.id = RandomId();
   session.person_id = person.id;
-  session.key_type = identity->key_type;
-  session.assurance_level = identity->assurance_level;
-  session.acr = identity->acr;
+  session.key_type = identity.key_type;
+  session.assurance_level = identity.assurance_level;
+  session.acr = identity.acr;
   session.create_time = now;
   session.expire_time = now + policy_.session_lifetime;
   issued.refresh_token = NewRefreshToken();
   session.refresh_token_hash = HashToken(issued.refresh_token);
   session.refresh_expire_time = std::min(now + policy_.refresh_token_ttl, session.expire_time);
   issued.refresh_expire_time = session.refresh_expire_time;
-  if (auto s = sessions_.Create(session, {identity->replay_hash, identity->usable_until},
+  if (auto s = sessions_.Create(session, {identity.replay_hash, identity.usable_until},
                                 Audit(session, "LOGIN", "sessions/" + session.id));
       !s.ok()) {
     if (!absl::IsAlreadyExists(s)) return s;
@@ -180,9 +180,8 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
     return LoginRefused("ID_TOKEN_REPLAYED",
                         "this ID token was used before; log in again at the identity provider");
   }
-  auto access = Mint(session, now);
-  if (!access.ok()) return access.status();
-  issued.access = *std::move(access);
+  ASSIGN_OR_RETURN(auto access, Mint(session, now));
+  issued.access = std::move(access);
   return issued;
 }
 
@@ -201,10 +200,10 @@ absl::StatusOr<SessionRecord> SessionManager::LiveSession(const std::string& ses
 
 absl::StatusOr<std::vector<ActingBasis>> SessionManager::MayActFor(
     const PersonRecord& person, const std::string& organization_id, const CallContext& call) {
-  auto memberships = CollectMemberships(membership_, person, organization_id, call);
-  if (!memberships.ok()) return memberships.status();
-  auto it = memberships->find(organization_id);
-  if (it == memberships->end()) return std::vector<ActingBasis>();
+  ASSIGN_OR_RETURN(auto memberships,
+                   CollectMemberships(membership_, person, organization_id, call));
+  auto it = memberships.find(organization_id);
+  if (it == memberships.end()) return std::vector<ActingBasis>();
   return it->second;
 }
 
@@ -212,24 +211,19 @@ absl::StatusOr<bool> SessionManager::ActsFor(const Caller& caller,
                                              const std::string& organization_id,
                                              const CallContext& call) {
   if (caller.organization == "organizations/" + organization_id) return true;
-  auto person = directory_.FindPersonById(caller.person_id);
-  if (!person.ok()) return person.status();
-  auto bases = MayActFor(*person, organization_id, call);
-  if (!bases.ok()) return bases.status();
-  return !bases->empty();
+  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(caller.person_id));
+  ASSIGN_OR_RETURN(auto bases, MayActFor(person, organization_id, call));
+  return !bases.empty();
 }
 
 absl::StatusOr<std::vector<ActingContextEntry>> SessionManager::ActingContexts(
     const Caller& caller, const CallContext& call) {
-  auto session = LiveSession(caller.session_id, clock_());
-  if (!session.ok()) return session.status();
-  auto person = directory_.FindPersonById(session->person_id);
-  if (!person.ok()) return person.status();
-  auto memberships = CollectMemberships(membership_, *person, "", call);
-  if (!memberships.ok()) return memberships.status();
+  ASSIGN_OR_RETURN(auto session, LiveSession(caller.session_id, clock_()));
+  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
+  ASSIGN_OR_RETURN(auto memberships, CollectMemberships(membership_, person, "", call));
 
   std::vector<ActingContextEntry> organizations;
-  for (const auto& [organization_id, bases] : *memberships) {
+  for (const auto& [organization_id, bases] : memberships) {
     auto organization = directory_.FindOrganizationById(organization_id);
     if (absl::IsNotFound(organization.status())) continue;  // Known elsewhere, not here yet.
     if (!organization.ok()) return organization.status();
@@ -247,15 +241,12 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
     const Caller& caller, const std::optional<std::string>& organization_id,
     const CallContext& call) {
   const absl::Time now = clock_();
-  auto session = LiveSession(caller.session_id, now);
-  if (!session.ok()) return session.status();
-  auto person = directory_.FindPersonById(session->person_id);
-  if (!person.ok()) return person.status();
+  ASSIGN_OR_RETURN(auto session, LiveSession(caller.session_id, now));
+  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
   std::vector<ActingBasis> bases;
   if (organization_id.has_value()) {
-    auto allowed = MayActFor(*person, *organization_id, call);
-    if (!allowed.ok()) return allowed.status();
-    bases = *allowed;
+    ASSIGN_OR_RETURN(auto allowed, MayActFor(person, *organization_id, call));
+    bases = allowed;
     if (bases.empty()) {
       return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                           "you may not act for this organisation")
@@ -266,18 +257,14 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
               "naar het team gebruikersbeheer.");
     }
   }
-  session->current_organization_id = organization_id;
+  session.current_organization_id = organization_id;
   const std::string target =
-      organization_id ? "organizations/" + *organization_id : "persons/" + person->id;
-  if (auto s = sessions_.SetCurrentOrganization(
-          session->id, organization_id,
-          Audit(*session, organization_id ? "SELECT_ORGANIZATION" : "SELECT_PERSONAL", target));
-      !s.ok()) {
-    return s;
-  }
-  auto access = Mint(*session, now);
-  if (!access.ok()) return access.status();
-  IssuedSession issued{*std::move(session), *std::move(person), *std::move(access), "", now, {}};
+      organization_id ? "organizations/" + *organization_id : "persons/" + person.id;
+  RETURN_IF_ERROR(sessions_.SetCurrentOrganization(
+      session.id, organization_id,
+      Audit(session, organization_id ? "SELECT_ORGANIZATION" : "SELECT_PERSONAL", target)));
+  ASSIGN_OR_RETURN(auto access, Mint(session, now));
+  IssuedSession issued{std::move(session), std::move(person), std::move(access), "", now, {}};
   issued.bases = std::move(bases);
   return issued;
 }
@@ -297,47 +284,40 @@ absl::StatusOr<IssuedSession> SessionManager::Refresh(absl::string_view refresh_
     return SessionEnded("REFRESH_TOKEN_REUSED",
                         "the refresh token was already used; the session has been ended");
   }
-  auto session = LiveSession(found->id, now);
-  if (!session.ok()) return session.status();
-  if (session->refresh_expire_time <= now) {
+  ASSIGN_OR_RETURN(auto session, LiveSession(found->id, now));
+  if (session.refresh_expire_time <= now) {
     return SessionEnded("REFRESH_TOKEN_EXPIRED", "the refresh token has expired");
   }
-  auto person = directory_.FindPersonById(session->person_id);
-  if (!person.ok()) return person.status();
+  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
   // The organisation context survives a refresh only while the person may still act for it.
-  if (session->current_organization_id) {
-    auto allowed = MayActFor(*person, *session->current_organization_id, call);
-    if (!allowed.ok()) return allowed.status();
-    if (allowed->empty()) {
-      session->current_organization_id.reset();
-      if (auto s = sessions_.SetCurrentOrganization(session->id, std::nullopt,
-                                                    Audit(*session, "CONTEXT_LOST", ""));
-          !s.ok()) {
-        return s;
-      }
+  if (session.current_organization_id) {
+    ASSIGN_OR_RETURN(auto allowed, MayActFor(person, *session.current_organization_id, call));
+    if (allowed.empty()) {
+      session.current_organization_id.reset();
+      RETURN_IF_ERROR(sessions_.SetCurrentOrganization(session.id, std::nullopt,
+                                                       Audit(session, "CONTEXT_LOST", "")));
     }
   }
   IssuedSession issued;
   issued.refresh_token = NewRefreshToken();
-  issued.refresh_expire_time = std::min(now + policy_.refresh_token_ttl, session->expire_time);
+  issued.refresh_expire_time = std::min(now + policy_.refresh_token_ttl, session.expire_time);
   // Compare-and-set on the token presented, not on the session as read just now: a concurrent
   // refresh with the same token may have rotated it in between, and then this one must lose.
-  if (auto s = sessions_.RotateRefresh(session->id, HashToken(refresh_token),
+  if (auto s = sessions_.RotateRefresh(session.id, HashToken(refresh_token),
                                        HashToken(issued.refresh_token), issued.refresh_expire_time,
-                                       Audit(*session, "REFRESH", "sessions/" + session->id));
+                                       Audit(session, "REFRESH", "sessions/" + session.id));
       !s.ok()) {
     if (absl::IsAborted(s)) {
       return SessionEnded("REFRESH_TOKEN_REUSED", "the refresh token was already used");
     }
     return s;
   }
-  session->refresh_token_hash = HashToken(issued.refresh_token);
-  session->refresh_expire_time = issued.refresh_expire_time;
-  auto access = Mint(*session, now);
-  if (!access.ok()) return access.status();
-  issued.session = *std::move(session);
-  issued.person = *std::move(person);
-  issued.access = *std::move(access);
+  session.refresh_token_hash = HashToken(issued.refresh_token);
+  session.refresh_expire_time = issued.refresh_expire_time;
+  ASSIGN_OR_RETURN(auto access, Mint(session, now));
+  issued.session = std::move(session);
+  issued.person = std::move(person);
+  issued.access = std::move(access);
   return issued;
 }
 
@@ -346,20 +326,16 @@ absl::Status SessionManager::Logout(const Caller& caller, const std::string& ses
     // Only your own session; do not reveal whether another one exists.
     return absl::NotFoundError("no such session");
   }
-  auto session = sessions_.Find(session_id);
-  if (!session.ok()) return session.status();
-  return sessions_.Revoke(session_id, clock_(),
-                          Audit(*session, "LOGOUT", "sessions/" + session_id));
+  ASSIGN_OR_RETURN(auto session, sessions_.Find(session_id));
+  return sessions_.Revoke(session_id, clock_(), Audit(session, "LOGOUT", "sessions/" + session_id));
 }
 
 absl::StatusOr<IssuedSession> SessionManager::Current(const Caller& caller) {
-  auto session = LiveSession(caller.session_id, clock_());
-  if (!session.ok()) return session.status();
-  auto person = directory_.FindPersonById(session->person_id);
-  if (!person.ok()) return person.status();
+  ASSIGN_OR_RETURN(auto session, LiveSession(caller.session_id, clock_()));
+  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
   IssuedSession out;
-  out.session = *std::move(session);
-  out.person = *std::move(person);
+  out.session = std::move(session);
+  out.person = std::move(person);
   return out;
 }
 

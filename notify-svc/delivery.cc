@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 
 namespace wse::notify {
 namespace {
@@ -72,9 +73,8 @@ void DeliveryWorkers::Loop() {
 }
 
 absl::StatusOr<int> DeliveryWorkers::RunOnce() {
-  auto claimed = messages_.ClaimDue(options_.batch_size, options_.lease);
-  if (!claimed.ok()) return claimed.status();
-  for (const MessageRecord& message : *claimed) {
+  ASSIGN_OR_RETURN(auto claimed, messages_.ClaimDue(options_.batch_size, options_.lease));
+  for (const MessageRecord& message : claimed) {
     // The batch may have outlived the lease (a slow relay): send only while the claim is still
     // ours, and hold it for one more lease, which outlasts one SMTP transaction (--smtp_timeout).
     absl::StatusOr<bool> held =
@@ -99,7 +99,7 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
                                   {"error", result.last_error}});
     }
   }
-  return static_cast<int>(claimed->size());
+  return static_cast<int>(claimed.size());
 }
 
 AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
@@ -35,9 +36,8 @@ absl::StatusOr<std::vector<MessageRecord>> SelectByIds(sql::Connection& conn,
   std::unique_ptr<sql::ResultSet> rows(stmt->executeQuery(absl::StrCat(
       "SELECT ", kMessageColumns, " FROM messages WHERE id IN (", IdList(ids), ") ORDER BY id")));
   while (rows->next()) {
-    auto message = ReadMessageRow(*rows);
-    if (!message.ok()) return message.status();
-    messages.push_back(*std::move(message));
+    ASSIGN_OR_RETURN(auto message, ReadMessageRow(*rows));
+    messages.push_back(std::move(message));
   }
   LoadRecipients(conn, messages);
   return messages;
@@ -50,11 +50,10 @@ absl::StatusOr<MessageRecord> SelectOne(sql::Connection& conn, const std::string
   select->setString(1, value);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return absl::NotFoundError("message not found");
-  auto message = ReadMessageRow(*rows);
-  if (!message.ok()) return message.status();
-  std::vector<MessageRecord> one = {*std::move(message)};
+  ASSIGN_OR_RETURN(auto message, ReadMessageRow(*rows));
+  std::vector<MessageRecord> one = {std::move(message)};
   LoadRecipients(conn, one);
-  if (absl::Status s = LoadHistory(conn, one[0]); !s.ok()) return s;
+  RETURN_IF_ERROR(LoadHistory(conn, one[0]));
   return std::move(one[0]);
 }
 
@@ -95,9 +94,8 @@ absl::StatusOr<MessageRecord> MysqlMessageRepository::Create(const MessageRecord
     id->next();
     const uint64_t new_id = id->getUInt64(1);
     InsertRecipients(conn, new_id, message.recipients);
-    auto stored = SelectByIds(conn, {new_id});
-    if (!stored.ok()) return stored.status();
-    created = std::move((*stored)[0]);
+    ASSIGN_OR_RETURN(auto stored, SelectByIds(conn, {new_id}));
+    created = std::move((stored)[0]);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -153,9 +151,8 @@ absl::StatusOr<std::vector<MessageRecord>> MysqlMessageRepository::List(const Me
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     messages.clear();
     while (rows->next()) {
-      auto message = ReadMessageRow(*rows);
-      if (!message.ok()) return message.status();
-      messages.push_back(*std::move(message));
+      ASSIGN_OR_RETURN(auto message, ReadMessageRow(*rows));
+      messages.push_back(std::move(message));
     }
     LoadRecipients(conn, messages);
     return absl::OkStatus();
@@ -185,9 +182,8 @@ absl::StatusOr<std::vector<MessageRecord>> MysqlMessageRepository::ClaimDue(int 
                   IdList(ids), ")"));
     take->setInt64(1, absl::ToInt64Microseconds(lease));
     take->execute();
-    auto messages = SelectByIds(conn, ids);
-    if (!messages.ok()) return messages.status();
-    claimed = *std::move(messages);
+    ASSIGN_OR_RETURN(auto messages, SelectByIds(conn, ids));
+    claimed = std::move(messages);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -46,9 +47,8 @@ absl::StatusOr<MessageRecord> ReadMessageRow(const sql::ResultSet& row) {
   m.content_sha256 = ColumnText(row, 3);
   m.template_id = ColumnText(row, 4);
   m.requested_locale = ColumnText(row, 5);
-  auto parameters = ParametersFromJson(ColumnText(row, 7));
-  if (!parameters.ok()) return parameters.status();
-  m.parameters = *std::move(parameters);
+  ASSIGN_OR_RETURN(auto parameters, ParametersFromJson(ColumnText(row, 7)));
+  m.parameters = std::move(parameters);
   m.source_event = ColumnText(row, 8);
   if (!row.isNull(9)) {
     m.rendered = RenderedMail{ColumnText(row, 6), ColumnText(row, 9), ColumnText(row, 10),
@@ -58,18 +58,15 @@ absl::StatusOr<MessageRecord> ReadMessageRow(const sql::ResultSet& row) {
   m.attempt_count = row.getInt(13);
   m.budget_start = row.getInt(14);
   if (!row.isNull(15)) {
-    auto due = wse::ColumnTime(row, 15);
-    if (!due.ok()) return due.status();
-    m.due_time = *due;
+    ASSIGN_OR_RETURN(auto due, wse::ColumnTime(row, 15));
+    m.due_time = due;
   }
   m.last_error = ColumnText(row, 16);
-  auto created = wse::ColumnTime(row, 17);
-  if (!created.ok()) return created.status();
-  m.create_time = *created;
+  ASSIGN_OR_RETURN(auto created, wse::ColumnTime(row, 17));
+  m.create_time = created;
   if (!row.isNull(18)) {
-    auto sent = wse::ColumnTime(row, 18);
-    if (!sent.ok()) return sent.status();
-    m.send_time = *sent;
+    ASSIGN_OR_RETURN(auto sent, wse::ColumnTime(row, 18));
+    m.send_time = sent;
   }
   return m;
 }
@@ -109,9 +106,8 @@ absl::Status LoadHistory(sql::Connection& conn, MessageRecord& message) {
   message.history.clear();
   while (rows->next()) {
     DeliveryAttemptRecord a;
-    auto when = TimeFromDb(ColumnText(*rows, 1));
-    if (!when.ok()) return when.status();
-    a.attempt_time = *when;
+    ASSIGN_OR_RETURN(auto when, TimeFromDb(ColumnText(*rows, 1)));
+    a.attempt_time = when;
     a.outcome = static_cast<DeliveryOutcome>(rows->getInt(2));
     a.smtp_code = rows->getInt(3);
     a.error = ColumnText(*rows, 4);

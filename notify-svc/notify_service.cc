@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "notify-svc/convert.h"
 #include "notify-svc/requests.h"
 
@@ -27,13 +28,11 @@ grpc::Status NotifyServiceImpl::SendMail(grpc::ServerContext* context,
                                          const v1::SendMailRequest* request,
                                          v1::SendMailResponse* response) {
   return Serve(context, "SendMail", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    auto message = MessageFromRequest(*request, deps_.templates);
-    if (!message.ok()) return message.status();
-    auto queued = deps_.queue.Submit(*std::move(message));
-    if (!queued.ok()) return queued.status();
-    ToProto(queued->message, response->mutable_message());
-    response->set_replayed(queued->replayed);
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    ASSIGN_OR_RETURN(auto message, MessageFromRequest(*request, deps_.templates));
+    ASSIGN_OR_RETURN(auto queued, deps_.queue.Submit(std::move(message)));
+    ToProto(queued.message, response->mutable_message());
+    response->set_replayed(queued.replayed);
     return absl::OkStatus();
   });
 }
@@ -42,12 +41,10 @@ grpc::Status NotifyServiceImpl::GetMessage(grpc::ServerContext* context,
                                            const v1::GetMessageRequest* request,
                                            v1::GetMessageResponse* response) {
   return Serve(context, "GetMessage", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    auto id = MessageIdFromName(request->name(), "name");
-    if (!id.ok()) return id.status();
-    auto message = deps_.queue.Get(*id);
-    if (!message.ok()) return message.status();
-    ToProto(*message, response->mutable_message());
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    ASSIGN_OR_RETURN(auto id, MessageIdFromName(request->name(), "name"));
+    ASSIGN_OR_RETURN(auto message, deps_.queue.Get(id));
+    ToProto(message, response->mutable_message());
     return absl::OkStatus();
   });
 }
@@ -56,9 +53,8 @@ grpc::Status NotifyServiceImpl::ListMessages(grpc::ServerContext* context,
                                              const v1::ListMessagesRequest* request,
                                              v1::ListMessagesResponse* response) {
   return Serve(context, "ListMessages", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    auto page_size = PageSize(request->page_size());
-    if (!page_size.ok()) return page_size.status();
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    ASSIGN_OR_RETURN(auto page_size, PageSize(request->page_size()));
     if (!v1::MessageState_IsValid(request->state())) {
       return InvalidArgument({{"state", "is not a message state"}});
     }
@@ -70,20 +66,18 @@ grpc::Status NotifyServiceImpl::ListMessages(grpc::ServerContext* context,
     }
     uint64_t before_id = 0;
     if (!request->page_token().empty()) {
-      auto position = DecodePageToken("messages", request->page_token());
-      if (!position.ok()) return position.status();
-      if (!absl::SimpleAtoi(*position, &before_id) || before_id == 0) {
+      ASSIGN_OR_RETURN(auto position, DecodePageToken("messages", request->page_token()));
+      if (!absl::SimpleAtoi(position, &before_id) || before_id == 0) {
         return InvalidArgument({{"page_token", "is not a token of this list"}});
       }
     }
     // One more than the page tells whether another page exists.
-    auto messages = deps_.queue.List(filter, before_id, *page_size + 1);
-    if (!messages.ok()) return messages.status();
-    const bool more = static_cast<int>(messages->size()) > *page_size;
-    if (more) messages->resize(*page_size);
-    for (const MessageRecord& m : *messages) ToProto(m, response->add_messages());
+    ASSIGN_OR_RETURN(auto messages, deps_.queue.List(filter, before_id, page_size + 1));
+    const bool more = static_cast<int>(messages.size()) > page_size;
+    if (more) messages.resize(page_size);
+    for (const MessageRecord& m : messages) ToProto(m, response->add_messages());
     if (more) {
-      response->set_next_page_token(EncodePageToken("messages", absl::StrCat(messages->back().id)));
+      response->set_next_page_token(EncodePageToken("messages", absl::StrCat(messages.back().id)));
     }
     return absl::OkStatus();
   });
@@ -93,7 +87,7 @@ grpc::Status NotifyServiceImpl::RetryDeadLetters(grpc::ServerContext* context,
                                                  const v1::RetryDeadLettersRequest* request,
                                                  v1::RetryDeadLettersResponse* response) {
   return Serve(context, "RetryDeadLetters", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
     if (request->all() == !request->names().empty()) {
       return InvalidArgument({{"names", "give either names or all = true, not both or neither"}});
     }
@@ -112,10 +106,9 @@ grpc::Status NotifyServiceImpl::RetryDeadLetters(grpc::ServerContext* context,
       }
     }
     if (!violations.empty()) return InvalidArgument(std::move(violations));
-    auto requeued = deps_.queue.RetryDead(ids, limit);
-    if (!requeued.ok()) return requeued.status();
-    response->set_requeued_count(static_cast<int32_t>(requeued->size()));
-    for (uint64_t id : *requeued) response->add_names(MessageName(id));
+    ASSIGN_OR_RETURN(auto requeued, deps_.queue.RetryDead(ids, limit));
+    response->set_requeued_count(static_cast<int32_t>(requeued.size()));
+    for (uint64_t id : requeued) response->add_names(MessageName(id));
     return absl::OkStatus();
   });
 }
@@ -124,20 +117,18 @@ grpc::Status NotifyServiceImpl::ListTemplates(grpc::ServerContext* context,
                                               const v1::ListTemplatesRequest* request,
                                               v1::ListTemplatesResponse* response) {
   return Serve(context, "ListTemplates", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
-    auto page_size = PageSize(request->page_size());
-    if (!page_size.ok()) return page_size.status();
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    ASSIGN_OR_RETURN(auto page_size, PageSize(request->page_size()));
     std::string after;
     if (!request->page_token().empty()) {
-      auto position = DecodePageToken("templates", request->page_token());
-      if (!position.ok()) return position.status();
-      after = *position;
+      ASSIGN_OR_RETURN(auto position, DecodePageToken("templates", request->page_token()));
+      after = position;
     }
     const auto& all = deps_.templates.templates();
     int added = 0;
     for (const TemplateInfo& info : all) {
       if (!after.empty() && info.id <= after) continue;
-      if (added == *page_size) {
+      if (added == page_size) {
         response->set_next_page_token(
             EncodePageToken("templates", response->templates().rbegin()->template_id()));
         break;
@@ -153,7 +144,7 @@ grpc::Status NotifyServiceImpl::PreviewTemplate(grpc::ServerContext* context,
                                                 const v1::PreviewTemplateRequest* request,
                                                 v1::PreviewTemplateResponse* response) {
   return Serve(context, "PreviewTemplate", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RequireTrusted(call); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
     std::vector<FieldViolation> violations;
     if (deps_.templates.Find(request->template_id()) == nullptr) {
       violations.push_back({"template_id", "is not a known template (see ListTemplates)"});
@@ -165,13 +156,12 @@ grpc::Status NotifyServiceImpl::PreviewTemplate(grpc::ServerContext* context,
     std::map<std::string, std::string> parameters(request->parameters().begin(),
                                                   request->parameters().end());
     std::vector<std::string> missing;
-    auto mail =
-        deps_.templates.Render(request->template_id(), request->locale(), parameters, &missing);
-    if (!mail.ok()) return mail.status();
-    response->set_subject(mail->subject);
-    response->set_text_body(mail->text_body);
-    response->set_html_body(mail->html_body);
-    response->set_locale(mail->locale);
+    ASSIGN_OR_RETURN(auto mail, deps_.templates.Render(request->template_id(), request->locale(),
+                                                       parameters, &missing));
+    response->set_subject(mail.subject);
+    response->set_text_body(mail.text_body);
+    response->set_html_body(mail.html_body);
+    response->set_locale(mail.locale);
     for (const std::string& name : missing) response->add_missing_parameters(name);
     return absl::OkStatus();
   });

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "ctemplate/template.h"
 #include "ctemplate/template_cache.h"
 #include "ctemplate/template_dictionary.h"
@@ -75,27 +76,23 @@ absl::StatusOr<std::unique_ptr<TemplateCatalog>> TemplateCatalog::Load(const std
     TemplateInfo info;
     info.id = entry.path().filename().string();
     const std::string manifest_path = (entry.path() / "manifest.json").string();
-    auto manifest_text = ReadText(manifest_path);
-    if (!manifest_text.ok()) return manifest_text.status();
-    const nlohmann::json manifest = nlohmann::json::parse(*manifest_text, nullptr, false);
+    ASSIGN_OR_RETURN(auto manifest_text, ReadText(manifest_path));
+    const nlohmann::json manifest = nlohmann::json::parse(manifest_text, nullptr, false);
     if (manifest.is_discarded() || !manifest.is_object()) {
       return absl::InvalidArgumentError(manifest_path + ": not a JSON object");
     }
     info.description = manifest.value("description", "");
-    auto required = StringList(manifest, "required", manifest_path);
-    if (!required.ok()) return required.status();
-    auto optional = StringList(manifest, "optional", manifest_path);
-    if (!optional.ok()) return optional.status();
-    info.required_parameters = *std::move(required);
-    info.optional_parameters = *std::move(optional);
+    ASSIGN_OR_RETURN(auto required, StringList(manifest, "required", manifest_path));
+    ASSIGN_OR_RETURN(auto optional, StringList(manifest, "optional", manifest_path));
+    info.required_parameters = std::move(required);
+    info.optional_parameters = std::move(optional);
     for (const char* locale : kLocales) {
       if (!fs::exists(entry.path() / absl::StrCat(locale, ".subject"))) continue;
       for (const char* part : kParts) {
         const fs::path file = entry.path() / absl::StrCat(locale, ".", part);
-        auto text = ReadText(file);
-        if (!text.ok()) return text.status();
-        if (std::string_view(part) == "html") *text = kHtmlPragma + *text;
-        if (!catalog->cache_->StringToTemplateCache(CacheKey(info.id, locale, part), *text,
+        ASSIGN_OR_RETURN(auto text, ReadText(file));
+        if (std::string_view(part) == "html") text = kHtmlPragma + text;
+        if (!catalog->cache_->StringToTemplateCache(CacheKey(info.id, locale, part), text,
                                                     ctemplate::DO_NOT_STRIP)) {
           return absl::InvalidArgumentError(file.string() + ": template does not compile");
         }

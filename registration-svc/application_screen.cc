@@ -1,5 +1,7 @@
 #include "registration-svc/application_screen.h"
 
+#include "common/status_macros.h"
+
 namespace wse::registration {
 
 absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
@@ -16,9 +18,9 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
         "waarvoor u aanwezigheden en/of deelnames wilt registreren.");
     return screen;
   }
-  auto view = permissions_.Explain(person_id, *organization_id, kRegisterPermission, call);
-  if (!view.ok()) return view.status();
-  if (view->allowed) {
+  ASSIGN_OR_RETURN(auto view,
+                   permissions_.Explain(person_id, *organization_id, kRegisterPermission, call));
+  if (view.allowed) {
     screen.set_action(v1::SCREEN_ACTION_REGISTER);
     screen.set_button_label("aanvragen");
     screen.set_message("Klik op 'aanvragen' om een opleiding aan te melden ter registratie.");
@@ -26,15 +28,15 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
   }
   screen.set_action(v1::SCREEN_ACTION_REQUEST_RIGHT);
   screen.set_button_label("Gebruikersrecht aanvragen");
-  screen.set_requested_role(view->requestable_role);
-  screen.set_requested_context(view->requestable_context);
-  screen.set_pending_access_request(view->pending_access_request);
-  screen.set_access_request_possible(view->access_request_possible);
-  if (!view->pending_access_request.empty()) {
+  screen.set_requested_role(view.requestable_role);
+  screen.set_requested_context(view.requestable_context);
+  screen.set_pending_access_request(view.pending_access_request);
+  screen.set_access_request_possible(view.access_request_possible);
+  if (!view.pending_access_request.empty()) {
     screen.set_message(
         "Uw aanvraag voor het gebruikersrecht wacht op uw lokale beheerder. Zodra het recht is "
         "toegekend, ontvangt u een mail; meld u dan opnieuw aan.");
-  } else if (!view->access_request_possible) {
+  } else if (!view.access_request_possible) {
     screen.set_message(
         "U heeft nog niet de juiste rechten om een opleiding te registreren, en uw organisatie "
         "heeft geen lokale beheerder met een gekend e-mailadres. Contacteer de 1700 infolijn en "

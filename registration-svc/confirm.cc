@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/mails.h"
 #include "registration-svc/receipt.h"
 #include "registration-svc/registration_manager.h"
@@ -35,101 +36,88 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
                                                                    const std::string& etag,
                                                                    const std::string& request_id,
                                                                    const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   // Remote lookups stay outside the transaction (which may run more than once).
-  absl::StatusOr<std::string> submitter = directory_.PersonName(actor.person_id, call);
-  if (!submitter.ok()) return submitter.status();
-  absl::StatusOr<std::string> organization = directory_.OrganizationName(*org, call);
-  if (!organization.ok()) return organization.status();
+  ASSIGN_OR_RETURN(auto submitter, directory_.PersonName(actor.person_id, call));
+  ASSIGN_OR_RETURN(auto organization, directory_.OrganizationName(org, call));
 
   const std::string fingerprint = RequestFingerprint({"ConfirmDraft", draft_id, etag});
   RegistrationView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<DraftRecord> draft = tx.GetDraft(*org, draft_id);  // Locked: one confirm at a time.
+    absl::StatusOr<DraftRecord> draft =
+        tx.GetDraft(org, draft_id);  // Locked: one confirm at a time.
     if (!draft.ok()) return draft.status();
 
     // A retry of a confirmation that committed: the same registration version and receipt.
-    absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kConfirmKind, request_id, fingerprint);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) {
+    ASSIGN_OR_RETURN(auto seen, tx.FindRequestId(org, kConfirmKind, request_id, fingerprint));
+    if (seen.has_value()) {
       const std::string expected =
           absl::StrCat(draft->registration_id, "@", draft->registration_version);
-      if (draft->state != DraftState::kConfirmed || **seen != expected) {
+      if (draft->state != DraftState::kConfirmed || *seen != expected) {
         return InvalidArgument({{"request_id", "was already used for another confirmation"}});
       }
-      absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, draft->registration_id);
-      if (!head.ok()) return head.status();
-      absl::StatusOr<RegistrationVersionRecord> version =
-          tx.GetVersion(*org, draft->registration_id, draft->registration_version, true);
-      if (!version.ok()) return version.status();
-      view = RegistrationView{*std::move(version), head->latest_version, head->withdrawn};
+      ASSIGN_OR_RETURN(auto head, tx.GetRegistration(org, draft->registration_id));
+      ASSIGN_OR_RETURN(auto version, tx.GetVersion(org, draft->registration_id,
+                                                   draft->registration_version, true));
+      view = RegistrationView{std::move(version), head.latest_version, head.withdrawn};
       return absl::OkStatus();
     }
 
-    if (auto s = CheckEditable(*draft, etag); !s.ok()) return s;
-    absl::StatusOr<TrainingRecord> training = TrainingOf(tx, draft->odb_number);
-    if (!training.ok()) return training.status();
-    absl::StatusOr<std::vector<ParticipantRecord>> participants = tx.ListParticipants(draft_id);
-    if (!participants.ok()) return participants.status();
-    absl::StatusOr<ValidationReport> report = Validate(tx, *draft, *training, *participants);
+    RETURN_IF_ERROR(CheckEditable(*draft, etag));
+    ASSIGN_OR_RETURN(auto training, TrainingOf(tx, draft->odb_number));
+    ASSIGN_OR_RETURN(auto participants, tx.ListParticipants(draft_id));
+    absl::StatusOr<ValidationReport> report = Validate(tx, *draft, training, participants);
     if (!report.ok()) return report.status();
     if (!report->ok()) return NotConfirmable(*report);
 
     const absl::Time now = clock_();
     RegistrationRecord head;
     if (!draft->corrects_registration_id.empty()) {
-      absl::StatusOr<RegistrationRecord> corrected =
-          tx.GetRegistration(*org, draft->corrects_registration_id);
-      if (!corrected.ok()) return corrected.status();
-      if (corrected->withdrawn || corrected->latest_version != draft->corrects_version) {
+      ASSIGN_OR_RETURN(auto corrected, tx.GetRegistration(org, draft->corrects_registration_id));
+      if (corrected.withdrawn || corrected.latest_version != draft->corrects_version) {
         return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
                             "the corrected registration got a newer version meanwhile")
             .Reason("REGISTRATION_CHANGED")
             .Dutch("De registratie die u corrigeert, werd intussen gewijzigd of ingetrokken. "
                    "Begin een nieuwe correctie.");
       }
-      head = *std::move(corrected);
+      head = std::move(corrected);
       head.latest_version += 1;
       head.update_time = now;
-      if (auto s = tx.UpdateRegistration(head); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.UpdateRegistration(head));
     } else {
       head.id = NewRecordId();
-      head.organization_id = *org;
+      head.organization_id = org;
       head.odb_number = draft->odb_number;
       head.school_year = draft->school_year;
       head.latest_version = 1;
       head.create_time = now;
       head.update_time = now;
-      if (auto s = tx.InsertRegistration(head); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.InsertRegistration(head));
     }
-    if (auto s = tx.RecordRequestId(*org, kConfirmKind, request_id,
-                                    absl::StrCat(head.id, "@", head.latest_version), fingerprint);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(tx.RecordRequestId(org, kConfirmKind, request_id,
+                                       absl::StrCat(head.id, "@", head.latest_version),
+                                       fingerprint));
 
     VersionHeader header;
-    header.organization_id = *org;
+    header.organization_id = org;
     header.registration_id = head.id;
     header.version = head.latest_version;
     header.kind = head.latest_version == 1 ? ReceiptKind::kSubmission : ReceiptKind::kCorrection;
     header.odb_number = draft->odb_number;
     header.school_year = draft->school_year;
     header.submitted_by = actor.person_id;
-    header.submitted_by_name = *submitter;
-    header.organization_name = *organization;
-    header.training_title = training->title;
+    header.submitted_by_name = submitter;
+    header.organization_name = organization;
+    header.training_title = training.title;
     header.submit_time = now;
-    RegistrationVersionRecord version = BuildVersion(header, *participants, *report);
-    absl::StatusOr<int64_t> number = tx.InsertVersion(version);
-    if (!number.ok()) return number.status();
-    version.receipt_number = *number;
+    RegistrationVersionRecord version = BuildVersion(header, participants, *report);
+    ASSIGN_OR_RETURN(auto number, tx.InsertVersion(version));
+    version.receipt_number = number;
 
     std::vector<std::string> insz;
-    insz.reserve(participants->size());
-    for (const auto& p : *participants) insz.push_back(p.input.insz);
+    insz.reserve(participants.size());
+    for (const auto& p : participants) insz.push_back(p.input.insz);
     // A first version has no active participants to replace (fewer statements).
     absl::Status indexed =
         head.latest_version == 1
@@ -148,7 +136,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
     draft->state = DraftState::kConfirmed;
     draft->registration_id = head.id;
     draft->registration_version = head.latest_version;
-    if (auto s = Touch(tx, *draft); !s.ok()) return s;
+    RETURN_IF_ERROR(Touch(tx, *draft));
     if (auto s = tx.AppendOutbox(ReceiptMail(version, ReferenceOf(version))); !s.ok()) {
       return s.status();
     }

@@ -1,6 +1,7 @@
 #include "registration-svc/directory.h"
 
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "grpcpp/channel.h"
 
 namespace wse::registration {
@@ -52,7 +53,7 @@ absl::StatusOr<std::string> IdentityDirectory::PersonName(const std::string& per
   identity::v1::GetPersonRequest request;
   request.set_name(key);
   identity::v1::GetPersonResponse response;
-  if (auto s = Mapped(stub_->GetPerson(&context, request, &response)); !s.ok()) return s;
+  RETURN_IF_ERROR(Mapped(stub_->GetPerson(&context, request, &response)));
   Remember(key, response.person().display_name());
   return response.person().display_name();
 }
@@ -66,7 +67,7 @@ absl::StatusOr<std::string> IdentityDirectory::OrganizationName(const std::strin
   identity::v1::GetOrganizationRequest request;
   request.set_name(key);
   identity::v1::GetOrganizationResponse response;
-  if (auto s = Mapped(stub_->GetOrganization(&context, request, &response)); !s.ok()) return s;
+  RETURN_IF_ERROR(Mapped(stub_->GetOrganization(&context, request, &response)));
   Remember(key, response.organization().display_name());
   return response.organization().display_name();
 }

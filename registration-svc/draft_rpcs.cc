@@ -1,6 +1,7 @@
 // RegistrationServiceImpl: drafts and their validation.
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/convert.h"
 #include "registration-svc/names.h"
 #include "registration-svc/registration_service.h"
@@ -11,19 +12,16 @@ grpc::Status RegistrationServiceImpl::CreateDraft(grpc::ServerContext* context,
                                                   const v1::CreateDraftRequest* request,
                                                   v1::CreateDraftResponse* response) {
   return Serve(context, "CreateDraft", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    if (auto s = CheckParent(*actor, request->parent()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    RETURN_IF_ERROR(CheckParent(actor, request->parent()));
     if (!request->has_draft()) return InvalidArgument({{"draft", "is required"}});
-    auto odb = ParseTraining(request->draft().training(), "draft.training");
-    if (!odb.ok()) return odb.status();
-    auto year = SchoolYear::Parse(request->draft().school_year(), "draft.school_year");
-    if (!year.ok()) return year.status();
-    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
-    auto view =
-        deps_.manager.CreateDraft(*actor, *odb, year->first_year(), request->request_id(), call);
-    if (!view.ok()) return view.status();
-    *response->mutable_draft() = DraftToProto(view->draft, &view->participants);
+    ASSIGN_OR_RETURN(auto odb, ParseTraining(request->draft().training(), "draft.training"));
+    ASSIGN_OR_RETURN(auto year,
+                     SchoolYear::Parse(request->draft().school_year(), "draft.school_year"));
+    RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(auto view, deps_.manager.CreateDraft(actor, odb, year.first_year(),
+                                                          request->request_id(), call));
+    *response->mutable_draft() = DraftToProto(view.draft, &view.participants);
     return absl::OkStatus();
   });
 }
@@ -32,14 +30,11 @@ grpc::Status RegistrationServiceImpl::GetDraft(grpc::ServerContext* context,
                                                const v1::GetDraftRequest* request,
                                                v1::GetDraftResponse* response) {
   return Serve(context, "GetDraft", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseDraft(request->name(), "name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "draft"); !s.ok()) return s;
-    auto view = deps_.manager.GetDraft(*actor, name->id, call);
-    if (!view.ok()) return view.status();
-    *response->mutable_draft() = DraftToProto(view->draft, &view->participants);
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseDraft(request->name(), "name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "draft"));
+    ASSIGN_OR_RETURN(auto view, deps_.manager.GetDraft(actor, name.id, call));
+    *response->mutable_draft() = DraftToProto(view.draft, &view.participants);
     return absl::OkStatus();
   });
 }
@@ -48,28 +43,23 @@ grpc::Status RegistrationServiceImpl::ListDrafts(grpc::ServerContext* context,
                                                  const v1::ListDraftsRequest* request,
                                                  v1::ListDraftsResponse* response) {
   return Serve(context, "ListDrafts", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    if (auto s = CheckParent(*actor, request->parent()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    RETURN_IF_ERROR(CheckParent(actor, request->parent()));
     DraftFilter filter;
     if (!request->training().empty()) {
-      auto odb = ParseTraining(request->training(), "training");
-      if (!odb.ok()) return odb.status();
-      filter.odb_number = *odb;
+      ASSIGN_OR_RETURN(auto odb, ParseTraining(request->training(), "training"));
+      filter.odb_number = odb;
     }
     if (!request->school_year().empty()) {
-      auto year = SchoolYear::Parse(request->school_year(), "school_year");
-      if (!year.ok()) return year.status();
-      filter.school_year = year->first_year();
+      ASSIGN_OR_RETURN(auto year, SchoolYear::Parse(request->school_year(), "school_year"));
+      filter.school_year = year.first_year();
     }
     filter.include_closed = request->include_closed();
-    auto page = PageFrom(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
-    auto drafts = deps_.manager.ListDrafts(*actor, filter, *page, call);
-    if (!drafts.ok()) return drafts.status();
-    for (const auto& d : *drafts) *response->add_drafts() = DraftToProto(d, nullptr);
-    if (static_cast<int>(drafts->size()) == page->size) {
-      response->set_next_page_token(drafts->back().id);
+    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto drafts, deps_.manager.ListDrafts(actor, filter, page, call));
+    for (const auto& d : drafts) *response->add_drafts() = DraftToProto(d, nullptr);
+    if (static_cast<int>(drafts.size()) == page.size) {
+      response->set_next_page_token(drafts.back().id);
     }
     return absl::OkStatus();
   });
@@ -79,13 +69,11 @@ grpc::Status RegistrationServiceImpl::DeleteDraft(grpc::ServerContext* context,
                                                   const v1::DeleteDraftRequest* request,
                                                   v1::DeleteDraftResponse*) {
   return Serve(context, "DeleteDraft", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseDraft(request->name(), "name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "draft"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseDraft(request->name(), "name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "draft"));
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
-    return deps_.manager.DeleteDraft(*actor, name->id, request->etag(), call);
+    return deps_.manager.DeleteDraft(actor, name.id, request->etag(), call);
   });
 }
 
@@ -93,21 +81,18 @@ grpc::Status RegistrationServiceImpl::ValidateDraft(grpc::ServerContext* context
                                                     const v1::ValidateDraftRequest* request,
                                                     v1::ValidateDraftResponse* response) {
   return Serve(context, "ValidateDraft", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseDraft(request->name(), "name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "draft"); !s.ok()) return s;
-    auto result = deps_.manager.ValidateDraft(*actor, name->id, call);
-    if (!result.ok()) return result.status();
-    const std::string draft_name = DraftName(name->organization_id, name->id);
-    for (const auto& v : result->report.violations) {
-      *response->add_violations() = ViolationToProto(v, result->participants, draft_name);
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseDraft(request->name(), "name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "draft"));
+    ASSIGN_OR_RETURN(auto result, deps_.manager.ValidateDraft(actor, name.id, call));
+    const std::string draft_name = DraftName(name.organization_id, name.id);
+    for (const auto& v : result.report.violations) {
+      *response->add_violations() = ViolationToProto(v, result.participants, draft_name);
     }
-    for (const auto& w : result->report.warnings) {
-      *response->add_warnings() = ViolationToProto(w, result->participants, draft_name);
+    for (const auto& w : result.report.warnings) {
+      *response->add_warnings() = ViolationToProto(w, result.participants, draft_name);
     }
-    response->set_etag(EtagOf(result->draft.version));
+    response->set_etag(EtagOf(result.draft.version));
     return absl::OkStatus();
   });
 }

@@ -4,8 +4,6 @@
 
 #include "registration-svc/mysql_store.h"
 
-#include "common/request_fingerprint.h"
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +15,8 @@
 #include "common/mysql_pool.h"
 #include "common/mysql_statements.h"
 #include "common/outbox.h"
+#include "common/request_fingerprint.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -72,7 +72,7 @@ absl::StatusOr<std::optional<std::string>> MysqlRegistrationTransaction::FindReq
   select->setString(3, request_id);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return std::optional<std::string>();
-  if (auto s = CheckSameRequest(ColumnText(*rows, 2), fingerprint); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSameRequest(ColumnText(*rows, 2), fingerprint));
   return std::optional<std::string>(ColumnText(*rows, 1));
 }
 

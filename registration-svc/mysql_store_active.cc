@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -71,10 +72,9 @@ absl::Status MysqlRegistrationTransaction::SetActiveParticipants(
   return AllOrNothing(conn_, [&]() -> absl::Status {
     // The check gives a clear answer without writing; the primary key still decides when a
     // concurrent transaction commits the same participant in between (1062 -> ALREADY_EXISTS).
-    absl::StatusOr<std::vector<ActiveConflict>> conflicts =
-        FindActiveConflicts(odb_number, school_year, insz, registration_id);
-    if (!conflicts.ok()) return conflicts.status();
-    if (!conflicts->empty()) {
+    ASSIGN_OR_RETURN(auto conflicts,
+                     FindActiveConflicts(odb_number, school_year, insz, registration_id));
+    if (!conflicts.empty()) {
       // No INSZ in the message: statuses end up in logs.
       return absl::AlreadyExistsError(
           "a participant is already active in another registration of this training and school"

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "common/status_macros.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -175,9 +176,8 @@ absl::Status ReadInput(const sql::ResultSet& row, uint32_t first_column, std::st
   } else if (kind == kParticipation) {
     ParticipationInput participation;
     participation.participated = participated;
-    absl::StatusOr<std::vector<std::string>> codes = StringListFromJson(module_codes);
-    if (!codes.ok()) return codes.status();
-    participation.completed_module_codes = *std::move(codes);
+    ASSIGN_OR_RETURN(auto codes, StringListFromJson(module_codes));
+    participation.completed_module_codes = std::move(codes);
     input.measurement = std::move(participation);
   } else {
     input.measurement = std::monostate();
@@ -185,9 +185,8 @@ absl::Status ReadInput(const sql::ResultSet& row, uint32_t first_column, std::st
   input.final_assessment = static_cast<FinalAssessment>(row.getInt(column++));
   input.route_completed = ColumnOptionalBool(row, column++);
   input.exam_contract = ColumnOptionalBool(row, column++);
-  absl::StatusOr<std::optional<Date>> end_date = ColumnDate(row, column);
-  if (!end_date.ok()) return end_date.status();
-  input.actual_end_date = *end_date;
+  ASSIGN_OR_RETURN(auto end_date, ColumnDate(row, column));
+  input.actual_end_date = end_date;
   return absl::OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -54,9 +55,8 @@ absl::StatusOr<DraftRecord> ReadDraft(const sql::ResultSet& row) {
   absl::Time* const times[] = {&draft.create_time, &draft.update_time, &draft.expire_time};
   uint32_t column = 11;
   for (absl::Time* time : times) {
-    absl::StatusOr<absl::Time> read = ColumnTime(row, column++);
-    if (!read.ok()) return read.status();
-    *time = *read;
+    ASSIGN_OR_RETURN(auto read, ColumnTime(row, column++));
+    *time = read;
   }
   draft.version = row.getInt64(14);
   draft.validated_version = row.getInt64(15);
@@ -67,9 +67,8 @@ absl::StatusOr<DraftRecord> ReadDraft(const sql::ResultSet& row) {
 absl::StatusOr<std::vector<DraftRecord>> ReadDrafts(sql::ResultSet& rows) {
   std::vector<DraftRecord> drafts;
   while (rows.next()) {
-    absl::StatusOr<DraftRecord> draft = ReadDraft(rows);
-    if (!draft.ok()) return draft.status();
-    drafts.push_back(*std::move(draft));
+    ASSIGN_OR_RETURN(auto draft, ReadDraft(rows));
+    drafts.push_back(std::move(draft));
   }
   return drafts;
 }

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -42,8 +43,7 @@ const std::string& ParticipantSelect() {
 absl::StatusOr<ParticipantRecord> ReadParticipant(const sql::ResultSet& row) {
   ParticipantRecord participant;
   participant.id = ColumnText(row, 1);
-  absl::Status status = ReadInput(row, 2, participant.display_name, participant.input);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(ReadInput(row, 2, participant.display_name, participant.input));
   return participant;
 }
 
@@ -75,9 +75,8 @@ absl::StatusOr<std::vector<ParticipantRecord>> MysqlRegistrationTransaction::Lis
   std::vector<ParticipantRecord> participants;
   participants.reserve(rows->rowsCount());
   while (rows->next()) {
-    absl::StatusOr<ParticipantRecord> participant = ReadParticipant(*rows);
-    if (!participant.ok()) return participant.status();
-    participants.push_back(*std::move(participant));
+    ASSIGN_OR_RETURN(auto participant, ReadParticipant(*rows));
+    participants.push_back(std::move(participant));
   }
   return participants;
 }

@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -60,12 +61,10 @@ absl::StatusOr<RegistrationRecord> ReadRegistration(const sql::ResultSet& row) {
   registration.school_year = row.getInt(4);
   registration.latest_version = row.getInt(5);
   registration.withdrawn = row.getBoolean(6);
-  absl::StatusOr<absl::Time> created = ColumnTime(row, 7);
-  if (!created.ok()) return created.status();
-  registration.create_time = *created;
-  absl::StatusOr<absl::Time> updated = ColumnTime(row, 8);
-  if (!updated.ok()) return updated.status();
-  registration.update_time = *updated;
+  ASSIGN_OR_RETURN(auto created, ColumnTime(row, 7));
+  registration.create_time = created;
+  ASSIGN_OR_RETURN(auto updated, ColumnTime(row, 8));
+  registration.update_time = updated;
   return registration;
 }
 
@@ -82,9 +81,8 @@ absl::StatusOr<RegistrationVersionRecord> ReadVersion(const sql::ResultSet& row)
   version.submitted_by_name = ColumnText(row, 8);
   version.organization_name = ColumnText(row, 9);
   version.training_title = ColumnText(row, 10);
-  absl::StatusOr<absl::Time> submitted = ColumnTime(row, 11);
-  if (!submitted.ok()) return submitted.status();
-  version.submit_time = *submitted;
+  ASSIGN_OR_RETURN(auto submitted, ColumnTime(row, 11));
+  version.submit_time = submitted;
   version.receipt_number = row.getInt64(12);
   version.content_sha256 = ColumnText(row, 13);
   version.content_format = ColumnText(row, 14);
@@ -114,10 +112,8 @@ MysqlRegistrationTransaction::VersionParticipants(const std::string& registratio
     RegisteredParticipant participant;
     absl::Status status = ReadInput(*rows, 1, participant.display_name, participant.input);
     if (!status.ok()) return status;
-    absl::StatusOr<std::vector<std::string>> reasons =
-        StringListFromJson(ColumnText(*rows, 2 + kDataColumnCount));
-    if (!reasons.ok()) return reasons.status();
-    participant.warning_reasons = *std::move(reasons);
+    ASSIGN_OR_RETURN(auto reasons, StringListFromJson(ColumnText(*rows, 2 + kDataColumnCount)));
+    participant.warning_reasons = std::move(reasons);
     participants.push_back(std::move(participant));
   }
   return participants;
@@ -127,10 +123,9 @@ absl::Status MysqlRegistrationTransaction::FillParticipants(
     std::vector<RegistrationVersionRecord>& versions) {
   // One indexed range per version; a page is small.
   for (RegistrationVersionRecord& version : versions) {
-    absl::StatusOr<std::vector<RegisteredParticipant>> participants =
-        VersionParticipants(version.registration_id, version.version);
-    if (!participants.ok()) return participants.status();
-    version.participants = *std::move(participants);
+    ASSIGN_OR_RETURN(auto participants,
+                     VersionParticipants(version.registration_id, version.version));
+    version.participants = std::move(participants);
   }
   return absl::OkStatus();
 }
@@ -259,10 +254,8 @@ absl::StatusOr<RegistrationVersionRecord> MysqlRegistrationTransaction::GetVersi
   if (!rows->next()) return absl::NotFoundError("registration version not found");
   absl::StatusOr<RegistrationVersionRecord> found = ReadVersion(*rows);
   if (!found.ok() || !with_participants) return found;
-  absl::StatusOr<std::vector<RegisteredParticipant>> participants =
-      VersionParticipants(registration_id, version);
-  if (!participants.ok()) return participants.status();
-  found->participants = *std::move(participants);
+  ASSIGN_OR_RETURN(auto participants, VersionParticipants(registration_id, version));
+  found->participants = std::move(participants);
   return found;
 }
 
@@ -298,13 +291,11 @@ MysqlRegistrationTransaction::ListRegistrations(const RegistrationFilter& filter
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<RegistrationVersionRecord> versions;
   while (rows->next()) {
-    absl::StatusOr<RegistrationVersionRecord> version = ReadVersion(*rows);
-    if (!version.ok()) return version.status();
-    versions.push_back(*std::move(version));
+    ASSIGN_OR_RETURN(auto version, ReadVersion(*rows));
+    versions.push_back(std::move(version));
   }
   if (with_participants) {
-    absl::Status status = FillParticipants(versions);
-    if (!status.ok()) return status;
+    RETURN_IF_ERROR(FillParticipants(versions));
   }
   return versions;
 }
@@ -331,13 +322,11 @@ absl::StatusOr<std::vector<RegistrationVersionRecord>> MysqlRegistrationTransact
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<RegistrationVersionRecord> versions;
   while (rows->next()) {
-    absl::StatusOr<RegistrationVersionRecord> version = ReadVersion(*rows);
-    if (!version.ok()) return version.status();
-    versions.push_back(*std::move(version));
+    ASSIGN_OR_RETURN(auto version, ReadVersion(*rows));
+    versions.push_back(std::move(version));
   }
   if (with_participants) {
-    absl::Status status = FillParticipants(versions);
-    if (!status.ok()) return status;
+    RETURN_IF_ERROR(FillParticipants(versions));
   }
   return versions;
 }

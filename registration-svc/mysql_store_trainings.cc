@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -81,25 +82,21 @@ absl::StatusOr<TrainingRecord> ReadTraining(const sql::ResultSet& row) {
                                         &facts.recognition_start_date, &facts.recognition_end_date};
   uint32_t column = 10;
   for (std::optional<Date>* date : dates) {
-    absl::StatusOr<std::optional<Date>> read = ColumnDate(row, column++);
-    if (!read.ok()) return read.status();
-    *date = *read;
+    ASSIGN_OR_RETURN(auto read, ColumnDate(row, column++));
+    *date = read;
   }
   facts.postgraduate = row.getBoolean(14);
   facts.delivery_mode = static_cast<DeliveryMode>(row.getInt(15));
-  absl::StatusOr<std::vector<TrainingModuleRecord>> modules = ModulesFromJson(ColumnText(row, 16));
-  if (!modules.ok()) return modules.status();
-  training.modules = *std::move(modules);
+  ASSIGN_OR_RETURN(auto modules, ModulesFromJson(ColumnText(row, 16)));
+  training.modules = std::move(modules);
   // Not a column of its own: module_codes mirrors the modules (model.h).
   for (const TrainingModuleRecord& module : training.modules) {
     facts.module_codes.push_back(module.code);
   }
-  absl::StatusOr<absl::Time> created = ColumnTime(row, 17);
-  if (!created.ok()) return created.status();
-  training.create_time = *created;
-  absl::StatusOr<absl::Time> updated = ColumnTime(row, 18);
-  if (!updated.ok()) return updated.status();
-  training.update_time = *updated;
+  ASSIGN_OR_RETURN(auto created, ColumnTime(row, 17));
+  training.create_time = created;
+  ASSIGN_OR_RETURN(auto updated, ColumnTime(row, 18));
+  training.update_time = updated;
   return training;
 }
 
@@ -159,9 +156,8 @@ absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<TrainingRecord> trainings;
   while (rows->next()) {
-    absl::StatusOr<TrainingRecord> training = ReadTraining(*rows);
-    if (!training.ok()) return training.status();
-    trainings.push_back(*std::move(training));
+    ASSIGN_OR_RETURN(auto training, ReadTraining(*rows));
+    trainings.push_back(std::move(training));
   }
   return trainings;
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 
 namespace wse::registration {
 namespace {
@@ -55,30 +56,28 @@ absl::StatusOr<int> Version(absl::string_view text, absl::string_view field,
 }  // namespace
 
 absl::StatusOr<std::string> ParseOrganization(absl::string_view name, absl::string_view field) {
-  auto ids = Segments(name, {"organizations", ""}, field, "organizations/{organization_id}");
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  ASSIGN_OR_RETURN(auto ids,
+                   Segments(name, {"organizations", ""}, field, "organizations/{organization_id}"));
+  return (ids)[0];
 }
 
 absl::StatusOr<std::string> ParseTraining(absl::string_view name, absl::string_view field) {
-  auto ids = Segments(name, {"trainings", ""}, field, "trainings/{odb_number}");
-  if (!ids.ok()) return ids.status();
-  return (*ids)[0];
+  ASSIGN_OR_RETURN(auto ids, Segments(name, {"trainings", ""}, field, "trainings/{odb_number}"));
+  return (ids)[0];
 }
 
 absl::StatusOr<OrgChild> ParseDraft(absl::string_view name, absl::string_view field) {
-  auto ids = Segments(name, {"organizations", "", "drafts", ""}, field,
-                      "organizations/{organization_id}/drafts/{draft_id}");
-  if (!ids.ok()) return ids.status();
-  return OrgChild{(*ids)[0], (*ids)[1]};
+  ASSIGN_OR_RETURN(auto ids, Segments(name, {"organizations", "", "drafts", ""}, field,
+                                      "organizations/{organization_id}/drafts/{draft_id}"));
+  return OrgChild{(ids)[0], (ids)[1]};
 }
 
 absl::StatusOr<ParticipantName> ParseParticipant(absl::string_view name, absl::string_view field) {
-  auto ids = Segments(name, {"organizations", "", "drafts", "", "participants", ""}, field,
-                      "organizations/{organization_id}/drafts/{draft_id}/participants/"
-                      "{participant_id}");
-  if (!ids.ok()) return ids.status();
-  return ParticipantName{(*ids)[0], (*ids)[1], (*ids)[2]};
+  ASSIGN_OR_RETURN(auto ids,
+                   Segments(name, {"organizations", "", "drafts", "", "participants", ""}, field,
+                            "organizations/{organization_id}/drafts/{draft_id}/participants/"
+                            "{participant_id}"));
+  return ParticipantName{(ids)[0], (ids)[1], (ids)[2]};
 }
 
 absl::StatusOr<VersionName> ParseRegistration(absl::string_view name, absl::string_view field,
@@ -90,15 +89,14 @@ absl::StatusOr<VersionName> ParseRegistration(absl::string_view name, absl::stri
   absl::string_view base = name;
   if (const size_t at = name.find('@'); at != absl::string_view::npos) {
     if (!allow_version) return Malformed(field, shown);
-    auto version = Version(name.substr(at + 1), field, shown);
-    if (!version.ok()) return version.status();
-    parsed.version = *version;
+    ASSIGN_OR_RETURN(auto version, Version(name.substr(at + 1), field, shown));
+    parsed.version = version;
     base = name.substr(0, at);
   }
-  auto ids = Segments(base, {"organizations", "", "registrations", ""}, field, shown);
-  if (!ids.ok()) return ids.status();
-  parsed.organization_id = (*ids)[0];
-  parsed.registration_id = (*ids)[1];
+  ASSIGN_OR_RETURN(auto ids,
+                   Segments(base, {"organizations", "", "registrations", ""}, field, shown));
+  parsed.organization_id = (ids)[0];
+  parsed.registration_id = (ids)[1];
   return parsed;
 }
 
@@ -107,12 +105,11 @@ absl::StatusOr<VersionName> ParseReceipt(absl::string_view name, absl::string_vi
       "organizations/{organization_id}/registrations/{registration_id}/receipts/{version}";
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 6 || parts[4] != "receipts") return Malformed(field, shown);
-  auto version = Version(parts[5], field, shown);
-  if (!version.ok()) return version.status();
-  auto ids = Segments(absl::StrCat(parts[0], "/", parts[1], "/", parts[2], "/", parts[3]),
-                      {"organizations", "", "registrations", ""}, field, shown);
-  if (!ids.ok()) return ids.status();
-  return VersionName{(*ids)[0], (*ids)[1], *version};
+  ASSIGN_OR_RETURN(auto version, Version(parts[5], field, shown));
+  ASSIGN_OR_RETURN(auto ids,
+                   Segments(absl::StrCat(parts[0], "/", parts[1], "/", parts[2], "/", parts[3]),
+                            {"organizations", "", "registrations", ""}, field, shown));
+  return VersionName{(ids)[0], (ids)[1], version};
 }
 
 std::string OrganizationName(absl::string_view id) { return absl::StrCat("organizations/", id); }

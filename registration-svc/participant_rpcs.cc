@@ -2,6 +2,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/convert.h"
 #include "registration-svc/names.h"
 #include "registration-svc/registration_service.h"
@@ -59,22 +60,19 @@ grpc::Status RegistrationServiceImpl::AddParticipant(grpc::ServerContext* contex
                                                      const v1::AddParticipantRequest* request,
                                                      v1::AddParticipantResponse* response) {
   return Serve(context, "AddParticipant", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto draft = ParseDraft(request->parent(), "parent");
-    if (!draft.ok()) return draft.status();
-    if (auto s = SameOrganization(*actor, draft->organization_id, "draft"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto draft, ParseDraft(request->parent(), "parent"));
+    RETURN_IF_ERROR(SameOrganization(actor, draft.organization_id, "draft"));
     if (!request->has_participant()) return InvalidArgument({{"participant", "is required"}});
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
     std::vector<Violation> problems;
     ParticipantRecord participant = ParticipantFromProto(request->participant(), &problems);
     if (!problems.empty()) return Problems(problems, "participant.");
-    auto change = deps_.manager.AddParticipant(*actor, draft->id, request->etag(),
-                                               std::move(participant), call);
-    if (!change.ok()) return change.status();
+    ASSIGN_OR_RETURN(auto change, deps_.manager.AddParticipant(actor, draft.id, request->etag(),
+                                                               std::move(participant), call));
     *response->mutable_participant() =
-        ParticipantToProto(change->participant, DraftName(draft->organization_id, draft->id));
-    response->set_etag(EtagOf(change->draft_version));
+        ParticipantToProto(change.participant, DraftName(draft.organization_id, draft.id));
+    response->set_etag(EtagOf(change.draft_version));
     return absl::OkStatus();
   });
 }
@@ -83,24 +81,21 @@ grpc::Status RegistrationServiceImpl::UpdateParticipant(
     grpc::ServerContext* context, const v1::UpdateParticipantRequest* request,
     v1::UpdateParticipantResponse* response) {
   return Serve(context, "UpdateParticipant", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseParticipant(request->participant().name(), "participant.name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "participant"); !s.ok()) return s;
-    auto mask = MaskFrom(request->update_mask());
-    if (!mask.ok()) return mask.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name,
+                     ParseParticipant(request->participant().name(), "participant.name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "participant"));
+    ASSIGN_OR_RETURN(auto mask, MaskFrom(request->update_mask()));
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
     std::vector<Violation> problems;
     ParticipantRecord changes = ParticipantFromProto(request->participant(), &problems);
     if (!problems.empty()) return Problems(problems, "participant.");
-    changes.id = name->participant_id;
-    auto change = deps_.manager.UpdateParticipant(*actor, name->draft_id, request->etag(), changes,
-                                                  *mask, call);
-    if (!change.ok()) return change.status();
+    changes.id = name.participant_id;
+    ASSIGN_OR_RETURN(auto change, deps_.manager.UpdateParticipant(
+                                      actor, name.draft_id, request->etag(), changes, mask, call));
     *response->mutable_participant() =
-        ParticipantToProto(change->participant, DraftName(name->organization_id, name->draft_id));
-    response->set_etag(EtagOf(change->draft_version));
+        ParticipantToProto(change.participant, DraftName(name.organization_id, name.draft_id));
+    response->set_etag(EtagOf(change.draft_version));
     return absl::OkStatus();
   });
 }
@@ -109,16 +104,14 @@ grpc::Status RegistrationServiceImpl::RemoveParticipant(
     grpc::ServerContext* context, const v1::RemoveParticipantRequest* request,
     v1::RemoveParticipantResponse* response) {
   return Serve(context, "RemoveParticipant", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseParticipant(request->name(), "name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "participant"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseParticipant(request->name(), "name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "participant"));
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
-    auto version = deps_.manager.RemoveParticipant(*actor, name->draft_id, name->participant_id,
-                                                   request->etag(), call);
-    if (!version.ok()) return version.status();
-    response->set_etag(EtagOf(*version));
+    ASSIGN_OR_RETURN(auto version,
+                     deps_.manager.RemoveParticipant(actor, name.draft_id, name.participant_id,
+                                                     request->etag(), call));
+    response->set_etag(EtagOf(version));
     return absl::OkStatus();
   });
 }
@@ -127,8 +120,7 @@ grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
     grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* frames,
     v1::UploadParticipantsResponse* response) {
   return Serve(context, "UploadParticipants", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
     UploadStream stream(frames);
     v1::UploadParticipantsRequest message;
     auto more = stream.Next(&message);
@@ -137,15 +129,14 @@ grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
       return InvalidArgument({{"header", "the first message of the stream must be the header"}});
     }
     const v1::UploadParticipantsHeader header = message.header();
-    auto draft = ParseDraft(header.draft(), "header.draft");
-    if (!draft.ok()) return draft.status();
-    if (auto s = SameOrganization(*actor, draft->organization_id, "draft"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto draft, ParseDraft(header.draft(), "header.draft"));
+    RETURN_IF_ERROR(SameOrganization(actor, draft.organization_id, "draft"));
     if (header.etag().empty()) return InvalidArgument({{"header.etag", "is required"}});
     if (!v1::UploadMode_IsValid(header.mode())) {
       return InvalidArgument({{"header.mode", "unknown upload mode"}});
     }
     // Refuse early, before thousands of rows are sent for nothing.
-    if (auto s = deps_.manager.BeginUpload(*actor, draft->id, call); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.manager.BeginUpload(actor, draft.id, call));
 
     const int max_rows = deps_.manager.config().max_participants;
     std::vector<UploadRow> rows;
@@ -183,18 +174,18 @@ grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
     }
     const UploadMode mode = header.mode() == v1::UPLOAD_MODE_REPLACE_ALL ? UploadMode::kReplaceAll
                                                                           : UploadMode::kMerge;
-    auto result =
-        deps_.manager.Upload(*actor, draft->id, header.etag(), mode, std::move(rows), call);
-    if (!result.ok()) return result.status();
-    response->set_accepted_count(result->accepted);
-    response->set_rejected_count(static_cast<int>(result->rejected.size()));
-    for (const auto& rejected : result->rejected) {
+    ASSIGN_OR_RETURN(auto result, deps_.manager.Upload(actor, draft.id, header.etag(), mode,
+                                                       std::move(rows), call));
+    response->set_accepted_count(result.accepted);
+    response->set_rejected_count(static_cast<int>(result.rejected.size()));
+    for (const auto& rejected : result.rejected) {
       auto* out = response->add_row_errors();
       out->set_row_number(rejected.row_number);
-      for (const auto& v : rejected.violations) *out->add_violations() = ViolationToProto(v, {}, "");
+      for (const auto& v : rejected.violations)
+        *out->add_violations() = ViolationToProto(v, {}, "");
     }
-    response->set_etag(EtagOf(result->draft_version));
-    response->set_participant_count(result->participant_count);
+    response->set_etag(EtagOf(result.draft_version));
+    response->set_participant_count(result.participant_count);
     return absl::OkStatus();
   });
 }

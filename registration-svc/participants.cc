@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/participant_checks.h"
 #include "registration-svc/registration_manager.h"
 
@@ -79,31 +80,28 @@ void ApplyMask(const ParticipantRecord& changes, const ParticipantMask& mask,
 absl::StatusOr<ParticipantChange> RegistrationManager::AddParticipant(
     const Actor& actor, const std::string& draft_id, const std::string& etag,
     ParticipantRecord participant, const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   ParticipantChange change;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<DraftRecord> draft = EditableDraft(tx, *org, draft_id, etag);
-    if (!draft.ok()) return draft.status();
-    absl::StatusOr<TrainingRecord> training = TrainingOf(tx, draft->odb_number);
-    if (!training.ok()) return training.status();
-    const auto codes = ModuleCodes(*training);
+    ASSIGN_OR_RETURN(auto draft, EditableDraft(tx, org, draft_id, etag));
+    ASSIGN_OR_RETURN(auto training, TrainingOf(tx, draft.odb_number));
+    const auto codes = ModuleCodes(training);
     ParticipantRecord row = participant;
     MalformedCheck check;
     check.module_codes = &codes;
     check.max_hours = config_.rules.max_hours;
     auto problems = CheckParticipantValues(&row.input, row.display_name, check);
     if (!problems.empty()) return Malformed(problems, "participant.");
-    if (draft->participant_count + 1 > config_.max_participants) {
+    if (draft.participant_count + 1 > config_.max_participants) {
       return TooMany(config_.max_participants);
     }
     row.id = NewRecordId();
     absl::Status inserted = tx.InsertParticipants(draft_id, {row});
     if (absl::IsAlreadyExists(inserted)) return AlreadyInDraft();
     if (!inserted.ok()) return inserted;
-    if (auto s = Touch(tx, *draft); !s.ok()) return s;
+    RETURN_IF_ERROR(Touch(tx, draft));
     change.participant = std::move(row);
-    change.draft_version = draft->version;
+    change.draft_version = draft.version;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -113,28 +111,24 @@ absl::StatusOr<ParticipantChange> RegistrationManager::AddParticipant(
 absl::StatusOr<ParticipantChange> RegistrationManager::UpdateParticipant(
     const Actor& actor, const std::string& draft_id, const std::string& etag,
     const ParticipantRecord& changes, const ParticipantMask& mask, const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   ParticipantChange change;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<DraftRecord> draft = EditableDraft(tx, *org, draft_id, etag);
-    if (!draft.ok()) return draft.status();
-    absl::StatusOr<ParticipantRecord> current = tx.GetParticipant(draft_id, changes.id);
-    if (!current.ok()) return current.status();
-    absl::StatusOr<TrainingRecord> training = TrainingOf(tx, draft->odb_number);
-    if (!training.ok()) return training.status();
-    ParticipantRecord updated = *std::move(current);
+    ASSIGN_OR_RETURN(auto draft, EditableDraft(tx, org, draft_id, etag));
+    ASSIGN_OR_RETURN(auto current, tx.GetParticipant(draft_id, changes.id));
+    ASSIGN_OR_RETURN(auto training, TrainingOf(tx, draft.odb_number));
+    ParticipantRecord updated = std::move(current);
     ApplyMask(changes, mask, updated);
-    const auto codes = ModuleCodes(*training);
+    const auto codes = ModuleCodes(training);
     MalformedCheck check;
     check.module_codes = &codes;
     check.max_hours = config_.rules.max_hours;
     auto problems = CheckParticipantValues(&updated.input, updated.display_name, check);
     if (!problems.empty()) return Malformed(problems, "participant.");
-    if (auto s = tx.UpdateParticipant(draft_id, updated); !s.ok()) return s;
-    if (auto s = Touch(tx, *draft); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.UpdateParticipant(draft_id, updated));
+    RETURN_IF_ERROR(Touch(tx, draft));
     change.participant = std::move(updated);
-    change.draft_version = draft->version;
+    change.draft_version = draft.version;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -146,15 +140,13 @@ absl::StatusOr<int64_t> RegistrationManager::RemoveParticipant(const Actor& acto
                                                                const std::string& participant_id,
                                                                const std::string& etag,
                                                                const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   int64_t version = 0;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<DraftRecord> draft = EditableDraft(tx, *org, draft_id, etag);
-    if (!draft.ok()) return draft.status();
-    if (auto s = tx.DeleteParticipant(draft_id, participant_id); !s.ok()) return s;
-    if (auto s = Touch(tx, *draft); !s.ok()) return s;
-    version = draft->version;
+    ASSIGN_OR_RETURN(auto draft, EditableDraft(tx, org, draft_id, etag));
+    RETURN_IF_ERROR(tx.DeleteParticipant(draft_id, participant_id));
+    RETURN_IF_ERROR(Touch(tx, draft));
+    version = draft.version;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -163,10 +155,9 @@ absl::StatusOr<int64_t> RegistrationManager::RemoveParticipant(const Actor& acto
 
 absl::Status RegistrationManager::BeginUpload(const Actor& actor, const std::string& draft_id,
                                               const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   return store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    return tx.GetDraft(*org, draft_id).status();
+    return tx.GetDraft(org, draft_id).status();
   });
 }
 
@@ -175,16 +166,13 @@ absl::StatusOr<UploadResult> RegistrationManager::Upload(const Actor& actor,
                                                          const std::string& etag, UploadMode mode,
                                                          std::vector<UploadRow> rows,
                                                          const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   UploadResult result;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     result = UploadResult();  // A retried transaction starts over.
-    absl::StatusOr<DraftRecord> draft = EditableDraft(tx, *org, draft_id, etag);
-    if (!draft.ok()) return draft.status();
-    absl::StatusOr<TrainingRecord> training = TrainingOf(tx, draft->odb_number);
-    if (!training.ok()) return training.status();
-    const auto codes = ModuleCodes(*training);
+    ASSIGN_OR_RETURN(auto draft, EditableDraft(tx, org, draft_id, etag));
+    ASSIGN_OR_RETURN(auto training, TrainingOf(tx, draft.odb_number));
+    const auto codes = ModuleCodes(training);
     MalformedCheck check;
     check.module_codes = &codes;
     check.max_hours = config_.rules.max_hours;
@@ -221,24 +209,23 @@ absl::StatusOr<UploadResult> RegistrationManager::Upload(const Actor& actor,
       accepted.push_back(std::move(row));
     }
     result.accepted = static_cast<int>(accepted.size());
-    result.draft_version = draft->version;
-    result.participant_count = draft->participant_count;
+    result.draft_version = draft.version;
+    result.participant_count = draft.participant_count;
     if (accepted.empty()) return absl::OkStatus();
 
     if (mode == UploadMode::kReplaceAll) {
-      if (auto s = tx.DeleteAllParticipants(draft_id); !s.ok()) return s;
-      if (auto s = tx.InsertParticipants(draft_id, accepted); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.DeleteAllParticipants(draft_id));
+      RETURN_IF_ERROR(tx.InsertParticipants(draft_id, accepted));
     } else {
-      if (auto s = tx.MergeParticipants(draft_id, accepted); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.MergeParticipants(draft_id, accepted));
     }
-    absl::StatusOr<DraftRecord> after = tx.GetDraft(*org, draft_id);
-    if (!after.ok()) return after.status();
-    if (after->participant_count > config_.max_participants) {
+    ASSIGN_OR_RETURN(auto after, tx.GetDraft(org, draft_id));
+    if (after.participant_count > config_.max_participants) {
       return TooMany(config_.max_participants);
     }
-    if (auto s = Touch(tx, *draft); !s.ok()) return s;
-    result.draft_version = draft->version;
-    result.participant_count = after->participant_count;
+    RETURN_IF_ERROR(Touch(tx, draft));
+    result.draft_version = draft.version;
+    result.participant_count = after.participant_count;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "grpcpp/channel.h"
 
 namespace wse::registration {
@@ -39,8 +40,7 @@ absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& per
   request.set_organization("organizations/" + organization_id);
   request.set_permission(permission);
   rights::v1::ExplainPermissionResponse response;
-  absl::Status status = Mapped(stub_->ExplainPermission(&context, request, &response), call);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(Mapped(stub_->ExplainPermission(&context, request, &response), call));
   PermissionView view;
   view.allowed = response.allowed();
   view.pending_access_request = response.pending_access_request();
@@ -75,8 +75,7 @@ absl::StatusOr<bool> RightsPermissions::Allowed(const std::string& person_id,
   request.set_organization("organizations/" + organization_id);
   request.set_permission(permission);
   rights::v1::CheckPermissionResponse response;
-  absl::Status status = Mapped(stub_->CheckPermission(&context, request, &response), call);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(Mapped(stub_->CheckPermission(&context, request, &response), call));
   return response.allowed();
 }
 

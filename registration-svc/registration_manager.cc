@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/belgian_time.h"
 
 namespace wse::registration {
@@ -30,10 +31,9 @@ absl::StatusOr<std::string> RegistrationManager::Authorize(const Actor& actor,
         .Reason("ORGANIZATION_REQUIRED")
         .Dutch("Meld u aan via uw school of organisatie om aanwezigheden te registreren.");
   }
-  absl::StatusOr<bool> allowed =
-      permissions_.Allowed(actor.person_id, actor.organization_id, permission, call);
-  if (!allowed.ok()) return allowed.status();
-  if (!*allowed) {
+  ASSIGN_OR_RETURN(auto allowed,
+                   permissions_.Allowed(actor.person_id, actor.organization_id, permission, call));
+  if (!allowed) {
     return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                         absl::StrCat("you lack ", permission, " in this organisation"))
         .Reason("PERMISSION_MISSING", {{"permission", permission}})
@@ -53,9 +53,8 @@ absl::StatusOr<DraftRecord> RegistrationManager::EditableDraft(RegistrationTrans
                                                                const std::string& organization_id,
                                                                const std::string& draft_id,
                                                                const std::string& etag) {
-  absl::StatusOr<DraftRecord> draft = tx.GetDraft(organization_id, draft_id);
-  if (!draft.ok()) return draft.status();
-  if (auto s = CheckEditable(*draft, etag); !s.ok()) return s;
+  ASSIGN_OR_RETURN(auto draft, tx.GetDraft(organization_id, draft_id));
+  RETURN_IF_ERROR(CheckEditable(draft, etag));
   return draft;
 }
 
@@ -171,12 +170,11 @@ absl::StatusOr<ValidationReport> RegistrationManager::Validate(
   std::vector<std::string> insz;
   insz.reserve(participants.size());
   for (const auto& p : participants) insz.push_back(p.input.insz);
-  absl::StatusOr<std::vector<ActiveConflict>> conflicts = tx.FindActiveConflicts(
-      draft.odb_number, draft.school_year, insz, draft.corrects_registration_id);
-  if (!conflicts.ok()) return conflicts.status();
-  if (!conflicts->empty()) {
+  ASSIGN_OR_RETURN(auto conflicts, tx.FindActiveConflicts(draft.odb_number, draft.school_year, insz,
+                                                          draft.corrects_registration_id));
+  if (!conflicts.empty()) {
     absl::flat_hash_set<std::string> taken;
-    for (const auto& c : *conflicts) taken.insert(c.insz);
+    for (const auto& c : conflicts) taken.insert(c.insz);
     for (size_t i = 0; i < participants.size(); ++i) {
       if (!taken.contains(participants[i].input.insz)) continue;
       Violation v;

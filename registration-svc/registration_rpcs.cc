@@ -1,6 +1,7 @@
 // RegistrationServiceImpl: 'Bevestigen', registrations, their versions and receipts.
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "identity-svc/identifiers.h"
 #include "registration-svc/convert.h"
 #include "registration-svc/names.h"
@@ -24,18 +25,15 @@ grpc::Status RegistrationServiceImpl::ConfirmDraft(grpc::ServerContext* context,
                                                    const v1::ConfirmDraftRequest* request,
                                                    v1::ConfirmDraftResponse* response) {
   return Serve(context, "ConfirmDraft", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseDraft(request->name(), "name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "draft"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseDraft(request->name(), "name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "draft"));
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
-    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
-    auto view = deps_.manager.ConfirmDraft(*actor, name->id, request->etag(),
-                                           request->request_id(), call);
-    if (!view.ok()) return view.status();
-    *response->mutable_registration() = RegistrationToProto(*view, false);
-    *response->mutable_receipt() = ReceiptToProto(view->version);
+    RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(auto view, deps_.manager.ConfirmDraft(actor, name.id, request->etag(),
+                                                           request->request_id(), call));
+    *response->mutable_registration() = RegistrationToProto(view, false);
+    *response->mutable_receipt() = ReceiptToProto(view.version);
     return absl::OkStatus();
   });
 }
@@ -44,16 +42,14 @@ grpc::Status RegistrationServiceImpl::GetRegistration(grpc::ServerContext* conte
                                                       const v1::GetRegistrationRequest* request,
                                                       v1::GetRegistrationResponse* response) {
   return Serve(context, "GetRegistration", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/true);
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
-    if (auto s = CheckView(request->view()); !s.ok()) return s;
-    auto view = deps_.manager.GetRegistration(*actor, name->registration_id, name->version,
-                                              FullView(request->view()), call);
-    if (!view.ok()) return view.status();
-    *response->mutable_registration() = RegistrationToProto(*view, FullView(request->view()));
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseRegistration(request->name(), "name", /*allow_version=*/true));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "registration"));
+    RETURN_IF_ERROR(CheckView(request->view()));
+    ASSIGN_OR_RETURN(auto view,
+                     deps_.manager.GetRegistration(actor, name.registration_id, name.version,
+                                                   FullView(request->view()), call));
+    *response->mutable_registration() = RegistrationToProto(view, FullView(request->view()));
     return absl::OkStatus();
   });
 }
@@ -62,35 +58,30 @@ grpc::Status RegistrationServiceImpl::ListRegistrations(
     grpc::ServerContext* context, const v1::ListRegistrationsRequest* request,
     v1::ListRegistrationsResponse* response) {
   return Serve(context, "ListRegistrations", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    if (auto s = CheckParent(*actor, request->parent()); !s.ok()) return s;
-    if (auto s = CheckView(request->view()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    RETURN_IF_ERROR(CheckParent(actor, request->parent()));
+    RETURN_IF_ERROR(CheckView(request->view()));
     RegistrationFilter filter;
     if (!request->training().empty()) {
-      auto odb = ParseTraining(request->training(), "training");
-      if (!odb.ok()) return odb.status();
-      filter.odb_number = *odb;
+      ASSIGN_OR_RETURN(auto odb, ParseTraining(request->training(), "training"));
+      filter.odb_number = odb;
     }
     if (!request->school_year().empty()) {
-      auto year = SchoolYear::Parse(request->school_year(), "school_year");
-      if (!year.ok()) return year.status();
-      filter.school_year = year->first_year();
+      ASSIGN_OR_RETURN(auto year, SchoolYear::Parse(request->school_year(), "school_year"));
+      filter.school_year = year.first_year();
     }
     if (!request->participant_insz().empty()) {
-      auto insz = identity::ParseInsz(request->participant_insz(), "participant_insz");
-      if (!insz.ok()) return insz.status();
-      filter.insz = insz->digits;
+      ASSIGN_OR_RETURN(auto insz,
+                       identity::ParseInsz(request->participant_insz(), "participant_insz"));
+      filter.insz = insz.digits;
     }
     filter.include_withdrawn = request->include_withdrawn();
-    auto page = PageFrom(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
+    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
     const bool full = FullView(request->view());
-    auto views = deps_.manager.ListRegistrations(*actor, filter, *page, full, call);
-    if (!views.ok()) return views.status();
-    for (const auto& v : *views) *response->add_registrations() = RegistrationToProto(v, full);
-    if (static_cast<int>(views->size()) == page->size) {
-      response->set_next_page_token(views->back().version.registration_id);
+    ASSIGN_OR_RETURN(auto views, deps_.manager.ListRegistrations(actor, filter, page, full, call));
+    for (const auto& v : views) *response->add_registrations() = RegistrationToProto(v, full);
+    if (static_cast<int>(views.size()) == page.size) {
+      response->set_next_page_token(views.back().version.registration_id);
     }
     return absl::OkStatus();
   });
@@ -100,20 +91,18 @@ grpc::Status RegistrationServiceImpl::ListRegistrationVersions(
     grpc::ServerContext* context, const v1::ListRegistrationVersionsRequest* request,
     v1::ListRegistrationVersionsResponse* response) {
   return Serve(context, "ListRegistrationVersions", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/false);
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
-    if (auto s = CheckView(request->view()); !s.ok()) return s;
-    auto page = PageFrom(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name,
+                     ParseRegistration(request->name(), "name", /*allow_version=*/false));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "registration"));
+    RETURN_IF_ERROR(CheckView(request->view()));
+    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
     const bool full = FullView(request->view());
-    auto views = deps_.manager.ListVersions(*actor, name->registration_id, *page, full, call);
-    if (!views.ok()) return views.status();
-    for (const auto& v : *views) *response->add_registrations() = RegistrationToProto(v, full);
-    if (static_cast<int>(views->size()) == page->size) {
-      response->set_next_page_token(absl::StrCat(views->back().version.version));
+    ASSIGN_OR_RETURN(auto views,
+                     deps_.manager.ListVersions(actor, name.registration_id, page, full, call));
+    for (const auto& v : views) *response->add_registrations() = RegistrationToProto(v, full);
+    if (static_cast<int>(views.size()) == page.size) {
+      response->set_next_page_token(absl::StrCat(views.back().version.version));
     }
     return absl::OkStatus();
   });
@@ -123,17 +112,16 @@ grpc::Status RegistrationServiceImpl::CorrectRegistration(
     grpc::ServerContext* context, const v1::CorrectRegistrationRequest* request,
     v1::CorrectRegistrationResponse* response) {
   return Serve(context, "CorrectRegistration", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/false);
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name,
+                     ParseRegistration(request->name(), "name", /*allow_version=*/false));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "registration"));
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
-    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
-    auto view = deps_.manager.CorrectRegistration(*actor, name->registration_id, request->etag(),
-                                                  request->request_id(), call);
-    if (!view.ok()) return view.status();
-    *response->mutable_draft() = DraftToProto(view->draft, &view->participants);
+    RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(auto view,
+                     deps_.manager.CorrectRegistration(actor, name.registration_id, request->etag(),
+                                                       request->request_id(), call));
+    *response->mutable_draft() = DraftToProto(view.draft, &view.participants);
     return absl::OkStatus();
   });
 }
@@ -142,22 +130,21 @@ grpc::Status RegistrationServiceImpl::WithdrawRegistration(
     grpc::ServerContext* context, const v1::WithdrawRegistrationRequest* request,
     v1::WithdrawRegistrationResponse* response) {
   return Serve(context, "WithdrawRegistration", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseRegistration(request->name(), "name", /*allow_version=*/false);
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "registration"); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name,
+                     ParseRegistration(request->name(), "name", /*allow_version=*/false));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "registration"));
     if (request->etag().empty()) return InvalidArgument({{"etag", "is required"}});
     if (request->reason().empty() || request->reason().size() > kMaxReasonLength) {
       return InvalidArgument(
           {{"reason", absl::StrCat("is required (at most ", kMaxReasonLength, " characters)")}});
     }
-    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
-    auto view = deps_.manager.WithdrawRegistration(*actor, name->registration_id, request->etag(),
-                                                   request->reason(), request->request_id(), call);
-    if (!view.ok()) return view.status();
-    *response->mutable_registration() = RegistrationToProto(*view, false);
-    *response->mutable_receipt() = ReceiptToProto(view->version);
+    RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+    ASSIGN_OR_RETURN(auto view, deps_.manager.WithdrawRegistration(
+                                    actor, name.registration_id, request->etag(), request->reason(),
+                                    request->request_id(), call));
+    *response->mutable_registration() = RegistrationToProto(view, false);
+    *response->mutable_receipt() = ReceiptToProto(view.version);
     return absl::OkStatus();
   });
 }
@@ -166,15 +153,13 @@ grpc::Status RegistrationServiceImpl::GetReceipt(grpc::ServerContext* context,
                                                  const v1::GetReceiptRequest* request,
                                                  v1::GetReceiptResponse* response) {
   return Serve(context, "GetReceipt", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto name = ParseReceipt(request->name(), "name");
-    if (!name.ok()) return name.status();
-    if (auto s = SameOrganization(*actor, name->organization_id, "receipt"); !s.ok()) return s;
-    auto view = deps_.manager.GetRegistration(*actor, name->registration_id, name->version,
-                                              /*with_participants=*/true, call);
-    if (!view.ok()) return view.status();
-    *response->mutable_receipt() = ReceiptToProto(view->version);
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto name, ParseReceipt(request->name(), "name"));
+    RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "receipt"));
+    ASSIGN_OR_RETURN(auto view,
+                     deps_.manager.GetRegistration(actor, name.registration_id, name.version,
+                                                   /*with_participants=*/true, call));
+    *response->mutable_receipt() = ReceiptToProto(view.version);
     return absl::OkStatus();
   });
 }

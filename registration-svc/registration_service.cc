@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/support/method_handler.h"
 #include "registration-svc/names.h"
@@ -20,9 +21,8 @@ absl::StatusOr<Page> PageFrom(int32_t page_size, const std::string& page_token) 
   page.size = page_size == 0 ? 50 : std::min(page_size, 500);
   if (!page_token.empty()) {
     // Tokens are ids, ODB numbers or version numbers: the same character set as resource ids.
-    auto after = IdFromName("t/" + page_token, "t", "page_token");
-    if (!after.ok()) return after.status();
-    page.after = *after;
+    ASSIGN_OR_RETURN(auto after, IdFromName("t/" + page_token, "t", "page_token"));
+    page.after = after;
   }
   return page;
 }
@@ -54,9 +54,8 @@ absl::Status SameOrganization(const Actor& actor, const std::string& organizatio
 }
 
 absl::Status CheckParent(const Actor& actor, const std::string& parent) {
-  auto org = ParseOrganization(parent, "parent");
-  if (!org.ok()) return org.status();
-  if (!actor.organization_id.empty() && *org != actor.organization_id) {
+  ASSIGN_OR_RETURN(auto org, ParseOrganization(parent, "parent"));
+  if (!actor.organization_id.empty() && org != actor.organization_id) {
     return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                         "the organisation is not the one you are logged in for")
         .Reason("ORGANIZATION_MISMATCH")
@@ -88,12 +87,11 @@ absl::StatusOr<Actor> RegistrationServiceImpl::Authenticate(const CallContext& c
     actor.is_operator = true;
     return actor;
   }
-  if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
-  auto caller = deps_.tokens.Verify(call.bearer_token);
-  if (!caller.ok()) return caller.status();
-  actor.person_id = caller->person_id;
-  if (caller->organization) {
-    actor.organization_id = std::string(absl::StripPrefix(*caller->organization, "organizations/"));
+  RETURN_IF_ERROR(deps_.operators.RefuseOtherServices(call));
+  ASSIGN_OR_RETURN(auto caller, deps_.tokens.Verify(call.bearer_token));
+  actor.person_id = caller.person_id;
+  if (caller.organization) {
+    actor.organization_id = std::string(absl::StripPrefix(*caller.organization, "organizations/"));
   }
   return actor;
 }
@@ -102,26 +100,24 @@ grpc::Status RegistrationServiceImpl::GetApplicationScreen(
     grpc::ServerContext* context, const v1::GetApplicationScreenRequest* request,
     v1::GetApplicationScreenResponse* response) {
   return Serve(context, "GetApplicationScreen", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
-    auto caller = deps_.tokens.Verify(call.bearer_token);
-    if (!caller.ok()) return caller.status();
+    RETURN_IF_ERROR(deps_.operators.RefuseOtherServices(call));
+    ASSIGN_OR_RETURN(auto caller, deps_.tokens.Verify(call.bearer_token));
     std::optional<std::string> organization;
-    if (caller->organization) {
-      organization = std::string(absl::StripPrefix(*caller->organization, "organizations/"));
+    if (caller.organization) {
+      organization = std::string(absl::StripPrefix(*caller.organization, "organizations/"));
     }
     if (!request->organization().empty()) {
-      auto named = IdFromName(request->organization(), "organizations", "organization");
-      if (!named.ok()) return named.status();
-      if (!organization || *named != *organization) {
+      ASSIGN_OR_RETURN(auto named,
+                       IdFromName(request->organization(), "organizations", "organization"));
+      if (!organization || named != *organization) {
         return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                             "the organisation is not the one you are logged in for")
             .Reason("ORGANIZATION_MISMATCH")
             .Dutch("U bent niet aangemeld voor deze organisatie. Kies de juiste organisatie.");
       }
     }
-    auto screen = deps_.screens.Build(caller->person_id, organization, call);
-    if (!screen.ok()) return screen.status();
-    *response->mutable_screen() = *std::move(screen);
+    ASSIGN_OR_RETURN(auto screen, deps_.screens.Build(caller.person_id, organization, call));
+    *response->mutable_screen() = std::move(screen);
     return absl::OkStatus();
   });
 }

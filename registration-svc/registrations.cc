@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/mails.h"
 #include "registration-svc/registration_manager.h"
 #include "registration-svc/version_builder.h"
@@ -37,16 +38,14 @@ absl::Status Withdrawn() {
 absl::StatusOr<RegistrationView> RegistrationManager::GetRegistration(
     const Actor& actor, const std::string& registration_id, int version, bool with_participants,
     const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kReadPermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kReadPermission, call));
   RegistrationView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, registration_id);
-    if (!head.ok()) return head.status();
-    absl::StatusOr<RegistrationVersionRecord> found = tx.GetVersion(
-        *org, registration_id, version == 0 ? head->latest_version : version, with_participants);
-    if (!found.ok()) return found.status();
-    view = RegistrationView{*std::move(found), head->latest_version, head->withdrawn};
+    ASSIGN_OR_RETURN(auto head, tx.GetRegistration(org, registration_id));
+    ASSIGN_OR_RETURN(
+        auto found, tx.GetVersion(org, registration_id,
+                                  version == 0 ? head.latest_version : version, with_participants));
+    view = RegistrationView{std::move(found), head.latest_version, head.withdrawn};
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -56,16 +55,13 @@ absl::StatusOr<RegistrationView> RegistrationManager::GetRegistration(
 absl::StatusOr<std::vector<RegistrationView>> RegistrationManager::ListRegistrations(
     const Actor& actor, RegistrationFilter filter, const Page& page, bool with_participants,
     const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kReadPermission, call);
-  if (!org.ok()) return org.status();
-  filter.organization_id = *org;
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kReadPermission, call));
+  filter.organization_id = org;
   std::vector<RegistrationView> views;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     views.clear();
-    absl::StatusOr<std::vector<RegistrationVersionRecord>> found =
-        tx.ListRegistrations(filter, page, with_participants);
-    if (!found.ok()) return found.status();
-    for (auto& v : *found) {
+    ASSIGN_OR_RETURN(auto found, tx.ListRegistrations(filter, page, with_participants));
+    for (auto& v : found) {
       const int latest = v.version;
       const bool withdrawn = v.kind == ReceiptKind::kWithdrawal;
       views.push_back(RegistrationView{std::move(v), latest, withdrawn});
@@ -79,18 +75,14 @@ absl::StatusOr<std::vector<RegistrationView>> RegistrationManager::ListRegistrat
 absl::StatusOr<std::vector<RegistrationView>> RegistrationManager::ListVersions(
     const Actor& actor, const std::string& registration_id, const Page& page,
     bool with_participants, const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kReadPermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kReadPermission, call));
   std::vector<RegistrationView> views;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
     views.clear();
-    absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, registration_id);
-    if (!head.ok()) return head.status();
-    absl::StatusOr<std::vector<RegistrationVersionRecord>> found =
-        tx.ListVersions(*org, registration_id, page, with_participants);
-    if (!found.ok()) return found.status();
-    for (auto& v : *found) {
-      views.push_back(RegistrationView{std::move(v), head->latest_version, head->withdrawn});
+    ASSIGN_OR_RETURN(auto head, tx.GetRegistration(org, registration_id));
+    ASSIGN_OR_RETURN(auto found, tx.ListVersions(org, registration_id, page, with_participants));
+    for (auto& v : found) {
+      views.push_back(RegistrationView{std::move(v), head.latest_version, head.withdrawn});
     }
     return absl::OkStatus();
   });
@@ -101,38 +93,31 @@ absl::StatusOr<std::vector<RegistrationView>> RegistrationManager::ListVersions(
 absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     const Actor& actor, const std::string& registration_id, const std::string& etag,
     const std::string& request_id, const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   const std::string fingerprint =
       RequestFingerprint({"CorrectRegistration", registration_id, etag});
   DraftView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, registration_id);
-    if (!head.ok()) return head.status();
-    absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kCorrectKind, request_id, fingerprint);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) {
-      absl::StatusOr<DraftRecord> earlier = tx.GetDraft(*org, **seen);
-      if (!earlier.ok()) return earlier.status();
-      if (earlier->corrects_registration_id != registration_id) {
+    ASSIGN_OR_RETURN(auto head, tx.GetRegistration(org, registration_id));
+    ASSIGN_OR_RETURN(auto seen, tx.FindRequestId(org, kCorrectKind, request_id, fingerprint));
+    if (seen.has_value()) {
+      ASSIGN_OR_RETURN(auto earlier, tx.GetDraft(org, *seen));
+      if (earlier.corrects_registration_id != registration_id) {
         return InvalidArgument({{"request_id", "was already used for another correction"}});
       }
-      absl::StatusOr<std::vector<ParticipantRecord>> participants = tx.ListParticipants(**seen);
-      if (!participants.ok()) return participants.status();
-      view = DraftView{*std::move(earlier), *std::move(participants)};
+      ASSIGN_OR_RETURN(auto participants, tx.ListParticipants(*seen));
+      view = DraftView{std::move(earlier), std::move(participants)};
       return absl::OkStatus();
     }
-    if (auto s = CheckRegistrationEtag(*head, etag); !s.ok()) return s;
-    if (head->withdrawn) return Withdrawn();
-    if (auto s = CheckCorrectionOpen(head->school_year); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckRegistrationEtag(head, etag));
+    if (head.withdrawn) return Withdrawn();
+    RETURN_IF_ERROR(CheckCorrectionOpen(head.school_year));
 
-    absl::StatusOr<std::vector<DraftRecord>> open = tx.OpenCorrections(*org, registration_id);
-    if (!open.ok()) return open.status();
-    for (DraftRecord& other : *open) {
+    ASSIGN_OR_RETURN(auto open, tx.OpenCorrections(org, registration_id));
+    for (DraftRecord& other : open) {
       ApplyExpiry(other);
       if (other.state == DraftState::kOpen) {
-        const std::string name = absl::StrCat("organizations/", *org, "/drafts/", other.id);
+        const std::string name = absl::StrCat("organizations/", org, "/drafts/", other.id);
         return ErrorBuilder(absl::StatusCode::kAlreadyExists,
                             "an open correction of this registration exists")
             .Reason("CORRECTION_OPEN", {{"draft", name}})
@@ -141,31 +126,26 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
       // Expired: close it for good, so only one correction is ever open.
       other.state = DraftState::kExpired;
       other.version += 1;
-      if (auto s = tx.UpdateDraft(other); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.UpdateDraft(other));
     }
 
-    absl::StatusOr<RegistrationVersionRecord> latest =
-        tx.GetVersion(*org, registration_id, head->latest_version, true);
-    if (!latest.ok()) return latest.status();
+    ASSIGN_OR_RETURN(auto latest, tx.GetVersion(org, registration_id, head.latest_version, true));
     DraftRecord draft;
     draft.id = NewRecordId();
-    if (auto s = tx.RecordRequestId(*org, kCorrectKind, request_id, draft.id, fingerprint);
-        !s.ok()) {
-      return s;
-    }
-    draft.organization_id = *org;
-    draft.odb_number = head->odb_number;
-    draft.school_year = head->school_year;
+    RETURN_IF_ERROR(tx.RecordRequestId(org, kCorrectKind, request_id, draft.id, fingerprint));
+    draft.organization_id = org;
+    draft.odb_number = head.odb_number;
+    draft.school_year = head.school_year;
     draft.corrects_registration_id = registration_id;
-    draft.corrects_version = head->latest_version;
+    draft.corrects_version = head.latest_version;
     draft.creator_id = actor.person_id;
     draft.create_time = clock_();
     draft.update_time = draft.create_time;
     draft.expire_time = draft.create_time + config_.draft_ttl;
-    if (auto s = tx.InsertDraft(draft); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.InsertDraft(draft));
     std::vector<ParticipantRecord> participants;
-    participants.reserve(latest->participants.size());
-    for (const RegisteredParticipant& p : latest->participants) {
+    participants.reserve(latest.participants.size());
+    for (const RegisteredParticipant& p : latest.participants) {
       ParticipantRecord row;
       row.id = NewRecordId();
       row.display_name = p.display_name;
@@ -173,7 +153,7 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
       participants.push_back(std::move(row));
     }
     if (!participants.empty()) {
-      if (auto s = tx.InsertParticipants(draft.id, participants); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.InsertParticipants(draft.id, participants));
     }
     draft.participant_count = static_cast<int>(participants.size());
     view = DraftView{std::move(draft), std::move(participants)};
@@ -187,73 +167,60 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
 absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     const Actor& actor, const std::string& registration_id, const std::string& etag,
     const std::string& reason, const std::string& request_id, const CallContext& call) {
-  absl::StatusOr<std::string> org = Authorize(actor, kWritePermission, call);
-  if (!org.ok()) return org.status();
-  absl::StatusOr<std::string> submitter = directory_.PersonName(actor.person_id, call);
-  if (!submitter.ok()) return submitter.status();
-  absl::StatusOr<std::string> organization = directory_.OrganizationName(*org, call);
-  if (!organization.ok()) return organization.status();
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
+  ASSIGN_OR_RETURN(auto submitter, directory_.PersonName(actor.person_id, call));
+  ASSIGN_OR_RETURN(auto organization, directory_.OrganizationName(org, call));
 
   const std::string fingerprint =
       RequestFingerprint({"WithdrawRegistration", registration_id, etag, reason});
   RegistrationView view;
   absl::Status status = store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<RegistrationRecord> head = tx.GetRegistration(*org, registration_id);
-    if (!head.ok()) return head.status();
-    absl::StatusOr<std::optional<std::string>> seen =
-        tx.FindRequestId(*org, kWithdrawKind, request_id, fingerprint);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) {
-      if (**seen != absl::StrCat(registration_id, "@", head->latest_version) || !head->withdrawn) {
+    ASSIGN_OR_RETURN(auto head, tx.GetRegistration(org, registration_id));
+    ASSIGN_OR_RETURN(auto seen, tx.FindRequestId(org, kWithdrawKind, request_id, fingerprint));
+    if (seen.has_value()) {
+      if (*seen != absl::StrCat(registration_id, "@", head.latest_version) || !head.withdrawn) {
         return InvalidArgument({{"request_id", "was already used for another withdrawal"}});
       }
-      absl::StatusOr<RegistrationVersionRecord> earlier =
-          tx.GetVersion(*org, registration_id, head->latest_version, true);
-      if (!earlier.ok()) return earlier.status();
-      view = RegistrationView{*std::move(earlier), head->latest_version, true};
+      ASSIGN_OR_RETURN(auto earlier,
+                       tx.GetVersion(org, registration_id, head.latest_version, true));
+      view = RegistrationView{std::move(earlier), head.latest_version, true};
       return absl::OkStatus();
     }
-    if (auto s = CheckRegistrationEtag(*head, etag); !s.ok()) return s;
-    if (head->withdrawn) return Withdrawn();
-    if (auto s = CheckCorrectionOpen(head->school_year); !s.ok()) return s;
-    absl::StatusOr<TrainingRecord> training = tx.GetTraining(head->odb_number);
+    RETURN_IF_ERROR(CheckRegistrationEtag(head, etag));
+    if (head.withdrawn) return Withdrawn();
+    RETURN_IF_ERROR(CheckCorrectionOpen(head.school_year));
+    absl::StatusOr<TrainingRecord> training = tx.GetTraining(head.odb_number);
     const std::string title = training.ok() ? training->title : std::string();
 
-    head->latest_version += 1;
-    head->withdrawn = true;
-    head->update_time = clock_();
-    if (auto s = tx.UpdateRegistration(*head); !s.ok()) return s;
-    if (auto s = tx.RecordRequestId(*org, kWithdrawKind, request_id,
-                                    absl::StrCat(registration_id, "@", head->latest_version),
-                                    fingerprint);
-        !s.ok()) {
-      return s;
-    }
+    head.latest_version += 1;
+    head.withdrawn = true;
+    head.update_time = clock_();
+    RETURN_IF_ERROR(tx.UpdateRegistration(head));
+    RETURN_IF_ERROR(tx.RecordRequestId(org, kWithdrawKind, request_id,
+                                       absl::StrCat(registration_id, "@", head.latest_version),
+                                       fingerprint));
     VersionHeader header;
-    header.organization_id = *org;
+    header.organization_id = org;
     header.registration_id = registration_id;
-    header.version = head->latest_version;
+    header.version = head.latest_version;
     header.kind = ReceiptKind::kWithdrawal;
-    header.odb_number = head->odb_number;
-    header.school_year = head->school_year;
+    header.odb_number = head.odb_number;
+    header.school_year = head.school_year;
     header.submitted_by = actor.person_id;
-    header.submitted_by_name = *submitter;
-    header.organization_name = *organization;
+    header.submitted_by_name = submitter;
+    header.organization_name = organization;
     header.training_title = title;
-    header.submit_time = head->update_time;
+    header.submit_time = head.update_time;
     header.withdraw_reason = reason;
     RegistrationVersionRecord version = BuildVersion(header, {}, ValidationReport());
-    absl::StatusOr<int64_t> number = tx.InsertVersion(version);
-    if (!number.ok()) return number.status();
-    version.receipt_number = *number;
-    if (auto s = tx.SetActiveParticipants(registration_id, head->odb_number, head->school_year, {});
-        !s.ok()) {
-      return s;
-    }
+    ASSIGN_OR_RETURN(auto number, tx.InsertVersion(version));
+    version.receipt_number = number;
+    RETURN_IF_ERROR(
+        tx.SetActiveParticipants(registration_id, head.odb_number, head.school_year, {}));
     if (auto s = tx.AppendOutbox(ReceiptMail(version, ReferenceOf(version))); !s.ok()) {
       return s.status();
     }
-    view = RegistrationView{std::move(version), head->latest_version, true};
+    view = RegistrationView{std::move(version), head.latest_version, true};
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -1,6 +1,7 @@
 // RegistrationServiceImpl: the training catalogue.
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/convert.h"
 #include "registration-svc/names.h"
 #include "registration-svc/registration_service.h"
@@ -21,9 +22,8 @@ grpc::Status RegistrationServiceImpl::BatchImportTrainings(
     grpc::ServerContext* context, const v1::BatchImportTrainingsRequest* request,
     v1::BatchImportTrainingsResponse* response) {
   return Serve(context, "BatchImportTrainings", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    if (!actor->is_operator) return deps_.operators.RequireTrusted(call);
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    if (!actor.is_operator) return deps_.operators.RequireTrusted(call);
     if (request->trainings().empty() || request->trainings_size() > kMaxImportItems) {
       return InvalidArgument(
           {{"trainings", absl::StrCat("between 1 and ", kMaxImportItems, " items are required")}});
@@ -33,11 +33,10 @@ grpc::Status RegistrationServiceImpl::BatchImportTrainings(
     for (int i = 0; i < request->trainings_size(); ++i) {
       items.push_back(TrainingFromProto(request->trainings(i), absl::StrCat("trainings[", i, "]")));
     }
-    auto results =
-        deps_.manager.ImportTrainings(*actor, std::move(items), request->validate_only(), call);
-    if (!results.ok()) return results.status();
+    ASSIGN_OR_RETURN(auto results, deps_.manager.ImportTrainings(actor, std::move(items),
+                                                                 request->validate_only(), call));
     for (int i = 0; i < request->trainings_size(); ++i) {
-      const TrainingImportResult& r = (*results)[static_cast<size_t>(i)];
+      const TrainingImportResult& r = (results)[static_cast<size_t>(i)];
       auto* out = response->add_results();
       out->set_index(i);
       out->set_odb_number(request->trainings(i).odb_number());
@@ -55,13 +54,10 @@ grpc::Status RegistrationServiceImpl::GetTraining(grpc::ServerContext* context,
                                                   const v1::GetTrainingRequest* request,
                                                   v1::GetTrainingResponse* response) {
   return Serve(context, "GetTraining", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto odb = ParseTraining(request->name(), "name");
-    if (!odb.ok()) return odb.status();
-    auto training = deps_.manager.GetTraining(*actor, *odb, call);
-    if (!training.ok()) return training.status();
-    *response->mutable_training() = TrainingToProto(*training, deps_.manager.config().rules);
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto odb, ParseTraining(request->name(), "name"));
+    ASSIGN_OR_RETURN(auto training, deps_.manager.GetTraining(actor, odb, call));
+    *response->mutable_training() = TrainingToProto(training, deps_.manager.config().rules);
     return absl::OkStatus();
   });
 }
@@ -70,32 +66,28 @@ grpc::Status RegistrationServiceImpl::ListTrainings(grpc::ServerContext* context
                                                     const v1::ListTrainingsRequest* request,
                                                     v1::ListTrainingsResponse* response) {
   return Serve(context, "ListTrainings", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
     TrainingFilter filter;
-    if (!request->provider_organization().empty() || !actor->is_operator) {
-      auto org = ParseOrganization(request->provider_organization(), "provider_organization");
-      if (!org.ok()) return org.status();
-      filter.provider_organization_id = *org;
+    if (!request->provider_organization().empty() || !actor.is_operator) {
+      ASSIGN_OR_RETURN(
+          auto org, ParseOrganization(request->provider_organization(), "provider_organization"));
+      filter.provider_organization_id = org;
     }
     if (!request->school_year().empty()) {
-      auto year = SchoolYear::Parse(request->school_year(), "school_year");
-      if (!year.ok()) return year.status();
-      filter.school_year = year->first_year();
+      ASSIGN_OR_RETURN(auto year, SchoolYear::Parse(request->school_year(), "school_year"));
+      filter.school_year = year.first_year();
     }
     if (request->query().size() > kMaxQueryLength) {
       return InvalidArgument({{"query", absl::StrCat("at most ", kMaxQueryLength, " characters")}});
     }
     filter.query = request->query();
-    auto page = PageFrom(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
-    auto trainings = deps_.manager.ListTrainings(*actor, filter, *page, call);
-    if (!trainings.ok()) return trainings.status();
-    for (const auto& t : *trainings) {
+    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto trainings, deps_.manager.ListTrainings(actor, filter, page, call));
+    for (const auto& t : trainings) {
       *response->add_trainings() = TrainingToProto(t, deps_.manager.config().rules);
     }
-    if (static_cast<int>(trainings->size()) == page->size) {
-      response->set_next_page_token(trainings->back().facts.odb_number);
+    if (static_cast<int>(trainings.size()) == page.size) {
+      response->set_next_page_token(trainings.back().facts.odb_number);
     }
     return absl::OkStatus();
   });

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "registration-svc/registration_manager.h"
 
 namespace wse::registration {
@@ -130,7 +131,7 @@ absl::StatusOr<std::vector<TrainingImportResult>> RegistrationManager::ImportTra
       if (validate_only) continue;
       training.create_time = stored.ok() ? stored->create_time : now;
       training.update_time = now;
-      if (auto s = tx.UpsertTraining(training); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.UpsertTraining(training));
     }
     return absl::OkStatus();
   });
@@ -143,9 +144,8 @@ absl::StatusOr<TrainingRecord> RegistrationManager::GetTraining(const Actor& act
                                                                 const CallContext& call) {
   std::string organization;
   if (!actor.is_operator) {
-    absl::StatusOr<std::string> org = Authorize(actor, kReadPermission, call);
-    if (!org.ok()) return org.status();
-    organization = *org;
+    ASSIGN_OR_RETURN(auto org, Authorize(actor, kReadPermission, call));
+    organization = org;
   }
   absl::StatusOr<TrainingRecord> training = store_.GetTraining(odb_number);
   if (absl::IsNotFound(training.status())) return NoSuchTraining();
@@ -159,9 +159,8 @@ absl::StatusOr<TrainingRecord> RegistrationManager::GetTraining(const Actor& act
 absl::StatusOr<std::vector<TrainingRecord>> RegistrationManager::ListTrainings(
     const Actor& actor, TrainingFilter filter, const Page& page, const CallContext& call) {
   if (!actor.is_operator) {
-    absl::StatusOr<std::string> org = Authorize(actor, kReadPermission, call);
-    if (!org.ok()) return org.status();
-    if (filter.provider_organization_id != *org) {
+    ASSIGN_OR_RETURN(auto org, Authorize(actor, kReadPermission, call));
+    if (filter.provider_organization_id != org) {
       return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                           "you may list only your own organisation's trainings")
           .Reason("ORGANIZATION_MISMATCH")

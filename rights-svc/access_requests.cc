@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "rights-svc/mails.h"
 #include "rights-svc/rights_manager.h"
 
@@ -50,19 +51,17 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
     return InvalidArgument({{"access_request.context", "is not a context of role " + role_code}});
   }
   const absl::Time now = clock_();
-  auto held = store_.ActiveGrants(organization_id, actor.person_id, now);
-  if (!held.ok()) return held.status();
-  if (std::any_of(held->begin(), held->end(), [&](const GrantRecord& g) {
+  ASSIGN_OR_RETURN(auto held, store_.ActiveGrants(organization_id, actor.person_id, now));
+  if (std::any_of(held.begin(), held.end(), [&](const GrantRecord& g) {
         return g.role == role_code && g.context == context;
       })) {
     return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "you already hold this right")
         .Reason("ALREADY_GRANTED")
         .Dutch("U heeft dit recht al. Meld u opnieuw aan om het te gebruiken.");
   }
-  auto admins = LocalAdministrators(organization_id, call);
-  if (!admins.ok()) return admins.status();
+  ASSIGN_OR_RETURN(auto admins, LocalAdministrators(organization_id, call));
   std::vector<PersonInfo> reachable;
-  for (const auto& admin : *admins) {
+  for (const auto& admin : admins) {
     if (!admin.person.email_address.empty() && admin.person.id != actor.person_id) {
       reachable.push_back(admin.person);
     }
@@ -74,10 +73,8 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
                 {{"helpdesk_phone", "1700"}, {"helpdesk_team", "gebruikersbeheer"}})
         .Dutch(NoReachableAdministratorText());
   }
-  auto requester = directory_.GetPerson(actor.person_id, call);
-  if (!requester.ok()) return requester.status();
-  auto org = directory_.GetOrganization(organization_id, call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto requester, directory_.GetPerson(actor.person_id, call));
+  ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
 
   AccessRequestRecord request;
   request.id = NewRightsId();
@@ -91,13 +88,12 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   request.expire_time = now + catalogue_.access_request_ttl();
   AccessRequestRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
-                                     "access_request", fingerprint);
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
-      auto found = tx.GetAccessRequest(organization_id, **existing);
-      if (!found.ok()) return found.status();
-      result = *std::move(found);
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                      "access_request", fingerprint));
+    if (existing.has_value()) {
+      ASSIGN_OR_RETURN(auto found, tx.GetAccessRequest(organization_id, *existing));
+      result = std::move(found);
       return absl::OkStatus();
     }
     if (auto s = tx.InsertAccessRequest(request); !s.ok()) {
@@ -107,15 +103,11 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
           .Reason("ACCESS_REQUEST_PENDING")
           .Dutch("U heeft dit recht al aangevraagd; uw lokale beheerder behandelt de aanvraag.");
     }
-    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
-                                    "access_request", request.id, fingerprint);
-        !s.ok()) {
-      return s;
-    }
-    const MailContext mail{*role, org->display_name, *requester};
+    RETURN_IF_ERROR(tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                       "access_request", request.id, fingerprint));
+    const MailContext mail{*role, org.display_name, requester};
     for (const PersonInfo& admin : reachable) {
-      auto row = tx.AppendOutbox(AccessRequestSubmittedMail(request, mail, admin));
-      if (!row.ok()) return row.status();
+      RETURN_IF_ERROR(tx.AppendOutbox(AccessRequestSubmittedMail(request, mail, admin)).status());
     }
     result = request;
     return Audit(
@@ -130,59 +122,53 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
 absl::StatusOr<std::pair<AccessRequestRecord, GrantRecord>> RightsManager::ApproveAccessRequest(
     const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
     const Validity& validity, const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  auto org = directory_.GetOrganization(organization_id, call);
-  if (!org.ok()) return org.status();
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
   std::pair<AccessRequestRecord, GrantRecord> result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto request = tx.GetAccessRequest(organization_id, id);
-    if (!request.ok()) return request.status();
-    if (request->version != version) return absl::AbortedError("stale etag; reload and retry");
-    if (request->state != "PENDING") return NotPending(*request);
-    if (!actor.is_operator && request->requester_id == actor.person_id) {
+    ASSIGN_OR_RETURN(auto request, tx.GetAccessRequest(organization_id, id));
+    if (request.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (request.state != "PENDING") return NotPending(request);
+    if (!actor.is_operator && request.requester_id == actor.person_id) {
       return ErrorBuilder(absl::StatusCode::kPermissionDenied, "nobody approves their own request")
           .Reason("OWN_REQUEST")
           .Dutch("U kunt uw eigen aanvraag niet goedkeuren.");
     }
-    const RoleDef* role = catalogue_.FindRole(request->role);
+    const RoleDef* role = catalogue_.FindRole(request.role);
     if (role == nullptr) return absl::FailedPreconditionError("the role left the catalogue");
     const absl::Time now = clock_();
     // As for CreateGrant: at the moment of the decision, not of the request.
-    if (auto s = RequireWorkRelation(tx, organization_id, request->requester_id,
-                                     org->legal_representative_ids, now);
-        !s.ok()) {
-      return s;
-    }
-    auto requester = directory_.GetPerson(request->requester_id, call);
-    if (!requester.ok()) return requester.status();
+    RETURN_IF_ERROR(RequireWorkRelation(tx, organization_id, request.requester_id,
+                                        org.legal_representative_ids, now));
+    ASSIGN_OR_RETURN(auto requester, directory_.GetPerson(request.requester_id, call));
     GrantRecord grant;
     grant.id = NewRightsId();
     grant.organization_id = organization_id;
-    grant.person_id = request->requester_id;
-    grant.role = request->role;
-    grant.context = request->context;
+    grant.person_id = request.requester_id;
+    grant.role = request.role;
+    grant.context = request.context;
     grant.valid_from = validity.from.value_or(now);
     grant.valid_until = validity.until;
     grant.granted_by = actor.person_id;
-    grant.access_request_id = request->id;
+    grant.access_request_id = request.id;
     grant.create_time = grant.update_time = now;
     if (grant.valid_until && *grant.valid_until <= grant.valid_from) {
       return InvalidArgument({{"validity.end_time", "must be after the start time"}});
     }
-    if (auto s = tx.InsertGrant(grant); !s.ok()) return s;
-    request->state = "APPROVED";
-    request->decided_by = actor.person_id;
-    request->decide_time = now;
-    request->grant_id = grant.id;
-    request->version = version + 1;
-    if (auto s = tx.UpdateAccessRequest(*request); !s.ok()) return s;
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
-    auto row = tx.AppendOutbox(
-        AccessRequestApprovedMail(*request, {*role, org->display_name, *requester}));
-    if (!row.ok()) return row.status();
-    result = {*request, grant};
+    RETURN_IF_ERROR(tx.InsertGrant(grant));
+    request.state = "APPROVED";
+    request.decided_by = actor.person_id;
+    request.decide_time = now;
+    request.grant_id = grant.id;
+    request.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateAccessRequest(request));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
+    RETURN_IF_ERROR(
+        tx.AppendOutbox(AccessRequestApprovedMail(request, {*role, org.display_name, requester}))
+            .status());
+    result = {request, grant};
     return Audit(tx, actor, organization_id, "ACCESS_REQUEST_APPROVED",
-                 "persons/" + request->requester_id, RequestName(organization_id, id), "",
+                 "persons/" + request.requester_id, RequestName(organization_id, id), "",
                  {{"grant", grant.id}, {"role", grant.role}, {"context", grant.context}});
   });
   if (!status.ok()) return status;
@@ -192,35 +178,32 @@ absl::StatusOr<std::pair<AccessRequestRecord, GrantRecord>> RightsManager::Appro
 absl::StatusOr<AccessRequestRecord> RightsManager::RejectAccessRequest(
     const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
     const std::string& reason, const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  auto org = directory_.GetOrganization(organization_id, call);
-  if (!org.ok()) return org.status();
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
   AccessRequestRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto request = tx.GetAccessRequest(organization_id, id);
-    if (!request.ok()) return request.status();
-    if (request->version != version) return absl::AbortedError("stale etag; reload and retry");
-    if (request->state != "PENDING") return NotPending(*request);
-    if (!actor.is_operator && request->requester_id == actor.person_id) {
+    ASSIGN_OR_RETURN(auto request, tx.GetAccessRequest(organization_id, id));
+    if (request.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (request.state != "PENDING") return NotPending(request);
+    if (!actor.is_operator && request.requester_id == actor.person_id) {
       return ErrorBuilder(absl::StatusCode::kPermissionDenied, "withdraw your own request instead")
           .Reason("OWN_REQUEST");
     }
-    const RoleDef* role = catalogue_.FindRole(request->role);
+    const RoleDef* role = catalogue_.FindRole(request.role);
     if (role == nullptr) return absl::FailedPreconditionError("the role left the catalogue");
-    auto requester = directory_.GetPerson(request->requester_id, call);
-    if (!requester.ok()) return requester.status();
-    request->state = "REJECTED";
-    request->rejection_reason = reason;
-    request->decided_by = actor.person_id;
-    request->decide_time = clock_();
-    request->version = version + 1;
-    if (auto s = tx.UpdateAccessRequest(*request); !s.ok()) return s;
-    auto row = tx.AppendOutbox(
-        AccessRequestRejectedMail(*request, {*role, org->display_name, *requester}));
-    if (!row.ok()) return row.status();
-    result = *request;
+    ASSIGN_OR_RETURN(auto requester, directory_.GetPerson(request.requester_id, call));
+    request.state = "REJECTED";
+    request.rejection_reason = reason;
+    request.decided_by = actor.person_id;
+    request.decide_time = clock_();
+    request.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateAccessRequest(request));
+    RETURN_IF_ERROR(
+        tx.AppendOutbox(AccessRequestRejectedMail(request, {*role, org.display_name, requester}))
+            .status());
+    result = request;
     return Audit(tx, actor, organization_id, "ACCESS_REQUEST_REJECTED",
-                 "persons/" + request->requester_id, RequestName(organization_id, id), reason);
+                 "persons/" + request.requester_id, RequestName(organization_id, id), reason);
   });
   if (!status.ok()) return status;
   return result;
@@ -231,19 +214,18 @@ absl::StatusOr<AccessRequestRecord> RightsManager::WithdrawAccessRequest(
     const CallContext& /*call*/) {
   AccessRequestRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto request = tx.GetAccessRequest(organization_id, id);
-    if (!request.ok()) return request.status();
+    ASSIGN_OR_RETURN(auto request, tx.GetAccessRequest(organization_id, id));
     // Someone else's request does not exist as far as this caller can tell.
-    if (request->requester_id != actor.person_id) return absl::NotFoundError("no such request");
-    if (request->version != version) return absl::AbortedError("stale etag; reload and retry");
-    if (request->state != "PENDING") return NotPending(*request);
-    request->state = "WITHDRAWN";
-    request->decide_time = clock_();
-    request->version = version + 1;
-    if (auto s = tx.UpdateAccessRequest(*request); !s.ok()) return s;
-    result = *request;
+    if (request.requester_id != actor.person_id) return absl::NotFoundError("no such request");
+    if (request.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (request.state != "PENDING") return NotPending(request);
+    request.state = "WITHDRAWN";
+    request.decide_time = clock_();
+    request.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateAccessRequest(request));
+    result = request;
     return Audit(tx, actor, organization_id, "ACCESS_REQUEST_WITHDRAWN",
-                 "persons/" + request->requester_id, RequestName(organization_id, id), "");
+                 "persons/" + request.requester_id, RequestName(organization_id, id), "");
   });
   if (!status.ok()) return status;
   return result;
@@ -253,9 +235,8 @@ absl::StatusOr<int> RightsManager::ExpireAccessRequests(const CallContext& call,
   int expired = 0;
   const Actor system{"", "", std::nullopt, true};
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto due = tx.ClaimExpiredRequests(clock_(), limit);
-    if (!due.ok()) return due.status();
-    for (auto& request : *due) {
+    ASSIGN_OR_RETURN(auto due, tx.ClaimExpiredRequests(clock_(), limit));
+    for (auto& request : due) {
       const RoleDef* role = catalogue_.FindRole(request.role);
       auto requester = directory_.GetPerson(request.requester_id, call);
       auto org = directory_.GetOrganization(request.organization_id, call);
@@ -264,18 +245,15 @@ absl::StatusOr<int> RightsManager::ExpireAccessRequests(const CallContext& call,
       request.state = "EXPIRED";
       request.decide_time = clock_();
       request.version += 1;
-      if (auto s = tx.UpdateAccessRequest(request); !s.ok()) return s;
+      RETURN_IF_ERROR(tx.UpdateAccessRequest(request));
       if (role != nullptr && !requester->email_address.empty()) {
-        auto row = tx.AppendOutbox(
-            AccessRequestExpiredMail(request, {*role, org->display_name, *requester}));
-        if (!row.ok()) return row.status();
+        RETURN_IF_ERROR(tx.AppendOutbox(AccessRequestExpiredMail(
+                                            request, {*role, org->display_name, *requester}))
+                            .status());
       }
-      if (auto s = Audit(tx, system, request.organization_id, "ACCESS_REQUEST_EXPIRED",
-                         "persons/" + request.requester_id,
-                         RequestName(request.organization_id, request.id), "");
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(Audit(tx, system, request.organization_id, "ACCESS_REQUEST_EXPIRED",
+                            "persons/" + request.requester_id,
+                            RequestName(request.organization_id, request.id), ""));
       ++expired;
     }
     return absl::OkStatus();
@@ -290,27 +268,22 @@ absl::StatusOr<int> RightsManager::NotifyExpiringGrants(const CallContext& call,
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     notified = 0;
     const absl::Time now = clock_();
-    auto due = tx.ClaimExpiringGrants(now, now + catalogue_.grant_expiry_notice(), limit);
-    if (!due.ok()) return due.status();
-    for (const GrantRecord& grant : *due) {
+    ASSIGN_OR_RETURN(auto due,
+                     tx.ClaimExpiringGrants(now, now + catalogue_.grant_expiry_notice(), limit));
+    for (const GrantRecord& grant : due) {
       const RoleDef* role = catalogue_.FindRole(grant.role);
       auto holder = directory_.GetPerson(grant.person_id, call);
       auto org = directory_.GetOrganization(grant.organization_id, call);
       if (!holder.ok()) return holder.status();
       if (!org.ok()) return org.status();
       if (role != nullptr && !holder->email_address.empty()) {
-        auto row = tx.AppendOutbox(GrantExpiringMail(grant, *role, org->display_name, *holder));
-        if (!row.ok()) return row.status();
+        RETURN_IF_ERROR(
+            tx.AppendOutbox(GrantExpiringMail(grant, *role, org->display_name, *holder)).status());
       }
-      if (auto s = tx.MarkExpiryNoticeSent(grant.organization_id, grant.id, now); !s.ok()) {
-        return s;
-      }
-      if (auto s = Audit(tx, system, grant.organization_id, "GRANT_EXPIRY_NOTIFIED",
-                         "persons/" + grant.person_id,
-                         "organizations/" + grant.organization_id + "/grants/" + grant.id, "");
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(tx.MarkExpiryNoticeSent(grant.organization_id, grant.id, now));
+      RETURN_IF_ERROR(Audit(tx, system, grant.organization_id, "GRANT_EXPIRY_NOTIFIED",
+                            "persons/" + grant.person_id,
+                            "organizations/" + grant.organization_id + "/grants/" + grant.id, ""));
       ++notified;
     }
     return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "rights-svc/audit_chain.h"
 #include "rights-svc/convert.h"
 #include "rights-svc/rights_service.h"
@@ -30,27 +31,25 @@ grpc::Status RightsServiceImpl::CheckPermission(grpc::ServerContext* context,
                                                 const v1::CheckPermissionRequest* request,
                                                 v1::CheckPermissionResponse* response) {
   return Serve(context, "CheckPermission", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto person = PersonId(request->person(), "person");
-    if (!person.ok()) return person.status();
-    if (auto s = MayCheck(*actor, *person); !s.ok()) return s;
-    if (auto s = CheckPermissionName(request->permission()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
+    RETURN_IF_ERROR(MayCheck(actor, person));
+    RETURN_IF_ERROR(CheckPermissionName(request->permission()));
     std::string org;
     if (!request->organization().empty()) {
-      auto id = IdFromName(request->organization(), "organizations", "organization");
-      if (!id.ok()) return id.status();
-      org = *id;
+      ASSIGN_OR_RETURN(auto id,
+                       IdFromName(request->organization(), "organizations", "organization"));
+      org = id;
     }
-    auto decision = deps_.permissions.Check(*person, org, request->permission(), call);
-    if (!decision.ok()) return decision.status();
-    response->set_allowed(decision->allowed);
-    response->set_reason(ToProto(decision->reason));
-    response->set_decision_id(decision->decision_id);
-    if (!decision->matched_grant_id.empty()) {
-      response->set_matched_grant("organizations/" + org + "/grants/" + decision->matched_grant_id);
+    ASSIGN_OR_RETURN(auto decision,
+                     deps_.permissions.Check(person, org, request->permission(), call));
+    response->set_allowed(decision.allowed);
+    response->set_reason(ToProto(decision.reason));
+    response->set_decision_id(decision.decision_id);
+    if (!decision.matched_grant_id.empty()) {
+      response->set_matched_grant("organizations/" + org + "/grants/" + decision.matched_grant_id);
     }
-    response->set_revision(decision->revision);
+    response->set_revision(decision.revision);
     return absl::OkStatus();
   });
 }
@@ -59,26 +58,24 @@ grpc::Status RightsServiceImpl::ExplainPermission(grpc::ServerContext* context,
                                                   const v1::ExplainPermissionRequest* request,
                                                   v1::ExplainPermissionResponse* response) {
   return Serve(context, "ExplainPermission", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto person = PersonId(request->person(), "person");
-    if (!person.ok()) return person.status();
-    if (auto s = MayCheck(*actor, *person); !s.ok()) return s;
-    if (auto s = CheckPermissionName(request->permission()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
+    RETURN_IF_ERROR(MayCheck(actor, person));
+    RETURN_IF_ERROR(CheckPermissionName(request->permission()));
     std::string org;
     if (!request->organization().empty()) {
-      auto id = IdFromName(request->organization(), "organizations", "organization");
-      if (!id.ok()) return id.status();
-      org = *id;
+      ASSIGN_OR_RETURN(auto id,
+                       IdFromName(request->organization(), "organizations", "organization"));
+      org = id;
     }
-    auto explained = deps_.permissions.Explain(*person, org, request->permission(), call);
-    if (!explained.ok()) return explained.status();
-    response->set_allowed(explained->decision.allowed);
-    response->set_reason(ToProto(explained->decision.reason));
-    response->set_decision_id(explained->decision.decision_id);
-    response->set_revision(explained->decision.revision);
+    ASSIGN_OR_RETURN(auto explained,
+                     deps_.permissions.Explain(person, org, request->permission(), call));
+    response->set_allowed(explained.decision.allowed);
+    response->set_reason(ToProto(explained.decision.reason));
+    response->set_decision_id(explained.decision.decision_id);
+    response->set_revision(explained.decision.revision);
     const std::string grants = "organizations/" + org + "/grants/";
-    for (const RuleOutcome& rule : explained->rules) {
+    for (const RuleOutcome& rule : explained.rules) {
       auto* out = response->add_rules();
       out->set_role(rule.role->code);
       out->set_role_label(rule.role->label);
@@ -94,18 +91,18 @@ grpc::Status RightsServiceImpl::ExplainPermission(grpc::ServerContext* context,
       }
       out->set_requestable(rule.role->requestable);
     }
-    response->set_work_relation_active(explained->work_relation_active);
+    response->set_work_relation_active(explained.work_relation_active);
     // Who the administrators are only for those acting for the organisation (see
     // ListLocalAdministrators); the others learn whether a request can reach someone.
-    if (actor->is_operator || actor->organization_id == org) {
-      for (const auto& admin : explained->local_administrators) {
+    if (actor.is_operator || actor.organization_id == org) {
+      for (const auto& admin : explained.local_administrators) {
         ToProto(admin, org, response->add_local_administrators());
       }
     }
-    response->set_access_request_possible(explained->access_request_possible);
-    if (!explained->pending_access_request_id.empty()) {
+    response->set_access_request_possible(explained.access_request_possible);
+    if (!explained.pending_access_request_id.empty()) {
       response->set_pending_access_request("organizations/" + org + "/accessRequests/" +
-                                           explained->pending_access_request_id);
+                                           explained.pending_access_request_id);
     }
     return absl::OkStatus();
   });
@@ -115,11 +112,9 @@ grpc::Status RightsServiceImpl::ListAuditEvents(grpc::ServerContext* context,
                                                 const v1::ListAuditEventsRequest* request,
                                                 v1::ListAuditEventsResponse* response) {
   return Serve(context, "ListAuditEvents", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-    if (!org.ok()) return org.status();
-    if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    RETURN_IF_ERROR(deps_.rights.RequireManager(actor, org, call));
     if (request->page_size() < 0) return InvalidArgument({{"page_size", "must not be negative"}});
     const int size = request->page_size() == 0 ? 50 : std::min(request->page_size(), 500);
     int64_t after = 0;
@@ -127,14 +122,13 @@ grpc::Status RightsServiceImpl::ListAuditEvents(grpc::ServerContext* context,
         (!absl::SimpleAtoi(request->page_token(), &after) || after < 0)) {
       return InvalidArgument({{"page_token", "is not a token of this list"}});
     }
-    AuditFilter filter{*org, std::nullopt, std::nullopt};
+    AuditFilter filter{org, std::nullopt, std::nullopt};
     if (request->has_start_time()) filter.start_time = FromTimestamp(request->start_time());
     if (request->has_end_time()) filter.end_time = FromTimestamp(request->end_time());
-    auto events = deps_.rights.store().ListAudit(filter, after, size);
-    if (!events.ok()) return events.status();
-    for (const auto& e : *events) ToProto(e, response->add_audit_events());
-    if (static_cast<int>(events->size()) == size) {
-      response->set_next_page_token(absl::StrCat(events->back().sequence));
+    ASSIGN_OR_RETURN(auto events, deps_.rights.store().ListAudit(filter, after, size));
+    for (const auto& e : events) ToProto(e, response->add_audit_events());
+    if (static_cast<int>(events.size()) == size) {
+      response->set_next_page_token(absl::StrCat(events.back().sequence));
     }
     return absl::OkStatus();
   });
@@ -144,19 +138,17 @@ grpc::Status RightsServiceImpl::VerifyAuditChain(grpc::ServerContext* context,
                                                  const v1::VerifyAuditChainRequest* request,
                                                  v1::VerifyAuditChainResponse* response) {
   return Serve(context, "VerifyAuditChain", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-    if (!org.ok()) return org.status();
-    if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    RETURN_IF_ERROR(deps_.rights.RequireManager(actor, org, call));
     ChainVerifier verifier;
     int64_t after = 0;
     while (verifier.verdict().ok) {
-      auto events = deps_.rights.store().ListAudit({*org, std::nullopt, std::nullopt}, after, 1000);
-      if (!events.ok()) return events.status();
-      for (const auto& e : *events) verifier.Add(e);
-      if (events->size() < 1000) break;
-      after = events->back().sequence;
+      ASSIGN_OR_RETURN(auto events, deps_.rights.store().ListAudit(
+                                        {org, std::nullopt, std::nullopt}, after, 1000));
+      for (const auto& e : events) verifier.Add(e);
+      if (events.size() < 1000) break;
+      after = events.back().sequence;
     }
     response->set_ok(verifier.verdict().ok);
     response->set_verified_count(verifier.verdict().verified);

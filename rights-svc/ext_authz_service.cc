@@ -5,6 +5,7 @@
 #include "absl/strings/strip.h"
 #include "common/call_context.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 
 namespace wse::rights {
 namespace {
@@ -93,9 +94,9 @@ grpc::Status ExtAuthzService::Check(grpc::ServerContext* context, const auth::Ch
     const std::string organization = caller->organization.value_or("");
     if (route->access == RouteRule::Access::kPermission) {
       const std::string org_id(absl::StripPrefix(organization, "organizations/"));
-      auto decision = permissions_.Check(caller->person_id, org_id, route->permission, call);
-      if (!decision.ok()) return decision.status();
-      if (!decision->allowed) {
+      ASSIGN_OR_RETURN(auto decision,
+                       permissions_.Check(caller->person_id, org_id, route->permission, call));
+      if (!decision.allowed) {
         Deny(response, grpc::StatusCode::PERMISSION_DENIED,
              "missing permission " + route->permission);
         return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "grpcpp/channel.h"
 
 namespace wse::rights {
@@ -55,7 +56,7 @@ absl::StatusOr<PersonInfo> IdentityDirectory::GetPerson(const std::string& perso
   identity::v1::GetPersonRequest request;
   request.set_name("persons/" + person_id);
   identity::v1::GetPersonResponse response;
-  if (auto s = Mapped(stub_->GetPerson(&context, request, &response)); !s.ok()) return s;
+  RETURN_IF_ERROR(Mapped(stub_->GetPerson(&context, request, &response)));
   PersonInfo info = FromProto(response.person());
   absl::MutexLock lock(&mu_);
   if (persons_.size() >= kMaxCachedPersons) persons_.clear();
@@ -70,7 +71,7 @@ absl::StatusOr<PersonInfo> IdentityDirectory::FindPersonByInsz(const std::string
   identity::v1::LookupPersonRequest request;
   request.set_insz(insz);
   identity::v1::LookupPersonResponse response;
-  if (auto s = Mapped(stub_->LookupPerson(&context, request, &response)); !s.ok()) return s;
+  RETURN_IF_ERROR(Mapped(stub_->LookupPerson(&context, request, &response)));
   return FromProto(response.person());
 }
 
@@ -81,7 +82,7 @@ absl::StatusOr<OrganizationInfo> IdentityDirectory::GetOrganization(
   identity::v1::GetOrganizationRequest request;
   request.set_name("organizations/" + organization_id);
   identity::v1::GetOrganizationResponse response;
-  if (auto s = Mapped(stub_->GetOrganization(&context, request, &response)); !s.ok()) return s;
+  RETURN_IF_ERROR(Mapped(stub_->GetOrganization(&context, request, &response)));
   OrganizationInfo info;
   info.id = organization_id;
   info.display_name = response.organization().display_name();

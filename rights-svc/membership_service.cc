@@ -3,6 +3,7 @@
 #include "common/call_context.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 
 namespace wse::rights {
 
@@ -10,7 +11,7 @@ grpc::Status MembershipService::CheckMembership(
     grpc::ServerContext* context, const wse::rights::v1::CheckMembershipRequest* request,
     wse::rights::v1::CheckMembershipResponse* response) {
   return Serve(context, "CheckMembership", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = operators_.RequireTrusted(call); !s.ok()) return s;
+    RETURN_IF_ERROR(operators_.RequireTrusted(call));
     absl::StatusOr<std::string> person = IdFromName(request->person(), "persons", "person");
     absl::StatusOr<std::string> organization =
         IdFromName(request->organization(), "organizations", "organization");
@@ -19,11 +20,10 @@ grpc::Status MembershipService::CheckMembership(
       for (auto& v : FieldViolationsOf(organization.status())) violations.push_back(std::move(v));
       return InvalidArgument(std::move(violations));
     }
-    absl::StatusOr<MembershipDecision> decision = permissions_.Membership(*person, *organization);
-    if (!decision.ok()) return decision.status();
-    response->set_active_work_relation(decision->active_work_relation);
-    response->set_active_grant(decision->active_grant);
-    response->set_revision(decision->revision);
+    ASSIGN_OR_RETURN(auto decision, permissions_.Membership(*person, *organization));
+    response->set_active_work_relation(decision.active_work_relation);
+    response->set_active_grant(decision.active_grant);
+    response->set_revision(decision.revision);
     return absl::OkStatus();
   });
 }

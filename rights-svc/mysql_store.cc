@@ -19,6 +19,7 @@
 #include "common/mysql_time.h"
 #include "common/outbox.h"
 #include "common/request_fingerprint.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/datatype.h"
 #include "cppconn/exception.h"
@@ -87,9 +88,8 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::UnendedGrants(
     mysql_internal::SetTime(*select, 3, now);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     while (rows->next()) {
-      absl::StatusOr<GrantRecord> grant = mysql_internal::ReadGrant(*rows);
-      if (!grant.ok()) return grant.status();
-      grants.push_back(*std::move(grant));
+      ASSIGN_OR_RETURN(auto grant, mysql_internal::ReadGrant(*rows));
+      grants.push_back(std::move(grant));
     }
     return absl::OkStatus();
   });
@@ -102,9 +102,9 @@ absl::StatusOr<std::vector<WorkRelationRecord>> MysqlRightsStore::UnendedWorkRel
   std::vector<WorkRelationRecord> relations;
   absl::Status status = Read([&](RightsTransaction& tx) -> absl::Status {
     // A person has a handful of relations with one organisation; one page holds them all.
-    auto listed = tx.ListWorkRelations({organization_id, person_id, false, now}, {500, ""});
-    if (!listed.ok()) return listed.status();
-    relations = *std::move(listed);
+    ASSIGN_OR_RETURN(auto listed,
+                     tx.ListWorkRelations({organization_id, person_id, false, now}, {500, ""}));
+    relations = std::move(listed);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -135,7 +135,7 @@ absl::StatusOr<std::optional<std::string>> MysqlRightsTransaction::FindRequestId
   select->setString(2, kind);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return std::optional<std::string>();
-  if (auto s = CheckSameRequest(ColumnText(*rows, 2), fingerprint); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSameRequest(ColumnText(*rows, 2), fingerprint));
   return std::optional<std::string>(ColumnText(*rows, 1));
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/mysql_pool.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -26,9 +27,8 @@ absl::StatusOr<AuditRecord> ReadAudit(const sql::ResultSet& row) {
   AuditRecord event;
   event.organization_id = ColumnText(row, 1);
   event.sequence = row.getInt64(2);
-  absl::StatusOr<absl::Time> time = ColumnTime(row, 3);
-  if (!time.ok()) return time.status();
-  event.event_time = *time;
+  ASSIGN_OR_RETURN(auto time, ColumnTime(row, 3));
+  event.event_time = time;
   event.actor = ColumnText(row, 4);
   event.actor_key_type = ColumnText(row, 5);
   event.action = ColumnText(row, 6);
@@ -149,9 +149,8 @@ absl::StatusOr<std::vector<AuditRecord>> MysqlRightsStore::ListAudit(const Audit
     select->setInt(index, limit);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     while (rows->next()) {
-      absl::StatusOr<AuditRecord> event = mysql_internal::ReadAudit(*rows);
-      if (!event.ok()) return event.status();
-      events.push_back(*std::move(event));
+      ASSIGN_OR_RETURN(auto event, mysql_internal::ReadAudit(*rows));
+      events.push_back(std::move(event));
     }
     return absl::OkStatus();
   });

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -27,25 +28,20 @@ absl::StatusOr<GrantRecord> ReadGrant(const sql::ResultSet& row) {
   grant.person_id = ColumnText(row, 3);
   grant.role = ColumnText(row, 4);
   grant.context = ColumnText(row, 5);
-  absl::StatusOr<absl::Time> valid_from = ColumnTime(row, 6);
-  if (!valid_from.ok()) return valid_from.status();
-  grant.valid_from = *valid_from;
-  absl::StatusOr<std::optional<absl::Time>> valid_until = ColumnOptionalTime(row, 7);
-  if (!valid_until.ok()) return valid_until.status();
-  grant.valid_until = *valid_until;
+  ASSIGN_OR_RETURN(auto valid_from, ColumnTime(row, 6));
+  grant.valid_from = valid_from;
+  ASSIGN_OR_RETURN(auto valid_until, ColumnOptionalTime(row, 7));
+  grant.valid_until = valid_until;
   grant.granted_by = ColumnText(row, 8);
   grant.access_request_id = ColumnText(row, 9);
   grant.revoked_by = ColumnText(row, 10);
   grant.revoke_reason = ColumnText(row, 11);
-  absl::StatusOr<std::optional<absl::Time>> revoked = ColumnOptionalTime(row, 12);
-  if (!revoked.ok()) return revoked.status();
-  grant.revoke_time = *revoked;
-  absl::StatusOr<absl::Time> created = ColumnTime(row, 13);
-  if (!created.ok()) return created.status();
-  grant.create_time = *created;
-  absl::StatusOr<absl::Time> updated = ColumnTime(row, 14);
-  if (!updated.ok()) return updated.status();
-  grant.update_time = *updated;
+  ASSIGN_OR_RETURN(auto revoked, ColumnOptionalTime(row, 12));
+  grant.revoke_time = revoked;
+  ASSIGN_OR_RETURN(auto created, ColumnTime(row, 13));
+  grant.create_time = created;
+  ASSIGN_OR_RETURN(auto updated, ColumnTime(row, 14));
+  grant.update_time = updated;
   grant.version = row.getInt64(15);
   return grant;
 }
@@ -156,9 +152,8 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ListGrants(
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<GrantRecord> grants;
   while (rows->next()) {
-    absl::StatusOr<GrantRecord> grant = ReadGrant(*rows);
-    if (!grant.ok()) return grant.status();
-    grants.push_back(*std::move(grant));
+    ASSIGN_OR_RETURN(auto grant, ReadGrant(*rows));
+    grants.push_back(std::move(grant));
   }
   return grants;
 }
@@ -178,9 +173,8 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::LockGrantsWithR
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<GrantRecord> grants;
   while (rows->next()) {
-    absl::StatusOr<GrantRecord> grant = ReadGrant(*rows);
-    if (!grant.ok()) return grant.status();
-    grants.push_back(*std::move(grant));
+    ASSIGN_OR_RETURN(auto grant, ReadGrant(*rows));
+    grants.push_back(std::move(grant));
   }
   return grants;
 }
@@ -201,9 +195,8 @@ absl::StatusOr<std::vector<GrantRecord>> MysqlRightsTransaction::ClaimExpiringGr
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<GrantRecord> out;
   while (rows->next()) {
-    absl::StatusOr<GrantRecord> grant = ReadGrant(*rows);
-    if (!grant.ok()) return grant.status();
-    out.push_back(*std::move(grant));
+    ASSIGN_OR_RETURN(auto grant, ReadGrant(*rows));
+    out.push_back(std::move(grant));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -38,19 +39,15 @@ absl::StatusOr<WorkRelationRecord> ReadRelation(const sql::ResultSet& row) {
   relation.organization_id = ColumnText(row, 2);
   relation.person_id = ColumnText(row, 3);
   relation.type = ColumnText(row, 4);
-  absl::StatusOr<absl::Time> valid_from = ColumnTime(row, 5);
-  if (!valid_from.ok()) return valid_from.status();
-  relation.valid_from = *valid_from;
-  absl::StatusOr<std::optional<absl::Time>> valid_until = ColumnOptionalTime(row, 6);
-  if (!valid_until.ok()) return valid_until.status();
-  relation.valid_until = *valid_until;
+  ASSIGN_OR_RETURN(auto valid_from, ColumnTime(row, 5));
+  relation.valid_from = valid_from;
+  ASSIGN_OR_RETURN(auto valid_until, ColumnOptionalTime(row, 6));
+  relation.valid_until = valid_until;
   relation.end_reason = ColumnText(row, 7);
-  absl::StatusOr<absl::Time> created = ColumnTime(row, 8);
-  if (!created.ok()) return created.status();
-  relation.create_time = *created;
-  absl::StatusOr<absl::Time> updated = ColumnTime(row, 9);
-  if (!updated.ok()) return updated.status();
-  relation.update_time = *updated;
+  ASSIGN_OR_RETURN(auto created, ColumnTime(row, 8));
+  relation.create_time = created;
+  ASSIGN_OR_RETURN(auto updated, ColumnTime(row, 9));
+  relation.update_time = updated;
   relation.version = row.getInt64(10);
   return relation;
 }
@@ -134,9 +131,8 @@ absl::StatusOr<std::vector<WorkRelationRecord>> MysqlRightsTransaction::ListWork
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   std::vector<WorkRelationRecord> relations;
   while (rows->next()) {
-    absl::StatusOr<WorkRelationRecord> relation = ReadRelation(*rows);
-    if (!relation.ok()) return relation.status();
-    relations.push_back(*std::move(relation));
+    ASSIGN_OR_RETURN(auto relation, ReadRelation(*rows));
+    relations.push_back(std::move(relation));
   }
   return relations;
 }

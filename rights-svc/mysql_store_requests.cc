@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -56,17 +57,14 @@ absl::StatusOr<AccessRequestRecord> ReadRequest(const sql::ResultSet& row) {
   request.state = ColumnText(row, 7);
   request.notified_count = row.getInt(8);
   request.decided_by = ColumnText(row, 9);
-  absl::StatusOr<std::optional<absl::Time>> decided = ColumnOptionalTime(row, 10);
-  if (!decided.ok()) return decided.status();
-  request.decide_time = *decided;
+  ASSIGN_OR_RETURN(auto decided, ColumnOptionalTime(row, 10));
+  request.decide_time = decided;
   request.rejection_reason = ColumnText(row, 11);
   request.grant_id = ColumnText(row, 12);
-  absl::StatusOr<absl::Time> created = ColumnTime(row, 13);
-  if (!created.ok()) return created.status();
-  request.create_time = *created;
-  absl::StatusOr<absl::Time> expires = ColumnTime(row, 14);
-  if (!expires.ok()) return expires.status();
-  request.expire_time = *expires;
+  ASSIGN_OR_RETURN(auto created, ColumnTime(row, 13));
+  request.create_time = created;
+  ASSIGN_OR_RETURN(auto expires, ColumnTime(row, 14));
+  request.expire_time = expires;
   request.version = row.getInt64(15);
   return request;
 }
@@ -74,9 +72,8 @@ absl::StatusOr<AccessRequestRecord> ReadRequest(const sql::ResultSet& row) {
 absl::StatusOr<std::vector<AccessRequestRecord>> ReadRequests(sql::ResultSet& rows) {
   std::vector<AccessRequestRecord> requests;
   while (rows.next()) {
-    absl::StatusOr<AccessRequestRecord> request = ReadRequest(rows);
-    if (!request.ok()) return request.status();
-    requests.push_back(*std::move(request));
+    ASSIGN_OR_RETURN(auto request, ReadRequest(rows));
+    requests.push_back(std::move(request));
   }
   return requests;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/status_macros.h"
+
 namespace wse::rights {
 namespace {
 
@@ -29,14 +31,11 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   }
   const absl::Time now = clock_();
   // The revision first: grants read after it are never older than it (grant_cache.h).
-  auto revision = RevisionOf(organization_id);
-  if (!revision.ok()) return revision.status();
-  decision.revision = *revision;
-  absl::StatusOr<std::vector<GrantRecord>> grants =
-      GrantsAt(organization_id, person_id, *revision, now);
-  if (!grants.ok()) return grants.status();
+  ASSIGN_OR_RETURN(auto revision, RevisionOf(organization_id));
+  decision.revision = revision;
+  ASSIGN_OR_RETURN(auto grants, GrantsAt(organization_id, person_id, revision, now));
   const GrantRecord* matched = nullptr;
-  for (const GrantRecord& grant : *grants) {
+  for (const GrantRecord& grant : grants) {
     if (!grant.ActiveAt(now)) continue;
     for (const RoleDef* role : roles) {
       if (MatchesRole(grant, *role)) matched = &grant;
@@ -46,14 +45,12 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   if (matched != nullptr) {
     // A grant counts only while its holder works for the organisation (legal representatives
     // excepted): ending the work relation, or its end date passing, ends the access.
-    auto relations = RelationsAt(organization_id, person_id, *revision, now);
-    if (!relations.ok()) return relations.status();
-    const bool related = std::any_of(relations->begin(), relations->end(),
+    ASSIGN_OR_RETURN(auto relations, RelationsAt(organization_id, person_id, revision, now));
+    const bool related = std::any_of(relations.begin(), relations.end(),
                                      [now](const auto& r) { return r.ActiveAt(now); });
     if (!related) {
-      auto legal = IsLegalRepresentative(person_id, organization_id, call);
-      if (!legal.ok()) return legal.status();
-      if (!*legal) {
+      ASSIGN_OR_RETURN(auto legal, IsLegalRepresentative(person_id, organization_id, call));
+      if (!legal) {
         decision.reason = Decision::kNoWorkRelation;
         return decision;
       }
@@ -69,9 +66,8 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
     return rights_.catalogue().IsLegalRepresentativeRole(r->code);
   });
   if (legal_role_helps) {
-    auto legal = IsLegalRepresentative(person_id, organization_id, call);
-    if (!legal.ok()) return legal.status();
-    if (*legal) {
+    ASSIGN_OR_RETURN(auto legal, IsLegalRepresentative(person_id, organization_id, call));
+    if (legal) {
       decision.allowed = true;
       decision.reason = Decision::kLegalRepresentative;
       return decision;
@@ -95,20 +91,17 @@ absl::StatusOr<MembershipDecision> PermissionChecker::Membership(
     const std::string& person_id, const std::string& organization_id) {
   MembershipDecision decision;
   const absl::Time now = clock_();
-  auto revision = RevisionOf(organization_id);
-  if (!revision.ok()) return revision.status();
-  decision.revision = *revision;
-  auto relations = RelationsAt(organization_id, person_id, *revision, now);
-  if (!relations.ok()) return relations.status();
-  decision.active_work_relation = std::any_of(relations->begin(), relations->end(),
+  ASSIGN_OR_RETURN(auto revision, RevisionOf(organization_id));
+  decision.revision = revision;
+  ASSIGN_OR_RETURN(auto relations, RelationsAt(organization_id, person_id, revision, now));
+  decision.active_work_relation = std::any_of(relations.begin(), relations.end(),
                                               [now](const auto& r) { return r.ActiveAt(now); });
-  auto grants = GrantsAt(organization_id, person_id, *revision, now);
-  if (!grants.ok()) return grants.status();
+  ASSIGN_OR_RETURN(auto grants, GrantsAt(organization_id, person_id, revision, now));
   // A grant counts only with a work relation (legal representatives select on their own basis,
   // from the directory).
   decision.active_grant =
       decision.active_work_relation &&
-      std::any_of(grants->begin(), grants->end(), [now](const auto& g) { return g.ActiveAt(now); });
+      std::any_of(grants.begin(), grants.end(), [now](const auto& g) { return g.ActiveAt(now); });
   return decision;
 }
 
@@ -116,10 +109,9 @@ absl::StatusOr<std::vector<GrantRecord>> PermissionChecker::GrantsAt(
     const std::string& organization_id, const std::string& person_id, int64_t revision,
     absl::Time now) {
   if (auto cached = grants_.Find(organization_id, person_id, revision)) return *std::move(cached);
-  auto loaded = rights_.store().UnendedGrants(organization_id, person_id, now);
-  if (!loaded.ok()) return loaded.status();
-  SortGrants(*loaded);  // The matched grant is then the same whichever replica answers.
-  grants_.Store(organization_id, person_id, revision, *loaded);
+  ASSIGN_OR_RETURN(auto loaded, rights_.store().UnendedGrants(organization_id, person_id, now));
+  SortGrants(loaded);  // The matched grant is then the same whichever replica answers.
+  grants_.Store(organization_id, person_id, revision, loaded);
   return loaded;
 }
 
@@ -129,9 +121,9 @@ absl::StatusOr<std::vector<WorkRelationRecord>> PermissionChecker::RelationsAt(
   if (auto cached = relations_.Find(organization_id, person_id, revision)) {
     return *std::move(cached);
   }
-  auto loaded = rights_.store().UnendedWorkRelations(organization_id, person_id, now);
-  if (!loaded.ok()) return loaded.status();
-  relations_.Store(organization_id, person_id, revision, *loaded);
+  ASSIGN_OR_RETURN(auto loaded,
+                   rights_.store().UnendedWorkRelations(organization_id, person_id, now));
+  relations_.Store(organization_id, person_id, revision, loaded);
   return loaded;
 }
 
@@ -149,26 +141,25 @@ absl::StatusOr<PermissionExplanation> PermissionChecker::Explain(const std::stri
                                                                  const std::string& permission,
                                                                  const CallContext& call) {
   PermissionExplanation out;
-  auto decision = Check(person_id, organization_id, permission, call);
-  if (!decision.ok()) return decision.status();
-  out.decision = *decision;
-  if (decision->reason == Decision::kNoOrganization ||
-      decision->reason == Decision::kUnknownPermission) {
+  ASSIGN_OR_RETURN(auto decision, Check(person_id, organization_id, permission, call));
+  out.decision = decision;
+  if (decision.reason == Decision::kNoOrganization ||
+      decision.reason == Decision::kUnknownPermission) {
     return out;
   }
   const absl::Time now = clock_();
   std::vector<GrantRecord> held;
   absl::Status status = rights_.store().Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto grants = tx.ListGrants({organization_id, person_id, "", true, now}, {500, ""});
-    if (!grants.ok()) return grants.status();
-    held = *std::move(grants);
-    auto relations = tx.ListWorkRelations({organization_id, person_id, false, now}, {50, ""});
-    if (!relations.ok()) return relations.status();
-    out.work_relation_active = std::any_of(relations->begin(), relations->end(),
+    ASSIGN_OR_RETURN(auto grants,
+                     tx.ListGrants({organization_id, person_id, "", true, now}, {500, ""}));
+    held = std::move(grants);
+    ASSIGN_OR_RETURN(auto relations,
+                     tx.ListWorkRelations({organization_id, person_id, false, now}, {50, ""}));
+    out.work_relation_active = std::any_of(relations.begin(), relations.end(),
                                            [now](const auto& r) { return r.ActiveAt(now); });
-    auto pending = tx.ListAccessRequests({organization_id, "PENDING", person_id}, {50, ""});
-    if (!pending.ok()) return pending.status();
-    if (!pending->empty()) out.pending_access_request_id = pending->front().id;
+    ASSIGN_OR_RETURN(auto pending,
+                     tx.ListAccessRequests({organization_id, "PENDING", person_id}, {50, ""}));
+    if (!pending.empty()) out.pending_access_request_id = pending.front().id;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -195,9 +186,8 @@ absl::StatusOr<PermissionExplanation> PermissionChecker::Explain(const std::stri
     } else if (invalid_only) {
       out.decision.reason = Decision::kGrantNotValid;
     }
-    auto admins = rights_.LocalAdministrators(organization_id, call);
-    if (!admins.ok()) return admins.status();
-    out.local_administrators = *std::move(admins);
+    ASSIGN_OR_RETURN(auto admins, rights_.LocalAdministrators(organization_id, call));
+    out.local_administrators = std::move(admins);
     const bool reachable =
         std::any_of(out.local_administrators.begin(), out.local_administrators.end(),
                     [](const auto& a) { return !a.person.email_address.empty(); });

@@ -4,6 +4,7 @@
 #include "common/call_context.h"
 #include "common/service_main.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 
 namespace wse::rights {
@@ -19,7 +20,7 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
                                                       const v1::InvalidateRevisionsRequest* request,
                                                       v1::InvalidateRevisionsResponse*) {
   return Serve(context, "InvalidateRevisions", [&](const CallContext& call) -> absl::Status {
-    if (absl::Status s = operators_.RequireTrusted(call); !s.ok()) return s;
+    RETURN_IF_ERROR(operators_.RequireTrusted(call));
     if (request->organization_ids_size() > kMaxOrganizations) {
       return InvalidArgument(
           {{"organization_ids", absl::StrCat("at most ", kMaxOrganizations, " per call")}});

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 
 namespace wse::rights {
 
@@ -29,16 +30,14 @@ absl::Status ReplicaLeases::RenewOnce() {
   // After a lapse nobody was bound to tell us anything: start over rather than ask what changed.
   std::optional<int64_t> after;
   if (cache_.LeaseHeld()) after = seen_sequence_;
-  absl::StatusOr<ChangesSince> changes =
-      registry_.Renew(options_.replica_id, options_.address, options_.lease, after);
-  if (!changes.ok()) return changes.status();
-  if (changes->everything && after.has_value()) {
-    LogInfo(
-        "rights changes since the last renewal unknown or too many; forgetting all revisions",
-        {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes->through_sequence)}});
+  ASSIGN_OR_RETURN(auto changes,
+                   registry_.Renew(options_.replica_id, options_.address, options_.lease, after));
+  if (changes.everything && after.has_value()) {
+    LogInfo("rights changes since the last renewal unknown or too many; forgetting all revisions",
+            {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes.through_sequence)}});
   }
-  seen_sequence_ = changes->through_sequence;
-  cache_.LeaseHeldUntil(started + options_.lease, changes->organization_ids, changes->everything);
+  seen_sequence_ = changes.through_sequence;
+  cache_.LeaseHeldUntil(started + options_.lease, changes.organization_ids, changes.everything);
   return absl::OkStatus();
 }
 

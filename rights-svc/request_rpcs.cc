@@ -1,6 +1,7 @@
 // RightsServiceImpl: access requests ('Gebruikersrecht aanvragen') and local administrators.
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "rights-svc/convert.h"
 #include "rights-svc/person_names.h"
 #include "rights-svc/rights_service.h"
@@ -27,11 +28,9 @@ grpc::Status RightsServiceImpl::CreateAccessRequest(grpc::ServerContext* context
                                                     const v1::CreateAccessRequestRequest* request,
                                                     v1::CreateAccessRequestResponse* response) {
   return Serve(context, "CreateAccessRequest", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-    if (!org.ok()) return org.status();
-    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    RETURN_IF_ERROR(CheckRequestId(request->request_id()));
     const auto& in = request->access_request();
     if (in.role().empty() || in.role().size() > 64) {
       return InvalidArgument({{"access_request.role", "is required"}});
@@ -39,11 +38,11 @@ grpc::Status RightsServiceImpl::CreateAccessRequest(grpc::ServerContext* context
     if (in.context().size() > 64) {
       return InvalidArgument({{"access_request.context", "is too long"}});
     }
-    if (auto s = CheckText(in.reason(), "access_request.reason", true); !s.ok()) return s;
-    auto created = deps_.rights.CreateAccessRequest(*actor, *org, in.role(), in.context(),
-                                                    in.reason(), request->request_id(), call);
-    if (!created.ok()) return created.status();
-    ToProto(*created, response->mutable_access_request());
+    RETURN_IF_ERROR(CheckText(in.reason(), "access_request.reason", true));
+    ASSIGN_OR_RETURN(auto created,
+                     deps_.rights.CreateAccessRequest(actor, org, in.role(), in.context(),
+                                                      in.reason(), request->request_id(), call));
+    ToProto(created, response->mutable_access_request());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
@@ -53,19 +52,15 @@ grpc::Status RightsServiceImpl::ApproveAccessRequest(grpc::ServerContext* contex
                                                      const v1::ApproveAccessRequestRequest* request,
                                                      v1::ApproveAccessRequestResponse* response) {
   return Serve(context, "ApproveAccessRequest", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
-    if (!ids.ok()) return ids.status();
-    auto version = VersionFromEtag(request->etag(), "etag");
-    if (!version.ok()) return version.status();
-    auto validity = ValidityFromProto(request->validity(), request->has_validity(), "validity");
-    if (!validity.ok()) return validity.status();
-    auto approved = deps_.rights.ApproveAccessRequest(*actor, ids->first, ids->second, *version,
-                                                      *validity, call);
-    if (!approved.ok()) return approved.status();
-    ToProto(approved->first, response->mutable_access_request());
-    ToProto(approved->second, absl::Now(), response->mutable_grant());
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
+    ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
+    ASSIGN_OR_RETURN(auto validity,
+                     ValidityFromProto(request->validity(), request->has_validity(), "validity"));
+    ASSIGN_OR_RETURN(auto approved, deps_.rights.ApproveAccessRequest(actor, ids.first, ids.second,
+                                                                      version, validity, call));
+    ToProto(approved.first, response->mutable_access_request());
+    ToProto(approved.second, absl::Now(), response->mutable_grant());
     PersonNames names(deps_.rights.directory(), call);
     names.Fill(response->mutable_access_request());
     names.Fill(response->mutable_grant());
@@ -77,17 +72,14 @@ grpc::Status RightsServiceImpl::RejectAccessRequest(grpc::ServerContext* context
                                                     const v1::RejectAccessRequestRequest* request,
                                                     v1::RejectAccessRequestResponse* response) {
   return Serve(context, "RejectAccessRequest", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
-    if (!ids.ok()) return ids.status();
-    auto version = VersionFromEtag(request->etag(), "etag");
-    if (!version.ok()) return version.status();
-    if (auto s = CheckText(request->reason(), "reason", true); !s.ok()) return s;
-    auto rejected = deps_.rights.RejectAccessRequest(*actor, ids->first, ids->second, *version,
-                                                     request->reason(), call);
-    if (!rejected.ok()) return rejected.status();
-    ToProto(*rejected, response->mutable_access_request());
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
+    ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
+    RETURN_IF_ERROR(CheckText(request->reason(), "reason", true));
+    ASSIGN_OR_RETURN(auto rejected,
+                     deps_.rights.RejectAccessRequest(actor, ids.first, ids.second, version,
+                                                      request->reason(), call));
+    ToProto(rejected, response->mutable_access_request());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
@@ -97,16 +89,12 @@ grpc::Status RightsServiceImpl::WithdrawAccessRequest(
     grpc::ServerContext* context, const v1::WithdrawAccessRequestRequest* request,
     v1::WithdrawAccessRequestResponse* response) {
   return Serve(context, "WithdrawAccessRequest", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
-    if (!ids.ok()) return ids.status();
-    auto version = VersionFromEtag(request->etag(), "etag");
-    if (!version.ok()) return version.status();
-    auto withdrawn =
-        deps_.rights.WithdrawAccessRequest(*actor, ids->first, ids->second, *version, call);
-    if (!withdrawn.ok()) return withdrawn.status();
-    ToProto(*withdrawn, response->mutable_access_request());
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
+    ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
+    ASSIGN_OR_RETURN(auto withdrawn, deps_.rights.WithdrawAccessRequest(actor, ids.first,
+                                                                        ids.second, version, call));
+    ToProto(withdrawn, response->mutable_access_request());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
     return absl::OkStatus();
   });
@@ -116,20 +104,17 @@ grpc::Status RightsServiceImpl::GetAccessRequest(grpc::ServerContext* context,
                                                  const v1::GetAccessRequestRequest* request,
                                                  v1::GetAccessRequestResponse* response) {
   return Serve(context, "GetAccessRequest", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto ids = OwnChild(*actor, request->name(), "accessRequests", call);
-    if (!ids.ok()) return ids.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
     AccessRequestRecord found;
     absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
-      auto got = tx.GetAccessRequest(ids->first, ids->second);
-      if (!got.ok()) return got.status();
-      found = *std::move(got);
+      ASSIGN_OR_RETURN(auto got, tx.GetAccessRequest(ids.first, ids.second));
+      found = std::move(got);
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
-    if (found.requester_id != actor->person_id) {
-      if (auto s = deps_.rights.RequireManager(*actor, ids->first, call); !s.ok()) return s;
+    if (found.requester_id != actor.person_id) {
+      RETURN_IF_ERROR(deps_.rights.RequireManager(actor, ids.first, call));
     }
     ToProto(found, response->mutable_access_request());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
@@ -141,13 +126,10 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
                                                    const v1::ListAccessRequestsRequest* request,
                                                    v1::ListAccessRequestsResponse* response) {
   return Serve(context, "ListAccessRequests", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-    if (!org.ok()) return org.status();
-    auto page = PageFrom(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
-    AccessRequestFilter filter{*org, "", ""};
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    AccessRequestFilter filter{org, "", ""};
     if (!v1::AccessRequestState_IsValid(request->state())) {  // An unknown number has no name.
       return InvalidArgument({{"state", "is not an access request state"}});
     }
@@ -156,19 +138,17 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
           v1::AccessRequestState_Name(request->state()).substr(sizeof("ACCESS_REQUEST_STATE_") - 1);
     }
     if (!request->requester().empty()) {
-      auto person = PersonId(request->requester(), "requester");
-      if (!person.ok()) return person.status();
-      filter.requester_id = *person;
+      ASSIGN_OR_RETURN(auto person, PersonId(request->requester(), "requester"));
+      filter.requester_id = person;
     }
     // Your own requests you may always see; everyone's needs a local administrator.
-    if (filter.requester_id != actor->person_id || actor->person_id.empty()) {
-      if (auto s = deps_.rights.RequireManager(*actor, *org, call); !s.ok()) return s;
+    if (filter.requester_id != actor.person_id || actor.person_id.empty()) {
+      RETURN_IF_ERROR(deps_.rights.RequireManager(actor, org, call));
     }
     std::vector<AccessRequestRecord> requests;
     absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
-      auto listed = tx.ListAccessRequests(filter, *page);
-      if (!listed.ok()) return listed.status();
-      requests = *std::move(listed);
+      ASSIGN_OR_RETURN(auto listed, tx.ListAccessRequests(filter, page));
+      requests = std::move(listed);
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
@@ -178,7 +158,7 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
       ToProto(r, out);
       names.Fill(out);
     }
-    response->set_next_page_token(NextToken(requests, *page));
+    response->set_next_page_token(NextToken(requests, page));
     return absl::OkStatus();
   });
 }
@@ -187,18 +167,15 @@ grpc::Status RightsServiceImpl::ListLocalAdministrators(
     grpc::ServerContext* context, const v1::ListLocalAdministratorsRequest* request,
     v1::ListLocalAdministratorsResponse* response) {
   return Serve(context, "ListLocalAdministrators", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
     // Only for those acting for the organisation (and operators), as the contract says: staff
     // data cannot be harvested, and someone who cannot act for it yet gets the 1700 guidance
     // from SelectActingContext instead.
-    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-    if (!org.ok()) return org.status();
-    auto admins = deps_.rights.LocalAdministrators(*org, call);
-    if (!admins.ok()) return admins.status();
+    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    ASSIGN_OR_RETURN(auto admins, deps_.rights.LocalAdministrators(org, call));
     bool reachable = false;
-    for (const auto& admin : *admins) {
-      ToProto(admin, *org, response->add_local_administrators());
+    for (const auto& admin : admins) {
+      ToProto(admin, org, response->add_local_administrators());
       reachable = reachable || !admin.person.email_address.empty();
     }
     response->set_access_request_possible(reachable);

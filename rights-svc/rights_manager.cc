@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "rights-svc/audit_chain.h"
 
 namespace wse::rights {
@@ -93,11 +94,10 @@ absl::Status RightsManager::Audit(RightsTransaction& tx, const Actor& actor,
                                   const std::string& organization_id, std::string action,
                                   std::string subject, std::string target, std::string reason,
                                   std::map<std::string, std::string> details) {
-  auto head = tx.LockAuditHead(organization_id);
-  if (!head.ok()) return head.status();
+  ASSIGN_OR_RETURN(auto head, tx.LockAuditHead(organization_id));
   AuditRecord event;
   event.organization_id = organization_id;
-  event.sequence = head->sequence + 1;
+  event.sequence = head.sequence + 1;
   event.event_time = absl::FromUnixMicros(absl::ToUnixMicros(clock_()));  // Stored precision.
   event.actor = actor.AuditName();
   event.actor_key_type = actor.key_type;
@@ -106,7 +106,7 @@ absl::Status RightsManager::Audit(RightsTransaction& tx, const Actor& actor,
   event.target = std::move(target);
   event.reason = std::move(reason);
   event.details = std::move(details);
-  event.prev_hash = head->hash;
+  event.prev_hash = head.hash;
   event.hash = AuditHash(event);
   return tx.InsertAudit(event);
 }
@@ -115,17 +115,15 @@ absl::StatusOr<bool> RightsManager::IsLocalAdministrator(const std::string& pers
                                                          const std::string& organization_id,
                                                          const CallContext& call) {
   const absl::Time now = clock_();
-  auto grants = store_.ActiveGrants(organization_id, person_id, now);
-  if (!grants.ok()) return grants.status();
+  ASSIGN_OR_RETURN(auto grants, store_.ActiveGrants(organization_id, person_id, now));
   const bool administrator_grant =
-      std::any_of(grants->begin(), grants->end(), [this](const GrantRecord& grant) {
+      std::any_of(grants.begin(), grants.end(), [this](const GrantRecord& grant) {
         return catalogue_.IsLegalRepresentativeRole(grant.role);
       });
   if (administrator_grant) {
     // A grant counts only while its holder works for the organisation.
-    auto relations = store_.UnendedWorkRelations(organization_id, person_id, now);
-    if (!relations.ok()) return relations.status();
-    if (std::any_of(relations->begin(), relations->end(),
+    ASSIGN_OR_RETURN(auto relations, store_.UnendedWorkRelations(organization_id, person_id, now));
+    if (std::any_of(relations.begin(), relations.end(),
                     [now](const WorkRelationRecord& r) { return r.ActiveAt(now); })) {
       return true;
     }
@@ -142,9 +140,8 @@ absl::StatusOr<bool> RightsManager::IsLocalAdministrator(const std::string& pers
 absl::Status RightsManager::RequireManager(const Actor& actor, const std::string& organization_id,
                                            const CallContext& call) {
   if (actor.is_operator) return absl::OkStatus();
-  auto allowed = IsLocalAdministrator(actor.person_id, organization_id, call);
-  if (!allowed.ok()) return allowed.status();
-  if (*allowed) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto allowed, IsLocalAdministrator(actor.person_id, organization_id, call));
+  if (allowed) return absl::OkStatus();
   RecordDenial(actor, organization_id, "not a local administrator", call);
   return NotManager();
 }
@@ -183,13 +180,12 @@ absl::StatusOr<std::vector<LocalAdministrator>> RightsManager::LocalAdministrato
     for (const RoleDef& role : catalogue_.roles()) {
       if (!catalogue_.IsLegalRepresentativeRole(role.code)) continue;
       GrantFilter filter{organization_id, "", role.code, false, clock_()};
-      auto page = tx.ListGrants(filter, {500, ""});
-      if (!page.ok()) return page.status();
-      for (auto& g : *page) {
+      ASSIGN_OR_RETURN(auto page, tx.ListGrants(filter, {500, ""}));
+      for (auto& g : page) {
         if (!g.ActiveAt(filter.now)) continue;
-        auto related = HasActiveWorkRelation(tx, organization_id, g.person_id, filter.now);
-        if (!related.ok()) return related.status();
-        if (*related) grants.push_back(std::move(g));
+        ASSIGN_OR_RETURN(auto related,
+                         HasActiveWorkRelation(tx, organization_id, g.person_id, filter.now));
+        if (related) grants.push_back(std::move(g));
       }
     }
     return absl::OkStatus();
@@ -219,9 +215,9 @@ absl::StatusOr<bool> RightsManager::HasActiveWorkRelation(RightsTransaction& tx,
                                                           const std::string& organization_id,
                                                           const std::string& person_id,
                                                           absl::Time now) {
-  auto relations = tx.ListWorkRelations({organization_id, person_id, false, now}, {50, ""});
-  if (!relations.ok()) return relations.status();
-  for (const auto& r : *relations) {
+  ASSIGN_OR_RETURN(auto relations,
+                   tx.ListWorkRelations({organization_id, person_id, false, now}, {50, ""}));
+  for (const auto& r : relations) {
     if (r.ActiveAt(now)) return true;
   }
   return false;
@@ -235,9 +231,8 @@ absl::Status RightsManager::RequireWorkRelation(
       legal_representatives.end()) {
     return absl::OkStatus();
   }
-  auto related = HasActiveWorkRelation(tx, organization_id, person_id, now);
-  if (!related.ok()) return related.status();
-  if (*related) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto related, HasActiveWorkRelation(tx, organization_id, person_id, now));
+  if (related) return absl::OkStatus();
   return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
                       "the person has no active work relation with the organisation")
       .Reason("NO_WORK_RELATION")
@@ -259,18 +254,17 @@ absl::StatusOr<AdministratorFacts> RightsManager::LockAdministrators(
   facts.legal_representative_ids = std::move(legal_representatives);
   for (const RoleDef& role : catalogue_.roles()) {
     if (!catalogue_.IsLegalRepresentativeRole(role.code)) continue;
-    auto locked = tx.LockGrantsWithRole(organization_id, role.code, now);
-    if (!locked.ok()) return locked.status();
-    for (GrantRecord& grant : *locked) facts.grants.push_back(std::move(grant));
+    ASSIGN_OR_RETURN(auto locked, tx.LockGrantsWithRole(organization_id, role.code, now));
+    for (GrantRecord& grant : locked) facts.grants.push_back(std::move(grant));
   }
   std::vector<std::string> holders;
   for (const GrantRecord& grant : facts.grants) holders.push_back(grant.person_id);
   std::sort(holders.begin(), holders.end());
   holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
   for (const std::string& holder : holders) {
-    auto relations = tx.ListWorkRelations({organization_id, holder, false, now}, {500, ""});
-    if (!relations.ok()) return relations.status();
-    for (WorkRelationRecord& relation : *relations) facts.relations.push_back(std::move(relation));
+    ASSIGN_OR_RETURN(auto relations,
+                     tx.ListWorkRelations({organization_id, holder, false, now}, {500, ""}));
+    for (WorkRelationRecord& relation : relations) facts.relations.push_back(std::move(relation));
   }
   if (!actor.is_operator && !Administers(facts, actor.person_id, now)) return NotManager();
   return facts;
@@ -279,7 +273,7 @@ absl::StatusOr<AdministratorFacts> RightsManager::LockAdministrators(
 absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
     const Actor& actor, const std::string& organization_id, WorkRelationRecord relation,
     const std::string& request_id, const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
   // As the client sent it (before "now" fills in a missing start), so a later retry matches.
   const std::string fingerprint =
       RequestFingerprint({"CreateWorkRelation", relation.person_id, relation.type,
@@ -290,25 +284,21 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
   relation.create_time = relation.update_time = now;
   relation.version = 1;
   if (relation.valid_from == absl::Time()) relation.valid_from = now;
-  if (auto s = ValidityError({relation.valid_from, relation.valid_until}); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidityError({relation.valid_from, relation.valid_until}));
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing = tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
-                                     "work_relation", fingerprint);
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {  // A retried create: answer what the first one made.
-      auto found = tx.GetWorkRelation(organization_id, **existing);
-      if (!found.ok()) return found.status();
-      result = *std::move(found);
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                      "work_relation", fingerprint));
+    if (existing.has_value()) {  // A retried create: answer what the first one made.
+      ASSIGN_OR_RETURN(auto found, tx.GetWorkRelation(organization_id, *existing));
+      result = std::move(found);
       return absl::OkStatus();
     }
-    if (auto s = tx.InsertWorkRelation(relation); !s.ok()) return s;
-    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
-                                    "work_relation", relation.id, fingerprint);
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.InsertWorkRelation(relation));
+    RETURN_IF_ERROR(tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                       "work_relation", relation.id, fingerprint));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
     result = relation;
     return Audit(tx, actor, organization_id, "WORK_RELATION_CREATED",
                  "persons/" + relation.person_id, RelationName(organization_id, relation.id), "",
@@ -321,33 +311,27 @@ absl::StatusOr<WorkRelationRecord> RightsManager::CreateWorkRelation(
 absl::StatusOr<WorkRelationRecord> RightsManager::UpdateWorkRelation(
     const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
     const Validity& validity, const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  auto legal_representatives = LegalRepresentatives(organization_id, call);
-  if (!legal_representatives.ok()) return legal_representatives.status();
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  ASSIGN_OR_RETURN(auto legal_representatives, LegalRepresentatives(organization_id, call));
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     const absl::Time now = clock_();
-    auto administrators =
-        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
-    if (!administrators.ok()) return administrators.status();
-    auto relation = tx.GetWorkRelation(organization_id, id);
-    if (!relation.ok()) return relation.status();
-    if (relation->version != version) return absl::AbortedError("stale etag; reload and retry");
-    if (validity.from) relation->valid_from = *validity.from;
-    if (validity.until) relation->valid_until = *validity.until;
-    if (auto s = ValidityError({relation->valid_from, relation->valid_until}); !s.ok()) return s;
-    if (auto s = KeepsAnAdministrator(*administrators,
-                                      WithRelation(*administrators, *relation), now);
-        !s.ok()) {
-      return s;
-    }
-    relation->update_time = now;
-    relation->version = version + 1;
-    if (auto s = tx.UpdateWorkRelation(*relation); !s.ok()) return s;
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
-    result = *relation;
+    ASSIGN_OR_RETURN(auto administrators,
+                     LockAdministrators(tx, actor, organization_id, legal_representatives, now));
+    ASSIGN_OR_RETURN(auto relation, tx.GetWorkRelation(organization_id, id));
+    if (relation.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (validity.from) relation.valid_from = *validity.from;
+    if (validity.until) relation.valid_until = *validity.until;
+    RETURN_IF_ERROR(ValidityError({relation.valid_from, relation.valid_until}));
+    RETURN_IF_ERROR(
+        KeepsAnAdministrator(administrators, WithRelation(administrators, relation), now));
+    relation.update_time = now;
+    relation.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateWorkRelation(relation));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
+    result = relation;
     return Audit(tx, actor, organization_id, "WORK_RELATION_UPDATED",
-                 "persons/" + relation->person_id, RelationName(organization_id, id), "");
+                 "persons/" + relation.person_id, RelationName(organization_id, id), "");
   });
   if (!status.ok()) return status;
   return result;
@@ -356,32 +340,26 @@ absl::StatusOr<WorkRelationRecord> RightsManager::UpdateWorkRelation(
 absl::StatusOr<WorkRelationRecord> RightsManager::EndWorkRelation(
     const Actor& actor, const std::string& organization_id, const std::string& id, int64_t version,
     std::optional<absl::Time> end, const std::string& reason, const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  auto legal_representatives = LegalRepresentatives(organization_id, call);
-  if (!legal_representatives.ok()) return legal_representatives.status();
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  ASSIGN_OR_RETURN(auto legal_representatives, LegalRepresentatives(organization_id, call));
   WorkRelationRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     const absl::Time now = clock_();
-    auto administrators =
-        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
-    if (!administrators.ok()) return administrators.status();
-    auto relation = tx.GetWorkRelation(organization_id, id);
-    if (!relation.ok()) return relation.status();
-    if (relation->version != version) return absl::AbortedError("stale etag; reload and retry");
-    relation->valid_until = std::max(end.value_or(now), relation->valid_from);
-    relation->end_reason = reason;
-    if (auto s = KeepsAnAdministrator(*administrators,
-                                      WithRelation(*administrators, *relation), now);
-        !s.ok()) {
-      return s;
-    }
-    relation->update_time = now;
-    relation->version = version + 1;
-    if (auto s = tx.UpdateWorkRelation(*relation); !s.ok()) return s;
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
-    result = *relation;
-    return Audit(tx, actor, organization_id, "WORK_RELATION_ENDED",
-                 "persons/" + relation->person_id, RelationName(organization_id, id), reason);
+    ASSIGN_OR_RETURN(auto administrators,
+                     LockAdministrators(tx, actor, organization_id, legal_representatives, now));
+    ASSIGN_OR_RETURN(auto relation, tx.GetWorkRelation(organization_id, id));
+    if (relation.version != version) return absl::AbortedError("stale etag; reload and retry");
+    relation.valid_until = std::max(end.value_or(now), relation.valid_from);
+    relation.end_reason = reason;
+    RETURN_IF_ERROR(
+        KeepsAnAdministrator(administrators, WithRelation(administrators, relation), now));
+    relation.update_time = now;
+    relation.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateWorkRelation(relation));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
+    result = relation;
+    return Audit(tx, actor, organization_id, "WORK_RELATION_ENDED", "persons/" + relation.person_id,
+                 RelationName(organization_id, id), reason);
   });
   if (!status.ok()) return status;
   return result;
@@ -407,8 +385,8 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
                                                        GrantRecord grant,
                                                        const std::string& request_id,
                                                        const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  if (auto s = CheckGrantable(actor, grant); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  RETURN_IF_ERROR(CheckGrantable(actor, grant));
   const std::string fingerprint =
       RequestFingerprint({"CreateGrant", grant.person_id, grant.role, grant.context,
                           TimeField(grant.valid_from), TimeField(grant.valid_until)});
@@ -419,42 +397,34 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
   grant.create_time = grant.update_time = now;
   grant.version = 1;
   if (grant.valid_from == absl::Time()) grant.valid_from = now;
-  if (auto s = ValidityError({grant.valid_from, grant.valid_until}); !s.ok()) return s;
-  auto legal_representatives = LegalRepresentatives(organization_id, call);
-  if (!legal_representatives.ok()) return legal_representatives.status();
+  RETURN_IF_ERROR(ValidityError({grant.valid_from, grant.valid_until}));
+  ASSIGN_OR_RETURN(auto legal_representatives, LegalRepresentatives(organization_id, call));
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
-    auto existing =
-        tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "grant", fingerprint);
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
-      auto found = tx.GetGrant(organization_id, **existing);
-      if (!found.ok()) return found.status();
-      result = *std::move(found);
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id), "grant",
+                                      fingerprint));
+    if (existing.has_value()) {
+      ASSIGN_OR_RETURN(auto found, tx.GetGrant(organization_id, *existing));
+      result = std::move(found);
       return absl::OkStatus();
     }
-    if (auto s = RequireWorkRelation(tx, organization_id, grant.person_id,
-                                     *legal_representatives, now);
-        !s.ok()) {
-      return s;
-    }
-    auto held =
-        tx.ListGrants({organization_id, grant.person_id, grant.role, false, now}, {500, ""});
-    if (!held.ok()) return held.status();
-    for (const auto& g : *held) {
+    RETURN_IF_ERROR(
+        RequireWorkRelation(tx, organization_id, grant.person_id, legal_representatives, now));
+    ASSIGN_OR_RETURN(
+        auto held,
+        tx.ListGrants({organization_id, grant.person_id, grant.role, false, now}, {500, ""}));
+    for (const auto& g : held) {
       if (g.context == grant.context) {
         return ErrorBuilder(absl::StatusCode::kAlreadyExists, "the person already holds this right")
             .Reason("GRANT_EXISTS", {{"grant", GrantName(organization_id, g.id)}})
             .Dutch("Deze gebruiker heeft dit recht al.");
       }
     }
-    if (auto s = tx.InsertGrant(grant); !s.ok()) return s;
-    if (auto s = tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "grant",
-                                    grant.id, fingerprint);
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
+    RETURN_IF_ERROR(tx.InsertGrant(grant));
+    RETURN_IF_ERROR(tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "grant",
+                                       grant.id, fingerprint));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
     result = grant;
     return Audit(tx, actor, organization_id, "GRANT_CREATED", "persons/" + grant.person_id,
                  GrantName(organization_id, grant.id), "",
@@ -469,35 +439,29 @@ absl::StatusOr<GrantRecord> RightsManager::UpdateGrant(const Actor& actor,
                                                        const std::string& id, int64_t version,
                                                        const Validity& validity,
                                                        const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  auto legal_representatives = LegalRepresentatives(organization_id, call);
-  if (!legal_representatives.ok()) return legal_representatives.status();
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  ASSIGN_OR_RETURN(auto legal_representatives, LegalRepresentatives(organization_id, call));
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     const absl::Time now = clock_();
-    auto administrators =
-        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
-    if (!administrators.ok()) return administrators.status();
-    auto grant = tx.GetGrant(organization_id, id);
-    if (!grant.ok()) return grant.status();
-    if (grant->version != version) return absl::AbortedError("stale etag; reload and retry");
-    if (grant->revoke_time) {
+    ASSIGN_OR_RETURN(auto administrators,
+                     LockAdministrators(tx, actor, organization_id, legal_representatives, now));
+    ASSIGN_OR_RETURN(auto grant, tx.GetGrant(organization_id, id));
+    if (grant.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (grant.revoke_time) {
       return absl::FailedPreconditionError("a revoked grant cannot be changed");
     }
-    if (validity.from) grant->valid_from = *validity.from;
-    if (validity.until) grant->valid_until = *validity.until;
-    if (auto s = ValidityError({grant->valid_from, grant->valid_until}); !s.ok()) return s;
+    if (validity.from) grant.valid_from = *validity.from;
+    if (validity.until) grant.valid_until = *validity.until;
+    RETURN_IF_ERROR(ValidityError({grant.valid_from, grant.valid_until}));
     // Shortening the last administrator's grant is removing them, later.
-    if (auto s = KeepsAnAdministrator(*administrators, WithGrant(*administrators, *grant), now);
-        !s.ok()) {
-      return s;
-    }
-    grant->update_time = now;
-    grant->version = version + 1;
-    if (auto s = tx.UpdateGrant(*grant); !s.ok()) return s;
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
-    result = *grant;
-    return Audit(tx, actor, organization_id, "GRANT_UPDATED", "persons/" + grant->person_id,
+    RETURN_IF_ERROR(KeepsAnAdministrator(administrators, WithGrant(administrators, grant), now));
+    grant.update_time = now;
+    grant.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateGrant(grant));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
+    result = grant;
+    return Audit(tx, actor, organization_id, "GRANT_UPDATED", "persons/" + grant.person_id,
                  GrantName(organization_id, id), "");
   });
   if (!status.ok()) return status;
@@ -509,32 +473,29 @@ absl::StatusOr<GrantRecord> RightsManager::RevokeGrant(const Actor& actor,
                                                        const std::string& id, int64_t version,
                                                        const std::string& reason,
                                                        const CallContext& call) {
-  if (auto s = RequireManager(actor, organization_id, call); !s.ok()) return s;
-  auto legal_representatives = LegalRepresentatives(organization_id, call);
-  if (!legal_representatives.ok()) return legal_representatives.status();
+  RETURN_IF_ERROR(RequireManager(actor, organization_id, call));
+  ASSIGN_OR_RETURN(auto legal_representatives, LegalRepresentatives(organization_id, call));
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     const absl::Time now = clock_();
-    auto administrators =
-        LockAdministrators(tx, actor, organization_id, *legal_representatives, now);
-    if (!administrators.ok()) return administrators.status();
-    auto grant = tx.GetGrant(organization_id, id);
-    if (!grant.ok()) return grant.status();
-    if (grant->version != version) return absl::AbortedError("stale etag; reload and retry");
-    if (grant->revoke_time) return absl::FailedPreconditionError("the grant is already revoked");
-    AdministratorFacts after = *administrators;
+    ASSIGN_OR_RETURN(auto administrators,
+                     LockAdministrators(tx, actor, organization_id, legal_representatives, now));
+    ASSIGN_OR_RETURN(auto grant, tx.GetGrant(organization_id, id));
+    if (grant.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (grant.revoke_time) return absl::FailedPreconditionError("the grant is already revoked");
+    AdministratorFacts after = administrators;
     std::erase_if(after.grants, [&id](const GrantRecord& g) { return g.id == id; });
-    if (auto s = KeepsAnAdministrator(*administrators, after, now); !s.ok()) return s;
-    grant->revoke_time = now;
-    grant->revoked_by = actor.person_id;
-    grant->revoke_reason = reason;
-    grant->update_time = now;
-    grant->version = version + 1;
-    if (auto s = tx.UpdateGrant(*grant); !s.ok()) return s;
-    if (auto s = tx.BumpRevision(organization_id); !s.ok()) return s;
-    result = *grant;
-    return Audit(tx, actor, organization_id, "GRANT_REVOKED", "persons/" + grant->person_id,
-                 GrantName(organization_id, id), reason, {{"role", grant->role}});
+    RETURN_IF_ERROR(KeepsAnAdministrator(administrators, after, now));
+    grant.revoke_time = now;
+    grant.revoked_by = actor.person_id;
+    grant.revoke_reason = reason;
+    grant.update_time = now;
+    grant.version = version + 1;
+    RETURN_IF_ERROR(tx.UpdateGrant(grant));
+    RETURN_IF_ERROR(tx.BumpRevision(organization_id));
+    result = grant;
+    return Audit(tx, actor, organization_id, "GRANT_REVOKED", "persons/" + grant.person_id,
+                 GrantName(organization_id, id), reason, {{"role", grant.role}});
   });
   if (!status.ok()) return status;
   return result;

@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/resource_name.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "rights-svc/convert.h"
 #include "rights-svc/person_names.h"
 
@@ -42,23 +43,21 @@ absl::StatusOr<PageRequest> PageFrom(int32_t page_size, const std::string& page_
   PageRequest page;
   page.size = page_size == 0 ? 50 : std::min(page_size, 500);
   if (!page_token.empty()) {
-    auto after = IdFromName("t/" + page_token, "t", "page_token");
-    if (!after.ok()) return after.status();
-    page.after = *after;
+    ASSIGN_OR_RETURN(auto after, IdFromName("t/" + page_token, "t", "page_token"));
+    page.after = after;
   }
   return page;
 }
 
 absl::StatusOr<Actor> RightsServiceImpl::Authenticate(const CallContext& call) {
   if (deps_.operators.IsTrusted(call)) return Actor{"", "", std::nullopt, true};
-  if (absl::Status s = deps_.operators.RefuseOtherServices(call); !s.ok()) return s;
-  auto caller = deps_.tokens.Verify(call.bearer_token);
-  if (!caller.ok()) return caller.status();
+  RETURN_IF_ERROR(deps_.operators.RefuseOtherServices(call));
+  ASSIGN_OR_RETURN(auto caller, deps_.tokens.Verify(call.bearer_token));
   Actor actor;
-  actor.person_id = caller->person_id;
-  actor.key_type = absl::AsciiStrToUpper(caller->key_type);
-  if (caller->organization) {
-    actor.organization_id = std::string(absl::StripPrefix(*caller->organization, "organizations/"));
+  actor.person_id = caller.person_id;
+  actor.key_type = absl::AsciiStrToUpper(caller.key_type);
+  if (caller.organization) {
+    actor.organization_id = std::string(absl::StripPrefix(*caller.organization, "organizations/"));
   }
   return actor;
 }
@@ -67,10 +66,9 @@ absl::StatusOr<std::string> RightsServiceImpl::OwnOrganization(const Actor& acto
                                                                const std::string& parent,
                                                                const std::string& field,
                                                                const CallContext& call) {
-  auto id = IdFromName(parent, "organizations", field);
-  if (!id.ok()) return id.status();
-  if (actor.is_operator || actor.organization_id == *id) return id;
-  deps_.rights.RecordDenial(actor, *id, "token of another organisation", call);
+  ASSIGN_OR_RETURN(auto id, IdFromName(parent, "organizations", field));
+  if (actor.is_operator || actor.organization_id == id) return id;
+  deps_.rights.RecordDenial(actor, id, "token of another organisation", call);
   return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                       "the organisation is not the one you are logged in for")
       .Reason("ORGANIZATION_MISMATCH")
@@ -84,11 +82,9 @@ absl::StatusOr<std::pair<std::string, std::string>> RightsServiceImpl::OwnChild(
   if (parts.size() != 4 || parts[0] != "organizations" || parts[2] != collection) {
     return InvalidArgument({{"name", "must be organizations/{id}/" + collection + "/{id}"}});
   }
-  auto org = OwnOrganization(actor, "organizations/" + parts[1], "name", call);
-  if (!org.ok()) return org.status();
-  auto id = IdFromName(collection + "/" + parts[3], collection, "name");
-  if (!id.ok()) return id.status();
-  return std::make_pair(*org, *id);
+  ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, "organizations/" + parts[1], "name", call));
+  ASSIGN_OR_RETURN(auto id, IdFromName(collection + "/" + parts[3], collection, "name"));
+  return std::make_pair(org, id);
 }
 
 absl::StatusOr<std::string> RightsServiceImpl::ListScope(const Actor& actor,
@@ -104,10 +100,9 @@ absl::StatusOr<std::string> RightsServiceImpl::ListScope(const Actor& actor,
     }
     return std::string();
   }
-  auto org = OwnOrganization(actor, parent, "parent", call);
-  if (!org.ok()) return org.status();
+  ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, parent, "parent", call));
   if (person_id != actor.person_id || actor.person_id.empty()) {
-    if (auto s = deps_.rights.RequireManager(actor, *org, call); !s.ok()) return s;
+    RETURN_IF_ERROR(deps_.rights.RequireManager(actor, org, call));
   }
   return org;
 }
@@ -116,17 +111,14 @@ grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
                                                    const v1::CreateWorkRelationRequest* request,
                                                    v1::CreateWorkRelationResponse* response) {
   return Serve(context, "CreateWorkRelation", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto org = OwnOrganization(*actor, request->parent(), "parent", call);
-    if (!org.ok()) return org.status();
-    if (auto s = CheckRequestId(request->request_id()); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    RETURN_IF_ERROR(CheckRequestId(request->request_id()));
     const auto& in = request->work_relation();
     WorkRelationRecord relation;
     if (!in.person().empty()) {
-      auto person = PersonId(in.person(), "work_relation.person");
-      if (!person.ok()) return person.status();
-      relation.person_id = *person;
+      ASSIGN_OR_RETURN(auto person, PersonId(in.person(), "work_relation.person"));
+      relation.person_id = person;
     } else if (!in.insz().empty()) {
       auto person = deps_.rights.directory().FindPersonByInsz(in.insz(), call);
       if (absl::IsNotFound(person.status())) {
@@ -145,14 +137,13 @@ grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
       return InvalidArgument({{"work_relation.type", "is required (a known type)"}});
     }
     relation.type = v1::WorkRelationType_Name(in.type()).substr(sizeof("WORK_RELATION_TYPE_") - 1);
-    auto validity = ValidityFromProto(in.validity(), in.has_validity(), "work_relation.validity");
-    if (!validity.ok()) return validity.status();
-    if (validity->from) relation.valid_from = *validity->from;
-    relation.valid_until = validity->until;
-    auto created =
-        deps_.rights.CreateWorkRelation(*actor, *org, relation, request->request_id(), call);
-    if (!created.ok()) return created.status();
-    ToProto(*created, absl::Now(), response->mutable_work_relation());
+    ASSIGN_OR_RETURN(auto validity,
+                     ValidityFromProto(in.validity(), in.has_validity(), "work_relation.validity"));
+    if (validity.from) relation.valid_from = *validity.from;
+    relation.valid_until = validity.until;
+    ASSIGN_OR_RETURN(auto created, deps_.rights.CreateWorkRelation(actor, org, relation,
+                                                                   request->request_id(), call));
+    ToProto(created, absl::Now(), response->mutable_work_relation());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
     return absl::OkStatus();
   });
@@ -162,19 +153,16 @@ grpc::Status RightsServiceImpl::UpdateWorkRelation(grpc::ServerContext* context,
                                                    const v1::UpdateWorkRelationRequest* request,
                                                    v1::UpdateWorkRelationResponse* response) {
   return Serve(context, "UpdateWorkRelation", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto ids = OwnChild(*actor, request->work_relation().name(), "workRelations", call);
-    if (!ids.ok()) return ids.status();
-    auto version = VersionFromEtag(request->work_relation().etag(), "work_relation.etag");
-    if (!version.ok()) return version.status();
-    auto validity =
-        ValidityFromProto(request->work_relation().validity(), true, "work_relation.validity");
-    if (!validity.ok()) return validity.status();
-    auto updated =
-        deps_.rights.UpdateWorkRelation(*actor, ids->first, ids->second, *version, *validity, call);
-    if (!updated.ok()) return updated.status();
-    ToProto(*updated, absl::Now(), response->mutable_work_relation());
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto ids,
+                     OwnChild(actor, request->work_relation().name(), "workRelations", call));
+    ASSIGN_OR_RETURN(auto version,
+                     VersionFromEtag(request->work_relation().etag(), "work_relation.etag"));
+    ASSIGN_OR_RETURN(auto validity, ValidityFromProto(request->work_relation().validity(), true,
+                                                      "work_relation.validity"));
+    ASSIGN_OR_RETURN(auto updated, deps_.rights.UpdateWorkRelation(actor, ids.first, ids.second,
+                                                                   version, validity, call));
+    ToProto(updated, absl::Now(), response->mutable_work_relation());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
     return absl::OkStatus();
   });
@@ -184,19 +172,15 @@ grpc::Status RightsServiceImpl::EndWorkRelation(grpc::ServerContext* context,
                                                 const v1::EndWorkRelationRequest* request,
                                                 v1::EndWorkRelationResponse* response) {
   return Serve(context, "EndWorkRelation", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto ids = OwnChild(*actor, request->name(), "workRelations", call);
-    if (!ids.ok()) return ids.status();
-    auto version = VersionFromEtag(request->etag(), "etag");
-    if (!version.ok()) return version.status();
-    if (auto s = CheckText(request->reason(), "reason", false); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "workRelations", call));
+    ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
+    RETURN_IF_ERROR(CheckText(request->reason(), "reason", false));
     std::optional<absl::Time> end;
     if (request->has_end_time()) end = FromTimestamp(request->end_time());
-    auto ended = deps_.rights.EndWorkRelation(*actor, ids->first, ids->second, *version, end,
-                                              request->reason(), call);
-    if (!ended.ok()) return ended.status();
-    ToProto(*ended, absl::Now(), response->mutable_work_relation());
+    ASSIGN_OR_RETURN(auto ended, deps_.rights.EndWorkRelation(actor, ids.first, ids.second, version,
+                                                              end, request->reason(), call));
+    ToProto(ended, absl::Now(), response->mutable_work_relation());
     PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
     return absl::OkStatus();
   });
@@ -206,24 +190,19 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
                                                   const v1::ListWorkRelationsRequest* request,
                                                   v1::ListWorkRelationsResponse* response) {
   return Serve(context, "ListWorkRelations", [&](const CallContext& call) -> absl::Status {
-    auto actor = Authenticate(call);
-    if (!actor.ok()) return actor.status();
-    auto page = PageFrom(request->page_size(), request->page_token());
-    if (!page.ok()) return page.status();
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
     WorkRelationFilter filter{"", "", request->include_ended(), absl::Now()};
     if (!request->person().empty()) {
-      auto person = PersonId(request->person(), "person");
-      if (!person.ok()) return person.status();
-      filter.person_id = *person;
+      ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
+      filter.person_id = person;
     }
-    auto scope = ListScope(*actor, request->parent(), filter.person_id, call);
-    if (!scope.ok()) return scope.status();
-    filter.organization_id = *scope;
+    ASSIGN_OR_RETURN(auto scope, ListScope(actor, request->parent(), filter.person_id, call));
+    filter.organization_id = scope;
     std::vector<WorkRelationRecord> relations;
     absl::Status status = deps_.rights.store().Read([&](RightsTransaction& tx) {
-      auto listed = tx.ListWorkRelations(filter, *page);
-      if (!listed.ok()) return listed.status();
-      relations = *std::move(listed);
+      ASSIGN_OR_RETURN(auto listed, tx.ListWorkRelations(filter, page));
+      relations = std::move(listed);
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
@@ -233,7 +212,7 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
       ToProto(r, filter.now, out);
       names.Fill(out);
     }
-    response->set_next_page_token(NextToken(relations, *page));
+    response->set_next_page_token(NextToken(relations, page));
     return absl::OkStatus();
   });
 }

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "identity-svc/dev_idp/dev_idp.h"
@@ -188,9 +189,8 @@ absl::StatusOr<std::string> MintIdToken(const StackConfig& stack, const Tenant& 
     absl::MutexLock lock(&mu);
     auto it = keys->find(stack.run_dir);
     if (it == keys->end()) {
-      auto loaded = identity::LoadOrCreateDevIdpKey(stack.run_dir + "/dev-idp");
-      if (!loaded.ok()) return loaded.status();
-      it = keys->emplace(stack.run_dir, *std::move(loaded)).first;
+      ASSIGN_OR_RETURN(auto loaded, identity::LoadOrCreateDevIdpKey(stack.run_dir + "/dev-idp"));
+      it = keys->emplace(stack.run_dir, std::move(loaded)).first;
     }
     key = it->second;
   }
@@ -203,36 +203,29 @@ absl::StatusOr<std::string> MintIdToken(const StackConfig& stack, const Tenant& 
 
 absl::Status Login(const StackConfig& stack, Tenant& tenant) {
   auto identity = idv1::IdentityService::NewStub(SharedChannel(stack.identity));
-  auto id_token = MintIdToken(stack, tenant);
-  if (!id_token.ok()) return id_token.status();
+  ASSIGN_OR_RETURN(auto id_token, MintIdToken(stack, tenant));
   grpc::ClientContext login_context;
   Bearer(&login_context, "");
   idv1::ExchangeIdTokenRequest login;
-  login.set_id_token(*id_token);
+  login.set_id_token(id_token);
   idv1::ExchangeIdTokenResponse session;
-  if (auto s = Called(identity->ExchangeIdToken(&login_context, login, &session),
-                      "ExchangeIdToken");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      Called(identity->ExchangeIdToken(&login_context, login, &session), "ExchangeIdToken"));
   tenant.personal_token = session.access_token();
   grpc::ClientContext select_context;
   Bearer(&select_context, tenant.personal_token);
   idv1::SelectActingContextRequest select;
   select.set_organization(tenant.org);
   idv1::SelectActingContextResponse selected;
-  if (auto s = Called(identity->SelectActingContext(&select_context, select, &selected),
-                      "SelectActingContext");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(Called(identity->SelectActingContext(&select_context, select, &selected),
+                         "SelectActingContext"));
   tenant.org_token = selected.access_token();
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Tenant>> PrepareTenants(const StackConfig& stack, int count,
                                                    bool login) {
-  if (auto s = stack.Require(); !s.ok()) return s;
+  RETURN_IF_ERROR(stack.Require());
   const std::string op = stack.OperatorToken();
   if (op.empty()) return absl::FailedPreconditionError("no operator token in " + stack.run_dir);
   auto identity = idv1::IdentityService::NewStub(SharedChannel(stack.identity));
@@ -269,19 +262,13 @@ absl::StatusOr<std::vector<Tenant>> PrepareTenants(const StackConfig& stack, int
     grpc::ClientContext pc;
     Bearer(&pc, op);
     idv1::BatchImportPersonsResponse imported_persons;
-    if (auto s = Called(identity->BatchImportPersons(&pc, persons, &imported_persons),
-                        "BatchImportPersons");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Called(identity->BatchImportPersons(&pc, persons, &imported_persons),
+                           "BatchImportPersons"));
     grpc::ClientContext oc;
     Bearer(&oc, op);
     idv1::BatchImportOrganizationsResponse imported_orgs;
-    if (auto s = Called(identity->BatchImportOrganizations(&oc, orgs, &imported_orgs),
-                        "BatchImportOrganizations");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Called(identity->BatchImportOrganizations(&oc, orgs, &imported_orgs),
+                           "BatchImportOrganizations"));
     if (imported_persons.results_size() != to - from || imported_orgs.results_size() != to - from) {
       return absl::InternalError("an import answered fewer results than items");
     }
@@ -304,11 +291,8 @@ absl::StatusOr<std::vector<Tenant>> PrepareTenants(const StackConfig& stack, int
     grpc::ClientContext tc;
     Bearer(&tc, op);
     reg::BatchImportTrainingsResponse imported_trainings;
-    if (auto s = Called(registration->BatchImportTrainings(&tc, trainings, &imported_trainings),
-                        "BatchImportTrainings");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Called(registration->BatchImportTrainings(&tc, trainings, &imported_trainings),
+                           "BatchImportTrainings"));
     for (const auto& r : imported_trainings.results()) {
       if (r.outcome() == reg::IMPORT_OUTCOME_FAILED) {
         return absl::InternalError("importing a training failed: " + r.DebugString());
@@ -331,9 +315,8 @@ absl::StatusOr<std::vector<Tenant>> PrepareTenants(const StackConfig& stack, int
   });
   if (!granted.ok()) return granted;
   if (login) {
-    absl::Status logged_in = ParallelFor(
-        count, 8, [&](int i) { return Login(stack, tenants[static_cast<size_t>(i)]); });
-    if (!logged_in.ok()) return logged_in;
+    RETURN_IF_ERROR(ParallelFor(
+        count, 8, [&](int i) { return Login(stack, tenants[static_cast<size_t>(i)]); }));
   }
   return tenants;
 }
@@ -350,10 +333,7 @@ absl::StatusOr<std::pair<std::string, std::string>> PrepareDraft(const StackConf
   request.mutable_draft()->set_training(tenant.training);
   request.mutable_draft()->set_school_year(CurrentSchoolYear());
   reg::CreateDraftResponse created;
-  if (auto s = Called(registration->CreateDraft(&context, request, &created), "CreateDraft");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(Called(registration->CreateDraft(&context, request, &created), "CreateDraft"));
   std::string etag = created.draft().etag();
   for (int i = 0; i < participants; ++i) {
     grpc::ClientContext add_context;
@@ -363,10 +343,8 @@ absl::StatusOr<std::pair<std::string, std::string>> PrepareDraft(const StackConf
     add.set_etag(etag);
     *add.mutable_participant() = Attending(NextInsz(), 36 - 4 * i, 40);
     reg::AddParticipantResponse added;
-    if (auto s = Called(registration->AddParticipant(&add_context, add, &added), "AddParticipant");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        Called(registration->AddParticipant(&add_context, add, &added), "AddParticipant"));
     etag = added.etag();
   }
   return std::make_pair(created.draft().name(), etag);

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/mysql_pool.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/statement.h"
@@ -177,9 +178,8 @@ absl::StatusOr<WorkloadResult> MysqlInsert(const WorkloadArgs& args) {
   {  // Connect before measuring.
     std::vector<MysqlPool::Lease> leases;
     for (int i = 0; i < args.concurrency; ++i) {
-      auto lease = pool.Acquire();
-      if (!lease.ok()) return lease.status();
-      leases.push_back(*std::move(lease));
+      ASSIGN_OR_RETURN(auto lease, pool.Acquire());
+      leases.push_back(std::move(lease));
     }
   }
   const std::string org = RandomHex32();
@@ -218,10 +218,9 @@ using SessionFactory = std::function<std::unique_ptr<Session>(const Tenant&)>;
 
 absl::StatusOr<WorkloadResult> PerUser(const WorkloadArgs& args, const std::string& target,
                                        const SessionFactory& make) {
-  auto tenants = Tenants(args, args.concurrency, /*login=*/true);
-  if (!tenants.ok()) return tenants.status();
+  ASSIGN_OR_RETURN(auto tenants, Tenants(args, args.concurrency, /*login=*/true));
   Sessions sessions;
-  for (const Tenant& t : *tenants) sessions.push_back(make(t));
+  for (const Tenant& t : tenants) sessions.push_back(make(t));
   WorkloadResult result;
   result.stats = Measure(args, [&] { return RunAsync(target, sessions, args.timing, args.async); });
   return result;
@@ -299,17 +298,15 @@ absl::StatusOr<WorkloadResult> ExtAuthz(const WorkloadArgs& args) {
 absl::StatusOr<WorkloadResult> Confirm(const WorkloadArgs& args) {
   const int drafts =
       args.confirm_drafts > 0 ? args.confirm_drafts : std::clamp(60 * args.concurrency, 600, 3000);
-  auto tenants = Tenants(args, args.concurrency, /*login=*/true);
-  if (!tenants.ok()) return tenants.status();
+  ASSIGN_OR_RETURN(auto tenants, Tenants(args, args.concurrency, /*login=*/true));
   std::vector<CallSpec> calls(static_cast<size_t>(drafts));
   const absl::Time start = absl::Now();
   absl::Status prepared = ParallelFor(drafts, 16, [&](int i) -> absl::Status {
-    const Tenant& t = (*tenants)[static_cast<size_t>(i) % tenants->size()];
-    auto draft = PrepareDraft(args.stack, t, 2);
-    if (!draft.ok()) return draft.status();
+    const Tenant& t = (tenants)[static_cast<size_t>(i) % tenants.size()];
+    ASSIGN_OR_RETURN(auto draft, PrepareDraft(args.stack, t, 2));
     reg::ConfirmDraftRequest request;
-    request.set_name(draft->first);
-    request.set_etag(draft->second);
+    request.set_name(draft.first);
+    request.set_etag(draft.second);
     request.set_request_id(NewRequestId());
     CallSpec& call = calls[static_cast<size_t>(i)];
     call.method = "/wse.registration.v1.RegistrationService/ConfirmDraft";
@@ -350,8 +347,7 @@ absl::StatusOr<WorkloadResult> Confirm(const WorkloadArgs& args) {
 
 absl::StatusOr<WorkloadResult> Bulk(const WorkloadArgs& args) {
   const int runs = std::max(args.bulk_runs, args.concurrency);
-  auto tenants = Tenants(args, args.concurrency, /*login=*/true);
-  if (!tenants.ok()) return tenants.status();
+  ASSIGN_OR_RETURN(auto tenants, Tenants(args, args.concurrency, /*login=*/true));
   struct Run {
     const Tenant* tenant;
     std::string draft;
@@ -360,13 +356,12 @@ absl::StatusOr<WorkloadResult> Bulk(const WorkloadArgs& args) {
   std::vector<Run> plan(static_cast<size_t>(runs));
   for (int i = 0; i < runs; ++i) {
     Run& run = plan[static_cast<size_t>(i)];
-    run.tenant = &(*tenants)[static_cast<size_t>(i) % tenants->size()];
-    auto draft = PrepareDraft(args.stack, *run.tenant, 0);
-    if (!draft.ok()) return draft.status();
-    run.draft = draft->first;
+    run.tenant = &(tenants)[static_cast<size_t>(i) % tenants.size()];
+    ASSIGN_OR_RETURN(auto draft, PrepareDraft(args.stack, *run.tenant, 0));
+    run.draft = draft.first;
     reg::UploadParticipantsRequest header;
-    header.mutable_header()->set_draft(draft->first);
-    header.mutable_header()->set_etag(draft->second);
+    header.mutable_header()->set_draft(draft.first);
+    header.mutable_header()->set_etag(draft.second);
     header.mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
     run.messages.push_back(header);
     for (int row = 0; row < args.bulk_rows; row += 500) {
@@ -449,7 +444,7 @@ int64_t CountMails(const std::string& dir) {
 }
 
 absl::StatusOr<WorkloadResult> Mail(const WorkloadArgs& args) {
-  if (auto s = args.stack.Require(); !s.ok()) return s;
+  RETURN_IF_ERROR(args.stack.Require());
   const std::string dir = args.stack.mail_dir;
   if (CountMails(dir) < 0) return absl::FailedPreconditionError("no mail folder " + dir);
   // Start on a quiet sink: nothing else delivered for 2 s (earlier workloads' receipt mails).
@@ -745,16 +740,14 @@ absl::StatusOr<WorkloadResult> Story(const WorkloadArgs& args, bool soak) {
   const int users = soak ? args.concurrency
                          : (args.story_users > 0 ? args.story_users
                                                  : std::clamp(12 * args.concurrency, 60, 768));
-  auto tenants = Tenants(args, users, /*login=*/false);
-  if (!tenants.ok()) return tenants.status();
+  ASSIGN_OR_RETURN(auto tenants, Tenants(args, users, /*login=*/false));
   StoryShared shared;
   shared.stack = args.stack;
-  shared.tenants = *std::move(tenants);
+  shared.tenants = std::move(tenants);
   if (!soak) {
     for (const Tenant& t : shared.tenants) {
-      auto token = MintIdToken(args.stack, t);
-      if (!token.ok()) return token.status();
-      shared.id_tokens.push_back(*token);
+      ASSIGN_OR_RETURN(auto token, MintIdToken(args.stack, t));
+      shared.id_tokens.push_back(token);
     }
   }
   Sessions sessions;
@@ -788,7 +781,7 @@ const std::vector<std::string>& WorkloadNames() {
 absl::StatusOr<WorkloadResult> RunWorkload(const std::string& name, const WorkloadArgs& args) {
   if (name == "echo") return Echo(args);
   if (name != "mysql-insert") {
-    if (auto s = args.stack.Require(); !s.ok()) return s;
+    RETURN_IF_ERROR(args.stack.Require());
   }
   if (name == "mysql-insert") return MysqlInsert(args);
   if (name == "select") return Select(args);

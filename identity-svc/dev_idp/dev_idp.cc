@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/jwks.h"
+#include "common/status_macros.h"
 #include "identity-svc/key_ring.h"
 #include "jwt/jwt.hpp"
 #include "nlohmann/json.hpp"
@@ -43,16 +44,14 @@ absl::StatusOr<DevIdpKey> LoadOrCreateDevIdpKey(const std::string& dir) {
   DevIdpKey key{"dev-idp-1", "", dir + "/dev-idp-jwks.json"};
   const std::string pem_path = dir + "/dev-idp-key.pem";
   if (!ReadWhole(pem_path, &key.private_pem)) {
-    auto pem = GenerateEcPrivateKeyPem();
-    if (!pem.ok()) return pem.status();
-    key.private_pem = *std::move(pem);
-    if (auto s = WriteWhole(pem_path, key.private_pem, 0600); !s.ok()) return s;
+    ASSIGN_OR_RETURN(auto pem, GenerateEcPrivateKeyPem());
+    key.private_pem = std::move(pem);
+    RETURN_IF_ERROR(WriteWhole(pem_path, key.private_pem, 0600));
   }
-  auto jwk = PublicJwkFromPem(key.private_pem, key.kid);
-  if (!jwk.ok()) return jwk.status();
+  ASSIGN_OR_RETURN(auto jwk, PublicJwkFromPem(key.private_pem, key.kid));
   const std::string jwks =
-      nlohmann::json{{"keys", nlohmann::json::array({nlohmann::json::parse(*jwk)})}}.dump();
-  if (auto s = WriteWhole(key.jwks_path, jwks + "\n", 0644); !s.ok()) return s;
+      nlohmann::json{{"keys", nlohmann::json::array({nlohmann::json::parse(jwk)})}}.dump();
+  RETURN_IF_ERROR(WriteWhole(key.jwks_path, jwks + "\n", 0644));
   return key;
 }
 

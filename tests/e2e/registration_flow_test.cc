@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -181,8 +182,7 @@ class RegistrationFlowTest : public ::testing::Test {
     request.set_etag(etag);
     *request.mutable_participant() = p;
     reg::AddParticipantResponse response;
-    absl::Status s = FromGrpcStatus(registration_->AddParticipant(&context, request, &response));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(FromGrpcStatus(registration_->AddParticipant(&context, request, &response)));
     return response;
   }
 
@@ -193,8 +193,7 @@ class RegistrationFlowTest : public ::testing::Test {
     reg::ValidateDraftRequest request;
     request.set_name(draft);
     reg::ValidateDraftResponse response;
-    absl::Status s = FromGrpcStatus(registration_->ValidateDraft(&context, request, &response));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(FromGrpcStatus(registration_->ValidateDraft(&context, request, &response)));
     return response;
   }
 
@@ -209,8 +208,7 @@ class RegistrationFlowTest : public ::testing::Test {
     request.set_etag(etag);
     request.set_request_id(request_id);
     reg::ConfirmDraftResponse response;
-    absl::Status s = FromGrpcStatus(registration_->ConfirmDraft(&context, request, &response));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(FromGrpcStatus(registration_->ConfirmDraft(&context, request, &response)));
     return response;
   }
 
@@ -234,8 +232,7 @@ class RegistrationFlowTest : public ::testing::Test {
       if (!writer->Write(batch)) break;
     }
     writer->WritesDone();
-    absl::Status s = FromGrpcStatus(writer->Finish());
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(FromGrpcStatus(writer->Finish()));
     return response;
   }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
@@ -89,8 +90,7 @@ class RightsFlowTest : public ::testing::Test {
     request.set_organization(org);
     request.set_permission("vov.registration.write");
     rv1::CheckPermissionResponse response;
-    absl::Status s = FromGrpcStatus(rights_->CheckPermission(&context, request, &response));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(FromGrpcStatus(rights_->CheckPermission(&context, request, &response)));
     return response;
   }
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/outbox.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/statement.h"
 #include "gtest/gtest.h"
@@ -47,9 +48,9 @@ class OutboxDbTest : public ::testing::Test {
     return InTransaction(db_.pool(), [&](sql::Connection& c) -> absl::Status {
       std::unique_ptr<sql::Statement>(c.createStatement())
           ->execute(absl::StrCat("INSERT INTO business VALUES (", id, ")"));
-      auto row =
-          AppendToOutbox(c, {"mail", absl::StrCat("payload-", id, std::string("\0\xff", 2))});
-      if (!row.ok()) return row.status();
+      RETURN_IF_ERROR(
+          AppendToOutbox(c, {"mail", absl::StrCat("payload-", id, std::string("\0\xff", 2))})
+              .status());
       return commit ? absl::OkStatus() : absl::AbortedError("business rule rolled back");
     });
   }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -27,8 +28,7 @@ std::mt19937_64& Rng() {
 // Call first, then read the response (a function argument's evaluation order is unspecified).
 template <typename Response>
 absl::StatusOr<Response> Result(const grpc::Status& status, Response&& response) {
-  absl::Status s = FromGrpcStatus(status);
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(FromGrpcStatus(status));
   return std::move(response);
 }
 
@@ -207,9 +207,8 @@ absl::Status FlowClient::ImportTraining(const std::string& odb, const std::strin
   reg::BatchImportTrainingsRequest request;
   FillContactHoursTraining(request.add_trainings(), odb, org, "Boekhouden (betrouwbaarheid)");
   reg::BatchImportTrainingsResponse response;
-  absl::Status s =
-      FromGrpcStatus(registration_->BatchImportTrainings(&context, request, &response));
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(registration_->BatchImportTrainings(&context, request, &response)));
   if (response.results_size() != 1 ||
       response.results(0).outcome() == reg::IMPORT_OUTCOME_FAILED) {
     return absl::InternalError("training import failed: " + response.DebugString());
@@ -230,16 +229,15 @@ absl::StatusOr<PreparedDraft> FlowClient::PrepareDraft(const std::string& token,
     request.mutable_draft()->set_training("trainings/" + odb);
     request.mutable_draft()->set_school_year("2025-2026");
     reg::CreateDraftResponse response;
-    absl::Status s = FromGrpcStatus(registration_->CreateDraft(&context, request, &response));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(FromGrpcStatus(registration_->CreateDraft(&context, request, &response)));
     draft.name = response.draft().name();
     draft.etag = response.draft().etag();
   }
   for (int i = 0; i < participants; ++i) {
-    auto added = AddParticipant(token, draft.name, draft.etag,
-                                Attending(absl::StrCat("Deelnemer ", i + 1), 36, 40));
-    if (!added.ok()) return added.status();
-    draft.etag = added->etag();
+    ASSIGN_OR_RETURN(auto added,
+                     AddParticipant(token, draft.name, draft.etag,
+                                    Attending(absl::StrCat("Deelnemer ", i + 1), 36, 40)));
+    draft.etag = added.etag();
   }
   draft.request_id = NewUuid();
   return draft;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/service_identity.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
@@ -58,9 +59,8 @@ absl::Status ServiceProcess::Start() {
   if (process_ && Running()) return absl::FailedPreconditionError(program_ + " already runs");
   process_.reset();
   std::ofstream(log_path_, std::ios::app) << "---- (re)start by the test ----\n";
-  auto started = ChildProcess::Start(argv_, log_path_);
-  if (!started.ok()) return started.status();
-  process_.emplace(*std::move(started));
+  ASSIGN_OR_RETURN(auto started, ChildProcess::Start(argv_, log_path_));
+  process_.emplace(std::move(started));
   return absl::OkStatus();
 }
 
@@ -196,9 +196,8 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
 
   db_ = std::make_unique<PrivateMariaDb>();
   {
-    auto conn = ConnectMysql(db_->RootOptions());
-    if (!conn.ok()) return conn.status();
-    std::unique_ptr<sql::Statement> stmt((*conn)->createStatement());
+    ASSIGN_OR_RETURN(auto conn, ConnectMysql(db_->RootOptions()));
+    std::unique_ptr<sql::Statement> stmt(conn->createStatement());
     for (const char* schema : {"wse_identity", "wse_rights", "wse_registration", "wse_notify"}) {
       stmt->execute(absl::StrCat("CREATE DATABASE ", schema,
                                  " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
@@ -283,13 +282,13 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   }
 
   // identity-svc first: it writes the JWKS file the others verify access tokens with.
-  if (auto s = identity_->Start(); !s.ok()) return s;
+  RETURN_IF_ERROR(identity_->Start());
   if (!identity_->WaitServing()) {
     return absl::UnavailableError("identity-svc did not become SERVING:\n" + identity_->LogTail());
   }
   for (ServiceProcess* service : Services()) {
     if (service == identity_.get()) continue;
-    if (auto s = service->Start(); !s.ok()) return s;
+    RETURN_IF_ERROR(service->Start());
   }
   for (ServiceProcess* service : Services()) {
     if (!service->WaitServing()) {

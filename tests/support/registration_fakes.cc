@@ -1,7 +1,5 @@
 #include "tests/support/registration_fakes.h"
 
-#include "common/request_fingerprint.h"
-
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -17,6 +15,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/request_fingerprint.h"
+#include "common/status_macros.h"
 #include "registration-svc/school_year.h"
 
 namespace wse::registration::testing {
@@ -108,7 +108,7 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
       const std::string& fingerprint) override {
     auto it = state_.request_ids.find({organization_id, kind, request_id});
     if (it == state_.request_ids.end()) return std::optional<std::string>();
-    if (auto s = CheckSameRequest(it->second.second, fingerprint); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckSameRequest(it->second.second, fingerprint));
     return std::optional<std::string>(it->second.first);
   }
 
@@ -196,7 +196,7 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
 
   absl::StatusOr<std::vector<DraftRecord>> ListDrafts(const DraftFilter& filter,
                                                       const Page& page) override {
-    if (absl::Status status = CheckPageSize(page); !status.ok()) return status;
+    RETURN_IF_ERROR(CheckPageSize(page));
     std::vector<DraftRecord> drafts =
         NewestFirst(state_.drafts, page, [&filter](const DraftRecord& draft) {
           return draft.organization_id == filter.organization_id &&
@@ -367,7 +367,7 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
 
   absl::StatusOr<std::vector<RegistrationVersionRecord>> ListRegistrations(
       const RegistrationFilter& filter, const Page& page, bool with_participants) override {
-    if (absl::Status status = CheckPageSize(page); !status.ok()) return status;
+    RETURN_IF_ERROR(CheckPageSize(page));
     std::vector<RegistrationVersionRecord> result;
     auto end = page.after.empty() ? state_.registrations.end()
                                   : state_.registrations.lower_bound(page.after);
@@ -391,7 +391,7 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
   absl::StatusOr<std::vector<RegistrationVersionRecord>> ListVersions(
       const std::string& organization_id, const std::string& registration_id, const Page& page,
       bool with_participants) override {
-    if (absl::Status status = CheckPageSize(page); !status.ok()) return status;
+    RETURN_IF_ERROR(CheckPageSize(page));
     int before = 0;
     if (!page.after.empty() && !absl::SimpleAtoi(page.after, &before)) {
       return absl::InvalidArgumentError("page token of versions must be a version number");
@@ -432,11 +432,10 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
   absl::Status SetActiveParticipants(const std::string& registration_id,
                                      const std::string& odb_number, int school_year,
                                      const std::vector<std::string>& insz) override {
-    absl::StatusOr<std::vector<ActiveConflict>> conflicts =
-        FindActiveConflicts(odb_number, school_year, insz, registration_id);
-    if (!conflicts.ok()) return conflicts.status();
+    ASSIGN_OR_RETURN(auto conflicts,
+                     FindActiveConflicts(odb_number, school_year, insz, registration_id));
     // A repeated INSZ clashes with itself on the primary key in MySQL.
-    if (!conflicts->empty() ||
+    if (!conflicts.empty() ||
         std::set<std::string>(insz.begin(), insz.end()).size() != insz.size()) {
       return absl::AlreadyExistsError(
           "a participant is already active in another registration of this training and school"
@@ -524,7 +523,7 @@ absl::StatusOr<TrainingRecord> FakeRegistrationStore::GetTraining(const std::str
 
 absl::StatusOr<std::vector<TrainingRecord>> FakeRegistrationStore::ListTrainings(
     const TrainingFilter& filter, const Page& page) {
-  if (absl::Status status = CheckPageSize(page); !status.ok()) return status;
+  RETURN_IF_ERROR(CheckPageSize(page));
   absl::MutexLock lock(&mu_);
   std::vector<TrainingRecord> trainings;
   for (auto it = state_.trainings.upper_bound(page.after);

@@ -1,7 +1,5 @@
 #include "tests/support/rights_fakes.h"
 
-#include "common/request_fingerprint.h"
-
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -10,6 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_fingerprint.h"
+#include "common/status_macros.h"
 
 namespace wse::rights::testing {
 namespace {
@@ -114,7 +114,7 @@ class FakeRightsTransaction : public RightsTransaction {
       const std::string& fingerprint) override {
     auto it = state_.request_ids.find({request_id, kind});
     if (it == state_.request_ids.end()) return std::optional<std::string>();
-    if (auto s = CheckSameRequest(it->second.second, fingerprint); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckSameRequest(it->second.second, fingerprint));
     return std::optional<std::string>(it->second.first);
   }
 

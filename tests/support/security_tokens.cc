@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "common/jwks.h"
 #include "common/mysql_pool.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -54,18 +55,17 @@ absl::StatusOr<std::string> Sign(const nlohmann::json& claims, const std::string
 // The stack's private key `kid`, unsealed.
 absl::StatusOr<std::string> StackKey(const std::string& kid) {
   const StackEnv& env = StackEnv::Get();
-  auto box = identity::SealedBox::FromHexKeyFile(env.run_dir + "/secrets/key-encryption.key");
-  if (!box.ok()) return box.status();
+  ASSIGN_OR_RETURN(
+      auto box, identity::SealedBox::FromHexKeyFile(env.run_dir + "/secrets/key-encryption.key"));
   MysqlPool pool(env.RootDb("wse_identity"));
-  auto lease = pool.Acquire();
-  if (!lease.ok()) return lease.status();
-  std::unique_ptr<sql::PreparedStatement> query((*lease)->prepareStatement(
-      "SELECT HEX(private_key_sealed) FROM signing_keys WHERE kid = ?"));
+  ASSIGN_OR_RETURN(auto lease, pool.Acquire());
+  std::unique_ptr<sql::PreparedStatement> query(
+      lease->prepareStatement("SELECT HEX(private_key_sealed) FROM signing_keys WHERE kid = ?"));
   query->setString(1, kid);
   std::unique_ptr<sql::ResultSet> rows(query->executeQuery());
   if (!rows->next()) return absl::NotFoundError("no signing key " + kid);
   const std::string hex(rows->getString(1));
-  return box->Open(absl::HexStringToBytes(hex), kid);
+  return box.Open(absl::HexStringToBytes(hex), kid);
 }
 
 }  // namespace
@@ -81,25 +81,21 @@ std::string TamperSignature(const std::string& jwt) {
 }
 
 absl::StatusOr<std::string> ExpiredCopy(const std::string& jwt) {
-  auto parts = Split(jwt);
-  if (!parts.ok()) return parts.status();
-  const std::string kid = parts->header.value("kid", std::string());
-  auto pem = StackKey(kid);
-  if (!pem.ok()) return pem.status();
+  ASSIGN_OR_RETURN(auto parts, Split(jwt));
+  const std::string kid = parts.header.value("kid", std::string());
+  ASSIGN_OR_RETURN(auto pem, StackKey(kid));
   const int64_t now = absl::ToUnixSeconds(absl::Now());
-  nlohmann::json claims = parts->claims;
+  nlohmann::json claims = parts.claims;
   claims["iat"] = now - 20 * 60;
   if (claims.contains("nbf")) claims["nbf"] = now - 20 * 60;
   claims["exp"] = now - 10 * 60;
-  return Sign(claims, kid, *pem);
+  return Sign(claims, kid, pem);
 }
 
 absl::StatusOr<std::string> SignedByUnknownKey(const std::string& jwt) {
-  auto parts = Split(jwt);
-  if (!parts.ok()) return parts.status();
-  auto pem = identity::GenerateEcPrivateKeyPem();
-  if (!pem.ok()) return pem.status();
-  return Sign(parts->claims, "security-test-" + identity::RandomId(), *pem);
+  ASSIGN_OR_RETURN(auto parts, Split(jwt));
+  ASSIGN_OR_RETURN(auto pem, identity::GenerateEcPrivateKeyPem());
+  return Sign(parts.claims, "security-test-" + identity::RandomId(), pem);
 }
 
 std::string SessionIdOf(const std::string& jwt) {

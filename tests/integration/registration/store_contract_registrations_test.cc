@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "registration-svc/model.h"
 #include "registration-svc/store.h"
@@ -31,12 +32,10 @@ class RegistrationVersionsContractTest : public StoreTest<Backend> {
     registration.latest_version = versions.back().version;
     const absl::Status status = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
       receipts.clear();
-      absl::Status inserted = tx.InsertRegistration(registration);
-      if (!inserted.ok()) return inserted;
+      RETURN_IF_ERROR(tx.InsertRegistration(registration));
       for (const RegistrationVersionRecord& version : versions) {
-        absl::StatusOr<int64_t> receipt = tx.InsertVersion(version);
-        if (!receipt.ok()) return receipt.status();
-        receipts.push_back(*receipt);
+        ASSIGN_OR_RETURN(auto receipt, tx.InsertVersion(version));
+        receipts.push_back(receipt);
       }
       return absl::OkStatus();
     });
@@ -182,9 +181,8 @@ TYPED_TEST(RegistrationVersionsContractTest, ReceiptNumbersAreUniqueAndIncreasin
   // A rolled back version does not hand its number out again.
   int64_t rolled_back = 0;
   const absl::Status failed = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::StatusOr<int64_t> receipt = tx.InsertVersion(Version(Registration(4, kOrg), 1, {}));
-    if (!receipt.ok()) return receipt.status();
-    rolled_back = *receipt;
+    ASSIGN_OR_RETURN(auto receipt, tx.InsertVersion(Version(Registration(4, kOrg), 1, {})));
+    rolled_back = receipt;
     return absl::CancelledError("rolled back");
   });
   EXPECT_EQ(failed.code(), absl::StatusCode::kCancelled) << failed;

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "registration-svc/model.h"
 #include "registration-svc/store.h"
@@ -153,8 +154,7 @@ TYPED_TEST(RegistrationStoreContractTest, ListTrainingsFiltersAndPagesByOdbNumbe
   trainings[3].title = "Metselen";
   ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
                     for (const TrainingRecord& training : trainings) {
-                      absl::Status status = tx.UpsertTraining(training);
-                      if (!status.ok()) return status;
+                      RETURN_IF_ERROR(tx.UpsertTraining(training));
                     }
                     return absl::OkStatus();
                   })
@@ -281,8 +281,7 @@ TYPED_TEST(RegistrationStoreContractTest, MarkValidatedKeepsTheVersionAndIgnores
 
 TYPED_TEST(RegistrationStoreContractTest, DraftsOfAnotherOrganisationAreNotFound) {
   ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
-                    absl::Status status = tx.InsertDraft(Draft(1, kOrg));
-                    if (!status.ok()) return status;
+                    RETURN_IF_ERROR(tx.InsertDraft(Draft(1, kOrg)));
                     return tx.InsertParticipants(Id(1), {Participant(10, Insz(1))});
                   })
                   .ok());
@@ -523,8 +522,7 @@ TYPED_TEST(RegistrationStoreContractTest, InsertParticipantsWithADuplicateInszIn
 
   // The whole batch inserts cleanly; an empty batch is a no-op.
   status = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
-    absl::Status inserted = tx.InsertParticipants(Id(1), batch);
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(tx.InsertParticipants(Id(1), batch));
     return tx.InsertParticipants(Id(1), {});
   });
   ASSERT_TRUE(status.ok()) << status;
@@ -567,8 +565,7 @@ TYPED_TEST(RegistrationStoreContractTest, MergeParticipantsReplacesByInszAndKeep
 
   // Merging the same rows again changes nothing; an empty merge is a no-op.
   ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
-                    absl::Status merged = tx.MergeParticipants(Id(1), merge);
-                    if (!merged.ok()) return merged;
+                    RETURN_IF_ERROR(tx.MergeParticipants(Id(1), merge));
                     return tx.MergeParticipants(Id(1), {});
                   })
                   .ok());
@@ -614,8 +611,7 @@ TYPED_TEST(RegistrationStoreContractTest, UpdateAndDeleteParticipants) {
             AllFields(std::vector<ParticipantRecord>{expected, Participant(12, Insz(3))}));
 
   ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
-                    absl::Status deleted = tx.DeleteAllParticipants(Id(1));
-                    if (!deleted.ok()) return deleted;
+                    RETURN_IF_ERROR(tx.DeleteAllParticipants(Id(1)));
                     return tx.DeleteAllParticipants(Id(3));  // None: still OK.
                   })
                   .ok());

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "registration-svc/model.h"
 #include "registration-svc/mysql_store.h"
@@ -90,10 +91,8 @@ TEST(MysqlRegistrationStoreTest, TenThousandParticipants) {
   RegistrationVersionRecord version = Version(registration, 1, insz);
   status = Timed(store, "InsertVersion + SetActiveParticipants (10,000)",
                  [&](RegistrationTransaction& tx) -> absl::Status {
-                   absl::Status inserted = tx.InsertRegistration(registration);
-                   if (!inserted.ok()) return inserted;
-                   absl::StatusOr<int64_t> receipt = tx.InsertVersion(version);
-                   if (!receipt.ok()) return receipt.status();
+                   RETURN_IF_ERROR(tx.InsertRegistration(registration));
+                   RETURN_IF_ERROR(tx.InsertVersion(version).status());
                    return tx.SetActiveParticipants(registration.id, "ODB-1", 2025, insz);
                  });
   ASSERT_TRUE(status.ok()) << status;

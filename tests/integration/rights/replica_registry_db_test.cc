@@ -11,6 +11,7 @@
 #include "common/migrations.h"
 #include "common/mysql_statements.h"
 #include "common/outbox.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -44,7 +45,7 @@ class ReplicaRegistryDbTest : public ::testing::Test {
     ASSERT_TRUE(store_
                     .Transact([&](RightsTransaction& tx) -> absl::Status {
                       for (const std::string& org : organizations) {
-                        if (absl::Status s = tx.BumpRevision(org); !s.ok()) return s;
+                        RETURN_IF_ERROR(tx.BumpRevision(org));
                       }
                       return absl::OkStatus();
                     })
@@ -114,8 +115,8 @@ TEST_F(ReplicaRegistryDbTest, AChangeIsNotReachedBeforeItsTransactionCommits) {
     absl::Status s = InTransaction(db_.pool(), [&](sql::Connection& conn) -> absl::Status {
       std::vector<std::string> bumped;
       MysqlRightsTransaction recording(conn, &bumped);
-      if (absl::Status b = recording.BumpRevision("school"); !b.ok()) return b;
-      if (absl::Status r = recording.RecordChanges(); !r.ok()) return r;
+      RETURN_IF_ERROR(recording.BumpRevision("school"));
+      RETURN_IF_ERROR(recording.RecordChanges());
       recorded.Notify();
       commit.WaitForNotification();
       return absl::OkStatus();

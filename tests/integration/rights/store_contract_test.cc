@@ -19,6 +19,7 @@
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "rights-svc/model.h"
 #include "rights-svc/mysql_store.h"
@@ -207,9 +208,8 @@ TYPED_TEST(StoreContractTest, WorkRelationRoundTripAndVersionConflict) {
   updated.create_time = At(99);  // Ignored: create_time is never updated.
   updated.version = 2;
   ASSERT_TRUE(this->Tx([&](RightsTransaction& tx) -> absl::Status {
-                    absl::StatusOr<WorkRelationRecord> found = tx.GetWorkRelation(kOrg, Id(1));
-                    if (!found.ok()) return found.status();
-                    EXPECT_EQ(Fields(*found), Fields(relation));
+                    ASSIGN_OR_RETURN(auto found, tx.GetWorkRelation(kOrg, Id(1)));
+                    EXPECT_EQ(Fields(found), Fields(relation));
                     return tx.UpdateWorkRelation(updated);
                   })
                   .ok());
@@ -222,9 +222,8 @@ TYPED_TEST(StoreContractTest, WorkRelationRoundTripAndVersionConflict) {
   WorkRelationRecord expected = updated;
   expected.create_time = relation.create_time;
   ASSERT_TRUE(this->Tx([&](RightsTransaction& tx) -> absl::Status {
-                    absl::StatusOr<WorkRelationRecord> found = tx.GetWorkRelation(kOrg, Id(1));
-                    if (!found.ok()) return found.status();
-                    EXPECT_EQ(Fields(*found), Fields(expected));
+                    ASSIGN_OR_RETURN(auto found, tx.GetWorkRelation(kOrg, Id(1)));
+                    EXPECT_EQ(Fields(found), Fields(expected));
                     return absl::OkStatus();
                   })
                   .ok());
@@ -243,9 +242,8 @@ TYPED_TEST(StoreContractTest, GrantRoundTripAndVersionConflict) {
   revoked.update_time = At(120, 9);
   revoked.version = 2;
   absl::Status status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<GrantRecord> found = tx.GetGrant(kOrg, Id(1));
-    if (!found.ok()) return found.status();
-    EXPECT_EQ(Fields(*found), Fields(grant));
+    ASSIGN_OR_RETURN(auto found, tx.GetGrant(kOrg, Id(1)));
+    EXPECT_EQ(Fields(found), Fields(grant));
     return tx.UpdateGrant(revoked);
   });
   ASSERT_TRUE(status.ok()) << status;
@@ -257,9 +255,8 @@ TYPED_TEST(StoreContractTest, GrantRoundTripAndVersionConflict) {
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
 
   status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<GrantRecord> found = tx.GetGrant(kOrg, Id(1));
-    if (!found.ok()) return found.status();
-    EXPECT_EQ(Fields(*found), Fields(revoked));
+    ASSIGN_OR_RETURN(auto found, tx.GetGrant(kOrg, Id(1)));
+    EXPECT_EQ(Fields(found), Fields(revoked));
     return absl::OkStatus();
   });
   ASSERT_TRUE(status.ok()) << status;
@@ -277,16 +274,14 @@ TYPED_TEST(StoreContractTest, AccessRequestRoundTrip) {
   approved.grant_id = Id(10);
   approved.version = 2;
   absl::Status status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<AccessRequestRecord> found = tx.GetAccessRequest(kOrg, Id(1));
-    if (!found.ok()) return found.status();
-    EXPECT_EQ(Fields(*found), Fields(request));
+    ASSIGN_OR_RETURN(auto found, tx.GetAccessRequest(kOrg, Id(1)));
+    EXPECT_EQ(Fields(found), Fields(request));
     return tx.UpdateAccessRequest(approved);
   });
   ASSERT_TRUE(status.ok()) << status;
   status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<AccessRequestRecord> found = tx.GetAccessRequest(kOrg, Id(1));
-    if (!found.ok()) return found.status();
-    EXPECT_EQ(Fields(*found), Fields(approved));
+    ASSIGN_OR_RETURN(auto found, tx.GetAccessRequest(kOrg, Id(1)));
+    EXPECT_EQ(Fields(found), Fields(approved));
     return tx.UpdateAccessRequest(approved);  // Stale now.
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
@@ -418,23 +413,20 @@ TYPED_TEST(StoreContractTest, OnlyOneOpenAccessRequestPerKey) {
 
   // Approving the first frees the key.
   status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<AccessRequestRecord> first = tx.GetAccessRequest(kOrg, Id(1));
-    if (!first.ok()) return first.status();
-    first->state = "APPROVED";
-    first->version += 1;
-    absl::Status updated = tx.UpdateAccessRequest(*first);
-    if (!updated.ok()) return updated;
+    ASSIGN_OR_RETURN(auto first, tx.GetAccessRequest(kOrg, Id(1)));
+    first.state = "APPROVED";
+    first.version += 1;
+    RETURN_IF_ERROR(tx.UpdateAccessRequest(first));
     return tx.InsertAccessRequest(Request(8, kOrg, Id(100)));
   });
   ASSERT_TRUE(status.ok()) << status;
 
   // Reopening the rejected one would clash with the new open request.
   status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<AccessRequestRecord> rejected = tx.GetAccessRequest(kOrg, Id(6));
-    if (!rejected.ok()) return rejected.status();
-    rejected->state = "PENDING";
-    rejected->version += 1;
-    return tx.UpdateAccessRequest(*rejected);
+    ASSIGN_OR_RETURN(auto rejected, tx.GetAccessRequest(kOrg, Id(6)));
+    rejected.state = "PENDING";
+    rejected.version += 1;
+    return tx.UpdateAccessRequest(rejected);
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
 
@@ -609,10 +601,9 @@ TYPED_TEST(StoreContractTest, AuditChainAppendsBehindItsHead) {
   ASSERT_TRUE(status.ok()) << status;
 
   status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-    absl::StatusOr<AuditRecord> head = tx.LockAuditHead(kOrg);
-    if (!head.ok()) return head.status();
-    EXPECT_EQ(head->sequence, 2);
-    EXPECT_EQ(head->hash, Hash(2));
+    ASSIGN_OR_RETURN(auto head, tx.LockAuditHead(kOrg));
+    EXPECT_EQ(head.sequence, 2);
+    EXPECT_EQ(head.hash, Hash(2));
     // Not behind the head: a gap, a repeat, or a wrong predecessor hash.
     EXPECT_EQ(tx.InsertAudit(Event(kOrg, 4, Hash(2), Hash(4), At(30))).code(),
               absl::StatusCode::kFailedPrecondition);
@@ -621,9 +612,8 @@ TYPED_TEST(StoreContractTest, AuditChainAppendsBehindItsHead) {
     EXPECT_EQ(tx.InsertAudit(Event(kOrg, 3, Hash(1), Hash(3), At(30))).code(),
               absl::StatusCode::kFailedPrecondition);
     // Another organisation has its own chain.
-    absl::StatusOr<AuditRecord> other = tx.LockAuditHead(kOtherOrg);
-    if (!other.ok()) return other.status();
-    EXPECT_EQ(other->sequence, 0);
+    ASSIGN_OR_RETURN(auto other, tx.LockAuditHead(kOtherOrg));
+    EXPECT_EQ(other.sequence, 0);
     EXPECT_TRUE(tx.InsertAudit(Event(kOtherOrg, 1, "", Hash(11), At(25))).ok());
     return tx.InsertAudit(Event(kOrg, 3, Hash(2), Hash(3), At(30, 3)));
   });
@@ -665,11 +655,10 @@ TYPED_TEST(StoreContractTest, ConcurrentAuditAppendsFormOneChain) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kAppends; ++i) {
         const absl::Status status = this->Tx([&](RightsTransaction& tx) -> absl::Status {
-          absl::StatusOr<AuditRecord> head = tx.LockAuditHead(kOrg);
-          if (!head.ok()) return head.status();
-          const int64_t next = head->sequence + 1;
+          ASSIGN_OR_RETURN(auto head, tx.LockAuditHead(kOrg));
+          const int64_t next = head.sequence + 1;
           return tx.InsertAudit(
-              Event(kOrg, next, head->hash, Hash(static_cast<int>(next)), At(t * 100 + i)));
+              Event(kOrg, next, head.hash, Hash(static_cast<int>(next)), At(t * 100 + i)));
         });
         if (!status.ok()) {
           ADD_FAILURE() << status;
@@ -817,8 +806,7 @@ TEST(MysqlRightsStoreTest, ClaimExpiredRequestsSkipsRowsAnotherReplicaHolds) {
                     for (int n = 1; n <= 3; ++n) {
                       AccessRequestRecord request = Request(n, kOrg, Id(100 + n));
                       request.expire_time = now - absl::Minutes(10 - n);
-                      absl::Status inserted = tx.InsertAccessRequest(request);
-                      if (!inserted.ok()) return inserted;
+                      RETURN_IF_ERROR(tx.InsertAccessRequest(request));
                     }
                     return absl::OkStatus();
                   })
@@ -860,25 +848,23 @@ TEST(MysqlRightsStoreTest, GetLocksTheRowUntilCommit) {
   absl::Notification locked, release;
   std::thread first([&] {
     const absl::Status status = store.Transact([&](RightsTransaction& tx) -> absl::Status {
-      absl::StatusOr<GrantRecord> grant = tx.GetGrant(kOrg, Id(1));
-      if (!grant.ok()) return grant.status();
+      ASSIGN_OR_RETURN(auto grant, tx.GetGrant(kOrg, Id(1)));
       locked.Notify();
       release.WaitForNotification();
-      grant->version += 1;
-      grant->revoke_reason = "first";
-      return tx.UpdateGrant(*grant);
+      grant.version += 1;
+      grant.revoke_reason = "first";
+      return tx.UpdateGrant(grant);
     });
     EXPECT_TRUE(status.ok()) << status;
   });
   locked.WaitForNotification();
   std::thread second([&] {
     const absl::Status status = store.Transact([&](RightsTransaction& tx) -> absl::Status {
-      absl::StatusOr<GrantRecord> grant = tx.GetGrant(kOrg, Id(1));
-      if (!grant.ok()) return grant.status();
-      EXPECT_EQ(grant->version, 2);
-      EXPECT_EQ(grant->revoke_reason, "first");
-      grant->version += 1;
-      return tx.UpdateGrant(*grant);
+      ASSIGN_OR_RETURN(auto grant, tx.GetGrant(kOrg, Id(1)));
+      EXPECT_EQ(grant.version, 2);
+      EXPECT_EQ(grant.revoke_reason, "first");
+      grant.version += 1;
+      return tx.UpdateGrant(grant);
     });
     EXPECT_TRUE(status.ok()) << status;
   });
