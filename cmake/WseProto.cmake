@@ -1,6 +1,8 @@
 # wse_proto_library(NAME <target> ROOT <dir> PROTOS <files relative to ROOT> [GRPC] [DEPS <targets>])
-# Generates C++ (and with GRPC, gRPC stubs) into ${CMAKE_BINARY_DIR}/gen and builds a static
-# library. Generated code is third-party-ish: its headers are SYSTEM and it gets no -Werror.
+# Generates C++ (and with GRPC, gRPC stubs) into ${CMAKE_BINARY_DIR}/gen and builds two static
+# libraries: <target>_messages (the messages alone, protobuf only: what domain code may link) and
+# <target> (the messages plus the gRPC stubs, for adapters and clients).
+# Generated code is third-party-ish: its headers are SYSTEM and it gets no -Werror.
 set(WSE_GEN_DIR ${CMAKE_BINARY_DIR}/gen)
 set(WSE_PROTO_IMPORTS
   ${CMAKE_SOURCE_DIR}/proto
@@ -44,11 +46,25 @@ function(wse_proto_library)
     string(REPLACE "-" "_2d" id ${id})
     list(APPEND keep "LINKER:--undefined=descriptor_table_${id}")
   endforeach()
-  add_library(${P_NAME} STATIC ${srcs})
-  target_include_directories(${P_NAME} SYSTEM PUBLIC ${WSE_GEN_DIR})
-  target_link_libraries(${P_NAME} PUBLIC protobuf::libprotobuf ${P_DEPS})
-  target_link_options(${P_NAME} INTERFACE ${keep})
+  set(message_deps)
+  foreach(dep ${P_DEPS})
+    list(APPEND message_deps ${dep}_messages)
+  endforeach()
+  list(FILTER srcs EXCLUDE REGEX "\\.grpc\\.pb\\.(cc|h)$")
+  add_library(${P_NAME}_messages STATIC ${srcs})
+  target_include_directories(${P_NAME}_messages SYSTEM PUBLIC ${WSE_GEN_DIR})
+  target_link_libraries(${P_NAME}_messages PUBLIC protobuf::libprotobuf ${message_deps})
+  target_link_options(${P_NAME}_messages INTERFACE ${keep})
   if(P_GRPC)
-    target_link_libraries(${P_NAME} PUBLIC gRPC::grpc++)
+    set(stubs)
+    foreach(rel ${P_PROTOS})
+      string(REGEX REPLACE "\\.proto$" "" base ${rel})
+      list(APPEND stubs ${WSE_GEN_DIR}/${base}.grpc.pb.cc ${WSE_GEN_DIR}/${base}.grpc.pb.h)
+    endforeach()
+    add_library(${P_NAME} STATIC ${stubs})
+    target_link_libraries(${P_NAME} PUBLIC ${P_NAME}_messages ${P_DEPS} gRPC::grpc++)
+  else()
+    add_library(${P_NAME} INTERFACE)
+    target_link_libraries(${P_NAME} INTERFACE ${P_NAME}_messages)
   endif()
 endfunction()

@@ -1,7 +1,5 @@
 #include "common/call_context.h"
 
-#include <random>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -31,20 +29,15 @@ std::optional<absl::string_view> Header(
 
 }  // namespace
 
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("%016x%016x", rng(), rng());
-}
-
 std::string RequestIdFrom(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
   auto id = Header(metadata, kRequestIdHeader);
   return id && IsAcceptableRequestId(*id) ? std::string(*id) : NewRequestId();
 }
 
-CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view method) {
-  CallContext call;
+RequestContext MakeRequestContext(grpc::ServerContext* context, absl::string_view method) {
+  RequestContext call;
   call.method = method;
-  call.server_context = context;
+  call.is_cancelled = [context] { return context->IsCancelled(); };
   call.request_id = RequestIdFrom(context->client_metadata());
   // Two Authorization headers are a smuggling attempt (a gateway may judge one, the service
   // another): no credential at all.
@@ -62,7 +55,7 @@ CallContext MakeCallContext(grpc::ServerContext* context, absl::string_view meth
   return call;
 }
 
-void PropagateTo(const CallContext& call, grpc::ClientContext* outgoing) {
+void PropagateTo(const RequestContext& call, grpc::ClientContext* outgoing) {
   outgoing->AddMetadata(kRequestIdHeader, call.request_id);
   // An infinite server deadline is time_point::max(); leave the outgoing one unset then.
   if (call.deadline < std::chrono::system_clock::time_point::max() - std::chrono::hours(24)) {
@@ -70,7 +63,7 @@ void PropagateTo(const CallContext& call, grpc::ClientContext* outgoing) {
   }
 }
 
-void LogCall(const CallContext& call, const absl::Status& status,
+void LogCall(const RequestContext& call, const absl::Status& status,
              std::chrono::steady_clock::duration elapsed) {
   const std::string millis =
       absl::StrFormat("%.3f", std::chrono::duration<double, std::milli>(elapsed).count());

@@ -6,7 +6,7 @@
 
 namespace wse {
 
-OperatorAuthenticator::Presented OperatorAuthenticator::Classify(const CallContext& call) const {
+OperatorAuthenticator::Presented OperatorAuthenticator::Classify(const RequestContext& call) const {
   Presented presented;
   if (!call.bearer_token.has_value() || call.bearer_token->empty()) return presented;
   // One hash per call: the operators' token and the services' are all known by their SHA-256.
@@ -25,22 +25,22 @@ OperatorAuthenticator::Presented OperatorAuthenticator::Classify(const CallConte
   return presented;
 }
 
-bool OperatorAuthenticator::IsOperator(const CallContext& call) const {
+bool OperatorAuthenticator::IsOperator(const RequestContext& call) const {
   return Classify(call).operator_token;
 }
 
-std::optional<std::string> OperatorAuthenticator::AllowedService(const CallContext& call) const {
+std::optional<std::string> OperatorAuthenticator::AllowedService(const RequestContext& call) const {
   Presented presented = Classify(call);
   if (!presented.allowed) return std::nullopt;
   return presented.service;
 }
 
-bool OperatorAuthenticator::IsTrusted(const CallContext& call) const {
+bool OperatorAuthenticator::IsTrusted(const RequestContext& call) const {
   const Presented presented = Classify(call);
   return presented.operator_token || presented.allowed;
 }
 
-absl::Status OperatorAuthenticator::RefuseOtherServices(const CallContext& call) const {
+absl::Status OperatorAuthenticator::RefuseOtherServices(const RequestContext& call) const {
   const Presented presented = Classify(call);
   if (!presented.service.has_value() || presented.allowed) return absl::OkStatus();
   return ErrorBuilder(absl::StatusCode::kPermissionDenied,
@@ -49,7 +49,7 @@ absl::Status OperatorAuthenticator::RefuseOtherServices(const CallContext& call)
       .Dutch("Deze dienst mag deze handeling niet uitvoeren.");
 }
 
-absl::Status OperatorAuthenticator::RequireTrusted(const CallContext& call) const {
+absl::Status OperatorAuthenticator::RequireTrusted(const RequestContext& call) const {
   const Presented presented = Classify(call);
   if (presented.operator_token || presented.allowed) return absl::OkStatus();
   if (!call.bearer_token.has_value() || call.bearer_token->empty()) {

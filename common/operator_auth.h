@@ -11,7 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/call_context.h"
+#include "common/request_context.h"
 #include "common/service_identity.h"
 
 namespace wse {
@@ -20,7 +20,7 @@ class OperatorAuthenticator {
  public:
   // Checks a bearer token that is not the operator's (a person's access token); returns its
   // failure (UNAUTHENTICATED) or OK when it is a valid token of someone else.
-  using CallerCheck = std::function<absl::Status(const CallContext&)>;
+  using CallerCheck = std::function<absl::Status(const RequestContext&)>;
 
   // `token_hash`: SHA-256 hex of the operators' token (ServiceTokenHash), so that a service
   // never holds the token itself; empty disables operator access altogether. Without
@@ -36,19 +36,19 @@ class OperatorAuthenticator {
         allowed_(std::move(allowed)) {}
 
   // The human operators' token.
-  bool IsOperator(const CallContext& call) const;
+  bool IsOperator(const RequestContext& call) const;
   // The calling service, when the bearer is a service's token and `call.method` is on its
   // allow-list here.
-  std::optional<std::string> AllowedService(const CallContext& call) const;
+  std::optional<std::string> AllowedService(const RequestContext& call) const;
   // An operator, or a service allowed this method: the callers trusted with every record.
-  bool IsTrusted(const CallContext& call) const;
+  bool IsTrusted(const RequestContext& call) const;
   // PERMISSION_DENIED (reason SERVICE_NOT_ALLOWED) when the bearer is a service's token that
   // may not call this method; OK otherwise (also for no token or a person's token).
-  absl::Status RefuseOtherServices(const CallContext& call) const;
+  absl::Status RefuseOtherServices(const RequestContext& call) const;
   // OK for a trusted caller. Otherwise, as everywhere in the suite, who you are comes before
   // what you may do: no or a bad token is UNAUTHENTICATED, a service outside its allow-list or
   // a valid token of someone else is PERMISSION_DENIED (SERVICE_NOT_ALLOWED, OPERATOR_ONLY).
-  absl::Status RequireTrusted(const CallContext& call) const;
+  absl::Status RequireTrusted(const RequestContext& call) const;
 
  private:
   // What the call's bearer token is, from one SHA-256 of it.
@@ -57,7 +57,7 @@ class OperatorAuthenticator {
     std::optional<std::string> service;  // The service whose token it is.
     bool allowed = false;                // That service may call `call.method` here.
   };
-  Presented Classify(const CallContext& call) const;
+  Presented Classify(const RequestContext& call) const;
 
   std::string token_hash_;
   CallerCheck check_caller_;

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
+#include "common/outbox_message.h"
 
 namespace sql {
 class Connection;
@@ -27,11 +28,6 @@ namespace wse {
 
 // The outbox table, as a migration component "outbox" every service with an outbox applies.
 const std::vector<Migration>& OutboxMigrations();
-
-struct OutboxMessage {
-  std::string kind;     // What the payload is, e.g. "mail" (a serialized SendMailRequest).
-  std::string payload;  // Opaque bytes.
-};
 
 // Appends inside the caller's open transaction; returns the row id.
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction, const OutboxMessage& message);

@@ -56,7 +56,7 @@ class RequestParseInterceptor : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* info_;
   std::chrono::steady_clock::time_point start_;
   bool unparseable_ = false;
-  CallContext call_;
+  RequestContext call_;
 };
 
 class Factory : public grpc::experimental::ServerInterceptorFactoryInterface {

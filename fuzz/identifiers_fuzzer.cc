@@ -6,8 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "common/identifiers.h"
 #include "fuzz/fuzz_check.h"
-#include "identity-svc/identifiers.h"
 
 namespace {
 

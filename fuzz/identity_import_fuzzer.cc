@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "common/identifiers.h"
 #include "fuzz/fuzz_check.h"
-#include "identity-svc/directory_input.h"
-#include "identity-svc/identifiers.h"
+#include "identity-svc/adapters/directory_input.h"
 
 namespace {
 

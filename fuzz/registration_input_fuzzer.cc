@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "common/identifiers.h"
 #include "fuzz/fuzz_check.h"
-#include "identity-svc/identifiers.h"
-#include "registration-svc/convert.h"
-#include "registration-svc/participant_checks.h"
-#include "registration-svc/vov_rules.h"
+#include "registration-svc/adapters/convert.h"
+#include "registration-svc/domain/participant_checks.h"
+#include "registration-svc/domain/vov_rules.h"
 
 namespace {
 
@@ -49,7 +49,7 @@ bool Admit(const v1::Participant& in, const MalformedCheck& check, ParticipantRe
   if (!malformed.empty()) return false;
   // Admitted: a normalised INSZ (if any) and hours that are real numbers.
   if (!out->input.insz.empty()) {
-    FUZZ_CHECK(out->input.insz.size() == 11 && wse::identity::ParseInsz(out->input.insz).ok());
+    FUZZ_CHECK(out->input.insz.size() == 11 && wse::ParseInsz(out->input.insz).ok());
   }
   if (const auto* a = std::get_if<AttendanceInput>(&out->input.measurement)) {
     for (double h : {a->hours_present, a->contact_hours_to_follow, a->unjustified_absence_hours}) {

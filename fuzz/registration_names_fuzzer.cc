@@ -7,8 +7,8 @@
 #include "absl/strings/string_view.h"
 #include "common/resource_name.h"
 #include "fuzz/fuzz_check.h"
-#include "registration-svc/names.h"
-#include "registration-svc/school_year.h"
+#include "registration-svc/domain/names.h"
+#include "registration-svc/domain/school_year.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace wse::registration;  // NOLINT

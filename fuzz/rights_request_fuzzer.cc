@@ -9,8 +9,8 @@
 
 #include "common/resource_name.h"
 #include "fuzz/fuzz_check.h"
-#include "rights-svc/catalogue.h"
-#include "rights-svc/convert.h"
+#include "rights-svc/adapters/convert.h"
+#include "rights-svc/domain/catalogue.h"
 
 namespace {
 

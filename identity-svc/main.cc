@@ -5,14 +5,14 @@
 #include "common/operator_auth.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
+#include "identity-svc/adapters/identity_service.h"
+#include "identity-svc/clients/rights_membership.h"
 #include "identity-svc/dev_idp/dev_idp.h"
-#include "identity-svc/id_token_verifier.h"
-#include "identity-svc/identity_service.h"
-#include "identity-svc/key_ring.h"
-#include "identity-svc/membership.h"
-#include "identity-svc/mysql_repositories.h"
-#include "identity-svc/rights_membership.h"
-#include "identity-svc/session_manager.h"
+#include "identity-svc/domain/id_token_verifier.h"
+#include "identity-svc/domain/key_ring.h"
+#include "identity-svc/domain/membership.h"
+#include "identity-svc/domain/session_manager.h"
+#include "identity-svc/storage/mysql_store.h"
 
 ABSL_FLAG(std::string, idp_issuer, "", "issuer of the identity provider's ID tokens (required)");
 ABSL_FLAG(std::string, idp_audience, "wse-loket", "our client id at the identity provider");
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   // administrator), registration-svc names them on receipts, notify-svc finds mail addresses.
   const wse::OperatorAuthenticator operators(
       runtime.operator_token_hash,
-      [&access_tokens](const wse::CallContext& c) {
+      [&access_tokens](const wse::RequestContext& c) {
         return access_tokens.Verify(c.bearer_token).status();
       },
       runtime.service_identities,

@@ -9,14 +9,14 @@
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "notify-svc/delivery.h"
-#include "notify-svc/mail_queue.h"
-#include "notify-svc/mime.h"
-#include "notify-svc/mysql_message_repository.h"
-#include "notify-svc/notify_service.h"
-#include "notify-svc/person_directory.h"
-#include "notify-svc/smtp_sender.h"
-#include "notify-svc/template_catalog.h"
+#include "notify-svc/adapters/notify_service.h"
+#include "notify-svc/clients/identity_person_directory.h"
+#include "notify-svc/clients/smtp_sender.h"
+#include "notify-svc/domain/delivery.h"
+#include "notify-svc/domain/mail_queue.h"
+#include "notify-svc/domain/mime.h"
+#include "notify-svc/domain/template_catalog.h"
+#include "notify-svc/storage/mysql_store.h"
 
 ABSL_FLAG(std::string, smtp_url, "smtp://127.0.0.1:2525",
           "SMTP server: smtp://host:port, or smtps://host:port for implicit TLS");
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   if (!wse::JwksFilePath().empty()) tokens = wse::MakeAccessTokenVerifier();
   wse::OperatorAuthenticator::CallerCheck check_caller;
   if (tokens) {
-    check_caller = [&tokens](const wse::CallContext& c) {
+    check_caller = [&tokens](const wse::RequestContext& c) {
       return tokens->Verify(c.bearer_token).status();
     };
   }

@@ -8,12 +8,12 @@
 #include "common/outbox.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
-#include "registration-svc/application_screen.h"
-#include "registration-svc/directory.h"
-#include "registration-svc/mysql_store.h"
-#include "registration-svc/permissions.h"
-#include "registration-svc/registration_manager.h"
-#include "registration-svc/registration_service.h"
+#include "registration-svc/adapters/registration_service.h"
+#include "registration-svc/clients/identity_directory.h"
+#include "registration-svc/clients/rights_permissions.h"
+#include "registration-svc/domain/application_screen.h"
+#include "registration-svc/domain/registration_manager.h"
+#include "registration-svc/storage/mysql_store.h"
 
 ABSL_FLAG(std::string, rights_address, "127.0.0.1:50052", "rights-svc (live permissions)");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (names on receipts)");
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   // No service calls registration-svc: besides persons, only operators (imports, repairs).
   wse::OperatorAuthenticator operators(
       runtime.operator_token_hash,
-      [&tokens](const wse::CallContext& c) { return tokens->Verify(c.bearer_token).status(); },
+      [&tokens](const wse::RequestContext& c) { return tokens->Verify(c.bearer_token).status(); },
       runtime.service_identities, {});
 
   wse::registration::RightsPermissions permissions(

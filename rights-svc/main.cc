@@ -10,17 +10,17 @@
 #include "common/outbox.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
-#include "rights-svc/catalogue.h"
-#include "rights-svc/ext_authz_service.h"
-#include "rights-svc/identity_directory.h"
-#include "rights-svc/membership_service.h"
-#include "rights-svc/mysql_replica_registry.h"
-#include "rights-svc/mysql_store.h"
-#include "rights-svc/permission_checker.h"
-#include "rights-svc/replica_cache_service.h"
-#include "rights-svc/replica_leases.h"
-#include "rights-svc/revision_cache.h"
-#include "rights-svc/rights_service.h"
+#include "rights-svc/adapters/ext_authz_service.h"
+#include "rights-svc/adapters/membership_service.h"
+#include "rights-svc/adapters/replica_cache_service.h"
+#include "rights-svc/adapters/rights_service.h"
+#include "rights-svc/clients/identity_directory.h"
+#include "rights-svc/domain/catalogue.h"
+#include "rights-svc/domain/permission_checker.h"
+#include "rights-svc/domain/replica_leases.h"
+#include "rights-svc/domain/revision_cache.h"
+#include "rights-svc/storage/mysql_replica_registry.h"
+#include "rights-svc/storage/mysql_store.h"
 
 ABSL_FLAG(std::string, catalogue_file, "", "role catalogue JSON (default: the built-in one)");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (the directory)");
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   // Who besides persons may call what (common/service_identity.h): identity-svc reads work
   // relations, grants and memberships to build acting contexts; replicas tell each other of
   // changes. The gateway's ext_authz lets only the operators' token through as non-person.
-  const auto person_check = [&tokens](const wse::CallContext& c) {
+  const auto person_check = [&tokens](const wse::RequestContext& c) {
     return tokens->Verify(c.bearer_token).status();
   };
   const wse::OperatorAuthenticator rights_callers(
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   std::atomic<bool> stopping{false};
   std::thread expiry([&] {
     while (!stopping) {
-      wse::CallContext call;
+      wse::RequestContext call;
       call.request_id = wse::NewRequestId();
       call.method = "ExpireAccessRequests";
       auto expired = rights.ExpireAccessRequests(call);

@@ -19,7 +19,7 @@ class EchoService final : public wse::testing::v1::EchoService::Service {
  public:
   grpc::Status Echo(grpc::ServerContext* context, const wse::testing::v1::EchoRequest* request,
                     wse::testing::v1::EchoResponse* response) override {
-    return wse::Serve(context, "Echo", [&](const wse::CallContext& call) -> absl::Status {
+    return wse::Serve(context, "Echo", [&](const wse::RequestContext& call) -> absl::Status {
       if (!request->invalid_field().empty()) {
         return wse::InvalidArgument({{request->invalid_field(), "is not acceptable"}});
       }

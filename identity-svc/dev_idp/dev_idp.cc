@@ -7,7 +7,7 @@
 
 #include "common/jwks.h"
 #include "common/status_macros.h"
-#include "identity-svc/key_ring.h"
+#include "identity-svc/domain/key_ring.h"
 #include "jwt/jwt.hpp"
 #include "nlohmann/json.hpp"
 

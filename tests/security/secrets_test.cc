@@ -22,8 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/identifiers.h"
 #include "gtest/gtest.h"
-#include "identity-svc/identifiers.h"
 #include "tests/support/process.h"
 #include "tests/support/stack_env.h"
 
@@ -67,7 +67,7 @@ void FindInsz(const std::string& file, int line_no, const std::string& line,
       ++j;
     }
     const bool alone = j >= line.size() || !IsWordChar(line[j]);
-    if (alone && digits.size() == 11 && identity::ParseInsz(digits).ok()) {
+    if (alone && digits.size() == 11 && ParseInsz(digits).ok()) {
       out->push_back({file, line_no, absl::StrCat("INSZ ", digits.substr(0, 6), "...")});
     }
     i = j;

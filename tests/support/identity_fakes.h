@@ -19,8 +19,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "identity-svc/model.h"
-#include "identity-svc/repositories.h"
+#include "identity-svc/domain/model.h"
+#include "identity-svc/domain/store.h"
 
 namespace wse::identity::testing {
 

@@ -11,7 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "notify-svc/repositories.h"
+#include "notify-svc/domain/store.h"
 
 namespace wse::notify::testing {
 

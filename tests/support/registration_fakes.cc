@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "common/request_fingerprint.h"
 #include "common/status_macros.h"
-#include "registration-svc/school_year.h"
+#include "registration-svc/domain/school_year.h"
 
 namespace wse::registration::testing {
 namespace {

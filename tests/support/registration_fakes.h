@@ -32,8 +32,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/outbox.h"
-#include "registration-svc/model.h"
-#include "registration-svc/store.h"
+#include "registration-svc/domain/model.h"
+#include "registration-svc/domain/store.h"
 
 namespace wse::registration::testing {
 

@@ -28,8 +28,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/outbox.h"
-#include "rights-svc/model.h"
-#include "rights-svc/store.h"
+#include "rights-svc/domain/model.h"
+#include "rights-svc/domain/store.h"
 
 namespace wse::rights::testing {
 

@@ -25,8 +25,8 @@ std::shared_ptr<const ServiceIdentities> Identities() {
   return std::make_shared<const ServiceIdentities>(*std::move(parsed));
 }
 
-CallContext Call(absl::string_view method, std::optional<std::string> bearer) {
-  CallContext call;
+RequestContext Call(absl::string_view method, std::optional<std::string> bearer) {
+  RequestContext call;
   call.method = method;
   call.bearer_token = std::move(bearer);
   return call;
@@ -64,7 +64,7 @@ TEST(OperatorAuthenticatorTest, AServiceMayCallOnlyWhatItsAllowListNames) {
   EXPECT_FALSE(callers.IsOperator(Call("GetPerson", kNotifyToken))) << "a service is no operator";
 
   // Outside its list, or a service without a list here: PERMISSION_DENIED, named.
-  for (const CallContext& call :
+  for (const RequestContext& call :
        {Call("LookupPerson", kNotifyToken), Call("GetPerson", kRightsToken)}) {
     EXPECT_FALSE(callers.IsTrusted(call));
     const absl::Status refused = callers.RequireTrusted(call);

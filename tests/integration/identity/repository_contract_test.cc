@@ -12,9 +12,9 @@
 #include "absl/time/time.h"
 #include "common/migrations.h"
 #include "gtest/gtest.h"
-#include "identity-svc/model.h"
-#include "identity-svc/mysql_repositories.h"
-#include "identity-svc/repositories.h"
+#include "identity-svc/domain/model.h"
+#include "identity-svc/domain/store.h"
+#include "identity-svc/storage/mysql_store.h"
 #include "tests/support/identity_fakes.h"
 #include "tests/support/test_database.h"
 

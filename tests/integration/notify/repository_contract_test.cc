@@ -8,7 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/migrations.h"
 #include "gtest/gtest.h"
-#include "notify-svc/mysql_message_repository.h"
+#include "notify-svc/storage/mysql_store.h"
 #include "tests/support/notify_fakes.h"
 #include "tests/support/test_database.h"
 

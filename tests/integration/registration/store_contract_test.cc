@@ -15,8 +15,8 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
-#include "registration-svc/model.h"
-#include "registration-svc/store.h"
+#include "registration-svc/domain/model.h"
+#include "registration-svc/domain/store.h"
 #include "tests/integration/registration/store_test_support.h"
 
 namespace wse::registration::store_test {

@@ -19,9 +19,9 @@
 #include "common/mysql_pool.h"
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
-#include "registration-svc/model.h"
-#include "registration-svc/mysql_store.h"
-#include "registration-svc/store.h"
+#include "registration-svc/domain/model.h"
+#include "registration-svc/domain/store.h"
+#include "registration-svc/storage/mysql_store.h"
 #include "tests/integration/registration/store_test_support.h"
 
 namespace wse::registration::store_test {

@@ -18,9 +18,9 @@
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "gtest/gtest.h"
-#include "registration-svc/model.h"
-#include "registration-svc/mysql_store.h"
-#include "registration-svc/store.h"
+#include "registration-svc/domain/model.h"
+#include "registration-svc/domain/store.h"
+#include "registration-svc/storage/mysql_store.h"
 #include "tests/support/registration_fakes.h"
 #include "tests/support/test_database.h"
 

@@ -9,9 +9,9 @@
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "gtest/gtest.h"
-#include "rights-svc/catalogue.h"
-#include "rights-svc/mysql_store.h"
-#include "rights-svc/rights_manager.h"
+#include "rights-svc/domain/catalogue.h"
+#include "rights-svc/domain/rights_manager.h"
+#include "rights-svc/storage/mysql_store.h"
 #include "tests/support/test_database.h"
 
 namespace wse::rights {
@@ -20,14 +20,14 @@ namespace {
 // Persons named after their id; no organisation has legal representatives (only grants count).
 class NamesOnlyDirectory : public Directory {
  public:
-  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const CallContext&) override {
+  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const RequestContext&) override {
     return PersonInfo{id, "Beheerder " + id, id + "@school.example", "", "nl"};
   }
-  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const CallContext&) override {
+  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const RequestContext&) override {
     return absl::NotFoundError("person not found");
   }
   absl::StatusOr<OrganizationInfo> GetOrganization(const std::string& id,
-                                                   const CallContext&) override {
+                                                   const RequestContext&) override {
     return OrganizationInfo{id, "School " + id, {}};
   }
 };
@@ -67,7 +67,7 @@ class LastAdministratorDbTest : public ::testing::Test {
   NamesOnlyDirectory directory_;
   Catalogue catalogue_ = Catalogue::FromJson(Catalogue::BuiltInJson()).value();
   RightsManager rights_{store_, directory_, catalogue_};
-  CallContext call_;
+  RequestContext call_;
 };
 
 TEST_F(LastAdministratorDbTest, TwoAdministratorsRevokingEachOtherLeaveOne) {

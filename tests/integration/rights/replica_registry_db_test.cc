@@ -16,8 +16,8 @@
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "gtest/gtest.h"
-#include "rights-svc/mysql_replica_registry.h"
-#include "rights-svc/mysql_store.h"
+#include "rights-svc/storage/mysql_replica_registry.h"
+#include "rights-svc/storage/mysql_store.h"
 #include "tests/support/test_database.h"
 
 namespace wse::rights {

@@ -21,9 +21,9 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
-#include "rights-svc/model.h"
-#include "rights-svc/mysql_store.h"
-#include "rights-svc/store.h"
+#include "rights-svc/domain/model.h"
+#include "rights-svc/domain/store.h"
+#include "rights-svc/storage/mysql_store.h"
 #include "tests/support/rights_fakes.h"
 #include "tests/support/test_database.h"
 

@@ -1,4 +1,4 @@
-#include "identity-svc/identifiers.h"
+#include "common/identifiers.h"
 
 #include "common/status.h"
 #include "gtest/gtest.h"

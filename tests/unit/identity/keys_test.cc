@@ -1,8 +1,8 @@
 #include "common/jwks.h"
 #include "common/token_verifier.h"
 #include "gtest/gtest.h"
-#include "identity-svc/key_ring.h"
-#include "identity-svc/sealed_box.h"
+#include "identity-svc/domain/key_ring.h"
+#include "identity-svc/domain/sealed_box.h"
 #include "tests/support/identity_fakes.h"
 
 namespace wse::identity {

@@ -1,6 +1,6 @@
 // SessionManager with in-memory repositories, the real key ring and the real ID-token verifier
 // (fed by the development identity provider's key).
-#include "identity-svc/session_manager.h"
+#include "identity-svc/domain/session_manager.h"
 
 #include "common/status.h"
 #include "gtest/gtest.h"
@@ -95,7 +95,7 @@ class SessionManagerTest : public ::testing::Test {
   LegalRepresentationSource legal_;
   SessionManager manager_;
   OrganizationRecord school_;
-  CallContext call_;
+  RequestContext call_;
 };
 
 TEST_F(SessionManagerTest, KnownPersonLogsInPersonally) {

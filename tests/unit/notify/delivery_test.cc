@@ -1,6 +1,6 @@
 // DeliveryWorkers and MailQueue against in-memory fakes: outcomes, retries, dead letters,
 // person lookup, idempotent submission.
-#include "notify-svc/delivery.h"
+#include "notify-svc/domain/delivery.h"
 
 #include <memory>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "notify-svc/mail_queue.h"
+#include "notify-svc/domain/mail_queue.h"
 #include "tests/support/notify_fakes.h"
 
 namespace wse::notify {

@@ -1,5 +1,5 @@
 // The MIME message: headers, RFC 2047 subjects, base64 parts that decode to the bodies.
-#include "notify-svc/mime.h"
+#include "notify-svc/domain/mime.h"
 
 #include <algorithm>
 #include <string>
@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
-#include "notify-svc/backoff.h"
+#include "notify-svc/domain/backoff.h"
 
 namespace wse::notify {
 namespace {

@@ -1,5 +1,5 @@
 // SendMail validation: every violation with its field path; content fingerprints.
-#include "notify-svc/requests.h"
+#include "notify-svc/domain/requests.h"
 
 #include <memory>
 #include <string>

@@ -6,7 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "notify-svc/template_catalog.h"
+#include "notify-svc/domain/template_catalog.h"
 
 namespace wse::notify {
 namespace {

@@ -1,4 +1,4 @@
-#include "registration-svc/application_screen.h"
+#include "registration-svc/domain/application_screen.h"
 
 #include "gtest/gtest.h"
 
@@ -12,13 +12,13 @@ class FakePermissions : public Permissions {
   absl::StatusOr<PermissionView> Explain(const std::string& person_id,
                                          const std::string& organization_id,
                                          const std::string& permission,
-                                         const CallContext&) override {
+                                         const RequestContext&) override {
     asked = person_id + "@" + organization_id + ":" + permission;
     if (!answer.ok()) return answer.status();
     return answer;
   }
   absl::StatusOr<bool> Allowed(const std::string&, const std::string&, const std::string&,
-                               const CallContext&) override {
+                               const RequestContext&) override {
     return answer.ok() ? absl::StatusOr<bool>(answer->allowed) : answer.status();
   }
   absl::StatusOr<PermissionView> answer = PermissionView{};
@@ -29,7 +29,7 @@ class ApplicationScreenTest : public ::testing::Test {
  protected:
   FakePermissions permissions_;
   ApplicationScreenBuilder builder_{permissions_, "vlaamsopleidingsverlof@vlaanderen.be"};
-  CallContext call_;
+  RequestContext call_;
 };
 
 TEST_F(ApplicationScreenTest, PersonalContextIsSentToTheOrganisationLogin) {

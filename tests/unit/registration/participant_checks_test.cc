@@ -1,9 +1,9 @@
 // What a draft refuses at the door (malformed values), and the resource names of the API.
-#include "registration-svc/names.h"
-#include "registration-svc/participant_checks.h"
+#include "registration-svc/domain/participant_checks.h"
 
 #include "common/status.h"
 #include "gtest/gtest.h"
+#include "registration-svc/domain/names.h"
 
 namespace wse::registration {
 namespace {

@@ -1,6 +1,6 @@
 // The receipt's reference (check letter) and content hash (RFC 8785 canonical JSON + SHA-256),
 // checked against vectors computed independently (by hand and with Python's hashlib).
-#include "registration-svc/receipt.h"
+#include "registration-svc/domain/receipt.h"
 
 #include "gtest/gtest.h"
 

@@ -1,15 +1,15 @@
 // RegistrationManager's decisions on the in-memory store, with fake rights and directory: who may
 // do what, drafts and etags, the upload, validation, 'Bevestigen' with its receipt and mail,
 // idempotency, corrections and withdrawals.
-#include "registration-svc/registration_manager.h"
+#include "registration-svc/domain/registration_manager.h"
 
 #include <variant>
 
 #include "absl/container/flat_hash_set.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
-#include "registration-svc/receipt.h"
-#include "registration-svc/version_builder.h"
+#include "registration-svc/domain/receipt.h"
+#include "registration-svc/domain/version_builder.h"
 #include "tests/support/registration_fakes.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
@@ -18,12 +18,12 @@ namespace {
 
 class FakePermissions : public Permissions {
  public:
-  absl::StatusOr<PermissionView> Explain(const std::string&, const std::string&,
-                                         const std::string&, const CallContext&) override {
+  absl::StatusOr<PermissionView> Explain(const std::string&, const std::string&, const std::string&,
+                                         const RequestContext&) override {
     return PermissionView{};
   }
   absl::StatusOr<bool> Allowed(const std::string& person_id, const std::string& organization_id,
-                               const std::string& permission, const CallContext&) override {
+                               const std::string& permission, const RequestContext&) override {
     asked.push_back(permission);
     return allowed.contains(person_id + "@" + organization_id);
   }
@@ -33,12 +33,12 @@ class FakePermissions : public Permissions {
 
 class FakeDirectory : public Directory {
  public:
-  absl::StatusOr<std::string> PersonName(const std::string& id, const CallContext&) override {
+  absl::StatusOr<std::string> PersonName(const std::string& id, const RequestContext&) override {
     if (!available) return absl::UnavailableError("directory down");
     return "Naam van " + id;
   }
   absl::StatusOr<std::string> OrganizationName(const std::string& id,
-                                               const CallContext&) override {
+                                               const RequestContext&) override {
     if (!available) return absl::UnavailableError("directory down");
     if (id == "unknown") return absl::NotFoundError("no such organisation");
     return "School " + id;
@@ -122,7 +122,7 @@ class RegistrationManagerTest : public ::testing::Test {
   FakeDirectory directory_;
   RegistrationManager manager_{store_, permissions_, directory_, RegistrationConfig(),
                                [this] { return now_; }};
-  CallContext call_;
+  RequestContext call_;
 };
 
 TEST_F(RegistrationManagerTest, EveryCallAsksRightsLiveAndRefusesThePersonalContext) {

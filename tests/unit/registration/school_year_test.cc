@@ -1,9 +1,9 @@
-#include "registration-svc/school_year.h"
+#include "registration-svc/domain/school_year.h"
 
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "registration-svc/date.h"
+#include "registration-svc/domain/date.h"
 
 namespace wse::registration {
 namespace {

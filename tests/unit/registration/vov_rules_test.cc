@@ -1,4 +1,4 @@
-#include "registration-svc/vov_rules.h"
+#include "registration-svc/domain/vov_rules.h"
 
 #include <cmath>
 #include <limits>

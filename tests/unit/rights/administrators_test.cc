@@ -1,6 +1,6 @@
 // "An organisation keeps at least one local administrator" as a rule (rights-svc/administrators.h):
 // who administers, until when, and which changes bring that moment closer.
-#include "rights-svc/administrators.h"
+#include "rights-svc/domain/administrators.h"
 
 #include "gtest/gtest.h"
 

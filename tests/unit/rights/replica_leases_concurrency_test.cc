@@ -12,8 +12,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "rights-svc/replica_leases.h"
-#include "rights-svc/revision_cache.h"
+#include "rights-svc/domain/replica_leases.h"
+#include "rights-svc/domain/revision_cache.h"
 
 namespace wse::rights {
 namespace {

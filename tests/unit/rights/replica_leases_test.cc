@@ -1,6 +1,6 @@
 // Remembered revisions and the replica leases that keep them honest (rights-svc/revision_cache.h,
 // rights-svc/replica_leases.h), on a manual clock with in-memory registry and peers.
-#include "rights-svc/replica_leases.h"
+#include "rights-svc/domain/replica_leases.h"
 
 #include <map>
 #include <optional>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "rights-svc/revision_cache.h"
+#include "rights-svc/domain/revision_cache.h"
 
 namespace wse::rights {
 namespace {

@@ -1,10 +1,10 @@
 // The gebruikersbeheer rules with in-memory storage and directory.
-#include "rights-svc/rights_manager.h"
+#include "rights-svc/domain/rights_manager.h"
 
 #include "common/status.h"
 #include "gtest/gtest.h"
-#include "rights-svc/audit_chain.h"
-#include "rights-svc/permission_checker.h"
+#include "rights-svc/domain/audit_chain.h"
+#include "rights-svc/domain/permission_checker.h"
 #include "tests/support/rights_fakes.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
@@ -16,16 +16,16 @@ constexpr char kOther[] = "other-org";
 
 class FakeDirectory : public Directory {
  public:
-  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const CallContext&) override {
+  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const RequestContext&) override {
     auto it = persons.find(id);
     if (it == persons.end()) return absl::NotFoundError("person not found");
     return it->second;
   }
-  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const CallContext&) override {
+  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const RequestContext&) override {
     return absl::NotFoundError("person not found");
   }
   absl::StatusOr<OrganizationInfo> GetOrganization(const std::string& id,
-                                                   const CallContext&) override {
+                                                   const RequestContext&) override {
     auto it = organizations.find(id);
     if (it == organizations.end()) return absl::NotFoundError("organization not found");
     return it->second;
@@ -90,7 +90,7 @@ class RightsManagerTest : public ::testing::Test {
   Catalogue catalogue_;
   RightsManager rights_;
   PermissionChecker checker_;
-  CallContext call_;
+  RequestContext call_;
 };
 
 TEST_F(RightsManagerTest, OnlyLocalAdministratorsManageAndRefusalsAreAudited) {

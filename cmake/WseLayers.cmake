@@ -1,0 +1,71 @@
+# wse_service_layers(<name> DOMAIN <srcs> STORAGE <srcs> EDGE <srcs>
+#                    DOMAIN_LIBS <libs> STORAGE_LIBS <libs> EDGE_LIBS <libs>)
+# Builds a service as three libraries, one per layer:
+#   wse_<name>_domain   (domain/: rules and use cases)          links wse_core and *_messages only
+#   wse_<name>_storage  (storage/: MySQL repositories)          links the domain and wse_core
+#   wse_<name>_lib      (adapters/ and clients/: the gRPC edge) links everything; the binary and
+#                        the tests link this one, so tests run exactly what the binary runs.
+# and fails the configure step when the domain or storage library would link gRPC.
+include(${CMAKE_CURRENT_LIST_DIR}/check_layers.cmake)
+
+# Every target `target` links, directly or through others (ignoring generator expressions).
+function(wse_link_closure target out)
+  set(seen "")
+  set(queue ${target})
+  while(queue)
+    list(POP_FRONT queue current)
+    if(current IN_LIST seen OR NOT TARGET ${current})
+      continue()
+    endif()
+    list(APPEND seen ${current})
+    get_target_property(aliased ${current} ALIASED_TARGET)
+    if(aliased)
+      list(APPEND queue ${aliased})
+    endif()
+    get_target_property(type ${current} TYPE)
+    set(links "")
+    if(NOT type STREQUAL "INTERFACE_LIBRARY")
+      get_target_property(direct ${current} LINK_LIBRARIES)
+      if(direct)
+        list(APPEND links ${direct})
+      endif()
+    endif()
+    get_target_property(interface ${current} INTERFACE_LINK_LIBRARIES)
+    if(interface)
+      list(APPEND links ${interface})
+    endif()
+    foreach(link ${links})
+      if(link MATCHES "^\\$<LINK_ONLY:(.*)>$")
+        set(link ${CMAKE_MATCH_1})
+      endif()
+      if(NOT link MATCHES "^\\$<")
+        list(APPEND queue ${link})
+      endif()
+    endforeach()
+  endwhile()
+  set(${out} ${seen} PARENT_SCOPE)
+endfunction()
+
+function(wse_assert_no_grpc)
+  foreach(target ${ARGN})
+    wse_link_closure(${target} closure)
+    foreach(linked ${closure})
+      if(linked MATCHES "^gRPC::" OR linked STREQUAL "wse_common")
+        message(FATAL_ERROR "${target} links ${linked}: domain and storage code stays free of gRPC")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
+function(wse_service_layers name)
+  cmake_parse_arguments(L "" "" "DOMAIN;STORAGE;EDGE;DOMAIN_LIBS;STORAGE_LIBS;EDGE_LIBS" ${ARGN})
+  add_library(wse_${name}_domain STATIC ${L_DOMAIN})
+  target_link_libraries(wse_${name}_domain PUBLIC wse_core ${L_DOMAIN_LIBS} PRIVATE wse_warnings)
+  add_library(wse_${name}_storage STATIC ${L_STORAGE})
+  target_link_libraries(wse_${name}_storage
+    PUBLIC wse_${name}_domain wse_core ${L_STORAGE_LIBS} PRIVATE wse_warnings)
+  add_library(wse_${name}_lib STATIC ${L_EDGE})
+  target_link_libraries(wse_${name}_lib
+    PUBLIC wse_${name}_domain wse_${name}_storage wse_common ${L_EDGE_LIBS} PRIVATE wse_warnings)
+  wse_assert_no_grpc(wse_${name}_domain wse_${name}_storage)
+endfunction()

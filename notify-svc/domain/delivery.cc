@@ -1,0 +1,203 @@
+#include "notify-svc/domain/delivery.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace wse::notify {
+namespace {
+
+AttemptResult Failed(MessageState state, DeliveryOutcome outcome, std::string error) {
+  AttemptResult result;
+  result.new_state = state;
+  result.attempt.outcome = outcome;
+  result.attempt.error = error;
+  result.last_error = std::move(error);
+  return result;
+}
+
+std::string DomainOf(const std::string& email) {
+  const size_t at = email.rfind('@');
+  return at == std::string::npos ? "wse-loket.vlaanderen.be" : email.substr(at + 1);
+}
+
+}  // namespace
+
+DeliveryWorkers::DeliveryWorkers(MessageRepository& messages, const TemplateCatalog& templates,
+                                 MailSender& sender, PersonDirectory& persons,
+                                 DeliveryOptions options)
+    : messages_(messages),
+      templates_(templates),
+      sender_(sender),
+      persons_(persons),
+      options_(std::move(options)) {}
+
+DeliveryWorkers::~DeliveryWorkers() { Stop(); }
+
+void DeliveryWorkers::Start() {
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+void DeliveryWorkers::Stop() {
+  stopping_ = true;
+  wake_.notify_all();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void DeliveryWorkers::Poke() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++pokes_;
+  }
+  wake_.notify_one();
+}
+
+void DeliveryWorkers::Loop() {
+  while (!stopping_) {
+    auto claimed = RunOnce();
+    if (!claimed.ok()) {
+      LogWarn("delivery pass failed", {{"error", claimed.status().message()}});
+    }
+    // A full batch means more may be due: go again at once.
+    if (claimed.ok() && *claimed >= options_.batch_size) continue;
+    std::unique_lock<std::mutex> lock(mu_);
+    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
+                   [this] { return pokes_ > 0 || stopping_.load(); });
+    if (pokes_ > 0) --pokes_;
+  }
+}
+
+absl::StatusOr<int> DeliveryWorkers::RunOnce() {
+  ASSIGN_OR_RETURN(auto claimed, messages_.ClaimDue(options_.batch_size, options_.lease));
+  for (const MessageRecord& message : claimed) {
+    // The batch may have outlived the lease (a slow relay): send only while the claim is still
+    // ours, and hold it for one more lease, which outlasts one SMTP transaction (--smtp_timeout).
+    absl::StatusOr<bool> held =
+        messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
+    if (!held.ok() || !*held) {
+      LogWarn(held.ok() ? "claim taken over by another worker; not sending"
+                        : "claim could not be renewed; not sending (retried after its lease)",
+              {{"message_id", absl::StrCat(message.id)},
+               {"error", held.ok() ? "" : std::string(held.status().message())}});
+      continue;
+    }
+    const AttemptResult result = Attempt(message);
+    absl::Status recorded = messages_.Finish(message.id, message.attempt_count, result);
+    if (!recorded.ok()) {
+      // Stays SENDING: retried when the lease expires.
+      LogWarn("recording a delivery failed",
+              {{"message_id", absl::StrCat(message.id)}, {"error", recorded.message()}});
+    } else if (result.new_state != MessageState::kSent) {
+      LogWarn("delivery failed", {{"message_id", absl::StrCat(message.id)},
+                                  {"attempt", absl::StrCat(message.attempt_count)},
+                                  {"state", absl::StrCat(static_cast<int>(result.new_state))},
+                                  {"error", result.last_error}});
+    }
+  }
+  return static_cast<int>(claimed.size());
+}
+
+AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
+  const absl::Time started = absl::Now();
+  const int budget_used = message.attempt_count - message.budget_start;
+  auto transient = [&](std::string error, int smtp_code) {
+    const bool exhausted = budget_used >= options_.max_attempts;
+    AttemptResult r = Failed(exhausted ? MessageState::kDead : MessageState::kQueued,
+                             DeliveryOutcome::kTransientFailure, std::move(error));
+    r.attempt.smtp_code = smtp_code;
+    if (!exhausted) r.retry_after = BackoffDelay(options_.backoff, budget_used, UnitRandom());
+    return r;
+  };
+
+  // 1. Recipients: persons are looked up now, each time, until the message is sent.
+  std::vector<RecipientRecord> recipients = message.recipients;
+  std::string person_locale;
+  bool looked_up = false;
+  for (RecipientRecord& r : recipients) {
+    if (!r.is_person) {
+      r.resolved_email = r.address;
+      continue;
+    }
+    auto contact = persons_.Lookup(r.address);
+    if (!contact.ok() && contact.status().code() == absl::StatusCode::kNotFound) {
+      AttemptResult f = Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
+                               absl::StrCat("recipient ", r.address, " not found"));
+      f.attempt.attempt_time = started;
+      return f;
+    }
+    if (!contact.ok()) {
+      AttemptResult t =
+          transient(absl::StrCat("person directory unavailable: ", contact.status().message()), 0);
+      t.attempt.attempt_time = started;
+      return t;
+    }
+    if (!IsValidEmailAddress(contact->email_address)) {
+      AttemptResult f =
+          Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
+                 absl::StrCat("recipient ", r.address, " has no usable e-mail address"));
+      f.attempt.attempt_time = started;
+      return f;
+    }
+    r.resolved_email = contact->email_address;
+    if (r.display_name.empty()) r.display_name = contact->display_name;
+    if (person_locale.empty()) person_locale = contact->preferred_locale;
+    looked_up = true;
+  }
+
+  // 2. Rendering, unless done at SendMail (the locale was known then).
+  std::optional<RenderedMail> fresh;
+  if (!message.rendered) {
+    const std::string locale =
+        !message.requested_locale.empty() ? message.requested_locale : person_locale;
+    auto rendered = templates_.Render(message.template_id, locale, message.parameters, nullptr);
+    if (!rendered.ok()) {
+      AttemptResult f = Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
+                               absl::StrCat("rendering failed: ", rendered.status().message()));
+      f.attempt.attempt_time = started;
+      return f;
+    }
+    fresh = *std::move(rendered);
+  }
+  const RenderedMail& mail = fresh ? *fresh : *message.rendered;
+
+  // 3. SMTP. The Message-ID is stable per message, so a resend after a crash is recognisable.
+  MimeMail mime;
+  mime.from = options_.from;
+  std::vector<std::string> rcpt;
+  for (const RecipientRecord& r : recipients) {
+    mime.to.push_back({r.resolved_email, r.display_name});
+    rcpt.push_back(r.resolved_email);
+  }
+  mime.subject = mail.subject;
+  mime.text_body = mail.text_body;
+  mime.html_body = mail.html_body;
+  mime.date = started;
+  mime.message_id =
+      absl::StrCat("wse-notify.", message.id, ".", message.content_sha256.substr(0, 16), "@",
+                   DomainOf(options_.from.email));
+  const std::string boundary = absl::StrCat("=_wse_", message.id, "_", message.attempt_count);
+  const SendResult sent = sender_.Send(options_.from.email, rcpt, BuildMimeMessage(mime, boundary));
+
+  AttemptResult result;
+  if (sent.sent) {
+    result.new_state = MessageState::kSent;
+    result.attempt.outcome = DeliveryOutcome::kSent;
+    result.attempt.smtp_code = sent.smtp_code;
+  } else if (sent.permanent) {
+    result = Failed(MessageState::kDead, DeliveryOutcome::kPermanentFailure, sent.error);
+    result.attempt.smtp_code = sent.smtp_code;
+  } else {
+    result = transient(sent.error, sent.smtp_code);
+  }
+  result.attempt.attempt_time = started;
+  result.rendered = std::move(fresh);
+  if (looked_up) result.recipients = std::move(recipients);
+  return result;
+}
+
+}  // namespace wse::notify

@@ -1,0 +1,79 @@
+#pragma once
+// The delivery workers: N threads that each claim a small batch of due messages
+// (MessageRepository::ClaimDue: SELECT ... FOR UPDATE SKIP LOCKED, leased), and for each
+// resolve person recipients, render if not yet rendered, send over SMTP and record the outcome.
+//
+// Outcomes: accepted -> SENT. Transient failure (connection, timeout, 4xx, directory
+// unavailable) -> QUEUED again after BackoffDelay, until the attempts of the current budget
+// reach max_attempts -> DEAD. Permanent SMTP refusal (5xx) -> DEAD at once (an operator can
+// retry it with RetryDeadLetters once the cause is fixed). A message that can never be sent as
+// stored (unknown person, person without address, template gone) -> FAILED.
+//
+// A worker that dies mid-message leaves it SENDING; once the lease passes another worker takes
+// it again (at-least-once towards SMTP, with the same Message-ID). Right before each send a worker
+// renews its claim (MessageRepository::RenewClaim) and skips a message whose claim another worker
+// took over, so a batch that outlives its lease behind a slow relay sends nothing twice; the lease
+// must outlast one SMTP transaction (notify-svc checks --lease > --smtp_timeout at start).
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "notify-svc/domain/backoff.h"
+#include "notify-svc/domain/mail_sender.h"
+#include "notify-svc/domain/mime.h"
+#include "notify-svc/domain/person_directory.h"
+#include "notify-svc/domain/store.h"
+#include "notify-svc/domain/template_catalog.h"
+
+namespace wse::notify {
+
+struct DeliveryOptions {
+  int workers = 2;
+  int batch_size = 16;
+  int max_attempts = 8;
+  BackoffPolicy backoff;
+  absl::Duration lease = absl::Minutes(2);
+  absl::Duration poll_interval = absl::Milliseconds(250);
+  MailAddress from{"no-reply@wse-loket.vlaanderen.be", "WSE-loket"};
+};
+
+class DeliveryWorkers {
+ public:
+  DeliveryWorkers(MessageRepository& messages, const TemplateCatalog& templates, MailSender& sender,
+                  PersonDirectory& persons, DeliveryOptions options);
+  ~DeliveryWorkers();
+
+  void Start();
+  // Lets each worker finish the message in hand, then joins them.
+  void Stop();
+  // Wakes idle workers now (a message was queued) instead of at the next poll.
+  void Poke();
+
+  // One claim-and-deliver pass; returns how many messages were claimed.
+  absl::StatusOr<int> RunOnce();
+
+  // The outcome of one attempt at a claimed message (no storage; exposed for tests).
+  AttemptResult Attempt(const MessageRecord& message);
+
+ private:
+  void Loop();
+
+  MessageRepository& messages_;
+  const TemplateCatalog& templates_;
+  MailSender& sender_;
+  PersonDirectory& persons_;
+  const DeliveryOptions options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  int pokes_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace wse::notify

@@ -1,0 +1,43 @@
+#include "notify-svc/domain/mail_queue.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/status.h"
+#include "common/status_macros.h"
+
+namespace wse::notify {
+
+absl::StatusOr<QueuedMessage> MailQueue::Submit(MessageRecord message) {
+  const bool has_person = std::any_of(message.recipients.begin(), message.recipients.end(),
+                                      [](const RecipientRecord& r) { return r.is_person; });
+  if (!message.requested_locale.empty() || !has_person) {
+    ASSIGN_OR_RETURN(auto rendered, templates_.Render(message.template_id, message.requested_locale,
+                                                      message.parameters, nullptr));
+    message.rendered = std::move(rendered);
+  }
+  auto created = messages_.Create(message);
+  if (created.ok()) {
+    if (on_queued_) on_queued_();
+    return QueuedMessage{*std::move(created), false};
+  }
+  if (created.status().code() != absl::StatusCode::kAlreadyExists) return created.status();
+  ASSIGN_OR_RETURN(auto existing, messages_.FindByIdempotencyKey(message.idempotency_key));
+  if (existing.content_sha256 != message.content_sha256) {
+    return ErrorBuilder(absl::StatusCode::kAlreadyExists,
+                        "this idempotency_key was used for a different message")
+        .Violation("idempotency_key", "already used with other content")
+        .Reason("IDEMPOTENCY_KEY_REUSED")
+        .Dutch("Deze sleutel werd al voor een ander bericht gebruikt.");
+  }
+  return QueuedMessage{std::move(existing), true};
+}
+
+absl::StatusOr<std::vector<uint64_t>> MailQueue::RetryDead(const std::vector<uint64_t>& ids,
+                                                           int limit) {
+  auto requeued = messages_.RequeueDead(ids, limit);
+  if (requeued.ok() && !requeued->empty() && on_queued_) on_queued_();
+  return requeued;
+}
+
+}  // namespace wse::notify

@@ -1,0 +1,48 @@
+#pragma once
+// The domain of notify-svc's RPCs: queueing a validated message idempotently, reading and
+// listing messages, requeueing dead letters. No gRPC, no SQL.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "notify-svc/domain/store.h"
+#include "notify-svc/domain/template_catalog.h"
+
+namespace wse::notify {
+
+struct QueuedMessage {
+  MessageRecord message;
+  bool replayed = false;  // The idempotency key was known: nothing new was queued.
+};
+
+class MailQueue {
+ public:
+  // `on_queued` runs after a new message is stored (wakes the delivery workers).
+  MailQueue(MessageRepository& messages, const TemplateCatalog& templates,
+            std::function<void()> on_queued = {})
+      : messages_(messages), templates_(templates), on_queued_(std::move(on_queued)) {}
+
+  // Stores `message` (from MessageFromRequest) QUEUED, rendered now when its locale is already
+  // known (given, or no person recipients); never waits for SMTP. A known idempotency key with
+  // the same content returns the stored message, replayed; with other content ALREADY_EXISTS
+  // (reason IDEMPOTENCY_KEY_REUSED).
+  absl::StatusOr<QueuedMessage> Submit(MessageRecord message);
+
+  absl::StatusOr<MessageRecord> Get(uint64_t id) { return messages_.FindById(id); }
+  absl::StatusOr<std::vector<MessageRecord>> List(const MessageFilter& filter, uint64_t before_id,
+                                                  int limit) {
+    return messages_.List(filter, before_id, limit);
+  }
+  // Requeues the DEAD ones of `ids` (or the oldest DEAD ones when empty), at most `limit`.
+  absl::StatusOr<std::vector<uint64_t>> RetryDead(const std::vector<uint64_t>& ids, int limit);
+
+ private:
+  MessageRepository& messages_;
+  const TemplateCatalog& templates_;
+  std::function<void()> on_queued_;
+};
+
+}  // namespace wse::notify

@@ -1,0 +1,53 @@
+#include "registration-svc/domain/application_screen.h"
+
+#include "common/status_macros.h"
+
+namespace wse::registration {
+
+absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
+    const std::string& person_id, const std::optional<std::string>& organization_id,
+    const RequestContext& call) {
+  v1::ApplicationScreen screen;
+  screen.set_title("Vlaams opleidingsverlof");
+  screen.set_subtitle("Aanwezigheid/deelname registreren");
+  screen.set_support_email_address(support_email_);
+  if (!organization_id) {
+    screen.set_action(v1::SCREEN_ACTION_SELECT_ORGANIZATION);
+    screen.set_message(
+        "U bent aangemeld met uw persoonlijke naam. Meld u aan via de school of organisatie "
+        "waarvoor u aanwezigheden en/of deelnames wilt registreren.");
+    return screen;
+  }
+  ASSIGN_OR_RETURN(auto view,
+                   permissions_.Explain(person_id, *organization_id, kRegisterPermission, call));
+  if (view.allowed) {
+    screen.set_action(v1::SCREEN_ACTION_REGISTER);
+    screen.set_button_label("aanvragen");
+    screen.set_message("Klik op 'aanvragen' om een opleiding aan te melden ter registratie.");
+    return screen;
+  }
+  screen.set_action(v1::SCREEN_ACTION_REQUEST_RIGHT);
+  screen.set_button_label("Gebruikersrecht aanvragen");
+  screen.set_requested_role(view.requestable_role);
+  screen.set_requested_context(view.requestable_context);
+  screen.set_pending_access_request(view.pending_access_request);
+  screen.set_access_request_possible(view.access_request_possible);
+  if (!view.pending_access_request.empty()) {
+    screen.set_message(
+        "Uw aanvraag voor het gebruikersrecht wacht op uw lokale beheerder. Zodra het recht is "
+        "toegekend, ontvangt u een mail; meld u dan opnieuw aan.");
+  } else if (!view.access_request_possible) {
+    screen.set_message(
+        "U heeft nog niet de juiste rechten om een opleiding te registreren, en uw organisatie "
+        "heeft geen lokale beheerder met een gekend e-mailadres. Contacteer de 1700 infolijn en "
+        "vraag naar iemand van het team 'gebruikersbeheer'.");
+  } else {
+    screen.set_message(
+        "U heeft nog niet de juiste rechten om een opleiding te registreren. Klik op "
+        "'Gebruikersrecht aanvragen': uw lokale beheerder krijgt automatisch een mail met de "
+        "vraag om u het recht toe te kennen.");
+  }
+  return screen;
+}
+
+}  // namespace wse::registration

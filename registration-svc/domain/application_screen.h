@@ -1,0 +1,35 @@
+#pragma once
+// The 'Aanvraag' screen as data: title 'Vlaams opleidingsverlof', subtitle
+// 'Aanwezigheid/deelname registreren' and exactly one action for the caller's current context:
+// - personal context: log in via the school or organisation first;
+// - no right yet: 'Gebruikersrecht aanvragen' (with the role and context to request, the pending
+//   request if any, and the 1700 guidance when no local administrator can be mailed);
+// - the right: 'aanvragen' (start a registration).
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "registration-svc/domain/permissions.h"
+#include "wse/registration/v1/application_screen.pb.h"
+
+namespace wse::registration {
+
+inline constexpr char kRegisterPermission[] = "vov.registration.write";
+
+class ApplicationScreenBuilder {
+ public:
+  ApplicationScreenBuilder(Permissions& permissions, std::string support_email)
+      : permissions_(permissions), support_email_(std::move(support_email)) {}
+
+  // `organization_id` nullopt: the caller acts in their personal context.
+  absl::StatusOr<v1::ApplicationScreen> Build(const std::string& person_id,
+                                              const std::optional<std::string>& organization_id,
+                                              const RequestContext& call);
+
+ private:
+  Permissions& permissions_;
+  std::string support_email_;
+};
+
+}  // namespace wse::registration

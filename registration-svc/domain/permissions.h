@@ -1,0 +1,35 @@
+#pragma once
+// What registration-svc asks rights-svc: may this person register VOV attendance for this
+// organisation now, and if not, what can they request. Decided live on every call (never from
+// token claims), so a granted or revoked right shows on the next screen.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/request_context.h"
+
+namespace wse::registration {
+
+struct PermissionView {
+  bool allowed = false;
+  std::string requestable_role;          // A role the person may request, if any.
+  std::string requestable_context;       // The context to request it with.
+  std::string pending_access_request;    // Resource name of their open request, if any.
+  bool access_request_possible = false;  // A local administrator can be reached by mail.
+};
+
+class Permissions {
+ public:
+  virtual ~Permissions() = default;
+  virtual absl::StatusOr<PermissionView> Explain(const std::string& person_id,
+                                                 const std::string& organization_id,
+                                                 const std::string& permission,
+                                                 const RequestContext& call) = 0;
+  // The live decision only (RightsService.CheckPermission): every registration call asks it.
+  virtual absl::StatusOr<bool> Allowed(const std::string& person_id,
+                                       const std::string& organization_id,
+                                       const std::string& permission,
+                                       const RequestContext& call) = 0;
+};
+
+}  // namespace wse::registration

@@ -1,0 +1,141 @@
+#pragma once
+// The VOV (Vlaams opleidingsverlof) rules for a registration, as pure functions over plain
+// structs: no I/O, no protobuf, so the service, the bulk upload and the tests all apply the same
+// rules. Findings are blocking violations or non-blocking warnings with a field path, an
+// UPPER_SNAKE reason and a Dutch message for the user (see ../shared/DOMAIN.md).
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "registration-svc/domain/date.h"
+#include "registration-svc/domain/school_year.h"
+
+namespace wse::registration {
+
+// Mirrors wse.registration.v1.TrainingType (same numbering).
+enum class TrainingType {
+  kUnspecified = 0,
+  kContactHours = 1,
+  kStudyPoints = 2,
+  kLestijden = 3,
+  kExamBoard = 4,
+  kEvc = 5,
+};
+
+// Mirrors wse.registration.v1.DeliveryMode (same numbering).
+enum class DeliveryMode {
+  kUnspecified = 0,
+  kClassroom = 1,
+  kDistance = 2,
+  kBlended = 3,
+};
+
+// Mirrors wse.registration.v1.FinalAssessment (same numbering).
+enum class FinalAssessment {
+  kUnspecified = 0,
+  kParticipated = 1,
+  kNotParticipated = 2,
+  kJustifiedAbsence = 3,
+};
+
+// What the rules need to know about a training of the opleidingsdatabank.
+struct TrainingFacts {
+  std::string odb_number;
+  std::string provider_organization_id;  // The organization_id, not the resource name.
+  TrainingType type = TrainingType::kUnspecified;
+  double planned_hours = 0;  // CONTACT_HOURS.
+  int study_points = 0;      // STUDY_POINTS.
+  int lestijden = 0;         // LESTIJDEN.
+  int exam_count = 0;        // EXAM_BOARD.
+  int competence_count = 0;  // EVC.
+  std::optional<Date> start_date;
+  std::optional<Date> end_date;
+  std::optional<Date> recognition_start_date;  // Required for a recognised training.
+  std::optional<Date> recognition_end_date;    // Unset = open-ended.
+  bool postgraduate = false;
+  DeliveryMode delivery_mode = DeliveryMode::kUnspecified;
+  std::vector<std::string> module_codes;  // Empty = the training has no modules.
+};
+
+struct AttendanceInput {
+  double hours_present = 0;
+  double contact_hours_to_follow = 0;
+  double unjustified_absence_hours = 0;
+};
+
+struct ParticipationInput {
+  bool participated = false;
+  std::vector<std::string> completed_module_codes;
+};
+
+// One participant's certificate as entered in a draft.
+struct ParticipantInput {
+  std::string insz;  // As typed; separators allowed.
+  // monostate = neither attendance nor participation given yet.
+  std::variant<std::monostate, AttendanceInput, ParticipationInput> measurement;
+  FinalAssessment final_assessment = FinalAssessment::kUnspecified;
+  std::optional<bool> route_completed;  // Unset = not answered.
+  std::optional<bool> exam_contract;    // Unset = not answered.
+  std::optional<Date> actual_end_date;  // Unset = the training's end date.
+};
+
+// The numbers of the rules. Defaults are the stated DOMAIN.md values; those marked "ours" are
+// sanity limits of this service, not VOV rules.
+struct VovRuleConfig {
+  double max_unjustified_absence_fraction = 0.10;
+  // ODB numbers with these prefixes (regular university-college and CVO programmes) are exempt
+  // from the unjustified-absence rule, as are post-graduate trainings.
+  std::vector<std::string> absence_rule_exempt_prefixes = {"ODB-X", "ODB-Y"};
+  double max_hours = 10000;  // Ours: any hours value above this is a typo.
+  double hours_per_study_point = 4;
+  double hours_per_exam = 8;
+  double hours_per_competence = 16;
+  double min_training_contact_hours = 32;
+  int min_training_lestijden = 32;
+  int min_training_study_points = 3;
+  // Ours: the proto says final assessment, route completed and exam contract are required before
+  // confirm; when true their absence blocks.
+  bool require_answers = true;
+};
+
+// A finding. For participant findings `field` is the full path ("participants[3].insz") and
+// `participant_index` the index into the input; -1 for training-level findings.
+struct Violation {
+  std::string field;
+  std::string reason;
+  std::string description;  // Dutch, for the user.
+  int participant_index = -1;
+
+  friend bool operator==(const Violation&, const Violation&) = default;
+};
+
+struct ValidationReport {
+  std::vector<Violation> violations;  // Blocking: the registration cannot be confirmed.
+  std::vector<Violation> warnings;    // Shown, not blocking (e.g. refused for payment).
+
+  bool ok() const { return violations.empty(); }
+};
+
+// Checks a registration of `participants` for `training` in `school_year` by the organisation
+// `organization_id`. Linear in the number of participants.
+ValidationReport ValidateRegistration(const TrainingFacts& training, const SchoolYear& school_year,
+                                      const std::string& organization_id,
+                                      const std::vector<ParticipantInput>& participants,
+                                      const VovRuleConfig& config = VovRuleConfig());
+
+// The hours a certificate counts for, by training type: contact hours = hours present (0 without
+// attendance); study points = 4 h per point; lestijden = the planned lestijden; exam board = 8 h
+// per exam; EVC = 16 h per competence; unspecified = 0.
+double CountedHours(const TrainingFacts& training, const ParticipantInput& participant,
+                    const VovRuleConfig& config = VovRuleConfig());
+
+// Checks a training for the catalogue import: required facts present, dates valid and ordered,
+// and the minimum volume of a recognised training (32 contact hours, 32 lestijden or 3 study
+// points; at least one exam or competence). Paths are `path` + "." + field, e.g.
+// "trainings[2].planned_hours".
+std::vector<Violation> ValidateTraining(const TrainingFacts& training, const std::string& path,
+                                        const VovRuleConfig& config = VovRuleConfig());
+
+}  // namespace wse::registration

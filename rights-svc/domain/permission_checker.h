@@ -1,0 +1,102 @@
+#pragma once
+// Live authorization decisions: CheckPermission answers from the current grants on every call
+// (the grants reloaded whenever the organisation's revision moved: grant_cache.h), so a revoked
+// or expired grant is refused on the very next call. The revision is read from the database at
+// each call, or, with a RevisionCache, remembered while this replica's lease guarantees it hears
+// of every change first (replica_leases.h). Explain
+// says why, rule by rule, and where to ask for what is missing.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rights-svc/domain/grant_cache.h"
+#include "rights-svc/domain/revision_cache.h"
+#include "rights-svc/domain/rights_manager.h"
+
+namespace wse::rights {
+
+// Mirrors wse.rights.v1.DecisionReason.
+enum class Decision {
+  kGrantMatched,
+  kLegalRepresentative,
+  kNoMatchingGrant,
+  kGrantNotValid,
+  kNoWorkRelation,
+  kUnknownPermission,
+  kNoOrganization,
+};
+
+struct PermissionDecision {
+  bool allowed = false;
+  Decision reason = Decision::kNoMatchingGrant;
+  std::string decision_id;
+  std::string matched_grant_id;
+  int64_t revision = 0;
+};
+
+// What rights-svc knows about a person acting for an organisation (identity-svc adds legal
+// representation, which is its own): wse.rights.v1.CheckMembershipResponse.
+struct MembershipDecision {
+  bool active_work_relation = false;
+  bool active_grant = false;
+  int64_t revision = 0;
+};
+
+struct RuleOutcome {
+  const RoleDef* role = nullptr;
+  bool satisfied = false;
+  std::string matched_grant_id;
+  std::vector<std::string> invalid_grant_ids;  // Held but revoked, expired or not yet valid.
+};
+
+struct PermissionExplanation {
+  PermissionDecision decision;
+  std::vector<RuleOutcome> rules;
+  bool work_relation_active = false;
+  std::vector<LocalAdministrator> local_administrators;
+  std::string pending_access_request_id;
+  bool access_request_possible = false;
+};
+
+class PermissionChecker {
+ public:
+  PermissionChecker(RightsManager& rights, std::function<absl::Time()> clock = absl::Now,
+                    RevisionCache* revisions = nullptr)
+      : rights_(rights), clock_(std::move(clock)), revisions_(revisions) {}
+
+  absl::StatusOr<PermissionDecision> Check(const std::string& person_id,
+                                           const std::string& organization_id,
+                                           const std::string& permission,
+                                           const RequestContext& call);
+  // From the same revision-keyed records as Check: an active work relation or an active grant of
+  // any role in the organisation.
+  absl::StatusOr<MembershipDecision> Membership(const std::string& person_id,
+                                                const std::string& organization_id);
+  absl::StatusOr<PermissionExplanation> Explain(const std::string& person_id,
+                                                const std::string& organization_id,
+                                                const std::string& permission,
+                                                const RequestContext& call);
+
+ private:
+  absl::StatusOr<bool> IsLegalRepresentative(const std::string& person_id,
+                                             const std::string& organization_id,
+                                             const RequestContext& call);
+  absl::StatusOr<int64_t> RevisionOf(const std::string& organization_id);
+  // The unended grants / work relations at `revision`, from the cache or the database.
+  absl::StatusOr<std::vector<GrantRecord>> GrantsAt(const std::string& organization_id,
+                                                    const std::string& person_id, int64_t revision,
+                                                    absl::Time now);
+  absl::StatusOr<std::vector<WorkRelationRecord>> RelationsAt(const std::string& organization_id,
+                                                              const std::string& person_id,
+                                                              int64_t revision, absl::Time now);
+
+  RightsManager& rights_;
+  std::function<absl::Time()> clock_;
+  RevisionCache* const revisions_;
+  GrantCache grants_;
+  WorkRelationCache relations_;
+};
+
+}  // namespace wse::rights

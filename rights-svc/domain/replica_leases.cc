@@ -1,0 +1,108 @@
+#include "rights-svc/domain/replica_leases.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace wse::rights {
+
+ReplicaLeases::ReplicaLeases(RevisionCache& cache, ReplicaRegistry& registry,
+                             PeerInvalidator& peers, ReplicaLeaseOptions options,
+                             std::function<absl::Time()> clock,
+                             std::function<void(absl::Duration)> sleep)
+    : cache_(cache),
+      registry_(registry),
+      peers_(peers),
+      options_(std::move(options)),
+      clock_(std::move(clock)),
+      sleep_(std::move(sleep)) {}
+
+ReplicaLeases::~ReplicaLeases() { Stop(); }
+
+absl::Status ReplicaLeases::RenewOnce() {
+  if (!enabled()) return absl::FailedPreconditionError("no --replica_address: no lease");
+  absl::MutexLock lock(&renew_mu_);
+  // Measured before the statement: the database's lease ends no earlier, and every change this
+  // renewal does not pull committed after this moment (its writer waits out a lease from then).
+  const absl::Time started = clock_();
+  // After a lapse nobody was bound to tell us anything: start over rather than ask what changed.
+  std::optional<int64_t> after;
+  if (cache_.LeaseHeld()) after = seen_sequence_;
+  ASSIGN_OR_RETURN(auto changes,
+                   registry_.Renew(options_.replica_id, options_.address, options_.lease, after));
+  if (changes.everything && after.has_value()) {
+    LogInfo("rights changes since the last renewal unknown or too many; forgetting all revisions",
+            {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes.through_sequence)}});
+  }
+  seen_sequence_ = changes.through_sequence;
+  cache_.LeaseHeldUntil(started + options_.lease, changes.organization_ids, changes.everything);
+  return absl::OkStatus();
+}
+
+void ReplicaLeases::Start() {
+  if (!enabled() || renewer_.joinable()) return;
+  if (absl::Status s = RenewOnce(); !s.ok()) {
+    LogWarn("replica lease not taken yet", {{"error", s.message()}});
+  }
+  renewer_ = std::thread([this] {
+    bool held = true;
+    while (!stop_.WaitForNotificationWithTimeout(options_.lease / 3)) {
+      absl::Status s = RenewOnce();
+      if (s.ok() != held) {
+        held = s.ok();
+        if (held) {
+          LogInfo(
+              "replica lease renewed again (everything remembered is forgotten if it had lapsed)",
+              {});
+        } else {
+          LogWarn("replica lease not renewed; checks read every revision until it is",
+                  {{"error", s.message()}});
+        }
+      }
+    }
+  });
+}
+
+void ReplicaLeases::Stop() {
+  if (!renewer_.joinable()) return;
+  stop_.Notify();
+  renewer_.join();
+  if (absl::Status s = registry_.Release(options_.replica_id); !s.ok()) {
+    LogWarn("replica lease not released; writers wait it out", {{"error", s.message()}});
+  }
+}
+
+std::vector<std::string> ReplicaLeases::RevisionsCommitted(
+    const std::vector<std::string>& organization_ids, absl::Time committed_at) {
+  std::vector<std::string> unreachable;
+  if (organization_ids.empty()) return unreachable;
+  cache_.Invalidate(organization_ids);
+  // Also replicas whose lease ended up to one lease ago by the database's clock: after a step of
+  // that clock their own clock may still count on it.
+  absl::StatusOr<std::vector<ReplicaPeer>> peers =
+      registry_.Peers(options_.replica_id, options_.lease);
+  if (!peers.ok()) {
+    LogWarn("replica leases unreadable after a rights change; waiting one lease length",
+            {{"error", peers.status().message()}});
+    unreachable.push_back("(unknown)");
+  } else {
+    for (const ReplicaPeer& peer : *peers) {
+      absl::Status told = peers_.Invalidate(peer.address, organization_ids);
+      if (told.ok()) continue;
+      unreachable.push_back(peer.replica_id);
+      LogWarn("replica not reachable for an invalidation; waiting until it pulls the change",
+              {{"replica", peer.replica_id}, {"address", peer.address}, {"error", told.message()}});
+    }
+  }
+  // A replica not told renews (and pulls the change) or stops remembering within one lease of
+  // the commit.
+  if (!unreachable.empty()) {
+    const absl::Duration left = committed_at + options_.lease - clock_();
+    if (left > absl::ZeroDuration()) sleep_(left);
+  }
+  return unreachable;
+}
+
+}  // namespace wse::rights

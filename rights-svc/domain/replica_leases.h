@@ -1,0 +1,118 @@
+#pragma once
+// Keeps every rights-svc replica's remembered revisions (revision_cache.h) honest.
+//
+// Each replica holds a lease in the database (ReplicaRegistry), renewed every third of its
+// length. Two paths bring a rights change to every replica:
+//   - pull (the guarantee): every rights transaction records its organisations in
+//     revision_changes before COMMIT; every renewal reads what changed since the sequence it saw
+//     last and forgets those organisations (everything, when it cannot tell: its first renewal, a
+//     lapse, pruned history). A replica remembers only until its last renewal's start + one
+//     lease, measured on its own monotonic clock; one that cannot renew stops answering from
+//     memory when that runs out.
+//   - push (the fast path): the replica that committed forgets those organisations itself and
+//     asks each other replica (InvalidateRevisions) to forget them before its RPC returns.
+// When a push does not get through (a replica frozen, crashed or cut off; the lease list
+// unreadable), the writer waits until one lease after its commit before answering. By then every
+// other replica has either renewed after the commit, and so pulled the change, or stopped
+// answering from memory: its last renewal started before the commit. Only clock rates matter,
+// not two clocks agreeing: the writer measures its wait on its own clock from its commit, and
+// pushes also to replicas whose lease ended (as the database sees it) within the last lease
+// length, so a step of the database clock of up to one lease costs a wait, not a stale answer.
+// Without an address for its peers to call, a replica takes no lease and never remembers.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "rights-svc/domain/revision_cache.h"
+
+namespace wse::rights {
+
+struct ReplicaPeer {
+  std::string replica_id;
+  std::string address;
+};
+
+// What changed since a renewal's `after` sequence (revision_changes).
+struct ChangesSince {
+  int64_t through_sequence = 0;  // The next renewal passes this as `after`.
+  bool everything = false;       // Cannot tell (no `after`, pruned, too many): forget all.
+  std::vector<std::string> organization_ids;
+};
+
+// The replica_leases and revision_changes tables (SQL in mysql_replica_registry.cc).
+class ReplicaRegistry {
+ public:
+  virtual ~ReplicaRegistry() = default;
+  // Inserts or extends this replica's lease to the database's now + `lease`, and reads which
+  // organisations changed in committed transactions after sequence `after` (everything when
+  // there is no `after`).
+  virtual absl::StatusOr<ChangesSince> Renew(const std::string& replica_id,
+                                             const std::string& address, absl::Duration lease,
+                                             std::optional<int64_t> after) = 0;
+  virtual absl::Status Release(const std::string& replica_id) = 0;
+  // The other replicas whose lease runs, or ended less than `grace` ago (database clock).
+  virtual absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& replica_id,
+                                                         absl::Duration grace) = 0;
+};
+
+// Calls ReplicaCacheService.InvalidateRevisions on a peer (grpc in replica_cache_service.h).
+class PeerInvalidator {
+ public:
+  virtual ~PeerInvalidator() = default;
+  virtual absl::Status Invalidate(const std::string& address,
+                                  const std::vector<std::string>& organization_ids) = 0;
+};
+
+struct ReplicaLeaseOptions {
+  std::string replica_id;
+  std::string address;  // Where the peers reach this replica; empty: no lease, no remembering.
+  absl::Duration lease = absl::Seconds(3);
+};
+
+class ReplicaLeases {
+ public:
+  ReplicaLeases(RevisionCache& cache, ReplicaRegistry& registry, PeerInvalidator& peers,
+                ReplicaLeaseOptions options, std::function<absl::Time()> clock = MonotonicNow,
+                std::function<void(absl::Duration)> sleep = absl::SleepFor);
+  ~ReplicaLeases();
+
+  bool enabled() const { return !options_.address.empty(); }
+  // Renews the lease every third of its length until Stop (which releases it).
+  void Start();
+  void Stop();
+  // One renewal; OK when the lease is held afterwards.
+  absl::Status RenewOnce();
+  // After a transaction that changed these organisations' rights (see the file comment);
+  // `committed_at` on this class's clock, taken after the COMMIT returned (or failed). Returns
+  // the peers it could not tell (for the log and the tests); "(unknown)" when it could not list
+  // them.
+  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids,
+                                              absl::Time committed_at);
+  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids) {
+    return RevisionsCommitted(organization_ids, clock_());
+  }
+
+ private:
+  RevisionCache& cache_;
+  ReplicaRegistry& registry_;
+  PeerInvalidator& peers_;
+  const ReplicaLeaseOptions options_;
+  const std::function<absl::Time()> clock_;
+  const std::function<void(absl::Duration)> sleep_;
+  absl::Mutex renew_mu_;  // One renewal at a time (the thread, or a test's RenewOnce).
+  int64_t seen_sequence_ ABSL_GUARDED_BY(renew_mu_) = 0;
+  absl::Notification stop_;
+  std::thread renewer_;
+};
+
+}  // namespace wse::rights

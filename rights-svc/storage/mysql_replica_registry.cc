@@ -1,0 +1,133 @@
+#include "rights-svc/storage/mysql_replica_registry.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "common/mysql_statements.h"
+#include "cppconn/connection.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+
+namespace wse::rights {
+
+namespace {
+
+// More changed organisations than this since one renewal: forgetting everything is cheaper.
+constexpr int kMaxChangedOrganizations = 5000;
+
+// Every this many renewals (of one replica) also prunes old changes and leases.
+constexpr int kPruneEvery = 64;
+
+}  // namespace
+
+absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& replica_id,
+                                                         const std::string& address,
+                                                         absl::Duration lease,
+                                                         std::optional<int64_t> after) {
+  ChangesSince changes;
+  const bool prune = renewals_.fetch_add(1) % kPruneEvery == kPruneEvery - 1;
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    changes = ChangesSince{};
+    Statement upsert = Prepare(
+        conn,
+        "INSERT INTO replica_leases (replica_id, address, expires_at)"
+        " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND)"
+        " ON DUPLICATE KEY UPDATE address = VALUES(address), expires_at = VALUES(expires_at)");
+    upsert->setString(1, replica_id);
+    upsert->setString(2, address);
+    upsert->setInt64(3, absl::ToInt64Microseconds(lease));
+    upsert->executeUpdate();
+    // Exclusive: waits for every rights transaction that recorded a change and has not committed
+    // yet (they hold the gate shared until COMMIT), so every sequence up to MAX is committed.
+    Statement gate =
+        Prepare(conn, "SELECT pruned_through FROM revision_change_gate WHERE id = 1 FOR UPDATE");
+    std::unique_ptr<sql::ResultSet> gate_row(gate->executeQuery());
+    if (!gate_row->next()) return absl::InternalError("revision_change_gate is missing");
+    const int64_t pruned_through = gate_row->getInt64(1);
+    Statement last = Prepare(conn, "SELECT COALESCE(MAX(sequence), 0) FROM revision_changes");
+    std::unique_ptr<sql::ResultSet> last_row(last->executeQuery());
+    last_row->next();
+    changes.through_sequence = std::max(last_row->getInt64(1), pruned_through);
+    // Without a starting point, or one outside what the table still holds (pruned past it, or
+    // the table is younger than it: a restored database), nothing can be told apart.
+    changes.everything =
+        !after.has_value() || *after < pruned_through || *after > changes.through_sequence;
+    if (!changes.everything && *after < changes.through_sequence) {
+      Statement changed = Prepare(conn,
+                                  "SELECT DISTINCT organization_id FROM revision_changes"
+                                  " WHERE sequence > ? AND sequence <= ? LIMIT ?");
+      changed->setInt64(1, *after);
+      changed->setInt64(2, changes.through_sequence);
+      changed->setInt(3, kMaxChangedOrganizations + 1);
+      std::unique_ptr<sql::ResultSet> rows(changed->executeQuery());
+      while (rows->next()) changes.organization_ids.emplace_back(rows->getString(1));
+      if (changes.organization_ids.size() > kMaxChangedOrganizations) {
+        changes.everything = true;
+        changes.organization_ids.clear();
+      }
+    }
+    if (prune) {
+      // Changes older than an hour: every replica renewed since, or forgets everything anyway.
+      Statement newest_old = Prepare(conn,
+                                     "SELECT MAX(sequence) FROM revision_changes WHERE change_time "
+                                     "< NOW(6) - INTERVAL 1 HOUR");
+      std::unique_ptr<sql::ResultSet> old_row(newest_old->executeQuery());
+      // The newest row always stays: were the table ever empty, a server that does not persist
+      // its AUTO_INCREMENT could hand out sequences already seen after a restart.
+      if (old_row->next() && !old_row->isNull(1) &&
+          std::min(old_row->getInt64(1), changes.through_sequence - 1) > pruned_through) {
+        const int64_t through = std::min(old_row->getInt64(1), changes.through_sequence - 1);
+        Statement remove =
+            Prepare(conn, "DELETE FROM revision_changes WHERE sequence <= ? LIMIT 10000");
+        remove->setInt64(1, through);
+        // Marked pruned through `through` even if the LIMIT left some: they are never read.
+        remove->executeUpdate();
+        Statement mark =
+            Prepare(conn,
+                    "UPDATE revision_change_gate SET pruned_through = GREATEST(pruned_through, ?)"
+                    " WHERE id = 1");
+        mark->setInt64(1, through);
+        mark->executeUpdate();
+      }
+      // Leases that ended long ago belong to replicas that are gone.
+      Statement sweep = Prepare(
+          conn, "DELETE FROM replica_leases WHERE expires_at < NOW(6) - INTERVAL 1 HOUR LIMIT 100");
+      sweep->executeUpdate();
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return changes;
+}
+
+absl::Status MysqlReplicaRegistry::Release(const std::string& replica_id) {
+  return WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    Statement remove = Prepare(conn, "DELETE FROM replica_leases WHERE replica_id = ?");
+    remove->setString(1, replica_id);
+    remove->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::Peers(const std::string& replica_id,
+                                                                     absl::Duration grace) {
+  std::vector<ReplicaPeer> peers;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    Statement select = Prepare(conn,
+                               "SELECT replica_id, address FROM replica_leases"
+                               " WHERE expires_at > NOW(6) - INTERVAL ? MICROSECOND"
+                               " AND replica_id <> ? ORDER BY replica_id");
+    select->setInt64(1, absl::ToInt64Microseconds(grace));
+    select->setString(2, replica_id);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    peers.clear();
+    while (rows->next()) {
+      peers.push_back({std::string(rows->getString(1)), std::string(rows->getString(2))});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return peers;
+}
+
+}  // namespace wse::rights

@@ -1,0 +1,195 @@
+// MysqlRightsStore: transactions, the read-only queries, and the small transaction operations
+// (request ids, revisions, outbox). Records: mysql_store_{relations,grants,requests,audit}.cc.
+
+#include "rights-svc/storage/mysql_store.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/mysql_pool.h"
+#include "common/mysql_statements.h"
+#include "common/mysql_time.h"
+#include "common/outbox.h"
+#include "common/request_fingerprint.h"
+#include "common/status_macros.h"
+#include "cppconn/connection.h"
+#include "cppconn/datatype.h"
+#include "cppconn/exception.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+#include "rights-svc/storage/mysql_store_internal.h"
+
+namespace wse::rights {
+
+namespace mysql_internal {
+
+absl::Status DuplicateAsStatus(const std::function<absl::Status()>& write) {
+  try {
+    return write();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == 1062) return absl::AlreadyExistsError("the resource already exists");
+    throw;
+  }
+}
+
+}  // namespace mysql_internal
+
+using mysql_internal::ColumnText;
+using mysql_internal::DuplicateAsStatus;
+
+// ---- MysqlRightsStore ----
+
+absl::Status MysqlRightsStore::Transact(
+    const std::function<absl::Status(RightsTransaction&)>& body) {
+  std::vector<std::string> bumped;
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    bumped.clear();  // A rerun after a deadlock starts over.
+    MysqlRightsTransaction transaction(conn, &bumped);
+    absl::Status result = body(transaction);
+    // Last before COMMIT: the gate row stays locked shared for as short as possible.
+    if (result.ok()) result = transaction.RecordChanges();
+    return result;
+  });
+  // Also after a failure: a lost COMMIT may have committed, and telling too much costs one read.
+  if (!bumped.empty() && revisions_committed_) {
+    std::sort(bumped.begin(), bumped.end());
+    bumped.erase(std::unique(bumped.begin(), bumped.end()), bumped.end());
+    revisions_committed_(bumped);
+  }
+  return status;
+}
+
+absl::Status MysqlRightsStore::Read(const std::function<absl::Status(RightsTransaction&)>& body) {
+  return WithConnection(pool_, [&body](sql::Connection& conn) -> absl::Status {
+    MysqlRightsTransaction transaction(conn);
+    return body(transaction);
+  });
+}
+
+absl::StatusOr<std::vector<GrantRecord>> MysqlRightsStore::UnendedGrants(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  std::vector<GrantRecord> grants;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    Statement select = Prepare(
+        conn, absl::StrCat("SELECT ", mysql_internal::kGrantColumns,
+                           " FROM grants FORCE INDEX (grants_holder)"
+                           " WHERE organization_id = ? AND person_id = ? AND revoke_time IS NULL"
+                           " AND (valid_until IS NULL OR valid_until > ?)"));
+    select->setString(1, organization_id);
+    select->setString(2, person_id);
+    mysql_internal::SetTime(*select, 3, now);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    while (rows->next()) {
+      ASSIGN_OR_RETURN(auto grant, mysql_internal::ReadGrant(*rows));
+      grants.push_back(std::move(grant));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return grants;
+}
+
+absl::StatusOr<std::vector<WorkRelationRecord>> MysqlRightsStore::UnendedWorkRelations(
+    const std::string& organization_id, const std::string& person_id, absl::Time now) {
+  std::vector<WorkRelationRecord> relations;
+  absl::Status status = Read([&](RightsTransaction& tx) -> absl::Status {
+    // A person has a handful of relations with one organisation; one page holds them all.
+    ASSIGN_OR_RETURN(auto listed,
+                     tx.ListWorkRelations({organization_id, person_id, false, now}, {500, ""}));
+    relations = std::move(listed);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return relations;
+}
+
+absl::StatusOr<int64_t> MysqlRightsStore::Revision(const std::string& organization_id) {
+  int64_t revision = 0;
+  absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    Statement select = Prepare(conn, "SELECT revision FROM revisions WHERE organization_id = ?");
+    select->setString(1, organization_id);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    if (rows->next()) revision = rows->getInt64(1);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return revision;
+}
+
+// ---- MysqlRightsTransaction: request ids, revisions, outbox ----
+
+absl::StatusOr<std::optional<std::string>> MysqlRightsTransaction::FindRequestId(
+    const std::string& request_id, const std::string& kind, const std::string& fingerprint) {
+  Statement select = Prepare(conn_,
+                             "SELECT resource_id, COALESCE(fingerprint, '') FROM request_ids"
+                             " WHERE request_id = ? AND kind = ?");
+  select->setString(1, request_id);
+  select->setString(2, kind);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  if (!rows->next()) return std::optional<std::string>();
+  RETURN_IF_ERROR(CheckSameRequest(ColumnText(*rows, 2), fingerprint));
+  return std::optional<std::string>(ColumnText(*rows, 1));
+}
+
+absl::Status MysqlRightsTransaction::RecordRequestId(const std::string& request_id,
+                                                     const std::string& kind,
+                                                     const std::string& resource_id,
+                                                     const std::string& fingerprint) {
+  return DuplicateAsStatus([&]() -> absl::Status {
+    Statement insert =
+        Prepare(conn_,
+                "INSERT INTO request_ids (request_id, kind, resource_id, fingerprint)"
+                " VALUES (?, ?, ?, ?)");
+    insert->setString(1, request_id);
+    insert->setString(2, kind);
+    insert->setString(3, resource_id);
+    insert->setString(4, fingerprint);
+    insert->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organization_id) {
+  Statement bump = Prepare(conn_,
+                           "INSERT INTO revisions (organization_id, revision) VALUES (?, 1)"
+                           " ON DUPLICATE KEY UPDATE revision = revision + 1");
+  bump->setString(1, organization_id);
+  bump->executeUpdate();
+  if (bumped_ != nullptr) bumped_->push_back(organization_id);
+  return absl::OkStatus();
+}
+
+absl::Status MysqlRightsTransaction::RecordChanges() {
+  if (bumped_ == nullptr || bumped_->empty()) return absl::OkStatus();
+  std::vector<std::string> organizations = *bumped_;
+  std::sort(organizations.begin(), organizations.end());
+  organizations.erase(std::unique(organizations.begin(), organizations.end()), organizations.end());
+  // The shared lock on the gate row is held until COMMIT, so a renewal (which takes it
+  // exclusively before reading MAX(sequence)) never sees a sequence of an uncommitted change.
+  // Taken before the inserts, which are then plain single-row INSERTs (no AUTO-INC table lock
+  // held while waiting for the gate).
+  Statement gate =
+      Prepare(conn_, "SELECT 1 FROM revision_change_gate WHERE id = 1 LOCK IN SHARE MODE");
+  std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
+  if (!row->next()) return absl::InternalError("revision_change_gate is missing");
+  Statement record = Prepare(conn_, "INSERT INTO revision_changes (organization_id) VALUES (?)");
+  for (const std::string& organization_id : organizations) {
+    record->setString(1, organization_id);
+    record->executeUpdate();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> MysqlRightsTransaction::AppendOutbox(const OutboxMessage& message) {
+  return AppendToOutbox(conn_, message);
+}
+
+}  // namespace wse::rights
