@@ -4,6 +4,8 @@
 #   <service>/domain   rules and use cases: no gRPC, no SQL, no other layer of the service.
 #   <service>/storage  the MySQL repositories: no gRPC, no adapters or clients.
 #   <service>/adapters the gRPC services; <service>/clients the calls it makes to others.
+#   <service>/client   the service's own client library for its callers: the interface (which
+#                      other services' domain code may hold), the gRPC implementation, a fake.
 #
 # Linking is checked too (cmake/WseLayers.cmake): the domain and storage libraries do not link
 # gRPC, so a gRPC type cannot slip in through a header that happens to be on the include path.
@@ -13,7 +15,7 @@ set(WSE_LAYER_FORBIDDEN_domain
   "common/service_host\\.h" "common/service_main\\.h" "common/health_service\\.h"
   "common/notify_deliverer\\.h" "common/tls\\.h" "common/mysql_" "common/outbox\\.h"
   "common/migrations\\.h" "cppconn/" "mysql" "curl/" "-svc/adapters/" "-svc/storage/"
-  "-svc/clients/")
+  "-svc/clients/" "-svc/client/grpc_" "-svc/client/fake_")
 set(WSE_LAYER_FORBIDDEN_storage
   "grpcpp/" "grpc/" "\\.grpc\\.pb\\.h" "common/call_context\\.h" "common/grpc_status\\.h"
   "common/service_host\\.h" "common/notify_deliverer\\.h" "curl/" "-svc/adapters/"

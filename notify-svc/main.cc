@@ -9,8 +9,8 @@
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "identity-svc/client/grpc_identity_client.h"
 #include "notify-svc/adapters/notify_service.h"
-#include "notify-svc/clients/identity_person_directory.h"
 #include "notify-svc/clients/smtp_sender.h"
 #include "notify-svc/domain/delivery.h"
 #include "notify-svc/domain/mail_queue.h"
@@ -81,8 +81,10 @@ int main(int argc, char** argv) {
         wse::ReadSecretFile("--smtp_password_file", absl::GetFlag(FLAGS_smtp_password_file));
   }
   wse::notify::CurlSmtpSender sender(smtp);
-  wse::notify::GrpcPersonDirectory persons(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), runtime.service_token);
+  // A mail goes to the address the person has when it is sent: no cache.
+  wse::identity::GrpcIdentityClient persons(
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), runtime.service_token,
+      {.person_ttl = absl::ZeroDuration()});
   wse::notify::MysqlMessageRepository messages(*runtime.pool);
 
   wse::notify::DeliveryOptions delivery;

@@ -8,8 +8,8 @@
 #include "common/outbox.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
+#include "identity-svc/client/grpc_identity_client.h"
 #include "registration-svc/adapters/registration_service.h"
-#include "registration-svc/clients/identity_directory.h"
 #include "registration-svc/clients/rights_permissions.h"
 #include "registration-svc/domain/application_screen.h"
 #include "registration-svc/domain/registration_manager.h"
@@ -59,9 +59,8 @@ int main(int argc, char** argv) {
   wse::registration::RightsPermissions permissions(
       wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
       absl::GetFlag(FLAGS_request_context));
-  wse::registration::IdentityDirectory directory(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
-      service_token);
+  wse::identity::GrpcIdentityClient directory(
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
   wse::registration::MysqlRegistrationStore store(*runtime.pool);
   wse::registration::RegistrationConfig config;
   config.draft_ttl = absl::GetFlag(FLAGS_draft_ttl);

@@ -10,11 +10,11 @@
 #include "common/outbox.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
+#include "identity-svc/client/grpc_identity_client.h"
 #include "rights-svc/adapters/ext_authz_service.h"
 #include "rights-svc/adapters/membership_service.h"
 #include "rights-svc/adapters/replica_cache_service.h"
 #include "rights-svc/adapters/rights_service.h"
-#include "rights-svc/clients/identity_directory.h"
 #include "rights-svc/domain/catalogue.h"
 #include "rights-svc/domain/permission_checker.h"
 #include "rights-svc/domain/replica_leases.h"
@@ -65,9 +65,8 @@ int main(int argc, char** argv) {
   auto tokens = wse::MakeAccessTokenVerifier();
 
   wse::rights::MysqlRightsStore store(*runtime.pool);
-  wse::rights::IdentityDirectory directory(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)),
-      service_token);
+  wse::identity::GrpcIdentityClient directory(
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
   wse::rights::RightsManager rights(store, directory, catalogue);
 
   // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).

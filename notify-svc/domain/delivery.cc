@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -26,7 +27,7 @@ std::string DomainOf(const std::string& email) {
 }  // namespace
 
 DeliveryWorkers::DeliveryWorkers(MessageRepository& messages, const TemplateCatalog& templates,
-                                 MailSender& sender, PersonDirectory& persons,
+                                 MailSender& sender, identity::IdentityClient& persons,
                                  DeliveryOptions options)
     : messages_(messages),
       templates_(templates),
@@ -123,7 +124,8 @@ AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
       r.resolved_email = r.address;
       continue;
     }
-    auto contact = persons_.Lookup(r.address);
+    auto contact = persons_.GetPerson(std::string(absl::StripPrefix(r.address, "persons/")),
+                                      BackgroundContext("DeliverMail"));
     if (!contact.ok() && contact.status().code() == absl::StatusCode::kNotFound) {
       AttemptResult f = Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
                                absl::StrCat("recipient ", r.address, " not found"));

@@ -24,10 +24,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "identity-svc/client/identity_client.h"
 #include "notify-svc/domain/backoff.h"
 #include "notify-svc/domain/mail_sender.h"
 #include "notify-svc/domain/mime.h"
-#include "notify-svc/domain/person_directory.h"
 #include "notify-svc/domain/store.h"
 #include "notify-svc/domain/template_catalog.h"
 
@@ -46,7 +46,7 @@ struct DeliveryOptions {
 class DeliveryWorkers {
  public:
   DeliveryWorkers(MessageRepository& messages, const TemplateCatalog& templates, MailSender& sender,
-                  PersonDirectory& persons, DeliveryOptions options);
+                  identity::IdentityClient& persons, DeliveryOptions options);
   ~DeliveryWorkers();
 
   void Start();
@@ -67,7 +67,7 @@ class DeliveryWorkers {
   MessageRepository& messages_;
   const TemplateCatalog& templates_;
   MailSender& sender_;
-  PersonDirectory& persons_;
+  identity::IdentityClient& persons_;
   const DeliveryOptions options_;
   std::mutex mu_;
   std::condition_variable wake_;

@@ -38,7 +38,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
                                                                    const RequestContext& call) {
   ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   // Remote lookups stay outside the transaction (which may run more than once).
-  ASSIGN_OR_RETURN(auto submitter, directory_.PersonName(actor.person_id, call));
+  ASSIGN_OR_RETURN(auto submitter, directory_.GetPerson(actor.person_id, call));
   ASSIGN_OR_RETURN(auto organization, directory_.OrganizationName(org, call));
 
   const std::string fingerprint = RequestFingerprint({"ConfirmDraft", draft_id, etag});
@@ -108,7 +108,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmDraft(const Actor& 
     header.odb_number = draft->odb_number;
     header.school_year = draft->school_year;
     header.submitted_by = actor.person_id;
-    header.submitted_by_name = submitter;
+    header.submitted_by_name = submitter.display_name;
     header.organization_name = organization;
     header.training_title = training.title;
     header.submit_time = now;

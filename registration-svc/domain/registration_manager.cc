@@ -14,7 +14,8 @@ namespace wse::registration {
 std::string EtagOf(int64_t version) { return absl::StrCat(version); }
 
 RegistrationManager::RegistrationManager(RegistrationStore& store, Permissions& permissions,
-                                         Directory& directory, RegistrationConfig config,
+                                         identity::IdentityClient& directory,
+                                         RegistrationConfig config,
                                          std::function<absl::Time()> clock)
     : store_(store),
       permissions_(permissions),

@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/request_context.h"
-#include "registration-svc/domain/directory.h"
+#include "identity-svc/client/identity_client.h"
 #include "registration-svc/domain/model.h"
 #include "registration-svc/domain/permissions.h"
 #include "registration-svc/domain/store.h"
@@ -122,8 +122,9 @@ struct RegistrationView {
 
 class RegistrationManager {
  public:
-  RegistrationManager(RegistrationStore& store, Permissions& permissions, Directory& directory,
-                      RegistrationConfig config, std::function<absl::Time()> clock = absl::Now);
+  RegistrationManager(RegistrationStore& store, Permissions& permissions,
+                      identity::IdentityClient& directory, RegistrationConfig config,
+                      std::function<absl::Time()> clock = absl::Now);
 
   // --- the catalogue (trainings.cc) ---
   // Operators only. One result per item, same order; validate_only stores nothing.
@@ -227,7 +228,7 @@ class RegistrationManager {
 
   RegistrationStore& store_;
   Permissions& permissions_;
-  Directory& directory_;
+  identity::IdentityClient& directory_;
   RegistrationConfig config_;
   std::function<absl::Time()> clock_;
 };

@@ -168,7 +168,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     const Actor& actor, const std::string& registration_id, const std::string& etag,
     const std::string& reason, const std::string& request_id, const RequestContext& call) {
   ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
-  ASSIGN_OR_RETURN(auto submitter, directory_.PersonName(actor.person_id, call));
+  ASSIGN_OR_RETURN(auto submitter, directory_.GetPerson(actor.person_id, call));
   ASSIGN_OR_RETURN(auto organization, directory_.OrganizationName(org, call));
 
   const std::string fingerprint =
@@ -207,7 +207,7 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     header.odb_number = head.odb_number;
     header.school_year = head.school_year;
     header.submitted_by = actor.person_id;
-    header.submitted_by_name = submitter;
+    header.submitted_by_name = submitter.display_name;
     header.organization_name = organization;
     header.training_title = title;
     header.submit_time = head.update_time;

@@ -5,10 +5,10 @@
 
 namespace wse::rights {
 
-const PersonInfo* PersonNames::Find(const std::string& person_name) {
+const identity::PersonInfo* PersonNames::Find(const std::string& person_name) {
   auto it = known_.find(person_name);
   if (it == known_.end()) {
-    std::optional<PersonInfo> info;
+    std::optional<identity::PersonInfo> info;
     if (!directory_down_) {
       auto found =
           directory_.GetPerson(std::string(absl::StripPrefix(person_name, "persons/")), call_);
@@ -26,18 +26,19 @@ const PersonInfo* PersonNames::Find(const std::string& person_name) {
 }
 
 void PersonNames::Fill(v1::WorkRelation* relation) {
-  if (const PersonInfo* p = Find(relation->person())) {
+  if (const identity::PersonInfo* p = Find(relation->person())) {
     relation->set_person_display_name(p->display_name);
     relation->set_masked_insz(p->masked_insz);
   }
 }
 
 void PersonNames::Fill(v1::Grant* grant) {
-  if (const PersonInfo* p = Find(grant->person())) grant->set_person_display_name(p->display_name);
+  if (const identity::PersonInfo* p = Find(grant->person()))
+    grant->set_person_display_name(p->display_name);
 }
 
 void PersonNames::Fill(v1::AccessRequest* request) {
-  if (const PersonInfo* p = Find(request->requester())) {
+  if (const identity::PersonInfo* p = Find(request->requester())) {
     request->set_requester_display_name(p->display_name);
   }
 }

@@ -8,14 +8,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/call_context.h"
-#include "rights-svc/domain/directory.h"
+#include "identity-svc/client/identity_client.h"
 #include "wse/rights/v1/rights_service.pb.h"
 
 namespace wse::rights {
 
 class PersonNames {
  public:
-  PersonNames(Directory& directory, const RequestContext& call)
+  PersonNames(identity::IdentityClient& directory, const RequestContext& call)
       : directory_(directory), call_(call) {}
 
   void Fill(v1::WorkRelation* relation);
@@ -24,11 +24,11 @@ class PersonNames {
 
  private:
   // nullptr when the person is unknown or the directory is unavailable.
-  const PersonInfo* Find(const std::string& person_name);
+  const identity::PersonInfo* Find(const std::string& person_name);
 
-  Directory& directory_;
+  identity::IdentityClient& directory_;
   const RequestContext& call_;
-  absl::flat_hash_map<std::string, std::optional<PersonInfo>> known_;
+  absl::flat_hash_map<std::string, std::optional<identity::PersonInfo>> known_;
   bool directory_down_ = false;
 };
 

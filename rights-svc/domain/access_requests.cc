@@ -60,7 +60,7 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
         .Dutch("U heeft dit recht al. Meld u opnieuw aan om het te gebruiken.");
   }
   ASSIGN_OR_RETURN(auto admins, LocalAdministrators(organization_id, call));
-  std::vector<PersonInfo> reachable;
+  std::vector<identity::PersonInfo> reachable;
   for (const auto& admin : admins) {
     if (!admin.person.email_address.empty() && admin.person.id != actor.person_id) {
       reachable.push_back(admin.person);
@@ -106,7 +106,7 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
     RETURN_IF_ERROR(tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id),
                                        "access_request", request.id, fingerprint));
     const MailContext mail{*role, org.display_name, requester};
-    for (const PersonInfo& admin : reachable) {
+    for (const identity::PersonInfo& admin : reachable) {
       RETURN_IF_ERROR(tx.AppendOutbox(AccessRequestSubmittedMail(request, mail, admin)).status());
     }
     result = request;

@@ -20,7 +20,7 @@ notify::v1::SendMailRequest Base(const std::string& template_id, const AccessReq
   return mail;
 }
 
-void To(const PersonInfo& person, notify::v1::SendMailRequest* mail) {
+void To(const identity::PersonInfo& person, notify::v1::SendMailRequest* mail) {
   auto* recipient = mail->add_recipients();
   recipient->set_email_address(person.email_address);
   recipient->set_display_name(person.display_name);
@@ -34,7 +34,8 @@ OutboxMessage AsOutbox(const notify::v1::SendMailRequest& mail) {
 }  // namespace
 
 OutboxMessage AccessRequestSubmittedMail(const AccessRequestRecord& request,
-                                         const MailContext& context, const PersonInfo& admin) {
+                                         const MailContext& context,
+                                         const identity::PersonInfo& admin) {
   auto mail = Base("access-request-submitted", request, context);
   (*mail.mutable_parameters())["reason"] = request.reason;
   To(admin, &mail);
@@ -64,7 +65,8 @@ OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
 }
 
 OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
-                                const std::string& organization_name, const PersonInfo& holder) {
+                                const std::string& organization_name,
+                                const identity::PersonInfo& holder) {
   notify::v1::SendMailRequest mail;
   mail.set_template_id("grant-expiring");
   mail.set_source_event("rights/organizations/" + grant.organization_id + "/grants/" + grant.id);

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "common/outbox_message.h"
+#include "identity-svc/client/identity_client.h"
 #include "rights-svc/domain/catalogue.h"
-#include "rights-svc/domain/directory.h"
 #include "rights-svc/domain/model.h"
 
 namespace wse::rights {
@@ -14,12 +14,13 @@ namespace wse::rights {
 struct MailContext {
   const RoleDef& role;
   const std::string& organization_name;
-  const PersonInfo& requester;
+  const identity::PersonInfo& requester;
 };
 
 // To one local administrator: 'a user asks for a right in your organisation'.
 OutboxMessage AccessRequestSubmittedMail(const AccessRequestRecord& request,
-                                         const MailContext& context, const PersonInfo& admin);
+                                         const MailContext& context,
+                                         const identity::PersonInfo& admin);
 // To the requester: granted / refused (with the reason) / expired.
 OutboxMessage AccessRequestApprovedMail(const AccessRequestRecord& request,
                                         const MailContext& context);
@@ -30,6 +31,7 @@ OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
 
 // To the holder of a grant that ends soon ('grant-expiring').
 OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
-                                const std::string& organization_name, const PersonInfo& holder);
+                                const std::string& organization_name,
+                                const identity::PersonInfo& holder);
 
 }  // namespace wse::rights

@@ -82,8 +82,8 @@ std::string ScopedRequestId(const Actor& actor, const std::string& organization_
   return hex;
 }
 
-RightsManager::RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,
-                             std::function<absl::Time()> clock)
+RightsManager::RightsManager(RightsStore& store, identity::IdentityClient& directory,
+                             const Catalogue& catalogue, std::function<absl::Time()> clock)
     : store_(store),
       directory_(directory),
       catalogue_(catalogue),

@@ -22,11 +22,11 @@
 
 #include "absl/status/statusor.h"
 #include "common/request_context.h"
+#include "identity-svc/client/identity_client.h"
 #include "rights-svc/domain/actor.h"
 #include "rights-svc/domain/administrators.h"
 #include "rights-svc/domain/catalogue.h"
 #include "rights-svc/domain/denial_budget.h"
-#include "rights-svc/domain/directory.h"
 #include "rights-svc/domain/store.h"
 
 namespace wse::rights {
@@ -37,7 +37,7 @@ struct Validity {
 };
 
 struct LocalAdministrator {
-  PersonInfo person;
+  identity::PersonInfo person;
   bool legal_representative = false;
   std::string grant_id;  // Empty for legal representatives without a grant.
 };
@@ -50,7 +50,7 @@ std::string ScopedRequestId(const Actor& actor, const std::string& organization_
 
 class RightsManager {
  public:
-  RightsManager(RightsStore& store, Directory& directory, const Catalogue& catalogue,
+  RightsManager(RightsStore& store, identity::IdentityClient& directory, const Catalogue& catalogue,
                 std::function<absl::Time()> clock = absl::Now);
 
   // --- work relations (werkrelaties)
@@ -125,7 +125,7 @@ class RightsManager {
                      std::string reason, std::map<std::string, std::string> details = {});
 
   RightsStore& store() { return store_; }
-  Directory& directory() { return directory_; }
+  identity::IdentityClient& directory() { return directory_; }
   const Catalogue& catalogue() const { return catalogue_; }
 
  private:
@@ -155,7 +155,7 @@ class RightsManager {
       std::vector<std::string> legal_representatives, absl::Time now);
 
   RightsStore& store_;
-  Directory& directory_;
+  identity::IdentityClient& directory_;
   const Catalogue& catalogue_;
   std::function<absl::Time()> clock_;
   DenialBudget denials_;

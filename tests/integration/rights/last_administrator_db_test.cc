@@ -9,6 +9,7 @@
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "gtest/gtest.h"
+#include "identity-svc/client/fake_identity_client.h"
 #include "rights-svc/domain/catalogue.h"
 #include "rights-svc/domain/rights_manager.h"
 #include "rights-svc/storage/mysql_store.h"
@@ -18,19 +19,16 @@ namespace wse::rights {
 namespace {
 
 // Persons named after their id; no organisation has legal representatives (only grants count).
-class NamesOnlyDirectory : public Directory {
- public:
-  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const RequestContext&) override {
-    return PersonInfo{id, "Beheerder " + id, id + "@school.example", "", "nl"};
-  }
-  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const RequestContext&) override {
-    return absl::NotFoundError("person not found");
-  }
-  absl::StatusOr<OrganizationInfo> GetOrganization(const std::string& id,
-                                                   const RequestContext&) override {
-    return OrganizationInfo{id, "School " + id, {}};
-  }
-};
+identity::FakeIdentityClient NamesOnlyDirectory() {
+  identity::FakeIdentityClient directory;
+  directory.any_person = [](const std::string& id) {
+    return identity::PersonInfo{id, "Beheerder " + id, id + "@school.example", "", "nl"};
+  };
+  directory.any_organization = [](const std::string& id) {
+    return identity::OrganizationInfo{id, "School " + id, {}};
+  };
+  return directory;
+}
 
 class LastAdministratorDbTest : public ::testing::Test {
  protected:
@@ -64,7 +62,7 @@ class LastAdministratorDbTest : public ::testing::Test {
 
   ::wse::testing::TestDatabase db_;
   MysqlRightsStore store_{db_.pool()};
-  NamesOnlyDirectory directory_;
+  identity::FakeIdentityClient directory_ = NamesOnlyDirectory();
   Catalogue catalogue_ = Catalogue::FromJson(Catalogue::BuiltInJson()).value();
   RightsManager rights_{store_, directory_, catalogue_};
   RequestContext call_;

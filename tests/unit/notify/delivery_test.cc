@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "identity-svc/client/fake_identity_client.h"
 #include "notify-svc/domain/mail_queue.h"
 #include "tests/support/notify_fakes.h"
 
@@ -27,15 +28,12 @@ class FakeSender : public MailSender {
   std::vector<std::string> sent_data;
 };
 
-class FakeDirectory : public PersonDirectory {
- public:
-  absl::StatusOr<PersonContact> Lookup(const std::string& person) override {
-    if (!available) return absl::UnavailableError("identity-svc down");
-    if (person != "persons/p1") return absl::NotFoundError("person not found");
-    return PersonContact{"piet@example.be", "fr", "Piet Pieters"};
-  }
-  bool available = true;
-};
+// One person, p1, with an address; everyone else is unknown.
+identity::FakeIdentityClient OnePersonDirectory() {
+  identity::FakeIdentityClient directory;
+  directory.persons["p1"] = {"p1", "Piet Pieters", "piet@example.be", "", "fr"};
+  return directory;
+}
 
 class DeliveryTest : public ::testing::Test {
  protected:
@@ -70,7 +68,7 @@ class DeliveryTest : public ::testing::Test {
 
   testing::FakeMessageRepository repo_;
   FakeSender sender_;
-  FakeDirectory directory_;
+  identity::FakeIdentityClient directory_ = OnePersonDirectory();
   std::unique_ptr<TemplateCatalog> catalog_;
   std::unique_ptr<DeliveryWorkers> workers_;
   std::unique_ptr<MailQueue> queue_;
@@ -142,10 +140,10 @@ TEST_F(DeliveryTest, PersonsAreLookedUpAtSendTimeInTheirLanguage) {
   auto queued = queue_->Submit(Draft("k4", {true, "persons/p1", "", ""}));
   ASSERT_TRUE(queued.ok());
   EXPECT_FALSE(queued->message.rendered.has_value());  // Locale depends on the person.
-  directory_.available = false;
+  directory_.failure = absl::UnavailableError("identity-svc down");
   ASSERT_TRUE(workers_->RunOnce().ok());
   EXPECT_EQ(Get(queued->message.id).state, MessageState::kQueued);
-  directory_.available = true;
+  directory_.failure = absl::OkStatus();
   RunDue();
   const MessageRecord m = Get(queued->message.id);
   EXPECT_EQ(m.state, MessageState::kSent);

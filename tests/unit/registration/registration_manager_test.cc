@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
+#include "identity-svc/client/fake_identity_client.h"
 #include "registration-svc/domain/receipt.h"
 #include "registration-svc/domain/version_builder.h"
 #include "tests/support/registration_fakes.h"
@@ -31,20 +32,19 @@ class FakePermissions : public Permissions {
   std::vector<std::string> asked;
 };
 
-class FakeDirectory : public Directory {
- public:
-  absl::StatusOr<std::string> PersonName(const std::string& id, const RequestContext&) override {
-    if (!available) return absl::UnavailableError("directory down");
-    return "Naam van " + id;
-  }
-  absl::StatusOr<std::string> OrganizationName(const std::string& id,
-                                               const RequestContext&) override {
-    if (!available) return absl::UnavailableError("directory down");
-    if (id == "unknown") return absl::NotFoundError("no such organisation");
-    return "School " + id;
-  }
-  bool available = true;
-};
+// Every person and organisation is known by a made-up name, except organisation "unknown".
+identity::FakeIdentityClient NamingDirectory() {
+  identity::FakeIdentityClient directory;
+  directory.any_person = [](const std::string& id) {
+    return identity::PersonInfo{id, "Naam van " + id, "", "", "nl"};
+  };
+  directory.any_organization =
+      [](const std::string& id) -> std::optional<identity::OrganizationInfo> {
+    if (id == "unknown") return std::nullopt;
+    return identity::OrganizationInfo{id, "School " + id, {}};
+  };
+  return directory;
+}
 
 // Insz numbers with valid check digits (born 1985 and 1990).
 constexpr char kInszA[] = "85073003328";
@@ -119,7 +119,7 @@ class RegistrationManagerTest : public ::testing::Test {
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 3, 2, 10, 0, 0), absl::UTCTimeZone());
   testing::FakeRegistrationStore store_;
   FakePermissions permissions_;
-  FakeDirectory directory_;
+  identity::FakeIdentityClient directory_ = NamingDirectory();
   RegistrationManager manager_{store_, permissions_, directory_, RegistrationConfig(),
                                [this] { return now_; }};
   RequestContext call_;
@@ -363,7 +363,7 @@ TEST_F(RegistrationManagerTest, ConfirmIssuesOneReceiptPerRequestIdAndQueuesTheM
   auto reused = manager_.ConfirmDraft(jan_, other.id, EtagOf(other.version), "c1", call_);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
   // Without names the receipt cannot be written: retryable, nothing stored.
-  directory_.available = false;
+  directory_.failure = absl::UnavailableError("directory down");
   auto down = manager_.ConfirmDraft(jan_, other.id, EtagOf(other.version), "c3", call_);
   EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(Mails().size(), 1u);

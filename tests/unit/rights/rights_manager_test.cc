@@ -3,6 +3,7 @@
 
 #include "common/status.h"
 #include "gtest/gtest.h"
+#include "identity-svc/client/fake_identity_client.h"
 #include "rights-svc/domain/audit_chain.h"
 #include "rights-svc/domain/permission_checker.h"
 #include "tests/support/rights_fakes.h"
@@ -13,26 +14,6 @@ namespace {
 
 constexpr char kSchool[] = "school";
 constexpr char kOther[] = "other-org";
-
-class FakeDirectory : public Directory {
- public:
-  absl::StatusOr<PersonInfo> GetPerson(const std::string& id, const RequestContext&) override {
-    auto it = persons.find(id);
-    if (it == persons.end()) return absl::NotFoundError("person not found");
-    return it->second;
-  }
-  absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string&, const RequestContext&) override {
-    return absl::NotFoundError("person not found");
-  }
-  absl::StatusOr<OrganizationInfo> GetOrganization(const std::string& id,
-                                                   const RequestContext&) override {
-    auto it = organizations.find(id);
-    if (it == organizations.end()) return absl::NotFoundError("organization not found");
-    return it->second;
-  }
-  std::map<std::string, PersonInfo> persons;
-  std::map<std::string, OrganizationInfo> organizations;
-};
 
 class RightsManagerTest : public ::testing::Test {
  protected:
@@ -86,7 +67,7 @@ class RightsManagerTest : public ::testing::Test {
 
   absl::Time now_ = absl::FromUnixSeconds(1800000000);
   testing::FakeRightsStore store_;
-  FakeDirectory directory_;
+  identity::FakeIdentityClient directory_;
   Catalogue catalogue_;
   RightsManager rights_;
   PermissionChecker checker_;
@@ -447,7 +428,7 @@ TEST(RightsCatalogueTest, LocalAdministratorsCannotGrantRolesReservedToOperators
     "legal_representative_roles": ["LOKALE_BEHEERDER"]})");
   ASSERT_TRUE(catalogue.ok()) << catalogue.status();
   testing::FakeRightsStore store;
-  FakeDirectory directory;
+  identity::FakeIdentityClient directory;
   directory.persons["marie"] = {"marie", "Marie", "marie@x.example", "", "nl"};
   directory.organizations["org"] = {"org", "Org", {"marie"}};
   RightsManager rights(store, directory, *catalogue);
