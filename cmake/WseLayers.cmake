@@ -3,7 +3,7 @@
 # Builds a service as three libraries, one per layer:
 #   wse_<name>_domain   (domain/: rules and use cases)          links wse_core and *_messages only
 #   wse_<name>_storage  (storage/: MySQL repositories)          links the domain and wse_core
-#   wse_<name>_lib      (adapters/ and clients/: the gRPC edge) links everything; the binary and
+#   wse_<name>_lib      (adapters/: the gRPC edge)             links everything; the binary and
 #                        the tests link this one, so tests run exactly what the binary runs.
 # and fails the configure step when the domain or storage library would link gRPC.
 include(${CMAKE_CURRENT_LIST_DIR}/check_layers.cmake)

@@ -2,10 +2,10 @@
 # ctest LayeringTest: cmake -DWSE_ROOT=<checkout> -P cmake/check_layers.cmake).
 #
 #   <service>/domain   rules and use cases: no gRPC, no SQL, no other layer of the service.
-#   <service>/storage  the MySQL repositories: no gRPC, no adapters or clients.
-#   <service>/adapters the gRPC services; <service>/clients the calls it makes to others.
+#   <service>/storage  the MySQL repositories: no gRPC, no adapters, no gRPC clients.
+#   <service>/adapters the edges: the gRPC services (and notify-svc's SMTP sender).
 #   <service>/client   the service's own client library for its callers: the interface (which
-#                      other services' domain code may hold), the gRPC implementation, a fake.
+#                      other services' domain code holds), the gRPC implementation, a fake.
 #
 # Linking is checked too (cmake/WseLayers.cmake): the domain and storage libraries do not link
 # gRPC, so a gRPC type cannot slip in through a header that happens to be on the include path.
@@ -15,11 +15,11 @@ set(WSE_LAYER_FORBIDDEN_domain
   "common/service_host\\.h" "common/service_main\\.h" "common/health_service\\.h"
   "common/notify_deliverer\\.h" "common/tls\\.h" "common/mysql_" "common/outbox\\.h"
   "common/migrations\\.h" "cppconn/" "mysql" "curl/" "-svc/adapters/" "-svc/storage/"
-  "-svc/clients/" "-svc/client/grpc_" "-svc/client/fake_")
+  "-svc/client/grpc_" "-svc/client/fake_")
 set(WSE_LAYER_FORBIDDEN_storage
   "grpcpp/" "grpc/" "\\.grpc\\.pb\\.h" "common/call_context\\.h" "common/grpc_status\\.h"
   "common/service_host\\.h" "common/notify_deliverer\\.h" "curl/" "-svc/adapters/"
-  "-svc/clients/")
+  "-svc/client/grpc_")
 
 function(wse_check_layers root)
   set(problems "")

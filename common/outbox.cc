@@ -44,41 +44,29 @@ absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction,
 }
 
 OutboxRelay::OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRelayOptions options)
-    : pool_(pool), deliverer_(deliverer), options_(std::move(options)) {}
+    : pool_(pool),
+      deliverer_(deliverer),
+      options_(std::move(options)),
+      task_(options_.poll_interval, [this] { Pass(); }) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
 void OutboxRelay::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  task_.Start();
+  task_.Wake();  // The first pass now: rows may have waited while the service was down.
 }
 
-void OutboxRelay::Stop() {
-  stopping_ = true;
-  Poke();
-  if (thread_.joinable()) thread_.join();
-}
+void OutboxRelay::Stop() { task_.Stop(); }
 
-void OutboxRelay::Poke() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    poked_ = true;
+void OutboxRelay::Poke() { task_.Wake(); }
+
+void OutboxRelay::Pass() {
+  auto delivered = RunOnce();
+  if (!delivered.ok()) {
+    LogWarn("outbox relay pass failed", {{"error", delivered.status().message()}});
   }
-  wake_.notify_one();
-}
-
-void OutboxRelay::Loop() {
-  while (!stopping_) {
-    auto delivered = RunOnce();
-    if (!delivered.ok()) {
-      LogWarn("outbox relay pass failed", {{"error", delivered.status().message()}});
-    }
-    // A full batch means more may be waiting: go again at once.
-    if (delivered.ok() && *delivered >= options_.batch_size) continue;
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
-                   [this] { return poked_ || stopping_.load(); });
-    poked_ = false;
-  }
+  // A full batch means more may be waiting: go again at once.
+  if (delivered.ok() && *delivered >= options_.batch_size) task_.Wake();
 }
 
 absl::StatusOr<int> OutboxRelay::RunOnce() {

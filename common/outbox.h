@@ -6,12 +6,8 @@
 //
 // Relays claim rows with SELECT ... FOR UPDATE SKIP LOCKED, so any number of replicas can run.
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -19,6 +15,7 @@
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
 #include "common/outbox_message.h"
+#include "common/periodic_task.h"
 
 namespace sql {
 class Connection;
@@ -70,16 +67,12 @@ class OutboxRelay {
   absl::StatusOr<int> RunOnce();
 
  private:
-  void Loop();
+  void Pass();
 
   MysqlPool& pool_;
   OutboxDeliverer& deliverer_;
   const OutboxRelayOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool poked_ = false;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace wse

@@ -66,49 +66,42 @@ absl::StatusOr<int> ServiceHost::Start() {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options_.listen_address, " (address in use?)"));
   }
-  if (database_) probe_thread_ = std::thread([this] { ProbeLoop(); });
+  if (database_) {
+    probe_ = std::make_unique<PeriodicTask>(options_.probe_interval, [this] { ProbeOnce(); });
+    probe_->Start();
+    probe_->Wake();  // Health follows the database from the start.
+  }
   LogInfo("serving", {{"address", options_.listen_address}, {"port", absl::StrCat(port)}});
   return port;
 }
 
-void ServiceHost::ProbeLoop() {
-  std::unique_ptr<sql::Connection> conn;
-  bool was_up = false;
-  bool first = true;
-  while (!stopping_.load()) {
-    bool up = false;
-    try {
-      if (conn == nullptr) {
-        auto made = ConnectMysql(*database_);
-        if (made.ok()) conn = *std::move(made);
-      }
-      if (conn != nullptr) {
-        std::unique_ptr<sql::Statement> stmt(conn->createStatement());
-        stmt->execute("DO 1");
-        up = true;
-      }
-    } catch (const sql::SQLException&) {
-      conn.reset();
+void ServiceHost::ProbeOnce() {
+  bool up = false;
+  try {
+    if (probe_connection_ == nullptr) {
+      auto made = ConnectMysql(*database_);
+      if (made.ok()) probe_connection_ = *std::move(made);
     }
-    if (up != was_up || first) {
-      if (!stopping_.load()) {
-        health_.SetAll(up ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
-      }
-      if (up) {
-        if (!first && pool_ != nullptr) pool_->Invalidate();
-        LogInfo("database reachable: SERVING");
-      } else {
-        LogWarn("database unreachable: NOT_SERVING");
-      }
-      was_up = up;
-      first = false;
+    if (probe_connection_ != nullptr) {
+      std::unique_ptr<sql::Statement> stmt(probe_connection_->createStatement());
+      stmt->execute("DO 1");
+      up = true;
     }
-    const auto until =
-        std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.probe_interval);
-    while (!stopping_.load() && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+  } catch (const sql::SQLException&) {
+    probe_connection_.reset();
   }
+  if (up == database_up_ && !first_probe_) return;
+  if (!stopping_.load()) {
+    health_.SetAll(up ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
+  }
+  if (up) {
+    if (!first_probe_ && pool_ != nullptr) pool_->Invalidate();
+    LogInfo("database reachable: SERVING");
+  } else {
+    LogWarn("database unreachable: NOT_SERVING");
+  }
+  database_up_ = up;
+  first_probe_ = false;
 }
 
 int ServiceHost::WaitForTerminationSignal() {
@@ -135,7 +128,7 @@ void ServiceHost::Shutdown() {
                       absl::ToChronoMilliseconds(options_.drain_timeout));
     server_->Wait();
   }
-  if (probe_thread_.joinable()) probe_thread_.join();
+  if (probe_ != nullptr) probe_->Stop();
 }
 
 }  // namespace wse

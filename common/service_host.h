@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/health_service.h"
 #include "common/mysql_pool.h"
+#include "common/periodic_task.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -62,7 +63,7 @@ class ServiceHost {
   HealthService& health() { return health_; }
 
  private:
-  void ProbeLoop();
+  void ProbeOnce();  // On the probe task's thread only, like the three fields it uses.
 
   ServiceHostOptions options_;
   HealthService health_;
@@ -71,7 +72,10 @@ class ServiceHost {
   MysqlPool* pool_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   std::atomic<bool> stopping_{false};
-  std::thread probe_thread_;
+  std::unique_ptr<sql::Connection> probe_connection_;
+  bool database_up_ = false;
+  bool first_probe_ = true;
+  std::unique_ptr<PeriodicTask> probe_;  // Last: stops before the fields it uses go.
 };
 
 }  // namespace wse

@@ -21,7 +21,7 @@ bool AllDigits(absl::string_view s) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace wse::identity;  // NOLINT
+  using namespace wse;  // NOLINT
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
 
   auto insz = ParseInsz(text, "insz");

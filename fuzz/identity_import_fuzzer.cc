@@ -12,6 +12,7 @@
 
 namespace {
 
+using namespace wse;            // NOLINT
 using namespace wse::identity;  // NOLINT
 
 bool NoControlCharacters(const std::string& s) {

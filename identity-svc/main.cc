@@ -6,13 +6,14 @@
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/adapters/identity_service.h"
-#include "identity-svc/clients/rights_membership.h"
 #include "identity-svc/dev_idp/dev_idp.h"
 #include "identity-svc/domain/id_token_verifier.h"
 #include "identity-svc/domain/key_ring.h"
 #include "identity-svc/domain/membership.h"
+#include "identity-svc/domain/rights_membership.h"
 #include "identity-svc/domain/session_manager.h"
 #include "identity-svc/storage/mysql_store.h"
+#include "rights-svc/client/grpc_rights_client.h"
 
 ABSL_FLAG(std::string, idp_issuer, "", "issuer of the identity provider's ID tokens (required)");
 ABSL_FLAG(std::string, idp_audience, "wse-loket", "our client id at the identity provider");
@@ -103,11 +104,13 @@ int main(int argc, char** argv) {
   policy.session_lifetime = absl::GetFlag(FLAGS_session_lifetime);
   policy.require_login_nonce = absl::GetFlag(FLAGS_require_login_nonce);
   std::vector<wse::identity::MembershipSource*> membership = {&legal_representation};
+  std::unique_ptr<wse::rights::GrpcRightsClient> rights;
   std::unique_ptr<wse::identity::RightsMembershipSource> rights_membership;
   if (!absl::GetFlag(FLAGS_rights_address).empty()) {
     wse::RequireServiceToken(runtime, "--rights_address: identity-svc calls rights-svc");
-    rights_membership = std::make_unique<wse::identity::RightsMembershipSource>(
+    rights = std::make_unique<wse::rights::GrpcRightsClient>(
         wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)), runtime.service_token);
+    rights_membership = std::make_unique<wse::identity::RightsMembershipSource>(*rights);
     membership.push_back(rights_membership.get());
   }
   wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,

@@ -11,7 +11,7 @@
 #include "grpcpp/security/credentials.h"
 #include "identity-svc/client/grpc_identity_client.h"
 #include "notify-svc/adapters/notify_service.h"
-#include "notify-svc/clients/smtp_sender.h"
+#include "notify-svc/adapters/smtp_sender.h"
 #include "notify-svc/domain/delivery.h"
 #include "notify-svc/domain/mail_queue.h"
 #include "notify-svc/domain/mime.h"

@@ -10,10 +10,11 @@
 #include "grpcpp/create_channel.h"
 #include "identity-svc/client/grpc_identity_client.h"
 #include "registration-svc/adapters/registration_service.h"
-#include "registration-svc/clients/rights_permissions.h"
 #include "registration-svc/domain/application_screen.h"
 #include "registration-svc/domain/registration_manager.h"
+#include "registration-svc/domain/rights_permissions.h"
 #include "registration-svc/storage/mysql_store.h"
+#include "rights-svc/client/grpc_rights_client.h"
 
 ABSL_FLAG(std::string, rights_address, "127.0.0.1:50052", "rights-svc (live permissions)");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (names on receipts)");
@@ -56,9 +57,10 @@ int main(int argc, char** argv) {
       [&tokens](const wse::RequestContext& c) { return tokens->Verify(c.bearer_token).status(); },
       runtime.service_identities, {});
 
-  wse::registration::RightsPermissions permissions(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
-      absl::GetFlag(FLAGS_request_context));
+  // Permission calls carry the caller's own token (rights_client.h), not registration-svc's.
+  wse::rights::GrpcRightsClient rights(wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
+                                       /*service_token=*/"");
+  wse::registration::RightsPermissions permissions(rights, absl::GetFlag(FLAGS_request_context));
   wse::identity::GrpcIdentityClient directory(
       wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
   wse::registration::MysqlRegistrationStore store(*runtime.pool);

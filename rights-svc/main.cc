@@ -1,6 +1,5 @@
 // rights-svc composition root: configuration, database, catalogue, directory client, outbox
 // relay to notify-svc, the expiry job, serving.
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "common/config.h"
@@ -8,6 +7,7 @@
 #include "common/notify_deliverer.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
+#include "common/periodic_task.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/client/grpc_identity_client.h"
@@ -110,30 +110,25 @@ int main(int argc, char** argv) {
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "rights"});
   relay.Start();
 
-  std::atomic<bool> stopping{false};
-  std::thread expiry([&] {
-    while (!stopping) {
-      wse::RequestContext call;
-      call.request_id = wse::NewRequestId();
-      call.method = "ExpireAccessRequests";
-      auto expired = rights.ExpireAccessRequests(call);
-      if (!expired.ok()) {
-        wse::LogWarn("access-request expiry failed", {{"error", expired.status().message()}});
-      }
-      auto expiring = rights.NotifyExpiringGrants(call);
-      if (!expiring.ok()) {
-        wse::LogWarn("grant expiry notices failed", {{"error", expiring.status().message()}});
-      }
-      if ((expired.ok() && *expired > 0) || (expiring.ok() && *expiring > 0)) relay.Poke();
-      const absl::Time until = absl::Now() + absl::GetFlag(FLAGS_expiry_interval);
-      while (!stopping && absl::Now() < until) absl::SleepFor(absl::Milliseconds(200));
+  // Expires pending requests and sends grant-expiry notices: at start, then every interval.
+  wse::PeriodicTask expiry(absl::GetFlag(FLAGS_expiry_interval), [&] {
+    const wse::RequestContext call = wse::BackgroundContext("ExpireAccessRequests");
+    auto expired = rights.ExpireAccessRequests(call);
+    if (!expired.ok()) {
+      wse::LogWarn("access-request expiry failed", {{"error", expired.status().message()}});
     }
+    auto expiring = rights.NotifyExpiringGrants(call);
+    if (!expiring.ok()) {
+      wse::LogWarn("grant expiry notices failed", {{"error", expiring.status().message()}});
+    }
+    if ((expired.ok() && *expired > 0) || (expiring.ok() && *expiring > 0)) relay.Poke();
   });
+  expiry.Start();
+  expiry.Wake();
   leases.Start();
   const int code = wse::RunService(runtime, {&service, &ext_authz, &membership, &replica_cache});
   leases.Stop();
-  stopping = true;
-  expiry.join();
+  expiry.Stop();
   relay.Stop();
   return code;
 }

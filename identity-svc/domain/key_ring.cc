@@ -39,19 +39,15 @@ KeyRing::KeyRing(SigningKeyRepository& repository, SealedBox box, KeyRingOptions
       options_(std::move(options)),
       clock_(std::move(clock)) {}
 
-KeyRing::~KeyRing() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (thread_.joinable()) thread_.join();
-}
+KeyRing::~KeyRing() = default;  // refresher_ stops first: it is the last member.
 
 void KeyRing::Start(absl::Duration interval) {
-  thread_ = std::thread([this, interval] {
-    while (!stop_.WaitForNotificationWithTimeout(interval)) {
-      if (absl::Status s = Refresh(); !s.ok()) {
-        LogWarn("signing keys not refreshed; keeping the current ones", {{"error", s.message()}});
-      }
+  refresher_ = std::make_unique<PeriodicTask>(interval, [this] {
+    if (absl::Status s = Refresh(); !s.ok()) {
+      LogWarn("signing keys not refreshed; keeping the current ones", {{"error", s.message()}});
     }
   });
+  refresher_->Start();
 }
 
 absl::Status KeyRing::RotateIfDue(absl::Time now) {

@@ -13,13 +13,12 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/periodic_task.h"
 #include "common/token_verifier.h"
 #include "identity-svc/domain/es256_signer.h"
 #include "identity-svc/domain/sealed_box.h"
@@ -76,8 +75,7 @@ class KeyRing final : public TokenSigner {
   std::string jwks_json_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> private_pems_ ABSL_GUARDED_BY(mu_);  // kid -> PEM
 
-  absl::Notification stop_;
-  std::thread thread_;
+  std::unique_ptr<PeriodicTask> refresher_;
 };
 
 // Lets identity-svc verify its own access tokens straight from the key ring.

@@ -42,33 +42,29 @@ absl::Status ReplicaLeases::RenewOnce() {
 }
 
 void ReplicaLeases::Start() {
-  if (!enabled() || renewer_.joinable()) return;
+  if (!enabled() || renewer_ != nullptr) return;
   if (absl::Status s = RenewOnce(); !s.ok()) {
     LogWarn("replica lease not taken yet", {{"error", s.message()}});
   }
-  renewer_ = std::thread([this] {
-    bool held = true;
-    while (!stop_.WaitForNotificationWithTimeout(options_.lease / 3)) {
-      absl::Status s = RenewOnce();
-      if (s.ok() != held) {
-        held = s.ok();
-        if (held) {
-          LogInfo(
-              "replica lease renewed again (everything remembered is forgotten if it had lapsed)",
+  renewer_ = std::make_unique<PeriodicTask>(options_.lease / 3, [this, held = true]() mutable {
+    absl::Status s = RenewOnce();
+    if (s.ok() == held) return;
+    held = s.ok();
+    if (held) {
+      LogInfo("replica lease renewed again (everything remembered is forgotten if it had lapsed)",
               {});
-        } else {
-          LogWarn("replica lease not renewed; checks read every revision until it is",
-                  {{"error", s.message()}});
-        }
-      }
+    } else {
+      LogWarn("replica lease not renewed; checks read every revision until it is",
+              {{"error", s.message()}});
     }
   });
+  renewer_->Start();
 }
 
 void ReplicaLeases::Stop() {
-  if (!renewer_.joinable()) return;
-  stop_.Notify();
-  renewer_.join();
+  if (renewer_ == nullptr) return;
+  renewer_->Stop();
+  renewer_.reset();
   if (absl::Status s = registry_.Release(options_.replica_id); !s.ok()) {
     LogWarn("replica lease not released; writers wait it out", {{"error", s.message()}});
   }

@@ -23,16 +23,16 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/periodic_task.h"
 #include "rights-svc/domain/revision_cache.h"
 
 namespace wse::rights {
@@ -111,8 +111,7 @@ class ReplicaLeases {
   const std::function<void(absl::Duration)> sleep_;
   absl::Mutex renew_mu_;  // One renewal at a time (the thread, or a test's RenewOnce).
   int64_t seen_sequence_ ABSL_GUARDED_BY(renew_mu_) = 0;
-  absl::Notification stop_;
-  std::thread renewer_;
+  std::unique_ptr<PeriodicTask> renewer_;
 };
 
 }  // namespace wse::rights

@@ -1,4 +1,4 @@
-#include "notify-svc/clients/smtp_sender.h"
+#include "notify-svc/adapters/smtp_sender.h"
 
 #include <curl/curl.h>
 

@@ -1,32 +1,32 @@
 #pragma once
-// registration-svc's Permissions answered by rights-svc over gRPC.
+// registration-svc's Permissions answered by rights-svc (through its client library) on behalf
+// of the caller: the live decision, and what the person could request instead.
 
-#include <memory>
 #include <string>
 
 #include "registration-svc/domain/permissions.h"
-#include "wse/rights/v1/rights_service.grpc.pb.h"
+#include "rights-svc/client/rights_client.h"
 
 namespace wse::registration {
 
-// Over gRPC, on behalf of the caller: their own bearer token is forwarded (a person may explain
-// their own permissions), with the request id and deadline.
 class RightsPermissions final : public Permissions {
  public:
   // `preferred_context`: which of a role's contexts to offer first ('opleidingsdatabank' in the
   // portal's help text).
-  RightsPermissions(std::shared_ptr<grpc::Channel> channel, std::string preferred_context);
+  RightsPermissions(rights::RightsClient& rights, std::string preferred_context)
+      : rights_(rights), preferred_context_(std::move(preferred_context)) {}
+
   absl::StatusOr<PermissionView> Explain(const std::string& person_id,
                                          const std::string& organization_id,
                                          const std::string& permission,
                                          const RequestContext& call) override;
   absl::StatusOr<bool> Allowed(const std::string& person_id, const std::string& organization_id,
-                               const std::string& permission, const RequestContext& call) override;
+                               const std::string& permission, const RequestContext& call) override {
+    return rights_.CheckPermission(person_id, organization_id, permission, call);
+  }
 
  private:
-  void Prepare(const RequestContext& call, grpc::ClientContext* context) const;
-
-  std::unique_ptr<rights::v1::RightsService::Stub> stub_;
+  rights::RightsClient& rights_;
   std::string preferred_context_;
 };
 

@@ -1,0 +1,32 @@
+#include "registration-svc/domain/rights_permissions.h"
+
+#include <algorithm>
+
+#include "common/status_macros.h"
+
+namespace wse::registration {
+
+absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& person_id,
+                                                          const std::string& organization_id,
+                                                          const std::string& permission,
+                                                          const RequestContext& call) {
+  ASSIGN_OR_RETURN(auto explanation,
+                   rights_.ExplainPermission(person_id, organization_id, permission, call));
+  PermissionView view;
+  view.allowed = explanation.allowed;
+  view.pending_access_request = explanation.pending_access_request;
+  view.access_request_possible = explanation.access_request_possible;
+  // The first rule the person could still satisfy by requesting its role.
+  for (const rights::PermissionRule& rule : explanation.rules) {
+    if (!rule.requestable || rule.satisfied) continue;
+    view.requestable_role = rule.role;
+    const auto& contexts = rule.contexts;
+    auto preferred = std::find(contexts.begin(), contexts.end(), preferred_context_);
+    view.requestable_context =
+        preferred != contexts.end() ? *preferred : (contexts.empty() ? std::string() : contexts[0]);
+    break;
+  }
+  return view;
+}
+
+}  // namespace wse::registration

@@ -1,0 +1,62 @@
+#pragma once
+// rights-svc as its callers see it: permission decisions on behalf of a person, and the
+// memberships identity-svc needs to offer acting contexts. One interface for every consumer, free
+// of gRPC so domain code can hold it; GrpcRightsClient (grpc_rights_client.h) is the real one,
+// FakeRightsClient (fake_rights_client.h) the one unit tests use.
+//
+// Errors: on behalf of a person (CheckPermission, ExplainPermission: the caller's own bearer
+// token is forwarded) UNAUTHENTICATED and PERMISSION_DENIED are the caller's and pass through;
+// with the service's own token (memberships) they mean rights-svc cannot answer us. A caller's
+// deadline that ran out is DEADLINE_EXCEEDED; anything else is UNAVAILABLE (retry later).
+// Nothing is cached: every decision is asked live, so a granted or revoked right shows at once.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/request_context.h"
+
+namespace wse::rights {
+
+struct PermissionRule {
+  std::string role;
+  std::vector<std::string> contexts;
+  bool requestable = false;  // The person may request this role.
+  bool satisfied = false;
+};
+
+struct PermissionExplanation {
+  bool allowed = false;
+  std::vector<PermissionRule> rules;
+  std::string pending_access_request;    // Resource name of their open request, if any.
+  bool access_request_possible = false;  // A local administrator can be reached by mail.
+};
+
+struct MembershipFacts {
+  bool active_work_relation = false;
+  bool active_grant = false;  // Counts only with an active work relation.
+};
+
+class RightsClient {
+ public:
+  virtual ~RightsClient() = default;
+
+  virtual absl::StatusOr<bool> CheckPermission(const std::string& person_id,
+                                               const std::string& organization_id,
+                                               const std::string& permission,
+                                               const RequestContext& call) = 0;
+  virtual absl::StatusOr<PermissionExplanation> ExplainPermission(
+      const std::string& person_id, const std::string& organization_id,
+      const std::string& permission, const RequestContext& call) = 0;
+
+  virtual absl::StatusOr<MembershipFacts> CheckMembership(const std::string& person_id,
+                                                          const std::string& organization_id,
+                                                          const RequestContext& call) = 0;
+  // Organisations where the person has an active work relation / an active grant.
+  virtual absl::StatusOr<std::vector<std::string>> WorkRelationOrganizations(
+      const std::string& person_id, const RequestContext& call) = 0;
+  virtual absl::StatusOr<std::vector<std::string>> GrantOrganizations(
+      const std::string& person_id, const RequestContext& call) = 0;
+};
+
+}  // namespace wse::rights
