@@ -257,7 +257,12 @@ int main(int argc, char** argv) {
   for (int concurrency : concurrencies) {
     for (int rep = 0; rep < absl::GetFlag(FLAGS_repetitions); ++rep) {
       wse::bench::WorkloadArgs args;
-      args.stack = wse::bench::StackConfig::FromEnv();
+      if (auto services = wse::flow::Services::FromEnvironment(); services.ok()) {
+        args.stack = *std::move(services);
+        args.stack_known = absl::OkStatus();
+      } else {
+        args.stack_known = services.status();
+      }
       args.echo_address = absl::GetFlag(FLAGS_echo_address);
       args.concurrency = concurrency;
       args.timing.duration = absl::GetFlag(FLAGS_duration);

@@ -31,11 +31,11 @@ class PeriodicTask {
 
  private:
   void Loop();
-  bool Due() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::function<absl::Duration()> interval_;
   const std::function<void()> tick_;
   absl::Mutex mu_;
+  absl::CondVar due_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -109,7 +109,8 @@ std::string StepSummary(const RunStats& stats) {
 
 absl::StatusOr<std::vector<Tenant>> Tenants(const WorkloadArgs& args, int count, bool login) {
   const absl::Time start = absl::Now();
-  auto tenants = PrepareTenants(args.stack, count, login);
+  RETURN_IF_ERROR(args.stack_known);
+  auto tenants = flow::Flow(args.stack, absl::Seconds(60)).NewTenants(count, login);
   if (tenants.ok()) {
     Log(absl::StrCat("prepared ", count, " users with their organisation, right and training",
                      login ? " (logged in)" : "", " in ", absl::FormatDuration(absl::Now() - start)));
@@ -227,7 +228,7 @@ absl::StatusOr<WorkloadResult> PerUser(const WorkloadArgs& args, const std::stri
 }
 
 absl::StatusOr<WorkloadResult> Select(const WorkloadArgs& args) {
-  return PerUser(args, args.stack.identity, [](const Tenant& t) {
+  return PerUser(args, args.stack.identity(), [](const Tenant& t) {
     idv1::SelectActingContextRequest request;
     request.set_organization(t.org);
     return std::make_unique<CallSession>(
@@ -241,7 +242,7 @@ absl::StatusOr<WorkloadResult> Select(const WorkloadArgs& args) {
 }
 
 absl::StatusOr<WorkloadResult> Verify(const WorkloadArgs& args) {
-  return PerUser(args, args.stack.identity, [](const Tenant& t) {
+  return PerUser(args, args.stack.identity(), [](const Tenant& t) {
     const std::string org = t.org;
     return std::make_unique<CallSession>(
         Repeat("/wse.identity.v1.IdentityService/GetCurrentUser", idv1::GetCurrentUserRequest(),
@@ -255,14 +256,14 @@ absl::StatusOr<WorkloadResult> Verify(const WorkloadArgs& args) {
 
 rv1::CheckPermissionRequest CheckRequestFor(const Tenant& t) {
   rv1::CheckPermissionRequest request;
-  request.set_person(t.person);
+  request.set_person(t.person.name);
   request.set_organization(t.org);
   request.set_permission(kWritePermission);
   return request;
 }
 
 absl::StatusOr<WorkloadResult> Check(const WorkloadArgs& args) {
-  return PerUser(args, args.stack.rights, [](const Tenant& t) {
+  return PerUser(args, args.stack.rights(), [](const Tenant& t) {
     return std::make_unique<CallSession>(
         Repeat("/wse.rights.v1.RightsService/CheckPermission", CheckRequestFor(t), t.org_token),
         Expect<rv1::CheckPermissionResponse>([](const auto& r) -> std::optional<std::string> {
@@ -283,7 +284,7 @@ auth::CheckRequest AuthzRequestFor(const Tenant& t) {
 }
 
 absl::StatusOr<WorkloadResult> ExtAuthz(const WorkloadArgs& args) {
-  return PerUser(args, args.stack.rights, [](const Tenant& t) {
+  return PerUser(args, args.stack.rights(), [](const Tenant& t) {
     return std::make_unique<CallSession>(
         Repeat("/envoy.service.auth.v3.Authorization/Check", AuthzRequestFor(t), ""),
         Expect<auth::CheckResponse>([](const auto& r) -> std::optional<std::string> {
@@ -301,19 +302,22 @@ absl::StatusOr<WorkloadResult> Confirm(const WorkloadArgs& args) {
   ASSIGN_OR_RETURN(auto tenants, Tenants(args, args.concurrency, /*login=*/true));
   std::vector<CallSpec> calls(static_cast<size_t>(drafts));
   const absl::Time start = absl::Now();
-  absl::Status prepared = ParallelFor(drafts, 16, [&](int i) -> absl::Status {
-    const Tenant& t = (tenants)[static_cast<size_t>(i) % tenants.size()];
-    ASSIGN_OR_RETURN(auto draft, PrepareDraft(args.stack, t, 2));
-    reg::ConfirmDraftRequest request;
-    request.set_name(draft.first);
-    request.set_etag(draft.second);
-    request.set_request_id(NewRequestId());
-    CallSpec& call = calls[static_cast<size_t>(i)];
-    call.method = "/wse.registration.v1.RegistrationService/ConfirmDraft";
-    call.request = Pack(request);
-    call.bearer = t.org_token;
-    return absl::OkStatus();
-  });
+  flow::Flow preparation(args.stack, absl::Seconds(60));
+  absl::Status prepared =
+      flow::ParallelFor(static_cast<size_t>(drafts), 16, [&](size_t i) -> absl::Status {
+        const Tenant& t = tenants[i % tenants.size()];
+        ASSIGN_OR_RETURN(flow::PreparedDraft draft,
+                         preparation.PrepareDraft(t.org_token, t.org, t.odb, 2));
+        reg::ConfirmDraftRequest request;
+        request.set_name(draft.name);
+        request.set_etag(draft.etag);
+        request.set_request_id(draft.request_id);
+        CallSpec& call = calls[i];
+        call.method = "/wse.registration.v1.RegistrationService/ConfirmDraft";
+        call.request = Pack(request);
+        call.bearer = t.org_token;
+        return absl::OkStatus();
+      });
   if (!prepared.ok()) return prepared;
   Log(absl::StrCat("prepared ", drafts, " drafts with 2 participants each in ",
                    absl::FormatDuration(absl::Now() - start)));
@@ -338,9 +342,8 @@ absl::StatusOr<WorkloadResult> Confirm(const WorkloadArgs& args) {
   timing.duration = absl::InfiniteDuration();
   timing.warmup_operations = std::max(args.concurrency, drafts / 10);
   WorkloadResult result;
-  result.stats = Measure(args, [&] {
-    return RunAsync(args.stack.registration, sessions, timing, args.async);
-  });
+  result.stats = Measure(
+      args, [&] { return RunAsync(args.stack.registration(), sessions, timing, args.async); });
   result.note = absl::StrCat(drafts, " drafts");
   return result;
 }
@@ -353,15 +356,18 @@ absl::StatusOr<WorkloadResult> Bulk(const WorkloadArgs& args) {
     std::string draft;
     std::vector<reg::UploadParticipantsRequest> messages;
   };
+  flow::Flow preparation(args.stack, absl::Seconds(60));
   std::vector<Run> plan(static_cast<size_t>(runs));
   for (int i = 0; i < runs; ++i) {
     Run& run = plan[static_cast<size_t>(i)];
     run.tenant = &(tenants)[static_cast<size_t>(i) % tenants.size()];
-    ASSIGN_OR_RETURN(auto draft, PrepareDraft(args.stack, *run.tenant, 0));
-    run.draft = draft.first;
+    ASSIGN_OR_RETURN(
+        flow::PreparedDraft draft,
+        preparation.PrepareDraft(run.tenant->org_token, run.tenant->org, run.tenant->odb, 0));
+    run.draft = draft.name;
     reg::UploadParticipantsRequest header;
-    header.mutable_header()->set_draft(draft.first);
-    header.mutable_header()->set_etag(draft.second);
+    header.mutable_header()->set_draft(draft.name);
+    header.mutable_header()->set_etag(draft.etag);
     header.mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
     run.messages.push_back(header);
     for (int row = 0; row < args.bulk_rows; row += 500) {
@@ -369,14 +375,14 @@ absl::StatusOr<WorkloadResult> Bulk(const WorkloadArgs& args) {
       for (int j = row; j < std::min(args.bulk_rows, row + 500); ++j) {
         auto* r = batch.mutable_batch()->add_rows();
         r->set_row_number(j + 1);
-        *r->mutable_participant() = Attending(NextInsz(), 36, 40);
+        *r->mutable_participant() = flow::Attending("Deelnemer", 36, 40);
       }
       run.messages.push_back(std::move(batch));
     }
   }
   std::vector<std::unique_ptr<reg::RegistrationService::Stub>> stubs;
   for (int i = 0; i < args.concurrency; ++i) {
-    stubs.push_back(reg::RegistrationService::NewStub(NewChannel(args.stack.registration)));
+    stubs.push_back(reg::RegistrationService::NewStub(flow::NewChannel(args.stack.registration())));
   }
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -444,7 +450,7 @@ int64_t CountMails(const std::string& dir) {
 }
 
 absl::StatusOr<WorkloadResult> Mail(const WorkloadArgs& args) {
-  RETURN_IF_ERROR(args.stack.Require());
+  RETURN_IF_ERROR(args.stack_known);
   const std::string dir = args.stack.mail_dir;
   if (CountMails(dir) < 0) return absl::FailedPreconditionError("no mail folder " + dir);
   // Start on a quiet sink: nothing else delivered for 2 s (earlier workloads' receipt mails).
@@ -459,8 +465,8 @@ absl::StatusOr<WorkloadResult> Mail(const WorkloadArgs& args) {
       quiet_since = absl::Now();
     }
   }
-  const std::string op = args.stack.OperatorToken();
-  const std::string run = NewRequestId();
+  const std::string op = args.stack.operator_token;
+  const std::string run = flow::NewRequestId();
   const int total = args.mails;
   std::atomic<int> next{0};
   std::atomic<int64_t> queued{0};  // Every accepted SendMail (also those outside the window).
@@ -502,7 +508,7 @@ absl::StatusOr<WorkloadResult> Mail(const WorkloadArgs& args) {
   int64_t delivered = 0;
   WorkloadResult result;
   result.stats = Measure(args, [&] {
-    RunStats stats = RunAsync(args.stack.notify, sessions, timing, args.async);
+    RunStats stats = RunAsync(args.stack.notify(), sessions, timing, args.async);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while ((delivered = CountMails(dir) - before) < queued.load() &&
            std::chrono::steady_clock::now() < deadline) {
@@ -528,11 +534,11 @@ enum class Step {
 };
 
 struct StoryShared {
-  StackConfig stack;
+  const flow::Flow* flow = nullptr;  // Mints the ID tokens of a digital-key login.
   std::vector<Tenant> tenants;
   std::vector<std::string> id_tokens;  // Pre-minted per fresh user (story); empty: soak.
   std::atomic<size_t> next{0};
-  std::string school_year = CurrentSchoolYear();
+  std::string school_year = flow::CurrentSchoolYear();
 };
 
 class StorySession final : public Session {
@@ -560,7 +566,7 @@ class StorySession final : public Session {
         id_token_ = shared_->id_tokens[i];
       } else {
         tenant_ = &shared_->tenants[static_cast<size_t>(own_)];
-        auto minted = MintIdToken(shared_->stack, *tenant_);
+        auto minted = shared_->flow->IdToken(tenant_->person);
         if (!minted.ok()) return false;
         id_token_ = *minted;
       }
@@ -600,7 +606,7 @@ class StorySession final : public Session {
       case Step::kDraft: {
         reg::CreateDraftRequest r;
         r.set_parent(tenant_->org);
-        r.set_request_id(NewRequestId());
+        r.set_request_id(flow::NewRequestId());
         r.mutable_draft()->set_training(tenant_->training);
         r.mutable_draft()->set_school_year(shared_->school_year);
         Fill(call, registration + "CreateDraft", r, org_token_);
@@ -610,7 +616,7 @@ class StorySession final : public Session {
         reg::AddParticipantRequest r;
         r.set_parent(draft_);
         r.set_etag(etag_);
-        *r.mutable_participant() = Attending(NextInsz(), added_ == 0 ? 112 : 96, 120);
+        *r.mutable_participant() = flow::Attending("Deelnemer", added_ == 0 ? 112 : 96, 120);
         Fill(call, registration + "AddParticipant", r, org_token_);
         break;
       }
@@ -624,7 +630,7 @@ class StorySession final : public Session {
         reg::ConfirmDraftRequest r;
         r.set_name(draft_);
         r.set_etag(etag_);
-        r.set_request_id(NewRequestId());
+        r.set_request_id(flow::NewRequestId());
         Fill(call, registration + "ConfirmDraft", r, org_token_);
         break;
       }
@@ -741,12 +747,13 @@ absl::StatusOr<WorkloadResult> Story(const WorkloadArgs& args, bool soak) {
                          : (args.story_users > 0 ? args.story_users
                                                  : std::clamp(12 * args.concurrency, 60, 768));
   ASSIGN_OR_RETURN(auto tenants, Tenants(args, users, /*login=*/false));
+  const flow::Flow minting(args.stack);
   StoryShared shared;
-  shared.stack = args.stack;
+  shared.flow = &minting;
   shared.tenants = std::move(tenants);
   if (!soak) {
     for (const Tenant& t : shared.tenants) {
-      ASSIGN_OR_RETURN(auto token, MintIdToken(args.stack, t));
+      ASSIGN_OR_RETURN(auto token, minting.IdToken(t.person));
       shared.id_tokens.push_back(token);
     }
   }
@@ -760,9 +767,8 @@ absl::StatusOr<WorkloadResult> Story(const WorkloadArgs& args, bool soak) {
     timing.warmup_operations = std::max(args.concurrency, users / 10);
   }
   WorkloadResult result;
-  result.stats = Measure(args, [&] {
-    return RunAsync(args.stack.gateway, sessions, timing, args.async);
-  });
+  result.stats =
+      Measure(args, [&] { return RunAsync(args.stack.gateway(), sessions, timing, args.async); });
   result.unit = soak ? "loops/s" : "stories/s";
   result.note = absl::StrCat(soak ? "" : absl::StrCat(users, " fresh users; "),
                              StepSummary(result.stats));
@@ -781,7 +787,7 @@ const std::vector<std::string>& WorkloadNames() {
 absl::StatusOr<WorkloadResult> RunWorkload(const std::string& name, const WorkloadArgs& args) {
   if (name == "echo") return Echo(args);
   if (name != "mysql-insert") {
-    RETURN_IF_ERROR(args.stack.Require());
+    RETURN_IF_ERROR(args.stack_known);
   }
   if (name == "mysql-insert") return MysqlInsert(args);
   if (name == "select") return Select(args);

@@ -32,7 +32,9 @@
 namespace wse::bench {
 
 struct WorkloadArgs {
-  StackConfig stack;
+  flow::Services stack;
+  // Why `stack` is unknown (the STACK_* variables are missing): only echo runs without it.
+  absl::Status stack_known = absl::FailedPreconditionError("the stack is not known");
   std::string echo_address;  // host:port of wse-echo-server
   int concurrency = 1;
   Timing timing;

@@ -5,17 +5,16 @@
 // request_id gives the same receipt; another organisation sees nothing; a correction keeps the
 // history; a withdrawal is a version too.
 #include <chrono>
-#include <random>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
-#include "common/status_macros.h"
 #include "gtest/gtest.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
 #include "tests/support/mail_sink.h"
@@ -28,231 +27,93 @@
 namespace wse::testing {
 namespace {
 
-namespace idv1 = wse::identity::v1;
 namespace rv1 = wse::rights::v1;
 namespace reg = wse::registration::v1;
 
-std::string Uuid() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("%016x-%016x", rng(), rng());
-}
-
-std::string RandomOdb() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("ODB-T%010d", rng() % 10000000000ULL);
-}
-
 reg::Participant Attending(const std::string& insz, double present, double to_follow) {
-  return AttendingParticipant(insz, "Deelnemer " + insz.substr(0, 6), present, to_follow);
+  return flow::Attending("Deelnemer " + insz.substr(0, 6), present, to_follow, insz);
 }
 
+// The flow library's steps, failing the test on an error; drafts for school year 2025-2026.
 class RegistrationFlowTest : public ::testing::Test {
  protected:
-  struct Person {
-    std::string insz, name, email;
-  };
-
-  void SetUp() override {
-    identity_ = idv1::IdentityService::NewStub(Channel(StackEnv::Get().identity_port));
-    rights_ = rv1::RightsService::NewStub(Channel(StackEnv::Get().rights_port));
-    registration_ = reg::RegistrationService::NewStub(Channel(StackEnv::Get().registration_port));
-    maildir_ = StackEnv::Get().run_dir + "/mail";
-  }
-
-  Person NewPerson(const std::string& given) {
-    Person p;
-    p.insz = RandomInsz();
-    p.email = absl::StrCat(absl::AsciiStrToLower(given), "-", p.insz, "@school.example");
-    p.name = ImportPerson(*identity_, p.insz, given, "Test", p.email);
-    return p;
-  }
-
-  std::string LoginFor(const Person& p, const std::string& organization) {
-    grpc::ClientContext login_context;
-    idv1::ExchangeIdTokenRequest login;
-    login.set_id_token(DevIdToken(p.insz, "Given", "Test"));
-    idv1::ExchangeIdTokenResponse session;
-    EXPECT_TRUE(identity_->ExchangeIdToken(&login_context, login, &session).ok());
-    grpc::ClientContext select_context;
-    Bearer(&select_context, session.access_token());
-    idv1::SelectActingContextRequest select;
-    select.set_organization(organization);
-    idv1::SelectActingContextResponse selected;
-    grpc::Status status = identity_->SelectActingContext(&select_context, select, &selected);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return selected.access_token();
-  }
-
   // An organisation with its legal representative (local administrator) and a member Jan, who
   // holds the registration right when `grant` is set.
   struct School {
     std::string org;
-    Person admin, user;
+    flow::Person admin, user;
     std::string admin_token, user_token;
   };
 
   School NewSchool(const std::string& label, bool grant) {
     School s;
-    s.admin = NewPerson("Admin");
-    s.user = NewPerson("Jan");
-    s.org = ImportOrganization(*identity_, RandomKboNumber(), label, {s.admin.insz});
-    s.admin_token = LoginFor(s.admin, s.org);
-    grpc::ClientContext context;
-    Bearer(&context, s.admin_token);
-    rv1::CreateWorkRelationRequest relation;
-    relation.set_parent(s.org);
-    relation.set_request_id(Uuid());
-    relation.mutable_work_relation()->set_person(s.user.name);
-    relation.mutable_work_relation()->set_type(rv1::WORK_RELATION_TYPE_VASTE_MEDEWERKER);
-    rv1::CreateWorkRelationResponse created;
-    EXPECT_TRUE(rights_->CreateWorkRelation(&context, relation, &created).ok());
-    if (grant) Grant(s);
-    s.user_token = LoginFor(s.user, s.org);
+    auto school = flow_.NewSchool(label, 0, false);
+    EXPECT_OK(school);
+    if (!school.ok()) return s;
+    auto jan = flow_.AddMember(*school, "Jan", grant);
+    EXPECT_OK(jan);
+    if (!jan.ok()) return s;
+    s.org = school->org;
+    s.admin = school->admin;
+    s.admin_token = school->admin_token;
+    s.user = school->users[*jan];
+    s.user_token = school->tokens[*jan];
     return s;
   }
 
-  void Grant(const School& s) {
-    grpc::ClientContext context;
-    Bearer(&context, s.admin_token);
-    rv1::CreateGrantRequest request;
-    request.set_parent(s.org);
-    request.set_request_id(Uuid());
-    request.mutable_grant()->set_person(s.user.name);
-    request.mutable_grant()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
-    request.mutable_grant()->set_context("opleidingsverlof");
-    rv1::CreateGrantResponse response;
-    grpc::Status status = rights_->CreateGrant(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
+  void Grant(const School& s) { ASSERT_OK(flow_.Grant(s.admin_token, s.org, s.user)); }
 
   reg::ApplicationScreen Screen(const std::string& token) {
-    grpc::ClientContext context;
-    Bearer(&context, token);
-    reg::GetApplicationScreenResponse response;
-    grpc::Status status = registration_->GetApplicationScreen(&context, {}, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.screen();
+    auto screen = flow_.Screen(token);
+    EXPECT_OK(screen);
+    return screen.value_or(reg::ApplicationScreen());
   }
 
-  // Imports a contact-hours classroom training of `org`, recognised since 2020; returns its name.
-  reg::BatchImportTrainingsResponse Import(const std::string& odb, const std::string& org,
-                                           const std::string& title) {
-    grpc::ClientContext context;
-    Bearer(&context, OperatorToken());
-    reg::BatchImportTrainingsRequest request;
-    auto* t = request.add_trainings();
-    t->set_odb_number(odb);
-    t->set_provider_organization(org);
-    t->set_title(title);
-    t->set_type(reg::TRAINING_TYPE_CONTACT_HOURS);
-    t->set_planned_hours(120);
-    t->set_delivery_mode(reg::DELIVERY_MODE_CLASSROOM);
-    t->mutable_recognition_start_date()->set_year(2020);
-    t->mutable_recognition_start_date()->set_month(9);
-    t->mutable_recognition_start_date()->set_day(1);
-    reg::BatchImportTrainingsResponse response;
-    grpc::Status status = registration_->BatchImportTrainings(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
+  // Imports a contact-hours classroom training of `org`, recognised since 2020.
+  reg::ImportOutcome Import(const std::string& odb, const std::string& org,
+                            const std::string& title) {
+    auto outcome = flow_.ImportTraining(odb, org, title);
+    EXPECT_OK(outcome);
+    return outcome.value_or(reg::IMPORT_OUTCOME_UNSPECIFIED);
   }
 
   reg::Draft CreateDraft(const std::string& token, const std::string& org, const std::string& odb,
-                         const std::string& request_id = Uuid()) {
-    grpc::ClientContext context;
-    Bearer(&context, token);
-    reg::CreateDraftRequest request;
-    request.set_parent(org);
-    request.set_request_id(request_id);
-    request.mutable_draft()->set_training("trainings/" + odb);
-    request.mutable_draft()->set_school_year("2025-2026");
-    reg::CreateDraftResponse response;
-    grpc::Status status = registration_->CreateDraft(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.draft();
+                         const std::string& request_id = flow::NewRequestId()) {
+    auto draft = flow_.CreateDraft(token, org, odb, "2025-2026", request_id);
+    EXPECT_OK(draft);
+    return draft.value_or(reg::Draft());
   }
 
   absl::StatusOr<reg::AddParticipantResponse> Add(const std::string& token,
                                                   const std::string& draft,
                                                   const std::string& etag,
                                                   const reg::Participant& p) {
-    grpc::ClientContext context;
-    Bearer(&context, token);
-    reg::AddParticipantRequest request;
-    request.set_parent(draft);
-    request.set_etag(etag);
-    *request.mutable_participant() = p;
-    reg::AddParticipantResponse response;
-    RETURN_IF_ERROR(FromGrpcStatus(registration_->AddParticipant(&context, request, &response)));
-    return response;
-  }
-
-  absl::StatusOr<reg::ValidateDraftResponse> Validate(const std::string& token,
-                                                      const std::string& draft) {
-    grpc::ClientContext context;
-    Bearer(&context, token);
-    reg::ValidateDraftRequest request;
-    request.set_name(draft);
-    reg::ValidateDraftResponse response;
-    RETURN_IF_ERROR(FromGrpcStatus(registration_->ValidateDraft(&context, request, &response)));
-    return response;
+    return flow_.AddParticipant(token, draft, etag, p);
   }
 
   absl::StatusOr<reg::ConfirmDraftResponse> Confirm(const std::string& token,
                                                     const std::string& draft,
                                                     const std::string& etag,
                                                     const std::string& request_id) {
-    grpc::ClientContext context;
-    Bearer(&context, token);
-    reg::ConfirmDraftRequest request;
-    request.set_name(draft);
-    request.set_etag(etag);
-    request.set_request_id(request_id);
-    reg::ConfirmDraftResponse response;
-    RETURN_IF_ERROR(FromGrpcStatus(registration_->ConfirmDraft(&context, request, &response)));
-    return response;
+    return flow_.Confirm(token, {draft, etag, request_id});
   }
 
-  absl::StatusOr<reg::UploadParticipantsResponse> Upload(
-      const std::string& token, const std::string& draft, const std::string& etag,
-      const std::vector<reg::ParticipantRow>& rows) {
-    grpc::ClientContext context;
-    Bearer(&context, token);
-    reg::UploadParticipantsResponse response;
-    auto writer = registration_->UploadParticipants(&context, &response);
-    reg::UploadParticipantsRequest header;
-    header.mutable_header()->set_draft(draft);
-    header.mutable_header()->set_etag(etag);
-    header.mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
-    writer->Write(header);
-    for (size_t i = 0; i < rows.size(); i += 500) {
-      reg::UploadParticipantsRequest batch;
-      for (size_t j = i; j < std::min(rows.size(), i + 500); ++j) {
-        *batch.mutable_batch()->add_rows() = rows[j];
-      }
-      if (!writer->Write(batch)) break;
-    }
-    writer->WritesDone();
-    RETURN_IF_ERROR(FromGrpcStatus(writer->Finish()));
-    return response;
-  }
-
-  std::unique_ptr<idv1::IdentityService::Stub> identity_;
-  std::unique_ptr<rv1::RightsService::Stub> rights_;
-  std::unique_ptr<reg::RegistrationService::Stub> registration_;
-  std::string maildir_;
+  flow::Flow flow_{StackEnv::Get()};
+  reg::RegistrationService::Stub* registration_ = &flow_.registration();
+  std::string maildir_ = StackEnv::Get().mail_dir;
 };
 
 TEST_F(RegistrationFlowTest, ScreenFollowsTheRightLive) {
   School school = NewSchool("Atheneum Scherm", /*grant=*/false);
   EXPECT_EQ(Screen(school.user_token).action(), reg::SCREEN_ACTION_REQUEST_RIGHT);
   // Without the right, registering is refused with a reason the front end can act on.
-  const std::string odb = RandomOdb();
+  const std::string odb = flow::NewOdbNumber();
   Import(odb, school.org, "Boekhouden");
   grpc::ClientContext context;
   Bearer(&context, school.user_token);
   reg::CreateDraftRequest request;
   request.set_parent(school.org);
-  request.set_request_id(Uuid());
+  request.set_request_id(flow::NewRequestId());
   request.mutable_draft()->set_training("trainings/" + odb);
   request.mutable_draft()->set_school_year("2025-2026");
   reg::CreateDraftResponse response;
@@ -268,41 +129,38 @@ TEST_F(RegistrationFlowTest, ScreenFollowsTheRightLive) {
 TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
   School school = NewSchool("Atheneum Registratie", /*grant=*/true);
   School other = NewSchool("Andere School", /*grant=*/true);
-  const std::string odb = RandomOdb();
+  const std::string odb = flow::NewOdbNumber();
 
   // The operator imports the training; importing it again changes nothing.
-  auto imported = Import(odb, school.org, "Boekhouden voor beginners");
-  ASSERT_EQ(imported.results_size(), 1);
-  EXPECT_EQ(imported.results(0).outcome(), reg::IMPORT_OUTCOME_CREATED);
-  EXPECT_EQ(Import(odb, school.org, "Boekhouden voor beginners").results(0).outcome(),
-            reg::IMPORT_OUTCOME_UNCHANGED);
+  EXPECT_EQ(Import(odb, school.org, "Boekhouden voor beginners"), reg::IMPORT_OUTCOME_CREATED);
+  EXPECT_EQ(Import(odb, school.org, "Boekhouden voor beginners"), reg::IMPORT_OUTCOME_UNCHANGED);
 
   // Draft; the same request_id does not make a second one.
-  const std::string create_id = Uuid();
+  const std::string create_id = flow::NewRequestId();
   reg::Draft draft = CreateDraft(school.user_token, school.org, odb, create_id);
   ASSERT_FALSE(draft.name().empty());
   EXPECT_EQ(CreateDraft(school.user_token, school.org, odb, create_id).name(), draft.name());
   EXPECT_EQ(draft.step(), reg::DRAFT_STEP_PARTICIPANTS);
 
   // One participant by hand; a stale etag is ABORTED.
-  const std::string first_insz = RandomInsz();
+  const std::string first_insz = flow::NewInsz();
   auto added = Add(school.user_token, draft.name(), draft.etag(), Attending(first_insz, 40, 40));
   ASSERT_TRUE(added.ok()) << added.status();
   EXPECT_EQ(added->participant().masked_insz().substr(0, 2), first_insz.substr(0, 2));
   EXPECT_TRUE(added->participant().insz().empty());  // Input only.
-  auto stale = Add(school.user_token, draft.name(), draft.etag(), Attending(RandomInsz(), 1, 2));
+  auto stale = Add(school.user_token, draft.name(), draft.etag(), Attending(flow::NewInsz(), 1, 2));
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
 
   // The rest as a file upload: good rows go in, bad rows are reported per row.
   std::vector<reg::ParticipantRow> rows(3);
-  const std::string second_insz = RandomInsz();
+  const std::string second_insz = flow::NewInsz();
   rows[0].set_row_number(2);
   *rows[0].mutable_participant() = Attending(second_insz, 30, 40);
   rows[1].set_row_number(3);
   *rows[1].mutable_participant() = Attending("12345678901", 30, 40);
   rows[2].set_row_number(4);
-  *rows[2].mutable_participant() = Attending(RandomInsz(), -3, 40);
-  auto uploaded = Upload(school.user_token, draft.name(), added->etag(), rows);
+  *rows[2].mutable_participant() = Attending(flow::NewInsz(), -3, 40);
+  auto uploaded = flow_.Upload(school.user_token, draft.name(), added->etag(), rows);
   ASSERT_TRUE(uploaded.ok()) << uploaded.status();
   EXPECT_EQ(uploaded->accepted_count(), 1);
   EXPECT_EQ(uploaded->rejected_count(), 2);
@@ -315,7 +173,7 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
   EXPECT_EQ(uploaded->participant_count(), 2);
 
   // Validate: no violations; 30 of 40 hours is fine, nothing refused for payment.
-  auto validated = Validate(school.user_token, draft.name());
+  auto validated = flow_.Validate(school.user_token, draft.name());
   ASSERT_TRUE(validated.ok()) << validated.status();
   EXPECT_EQ(validated->violations_size(), 0);
   EXPECT_EQ(validated->etag(), uploaded->etag());
@@ -329,12 +187,12 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
     reg::GetDraftResponse got;
     EXPECT_EQ(registration_->GetDraft(&context, get, &got).error_code(),
               grpc::StatusCode::NOT_FOUND);
-    auto foreign = Confirm(other.user_token, draft.name(), uploaded->etag(), Uuid());
+    auto foreign = Confirm(other.user_token, draft.name(), uploaded->etag(), flow::NewRequestId());
     EXPECT_EQ(foreign.status().code(), absl::StatusCode::kNotFound);
   }
 
   // 'Bevestigen'; the retry with the same request_id gets the same receipt.
-  const std::string confirm_id = Uuid();
+  const std::string confirm_id = flow::NewRequestId();
   auto confirmed = Confirm(school.user_token, draft.name(), uploaded->etag(), confirm_id);
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
   const reg::Registration& registration = confirmed->registration();
@@ -390,12 +248,12 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
     reg::Draft twice = CreateDraft(school.user_token, school.org, odb);
     auto dup = Add(school.user_token, twice.name(), twice.etag(), Attending(first_insz, 10, 40));
     ASSERT_TRUE(dup.ok()) << dup.status();
-    auto checked = Validate(school.user_token, twice.name());
+    auto checked = flow_.Validate(school.user_token, twice.name());
     ASSERT_TRUE(checked.ok());
     ASSERT_EQ(checked->violations_size(), 1);
     EXPECT_EQ(checked->violations(0).reason(), "PARTICIPANT_ALREADY_REGISTERED");
     EXPECT_EQ(checked->violations(0).field(), "insz");
-    auto refused = Confirm(school.user_token, twice.name(), dup->etag(), Uuid());
+    auto refused = Confirm(school.user_token, twice.name(), dup->etag(), flow::NewRequestId());
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   }
 
@@ -407,7 +265,7 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
     reg::CorrectRegistrationRequest request;
     request.set_name(registration.name());
     request.set_etag(registration.etag());
-    request.set_request_id(Uuid());
+    request.set_request_id(flow::NewRequestId());
     reg::CorrectRegistrationResponse response;
     grpc::Status status = registration_->CorrectRegistration(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -430,7 +288,7 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
     EXPECT_DOUBLE_EQ(response.participant().attendance().hours_present(), 35);
     etag = response.etag();
   }
-  auto corrected = Confirm(school.user_token, correction.name(), etag, Uuid());
+  auto corrected = Confirm(school.user_token, correction.name(), etag, flow::NewRequestId());
   ASSERT_TRUE(corrected.ok()) << corrected.status();
   EXPECT_EQ(corrected->registration().name(), registration.name());
   EXPECT_EQ(corrected->registration().version(), 2);
@@ -468,7 +326,7 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
     request.set_name(registration.name());
     request.set_etag(corrected->registration().etag());
     request.set_reason("Opleiding geannuleerd");
-    request.set_request_id(Uuid());
+    request.set_request_id(flow::NewRequestId());
     reg::WithdrawRegistrationResponse response;
     grpc::Status status = registration_->WithdrawRegistration(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -498,23 +356,23 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
 
 TEST_F(RegistrationFlowTest, TenThousandRowUploadAndValidate) {
   School school = NewSchool("Grote Hogeschool", /*grant=*/true);
-  const std::string odb = RandomOdb();
+  const std::string odb = flow::NewOdbNumber();
   Import(odb, school.org, "Bachelor Toegepaste Informatica");
   reg::Draft draft = CreateDraft(school.user_token, school.org, odb);
   std::vector<reg::ParticipantRow> rows(10000);
   for (int i = 0; i < 10000; ++i) {
     rows[static_cast<size_t>(i)].set_row_number(i + 1);
-    *rows[static_cast<size_t>(i)].mutable_participant() = Attending(RandomInsz(), 36, 40);
+    *rows[static_cast<size_t>(i)].mutable_participant() = Attending(flow::NewInsz(), 36, 40);
   }
   const auto start = std::chrono::steady_clock::now();
-  auto uploaded = Upload(school.user_token, draft.name(), draft.etag(), rows);
+  auto uploaded = flow_.Upload(school.user_token, draft.name(), draft.etag(), rows);
   const auto uploaded_at = std::chrono::steady_clock::now();
   ASSERT_TRUE(uploaded.ok()) << uploaded.status();
-  // RandomInsz() may repeat a number among 10,000; a repeat is reported, not stored twice.
+  // flow::NewInsz() may repeat a number among 10,000; a repeat is reported, not stored twice.
   EXPECT_EQ(uploaded->accepted_count() + uploaded->rejected_count(), 10000);
   EXPECT_GE(uploaded->accepted_count(), 9990);
   EXPECT_EQ(uploaded->participant_count(), uploaded->accepted_count());
-  auto validated = Validate(school.user_token, draft.name());
+  auto validated = flow_.Validate(school.user_token, draft.name());
   const auto done = std::chrono::steady_clock::now();
   ASSERT_TRUE(validated.ok()) << validated.status();
   EXPECT_EQ(validated->violations_size(), 0);
@@ -526,7 +384,7 @@ TEST_F(RegistrationFlowTest, TenThousandRowUploadAndValidate) {
 
 TEST_F(RegistrationFlowTest, CancelledUploadAppliesNothing) {
   School school = NewSchool("Onderbroken Hogeschool", /*grant=*/true);
-  const std::string odb = RandomOdb();
+  const std::string odb = flow::NewOdbNumber();
   Import(odb, school.org, "Bachelor Netwerkbeheer");
   reg::Draft draft = CreateDraft(school.user_token, school.org, odb);
   grpc::ClientContext context;
@@ -542,7 +400,7 @@ TEST_F(RegistrationFlowTest, CancelledUploadAppliesNothing) {
   for (int i = 1; i <= 20; ++i) {
     auto* row = batch.mutable_batch()->add_rows();
     row->set_row_number(i);
-    *row->mutable_participant() = Attending(RandomInsz(), 36, 40);
+    *row->mutable_participant() = Attending(flow::NewInsz(), 36, 40);
   }
   ASSERT_TRUE(writer->Write(batch));
   // Give the server time to read the rows, then drop the call before the stream is complete.

@@ -14,7 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
-#include "tests/reliability/flow_client.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/private_stack.h"
 
 namespace wse::testing {
@@ -31,18 +33,19 @@ TEST(ConcurrentEditTest, SameEtagFromTwoClientsOneWinsOtherAbortedNoLostUpdate) 
   constexpr int kRounds = 30;
   PrivateStack stack;
   ASSERT_TRUE(stack.Start().ok()) << stack.Logs();
-  FlowClient setup(stack);
-  FlowSchool school = setup.NewSchool("Atheneum Gelijktijdig", 2, /*grant=*/true);
+  flow::Flow setup(stack.services());
+  ASSERT_OK_AND_ASSIGN(flow::School school,
+                       setup.NewSchool("Atheneum Gelijktijdig", 2, /*grant=*/true));
   ASSERT_EQ(school.tokens.size(), 2u);
-  const std::string odb = NewOdbNumber();
+  const std::string odb = flow::NewOdbNumber();
   ASSERT_TRUE(setup.ImportTraining(odb, school.org).ok());
   auto created = setup.PrepareDraft(school.tokens[0], school.org, odb, 1);  // "Deelnemer 1"
   ASSERT_TRUE(created.ok()) << created.status();
   const std::string draft = created->name;
 
   // Two clients: their own channels, their own tokens.
-  FlowClient a(stack), b(stack);
-  FlowClient* clients[2] = {&a, &b};
+  flow::Flow a(stack.services()), b(stack.services());
+  flow::Flow* clients[2] = {&a, &b};
   const char* labels[2] = {"A", "B"};
   std::set<std::string> expected_names = {"Deelnemer 1"};
   double expected_hours = 36;
@@ -70,7 +73,7 @@ TEST(ConcurrentEditTest, SameEtagFromTwoClientsOneWinsOtherAbortedNoLostUpdate) 
         if (add_round) {
           auto added = clients[c]->AddParticipant(
               school.tokens[c], draft, etag,
-              Attending(absl::StrCat(labels[c], "-", round), 30, 40));
+              flow::Attending(absl::StrCat(labels[c], "-", round), 30, 40));
           edits[c].status = added.status();
           if (added.ok()) edits[c].etag = added->etag();
         } else {

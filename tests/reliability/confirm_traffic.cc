@@ -39,8 +39,9 @@ int64_t CommittedBefore(PrivateStack& stack, const ConfirmTraffic& traffic,
       absl::StrJoin(ids, "','"), absl::ToDoubleSeconds(moment - absl::UnixEpoch())));
 }
 
-ConfirmTraffic::ConfirmTraffic(FlowClient& flow, std::string token,
-                               std::vector<PreparedDraft> drafts, ConfirmTrafficOptions options)
+ConfirmTraffic::ConfirmTraffic(flow::Flow& flow, std::string token,
+                               std::vector<flow::PreparedDraft> drafts,
+                               ConfirmTrafficOptions options)
     : flow_(flow),
       token_(std::move(token)),
       drafts_(std::move(drafts)),
@@ -71,7 +72,7 @@ void ConfirmTraffic::Work(size_t first) {
     for (int n = 1; !stopping_; ++n) {
       const std::string call_id = absl::StrCat("confirm-", i, "-", n);
       const auto start = std::chrono::steady_clock::now();
-      auto confirmed = flow_.Confirm(token_, drafts_[i], options_.deadline, call_id);
+      auto confirmed = flow_.Confirm(token_, drafts_[i], {options_.deadline, call_id});
       ConfirmAttempt attempt;
       attempt.draft = i;
       attempt.call_id = call_id;

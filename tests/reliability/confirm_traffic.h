@@ -16,7 +16,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "tests/reliability/flow_client.h"
+#include "tests/flow/flow.h"
+#include "tests/reliability/private_stack.h"
 
 namespace wse::testing {
 
@@ -38,7 +39,7 @@ struct ConfirmAttempt {
 
 class ConfirmTraffic {
  public:
-  ConfirmTraffic(FlowClient& flow, std::string token, std::vector<PreparedDraft> drafts,
+  ConfirmTraffic(flow::Flow& flow, std::string token, std::vector<flow::PreparedDraft> drafts,
                  ConfirmTrafficOptions options);
   ~ConfirmTraffic();
 
@@ -50,7 +51,7 @@ class ConfirmTraffic {
   bool WaitAcked(int count, absl::Duration timeout) const;
 
   // After Stop():
-  const std::vector<PreparedDraft>& drafts() const { return drafts_; }
+  const std::vector<flow::PreparedDraft>& drafts() const { return drafts_; }
   // The first acknowledgement of each draft (nullopt: never acknowledged).
   const std::vector<std::optional<wse::registration::v1::ConfirmDraftResponse>>& acks() const {
     return acks_;
@@ -75,9 +76,9 @@ class ConfirmTraffic {
  private:
   void Work(size_t first);
 
-  FlowClient& flow_;
+  flow::Flow& flow_;
   const std::string token_;
-  std::vector<PreparedDraft> drafts_;
+  std::vector<flow::PreparedDraft> drafts_;
   const ConfirmTrafficOptions options_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> acked_{0}, attempt_count_{0}, inconsistent_{0};

@@ -16,8 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/confirm_traffic.h"
-#include "tests/reliability/flow_client.h"
 #include "tests/reliability/private_stack.h"
 #include "tests/support/grpc_helpers.h"
 
@@ -40,13 +42,14 @@ TEST_P(DatabaseOutageTest, ConfirmsAndHealthSurviveAMariaDbRestartNothingLostOrD
   stack_options.rights_flags = {
       absl::StrCat("--replica_lease=", absl::FormatDuration(kRightsLease))};
   ASSERT_TRUE(stack.Start(stack_options).ok()) << stack.Logs();
-  FlowClient flow(stack);
-  FlowSchool school = flow.NewSchool("Atheneum Stroomuitval", 1, /*grant=*/true);
+  flow::Flow flow(stack.services());
+  ASSERT_OK_AND_ASSIGN(flow::School school,
+                       flow.NewSchool("Atheneum Stroomuitval", 1, /*grant=*/true));
   ASSERT_FALSE(school.tokens.empty());
   ASSERT_FALSE(school.tokens[0].empty());
-  const std::string odb = NewOdbNumber();
+  const std::string odb = flow::NewOdbNumber();
   ASSERT_TRUE(flow.ImportTraining(odb, school.org).ok());
-  std::vector<PreparedDraft> drafts;
+  std::vector<flow::PreparedDraft> drafts;
   for (int i = 0; i < kDrafts; ++i) {
     auto draft = flow.PrepareDraft(school.tokens[0], school.org, odb, 1);
     ASSERT_TRUE(draft.ok()) << draft.status();
@@ -89,15 +92,17 @@ TEST_P(DatabaseOutageTest, ConfirmsAndHealthSurviveAMariaDbRestartNothingLostOrD
   // change rights meanwhile: the database is down), and is UNAVAILABLE once the lease ran out.
   std::map<std::string, absl::Status> others;
   const auto others_start = std::chrono::steady_clock::now();
-  others["identity ExchangeIdToken"] = flow.Login(school.users[0], kDeadline);
+  others["identity ExchangeIdToken"] = flow.Login(school.users[0], {kDeadline, ""}).status();
   const absl::Status remembered =
-      flow.CheckPermission(school.tokens[0], school.users[0], school.org, kDeadline).status();
+      flow.CheckPermission(school.tokens[0], school.users[0].name, school.org, {kDeadline, ""})
+          .status();
   others["registration GetDraft"] = flow.GetDraft(school.tokens[0], drafts.back().name).status();
   const double others_millis = MillisBetween(others_start, std::chrono::steady_clock::now());
   EXPECT_TRUE(remembered.ok() || absl::IsUnavailable(remembered)) << remembered;
   absl::SleepFor(kRightsLease - (absl::Now() - stopped_at) + absl::Milliseconds(100));
   others["rights CheckPermission"] =
-      flow.CheckPermission(school.tokens[0], school.users[0], school.org, kDeadline).status();
+      flow.CheckPermission(school.tokens[0], school.users[0].name, school.org, {kDeadline, ""})
+          .status();
   for (const auto& [call, status] : others) {
     EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << call << ": " << status;
   }

@@ -21,7 +21,9 @@
 #include "absl/strings/str_split.h"
 #include "common/service_host.h"
 #include "gtest/gtest.h"
-#include "tests/reliability/flow_client.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/private_stack.h"
 
 namespace wse::testing {
@@ -59,21 +61,21 @@ LoggedCall FindLoggedCall(const std::string& log, const std::string& id) {
 TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
   PrivateStack stack;
   ASSERT_TRUE(stack.Start().ok()) << stack.Logs();
-  FlowClient flow(stack);
-  FlowSchool school = flow.NewSchool("Atheneum Traag", 1, /*grant=*/true);
+  flow::Flow flow(stack.services());
+  ASSERT_OK_AND_ASSIGN(flow::School school, flow.NewSchool("Atheneum Traag", 1, /*grant=*/true));
   ASSERT_FALSE(school.tokens.empty());
   ASSERT_FALSE(school.tokens[0].empty());
   const std::string token = school.tokens[0];
-  const std::string odb = NewOdbNumber();
+  const std::string odb = flow::NewOdbNumber();
   ASSERT_TRUE(flow.ImportTraining(odb, school.org).ok());
-  std::vector<PreparedDraft> drafts;
+  std::vector<flow::PreparedDraft> drafts;
   for (int i = 0; i < 3; ++i) {
     auto draft = flow.PrepareDraft(token, school.org, odb, 1);
     ASSERT_TRUE(draft.ok()) << draft.status();
     drafts.push_back(*draft);
   }
   // Warm: one confirm end to end (caches the names registration-svc asks identity-svc for).
-  ASSERT_TRUE(flow.Confirm(token, drafts[0], absl::Seconds(10)).ok());
+  ASSERT_TRUE(flow.Confirm(token, drafts[0], {absl::Seconds(10), ""}).ok());
   ServiceProcess& registration = stack.registration();
   absl::SleepFor(absl::Seconds(1));
   const int threads_before = registration.Threads();
@@ -86,7 +88,7 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
   // One call with a 500 ms deadline.
   const absl::Duration kShort = absl::Milliseconds(500);
   const auto start = std::chrono::steady_clock::now();
-  auto short_call = flow.Confirm(token, drafts[1], kShort, "deadline-short");
+  auto short_call = flow.Confirm(token, drafts[1], {kShort, "deadline-short"});
   const double short_millis = MillisBetween(start, std::chrono::steady_clock::now());
   EXPECT_EQ(short_call.status().code(), absl::StatusCode::kDeadlineExceeded) << short_call.status();
   EXPECT_GE(short_millis, 450);
@@ -121,8 +123,8 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
     clients.emplace_back([&, c] {
       for (int n = 0; n < kCallsEach; ++n) {
         const auto call_start = std::chrono::steady_clock::now();
-        auto result = flow.Confirm(token, drafts[2], kBurstDeadline,
-                                   absl::StrCat("deadline-burst-", c, "-", n));
+        auto result = flow.Confirm(token, drafts[2],
+                                   {kBurstDeadline, absl::StrCat("deadline-burst-", c, "-", n)});
         const double millis = MillisBetween(call_start, std::chrono::steady_clock::now());
         double seen = slowest.load();
         while (millis > seen && !slowest.compare_exchange_weak(seen, millis)) {
@@ -181,7 +183,7 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
 
   // A caller with a long deadline is cut by the service's own cap on rights calls (3 s).
   const auto long_start = std::chrono::steady_clock::now();
-  auto long_call = flow.Confirm(token, drafts[2], absl::Seconds(10), "deadline-long");
+  auto long_call = flow.Confirm(token, drafts[2], {absl::Seconds(10), "deadline-long"});
   const double long_millis = MillisBetween(long_start, std::chrono::steady_clock::now());
   EXPECT_FALSE(long_call.ok());
   // Not the caller's deadline that passed: retryable, UNAVAILABLE (see permissions.cc).
@@ -192,7 +194,7 @@ TEST(DeadlineTest, CallerDeadlineReachesRightsAndFrozenRightsPilesUpNoThreads) {
 
   // Thawed: the next confirm works, and registration-svc never restarted.
   stack.rights().Signal(SIGCONT);
-  auto thawed = flow.Confirm(token, drafts[2], absl::Seconds(10), "deadline-thawed");
+  auto thawed = flow.Confirm(token, drafts[2], {absl::Seconds(10), "deadline-thawed"});
   EXPECT_TRUE(thawed.ok()) << thawed.status();
   EXPECT_TRUE(registration.Running());
   // What the frozen rights-svc did with the calls queued for it once thawed: each carries the

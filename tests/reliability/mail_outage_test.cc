@@ -9,7 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/reliability/flow_client.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/private_stack.h"
 #include "tests/support/mail_sink.h"
 #include "tests/support/notify_sink.h"
@@ -24,17 +26,19 @@ TEST(MailOutageTest, MailsPromisedWhileNotifyOrSmtpIsDownArriveExactlyOnce) {
   PrivateStackOptions stack_options;
   stack_options.with_notify = true;
   ASSERT_TRUE(stack.Start(stack_options).ok()) << stack.Logs();
-  FlowClient flow(stack);
-  FlowSchool school = flow.NewSchool("Atheneum Postpauze", 0, false);
+  flow::Flow flow(stack.services());
+  ASSERT_OK_AND_ASSIGN(flow::School school, flow.NewSchool("Atheneum Postpauze", 0, false));
   ASSERT_FALSE(school.admin_token.empty());
-  const size_t submitter = flow.AddMember(school, "Indiener", /*grant=*/true);
+  ASSERT_OK_AND_ASSIGN(const size_t submitter, flow.AddMember(school, "Indiener", /*grant=*/true));
   std::vector<size_t> requesters;
   for (int i = 0; i < 4; ++i) {
-    requesters.push_back(flow.AddMember(school, absl::StrCat("Aanvrager", i), /*grant=*/false));
+    ASSERT_OK_AND_ASSIGN(const size_t requester,
+                         flow.AddMember(school, absl::StrCat("Aanvrager", i), /*grant=*/false));
+    requesters.push_back(requester);
   }
-  const std::string odb = NewOdbNumber();
+  const std::string odb = flow::NewOdbNumber();
   ASSERT_TRUE(flow.ImportTraining(odb, school.org).ok());
-  std::vector<PreparedDraft> drafts;
+  std::vector<flow::PreparedDraft> drafts;
   for (int i = 0; i < 5; ++i) {
     auto draft = flow.PrepareDraft(school.tokens[submitter], school.org, odb, 1);
     ASSERT_TRUE(draft.ok()) << draft.status();
@@ -43,7 +47,7 @@ TEST(MailOutageTest, MailsPromisedWhileNotifyOrSmtpIsDownArriveExactlyOnce) {
   ASSERT_TRUE(StoredMailFiles(stack.maildir()).empty()) << "the set-up sent mail";
   std::map<std::string, int> expected;  // Recipient -> mails.
   auto confirm = [&](size_t i) {
-    auto confirmed = flow.Confirm(school.tokens[submitter], drafts[i], absl::Seconds(10));
+    auto confirmed = flow.Confirm(school.tokens[submitter], drafts[i], {absl::Seconds(10), ""});
     EXPECT_TRUE(confirmed.ok()) << confirmed.status();
     ++expected[school.users[submitter].email];
   };

@@ -171,6 +171,23 @@ std::vector<ServiceProcess*> PrivateStack::Services() {
   return out;
 }
 
+flow::Services PrivateStack::services() const {
+  const StackEnv& env = StackEnv::Get();
+  flow::Services s;
+  s.identity_port = identity_ ? identity_->port() : 0;
+  s.rights_port = rights_replicas_.empty() ? 0 : rights_replicas_[0]->port();
+  s.registration_port = registration_ ? registration_->port() : 0;
+  s.notify_port = notify_ ? notify_->port() : 0;
+  s.root = env.root;
+  s.build_dir = env.build_dir;
+  s.run_dir = dir_;
+  s.mail_dir = sink_ ? sink_->maildir() : "";
+  s.db_socket = db_ ? db_->socket() : "";
+  s.operator_token = operator_token_;
+  s.dev_idp_dir = env.dev_idp_dir;
+  return s;
+}
+
 absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   if (dir_.empty()) return absl::InternalError("no temporary folder");
   const StackEnv& env = StackEnv::Get();

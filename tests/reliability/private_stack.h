@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "tests/flow/services.h"
 #include "tests/support/notify_sink.h"
 #include "tests/support/private_mariadb.h"
 #include "tests/support/process.h"
@@ -94,6 +95,10 @@ class PrivateStack {
   ServiceProcess& registration() { return *registration_; }
   ServiceProcess& notify() { return *notify_; }
   std::vector<ServiceProcess*> Services();
+
+  // Where its services run, for the flow library: its ports, its operator token and mail folder,
+  // the test stack's development IdP (which its identity-svc trusts).
+  flow::Services services() const;
 
   const std::string& dir() const { return dir_; }
   const std::string& operator_token() const { return operator_token_; }

@@ -7,7 +7,9 @@
 
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "tests/reliability/flow_client.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/private_stack.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
 
@@ -24,8 +26,8 @@ class ReplicaCacheTest : public ::testing::Test {
     options.rights_flags = {"--replica_lease=1s"};
     options.rights_replica_flags = std::move(replica_flags);
     ASSERT_TRUE(stack_.Start(options).ok()) << stack_.Logs();
-    flow_ = std::make_unique<FlowClient>(stack_);
-    school_ = flow_->NewSchool("Atheneum Tweeling", 1, /*grant=*/true);
+    flow_ = std::make_unique<flow::Flow>(stack_.services());
+    ASSERT_OK_AND_ASSIGN(school_, flow_->NewSchool("Atheneum Tweeling", 1, /*grant=*/true));
     ASSERT_FALSE(school_.tokens.empty());
     ASSERT_FALSE(school_.tokens[0].empty());
     replica_ = rv1::RightsService::NewStub(
@@ -49,8 +51,8 @@ class ReplicaCacheTest : public ::testing::Test {
   }
 
   PrivateStack stack_;
-  std::unique_ptr<FlowClient> flow_;
-  FlowSchool school_;
+  std::unique_ptr<flow::Flow> flow_;
+  flow::School school_;
   std::unique_ptr<rv1::RightsService::Stub> replica_;
 };
 
@@ -58,10 +60,10 @@ TEST_F(ReplicaCacheTest, AChangeThroughOneReplicaCountsAtOnceOnTheOther) {
   ASSERT_NO_FATAL_FAILURE(StartStack());
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ReplicaAllows()) << "check " << i;
 
-  ASSERT_TRUE(flow_->RevokeGrants(school_, school_.users[0]).ok());
+  ASSERT_TRUE(flow_->RevokeGrants(school_.admin_token, school_.org, school_.users[0]).ok());
   EXPECT_FALSE(ReplicaAllows()) << "revoked through the first replica, allowed by the second";
 
-  ASSERT_TRUE(flow_->Grant(school_, school_.users[0]).ok());
+  ASSERT_TRUE(flow_->Grant(school_.admin_token, school_.org, school_.users[0]).ok());
   EXPECT_TRUE(ReplicaAllows()) << "granted through the first replica, refused by the second";
   EXPECT_TRUE(ReplicaAllows());
 }
@@ -71,7 +73,8 @@ TEST_F(ReplicaCacheTest, ARevocationWaitsOutAFrozenReplicaThatThenAnswersFromThe
   ASSERT_TRUE(ReplicaAllows());  // Remembered: allowed.
   stack_.rights_replica().Signal(SIGSTOP);
   const absl::Time start = absl::Now();
-  const absl::Status revoked = flow_->RevokeGrants(school_, school_.users[0]);
+  const absl::Status revoked =
+      flow_->RevokeGrants(school_.admin_token, school_.org, school_.users[0]);
   const absl::Duration took = absl::Now() - start;
   stack_.rights_replica().Signal(SIGCONT);
   ASSERT_TRUE(revoked.ok()) << revoked;
@@ -90,7 +93,7 @@ TEST_F(ReplicaCacheTest, AnUnreachableReplicaThatKeepsItsLeasePullsTheChange) {
   ASSERT_NO_FATAL_FAILURE(StartStack({"--replica_address=127.0.0.1:9"}));
   ASSERT_TRUE(ReplicaAllows());  // Remembered: allowed.
   const absl::Time start = absl::Now();
-  ASSERT_TRUE(flow_->RevokeGrants(school_, school_.users[0]).ok());
+  ASSERT_TRUE(flow_->RevokeGrants(school_.admin_token, school_.org, school_.users[0]).ok());
   const absl::Duration took = absl::Now() - start;
   EXPECT_GE(took, absl::Milliseconds(300)) << "the revocation did not wait for the lease";
   EXPECT_LT(took, absl::Seconds(5));

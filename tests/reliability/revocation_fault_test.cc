@@ -38,7 +38,9 @@
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 #include "gtest/gtest.h"
-#include "tests/reliability/flow_client.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/private_stack.h"
 #include "tests/reliability/revocation_history.h"
 #include "tests/support/grpc_helpers.h"
@@ -85,10 +87,11 @@ class FaultRun {
   }
 
   void Setup(int subjects) {
-    FlowClient flow(stack_);
+    flow::Flow flow(stack_.services());
     for (int i = 0; i < subjects; ++i) {
-      FlowSchool school = flow.NewSchool(absl::StrCat("Fault school ", i), 0, false);
-      FlowPerson person = flow.NewPerson(absl::StrCat("Subject", i));
+      ASSERT_OK_AND_ASSIGN(flow::School school,
+                           flow.NewSchool(absl::StrCat("Fault school ", i), 0, false));
+      ASSERT_OK_AND_ASSIGN(flow::Person person, flow.ImportPerson(absl::StrCat("Subject", i)));
       ASSERT_FALSE(school.org.empty());
       ASSERT_FALSE(person.name.empty());
       subjects_.push_back({school.org, person.name, "", "", "", ""});
@@ -249,7 +252,7 @@ class FaultRun {
         case WriteKind::kCreateRelation: {
           rv1::CreateWorkRelationRequest request;
           request.set_parent(s.org);
-          request.set_request_id(NewUuid());
+          request.set_request_id(flow::NewRequestId());
           request.mutable_work_relation()->set_person(s.person);
           request.mutable_work_relation()->set_type(rv1::WORK_RELATION_TYPE_VASTE_MEDEWERKER);
           rv1::CreateWorkRelationResponse response;
@@ -261,7 +264,7 @@ class FaultRun {
         case WriteKind::kGrant: {
           rv1::CreateGrantRequest request;
           request.set_parent(s.org);
-          request.set_request_id(NewUuid());
+          request.set_request_id(flow::NewRequestId());
           request.mutable_grant()->set_person(s.person);
           request.mutable_grant()->set_role(kRole);
           request.mutable_grant()->set_context(kContext);

@@ -14,8 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/reliability/confirm_traffic.h"
-#include "tests/reliability/flow_client.h"
 #include "tests/reliability/private_stack.h"
 #include "tests/support/mail_sink.h"
 #include "tests/support/notify_sink.h"
@@ -30,13 +32,13 @@ TEST(ServiceKillTest, RegistrationKilledMidConfirmGivesOneRegistrationAndReceipt
   PrivateStackOptions stack_options;
   stack_options.with_notify = true;
   ASSERT_TRUE(stack.Start(stack_options).ok()) << stack.Logs();
-  FlowClient flow(stack);
-  FlowSchool school = flow.NewSchool("Atheneum Noodstop", 1, /*grant=*/true);
+  flow::Flow flow(stack.services());
+  ASSERT_OK_AND_ASSIGN(flow::School school, flow.NewSchool("Atheneum Noodstop", 1, /*grant=*/true));
   ASSERT_FALSE(school.tokens.empty());
   ASSERT_FALSE(school.tokens[0].empty());
-  const std::string odb = NewOdbNumber();
+  const std::string odb = flow::NewOdbNumber();
   ASSERT_TRUE(flow.ImportTraining(odb, school.org).ok());
-  std::vector<PreparedDraft> drafts;
+  std::vector<flow::PreparedDraft> drafts;
   for (int i = 0; i < kDrafts; ++i) {
     auto draft = flow.PrepareDraft(school.tokens[0], school.org, odb, 2);
     ASSERT_TRUE(draft.ok()) << draft.status();
@@ -89,7 +91,7 @@ TEST(ServiceKillTest, RegistrationKilledMidConfirmGivesOneRegistrationAndReceipt
     const auto& ack = *traffic.acks()[i];
     registrations.insert(LastSegment(ack.registration().name()));
     references.insert(ack.receipt().reference());
-    auto again = flow.Confirm(school.tokens[0], drafts[i], absl::Seconds(5));
+    auto again = flow.Confirm(school.tokens[0], drafts[i], {absl::Seconds(5), ""});
     ASSERT_TRUE(again.ok()) << again.status();
     if (again->registration().name() == ack.registration().name() &&
         again->receipt().reference() == ack.receipt().reference() &&

@@ -20,6 +20,8 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/identifiers.h"
 #include "tests/support/grpc_generic.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -74,14 +76,9 @@ GenericAnswer CallGeneric(const google::protobuf::MethodDescriptor& method, int 
 
 class AuthzMatrixTest : public ::testing::Test {
  protected:
-  struct Person {
-    std::string insz, name, email;
-  };
+  using Person = flow::Person;
 
   void SetUp() override {
-    identity_ = idv1::IdentityService::NewStub(Channel(StackEnv::Get().identity_port));
-    rights_ = rv1::RightsService::NewStub(Channel(StackEnv::Get().rights_port));
-    registration_ = reg::RegistrationService::NewStub(Channel(StackEnv::Get().registration_port));
     notify_ = nv1::NotifyService::NewStub(Channel(StackEnv::Get().notify_port));
     mail_mark_ = CurrentMailHighWater();
   }
@@ -93,38 +90,29 @@ class AuthzMatrixTest : public ::testing::Test {
     EXPECT_TRUE(WaitForMailQuiet(mail_mark_, absl::Seconds(60), &pending)) << pending;
   }
 
+  // A step of the flow library that must succeed for the world to be built.
+  template <typename T>
+  T Must(absl::StatusOr<T> result, const char* what) {
+    EXPECT_TRUE(result.ok()) << what << ": " << result.status();
+    return std::move(result).value_or(T());
+  }
+
   Person NewPerson(const std::string& given) {
-    Person p;
-    p.insz = RandomInsz();
-    p.email = absl::StrCat(absl::AsciiStrToLower(given), "-", Hex(6), "@security.example");
-    p.name = ImportPerson(*identity_, p.insz, given, "Matrix", p.email);
+    const std::string email =
+        absl::StrCat(absl::AsciiStrToLower(given), "-", Hex(6), "@security.example");
+    Person p = Must(flow_.ImportPerson(given, "Matrix", email), "ImportPerson");
     insz_.insert(p.insz);
     return p;
   }
 
-  idv1::ExchangeIdTokenResponse Login(const Person& p) {
-    grpc::ClientContext context;
-    idv1::ExchangeIdTokenRequest login;
-    login.set_id_token(DevIdToken(p.insz, "Given", "Matrix"));
-    idv1::ExchangeIdTokenResponse session;
-    grpc::Status status = identity_->ExchangeIdToken(&context, login, &session);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return session;
-  }
+  idv1::ExchangeIdTokenResponse Login(const Person& p) { return Must(flow_.Login(p), "Login"); }
 
   // Logs in (a session of its own) and selects `organization`; returns the token.
   std::string LoginFor(const Person& p, const std::string& organization,
                        std::string* session_name = nullptr) {
     idv1::ExchangeIdTokenResponse session = Login(p);
     if (session_name != nullptr) *session_name = session.session().name();
-    grpc::ClientContext context;
-    Bearer(&context, session.access_token());
-    idv1::SelectActingContextRequest select;
-    select.set_organization(organization);
-    idv1::SelectActingContextResponse selected;
-    grpc::Status status = identity_->SelectActingContext(&context, select, &selected);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return selected.access_token();
+    return Must(flow_.Select(session.access_token(), organization), "SelectActingContext");
   }
 
   template <typename Call>
@@ -137,71 +125,31 @@ class AuthzMatrixTest : public ::testing::Test {
 
   std::string WorkRelation(const std::string& admin_token, const std::string& org,
                            const Person& p) {
-    rv1::CreateWorkRelationRequest request;
-    request.set_parent(org);
-    request.set_request_id(Hex(8));
-    request.mutable_work_relation()->set_person(p.name);
-    request.mutable_work_relation()->set_type(rv1::WORK_RELATION_TYPE_VASTE_MEDEWERKER);
-    rv1::CreateWorkRelationResponse response;
-    Ok(admin_token, [&](auto* c) { return rights_->CreateWorkRelation(c, request, &response); },
-       "CreateWorkRelation");
-    return response.work_relation().name();
+    return Must(flow_.AddWorkRelation(admin_token, org, p), "CreateWorkRelation").name();
   }
 
   std::string Grant(const std::string& token, const std::string& org, const Person& p) {
-    rv1::CreateGrantRequest request;
-    request.set_parent(org);
-    request.set_request_id(Hex(8));
-    request.mutable_grant()->set_person(p.name);
-    request.mutable_grant()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
-    request.mutable_grant()->set_context("opleidingsverlof");
-    rv1::CreateGrantResponse response;
-    Ok(token, [&](auto* c) { return rights_->CreateGrant(c, request, &response); }, "CreateGrant");
-    return response.grant().name();
+    return Must(flow_.Grant(token, org, p), "CreateGrant").name();
   }
 
   std::string Training(const std::string& org) {
-    const std::string odb = absl::StrFormat("ODB-S%010d", std::stoll(Hex(4), nullptr, 16) % 10000000000LL);
-    reg::BatchImportTrainingsRequest request;
-    FillContactHoursTraining(request.add_trainings(), odb, org, "Matrix opleiding");
-    reg::BatchImportTrainingsResponse response;
-    Ok(OperatorToken(),
-       [&](auto* c) { return registration_->BatchImportTrainings(c, request, &response); },
-       "BatchImportTrainings");
-    EXPECT_EQ(response.results(0).outcome(), reg::IMPORT_OUTCOME_CREATED);
+    const std::string odb = flow::NewOdbNumber();
+    EXPECT_EQ(Must(flow_.ImportTraining(odb, org, "Matrix opleiding"), "BatchImportTrainings"),
+              reg::IMPORT_OUTCOME_CREATED);
     return "trainings/" + odb;
   }
 
   reg::Draft Draft(const std::string& token, const std::string& org, const std::string& training) {
-    reg::CreateDraftRequest request;
-    request.set_parent(org);
-    request.set_request_id(Hex(8));
-    request.mutable_draft()->set_training(training);
-    request.mutable_draft()->set_school_year("2025-2026");
-    reg::CreateDraftResponse response;
-    Ok(token, [&](auto* c) { return registration_->CreateDraft(c, request, &response); },
-       "CreateDraft");
-    return response.draft();
+    const std::string odb(absl::StripPrefix(training, "trainings/"));
+    return Must(flow_.CreateDraft(token, org, odb, "2025-2026"), "CreateDraft");
   }
 
   reg::AddParticipantResponse Participant(const std::string& token, const reg::Draft& draft) {
-    const std::string insz = RandomInsz();
+    const std::string insz = flow::NewInsz();
     insz_.insert(insz);
-    reg::AddParticipantRequest request;
-    request.set_parent(draft.name());
-    request.set_etag(draft.etag());
-    auto* p = request.mutable_participant();
-    p->set_insz(insz);
-    p->set_display_name("Deelnemer Matrix");
-    p->mutable_attendance()->set_hours_present(40);
-    p->mutable_attendance()->set_contact_hours_to_follow(40);
-    p->set_final_assessment(reg::FINAL_ASSESSMENT_PARTICIPATED);
-    p->set_route_completed(true);
-    p->set_exam_contract(false);
-    reg::AddParticipantResponse response;
-    Ok(token, [&](auto* c) { return registration_->AddParticipant(c, request, &response); },
-       "AddParticipant");
-    return response;
+    return Must(flow_.AddParticipant(token, draft.name(), draft.etag(),
+                                     flow::Attending("Deelnemer Matrix", 40, 40, insz)),
+                "AddParticipant");
   }
 
   // Builds organisations A and B, their people, resources and every principal's token.
@@ -214,10 +162,12 @@ class AuthzMatrixTest : public ::testing::Test {
     Person spare1 = NewPerson("Reserve");
     Person spare2 = NewPerson("Nieuw");
     Person admin_b = NewPerson("AdminB");
-    w.kbo_a = RandomKboNumber();
-    kbo_b_ = RandomKboNumber();
-    w.org_a = ImportOrganization(*identity_, w.kbo_a, "Matrix School A", {admin_a.insz});
-    w.org_b = ImportOrganization(*identity_, kbo_b_, "Matrix School B", {admin_b.insz});
+    w.kbo_a = flow::NewKboNumber();
+    kbo_b_ = flow::NewKboNumber();
+    w.org_a = Must(flow_.ImportOrganization("Matrix School A", {admin_a.insz}, w.kbo_a),
+                   "ImportOrganization");
+    w.org_b = Must(flow_.ImportOrganization("Matrix School B", {admin_b.insz}, kbo_b_),
+                   "ImportOrganization");
     ASSERT_FALSE(w.org_a.empty());
     ASSERT_FALSE(w.org_b.empty());
     w.admin_a = admin_a.name;
@@ -248,14 +198,9 @@ class AuthzMatrixTest : public ::testing::Test {
     w.participant_a = Participant(with_right_token, draft).participant().name();
     reg::Draft second = Draft(with_right_token, w.org_a, w.training_a);
     reg::AddParticipantResponse added = Participant(with_right_token, second);
-    reg::ConfirmDraftRequest confirm;
-    confirm.set_name(second.name());
-    confirm.set_etag(added.etag());
-    confirm.set_request_id(Hex(8));
-    reg::ConfirmDraftResponse confirmed;
-    Ok(with_right_token,
-       [&](auto* c) { return registration_->ConfirmDraft(c, confirm, &confirmed); },
-       "ConfirmDraft");
+    reg::ConfirmDraftResponse confirmed =
+        Must(flow_.Confirm(with_right_token, {second.name(), added.etag(), flow::NewRequestId()}),
+             "ConfirmDraft");
     w.registration_a = confirmed.registration().name();
     w.receipt_a = confirmed.receipt().name();
     draft_b_ = Draft(admin_b_token, w.org_b, w.training_b).name();
@@ -269,8 +214,9 @@ class AuthzMatrixTest : public ::testing::Test {
     ask.mutable_access_request()->set_context("opleidingsdatabank");
     ask.mutable_access_request()->set_reason("Matrix");
     rv1::CreateAccessRequestResponse asked;
-    Ok(no_right_token, [&](auto* c) { return rights_->CreateAccessRequest(c, ask, &asked); },
-       "CreateAccessRequest");
+    Ok(
+        no_right_token, [&](auto* c) { return flow_.rights().CreateAccessRequest(c, ask, &asked); },
+        "CreateAccessRequest");
     w.access_request_a = asked.access_request().name();
 
     // The notify probe: sent once now, so the matrix's SendMail is an idempotent replay.
@@ -289,13 +235,10 @@ class AuthzMatrixTest : public ::testing::Test {
        },
        "SendMail");
     w.message = sent.message().name();
-    ASSERT_EQ(WaitForMailsTo(StackEnv::Get().run_dir + "/mail", w.probe_email, 1,
-                             absl::Seconds(30))
-                  .size(),
+    ASSERT_EQ(WaitForMailsTo(StackEnv::Get().mail_dir, w.probe_email, 1, absl::Seconds(30)).size(),
               1u);
 
-    const std::string with_right_insz = with_right.insz;
-    w.fresh_id_token = [with_right_insz] { return DevIdToken(with_right_insz, "Given", "Matrix"); };
+    w.fresh_id_token = [this, with_right] { return Must(flow_.IdToken(with_right), "IdToken"); };
     w.fresh_refresh_token = [this, with_right] { return Login(with_right).refresh_token(); };
 
     w.tokens[kNoToken] = "";
@@ -341,9 +284,7 @@ class AuthzMatrixTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<idv1::IdentityService::Stub> identity_;
-  std::unique_ptr<rv1::RightsService::Stub> rights_;
-  std::unique_ptr<reg::RegistrationService::Stub> registration_;
+  flow::Flow flow_{StackEnv::Get()};
   std::unique_ptr<nv1::NotifyService::Stub> notify_;
   MailHighWater mail_mark_;
   World world_;

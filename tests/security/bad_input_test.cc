@@ -24,6 +24,9 @@
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 #include "gtest/gtest.h"
+#include "tests/flow/flow.h"
+#include "tests/flow/flow_gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/support/grpc_generic.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -103,60 +106,18 @@ class BadInputTest : public ::testing::Test {
     notify_ = nv1::NotifyService::NewStub(Channel(env.notify_port));
     operator_ = OperatorToken();
 
-    const std::string admin_insz = RandomInsz();
-    const std::string user_insz = RandomInsz();
-    ImportPerson(*identity_, admin_insz, "Beheer", "Abuse",
-                 absl::StrCat("admin-", Hex(6), "@abuse.example"));
-    const std::string user = ImportPerson(*identity_, user_insz, "Gebruiker", "Abuse");
-    user_name_ = user;
-    org_ = ImportOrganization(*identity_, RandomKboNumber(), "Abuse School", {admin_insz});
-    admin_ = LoginFor(admin_insz, org_);
-    {
-      grpc::ClientContext context;
-      Bearer(&context, admin_);
-      rv1::CreateWorkRelationRequest request;
-      request.set_parent(org_);
-      request.set_request_id(Hex(8));
-      request.mutable_work_relation()->set_person(user);
-      request.mutable_work_relation()->set_type(rv1::WORK_RELATION_TYPE_VASTE_MEDEWERKER);
-      rv1::CreateWorkRelationResponse response;
-      ASSERT_TRUE(rights_->CreateWorkRelation(&context, request, &response).ok());
-    }
-    {
-      grpc::ClientContext context;
-      Bearer(&context, admin_);
-      rv1::CreateGrantRequest request;
-      request.set_parent(org_);
-      request.set_request_id(Hex(8));
-      request.mutable_grant()->set_person(user);
-      request.mutable_grant()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
-      request.mutable_grant()->set_context("opleidingsverlof");
-      rv1::CreateGrantResponse response;
-      ASSERT_TRUE(rights_->CreateGrant(&context, request, &response).ok());
-    }
-    user_ = LoginFor(user_insz, org_);
-    odb_ = absl::StrCat("ODB-A", std::stoull(Hex(4), nullptr, 16) % 10000000000ULL);
-    {
-      grpc::ClientContext context;
-      Bearer(&context, operator_);
-      reg::BatchImportTrainingsRequest request;
-      *request.add_trainings() = Training(odb_);
-      reg::BatchImportTrainingsResponse response;
-      ASSERT_TRUE(registration_->BatchImportTrainings(&context, request, &response).ok());
-      ASSERT_EQ(response.results(0).outcome(), reg::IMPORT_OUTCOME_CREATED);
-    }
-    {
-      grpc::ClientContext context;
-      Bearer(&context, user_);
-      reg::CreateDraftRequest request;
-      request.set_parent(org_);
-      request.set_request_id(Hex(8));
-      request.mutable_draft()->set_training("trainings/" + odb_);
-      request.mutable_draft()->set_school_year("2025-2026");
-      reg::CreateDraftResponse response;
-      ASSERT_TRUE(registration_->CreateDraft(&context, request, &response).ok());
-      draft_ = response.draft();
-    }
+    // A school (its local administrator, a member with the right), a training and a draft.
+    flow::Flow flow(env);
+    ASSERT_OK_AND_ASSIGN(flow::School school, flow.NewSchool("Abuse School", 1, /*grant=*/true));
+    org_ = school.org;
+    admin_ = school.admin_token;
+    user_ = school.tokens[0];
+    user_name_ = school.users[0].name;
+    odb_ = flow::NewOdbNumber();
+    ASSERT_OK_AND_ASSIGN(reg::ImportOutcome imported,
+                         flow.ImportTraining(odb_, org_, "Misbruik voor beginners"));
+    ASSERT_EQ(imported, reg::IMPORT_OUTCOME_CREATED);
+    ASSERT_OK_AND_ASSIGN(draft_, flow.CreateDraft(user_, org_, odb_, "2025-2026"));
   }
 
   reg::Training Training(const std::string& odb) {
@@ -171,21 +132,6 @@ class BadInputTest : public ::testing::Test {
     t.mutable_recognition_start_date()->set_month(9);
     t.mutable_recognition_start_date()->set_day(1);
     return t;
-  }
-
-  std::string LoginFor(const std::string& insz, const std::string& org) {
-    grpc::ClientContext login_context;
-    idv1::ExchangeIdTokenRequest login;
-    login.set_id_token(DevIdToken(insz, "Given", "Abuse"));
-    idv1::ExchangeIdTokenResponse session;
-    EXPECT_TRUE(identity_->ExchangeIdToken(&login_context, login, &session).ok());
-    grpc::ClientContext context;
-    Bearer(&context, session.access_token());
-    idv1::SelectActingContextRequest select;
-    select.set_organization(org);
-    idv1::SelectActingContextResponse selected;
-    EXPECT_TRUE(identity_->SelectActingContext(&context, select, &selected).ok());
-    return selected.access_token();
   }
 
   reg::Participant Participant(const std::string& insz) {
@@ -349,7 +295,7 @@ TEST_F(BadInputTest, RefusedWithInvalidArgumentAndNothingChanges) {
   });
   Expect("BatchImportPersons: 1001 items", operator_, IA, "persons", [&](auto* c) {
     idv1::BatchImportPersonsRequest r;
-    for (int i = 0; i < 1001; ++i) r.add_persons()->set_insz(RandomInsz());
+    for (int i = 0; i < 1001; ++i) r.add_persons()->set_insz(flow::NewInsz());
     idv1::BatchImportPersonsResponse out;
     return identity_->BatchImportPersons(c, r, &out);
   });
@@ -600,7 +546,7 @@ TEST_F(BadInputTest, RefusedWithInvalidArgumentAndNothingChanges) {
       reg::AddParticipantRequest r;
       r.set_parent(draft_.name());
       r.set_etag(draft_.etag());
-      *r.mutable_participant() = Participant(RandomInsz());
+      *r.mutable_participant() = Participant(flow::NewInsz());
       bad.spoil(*r.mutable_participant());
       reg::AddParticipantResponse out;
       return registration_->AddParticipant(c, r, &out);
@@ -610,7 +556,7 @@ TEST_F(BadInputTest, RefusedWithInvalidArgumentAndNothingChanges) {
     reg::AddParticipantRequest r;
     r.set_parent(draft_.name());
     r.set_etag(draft_.etag());
-    *r.mutable_participant() = Participant(RandomInsz());
+    *r.mutable_participant() = Participant(flow::NewInsz());
     r.mutable_participant()->set_display_name(huge);
     reg::AddParticipantResponse out;
     return registration_->AddParticipant(c, r, &out);
@@ -633,7 +579,7 @@ TEST_F(BadInputTest, RefusedWithInvalidArgumentAndNothingChanges) {
         for (int i = 0; i < rows_per_batch; ++i) {
           auto* r = batch.mutable_batch()->add_rows();
           r->set_row_number(++row);
-          *r->mutable_participant() = Participant(RandomInsz());
+          *r->mutable_participant() = Participant(flow::NewInsz());
         }
         if (!writer->Write(batch)) break;
       }
@@ -658,7 +604,7 @@ TEST_F(BadInputTest, RefusedWithInvalidArgumentAndNothingChanges) {
       reg::UploadParticipantsRequest batch;
       auto* r = batch.mutable_batch()->add_rows();
       r->set_row_number(b + 1);
-      *r->mutable_participant() = Participant(RandomInsz());
+      *r->mutable_participant() = Participant(flow::NewInsz());
       if (b == 1) r->mutable_participant()->set_display_name(kPlaceholder);
       std::string bytes = batch.SerializeAsString();
       frames.push_back(absl::StrReplaceAll(bytes, {{kPlaceholder, kInvalidUtf8}}));
@@ -870,7 +816,7 @@ TEST_F(BadInputTest, RefusedWithInvalidArgumentAndNothingChanges) {
 
 TEST_F(BadInputTest, SqlMetacharactersInFreeTextAreStoredVerbatim) {
   const std::string name = "Robert'); DROP TABLE draft_participants; -- \"x\" \\ %_ `y`";
-  reg::Participant p = Participant(RandomInsz());
+  reg::Participant p = Participant(flow::NewInsz());
   p.set_display_name(name);
   grpc::ClientContext c;
   Bearer(&c, user_);
@@ -890,7 +836,7 @@ TEST_F(BadInputTest, SqlMetacharactersInFreeTextAreStoredVerbatim) {
   ASSERT_EQ(got.draft().participants_size(), 1);
   EXPECT_EQ(got.draft().participants(0).display_name(), name);
 
-  const std::string insz = RandomInsz();
+  const std::string insz = flow::NewInsz();
   const std::string person = ImportPerson(*identity_, insz, "O'Brien; DROP TABLE persons;--",
                                           "Robert\"); --");
   grpc::ClientContext person_context;

@@ -1,44 +1,12 @@
 #include "tests/support/identity_test_data.h"
 
-#include <random>
-
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "identity-svc/dev_idp/dev_idp.h"
-#include "tests/support/process.h"
 #include "tests/support/stack_env.h"
 
 namespace wse::testing {
-namespace {
 
-std::mt19937_64& Rng() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  return rng;
-}
-
-int Uniform(int low, int high) { return std::uniform_int_distribution<int>(low, high)(Rng()); }
-
-}  // namespace
-
-std::string RandomInsz() {
-  const std::string base = absl::StrFormat("%02d%02d%02d%03d", Uniform(50, 99), Uniform(1, 12),
-                                           Uniform(1, 28), Uniform(1, 997));
-  const int64_t n = std::stoll(base);
-  return absl::StrFormat("%s%02d", base, 97 - n % 97);
-}
-
-std::string RandomKboNumber() {
-  const std::string base = absl::StrFormat("0%07d", Uniform(2000000, 9999999));
-  return absl::StrFormat("%s%02d", base, 97 - std::stoll(base) % 97);
-}
-
-std::string RandomInstitutionNumber() { return absl::StrFormat("%06d", Uniform(100000, 999999)); }
-
-std::string OperatorToken() {
-  return std::string(
-      absl::StripAsciiWhitespace(ReadFile(StackEnv::Get().run_dir + "/secrets/operator.token")));
-}
+std::string OperatorToken() { return StackEnv::Get().operator_token; }
 
 std::string ServiceTokenFlag(const std::string& service) {
   return "--service_token_file=" + StackEnv::Get().run_dir + "/secrets/" + service +
@@ -48,7 +16,7 @@ std::string ServiceTokenFlag(const std::string& service) {
 std::string DevIdToken(const std::string& insz, const std::string& given_name,
                        const std::string& family_name, const std::string& audience, absl::Time now,
                        const std::string& nonce, const std::string& acr) {
-  auto key = identity::LoadOrCreateDevIdpKey(StackEnv::Get().run_dir + "/dev-idp");
+  auto key = identity::LoadOrCreateDevIdpKey(StackEnv::Get().dev_idp_dir);
   EXPECT_TRUE(key.ok()) << key.status();
   identity::DevLogin login;
   login.insz = insz;

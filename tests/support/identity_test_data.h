@@ -1,5 +1,5 @@
 #pragma once
-// Fresh, valid identifiers and logins against the test stack's identity-svc, so tests never
+// Logins and imports against the test stack's identity-svc, so tests never
 // collide with each other or with seeded data.
 
 #include <string>
@@ -9,10 +9,6 @@
 #include "wse/identity/v1/identity_service.grpc.pb.h"
 
 namespace wse::testing {
-
-std::string RandomInsz();       // Valid national register number, born 1950-1999.
-std::string RandomKboNumber();  // Valid KBO enterprise number.
-std::string RandomInstitutionNumber();
 
 // The operator token of the test stack.
 std::string OperatorToken();

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,5 +42,11 @@ int FreePort();
 std::string MakeTempDir(const std::string& prefix);
 // Polls `condition` every 50 ms until it holds or `timeout` passes.
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout);
+
+// Milliseconds between two steady-clock points.
+inline double MillisBetween(std::chrono::steady_clock::time_point a,
+                            std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 }  // namespace wse::testing

@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "common/token_verifier.h"
 #include "gtest/gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
 #include "tests/support/stack_env.h"
@@ -72,10 +73,10 @@ class IdentityFlowTest : public ::testing::Test {
 };
 
 TEST_F(IdentityFlowTest, LegalRepresentativeLogsInSelectsTheOrganisationAndIsRecognisedElsewhere) {
-  const std::string insz = RandomInsz();
+  const std::string insz = flow::NewInsz();
   ImportPerson(*stub_, insz, "An", "Peeters", "an.peeters@example.be");
   const std::string org =
-      ImportOrganization(*stub_, RandomKboNumber(), "Opleidingen Peeters NV", {insz});
+      ImportOrganization(*stub_, flow::NewKboNumber(), "Opleidingen Peeters NV", {insz});
   v1::ExchangeIdTokenResponse login = Login(insz);
   EXPECT_EQ(login.session().key_type(), v1::KEY_TYPE_EID);
   EXPECT_EQ(login.session().assurance_level(), v1::ASSURANCE_LEVEL_HIGH);
@@ -112,7 +113,7 @@ TEST_F(IdentityFlowTest, LegalRepresentativeLogsInSelectsTheOrganisationAndIsRec
 }
 
 TEST_F(IdentityFlowTest, PersonWithoutOrganisationGetsThe1700Guidance) {
-  const std::string insz = RandomInsz();  // Never imported: first seen at login.
+  const std::string insz = flow::NewInsz();  // Never imported: first seen at login.
   v1::ExchangeIdTokenResponse login = Login(insz);
   v1::ListActingContextsResponse contexts;
   ASSERT_TRUE(ListContexts(login.access_token(), &contexts).ok());
@@ -126,8 +127,8 @@ TEST_F(IdentityFlowTest, PersonWithoutOrganisationGetsThe1700Guidance) {
 
 TEST_F(IdentityFlowTest, CannotSelectAnOrganisationWithoutRelation) {
   const std::string org =
-      ImportOrganization(*stub_, RandomKboNumber(), "Andermans BV", {RandomInsz()});
-  v1::ExchangeIdTokenResponse login = Login(RandomInsz());
+      ImportOrganization(*stub_, flow::NewKboNumber(), "Andermans BV", {flow::NewInsz()});
+  v1::ExchangeIdTokenResponse login = Login(flow::NewInsz());
   v1::SelectActingContextResponse selected;
   absl::Status status = Select(login.access_token(), org, &selected);
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
@@ -136,7 +137,7 @@ TEST_F(IdentityFlowTest, CannotSelectAnOrganisationWithoutRelation) {
 }
 
 TEST_F(IdentityFlowTest, RefreshRotatesAndAReplayEndsTheSession) {
-  v1::ExchangeIdTokenResponse login = Login(RandomInsz());
+  v1::ExchangeIdTokenResponse login = Login(flow::NewInsz());
   v1::RefreshSessionResponse first;
   ASSERT_TRUE(Refresh(login.refresh_token(), &first).ok());
   EXPECT_NE(first.refresh_token(), login.refresh_token());
@@ -158,7 +159,7 @@ TEST_F(IdentityFlowTest, TwoRacingRefreshesWithOneTokenNeverBothSucceed) {
   constexpr int kRounds = 50;
   int both = 0, one = 0, none = 0;
   for (int round = 0; round < kRounds; ++round) {
-    const std::string token = Login(RandomInsz()).refresh_token();
+    const std::string token = Login(flow::NewInsz()).refresh_token();
     std::atomic<int> ready{0};
     bool ok[2] = {false, false};
     auto refresh = [&](int i) {
@@ -180,7 +181,7 @@ TEST_F(IdentityFlowTest, TwoRacingRefreshesWithOneTokenNeverBothSucceed) {
 }
 
 TEST_F(IdentityFlowTest, LogoutEndsRefreshAtOnce) {
-  v1::ExchangeIdTokenResponse login = Login(RandomInsz());
+  v1::ExchangeIdTokenResponse login = Login(flow::NewInsz());
   grpc::ClientContext context;
   Bearer(&context, login.access_token());
   v1::LogoutResponse out;
@@ -193,7 +194,7 @@ TEST_F(IdentityFlowTest, LogoutEndsRefreshAtOnce) {
 }
 
 TEST_F(IdentityFlowTest, BadIdTokensAreRefusedWithAReason) {
-  const std::string insz = RandomInsz();
+  const std::string insz = flow::NewInsz();
   struct Case {
     std::string token;
     std::string reason;
@@ -221,7 +222,7 @@ TEST_F(IdentityFlowTest, BadIdTokensAreRefusedWithAReason) {
 TEST_F(IdentityFlowTest, NonceMustMatchWhenGiven) {
   grpc::ClientContext context;
   v1::ExchangeIdTokenRequest request;
-  request.set_id_token(DevIdToken(RandomInsz(), "A", "B", "wse-loket", absl::Now(), "nonce-1"));
+  request.set_id_token(DevIdToken(flow::NewInsz(), "A", "B", "wse-loket", absl::Now(), "nonce-1"));
   request.set_nonce("nonce-2");
   v1::ExchangeIdTokenResponse response;
   absl::Status status = FromGrpcStatus(stub_->ExchangeIdToken(&context, request, &response));
@@ -232,7 +233,7 @@ TEST_F(IdentityFlowTest, NonceMustMatchWhenGiven) {
 // of the 8 concurrent exchanges of one token opened a session.
 TEST_F(IdentityFlowTest, AnIdTokenOpensOneSessionHoweverOftenItIsPresented) {
   for (int round = 0; round < 5; ++round) {
-    const std::string token = DevIdToken(RandomInsz(), "A", "B");
+    const std::string token = DevIdToken(flow::NewInsz(), "A", "B");
     std::atomic<int> opened{0}, replayed{0};
     std::vector<std::thread> logins;
     for (int i = 0; i < 8; ++i) {
@@ -261,7 +262,7 @@ TEST_F(IdentityFlowTest, ANonceStartedHereNeedsItsLoginIdOnce) {
   }
   ASSERT_GE(started.login_id().size(), 43u);
   ASSERT_GE(started.nonce().size(), 43u);
-  const std::string insz = RandomInsz();
+  const std::string insz = flow::NewInsz();
   auto exchange = [&](const std::string& login_id) {
     grpc::ClientContext context;
     v1::ExchangeIdTokenRequest request;
@@ -281,7 +282,7 @@ TEST_F(IdentityFlowTest, ImportReportsBadIdentifiersPerItemWithTheFieldPath) {
   Bearer(&context, OperatorToken());
   v1::BatchImportOrganizationsRequest request;
   auto* good = request.add_organizations();
-  good->mutable_identifier()->set_kbo_number("BE " + RandomKboNumber());
+  good->mutable_identifier()->set_kbo_number("BE " + flow::NewKboNumber());
   good->set_display_name("Goed NV");
   good->set_kind(v1::ORGANIZATION_KIND_ENTERPRISE);
   auto* bad = request.add_organizations();
@@ -311,7 +312,7 @@ TEST_F(IdentityFlowTest, ImportReportsBadIdentifiersPerItemWithTheFieldPath) {
 }
 
 TEST_F(IdentityFlowTest, OperatorRpcsRefuseEveryoneElse) {
-  v1::ExchangeIdTokenResponse login = Login(RandomInsz());
+  v1::ExchangeIdTokenResponse login = Login(flow::NewInsz());
   // Who you are comes first: no or a bad token is UNAUTHENTICATED, a person PERMISSION_DENIED.
   const std::pair<std::string, grpc::StatusCode> cases[] = {
       {std::string(), grpc::StatusCode::UNAUTHENTICATED},
@@ -321,7 +322,7 @@ TEST_F(IdentityFlowTest, OperatorRpcsRefuseEveryoneElse) {
     grpc::ClientContext context;
     if (!token.empty()) Bearer(&context, token);
     v1::BatchImportPersonsRequest request;
-    request.add_persons()->set_insz(RandomInsz());
+    request.add_persons()->set_insz(flow::NewInsz());
     v1::BatchImportPersonsResponse response;
     EXPECT_EQ(stub_->BatchImportPersons(&context, request, &response).error_code(), expected)
         << (token.empty() ? "no token" : token.substr(0, 8));
@@ -329,7 +330,7 @@ TEST_F(IdentityFlowTest, OperatorRpcsRefuseEveryoneElse) {
 }
 
 TEST_F(IdentityFlowTest, JwksNamesTheSigningKey) {
-  v1::ExchangeIdTokenResponse login = Login(RandomInsz());
+  v1::ExchangeIdTokenResponse login = Login(flow::NewInsz());
   grpc::ClientContext context;
   v1::GetJwksResponse jwks;
   ASSERT_TRUE(stub_->GetJwks(&context, {}, &jwks).ok());

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/flow/identifiers.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
 #include "tests/support/notify_sink.h"
@@ -191,7 +192,7 @@ TEST_F(NotifyFlowTest, PersonRecipientIsLookedUpInIdentity) {
   auto identity =
       wse::identity::v1::IdentityService::NewStub(Channel(StackEnv::Get().identity_port));
   const std::string email = Unique("person.") + "@example.be";
-  const std::string person = ImportPerson(*identity, RandomInsz(), "Piet", "Pieters", email);
+  const std::string person = ImportPerson(*identity, flow::NewInsz(), "Piet", "Pieters", email);
   v1::SendMailRequest request = Rejected(Unique("person/"), email, "");
   request.mutable_recipients(0)->set_person(person);
   v1::SendMailResponse response;
