@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   wse::identity::GrpcIdentityClient directory(
       wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
   wse::rights::RightsManager rights(store, directory, catalogue);
+  wse::rights::RightsQueries queries(rights);
 
   // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).
   const std::string replica_id = wse::rights::NewRightsId();
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
   const wse::OperatorAuthenticator gateway_callers(runtime.operator_token_hash, person_check);
   wse::rights::ReplicaCacheService replica_cache(revisions, replica_callers);
   wse::rights::MembershipService membership(permissions, membership_callers);
-  wse::rights::RightsServiceImpl service({rights, permissions, *tokens, rights_callers});
+  wse::rights::RightsServiceImpl service({rights, queries, permissions, *tokens, rights_callers});
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, gateway_callers);
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.

@@ -13,7 +13,8 @@ grpc::Status RightsServiceImpl::CreateGrant(grpc::ServerContext* context,
                                             v1::CreateGrantResponse* response) {
   return Serve(context, "CreateGrant", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    ASSIGN_OR_RETURN(auto org,
+                     deps_.queries.OwnOrganization(actor, request->parent(), "parent", call));
     RETURN_IF_ERROR(CheckRequestId(request->request_id()));
     const auto& in = request->grant();
     ASSIGN_OR_RETURN(auto person, PersonId(in.person(), "grant.person"));
@@ -32,7 +33,7 @@ grpc::Status RightsServiceImpl::CreateGrant(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto created,
                      deps_.rights.CreateGrant(actor, org, grant, request->request_id(), call));
     ToProto(created, absl::Now(), response->mutable_grant());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_grant());
+    FillNames(deps_.queries.Names(call), response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -42,14 +43,15 @@ grpc::Status RightsServiceImpl::UpdateGrant(grpc::ServerContext* context,
                                             v1::UpdateGrantResponse* response) {
   return Serve(context, "UpdateGrant", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->grant().name(), "grants", call));
+    ASSIGN_OR_RETURN(auto ids,
+                     deps_.queries.OwnChild(actor, request->grant().name(), "grants", call));
     ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->grant().etag(), "grant.etag"));
     ASSIGN_OR_RETURN(auto validity,
                      ValidityFromProto(request->grant().validity(), true, "grant.validity"));
     ASSIGN_OR_RETURN(auto updated, deps_.rights.UpdateGrant(actor, ids.first, ids.second, version,
                                                             validity, call));
     ToProto(updated, absl::Now(), response->mutable_grant());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_grant());
+    FillNames(deps_.queries.Names(call), response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -59,13 +61,13 @@ grpc::Status RightsServiceImpl::RevokeGrant(grpc::ServerContext* context,
                                             v1::RevokeGrantResponse* response) {
   return Serve(context, "RevokeGrant", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "grants", call));
+    ASSIGN_OR_RETURN(auto ids, deps_.queries.OwnChild(actor, request->name(), "grants", call));
     ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
     RETURN_IF_ERROR(CheckText(request->reason(), "reason", true));
     ASSIGN_OR_RETURN(auto revoked, deps_.rights.RevokeGrant(actor, ids.first, ids.second, version,
                                                             request->reason(), call));
     ToProto(revoked, absl::Now(), response->mutable_grant());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_grant());
+    FillNames(deps_.queries.Names(call), response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -81,20 +83,13 @@ grpc::Status RightsServiceImpl::ListGrants(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
       filter.person_id = person;
     }
-    ASSIGN_OR_RETURN(auto scope, ListScope(actor, request->parent(), filter.person_id, call));
-    filter.organization_id = scope;
-    std::vector<GrantRecord> grants;
-    absl::Status status = deps_.rights.store().Read([&](RightsTransaction& tx) {
-      ASSIGN_OR_RETURN(auto listed, tx.ListGrants(filter, page));
-      grants = std::move(listed);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    PersonNames names(deps_.rights.directory(), call);
+    ASSIGN_OR_RETURN(auto grants,
+                     deps_.queries.ListGrants(actor, request->parent(), filter, page, call));
+    PersonNames names = deps_.queries.Names(call);
     for (const auto& g : grants) {
       auto* out = response->add_grants();
       ToProto(g, filter.now, out);
-      names.Fill(out);
+      FillNames(names, out);
     }
     response->set_next_page_token(NextToken(grants, page));
     return absl::OkStatus();
@@ -105,7 +100,7 @@ grpc::Status RightsServiceImpl::ListRoles(grpc::ServerContext* context, const v1
                                           v1::ListRolesResponse* response) {
   return Serve(context, "ListRoles", [&](const RequestContext& call) -> absl::Status {
     RETURN_IF_ERROR(Authenticate(call).status());
-    for (const RoleDef& role : deps_.rights.catalogue().roles()) {
+    for (const RoleDef& role : deps_.queries.Roles()) {
       ToProto(role, response->add_roles());
     }
     return absl::OkStatus();

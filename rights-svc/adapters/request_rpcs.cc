@@ -29,7 +29,8 @@ grpc::Status RightsServiceImpl::CreateAccessRequest(grpc::ServerContext* context
                                                     v1::CreateAccessRequestResponse* response) {
   return Serve(context, "CreateAccessRequest", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    ASSIGN_OR_RETURN(auto org,
+                     deps_.queries.OwnOrganization(actor, request->parent(), "parent", call));
     RETURN_IF_ERROR(CheckRequestId(request->request_id()));
     const auto& in = request->access_request();
     if (in.role().empty() || in.role().size() > 64) {
@@ -43,7 +44,7 @@ grpc::Status RightsServiceImpl::CreateAccessRequest(grpc::ServerContext* context
                      deps_.rights.CreateAccessRequest(actor, org, in.role(), in.context(),
                                                       in.reason(), request->request_id(), call));
     ToProto(created, response->mutable_access_request());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
+    FillNames(deps_.queries.Names(call), response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -53,7 +54,8 @@ grpc::Status RightsServiceImpl::ApproveAccessRequest(grpc::ServerContext* contex
                                                      v1::ApproveAccessRequestResponse* response) {
   return Serve(context, "ApproveAccessRequest", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
+    ASSIGN_OR_RETURN(auto ids,
+                     deps_.queries.OwnChild(actor, request->name(), "accessRequests", call));
     ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
     ASSIGN_OR_RETURN(auto validity,
                      ValidityFromProto(request->validity(), request->has_validity(), "validity"));
@@ -61,9 +63,9 @@ grpc::Status RightsServiceImpl::ApproveAccessRequest(grpc::ServerContext* contex
                                                                       version, validity, call));
     ToProto(approved.first, response->mutable_access_request());
     ToProto(approved.second, absl::Now(), response->mutable_grant());
-    PersonNames names(deps_.rights.directory(), call);
-    names.Fill(response->mutable_access_request());
-    names.Fill(response->mutable_grant());
+    PersonNames names = deps_.queries.Names(call);
+    FillNames(names, response->mutable_access_request());
+    FillNames(names, response->mutable_grant());
     return absl::OkStatus();
   });
 }
@@ -73,14 +75,15 @@ grpc::Status RightsServiceImpl::RejectAccessRequest(grpc::ServerContext* context
                                                     v1::RejectAccessRequestResponse* response) {
   return Serve(context, "RejectAccessRequest", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
+    ASSIGN_OR_RETURN(auto ids,
+                     deps_.queries.OwnChild(actor, request->name(), "accessRequests", call));
     ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
     RETURN_IF_ERROR(CheckText(request->reason(), "reason", true));
     ASSIGN_OR_RETURN(auto rejected,
                      deps_.rights.RejectAccessRequest(actor, ids.first, ids.second, version,
                                                       request->reason(), call));
     ToProto(rejected, response->mutable_access_request());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
+    FillNames(deps_.queries.Names(call), response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -90,12 +93,13 @@ grpc::Status RightsServiceImpl::WithdrawAccessRequest(
     v1::WithdrawAccessRequestResponse* response) {
   return Serve(context, "WithdrawAccessRequest", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
+    ASSIGN_OR_RETURN(auto ids,
+                     deps_.queries.OwnChild(actor, request->name(), "accessRequests", call));
     ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
     ASSIGN_OR_RETURN(auto withdrawn, deps_.rights.WithdrawAccessRequest(actor, ids.first,
                                                                         ids.second, version, call));
     ToProto(withdrawn, response->mutable_access_request());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
+    FillNames(deps_.queries.Names(call), response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -105,19 +109,9 @@ grpc::Status RightsServiceImpl::GetAccessRequest(grpc::ServerContext* context,
                                                  v1::GetAccessRequestResponse* response) {
   return Serve(context, "GetAccessRequest", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "accessRequests", call));
-    AccessRequestRecord found;
-    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
-      ASSIGN_OR_RETURN(auto got, tx.GetAccessRequest(ids.first, ids.second));
-      found = std::move(got);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    if (found.requester_id != actor.person_id) {
-      RETURN_IF_ERROR(deps_.rights.RequireManager(actor, ids.first, call));
-    }
+    ASSIGN_OR_RETURN(auto found, deps_.queries.GetAccessRequest(actor, request->name(), call));
     ToProto(found, response->mutable_access_request());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_access_request());
+    FillNames(deps_.queries.Names(call), response->mutable_access_request());
     return absl::OkStatus();
   });
 }
@@ -127,9 +121,8 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
                                                    v1::ListAccessRequestsResponse* response) {
   return Serve(context, "ListAccessRequests", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
     ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
-    AccessRequestFilter filter{org, "", ""};
+    AccessRequestFilter filter{"", "", ""};
     if (!v1::AccessRequestState_IsValid(request->state())) {  // An unknown number has no name.
       return InvalidArgument({{"state", "is not an access request state"}});
     }
@@ -141,22 +134,13 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(auto person, PersonId(request->requester(), "requester"));
       filter.requester_id = person;
     }
-    // Your own requests you may always see; everyone's needs a local administrator.
-    if (filter.requester_id != actor.person_id || actor.person_id.empty()) {
-      RETURN_IF_ERROR(deps_.rights.RequireManager(actor, org, call));
-    }
-    std::vector<AccessRequestRecord> requests;
-    absl::Status status = deps_.rights.store().Transact([&](RightsTransaction& tx) {
-      ASSIGN_OR_RETURN(auto listed, tx.ListAccessRequests(filter, page));
-      requests = std::move(listed);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    PersonNames names(deps_.rights.directory(), call);
+    ASSIGN_OR_RETURN(auto requests, deps_.queries.ListAccessRequests(actor, request->parent(),
+                                                                     filter, page, call));
+    PersonNames names = deps_.queries.Names(call);
     for (const auto& r : requests) {
       auto* out = response->add_access_requests();
       ToProto(r, out);
-      names.Fill(out);
+      FillNames(names, out);
     }
     response->set_next_page_token(NextToken(requests, page));
     return absl::OkStatus();
@@ -171,7 +155,8 @@ grpc::Status RightsServiceImpl::ListLocalAdministrators(
     // Only for those acting for the organisation (and operators), as the contract says: staff
     // data cannot be harvested, and someone who cannot act for it yet gets the 1700 guidance
     // from SelectActingContext instead.
-    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    ASSIGN_OR_RETURN(auto org,
+                     deps_.queries.OwnOrganization(actor, request->parent(), "parent", call));
     ASSIGN_OR_RETURN(auto admins, deps_.rights.LocalAdministrators(org, call));
     bool reachable = false;
     for (const auto& admin : admins) {

@@ -62,57 +62,13 @@ absl::StatusOr<Actor> RightsServiceImpl::Authenticate(const RequestContext& call
   return actor;
 }
 
-absl::StatusOr<std::string> RightsServiceImpl::OwnOrganization(const Actor& actor,
-                                                               const std::string& parent,
-                                                               const std::string& field,
-                                                               const RequestContext& call) {
-  ASSIGN_OR_RETURN(auto id, IdFromName(parent, "organizations", field));
-  if (actor.is_operator || actor.organization_id == id) return id;
-  deps_.rights.RecordDenial(actor, id, "token of another organisation", call);
-  return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                      "the organisation is not the one you are logged in for")
-      .Reason("ORGANIZATION_MISMATCH")
-      .Dutch("U bent niet aangemeld voor deze organisatie. Kies de juiste organisatie.");
-}
-
-absl::StatusOr<std::pair<std::string, std::string>> RightsServiceImpl::OwnChild(
-    const Actor& actor, const std::string& name, const std::string& collection,
-    const RequestContext& call) {
-  std::vector<std::string> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "organizations" || parts[2] != collection) {
-    return InvalidArgument({{"name", "must be organizations/{id}/" + collection + "/{id}"}});
-  }
-  ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, "organizations/" + parts[1], "name", call));
-  ASSIGN_OR_RETURN(auto id, IdFromName(collection + "/" + parts[3], collection, "name"));
-  return std::make_pair(org, id);
-}
-
-absl::StatusOr<std::string> RightsServiceImpl::ListScope(const Actor& actor,
-                                                         const std::string& parent,
-                                                         const std::string& person_id,
-                                                         const RequestContext& call) {
-  if (parent == "organizations/-") {
-    // identity-svc asks this way where someone may act.
-    if (person_id.empty() || (!actor.is_operator && person_id != actor.person_id)) {
-      return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                          "across organisations you may list only your own records")
-          .Reason("OWN_RECORDS_ONLY");
-    }
-    return std::string();
-  }
-  ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, parent, "parent", call));
-  if (person_id != actor.person_id || actor.person_id.empty()) {
-    RETURN_IF_ERROR(deps_.rights.RequireManager(actor, org, call));
-  }
-  return org;
-}
-
 grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
                                                    const v1::CreateWorkRelationRequest* request,
                                                    v1::CreateWorkRelationResponse* response) {
   return Serve(context, "CreateWorkRelation", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto org, OwnOrganization(actor, request->parent(), "parent", call));
+    ASSIGN_OR_RETURN(auto org,
+                     deps_.queries.OwnOrganization(actor, request->parent(), "parent", call));
     RETURN_IF_ERROR(CheckRequestId(request->request_id()));
     const auto& in = request->work_relation();
     WorkRelationRecord relation;
@@ -120,15 +76,7 @@ grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(auto person, PersonId(in.person(), "work_relation.person"));
       relation.person_id = person;
     } else if (!in.insz().empty()) {
-      auto person = deps_.rights.directory().FindPersonByInsz(in.insz(), call);
-      if (absl::IsNotFound(person.status())) {
-        return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
-                            "no person with this INSZ is known yet")
-            .Reason("PERSON_UNKNOWN")
-            .Dutch("Deze persoon is nog niet gekend. Laat hem of haar eerst eenmaal aanmelden.");
-      }
-      if (!person.ok()) return person.status();
-      relation.person_id = person->id;
+      ASSIGN_OR_RETURN(relation.person_id, deps_.queries.PersonIdByInsz(in.insz(), call));
     } else {
       return InvalidArgument({{"work_relation.person", "set person or insz"}});
     }
@@ -144,7 +92,7 @@ grpc::Status RightsServiceImpl::CreateWorkRelation(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto created, deps_.rights.CreateWorkRelation(actor, org, relation,
                                                                    request->request_id(), call));
     ToProto(created, absl::Now(), response->mutable_work_relation());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
+    FillNames(deps_.queries.Names(call), response->mutable_work_relation());
     return absl::OkStatus();
   });
 }
@@ -154,8 +102,8 @@ grpc::Status RightsServiceImpl::UpdateWorkRelation(grpc::ServerContext* context,
                                                    v1::UpdateWorkRelationResponse* response) {
   return Serve(context, "UpdateWorkRelation", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids,
-                     OwnChild(actor, request->work_relation().name(), "workRelations", call));
+    ASSIGN_OR_RETURN(auto ids, deps_.queries.OwnChild(actor, request->work_relation().name(),
+                                                      "workRelations", call));
     ASSIGN_OR_RETURN(auto version,
                      VersionFromEtag(request->work_relation().etag(), "work_relation.etag"));
     ASSIGN_OR_RETURN(auto validity, ValidityFromProto(request->work_relation().validity(), true,
@@ -163,7 +111,7 @@ grpc::Status RightsServiceImpl::UpdateWorkRelation(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto updated, deps_.rights.UpdateWorkRelation(actor, ids.first, ids.second,
                                                                    version, validity, call));
     ToProto(updated, absl::Now(), response->mutable_work_relation());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
+    FillNames(deps_.queries.Names(call), response->mutable_work_relation());
     return absl::OkStatus();
   });
 }
@@ -173,7 +121,8 @@ grpc::Status RightsServiceImpl::EndWorkRelation(grpc::ServerContext* context,
                                                 v1::EndWorkRelationResponse* response) {
   return Serve(context, "EndWorkRelation", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto ids, OwnChild(actor, request->name(), "workRelations", call));
+    ASSIGN_OR_RETURN(auto ids,
+                     deps_.queries.OwnChild(actor, request->name(), "workRelations", call));
     ASSIGN_OR_RETURN(auto version, VersionFromEtag(request->etag(), "etag"));
     RETURN_IF_ERROR(CheckText(request->reason(), "reason", false));
     std::optional<absl::Time> end;
@@ -181,7 +130,7 @@ grpc::Status RightsServiceImpl::EndWorkRelation(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto ended, deps_.rights.EndWorkRelation(actor, ids.first, ids.second, version,
                                                               end, request->reason(), call));
     ToProto(ended, absl::Now(), response->mutable_work_relation());
-    PersonNames(deps_.rights.directory(), call).Fill(response->mutable_work_relation());
+    FillNames(deps_.queries.Names(call), response->mutable_work_relation());
     return absl::OkStatus();
   });
 }
@@ -197,20 +146,13 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
       filter.person_id = person;
     }
-    ASSIGN_OR_RETURN(auto scope, ListScope(actor, request->parent(), filter.person_id, call));
-    filter.organization_id = scope;
-    std::vector<WorkRelationRecord> relations;
-    absl::Status status = deps_.rights.store().Read([&](RightsTransaction& tx) {
-      ASSIGN_OR_RETURN(auto listed, tx.ListWorkRelations(filter, page));
-      relations = std::move(listed);
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    PersonNames names(deps_.rights.directory(), call);
+    ASSIGN_OR_RETURN(auto relations,
+                     deps_.queries.ListWorkRelations(actor, request->parent(), filter, page, call));
+    PersonNames names = deps_.queries.Names(call);
     for (const auto& r : relations) {
       auto* out = response->add_work_relations();
       ToProto(r, filter.now, out);
-      names.Fill(out);
+      FillNames(names, out);
     }
     response->set_next_page_token(NextToken(relations, page));
     return absl::OkStatus();

@@ -1,19 +1,22 @@
 #pragma once
 // gRPC adapter of wse.rights.v1.RightsService: authenticates the caller (access token, or the
-// operator/service token), checks that a named organisation is the token's own, converts, calls
-// RightsManager / PermissionChecker, converts back. The rules live in the domain classes.
+// operator/service token), converts, calls RightsQueries (reads and the rules of who may read
+// and name an organisation), RightsManager (changes) or PermissionChecker, converts back. The
+// rules live in those domain classes.
 
 #include "common/call_context.h"
 #include "common/operator_auth.h"
 #include "common/token_verifier.h"
 #include "rights-svc/domain/permission_checker.h"
 #include "rights-svc/domain/rights_manager.h"
+#include "rights-svc/domain/rights_queries.h"
 #include "wse/rights/v1/rights_service.grpc.pb.h"
 
 namespace wse::rights {
 
 struct RightsServiceDeps {
-  RightsManager& rights;
+  RightsManager& rights;   // Changes.
+  RightsQueries& queries;  // Reads and their access rules.
   PermissionChecker& permissions;
   AccessTokenVerifier& tokens;
   const OperatorAuthenticator& operators;
@@ -50,20 +53,6 @@ class RightsServiceImpl final : public v1::RightsService::Service {
 
  private:
   absl::StatusOr<Actor> Authenticate(const RequestContext& call);
-  // The organisation id of `parent`, which must be the actor's own (operators: any). A mismatch
-  // is PERMISSION_DENIED and leaves an audit event in the named organisation's trail.
-  absl::StatusOr<std::string> OwnOrganization(const Actor& actor, const std::string& parent,
-                                              const std::string& field, const RequestContext& call);
-  // Who may list a person's records: across organisations (parent "organizations/-") only
-  // their own (or an operator); within the own organisation one's own, or anyone's for a local
-  // administrator. Returns the organisation id to filter on ("" across organisations).
-  absl::StatusOr<std::string> ListScope(const Actor& actor, const std::string& parent,
-                                        const std::string& person_id, const RequestContext& call);
-  // Splits "organizations/{org}/<collection>/{id}" after checking the organisation.
-  absl::StatusOr<std::pair<std::string, std::string>> OwnChild(const Actor& actor,
-                                                               const std::string& name,
-                                                               const std::string& collection,
-                                                               const RequestContext& call);
 
   RightsServiceDeps deps_;
 };
