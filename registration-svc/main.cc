@@ -3,12 +3,13 @@
 // serving.
 #include "absl/flags/flag.h"
 #include "common/config.h"
-#include "common/notify_deliverer.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/client/grpc_identity_client.h"
+#include "notify-svc/client/grpc_notify_client.h"
+#include "notify-svc/client/mail_outbox_deliverer.h"
 #include "registration-svc/adapters/registration_service.h"
 #include "registration-svc/domain/application_screen.h"
 #include "registration-svc/domain/registration_manager.h"
@@ -80,9 +81,9 @@ int main(int argc, char** argv) {
 
   // Receipt mails leave through the outbox: notify-svc may be down when a registration is
   // confirmed, and the confirmation must not wait for it.
-  wse::NotifyDeliverer deliverer(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
-      service_token);
+  wse::notify::GrpcNotifyClient notify(wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
+                                       service_token);
+  wse::notify::MailOutboxDeliverer deliverer(notify);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "registration"});
   relay.Start();
   const int code = wse::RunService(runtime, {&service});

@@ -4,13 +4,14 @@
 #include "absl/flags/flag.h"
 #include "common/config.h"
 #include "common/log.h"
-#include "common/notify_deliverer.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
 #include "common/periodic_task.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/client/grpc_identity_client.h"
+#include "notify-svc/client/grpc_notify_client.h"
+#include "notify-svc/client/mail_outbox_deliverer.h"
 #include "rights-svc/adapters/ext_authz_service.h"
 #include "rights-svc/adapters/membership_service.h"
 #include "rights-svc/adapters/replica_cache_service.h"
@@ -105,9 +106,9 @@ int main(int argc, char** argv) {
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, gateway_callers);
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.
-  wse::NotifyDeliverer deliverer(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
-      service_token);
+  wse::notify::GrpcNotifyClient notify(wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
+                                       service_token);
+  wse::notify::MailOutboxDeliverer deliverer(notify);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "rights"});
   relay.Start();
 

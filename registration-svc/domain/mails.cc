@@ -1,6 +1,7 @@
 #include "registration-svc/domain/mails.h"
 
 #include "absl/strings/str_cat.h"
+#include "notify-svc/client/notify_client.h"
 #include "registration-svc/domain/belgian_time.h"
 #include "registration-svc/domain/school_year.h"
 #include "wse/notify/v1/notify_service.pb.h"
@@ -26,7 +27,7 @@ OutboxMessage ReceiptMail(const RegistrationVersionRecord& version, const std::s
   params["submit_time"] = BelgianTime(version.submit_time);
   params["participant_count"] = absl::StrCat(version.summary.participant_count);
   params["content_sha256"] = version.content_sha256;
-  return OutboxMessage{"mail", mail.SerializeAsString()};
+  return notify::MailOutboxMessage(mail);
 }
 
 }  // namespace wse::registration

@@ -1,6 +1,7 @@
 #include "rights-svc/domain/mails.h"
 
 #include "absl/time/time.h"
+#include "notify-svc/client/notify_client.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
 namespace wse::rights {
@@ -28,7 +29,7 @@ void To(const identity::PersonInfo& person, notify::v1::SendMailRequest* mail) {
 }
 
 OutboxMessage AsOutbox(const notify::v1::SendMailRequest& mail) {
-  return OutboxMessage{"mail", mail.SerializeAsString()};
+  return notify::MailOutboxMessage(mail);
 }
 
 }  // namespace

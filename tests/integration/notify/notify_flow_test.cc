@@ -7,10 +7,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
-#include "common/notify_deliverer.h"
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "notify-svc/client/grpc_notify_client.h"
+#include "notify-svc/client/mail_outbox_deliverer.h"
 #include "tests/flow/identifiers.h"
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
@@ -207,10 +208,11 @@ TEST_F(NotifyFlowTest, OutboxDelivererUsesTheRowKeyAndReplaysHarmlessly) {
   const std::string email = Unique("outbox.") + "@example.be";
   OutboxRow row;
   row.id = 42;
-  row.kind = kMailOutboxKind;
+  row.kind = notify::kMailOutboxKind;
   row.idempotency_key = Unique("rights/outbox/");
   ASSERT_TRUE(Rejected("ignored", email, "nl").SerializeToString(&row.payload));
-  NotifyDeliverer deliverer(Channel(StackEnv::Get().notify_port), OperatorToken());
+  notify::GrpcNotifyClient client(Channel(StackEnv::Get().notify_port), OperatorToken());
+  notify::MailOutboxDeliverer deliverer(client);
   ASSERT_TRUE(deliverer.Deliver(row).ok());
   ASSERT_TRUE(deliverer.Deliver(row).ok());  // The relay crashed before recording: again.
   ASSERT_EQ(MailsTo(email).size(), 1u);
