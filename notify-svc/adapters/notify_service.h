@@ -4,7 +4,7 @@
 //
 // Who may call (common/operator_auth.h): operators (grpcurl, repairs, dead letters) every RPC;
 // the outbox relays of rights-svc and registration-svc SendMail only, each with its own service
-// token (common/notify_deliverer.h); end users never call notify-svc, not even through the
+// token (notify-svc/client/grpc_notify_client.h); end users never call notify-svc, not even through the
 // gateway, because a mail's content and recipients are for the service that caused it to
 // decide.
 //
