@@ -4,8 +4,8 @@
 //
 // Who may call (common/operator_auth.h): operators (grpcurl, repairs, dead letters) every RPC;
 // the outbox relays of rights-svc and registration-svc SendMail only, each with its own service
-// token (notify-svc/client/grpc_notify_client.h); end users never call notify-svc, not even through the
-// gateway, because a mail's content and recipients are for the service that caused it to
+// token (notify-svc/client/grpc_notify_client.h); end users never call notify-svc, not even through
+// the gateway, because a mail's content and recipients are for the service that caused it to
 // decide.
 //
 // SendMail only stores (QUEUED) and wakes the delivery workers; it never waits for SMTP.
