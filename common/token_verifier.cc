@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -29,6 +30,58 @@ bool AudienceMatches(const nlohmann::json& aud, const std::string& expected) {
     }
   }
   return false;
+}
+
+// What cpp-jwt must never see: anything but a compact JWS of base64url and dots, and time claims
+// that are not integers.
+absl::Status CheckCompactJws(absl::string_view token, const std::vector<absl::string_view>& parts) {
+  if (token.size() > 8192 || parts.size() != 3 || parts[2].empty()) {
+    return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
+  }
+  // A compact JWS is base64url and dots only. Anything else is refused here: cpp-jwt's base64
+  // decoder indexes its table with a plain (signed) char, so a byte >= 0x80 read out of bounds
+  // (found by fuzz/jwt_verifier_fuzzer).
+  for (char c : token) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
+    }
+  }
+  // cpp-jwt checks the time claims before the signature and converts them to integers
+  // unchecked: a float or oversized exp/nbf/iat is undefined behaviour there, reachable without
+  // a valid signature (found by fuzz/jwt_verifier_fuzzer). Only integer time claims go on.
+  {
+    auto payload_text = Base64UrlDecode(parts[1]);
+    if (!payload_text.ok()) return Refused("TOKEN_MALFORMED", "the token payload is not base64url");
+    const nlohmann::json payload = nlohmann::json::parse(*payload_text, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) {
+      return Refused("TOKEN_MALFORMED", "the token payload is not a JSON object");
+    }
+    for (const char* name : {"exp", "nbf", "iat"}) {
+      if (payload.contains(name) && !payload[name].is_number_integer()) {
+        return Refused("TOKEN_MALFORMED", "the token's time claims must be integers");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The header's algorithm (ES256 or RS256 only) and key id.
+absl::StatusOr<std::pair<std::string, std::string>> AlgorithmAndKeyId(absl::string_view header64) {
+  auto header_text = Base64UrlDecode(header64);
+  if (!header_text.ok()) return Refused("TOKEN_MALFORMED", "the token header is not base64url");
+  nlohmann::json header = nlohmann::json::parse(*header_text, nullptr, false);
+  if (header.is_discarded() || !header.is_object() || !header.contains("alg") ||
+      !header["alg"].is_string()) {
+    return Refused("TOKEN_MALFORMED", "the token header is not valid JSON");
+  }
+  const std::string alg = header["alg"];
+  if (alg != "ES256" && alg != "RS256") {
+    return Refused("TOKEN_ALGORITHM_REFUSED", "token algorithm '" + alg + "' is not accepted");
+  }
+  if (!header.contains("kid") || !header["kid"].is_string()) {
+    return Refused("TOKEN_KEY_UNKNOWN", "the token names no key id");
+  }
+  return std::make_pair(alg, header["kid"].get<std::string>());
 }
 
 }  // namespace
@@ -65,49 +118,10 @@ JwtVerifier::JwtVerifier(JwtVerifierOptions options, std::shared_ptr<KeySource> 
 
 absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
-  if (token.size() > 8192 || parts.size() != 3 || parts[2].empty()) {
-    return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
-  }
-  // A compact JWS is base64url and dots only. Anything else is refused here: cpp-jwt's base64
-  // decoder indexes its table with a plain (signed) char, so a byte >= 0x80 read out of bounds
-  // (found by fuzz/jwt_verifier_fuzzer).
-  for (char c : token) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return Refused("TOKEN_MALFORMED", "the token is not a signed JWT");
-    }
-  }
-  // cpp-jwt checks the time claims before the signature and converts them to integers
-  // unchecked: a float or oversized exp/nbf/iat is undefined behaviour there, reachable without
-  // a valid signature (found by fuzz/jwt_verifier_fuzzer). Only integer time claims go on.
-  {
-    auto payload_text = Base64UrlDecode(parts[1]);
-    if (!payload_text.ok()) return Refused("TOKEN_MALFORMED", "the token payload is not base64url");
-    const nlohmann::json payload = nlohmann::json::parse(*payload_text, nullptr, false);
-    if (payload.is_discarded() || !payload.is_object()) {
-      return Refused("TOKEN_MALFORMED", "the token payload is not a JSON object");
-    }
-    for (const char* name : {"exp", "nbf", "iat"}) {
-      if (payload.contains(name) && !payload[name].is_number_integer()) {
-        return Refused("TOKEN_MALFORMED", "the token's time claims must be integers");
-      }
-    }
-  }
-  auto header_text = Base64UrlDecode(parts[0]);
-  if (!header_text.ok()) return Refused("TOKEN_MALFORMED", "the token header is not base64url");
-  nlohmann::json header = nlohmann::json::parse(*header_text, nullptr, false);
-  if (header.is_discarded() || !header.is_object() || !header.contains("alg") ||
-      !header["alg"].is_string()) {
-    return Refused("TOKEN_MALFORMED", "the token header is not valid JSON");
-  }
-  const std::string alg = header["alg"];
-  if (alg != "ES256" && alg != "RS256") {
-    return Refused("TOKEN_ALGORITHM_REFUSED", "token algorithm '" + alg + "' is not accepted");
-  }
-  if (!header.contains("kid") || !header["kid"].is_string()) {
-    return Refused("TOKEN_KEY_UNKNOWN", "the token names no key id");
-  }
+  RETURN_IF_ERROR(CheckCompactJws(token, parts));
+  ASSIGN_OR_RETURN(auto alg_kid, AlgorithmAndKeyId(parts[0]));
+  const auto& [alg, kid] = alg_kid;
   ASSIGN_OR_RETURN(auto keys, keys_->Keys());
-  const std::string kid = header["kid"];
   auto key = keys->find(kid);
   if (key == keys->end()) return Refused("TOKEN_KEY_UNKNOWN", "unknown signing key " + kid);
   if (key->second.alg != alg) {
@@ -134,6 +148,11 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   }
   if (ec) return Refused("TOKEN_SIGNATURE_INVALID", "the token signature is invalid");
 
+  return CheckClaims(kid, std::move(claims));
+}
+
+absl::StatusOr<VerifiedJwt> JwtVerifier::CheckClaims(const std::string& kid,
+                                                     nlohmann::json claims) const {
   const absl::Time now = clock_();
   if (!claims.contains("exp") || !claims["exp"].is_number_integer()) {
     return Refused("TOKEN_MALFORMED", "the token has no expiry");

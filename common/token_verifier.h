@@ -79,6 +79,9 @@ class JwtVerifier {
   absl::StatusOr<VerifiedJwt> Verify(absl::string_view token) const;
 
  private:
+  // Expiry (required), lifetime, not-before, issuer and audience of verified claims.
+  absl::StatusOr<VerifiedJwt> CheckClaims(const std::string& kid, nlohmann::json claims) const;
+
   JwtVerifierOptions options_;
   std::shared_ptr<KeySource> keys_;
   std::function<absl::Time()> clock_;

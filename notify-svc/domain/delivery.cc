@@ -1,5 +1,6 @@
 #include "notify-svc/domain/delivery.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -103,22 +104,20 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
   return static_cast<int>(claimed.size());
 }
 
-AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
-  const absl::Time started = absl::Now();
+AttemptResult DeliveryWorkers::Transient(const MessageRecord& message, std::string error,
+                                         int smtp_code) const {
   const int budget_used = message.attempt_count - message.budget_start;
-  auto transient = [&](std::string error, int smtp_code) {
-    const bool exhausted = budget_used >= options_.max_attempts;
-    AttemptResult r = Failed(exhausted ? MessageState::kDead : MessageState::kQueued,
-                             DeliveryOutcome::kTransientFailure, std::move(error));
-    r.attempt.smtp_code = smtp_code;
-    if (!exhausted) r.retry_after = BackoffDelay(options_.backoff, budget_used, UnitRandom());
-    return r;
-  };
+  const bool exhausted = budget_used >= options_.max_attempts;
+  AttemptResult r = Failed(exhausted ? MessageState::kDead : MessageState::kQueued,
+                           DeliveryOutcome::kTransientFailure, std::move(error));
+  r.attempt.smtp_code = smtp_code;
+  if (!exhausted) r.retry_after = BackoffDelay(options_.backoff, budget_used, UnitRandom());
+  return r;
+}
 
-  // 1. Recipients: persons are looked up now, each time, until the message is sent.
-  std::vector<RecipientRecord> recipients = message.recipients;
-  std::string person_locale;
-  bool looked_up = false;
+std::optional<AttemptResult> DeliveryWorkers::ResolveRecipients(
+    const MessageRecord& message, std::vector<RecipientRecord>& recipients,
+    std::string& person_locale) {
   for (RecipientRecord& r : recipients) {
     if (!r.is_person) {
       r.resolved_email = r.address;
@@ -126,30 +125,58 @@ AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
     }
     auto contact = persons_.GetPerson(std::string(absl::StripPrefix(r.address, "persons/")),
                                       BackgroundContext("DeliverMail"));
-    if (!contact.ok() && contact.status().code() == absl::StatusCode::kNotFound) {
-      AttemptResult f = Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
-                               absl::StrCat("recipient ", r.address, " not found"));
-      f.attempt.attempt_time = started;
-      return f;
+    if (absl::IsNotFound(contact.status())) {
+      return Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
+                    absl::StrCat("recipient ", r.address, " not found"));
     }
     if (!contact.ok()) {
-      AttemptResult t =
-          transient(absl::StrCat("person directory unavailable: ", contact.status().message()), 0);
-      t.attempt.attempt_time = started;
-      return t;
+      return Transient(
+          message, absl::StrCat("person directory unavailable: ", contact.status().message()), 0);
     }
     if (!IsValidEmailAddress(contact->email_address)) {
-      AttemptResult f =
-          Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
-                 absl::StrCat("recipient ", r.address, " has no usable e-mail address"));
-      f.attempt.attempt_time = started;
-      return f;
+      return Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
+                    absl::StrCat("recipient ", r.address, " has no usable e-mail address"));
     }
     r.resolved_email = contact->email_address;
     if (r.display_name.empty()) r.display_name = contact->display_name;
     if (person_locale.empty()) person_locale = contact->preferred_locale;
-    looked_up = true;
   }
+  return std::nullopt;
+}
+
+std::string DeliveryWorkers::Mime(const MessageRecord& message,
+                                  const std::vector<RecipientRecord>& recipients,
+                                  const RenderedMail& mail, absl::Time date) const {
+  MimeMail mime;
+  mime.from = options_.from;
+  for (const RecipientRecord& r : recipients) mime.to.push_back({r.resolved_email, r.display_name});
+  mime.subject = mail.subject;
+  mime.text_body = mail.text_body;
+  mime.html_body = mail.html_body;
+  mime.date = date;
+  // Stable per message, so a resend after a crash is recognisable.
+  mime.message_id =
+      absl::StrCat("wse-notify.", message.id, ".", message.content_sha256.substr(0, 16), "@",
+                   DomainOf(options_.from.email));
+  const std::string boundary = absl::StrCat("=_wse_", message.id, "_", message.attempt_count);
+  return BuildMimeMessage(mime, boundary);
+}
+
+AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
+  const absl::Time started = absl::Now();
+  auto at_start = [started](AttemptResult r) {
+    r.attempt.attempt_time = started;
+    return r;
+  };
+
+  // 1. Recipients: persons are looked up now, each time, until the message is sent.
+  std::vector<RecipientRecord> recipients = message.recipients;
+  std::string person_locale;
+  if (auto failed = ResolveRecipients(message, recipients, person_locale)) {
+    return at_start(*std::move(failed));
+  }
+  const bool looked_up = std::any_of(recipients.begin(), recipients.end(),
+                                     [](const RecipientRecord& r) { return r.is_person; });
 
   // 2. Rendering, unless done at SendMail (the locale was known then).
   std::optional<RenderedMail> fresh;
@@ -158,33 +185,18 @@ AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
         !message.requested_locale.empty() ? message.requested_locale : person_locale;
     auto rendered = templates_.Render(message.template_id, locale, message.parameters, nullptr);
     if (!rendered.ok()) {
-      AttemptResult f = Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
-                               absl::StrCat("rendering failed: ", rendered.status().message()));
-      f.attempt.attempt_time = started;
-      return f;
+      return at_start(Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
+                             absl::StrCat("rendering failed: ", rendered.status().message())));
     }
     fresh = *std::move(rendered);
   }
   const RenderedMail& mail = fresh ? *fresh : *message.rendered;
 
-  // 3. SMTP. The Message-ID is stable per message, so a resend after a crash is recognisable.
-  MimeMail mime;
-  mime.from = options_.from;
+  // 3. SMTP.
   std::vector<std::string> rcpt;
-  for (const RecipientRecord& r : recipients) {
-    mime.to.push_back({r.resolved_email, r.display_name});
-    rcpt.push_back(r.resolved_email);
-  }
-  mime.subject = mail.subject;
-  mime.text_body = mail.text_body;
-  mime.html_body = mail.html_body;
-  mime.date = started;
-  mime.message_id =
-      absl::StrCat("wse-notify.", message.id, ".", message.content_sha256.substr(0, 16), "@",
-                   DomainOf(options_.from.email));
-  const std::string boundary = absl::StrCat("=_wse_", message.id, "_", message.attempt_count);
-  const SendResult sent = sender_.Send(options_.from.email, rcpt, BuildMimeMessage(mime, boundary));
-
+  for (const RecipientRecord& r : recipients) rcpt.push_back(r.resolved_email);
+  const SendResult sent =
+      sender_.Send(options_.from.email, rcpt, Mime(message, recipients, mail, started));
   AttemptResult result;
   if (sent.sent) {
     result.new_state = MessageState::kSent;
@@ -194,12 +206,11 @@ AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
     result = Failed(MessageState::kDead, DeliveryOutcome::kPermanentFailure, sent.error);
     result.attempt.smtp_code = sent.smtp_code;
   } else {
-    result = transient(sent.error, sent.smtp_code);
+    result = Transient(message, sent.error, sent.smtp_code);
   }
-  result.attempt.attempt_time = started;
   result.rendered = std::move(fresh);
   if (looked_up) result.recipients = std::move(recipients);
-  return result;
+  return at_start(std::move(result));
 }
 
 }  // namespace wse::notify

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +64,15 @@ class DeliveryWorkers {
 
  private:
   void Loop();
+  // A failure worth another attempt, until the message's budget is spent (then it is dead).
+  AttemptResult Transient(const MessageRecord& message, std::string error, int smtp_code) const;
+  // The recipients' addresses, persons looked up now; a result when one cannot be mailed.
+  std::optional<AttemptResult> ResolveRecipients(const MessageRecord& message,
+                                                 std::vector<RecipientRecord>& recipients,
+                                                 std::string& person_locale);
+  // The MIME text of the rendered mail to the resolved recipients.
+  std::string Mime(const MessageRecord& message, const std::vector<RecipientRecord>& recipients,
+                   const RenderedMail& mail, absl::Time date) const;
 
   MessageRepository& messages_;
   const TemplateCatalog& templates_;

@@ -43,6 +43,35 @@ bool IsParameterName(absl::string_view name) {
   return true;
 }
 
+// One recipient: an e-mail address, or a person looked up at delivery.
+RecipientRecord RecipientFrom(const v1::Recipient& in, const std::string& path,
+                              std::vector<FieldViolation>& violations) {
+  RecipientRecord r;
+  switch (in.address_case()) {
+    case v1::Recipient::kEmailAddress:
+      if (!IsValidEmailAddress(in.email_address())) {
+        violations.push_back({path + ".email_address", "is not a valid e-mail address"});
+      }
+      r.address = in.email_address();
+      r.resolved_email = in.email_address();
+      break;
+    case v1::Recipient::kPerson:
+      if (!IsPersonName(in.person())) {
+        violations.push_back({path + ".person", "must be persons/{person_id}"});
+      }
+      r.is_person = true;
+      r.address = in.person();
+      break;
+    default:
+      violations.push_back({path, "set email_address or person"});
+  }
+  if (in.display_name().size() > 200 || HasControlCharacters(in.display_name())) {
+    violations.push_back({path + ".display_name", "at most 200 characters, on one line"});
+  }
+  r.display_name = in.display_name();
+  return r;
+}
+
 }  // namespace
 
 absl::StatusOr<MessageRecord> MessageFromRequest(const v1::SendMailRequest& request,
@@ -68,32 +97,8 @@ absl::StatusOr<MessageRecord> MessageFromRequest(const v1::SendMailRequest& requ
     violations.push_back({"recipients", absl::StrCat("at most ", kMaxRecipients, " recipients")});
   }
   for (int i = 0; i < request.recipients_size() && i < kMaxRecipients; ++i) {
-    const v1::Recipient& in = request.recipients(i);
-    const std::string path = absl::StrCat("recipients[", i, "]");
-    RecipientRecord r;
-    switch (in.address_case()) {
-      case v1::Recipient::kEmailAddress:
-        if (!IsValidEmailAddress(in.email_address())) {
-          violations.push_back({path + ".email_address", "is not a valid e-mail address"});
-        }
-        r.address = in.email_address();
-        r.resolved_email = in.email_address();
-        break;
-      case v1::Recipient::kPerson:
-        if (!IsPersonName(in.person())) {
-          violations.push_back({path + ".person", "must be persons/{person_id}"});
-        }
-        r.is_person = true;
-        r.address = in.person();
-        break;
-      default:
-        violations.push_back({path, "set email_address or person"});
-    }
-    if (in.display_name().size() > 200 || HasControlCharacters(in.display_name())) {
-      violations.push_back({path + ".display_name", "at most 200 characters, on one line"});
-    }
-    r.display_name = in.display_name();
-    message.recipients.push_back(std::move(r));
+    message.recipients.push_back(
+        RecipientFrom(request.recipients(i), absl::StrCat("recipients[", i, "]"), violations));
   }
   for (const auto& [name, value] : request.parameters()) {
     if (!IsParameterName(name)) {

@@ -54,6 +54,40 @@ absl::StatusOr<ParticipantMask> MaskFrom(const google::protobuf::FieldMask& mask
   return out;
 }
 
+// The batches after the header, converted row by row (conversion problems stay with their row);
+// at most kMaxRowsPerBatch per message and `max_rows` in all.
+absl::StatusOr<std::vector<UploadRow>> ReadRows(UploadStream& stream, int max_rows) {
+  std::vector<UploadRow> rows;
+  v1::UploadParticipantsRequest message;
+  int message_index = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, stream.Next(&message));
+    if (!more) return rows;
+    ++message_index;
+    if (!message.has_batch()) {
+      return InvalidArgument({{absl::StrCat("messages[", message_index, "]"),
+                               "only the first message may be a header"}});
+    }
+    const auto& batch = message.batch().rows();
+    if (batch.size() > kMaxRowsPerBatch) {
+      return InvalidArgument({{absl::StrCat("messages[", message_index, "].batch.rows"),
+                               absl::StrCat("at most ", kMaxRowsPerBatch, " rows per message")}});
+    }
+    if (static_cast<int>(rows.size()) + batch.size() > max_rows) {
+      return ErrorBuilder(absl::StatusCode::kResourceExhausted,
+                          absl::StrCat("an upload holds at most ", max_rows, " rows"))
+          .Reason("TOO_MANY_ROWS", {{"max_rows", absl::StrCat(max_rows)}})
+          .Dutch(absl::StrCat("Een bestand telt hoogstens ", max_rows, " deelnemers."));
+    }
+    for (const auto& in : batch) {
+      UploadRow row;
+      row.row_number = in.row_number();
+      row.participant = ParticipantFromProto(in.participant(), &row.problems);
+      rows.push_back(std::move(row));
+    }
+  }
+}
+
 }  // namespace
 
 grpc::Status RegistrationServiceImpl::AddParticipant(grpc::ServerContext* context,
@@ -138,36 +172,8 @@ grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
     // Refuse early, before thousands of rows are sent for nothing.
     RETURN_IF_ERROR(deps_.manager.BeginUpload(actor, draft.id, call));
 
-    const int max_rows = deps_.manager.config().max_participants;
-    std::vector<UploadRow> rows;
-    int message_index = 0;
-    while (true) {
-      more = stream.Next(&message);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      ++message_index;
-      if (!message.has_batch()) {
-        return InvalidArgument({{absl::StrCat("messages[", message_index, "]"),
-                                 "only the first message may be a header"}});
-      }
-      const auto& batch = message.batch().rows();
-      if (batch.size() > kMaxRowsPerBatch) {
-        return InvalidArgument({{absl::StrCat("messages[", message_index, "].batch.rows"),
-                                 absl::StrCat("at most ", kMaxRowsPerBatch, " rows per message")}});
-      }
-      if (static_cast<int>(rows.size()) + batch.size() > max_rows) {
-        return ErrorBuilder(absl::StatusCode::kResourceExhausted,
-                            absl::StrCat("an upload holds at most ", max_rows, " rows"))
-            .Reason("TOO_MANY_ROWS", {{"max_rows", absl::StrCat(max_rows)}})
-            .Dutch(absl::StrCat("Een bestand telt hoogstens ", max_rows, " deelnemers."));
-      }
-      for (const auto& in : batch) {
-        UploadRow row;
-        row.row_number = in.row_number();
-        row.participant = ParticipantFromProto(in.participant(), &row.problems);
-        rows.push_back(std::move(row));
-      }
-    }
+    ASSIGN_OR_RETURN(std::vector<UploadRow> rows,
+                     ReadRows(stream, deps_.manager.config().max_participants));
     // A stream that ended because the client went away is not a complete upload.
     if (call.Cancelled()) {
       return absl::CancelledError("the upload stream was cancelled; nothing was applied");

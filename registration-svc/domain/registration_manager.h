@@ -215,6 +215,10 @@ class RegistrationManager {
   absl::Status Touch(RegistrationTransaction& tx, DraftRecord& draft);
   // The state a stored draft shows now.
   void ApplyExpiry(DraftRecord& draft) const;
+  // ALREADY_EXISTS CORRECTION_OPEN while another correction of the registration is open; closes
+  // the expired ones for good, so only one correction is ever open.
+  absl::Status RequireNoOpenCorrection(RegistrationTransaction& tx, const std::string& org,
+                                       const std::string& registration_id);
   absl::StatusOr<TrainingRecord> TrainingOf(RegistrationTransaction& tx,
                                             const std::string& odb_number);
   // FAILED_PRECONDITION (REGISTRATION_PERIOD_CLOSED / CORRECTION_PERIOD_CLOSED) once the window

@@ -14,6 +14,20 @@ namespace wse::registration {
 namespace {
 
 constexpr char kCorrectKind[] = "correct";
+
+// A correction starts from the registered participants, as fresh draft rows.
+std::vector<ParticipantRecord> DraftRowsOf(const RegistrationVersionRecord& version) {
+  std::vector<ParticipantRecord> rows;
+  rows.reserve(version.participants.size());
+  for (const RegisteredParticipant& p : version.participants) {
+    ParticipantRecord row;
+    row.id = NewRecordId();
+    row.display_name = p.display_name;
+    row.input = p.input;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 constexpr char kWithdrawKind[] = "withdraw";
 
 absl::Status CheckRegistrationEtag(const RegistrationRecord& head, const std::string& etag) {
@@ -90,6 +104,27 @@ absl::StatusOr<std::vector<RegistrationView>> RegistrationManager::ListVersions(
   return views;
 }
 
+absl::Status RegistrationManager::RequireNoOpenCorrection(RegistrationTransaction& tx,
+                                                          const std::string& org,
+                                                          const std::string& registration_id) {
+  ASSIGN_OR_RETURN(auto open, tx.OpenCorrections(org, registration_id));
+  for (DraftRecord& other : open) {
+    ApplyExpiry(other);
+    if (other.state == DraftState::kOpen) {
+      const std::string name = absl::StrCat("organizations/", org, "/drafts/", other.id);
+      return ErrorBuilder(absl::StatusCode::kAlreadyExists,
+                          "an open correction of this registration exists")
+          .Reason("CORRECTION_OPEN", {{"draft", name}})
+          .Dutch("Er is al een correctie van deze registratie in voorbereiding.");
+    }
+    // Expired: close it for good, so only one correction is ever open.
+    other.state = DraftState::kExpired;
+    other.version += 1;
+    RETURN_IF_ERROR(tx.UpdateDraft(other));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     const Actor& actor, const std::string& registration_id, const std::string& etag,
     const std::string& request_id, const RequestContext& call) {
@@ -113,21 +148,7 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     if (head.withdrawn) return Withdrawn();
     RETURN_IF_ERROR(CheckCorrectionOpen(head.school_year));
 
-    ASSIGN_OR_RETURN(auto open, tx.OpenCorrections(org, registration_id));
-    for (DraftRecord& other : open) {
-      ApplyExpiry(other);
-      if (other.state == DraftState::kOpen) {
-        const std::string name = absl::StrCat("organizations/", org, "/drafts/", other.id);
-        return ErrorBuilder(absl::StatusCode::kAlreadyExists,
-                            "an open correction of this registration exists")
-            .Reason("CORRECTION_OPEN", {{"draft", name}})
-            .Dutch("Er is al een correctie van deze registratie in voorbereiding.");
-      }
-      // Expired: close it for good, so only one correction is ever open.
-      other.state = DraftState::kExpired;
-      other.version += 1;
-      RETURN_IF_ERROR(tx.UpdateDraft(other));
-    }
+    RETURN_IF_ERROR(RequireNoOpenCorrection(tx, org, registration_id));
 
     ASSIGN_OR_RETURN(auto latest, tx.GetVersion(org, registration_id, head.latest_version, true));
     DraftRecord draft;
@@ -143,15 +164,7 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     draft.update_time = draft.create_time;
     draft.expire_time = draft.create_time + config_.draft_ttl;
     RETURN_IF_ERROR(tx.InsertDraft(draft));
-    std::vector<ParticipantRecord> participants;
-    participants.reserve(latest.participants.size());
-    for (const RegisteredParticipant& p : latest.participants) {
-      ParticipantRecord row;
-      row.id = NewRecordId();
-      row.display_name = p.display_name;
-      row.input = p.input;
-      participants.push_back(std::move(row));
-    }
+    std::vector<ParticipantRecord> participants = DraftRowsOf(latest);
     if (!participants.empty()) {
       RETURN_IF_ERROR(tx.InsertParticipants(draft.id, participants));
     }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -308,23 +309,13 @@ double CountedHours(const TrainingFacts& training, const ParticipantInput& parti
   return 0;
 }
 
-std::vector<Violation> ValidateTraining(const TrainingFacts& training, const std::string& path,
-                                        const VovRuleConfig& config) {
-  std::vector<Violation> violations;
-  const auto add = [&](absl::string_view field, std::string reason, std::string description) {
-    violations.push_back({JoinPath(path, field), std::move(reason), std::move(description), -1});
-  };
+namespace {
 
-  if (training.odb_number.empty()) {
-    add("odb_number", "FIELD_REQUIRED", "Het ODB-nummer is verplicht.");
-  }
-  if (training.provider_organization_id.empty()) {
-    add("provider_organization", "FIELD_REQUIRED", "De opleidingsverstrekker is verplicht.");
-  }
-  if (training.delivery_mode == DeliveryMode::kUnspecified) {
-    add("delivery_mode", "FIELD_REQUIRED", "De onderwijsvorm is verplicht.");
-  }
+using AddViolation =
+    std::function<void(absl::string_view field, std::string reason, std::string description)>;
 
+// The training's dates: each valid, the recognition's start given, no end before its start.
+void CheckTrainingDates(const TrainingFacts& training, const AddViolation& add) {
   const std::pair<absl::string_view, const std::optional<Date>*> dates[] = {
       {"start_date", &training.start_date},
       {"end_date", &training.end_date},
@@ -351,7 +342,10 @@ std::vector<Violation> ValidateTraining(const TrainingFacts& training, const std
           "De einddatum van de erkenning ligt voor de startdatum.");
     }
   }
+}
 
+void CheckTrainingVolume(const TrainingFacts& training, const VovRuleConfig& config,
+                         const AddViolation& add) {
   // The minimum volume of a recognised training (DOMAIN.md); exam board and EVC have no stated
   // minimum, but without an exam or competence there is nothing to count.
   switch (training.type) {
@@ -396,6 +390,28 @@ std::vector<Violation> ValidateTraining(const TrainingFacts& training, const std
       }
       break;
   }
+}
+
+}  // namespace
+
+std::vector<Violation> ValidateTraining(const TrainingFacts& training, const std::string& path,
+                                        const VovRuleConfig& config) {
+  std::vector<Violation> violations;
+  const AddViolation add = [&](absl::string_view field, std::string reason,
+                               std::string description) {
+    violations.push_back({JoinPath(path, field), std::move(reason), std::move(description), -1});
+  };
+  if (training.odb_number.empty()) {
+    add("odb_number", "FIELD_REQUIRED", "Het ODB-nummer is verplicht.");
+  }
+  if (training.provider_organization_id.empty()) {
+    add("provider_organization", "FIELD_REQUIRED", "De opleidingsverstrekker is verplicht.");
+  }
+  if (training.delivery_mode == DeliveryMode::kUnspecified) {
+    add("delivery_mode", "FIELD_REQUIRED", "De onderwijsvorm is verplicht.");
+  }
+  CheckTrainingDates(training, add);
+  CheckTrainingVolume(training, config, add);
   return violations;
 }
 

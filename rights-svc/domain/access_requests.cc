@@ -31,18 +31,8 @@ std::string NoReachableAdministratorText() {
          "naar iemand van het team 'gebruikersbeheer'.";
 }
 
-absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
-    const Actor& actor, const std::string& organization_id, const std::string& role_code,
-    const std::string& context, const std::string& reason, const std::string& request_id,
-    const RequestContext& call) {
-  if (actor.is_operator || actor.organization_id != organization_id) {
-    return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                        "request rights while logged in via the organisation itself")
-        .Reason("WRONG_CONTEXT")
-        .Dutch("Meld u aan via de school of organisatie waarvoor u het recht aanvraagt.");
-  }
-  const std::string fingerprint =
-      RequestFingerprint({"CreateAccessRequest", role_code, context, reason});
+absl::StatusOr<const RoleDef*> RightsManager::RequestableRole(const std::string& role_code,
+                                                              const std::string& context) const {
   const RoleDef* role = catalogue_.FindRole(role_code);
   if (role == nullptr || !role->requestable) {
     return InvalidArgument({{"access_request.role", "is not a role users can request"}});
@@ -50,15 +40,11 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   if (!role->AllowsContext(context)) {
     return InvalidArgument({{"access_request.context", "is not a context of role " + role_code}});
   }
-  const absl::Time now = clock_();
-  ASSIGN_OR_RETURN(auto held, store_.ActiveGrants(organization_id, actor.person_id, now));
-  if (std::any_of(held.begin(), held.end(), [&](const GrantRecord& g) {
-        return g.role == role_code && g.context == context;
-      })) {
-    return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "you already hold this right")
-        .Reason("ALREADY_GRANTED")
-        .Dutch("U heeft dit recht al. Meld u opnieuw aan om het te gebruiken.");
-  }
+  return role;
+}
+
+absl::StatusOr<std::vector<identity::PersonInfo>> RightsManager::ReachableAdministrators(
+    const Actor& actor, const std::string& organization_id, const RequestContext& call) {
   ASSIGN_OR_RETURN(auto admins, LocalAdministrators(organization_id, call));
   std::vector<identity::PersonInfo> reachable;
   for (const auto& admin : admins) {
@@ -73,6 +59,32 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
                 {{"helpdesk_phone", "1700"}, {"helpdesk_team", "gebruikersbeheer"}})
         .Dutch(NoReachableAdministratorText());
   }
+  return reachable;
+}
+
+absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
+    const Actor& actor, const std::string& organization_id, const std::string& role_code,
+    const std::string& context, const std::string& reason, const std::string& request_id,
+    const RequestContext& call) {
+  if (actor.is_operator || actor.organization_id != organization_id) {
+    return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                        "request rights while logged in via the organisation itself")
+        .Reason("WRONG_CONTEXT")
+        .Dutch("Meld u aan via de school of organisatie waarvoor u het recht aanvraagt.");
+  }
+  const std::string fingerprint =
+      RequestFingerprint({"CreateAccessRequest", role_code, context, reason});
+  ASSIGN_OR_RETURN(const RoleDef* role, RequestableRole(role_code, context));
+  const absl::Time now = clock_();
+  ASSIGN_OR_RETURN(auto held, store_.ActiveGrants(organization_id, actor.person_id, now));
+  if (std::any_of(held.begin(), held.end(), [&](const GrantRecord& g) {
+        return g.role == role_code && g.context == context;
+      })) {
+    return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "you already hold this right")
+        .Reason("ALREADY_GRANTED")
+        .Dutch("U heeft dit recht al. Meld u opnieuw aan om het te gebruiken.");
+  }
+  ASSIGN_OR_RETURN(auto reachable, ReachableAdministrators(actor, organization_id, call));
   ASSIGN_OR_RETURN(auto requester, directory_.GetPerson(actor.person_id, call));
   ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
 

@@ -129,6 +129,13 @@ class RightsManager {
   const Catalogue& catalogue() const { return catalogue_; }
 
  private:
+  // The catalogue's role `role_code`, when users may request it in `context`.
+  absl::StatusOr<const RoleDef*> RequestableRole(const std::string& role_code,
+                                                 const std::string& context) const;
+  // The organisation's local administrators who can be mailed about the actor's request (not the
+  // actor); FAILED_PRECONDITION with the 1700 guidance when there are none.
+  absl::StatusOr<std::vector<identity::PersonInfo>> ReachableAdministrators(
+      const Actor& actor, const std::string& organization_id, const RequestContext& call);
   absl::StatusOr<bool> IsLocalAdministrator(const std::string& person_id,
                                             const std::string& organization_id,
                                             const RequestContext& call);
