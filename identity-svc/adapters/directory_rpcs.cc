@@ -2,6 +2,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/identifiers.h"
+#include "common/request_checks.h"
 #include "common/resource_name.h"
 #include "common/status.h"
 #include "common/status_macros.h"
@@ -191,10 +192,9 @@ grpc::Status IdentityServiceImpl::ListOrganizations(grpc::ServerContext* context
                                                     v1::ListOrganizationsResponse* response) {
   return Serve(context, "ListOrganizations", [&](const RequestContext& call) -> absl::Status {
     RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
-    if (request->page_size() < 0) return InvalidArgument({{"page_size", "must not be negative"}});
-    if (request->query().size() > 200) return InvalidArgument({{"query", "is too long"}});
     Page page;
-    page.size = request->page_size() == 0 ? 50 : std::min(request->page_size(), 500);
+    ASSIGN_OR_RETURN(page.size, PageSize(request->page_size()));
+    if (request->query().size() > 200) return InvalidArgument({{"query", "is too long"}});
     if (!request->page_token().empty()) {
       ASSIGN_OR_RETURN(auto after, IdFromName(request->page_token(), "after", "page_token"));
       page.after_id = after;

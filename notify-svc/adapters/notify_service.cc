@@ -5,24 +5,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_checks.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "notify-svc/adapters/convert.h"
 #include "notify-svc/domain/requests.h"
 
 namespace wse::notify {
-namespace {
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0) return InvalidArgument({{"page_size", "must not be negative"}});
-  if (requested == 0) return kDefaultPageSize;
-  return std::min(requested, kMaxPageSize);
-}
-
-}  // namespace
 
 grpc::Status NotifyServiceImpl::SendMail(grpc::ServerContext* context,
                                          const v1::SendMailRequest* request,

@@ -55,7 +55,7 @@ grpc::Status RegistrationServiceImpl::ListDrafts(grpc::ServerContext* context,
       filter.school_year = year.first_year();
     }
     filter.include_closed = request->include_closed();
-    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(auto drafts, deps_.manager.ListDrafts(actor, filter, page, call));
     for (const auto& d : drafts) *response->add_drafts() = DraftToProto(d, nullptr);
     if (static_cast<int>(drafts.size()) == page.size) {

@@ -75,7 +75,7 @@ grpc::Status RegistrationServiceImpl::ListRegistrations(grpc::ServerContext* con
       filter.insz = insz.digits;
     }
     filter.include_withdrawn = request->include_withdrawn();
-    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
     const bool full = FullView(request->view());
     ASSIGN_OR_RETURN(auto views, deps_.manager.ListRegistrations(actor, filter, page, full, call));
     for (const auto& v : views) *response->add_registrations() = RegistrationToProto(v, full);
@@ -96,7 +96,7 @@ grpc::Status RegistrationServiceImpl::ListRegistrationVersions(
                          ParseRegistration(request->name(), "name", /*allow_version=*/false));
         RETURN_IF_ERROR(SameOrganization(actor, name.organization_id, "registration"));
         RETURN_IF_ERROR(CheckView(request->view()));
-        ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+        ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
         const bool full = FullView(request->view());
         ASSIGN_OR_RETURN(auto views,
                          deps_.manager.ListVersions(actor, name.registration_id, page, full, call));

@@ -15,30 +15,6 @@
 
 namespace wse::registration {
 
-absl::StatusOr<Page> PageFrom(int32_t page_size, const std::string& page_token) {
-  if (page_size < 0) return InvalidArgument({{"page_size", "must not be negative"}});
-  Page page;
-  page.size = page_size == 0 ? 50 : std::min(page_size, 500);
-  if (!page_token.empty()) {
-    // Tokens are ids, ODB numbers or version numbers: the same character set as resource ids.
-    ASSIGN_OR_RETURN(auto after, IdFromName("t/" + page_token, "t", "page_token"));
-    page.after = after;
-  }
-  return page;
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty() || request_id.size() > 64) {
-    return InvalidArgument({{"request_id", "is required (a UUID, at most 64 characters)"}});
-  }
-  for (char c : request_id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
-      return InvalidArgument({{"request_id", "may hold only letters, digits and '-'"}});
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::Status NotFoundElsewhere(absl::string_view what) {
   return ErrorBuilder(absl::StatusCode::kNotFound, absl::StrCat("no such ", what))
       .Reason("NOT_FOUND")

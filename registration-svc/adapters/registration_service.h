@@ -6,6 +6,7 @@
 
 #include "common/call_context.h"
 #include "common/operator_auth.h"
+#include "common/request_checks.h"
 #include "common/token_verifier.h"
 #include "registration-svc/adapters/upload_stream.h"
 #include "registration-svc/domain/application_screen.h"
@@ -88,10 +89,7 @@ class RegistrationServiceImpl final : public v1::RegistrationService::Service {
 
 // --- request checks shared by the RPC files ---
 
-// Keyset page from page_size / page_token (INVALID_ARGUMENT on bad values).
-absl::StatusOr<Page> PageFrom(int32_t page_size, const std::string& page_token);
-// Idempotency keys: required, 1-64 of [A-Za-z0-9-].
-absl::Status CheckRequestId(const std::string& request_id);
+// (page_size, page tokens and request_id: common/request_checks.h)
 // A resource named in another organisation than the caller's: NOT_FOUND, so that existence in
 // other organisations does not leak.
 absl::Status NotFoundElsewhere(absl::string_view what);

@@ -81,7 +81,7 @@ grpc::Status RegistrationServiceImpl::ListTrainings(grpc::ServerContext* context
       return InvalidArgument({{"query", absl::StrCat("at most ", kMaxQueryLength, " characters")}});
     }
     filter.query = request->query();
-    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(auto trainings, deps_.manager.ListTrainings(actor, filter, page, call));
     for (const auto& t : trainings) {
       *response->add_trainings() = TrainingToProto(t, deps_.manager.config().rules);

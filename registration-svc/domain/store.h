@@ -19,16 +19,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/outbox_message.h"
+#include "common/request_checks.h"
 #include "registration-svc/domain/model.h"
 
 namespace wse::registration {
 
 // Keyset pages over ids in DESCENDING order (newest first) unless said otherwise: `after` is
 // the last id of the previous page; the next page holds ids < after.
-struct Page {
-  int size = 50;
-  std::string after;
-};
+// A keyset page of a list (common/request_checks.h).
+using Page = KeysetPage;
 
 struct TrainingFilter {
   std::string provider_organization_id;  // Empty: any provider (operators).

@@ -1,6 +1,7 @@
 // RightsServiceImpl: live permission checks and the audit trail.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_checks.h"
 #include "common/resource_name.h"
 #include "common/status.h"
 #include "common/status_macros.h"
@@ -113,8 +114,7 @@ grpc::Status RightsServiceImpl::ListAuditEvents(grpc::ServerContext* context,
                                                 v1::ListAuditEventsResponse* response) {
   return Serve(context, "ListAuditEvents", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    if (request->page_size() < 0) return InvalidArgument({{"page_size", "must not be negative"}});
-    const int size = request->page_size() == 0 ? 50 : std::min(request->page_size(), 500);
+    ASSIGN_OR_RETURN(const int size, PageSize(request->page_size()));
     int64_t after = 0;
     if (!request->page_token().empty() &&
         (!absl::SimpleAtoi(request->page_token(), &after) || after < 0)) {

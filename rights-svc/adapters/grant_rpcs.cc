@@ -77,7 +77,7 @@ grpc::Status RightsServiceImpl::ListGrants(grpc::ServerContext* context,
                                            v1::ListGrantsResponse* response) {
   return Serve(context, "ListGrants", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
     GrantFilter filter{"", "", request->role(), request->include_expired(), absl::Now()};
     if (!request->person().empty()) {
       ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));

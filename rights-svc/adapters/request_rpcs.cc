@@ -121,7 +121,7 @@ grpc::Status RightsServiceImpl::ListAccessRequests(grpc::ServerContext* context,
                                                    v1::ListAccessRequestsResponse* response) {
   return Serve(context, "ListAccessRequests", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
     AccessRequestFilter filter{"", "", ""};
     if (!v1::AccessRequestState_IsValid(request->state())) {  // An unknown number has no name.
       return InvalidArgument({{"state", "is not an access request state"}});

@@ -14,18 +14,6 @@
 
 namespace wse::rights {
 
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty() || request_id.size() > 64) {
-    return InvalidArgument({{"request_id", "is required (a UUID, at most 64 characters)"}});
-  }
-  for (char c : request_id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
-      return InvalidArgument({{"request_id", "may hold only letters, digits and '-'"}});
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckText(const std::string& text, const std::string& field, bool required) {
   if (required && absl::StripAsciiWhitespace(text).empty()) {
     return InvalidArgument({{field, "is required"}});
@@ -36,17 +24,6 @@ absl::Status CheckText(const std::string& text, const std::string& field, bool r
 
 absl::StatusOr<std::string> PersonId(const std::string& name, const std::string& field) {
   return IdFromName(name, "persons", field);
-}
-
-absl::StatusOr<PageRequest> PageFrom(int32_t page_size, const std::string& page_token) {
-  if (page_size < 0) return InvalidArgument({{"page_size", "must not be negative"}});
-  PageRequest page;
-  page.size = page_size == 0 ? 50 : std::min(page_size, 500);
-  if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(auto after, IdFromName("t/" + page_token, "t", "page_token"));
-    page.after = after;
-  }
-  return page;
 }
 
 absl::StatusOr<Actor> RightsServiceImpl::Authenticate(const RequestContext& call) {
@@ -140,7 +117,7 @@ grpc::Status RightsServiceImpl::ListWorkRelations(grpc::ServerContext* context,
                                                   v1::ListWorkRelationsResponse* response) {
   return Serve(context, "ListWorkRelations", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto page, PageFrom(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(auto page, KeysetPageFrom(request->page_size(), request->page_token()));
     WorkRelationFilter filter{"", "", request->include_ended(), absl::Now()};
     if (!request->person().empty()) {
       ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));

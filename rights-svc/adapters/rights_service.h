@@ -6,6 +6,7 @@
 
 #include "common/call_context.h"
 #include "common/operator_auth.h"
+#include "common/request_checks.h"
 #include "common/token_verifier.h"
 #include "rights-svc/domain/permission_checker.h"
 #include "rights-svc/domain/rights_manager.h"
@@ -59,10 +60,6 @@ class RightsServiceImpl final : public v1::RightsService::Service {
 
 // "persons/{id}" -> id (INVALID_ARGUMENT on `field` otherwise).
 absl::StatusOr<std::string> PersonId(const std::string& name, const std::string& field);
-// Keyset page from page_size / page_token (INVALID_ARGUMENT on bad values).
-absl::StatusOr<PageRequest> PageFrom(int32_t page_size, const std::string& page_token);
-// request_id of idempotent creates: required, a UUID-like token.
-absl::Status CheckRequestId(const std::string& request_id);
 // Free text (reasons): at most 1000 characters; `required` forbids blank.
 absl::Status CheckText(const std::string& text, const std::string& field, bool required);
 

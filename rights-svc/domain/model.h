@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/request_checks.h"
 
 namespace wse::rights {
 
@@ -100,9 +101,7 @@ struct AuditRecord {
   std::string hash;       // SHA-256 hex over prev_hash and the fields (audit_chain.h)
 };
 
-struct PageRequest {
-  int size = 50;
-  std::string after;  // Keyset cursor (the last id of the previous page).
-};
+// A keyset page of a list (common/request_checks.h).
+using PageRequest = KeysetPage;
 
 }  // namespace wse::rights
