@@ -183,7 +183,9 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::CheckClaims(const std::string& kid,
 AccessTokenVerifier::AccessTokenVerifier(JwtVerifierOptions options,
                                          std::shared_ptr<KeySource> keys,
                                          std::function<absl::Time()> clock)
-    : verifier_(std::move(options), keys, clock), keys_(std::move(keys)), clock_(std::move(clock)) {}
+    : verifier_(std::move(options), keys, clock),
+      keys_(std::move(keys)),
+      clock_(std::move(clock)) {}
 
 absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::string>& bearer_token) {
   if (!bearer_token.has_value() || bearer_token->empty()) {
@@ -193,7 +195,8 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
   std::optional<Cached> cached;
   {
     absl::MutexLock lock(&mu_);
-    if (auto it = cache_.find(*bearer_token); it != cache_.end() && it->second.caller.expires > now) {
+    if (auto it = cache_.find(*bearer_token);
+        it != cache_.end() && it->second.caller.expires > now) {
       cached = it->second;
     }
   }
