@@ -57,6 +57,43 @@ wse::identity::IdpOptions IdpOptionsFromFlags() {
   return options;
 }
 
+void CheckSessionFlags() {
+  wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
+                         absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
+                     "--access_token_ttl must be within (0, 15m]");
+  wse::RequireConfig(absl::GetFlag(FLAGS_require_login_nonce) || absl::GetFlag(FLAGS_allow_dev_idp),
+                     "--norequire_login_nonce only with --allow_dev_idp (development)");
+  wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
+                     "--key_encryption_key_file is required");
+}
+
+wse::identity::SessionPolicy SessionPolicyFromFlags() {
+  wse::identity::SessionPolicy policy;
+  policy.issuer = wse::AccessTokenOptions().issuer;
+  policy.audience = wse::AccessTokenOptions().audience;
+  policy.access_token_ttl = absl::GetFlag(FLAGS_access_token_ttl);
+  policy.refresh_token_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
+  policy.session_lifetime = absl::GetFlag(FLAGS_session_lifetime);
+  policy.require_login_nonce = absl::GetFlag(FLAGS_require_login_nonce);
+  return policy;
+}
+
+// Who besides persons may read the directory (common/service_identity.h): rights-svc names
+// persons and organisations in grants and requests (and finds a person by INSZ for a local
+// administrator), registration-svc names them on receipts, notify-svc finds mail addresses.
+wse::OperatorAuthenticator DirectoryCallers(const wse::ServiceRuntime& runtime,
+                                            wse::AccessTokenVerifier& access_tokens) {
+  return wse::OperatorAuthenticator(
+      runtime.operator_token_hash,
+      [&access_tokens](const wse::RequestContext& c) {
+        return access_tokens.Verify(c.bearer_token).status();
+      },
+      runtime.service_identities,
+      {{"rights-svc", {"GetPerson", "LookupPerson", "GetOrganization"}},
+       {"registration-svc", {"GetPerson", "GetOrganization"}},
+       {"notify-svc", {"GetPerson"}}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,14 +104,7 @@ int main(int argc, char** argv) {
   wse::ServiceRuntime runtime = wse::PrepareService(
       definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}}, [&idp] {
         idp = IdpOptionsFromFlags();
-        wse::RequireConfig(absl::GetFlag(FLAGS_access_token_ttl) > absl::ZeroDuration() &&
-                               absl::GetFlag(FLAGS_access_token_ttl) <= absl::Minutes(15),
-                           "--access_token_ttl must be within (0, 15m]");
-        wse::RequireConfig(
-            absl::GetFlag(FLAGS_require_login_nonce) || absl::GetFlag(FLAGS_allow_dev_idp),
-            "--norequire_login_nonce only with --allow_dev_idp (development)");
-        wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
-                           "--key_encryption_key_file is required");
+        CheckSessionFlags();
       });
   auto box = wse::identity::SealedBox::FromHexKeyFile(absl::GetFlag(FLAGS_key_encryption_key_file));
   wse::RequireConfig(box.ok(), std::string(box.status().message()));
@@ -96,13 +126,7 @@ int main(int argc, char** argv) {
   wse::AccessTokenVerifier access_tokens(wse::AccessTokenOptions(),
                                          std::make_shared<wse::identity::KeyRingKeySource>(keys));
   wse::identity::LegalRepresentationSource legal_representation(directory);
-  wse::identity::SessionPolicy policy;
-  policy.issuer = wse::AccessTokenOptions().issuer;
-  policy.audience = wse::AccessTokenOptions().audience;
-  policy.access_token_ttl = absl::GetFlag(FLAGS_access_token_ttl);
-  policy.refresh_token_ttl = absl::GetFlag(FLAGS_refresh_token_ttl);
-  policy.session_lifetime = absl::GetFlag(FLAGS_session_lifetime);
-  policy.require_login_nonce = absl::GetFlag(FLAGS_require_login_nonce);
+  const wse::identity::SessionPolicy policy = SessionPolicyFromFlags();
   std::vector<wse::identity::MembershipSource*> membership = {&legal_representation};
   std::unique_ptr<wse::rights::GrpcRightsClient> rights;
   std::unique_ptr<wse::identity::RightsMembershipSource> rights_membership;
@@ -115,18 +139,7 @@ int main(int argc, char** argv) {
   }
   wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,
                                                 policy);
-  // Who besides persons may read the directory (common/service_identity.h): rights-svc names
-  // persons and organisations in grants and requests (and finds a person by INSZ for a local
-  // administrator), registration-svc names them on receipts, notify-svc finds mail addresses.
-  const wse::OperatorAuthenticator operators(
-      runtime.operator_token_hash,
-      [&access_tokens](const wse::RequestContext& c) {
-        return access_tokens.Verify(c.bearer_token).status();
-      },
-      runtime.service_identities,
-      {{"rights-svc", {"GetPerson", "LookupPerson", "GetOrganization"}},
-       {"registration-svc", {"GetPerson", "GetOrganization"}},
-       {"notify-svc", {"GetPerson"}}});
+  const wse::OperatorAuthenticator operators = DirectoryCallers(runtime, access_tokens);
   wse::identity::IdentityServiceImpl service(
       {session_manager,
        directory,

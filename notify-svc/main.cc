@@ -40,12 +40,9 @@ ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051",
           "identity-svc host:port (person recipients are looked up there)");
 ABSL_FLAG(std::string, templates_dir, WSE_NOTIFY_TEMPLATES_DIR, "folder of the mail templates");
 
-int main(int argc, char** argv) {
-  wse::BlockTerminationSignals();
-  const wse::ServiceDefinition definition{"notify-svc", "wse.notify.v1.NotifyService",
-                                          "127.0.0.1:50054", "wse_notify"};
-  wse::ServiceRuntime runtime =
-      wse::PrepareService(definition, argc, argv, {{"notify", &wse::EmbeddedMigrations()}});
+namespace {
+
+void CheckDeliveryFlags() {
   wse::RequireConfig(absl::GetFlag(FLAGS_workers) >= 1 && absl::GetFlag(FLAGS_workers) <= 64,
                      "--workers must be within 1..64");
   wse::RequireConfig(
@@ -63,15 +60,14 @@ int main(int argc, char** argv) {
                      "--poll_interval must be >= 10ms");
   wse::RequireConfig(wse::notify::IsValidEmailAddress(absl::GetFlag(FLAGS_mail_from)),
                      "--mail_from must be an e-mail address");
-  const std::string smtp_url = absl::GetFlag(FLAGS_smtp_url);
-  wse::RequireConfig(smtp_url.rfind("smtp://", 0) == 0 || smtp_url.rfind("smtps://", 0) == 0,
+  wse::RequireConfig(absl::GetFlag(FLAGS_smtp_url).rfind("smtp://", 0) == 0 ||
+                         absl::GetFlag(FLAGS_smtp_url).rfind("smtps://", 0) == 0,
                      "--smtp_url must start with smtp:// or smtps://");
-  auto templates = wse::notify::TemplateCatalog::Load(absl::GetFlag(FLAGS_templates_dir));
-  wse::RequireConfig(templates.ok(), std::string(templates.status().message()));
-  wse::RequireServiceToken(runtime, "notify-svc looks up recipients at identity-svc");
+}
 
+wse::notify::SmtpOptions SmtpOptionsFromFlags() {
   wse::notify::SmtpOptions smtp;
-  smtp.url = smtp_url;
+  smtp.url = absl::GetFlag(FLAGS_smtp_url);
   smtp.require_starttls = absl::GetFlag(FLAGS_smtp_starttls);
   smtp.timeout = absl::GetFlag(FLAGS_smtp_timeout);
   smtp.connect_timeout = std::min(smtp.connect_timeout, smtp.timeout);
@@ -80,13 +76,10 @@ int main(int argc, char** argv) {
     smtp.password =
         wse::ReadSecretFile("--smtp_password_file", absl::GetFlag(FLAGS_smtp_password_file));
   }
-  wse::notify::CurlSmtpSender sender(smtp);
-  // A mail goes to the address the person has when it is sent: no cache.
-  wse::identity::GrpcIdentityClient persons(
-      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), runtime.service_token,
-      {.person_ttl = absl::ZeroDuration()});
-  wse::notify::MysqlMessageRepository messages(*runtime.pool);
+  return smtp;
+}
 
+wse::notify::DeliveryOptions DeliveryOptionsFromFlags() {
   wse::notify::DeliveryOptions delivery;
   delivery.workers = absl::GetFlag(FLAGS_workers);
   delivery.batch_size = absl::GetFlag(FLAGS_claim_batch);
@@ -95,7 +88,31 @@ int main(int argc, char** argv) {
   delivery.lease = absl::GetFlag(FLAGS_lease);
   delivery.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   delivery.from = {absl::GetFlag(FLAGS_mail_from), absl::GetFlag(FLAGS_mail_from_name)};
-  wse::notify::DeliveryWorkers workers(messages, **templates, sender, persons, delivery);
+  return delivery;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  wse::BlockTerminationSignals();
+  const wse::ServiceDefinition definition{"notify-svc", "wse.notify.v1.NotifyService",
+                                          "127.0.0.1:50054", "wse_notify"};
+  wse::ServiceRuntime runtime =
+      wse::PrepareService(definition, argc, argv, {{"notify", &wse::EmbeddedMigrations()}});
+  CheckDeliveryFlags();
+  auto templates = wse::notify::TemplateCatalog::Load(absl::GetFlag(FLAGS_templates_dir));
+  wse::RequireConfig(templates.ok(), std::string(templates.status().message()));
+  wse::RequireServiceToken(runtime, "notify-svc looks up recipients at identity-svc");
+
+  wse::notify::CurlSmtpSender sender(SmtpOptionsFromFlags());
+  // A mail goes to the address the person has when it is sent: no cache.
+  wse::identity::GrpcIdentityClient persons(
+      wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), runtime.service_token,
+      {.person_ttl = absl::ZeroDuration()});
+  wse::notify::MysqlMessageRepository messages(*runtime.pool);
+
+  wse::notify::DeliveryWorkers workers(messages, **templates, sender, persons,
+                                       DeliveryOptionsFromFlags());
   wse::notify::MailQueue queue(messages, **templates, [&workers] { workers.Poke(); });
   // notify-svc serves operators and services only; with --jwks_file it can still tell a bad token
   // (UNAUTHENTICATED) from a person's valid one (PERMISSION_DENIED).

@@ -47,6 +47,42 @@ wse::rights::Catalogue LoadCatalogue() {
   return *std::move(catalogue);
 }
 
+// Who besides persons may call what (common/service_identity.h): identity-svc reads work
+// relations, grants and memberships to build acting contexts; replicas tell each other of
+// changes. The gateway's ext_authz lets only the operators' token through as non-person.
+struct Callers {
+  wse::OperatorAuthenticator rights, membership, replicas, gateway;
+};
+
+Callers CallersOf(const wse::ServiceRuntime& runtime, wse::AccessTokenVerifier& tokens) {
+  const auto person_check = [&tokens](const wse::RequestContext& c) {
+    return tokens.Verify(c.bearer_token).status();
+  };
+  const auto allowing = [&](wse::ServiceAllowList allowed) {
+    return wse::OperatorAuthenticator(runtime.operator_token_hash, person_check,
+                                      runtime.service_identities, std::move(allowed));
+  };
+  return {allowing({{"identity-svc", {"ListWorkRelations", "ListGrants"}}}),
+          allowing({{"identity-svc", {"CheckMembership"}}}),
+          allowing({{"rights-svc", {"InvalidateRevisions"}}}),
+          wse::OperatorAuthenticator(runtime.operator_token_hash, person_check)};
+}
+
+// One pass of the expiry job: pending requests past their time expire, grants about to end
+// get their notice; the relay goes at once when that queued mails.
+void ExpireOnce(wse::rights::RightsManager& rights, wse::OutboxRelay& relay) {
+  const wse::RequestContext call = wse::BackgroundContext("ExpireAccessRequests");
+  auto expired = rights.ExpireAccessRequests(call);
+  if (!expired.ok()) {
+    wse::LogWarn("access-request expiry failed", {{"error", expired.status().message()}});
+  }
+  auto expiring = rights.NotifyExpiringGrants(call);
+  if (!expiring.ok()) {
+    wse::LogWarn("grant expiry notices failed", {{"error", expiring.status().message()}});
+  }
+  if ((expired.ok() && *expired > 0) || (expiring.ok() && *expiring > 0)) relay.Poke();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,26 +120,11 @@ int main(int argc, char** argv) {
   });
   wse::rights::PermissionChecker permissions(rights, absl::Now,
                                              leases.enabled() ? &revisions : nullptr);
-  // Who besides persons may call what (common/service_identity.h): identity-svc reads work
-  // relations, grants and memberships to build acting contexts; replicas tell each other of
-  // changes. The gateway's ext_authz lets only the operators' token through as non-person.
-  const auto person_check = [&tokens](const wse::RequestContext& c) {
-    return tokens->Verify(c.bearer_token).status();
-  };
-  const wse::OperatorAuthenticator rights_callers(
-      runtime.operator_token_hash, person_check, runtime.service_identities,
-      {{"identity-svc", {"ListWorkRelations", "ListGrants"}}});
-  const wse::OperatorAuthenticator membership_callers(runtime.operator_token_hash, person_check,
-                                                      runtime.service_identities,
-                                                      {{"identity-svc", {"CheckMembership"}}});
-  const wse::OperatorAuthenticator replica_callers(runtime.operator_token_hash, person_check,
-                                                   runtime.service_identities,
-                                                   {{"rights-svc", {"InvalidateRevisions"}}});
-  const wse::OperatorAuthenticator gateway_callers(runtime.operator_token_hash, person_check);
-  wse::rights::ReplicaCacheService replica_cache(revisions, replica_callers);
-  wse::rights::MembershipService membership(permissions, membership_callers);
-  wse::rights::RightsServiceImpl service({rights, queries, permissions, *tokens, rights_callers});
-  wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, gateway_callers);
+  const Callers callers = CallersOf(runtime, *tokens);
+  wse::rights::ReplicaCacheService replica_cache(revisions, callers.replicas);
+  wse::rights::MembershipService membership(permissions, callers.membership);
+  wse::rights::RightsServiceImpl service({rights, queries, permissions, *tokens, callers.rights});
+  wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, callers.gateway);
 
   // Mails leave through the outbox: notify-svc may be down when the change happens.
   wse::notify::GrpcNotifyClient notify(wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
@@ -113,18 +134,8 @@ int main(int argc, char** argv) {
   relay.Start();
 
   // Expires pending requests and sends grant-expiry notices: at start, then every interval.
-  wse::PeriodicTask expiry(absl::GetFlag(FLAGS_expiry_interval), [&] {
-    const wse::RequestContext call = wse::BackgroundContext("ExpireAccessRequests");
-    auto expired = rights.ExpireAccessRequests(call);
-    if (!expired.ok()) {
-      wse::LogWarn("access-request expiry failed", {{"error", expired.status().message()}});
-    }
-    auto expiring = rights.NotifyExpiringGrants(call);
-    if (!expiring.ok()) {
-      wse::LogWarn("grant expiry notices failed", {{"error", expiring.status().message()}});
-    }
-    if ((expired.ok() && *expired > 0) || (expiring.ok() && *expiring > 0)) relay.Poke();
-  });
+  wse::PeriodicTask expiry(absl::GetFlag(FLAGS_expiry_interval),
+                           [&rights, &relay] { ExpireOnce(rights, relay); });
   expiry.Start();
   expiry.Wake();
   leases.Start();

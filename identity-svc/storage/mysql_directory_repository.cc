@@ -180,6 +180,82 @@ absl::Status RetryingCreateRace(MysqlPool& pool,
   return status;
 }
 
+void InsertPerson(sql::Connection& conn, const PersonRecord& person) {
+  Statement insert =
+      Prepare(conn,
+              "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
+              " preferred_locale, source, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+              " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
+  insert->setString(1, person.id);
+  insert->setString(2, person.insz);
+  insert->setString(3, person.given_name);
+  insert->setString(4, person.family_name);
+  SetStringOrNull(*insert, 5, person.email_address);
+  SetStringOrNull(*insert, 6, person.phone_number);
+  insert->setString(7, person.preferred_locale);
+  insert->setString(8, person.source);
+  SetTimeOrNow(*insert, 9, person.create_time);
+  SetTimeOrNow(*insert, 10, person.update_time);
+  insert->executeUpdate();
+}
+
+// `source`: the merged sources of the stored row and the import.
+void UpdatePerson(sql::Connection& conn, const PersonRecord& person, const std::string& source,
+                  const std::string& id) {
+  Statement update =
+      Prepare(conn,
+              "UPDATE persons SET given_name = ?, family_name = ?, email_address = ?,"
+              " phone_number = ?, preferred_locale = ?, source = ?,"
+              " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
+  update->setString(1, person.given_name);
+  update->setString(2, person.family_name);
+  SetStringOrNull(*update, 3, person.email_address);
+  SetStringOrNull(*update, 4, person.phone_number);
+  update->setString(5, person.preferred_locale);
+  update->setString(6, source);
+  SetTimeOrNow(*update, 7, person.update_time);
+  update->setString(8, id);
+  update->executeUpdate();
+}
+
+void InsertOrganization(sql::Connection& conn, const OrganizationRecord& organization) {
+  Statement insert =
+      Prepare(conn,
+              "INSERT INTO organizations (id, kbo_number, institution_number, display_name, kind,"
+              " email_address, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?,"
+              " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
+  insert->setString(1, organization.id);
+  SetStringOrNull(*insert, 2, organization.kbo_number);
+  SetStringOrNull(*insert, 3, organization.institution_number);
+  insert->setString(4, organization.display_name);
+  insert->setString(5, organization.kind);
+  SetStringOrNull(*insert, 6, organization.email_address);
+  SetTimeOrNow(*insert, 7, organization.create_time);
+  SetTimeOrNow(*insert, 8, organization.update_time);
+  insert->executeUpdate();
+}
+
+// `representatives`: the new legal representatives, or null when they did not change.
+void UpdateOrganization(sql::Connection& conn, const OrganizationRecord& organization,
+                        const std::string& id, const std::vector<std::string>* representatives) {
+  Statement update =
+      Prepare(conn,
+              "UPDATE organizations SET display_name = ?, kind = ?, email_address = ?,"
+              " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
+  update->setString(1, organization.display_name);
+  update->setString(2, organization.kind);
+  SetStringOrNull(*update, 3, organization.email_address);
+  SetTimeOrNow(*update, 4, organization.update_time);
+  update->setString(5, id);
+  update->executeUpdate();
+  if (representatives != nullptr) {
+    Statement clear = Prepare(conn, "DELETE FROM legal_representatives WHERE organization_id = ?");
+    clear->setString(1, id);
+    clear->executeUpdate();
+    InsertRepresentatives(conn, id, *representatives);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const PersonRecord& person,
@@ -192,22 +268,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
     ASSIGN_OR_RETURN(auto existing, SelectPerson(conn, "insz = ? FOR UPDATE", person.insz));
     std::string id;
     if (!existing.has_value()) {
-      Statement insert = Prepare(
-          conn,
-          "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
-          " preferred_locale, source, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-          " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
-      insert->setString(1, person.id);
-      insert->setString(2, person.insz);
-      insert->setString(3, person.given_name);
-      insert->setString(4, person.family_name);
-      SetStringOrNull(*insert, 5, person.email_address);
-      SetStringOrNull(*insert, 6, person.phone_number);
-      insert->setString(7, person.preferred_locale);
-      insert->setString(8, person.source);
-      SetTimeOrNow(*insert, 9, person.create_time);
-      SetTimeOrNow(*insert, 10, person.update_time);
-      insert->executeUpdate();
+      InsertPerson(conn, person);
       outcome = UpsertOutcome::kCreated;
       id = person.id;
     } else {
@@ -221,20 +282,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
         result = current;
         return absl::OkStatus();
       }
-      Statement update =
-          Prepare(conn,
-                  "UPDATE persons SET given_name = ?, family_name = ?, email_address = ?,"
-                  " phone_number = ?, preferred_locale = ?, source = ?,"
-                  " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
-      update->setString(1, person.given_name);
-      update->setString(2, person.family_name);
-      SetStringOrNull(*update, 3, person.email_address);
-      SetStringOrNull(*update, 4, person.phone_number);
-      update->setString(5, person.preferred_locale);
-      update->setString(6, source);
-      SetTimeOrNow(*update, 7, person.update_time);
-      update->setString(8, current.id);
-      update->executeUpdate();
+      UpdatePerson(conn, person, source, current.id);
       outcome = UpsertOutcome::kUpdated;
       id = current.id;
     }
@@ -269,20 +317,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
     ASSIGN_OR_RETURN(auto existing, SelectOrganization(conn, key_column, key, /*for_update=*/true));
     std::string id;
     if (!existing.has_value()) {
-      Statement insert = Prepare(
-          conn,
-          "INSERT INTO organizations (id, kbo_number, institution_number, display_name, kind,"
-          " email_address, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?,"
-          " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
-      insert->setString(1, organization.id);
-      SetStringOrNull(*insert, 2, organization.kbo_number);
-      SetStringOrNull(*insert, 3, organization.institution_number);
-      insert->setString(4, organization.display_name);
-      insert->setString(5, organization.kind);
-      SetStringOrNull(*insert, 6, organization.email_address);
-      SetTimeOrNow(*insert, 7, organization.create_time);
-      SetTimeOrNow(*insert, 8, organization.update_time);
-      insert->executeUpdate();
+      InsertOrganization(conn, organization);
       InsertRepresentatives(conn, organization.id, representatives);
       outcome = UpsertOutcome::kCreated;
       id = organization.id;
@@ -295,23 +330,8 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
         result = current;
         return absl::OkStatus();
       }
-      Statement update =
-          Prepare(conn,
-                  "UPDATE organizations SET display_name = ?, kind = ?, email_address = ?,"
-                  " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
-      update->setString(1, organization.display_name);
-      update->setString(2, organization.kind);
-      SetStringOrNull(*update, 3, organization.email_address);
-      SetTimeOrNow(*update, 4, organization.update_time);
-      update->setString(5, current.id);
-      update->executeUpdate();
-      if (representatives_changed) {
-        Statement clear =
-            Prepare(conn, "DELETE FROM legal_representatives WHERE organization_id = ?");
-        clear->setString(1, current.id);
-        clear->executeUpdate();
-        InsertRepresentatives(conn, current.id, representatives);
-      }
+      UpdateOrganization(conn, organization, current.id,
+                         representatives_changed ? &representatives : nullptr);
       outcome = UpsertOutcome::kUpdated;
       id = current.id;
     }

@@ -39,39 +39,47 @@ DeliveryWorkers::DeliveryWorkers(MessageRepository& messages, const TemplateCata
 DeliveryWorkers::~DeliveryWorkers() { Stop(); }
 
 void DeliveryWorkers::Start() {
-  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { Loop(); });
+  for (int i = 0; i < options_.workers; ++i) {
+    auto worker = std::make_unique<Worker>();
+    Worker* w = worker.get();
+    w->task = std::make_unique<PeriodicTask>(
+        [this, w] { return w->more ? absl::ZeroDuration() : options_.poll_interval; },
+        [this, w] { Pass(*w); });
+    workers_.push_back(std::move(worker));
+  }
+  // Messages queued before a restart go out at once, not after the first poll interval.
+  for (auto& w : workers_) {
+    w->task->Start();
+    w->task->Wake();
+  }
 }
 
 void DeliveryWorkers::Stop() {
-  stopping_ = true;
-  wake_.notify_all();
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
+  for (auto& w : workers_) w->task->Stop();
+  workers_.clear();
 }
 
 void DeliveryWorkers::Poke() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++pokes_;
+  if (workers_.empty()) return;
+  for (auto& w : workers_) {
+    if (!w->busy.load()) {
+      w->task->Wake();
+      return;
+    }
   }
-  wake_.notify_one();
+  // All busy: a wake is kept, so the chosen one runs another pass when it is done.
+  workers_[next_poke_.fetch_add(1) % workers_.size()]->task->Wake();
 }
 
-void DeliveryWorkers::Loop() {
-  while (!stopping_) {
-    auto claimed = RunOnce();
-    if (!claimed.ok()) {
-      LogWarn("delivery pass failed", {{"error", claimed.status().message()}});
-    }
-    // A full batch means more may be due: go again at once.
-    if (claimed.ok() && *claimed >= options_.batch_size) continue;
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval),
-                   [this] { return pokes_ > 0 || stopping_.load(); });
-    if (pokes_ > 0) --pokes_;
+void DeliveryWorkers::Pass(Worker& worker) {
+  worker.busy = true;
+  auto claimed = RunOnce();
+  if (!claimed.ok()) {
+    LogWarn("delivery pass failed", {{"error", claimed.status().message()}});
   }
+  // A full batch means more may be due: go again at once.
+  worker.more = claimed.ok() && *claimed >= options_.batch_size;
+  worker.busy = false;
 }
 
 absl::StatusOr<int> DeliveryWorkers::RunOnce() {

@@ -1,5 +1,5 @@
 #pragma once
-// The delivery workers: N threads that each claim a small batch of due messages
+// The delivery workers: N background tasks that each claim a small batch of due messages
 // (MessageRepository::ClaimDue: SELECT ... FOR UPDATE SKIP LOCKED, leased), and for each
 // resolve person recipients, render if not yet rendered, send over SMTP and record the outcome.
 //
@@ -16,15 +16,14 @@
 // must outlast one SMTP transaction (notify-svc checks --lease > --smtp_timeout at start).
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/periodic_task.h"
 #include "identity-svc/client/identity_client.h"
 #include "notify-svc/domain/backoff.h"
 #include "notify-svc/domain/mail_sender.h"
@@ -50,10 +49,12 @@ class DeliveryWorkers {
                   identity::IdentityClient& persons, DeliveryOptions options);
   ~DeliveryWorkers();
 
+  // Start before the first Poke and Stop after the last (notify-svc: around serving).
   void Start();
-  // Lets each worker finish the message in hand, then joins them.
+  // Lets each worker finish the batch in hand, then stops them.
   void Stop();
-  // Wakes idle workers now (a message was queued) instead of at the next poll.
+  // Wakes a worker now (a message was queued) instead of at its next poll: an idle one if there
+  // is one, else the next busy one goes again as soon as it is done.
   void Poke();
 
   // One claim-and-deliver pass; returns how many messages were claimed.
@@ -63,7 +64,14 @@ class DeliveryWorkers {
   AttemptResult Attempt(const MessageRecord& message);
 
  private:
-  void Loop();
+  // One worker: a PeriodicTask polling every poll_interval, or again at once after a full batch
+  // (more may be due).
+  struct Worker {
+    std::atomic<bool> busy{false};
+    bool more = false;  // Only on the worker's own thread.
+    std::unique_ptr<PeriodicTask> task;
+  };
+  void Pass(Worker& worker);
   // A failure worth another attempt, until the message's budget is spent (then it is dead).
   AttemptResult Transient(const MessageRecord& message, std::string error, int smtp_code) const;
   // The recipients' addresses, persons looked up now; a result when one cannot be mailed.
@@ -79,11 +87,8 @@ class DeliveryWorkers {
   MailSender& sender_;
   identity::IdentityClient& persons_;
   const DeliveryOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  int pokes_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<size_t> next_poke_{0};
 };
 
 }  // namespace wse::notify

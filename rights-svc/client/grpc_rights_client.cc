@@ -104,39 +104,68 @@ absl::StatusOr<MembershipFacts> GrpcRightsClient::CheckMembership(
   return MembershipFacts{response.active_work_relation(), response.active_grant()};
 }
 
+namespace {
+
+// Every page of a list: `call_page` fills one response for the request as it stands;
+// `take` consumes it. A person's memberships fit in one page of 500 in practice; the loop (with
+// a bound, against a server that never stops paging) keeps the answer whole when they do not.
+template <typename Request, typename Response, typename CallPage, typename Take>
+absl::Status EachPage(Request request, CallPage call_page, Take take) {
+  constexpr int kMaxPages = 100;
+  request.set_page_size(500);
+  for (int page = 0; page < kMaxPages; ++page) {
+    Response response;
+    RETURN_IF_ERROR(call_page(request, &response));
+    take(response);
+    if (response.next_page_token().empty()) return absl::OkStatus();
+    request.set_page_token(response.next_page_token());
+  }
+  return absl::InternalError("rights-svc kept paging past 50,000 items");
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::string>> GrpcRightsClient::WorkRelationOrganizations(
     const std::string& person_id, const RequestContext& call) {
-  grpc::ClientContext context;
-  Prepare(call, Credential::kService, &context);
   v1::ListWorkRelationsRequest request;
   request.set_parent("organizations/-");
   request.set_person("persons/" + person_id);
-  request.set_page_size(500);
-  v1::ListWorkRelationsResponse response;
-  RETURN_IF_ERROR(Mapped(stub_->ListWorkRelations(&context, request, &response), call, false));
   std::vector<std::string> out;
-  for (const auto& relation : response.work_relations()) {
-    if (relation.state() == v1::WORK_RELATION_STATE_ACTIVE) {
-      out.push_back(OrganizationOf(relation.name()));
-    }
-  }
+  RETURN_IF_ERROR((EachPage<v1::ListWorkRelationsRequest, v1::ListWorkRelationsResponse>(
+      request,
+      [&](const v1::ListWorkRelationsRequest& page, v1::ListWorkRelationsResponse* response) {
+        grpc::ClientContext context;
+        Prepare(call, Credential::kService, &context);
+        return Mapped(stub_->ListWorkRelations(&context, page, response), call, false);
+      },
+      [&](const v1::ListWorkRelationsResponse& response) {
+        for (const auto& relation : response.work_relations()) {
+          if (relation.state() == v1::WORK_RELATION_STATE_ACTIVE) {
+            out.push_back(OrganizationOf(relation.name()));
+          }
+        }
+      })));
   return out;
 }
 
 absl::StatusOr<std::vector<std::string>> GrpcRightsClient::GrantOrganizations(
     const std::string& person_id, const RequestContext& call) {
-  grpc::ClientContext context;
-  Prepare(call, Credential::kService, &context);
   v1::ListGrantsRequest request;
   request.set_parent("organizations/-");
   request.set_person("persons/" + person_id);
-  request.set_page_size(500);
-  v1::ListGrantsResponse response;
-  RETURN_IF_ERROR(Mapped(stub_->ListGrants(&context, request, &response), call, false));
   std::vector<std::string> out;
-  for (const auto& grant : response.grants()) {
-    if (grant.state() == v1::GRANT_STATE_ACTIVE) out.push_back(OrganizationOf(grant.name()));
-  }
+  RETURN_IF_ERROR((EachPage<v1::ListGrantsRequest, v1::ListGrantsResponse>(
+      request,
+      [&](const v1::ListGrantsRequest& page, v1::ListGrantsResponse* response) {
+        grpc::ClientContext context;
+        Prepare(call, Credential::kService, &context);
+        return Mapped(stub_->ListGrants(&context, page, response), call, false);
+      },
+      [&](const v1::ListGrantsResponse& response) {
+        for (const auto& grant : response.grants()) {
+          if (grant.state() == v1::GRANT_STATE_ACTIVE) out.push_back(OrganizationOf(grant.name()));
+        }
+      })));
   return out;
 }
 

@@ -18,6 +18,52 @@ constexpr int kMaxChangedOrganizations = 5000;
 // Every this many renewals (of one replica) also prunes old changes and leases.
 constexpr int kPruneEvery = 64;
 
+// The organisations changed after `after` up to `changes.through_sequence`; everything when
+// there are too many to list.
+void ReadChangedOrganizations(sql::Connection& conn, int64_t after, ChangesSince& changes) {
+  Statement changed = Prepare(conn,
+                              "SELECT DISTINCT organization_id FROM revision_changes"
+                              " WHERE sequence > ? AND sequence <= ? LIMIT ?");
+  changed->setInt64(1, after);
+  changed->setInt64(2, changes.through_sequence);
+  changed->setInt(3, kMaxChangedOrganizations + 1);
+  std::unique_ptr<sql::ResultSet> rows(changed->executeQuery());
+  while (rows->next()) changes.organization_ids.emplace_back(rows->getString(1));
+  if (changes.organization_ids.size() > kMaxChangedOrganizations) {
+    changes.everything = true;
+    changes.organization_ids.clear();
+  }
+}
+
+// Removes changes older than an hour (every replica renewed since, or forgets everything
+// anyway) and leases that ended long ago (their replicas are gone). In the renewal's
+// transaction, which holds the gate exclusively.
+void Prune(sql::Connection& conn, int64_t pruned_through, int64_t through_sequence) {
+  Statement newest_old = Prepare(conn,
+                                 "SELECT MAX(sequence) FROM revision_changes WHERE change_time "
+                                 "< NOW(6) - INTERVAL 1 HOUR");
+  std::unique_ptr<sql::ResultSet> old_row(newest_old->executeQuery());
+  // The newest row always stays: were the table ever empty, a server that does not persist
+  // its AUTO_INCREMENT could hand out sequences already seen after a restart.
+  if (old_row->next() && !old_row->isNull(1) &&
+      std::min(old_row->getInt64(1), through_sequence - 1) > pruned_through) {
+    const int64_t through = std::min(old_row->getInt64(1), through_sequence - 1);
+    Statement remove =
+        Prepare(conn, "DELETE FROM revision_changes WHERE sequence <= ? LIMIT 10000");
+    remove->setInt64(1, through);
+    // Marked pruned through `through` even if the LIMIT left some: they are never read.
+    remove->executeUpdate();
+    Statement mark = Prepare(conn,
+                             "UPDATE revision_change_gate SET pruned_through = "
+                             "GREATEST(pruned_through, ?) WHERE id = 1");
+    mark->setInt64(1, through);
+    mark->executeUpdate();
+  }
+  Statement sweep = Prepare(
+      conn, "DELETE FROM replica_leases WHERE expires_at < NOW(6) - INTERVAL 1 HOUR LIMIT 100");
+  sweep->executeUpdate();
+}
+
 }  // namespace
 
 absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& replica_id,
@@ -53,47 +99,9 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& repl
     changes.everything =
         !after.has_value() || *after < pruned_through || *after > changes.through_sequence;
     if (!changes.everything && *after < changes.through_sequence) {
-      Statement changed = Prepare(conn,
-                                  "SELECT DISTINCT organization_id FROM revision_changes"
-                                  " WHERE sequence > ? AND sequence <= ? LIMIT ?");
-      changed->setInt64(1, *after);
-      changed->setInt64(2, changes.through_sequence);
-      changed->setInt(3, kMaxChangedOrganizations + 1);
-      std::unique_ptr<sql::ResultSet> rows(changed->executeQuery());
-      while (rows->next()) changes.organization_ids.emplace_back(rows->getString(1));
-      if (changes.organization_ids.size() > kMaxChangedOrganizations) {
-        changes.everything = true;
-        changes.organization_ids.clear();
-      }
+      ReadChangedOrganizations(conn, *after, changes);
     }
-    if (prune) {
-      // Changes older than an hour: every replica renewed since, or forgets everything anyway.
-      Statement newest_old = Prepare(conn,
-                                     "SELECT MAX(sequence) FROM revision_changes WHERE change_time "
-                                     "< NOW(6) - INTERVAL 1 HOUR");
-      std::unique_ptr<sql::ResultSet> old_row(newest_old->executeQuery());
-      // The newest row always stays: were the table ever empty, a server that does not persist
-      // its AUTO_INCREMENT could hand out sequences already seen after a restart.
-      if (old_row->next() && !old_row->isNull(1) &&
-          std::min(old_row->getInt64(1), changes.through_sequence - 1) > pruned_through) {
-        const int64_t through = std::min(old_row->getInt64(1), changes.through_sequence - 1);
-        Statement remove =
-            Prepare(conn, "DELETE FROM revision_changes WHERE sequence <= ? LIMIT 10000");
-        remove->setInt64(1, through);
-        // Marked pruned through `through` even if the LIMIT left some: they are never read.
-        remove->executeUpdate();
-        Statement mark =
-            Prepare(conn,
-                    "UPDATE revision_change_gate SET pruned_through = GREATEST(pruned_through, ?)"
-                    " WHERE id = 1");
-        mark->setInt64(1, through);
-        mark->executeUpdate();
-      }
-      // Leases that ended long ago belong to replicas that are gone.
-      Statement sweep = Prepare(
-          conn, "DELETE FROM replica_leases WHERE expires_at < NOW(6) - INTERVAL 1 HOUR LIMIT 100");
-      sweep->executeUpdate();
-    }
+    if (prune) Prune(conn, pruned_through, changes.through_sequence);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "identity-svc/client/fake_identity_client.h"
 #include "notify-svc/domain/mail_queue.h"
@@ -26,6 +28,28 @@ class FakeSender : public MailSender {
   SendResult next{true, false, 250, ""};
   std::vector<std::vector<std::string>> sent_rcpt;
   std::vector<std::string> sent_data;
+};
+
+// A sender the workers' threads may share: counts what it accepted.
+class CountingSender : public MailSender {
+ public:
+  SendResult Send(const std::string&, const std::vector<std::string>&,
+                  const std::string&) override {
+    absl::MutexLock lock(&mu_);
+    ++sent_;
+    return {true, false, 250, ""};
+  }
+  // Waits up to `limit` for `count` sends; returns how many there were.
+  int WaitFor(int count, absl::Duration limit) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, count]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return sent_ >= count; };
+    mu_.AwaitWithTimeout(absl::Condition(&reached), limit);
+    return sent_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int sent_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // One person, p1, with an address; everyone else is unknown.
@@ -88,6 +112,27 @@ TEST_F(DeliveryTest, SendsAndRecordsTheAttempt) {
   ASSERT_EQ(sender_.sent_rcpt.size(), 1u);
   EXPECT_EQ(sender_.sent_rcpt[0], std::vector<std::string>{"an@example.be"});
   EXPECT_EQ(*workers_->RunOnce(), 0);  // Nothing left.
+}
+
+// The poll interval is an hour here: only the start, a full batch or a poke makes a worker go.
+TEST_F(DeliveryTest, RunningWorkersGoAtStartAfterAFullBatchAndWhenPoked) {
+  CountingSender sender;
+  DeliveryOptions options;
+  options.workers = 2;
+  options.batch_size = 2;
+  options.poll_interval = absl::Hours(1);
+  DeliveryWorkers workers(repo_, *catalog_, sender, directory_, options);
+  MailQueue poking(repo_, *catalog_, [&workers] { workers.Poke(); });
+  for (int i = 0; i < 5; ++i) {  // More than one batch per worker.
+    ASSERT_TRUE(
+        queue_->Submit(Draft(absl::StrCat("q", i), {false, "an@example.be", "", "an@example.be"}))
+            .ok());
+  }
+  workers.Start();
+  EXPECT_EQ(sender.WaitFor(5, absl::Seconds(20)), 5);
+  ASSERT_TRUE(poking.Submit(Draft("poked", {false, "an@example.be", "", "an@example.be"})).ok());
+  EXPECT_EQ(sender.WaitFor(6, absl::Seconds(20)), 6);
+  workers.Stop();
 }
 
 TEST_F(DeliveryTest, SameKeyReplaysDifferentContentIsRefused) {

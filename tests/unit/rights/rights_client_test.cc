@@ -55,6 +55,23 @@ class Rights final : public v1::RightsService::Service {
     return grpc::Status::OK;
   }
 
+  // 1,203 grants over pages of at most the requested size; every third one revoked.
+  grpc::Status ListGrants(grpc::ServerContext* context, const v1::ListGrantsRequest* request,
+                          v1::ListGrantsResponse* response) override {
+    Seen(context);
+    constexpr int kGrants = 1203;
+    int from = 0;
+    if (!request->page_token().empty()) from = std::stoi(request->page_token());
+    const int to = std::min(kGrants, from + request->page_size());
+    for (int i = from; i < to; ++i) {
+      auto* grant = response->add_grants();
+      grant->set_name("organizations/org" + std::to_string(i) + "/grants/g");
+      grant->set_state(i % 3 == 2 ? v1::GRANT_STATE_REVOKED : v1::GRANT_STATE_ACTIVE);
+    }
+    if (to < kGrants) response->set_next_page_token(std::to_string(to));
+    return grpc::Status::OK;
+  }
+
   std::string last_authorization() {
     absl::MutexLock lock(&mu_);
     return last_authorization_;
@@ -114,6 +131,15 @@ TEST_F(RightsClientTest, MembershipCallsCarryTheServiceTokenAndItsRefusalMeansRe
   GrpcRightsClient misconfigured(channel_, "wrong-token");
   EXPECT_EQ(misconfigured.WorkRelationOrganizations("marie", person_).status().code(),
             absl::StatusCode::kUnavailable);
+}
+
+TEST_F(RightsClientTest, MembershipListsReadEveryPage) {
+  GrpcRightsClient client(channel_, "service-token");
+  auto organizations = client.GrantOrganizations("marie", person_);
+  ASSERT_TRUE(organizations.ok()) << organizations.status();
+  ASSERT_EQ(organizations->size(), 802u);  // 1,203 of which 401 revoked.
+  EXPECT_EQ(organizations->front(), "org0");
+  EXPECT_EQ(organizations->back(), "org1201");
 }
 
 TEST_F(RightsClientTest, ExplanationsKeepEveryRuleAndAnUnreachableServiceMeansRetry) {

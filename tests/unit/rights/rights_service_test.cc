@@ -10,34 +10,25 @@
 #include "common/grpc_status.h"
 #include "common/service_identity.h"
 #include "common/status.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "identity-svc/client/fake_identity_client.h"
+#include "tests/support/in_process.h"
 #include "tests/support/rights_fakes.h"
-#include "tests/unit/jwt_test_keys.h"
 
 namespace wse::rights {
 namespace {
 
-constexpr char kIssuer[] = "https://identity.test";
-constexpr char kAudience[] = "wse-services";
 constexpr char kOperatorToken[] = "operator-token-for-this-test";
 
 class RightsServiceTest : public ::testing::Test {
  protected:
   RightsServiceTest()
-      : key_(wse::testing::MakeEcKey("test-1")),
-        catalogue_(Catalogue::FromJson(Catalogue::BuiltInJson()).value()),
+      : catalogue_(Catalogue::FromJson(Catalogue::BuiltInJson()).value()),
         rights_(store_, directory_, catalogue_),
         queries_(rights_),
         permissions_(rights_),
-        tokens_(JwtVerifierOptions{kIssuer, kAudience, absl::Seconds(30), absl::Hours(1)},
-                std::make_shared<StaticKeySource>(ParseJwks(wse::testing::JwksOf({key_})).value())),
         operators_(ServiceTokenHash(kOperatorToken)),
-        service_({rights_, queries_, permissions_, tokens_, operators_}) {
+        service_({rights_, queries_, permissions_, tokens_.verifier(), operators_}) {
     directory_.persons["marie"] = {"marie", "Marie Lambert", "marie@school.example", "", "nl"};
     directory_.persons["jan"] = {"jan", "Jan Janssens", "jan@school.example", "", "nl"};
     directory_.organizations["school"] = {"school", "Atheneum Demo", {"marie"}};
@@ -45,30 +36,13 @@ class RightsServiceTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::RightsService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                           grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(server_.status().ok()) << server_.status();
+    stub_ = v1::RightsService::NewStub(server_.channel());
   }
-  void TearDown() override { server_->Shutdown(); }
 
   // identity-svc's access token of `person` acting for organizations/`org`.
   std::string TokenOf(const std::string& person, const std::string& org) const {
-    const int64_t now = absl::ToUnixSeconds(absl::Now());
-    return wse::testing::SignToken(key_, "ES256",
-                                   {{"iss", kIssuer},
-                                    {"aud", kAudience},
-                                    {"sub", person},
-                                    {"sid", "session-" + person},
-                                    {"org", "organizations/" + org},
-                                    {"acr", "eid"},
-                                    {"jti", "t-" + person},
-                                    {"iat", now},
-                                    {"exp", now + 600}});
+    return tokens_.For(person, org);
   }
 
   template <typename Method, typename Request, typename Response>
@@ -92,17 +66,16 @@ class RightsServiceTest : public ::testing::Test {
     return response.work_relation();
   }
 
-  wse::testing::TestKey key_;
   testing::FakeRightsStore store_;
   identity::FakeIdentityClient directory_;
   Catalogue catalogue_;
   RightsManager rights_;
   RightsQueries queries_;
   PermissionChecker permissions_;
-  AccessTokenVerifier tokens_;
+  wse::testing::TestAccessTokens tokens_;
   OperatorAuthenticator operators_;
   RightsServiceImpl service_;
-  std::unique_ptr<grpc::Server> server_;
+  wse::testing::InProcessServer server_{{{&service_, "wse.rights.v1.RightsService"}}};
   std::unique_ptr<v1::RightsService::Stub> stub_;
 };
 
@@ -112,18 +85,7 @@ TEST_F(RightsServiceTest, WithoutAValidTokenNothingIsAnswered) {
       Call(&v1::RightsService::Stub::ListRoles, "", v1::ListRolesRequest(), &roles);
   EXPECT_EQ(missing.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ReasonOf(missing), "TOKEN_MISSING");
-  const wse::testing::TestKey stranger = wse::testing::MakeEcKey("test-1");  // Same kid, other key.
-  const int64_t now = absl::ToUnixSeconds(absl::Now());
-  const std::string forged = wse::testing::SignToken(stranger, "ES256",
-                                                     {{"iss", kIssuer},
-                                                      {"aud", kAudience},
-                                                      {"sub", "marie"},
-                                                      {"sid", "s"},
-                                                      {"org", "organizations/school"},
-                                                      {"acr", "eid"},
-                                                      {"jti", "f"},
-                                                      {"iat", now},
-                                                      {"exp", now + 600}});
+  const std::string forged = tokens_.Forged("marie", "school");
   absl::Status refused =
       Call(&v1::RightsService::Stub::ListRoles, forged, v1::ListRolesRequest(), &roles);
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated);
