@@ -136,11 +136,11 @@ absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organiz
   return read;
 }
 
-absl::StatusOr<PermissionExplanation> PermissionChecker::Explain(const std::string& person_id,
-                                                                 const std::string& organization_id,
-                                                                 const std::string& permission,
-                                                                 const RequestContext& call) {
-  PermissionExplanation out;
+absl::StatusOr<PermissionReport> PermissionChecker::Explain(const std::string& person_id,
+                                                            const std::string& organization_id,
+                                                            const std::string& permission,
+                                                            const RequestContext& call) {
+  PermissionReport out;
   ASSIGN_OR_RETURN(auto decision, Check(person_id, organization_id, permission, call));
   out.decision = decision;
   if (decision.reason == Decision::kNoOrganization ||

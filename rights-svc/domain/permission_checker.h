@@ -51,7 +51,7 @@ struct RuleOutcome {
   std::vector<std::string> invalid_grant_ids;  // Held but revoked, expired or not yet valid.
 };
 
-struct PermissionExplanation {
+struct PermissionReport {
   PermissionDecision decision;
   std::vector<RuleOutcome> rules;
   bool work_relation_active = false;
@@ -74,10 +74,10 @@ class PermissionChecker {
   // any role in the organisation.
   absl::StatusOr<MembershipDecision> Membership(const std::string& person_id,
                                                 const std::string& organization_id);
-  absl::StatusOr<PermissionExplanation> Explain(const std::string& person_id,
-                                                const std::string& organization_id,
-                                                const std::string& permission,
-                                                const RequestContext& call);
+  absl::StatusOr<PermissionReport> Explain(const std::string& person_id,
+                                           const std::string& organization_id,
+                                           const std::string& permission,
+                                           const RequestContext& call);
 
  private:
   absl::StatusOr<bool> IsLegalRepresentative(const std::string& person_id,

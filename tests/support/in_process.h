@@ -10,9 +10,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/grpc_status.h"
 #include "common/service_host.h"
 #include "common/token_verifier.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "tests/unit/jwt_test_keys.h"
 
 namespace wse::testing {
@@ -53,5 +55,15 @@ class TestAccessTokens {
   TestKey stranger_;
   std::unique_ptr<AccessTokenVerifier> verifier_;
 };
+
+// Calls `method` of `stub` (e.g. &Stub::ListGrants) with `token` as the bearer ("" = none);
+// the answer as absl::Status, details kept.
+template <typename Stub, typename Method, typename Request, typename Response>
+absl::Status CallWithToken(Stub& stub, Method method, const std::string& token,
+                           const Request& request, Response* response) {
+  grpc::ClientContext context;
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  return FromGrpcStatus((stub.*method)(&context, request, response));
+}
 
 }  // namespace wse::testing

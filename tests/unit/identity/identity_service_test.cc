@@ -17,6 +17,7 @@
 #include "tests/support/identity_fakes.h"
 #include "tests/support/in_process.h"
 #include "tests/support/process.h"
+#include "tests/unit/identity/identity_test_options.h"
 
 namespace wse::identity {
 namespace {
@@ -26,20 +27,8 @@ constexpr char kNotifyToken[] = "notify-svc-token-for-this-test";
 constexpr char kAnInsz[] = "85073003328";  // Legal representative of the school.
 constexpr char kJanInsz[] = "01020300467";
 
-IdpOptions DevIdpOptions() {
-  IdpOptions options;
-  options.jwt.issuer = kDevIdpIssuer;
-  options.jwt.audience = "wse-loket";
-  options.jwt.max_lifetime = absl::Hours(1);
-  return options;
-}
-
-SessionPolicy Policy() {
-  SessionPolicy policy;
-  policy.issuer = "https://wse-loket.vlaanderen.be/identity";
-  policy.audience = "wse-loket";
-  return policy;
-}
+using testing::DevIdpOptions;
+using testing::Policy;
 
 std::shared_ptr<const ServiceIdentities> NotifyIdentity() {
   return std::make_shared<const ServiceIdentities>(
@@ -77,9 +66,7 @@ class IdentityServiceTest : public ::testing::Test {
   template <typename Method, typename Request, typename Response>
   absl::Status Call(Method method, const std::string& token, const Request& request,
                     Response* response) {
-    grpc::ClientContext context;
-    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-    return FromGrpcStatus(((*stub_).*method)(&context, request, response));
+    return wse::testing::CallWithToken(*stub_, method, token, request, response);
   }
 
   absl::StatusOr<v1::ExchangeIdTokenResponse> Login(const std::string& insz) {

@@ -7,6 +7,7 @@
 #include "identity-svc/dev_idp/dev_idp.h"
 #include "tests/support/identity_fakes.h"
 #include "tests/support/process.h"
+#include "tests/unit/identity/identity_test_options.h"
 
 namespace wse::identity {
 namespace {
@@ -14,20 +15,8 @@ namespace {
 constexpr char kAnInsz[] = "85073003328";
 constexpr char kJanInsz[] = "01020300467";
 
-IdpOptions DevIdpOptions() {
-  IdpOptions options;
-  options.jwt.issuer = kDevIdpIssuer;
-  options.jwt.audience = "wse-loket";
-  options.jwt.max_lifetime = absl::Hours(1);
-  return options;
-}
-
-SessionPolicy Policy() {
-  SessionPolicy policy;
-  policy.issuer = "https://wse-loket.vlaanderen.be/identity";
-  policy.audience = "wse-loket";
-  return policy;
-}
+using testing::DevIdpOptions;
+using testing::Policy;
 
 class SessionManagerTest : public ::testing::Test {
  protected:

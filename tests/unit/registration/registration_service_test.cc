@@ -64,9 +64,7 @@ class RegistrationServiceTest : public ::testing::Test {
   template <typename Method, typename Request, typename Response>
   absl::Status Call(Method method, const std::string& token, const Request& request,
                     Response* response) {
-    grpc::ClientContext context;
-    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-    return FromGrpcStatus(((*stub_).*method)(&context, request, response));
+    return wse::testing::CallWithToken(*stub_, method, token, request, response);
   }
 
   absl::StatusOr<v1::Draft> NewDraft(const std::string& token, const std::string& request_id) {

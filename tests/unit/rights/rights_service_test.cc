@@ -48,9 +48,7 @@ class RightsServiceTest : public ::testing::Test {
   template <typename Method, typename Request, typename Response>
   absl::Status Call(Method method, const std::string& token, const Request& request,
                     Response* response) {
-    grpc::ClientContext context;
-    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-    return FromGrpcStatus(((*stub_).*method)(&context, request, response));
+    return wse::testing::CallWithToken(*stub_, method, token, request, response);
   }
 
   absl::StatusOr<v1::WorkRelation> AddJan(const std::string& token) {
