@@ -20,16 +20,9 @@ absl::Status NotOfOrganization() {
       .Dutch("Deze opleiding wordt niet door uw organisatie aangeboden.");
 }
 
-}  // namespace
-
-absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
-                                                           const std::string& odb_number,
-                                                           int school_year,
-                                                           const std::string& request_id,
-                                                           const RequestContext& call) {
-  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
-  RETURN_IF_ERROR(CheckRegistrationOpen(school_year));
-  absl::StatusOr<TrainingRecord> training = store_.GetTraining(odb_number);
+// A draft is for a training the organisation itself offers, recognised in the school year.
+absl::Status CheckOwnRecognisedTraining(const absl::StatusOr<TrainingRecord>& training,
+                                        const std::string& org, int school_year) {
   if (absl::IsNotFound(training.status())) return NotOfOrganization();
   if (!training.ok()) return training.status();
   if (training->facts.provider_organization_id != org) return NotOfOrganization();
@@ -46,6 +39,20 @@ absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
         .Dutch(
             absl::StrCat("De opleiding is niet erkend in het schooljaar ", year.ToString(), "."));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
+                                                           const std::string& odb_number,
+                                                           int school_year,
+                                                           const std::string& request_id,
+                                                           const RequestContext& call) {
+  ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
+  RETURN_IF_ERROR(CheckRegistrationOpen(school_year));
+  absl::StatusOr<TrainingRecord> training = store_.GetTraining(odb_number);
+  RETURN_IF_ERROR(CheckOwnRecognisedTraining(training, org, school_year));
 
   const std::string fingerprint =
       RequestFingerprint({"CreateDraft", odb_number, absl::StrCat(school_year)});

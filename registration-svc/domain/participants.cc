@@ -164,6 +164,49 @@ absl::Status RegistrationManager::BeginUpload(const Actor& actor, const std::str
   });
 }
 
+namespace {
+
+// The uploaded rows to store (with fresh ids), in order; the others go to `rejected` with their
+// problems: malformed values, a repeated or non-positive row number, an INSZ seen before.
+std::vector<ParticipantRecord> ScreenRows(const std::vector<UploadRow>& rows,
+                                          const MalformedCheck& check,
+                                          std::vector<RowError>& rejected) {
+  std::vector<ParticipantRecord> accepted;
+  accepted.reserve(rows.size());
+  absl::flat_hash_set<int> row_numbers;
+  absl::flat_hash_set<std::string> insz_seen;
+  for (const UploadRow& in : rows) {
+    ParticipantRecord row = in.participant;
+    std::vector<Violation> problems = in.problems;
+    for (auto& v : CheckParticipantValues(&row.input, row.display_name, check)) {
+      problems.push_back(std::move(v));
+    }
+    if (!row_numbers.insert(in.row_number).second || in.row_number < 1) {
+      Violation v;
+      v.field = "row_number";
+      v.reason = "INVALID_ROW_NUMBER";
+      v.description = "Elk rijnummer moet positief en uniek zijn.";
+      problems.push_back(std::move(v));
+    }
+    if (problems.empty() && !insz_seen.insert(row.input.insz).second) {
+      Violation v;
+      v.field = "insz";
+      v.reason = "DUPLICATE_PARTICIPANT";
+      v.description = "Deze deelnemer (INSZ) komt al eerder voor in dit bestand.";
+      problems.push_back(std::move(v));
+    }
+    if (!problems.empty()) {
+      rejected.push_back(RowError{in.row_number, std::move(problems)});
+      continue;
+    }
+    row.id = NewRecordId();
+    accepted.push_back(std::move(row));
+  }
+  return accepted;
+}
+
+}  // namespace
+
 absl::StatusOr<UploadResult> RegistrationManager::Upload(const Actor& actor,
                                                          const std::string& draft_id,
                                                          const std::string& etag, UploadMode mode,
@@ -180,37 +223,7 @@ absl::StatusOr<UploadResult> RegistrationManager::Upload(const Actor& actor,
     check.module_codes = &codes;
     check.max_hours = config_.rules.max_hours;
 
-    std::vector<ParticipantRecord> accepted;
-    accepted.reserve(rows.size());
-    absl::flat_hash_set<int> row_numbers;
-    absl::flat_hash_set<std::string> insz_seen;
-    for (const UploadRow& in : rows) {
-      ParticipantRecord row = in.participant;
-      std::vector<Violation> problems = in.problems;
-      for (auto& v : CheckParticipantValues(&row.input, row.display_name, check)) {
-        problems.push_back(std::move(v));
-      }
-      if (!row_numbers.insert(in.row_number).second || in.row_number < 1) {
-        Violation v;
-        v.field = "row_number";
-        v.reason = "INVALID_ROW_NUMBER";
-        v.description = "Elk rijnummer moet positief en uniek zijn.";
-        problems.push_back(std::move(v));
-      }
-      if (problems.empty() && !insz_seen.insert(row.input.insz).second) {
-        Violation v;
-        v.field = "insz";
-        v.reason = "DUPLICATE_PARTICIPANT";
-        v.description = "Deze deelnemer (INSZ) komt al eerder voor in dit bestand.";
-        problems.push_back(std::move(v));
-      }
-      if (!problems.empty()) {
-        result.rejected.push_back(RowError{in.row_number, std::move(problems)});
-        continue;
-      }
-      row.id = NewRecordId();
-      accepted.push_back(std::move(row));
-    }
+    std::vector<ParticipantRecord> accepted = ScreenRows(rows, check, result.rejected);
     result.accepted = static_cast<int>(accepted.size());
     result.draft_version = draft.version;
     result.participant_count = draft.participant_count;

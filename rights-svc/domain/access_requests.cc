@@ -12,6 +12,30 @@
 namespace wse::rights {
 namespace {
 
+// A right is asked for while acting for the organisation it is for.
+absl::Status RequireActingFor(const Actor& actor, const std::string& organization_id) {
+  if (actor.is_operator || actor.organization_id != organization_id) {
+    return ErrorBuilder(absl::StatusCode::kPermissionDenied,
+                        "request rights while logged in via the organisation itself")
+        .Reason("WRONG_CONTEXT")
+        .Dutch("Meld u aan via de school of organisatie waarvoor u het recht aanvraagt.");
+  }
+  return absl::OkStatus();
+}
+
+// Nobody asks for a right they already hold.
+absl::Status RequireNotHeld(const std::vector<GrantRecord>& held, const std::string& role_code,
+                            const std::string& context) {
+  if (std::any_of(held.begin(), held.end(), [&](const GrantRecord& g) {
+        return g.role == role_code && g.context == context;
+      })) {
+    return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "you already hold this right")
+        .Reason("ALREADY_GRANTED")
+        .Dutch("U heeft dit recht al. Meld u opnieuw aan om het te gebruiken.");
+  }
+  return absl::OkStatus();
+}
+
 std::string RequestName(const std::string& org, const std::string& id) {
   return absl::StrCat("organizations/", org, "/accessRequests/", id);
 }
@@ -66,24 +90,13 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
     const Actor& actor, const std::string& organization_id, const std::string& role_code,
     const std::string& context, const std::string& reason, const std::string& request_id,
     const RequestContext& call) {
-  if (actor.is_operator || actor.organization_id != organization_id) {
-    return ErrorBuilder(absl::StatusCode::kPermissionDenied,
-                        "request rights while logged in via the organisation itself")
-        .Reason("WRONG_CONTEXT")
-        .Dutch("Meld u aan via de school of organisatie waarvoor u het recht aanvraagt.");
-  }
+  RETURN_IF_ERROR(RequireActingFor(actor, organization_id));
   const std::string fingerprint =
       RequestFingerprint({"CreateAccessRequest", role_code, context, reason});
   ASSIGN_OR_RETURN(const RoleDef* role, RequestableRole(role_code, context));
   const absl::Time now = clock_();
   ASSIGN_OR_RETURN(auto held, store_.ActiveGrants(organization_id, actor.person_id, now));
-  if (std::any_of(held.begin(), held.end(), [&](const GrantRecord& g) {
-        return g.role == role_code && g.context == context;
-      })) {
-    return ErrorBuilder(absl::StatusCode::kFailedPrecondition, "you already hold this right")
-        .Reason("ALREADY_GRANTED")
-        .Dutch("U heeft dit recht al. Meld u opnieuw aan om het te gebruiken.");
-  }
+  RETURN_IF_ERROR(RequireNotHeld(held, role_code, context));
   ASSIGN_OR_RETURN(auto reachable, ReachableAdministrators(actor, organization_id, call));
   ASSIGN_OR_RETURN(auto requester, directory_.GetPerson(actor.person_id, call));
   ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
