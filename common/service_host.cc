@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/request_parse_interceptor.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/exception.h"
 #include "cppconn/statement.h"
@@ -52,6 +53,7 @@ absl::StatusOr<int> ServiceHost::Start() {
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeServerMetricsInterceptorFactory());
   interceptors.push_back(MakeRequestParseInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&health_);
@@ -65,6 +67,14 @@ absl::StatusOr<int> ServiceHost::Start() {
   if (server_ == nullptr || port == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options_.listen_address, " (address in use?)"));
+  }
+  if (!options_.metrics_listen.empty()) {
+    ASSIGN_OR_RETURN(metrics_, MetricsEndpoint::Start(options_.metrics_listen));
+    LogInfo(
+        "metrics",
+        {{"url", absl::StrCat("http://",
+                              options_.metrics_listen.substr(0, options_.metrics_listen.rfind(':')),
+                              ":", metrics_->port(), "/metrics")}});
   }
   if (database_) {
     probe_ = std::make_unique<PeriodicTask>(options_.probe_interval, [this] { ProbeOnce(); });

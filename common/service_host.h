@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/grpc_metrics.h"
 #include "common/health_service.h"
 #include "common/mysql_pool.h"
 #include "common/periodic_task.h"
@@ -35,6 +36,9 @@ struct ServiceHostOptions {
   int idle_threads = 32;
   // TLS (common/tls.h); nullptr serves plaintext h2c.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Where Prometheus scrapes this process (http://<address>/metrics); "" serves no endpoint (the
+  // metrics are still counted).
+  std::string metrics_listen;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates later; call first
@@ -55,6 +59,8 @@ class ServiceHost {
 
   // Starts serving; returns the bound port (useful with port 0) or an error.
   absl::StatusOr<int> Start();
+  // The metrics endpoint's port once started (0: none).
+  int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
   // Waits for SIGTERM/SIGINT, then drains. Returns the process exit code.
   int WaitForTerminationSignal();
   // Drains and stops (also used by tests instead of a signal).
@@ -71,6 +77,7 @@ class ServiceHost {
   std::unique_ptr<MysqlOptions> database_;
   MysqlPool* pool_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsEndpoint> metrics_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<sql::Connection> probe_connection_;
   bool database_up_ = false;

@@ -12,12 +12,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/config.h"
+#include "common/grpc_metrics.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
 
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (default: the service's port)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:0",
+          "host:port where Prometheus scrapes /metrics (port 0: any free one, logged at start; "
+          "empty: no endpoint)");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB/MySQL host");
 ABSL_FLAG(int, db_port, 3307, "MariaDB/MySQL port");
 ABSL_FLAG(std::string, db_socket, "", "MariaDB unix socket (preferred over host:port if set)");
@@ -181,6 +185,7 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   if (check_config && !absl::GetFlag(FLAGS_migrate_only)) check_config();
   runtime.host.listen_address = listen;
   runtime.host.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  runtime.host.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   runtime.host.probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
   InitLogging(definition.program, absl::GetFlag(FLAGS_log_level));
 
@@ -220,7 +225,12 @@ TlsConfig& ServiceTls() {
 }
 
 std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
-  return grpc::CreateChannel(address, ChannelCredentialsFor(ServiceTls()));
+  // Every internal call is counted (grpc_client_*, common/grpc_metrics.h).
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeClientMetricsInterceptorFactory());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, ChannelCredentialsFor(ServiceTls()), grpc::ChannelArguments(),
+      std::move(interceptors));
 }
 
 std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier() {

@@ -21,6 +21,11 @@ export STACK_IDENTITY_PORT="${STACK_IDENTITY_PORT:-$((50051 + STACK_PORT_BASE))}
 export STACK_RIGHTS_PORT="${STACK_RIGHTS_PORT:-$((50052 + STACK_PORT_BASE))}"
 export STACK_REGISTRATION_PORT="${STACK_REGISTRATION_PORT:-$((50053 + STACK_PORT_BASE))}"
 export STACK_NOTIFY_PORT="${STACK_NOTIFY_PORT:-$((50054 + STACK_PORT_BASE))}"
+# Where Prometheus scrapes each service (--metrics_listen).
+export STACK_IDENTITY_METRICS_PORT="${STACK_IDENTITY_METRICS_PORT:-$((9451 + STACK_PORT_BASE))}"
+export STACK_RIGHTS_METRICS_PORT="${STACK_RIGHTS_METRICS_PORT:-$((9452 + STACK_PORT_BASE))}"
+export STACK_REGISTRATION_METRICS_PORT="${STACK_REGISTRATION_METRICS_PORT:-$((9453 + STACK_PORT_BASE))}"
+export STACK_NOTIFY_METRICS_PORT="${STACK_NOTIFY_METRICS_PORT:-$((9454 + STACK_PORT_BASE))}"
 export STACK_DB_PORT="${STACK_DB_PORT:-$((3307 + STACK_PORT_BASE))}"
 export STACK_SMTP_PORT="${STACK_SMTP_PORT:-$((2525 + STACK_PORT_BASE))}"
 export STACK_RUN_DIR="$RUN_DIR" STACK_BUILD_DIR="$BUILD_DIR" STACK_ROOT="$ROOT"
@@ -37,6 +42,7 @@ PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libmysqlcppconn-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev libcurl4-openssl-dev
   libcpp-jwt-dev nlohmann-json3-dev libctemplate-dev grpc-proto golang-github-gogo-googleapis-dev
+  prometheus-cpp-dev
   mariadb-server mariadb-client nginx-light nghttp2-client python3 python3-aiosmtpd
   python3-grpcio python3-protobuf python3-yaml clang libclang-rt-dev)
 
@@ -51,6 +57,13 @@ port_of() { # service -> port
   case "$1" in
     identity) echo "$STACK_IDENTITY_PORT" ;; rights) echo "$STACK_RIGHTS_PORT" ;;
     registration) echo "$STACK_REGISTRATION_PORT" ;; notify) echo "$STACK_NOTIFY_PORT" ;;
+  esac
+}
+metrics_port_of() { # service -> its metrics port
+  case "$1" in
+    identity) echo "$STACK_IDENTITY_METRICS_PORT" ;; rights) echo "$STACK_RIGHTS_METRICS_PORT" ;;
+    registration) echo "$STACK_REGISTRATION_METRICS_PORT" ;;
+    notify) echo "$STACK_NOTIFY_METRICS_PORT" ;;
   esac
 }
 full_name_of() { # service -> full gRPC service name
@@ -222,6 +235,7 @@ service_start() { # service
       --tls_ca_file="$RUN_DIR/tls/ca.pem" --tls_require_client_cert)
   fi
   nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" "${db[@]}" \
+    --metrics_listen="127.0.0.1:$(metrics_port_of "$svc")" \
     --db_user="wse_$svc" --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
     --jwks_file="$RUN_DIR/jwks/identity.json" --drain_timeout=10s \
     --operator_token_file="$RUN_DIR/secrets/operator.token" \

@@ -17,10 +17,10 @@ The WSE-loket VOV suite is running (logs, data and mails under $RUN_DIR).
                                    persons' access tokens only)
   operators      127.0.0.1:$STACK_OPERATOR_GATEWAY_PORT   (the gateway's internal listener: the operator
                                    token in $RUN_DIR/secrets/operator.token)
-  identity-svc   127.0.0.1:$STACK_IDENTITY_PORT
-  rights-svc     127.0.0.1:$STACK_RIGHTS_PORT
-  registration   127.0.0.1:$STACK_REGISTRATION_PORT
-  notify-svc     127.0.0.1:$STACK_NOTIFY_PORT
+  identity-svc   127.0.0.1:$STACK_IDENTITY_PORT   metrics: http://127.0.0.1:$STACK_IDENTITY_METRICS_PORT/metrics
+  rights-svc     127.0.0.1:$STACK_RIGHTS_PORT   metrics: http://127.0.0.1:$STACK_RIGHTS_METRICS_PORT/metrics
+  registration   127.0.0.1:$STACK_REGISTRATION_PORT   metrics: http://127.0.0.1:$STACK_REGISTRATION_METRICS_PORT/metrics
+  notify-svc     127.0.0.1:$STACK_NOTIFY_PORT   metrics: http://127.0.0.1:$STACK_NOTIFY_METRICS_PORT/metrics
   MariaDB        127.0.0.1:$STACK_DB_PORT (socket $STACK_DB_SOCKET)
   SMTP sink      127.0.0.1:$STACK_SMTP_PORT  -> mails as files in $STACK_MAIL_DIR
 

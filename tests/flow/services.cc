@@ -59,6 +59,10 @@ absl::StatusOr<Services> Services::FromEnvironment() {
   s.operator_gateway_port = env.Port("STACK_OPERATOR_GATEWAY_PORT");
   s.db_port = env.Port("STACK_DB_PORT");
   s.smtp_port = env.Port("STACK_SMTP_PORT");
+  s.identity_metrics_port = env.Port("STACK_IDENTITY_METRICS_PORT");
+  s.rights_metrics_port = env.Port("STACK_RIGHTS_METRICS_PORT");
+  s.registration_metrics_port = env.Port("STACK_REGISTRATION_METRICS_PORT");
+  s.notify_metrics_port = env.Port("STACK_NOTIFY_METRICS_PORT");
   if (!env.missing().empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("not set: ", absl::StrJoin(env.missing(), ", "),

@@ -15,6 +15,9 @@ struct Services {
   // 0: not running (or not known).
   int identity_port = 0, rights_port = 0, registration_port = 0, notify_port = 0;
   int gateway_port = 0, operator_gateway_port = 0, db_port = 0, smtp_port = 0;
+  // Where each service serves its Prometheus metrics (HTTP, /metrics).
+  int identity_metrics_port = 0, rights_metrics_port = 0, registration_metrics_port = 0,
+      notify_metrics_port = 0;
 
   std::string root;       // Repository root.
   std::string build_dir;  // Build tree (binaries).

@@ -41,8 +41,8 @@ InProcessServer::InProcessServer(
   absl::StatusOr<int> port = host_.Start();
   status_ = port.status();
   if (!port.ok()) return;
-  channel_ =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", *port), grpc::InsecureChannelCredentials());
+  target_ = absl::StrCat("127.0.0.1:", *port);
+  channel_ = grpc::CreateChannel(target_, grpc::InsecureChannelCredentials());
 }
 
 TestAccessTokens::TestAccessTokens()

@@ -27,11 +27,13 @@ class InProcessServer {
 
   absl::Status status() const { return status_; }  // Why it did not start, if it did not.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  std::string target() const { return target_; }  // "127.0.0.1:port"
 
  private:
   ServiceHost host_;
   absl::Status status_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::string target_;
 };
 
 // Access tokens of persons, and the verifier a service checks them with.
