@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/metrics.h"
+#include "google/protobuf/descriptor.h"
 #include "prometheus/exposer.h"
 
 namespace wse {
@@ -80,13 +81,20 @@ class RpcMetrics {
   }
 
  private:
+  // Only methods this binary knows by their descriptor get their own labels: a caller can send
+  // any path, and a label per made-up method name would grow the registry without bound.
   static MetricLabels LabelsOf(absl::string_view path, const char* type) {
     const size_t slash = path.rfind('/');
     absl::string_view service = slash == absl::string_view::npos ? "" : path.substr(0, slash);
     if (!service.empty() && service.front() == '/') service.remove_prefix(1);
+    const absl::string_view method = path.substr(slash + 1);
+    if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+            absl::StrCat(service, ".", method)) == nullptr) {
+      return {{"grpc_type", type}, {"grpc_service", "unknown"}, {"grpc_method", "unknown"}};
+    }
     return {{"grpc_type", type},
             {"grpc_service", std::string(service)},
-            {"grpc_method", std::string(path.substr(slash + 1))}};
+            {"grpc_method", std::string(method)}};
   }
 
   std::string side_;

@@ -11,6 +11,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "tests/support/grpc_generic.h"
 #include "tests/support/in_process.h"
 #include "tests/support/metrics_scrape.h"
 #include "wse/testing/v1/echo.grpc.pb.h"
@@ -94,6 +95,23 @@ TEST(GrpcMetricsTest, CountsEveryCallByCodeOnBothSides) {
             2);
   EXPECT_EQ(Sample("grpc_server_started_total", echo) - started_before, 7);
   EXPECT_EQ(Sample("grpc_server_handling_seconds", echo) - timed_before, 7);
+}
+
+TEST(GrpcMetricsTest, MadeUpMethodsShareOneLabelSet) {
+  EchoService service;
+  wse::testing::InProcessServer server({{&service, "wse.testing.v1.EchoService"}});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  const MetricLabels unknown = {
+      {"grpc_service", "unknown"}, {"grpc_method", "unknown"}, {"grpc_code", "Unimplemented"}};
+  const double before = Sample("grpc_server_handled_total", unknown);
+  const int port = std::stoi(server.target().substr(server.target().rfind(':') + 1));
+  for (int i = 0; i < 5; ++i) {
+    const std::string path = absl::StrCat("/wse.testing.v1.EchoService/Made", i);
+    EXPECT_EQ(wse::testing::CallUnaryBytes(port, path, "", "").status.error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
+  EXPECT_EQ(Sample("grpc_server_handled_total", unknown) - before, 5);
+  EXPECT_EQ(Sample("grpc_server_started_total", {{"grpc_method", "Made0"}}), 0);
 }
 
 TEST(GrpcMetricsTest, TheEndpointServesThemToPrometheus) {
