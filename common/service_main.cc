@@ -14,6 +14,7 @@
 #include "common/config.h"
 #include "common/grpc_metrics.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/tls.h"
 #include "grpcpp/create_channel.h"
@@ -152,6 +153,10 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
                               const std::vector<MigrationSet>& migrations,
                               const std::function<void()>& check_config) {
   ParseConfig(argc, argv, definition.program + ": " + definition.full_name + " server");
+  // Which build runs (the commit is the one the tree was configured at).
+  GaugeOf("wse_build_info", "The running build: version and commit, value 1.",
+          {{"service", definition.program}, {"version", WSE_VERSION}, {"commit", WSE_COMMIT}})
+      .Set(1);
   const std::string listen =
       absl::GetFlag(FLAGS_listen).empty() ? definition.default_listen : absl::GetFlag(FLAGS_listen);
   RequireConfig(IsHostPort(listen), "--listen must be host:port, got '" + listen + "'");

@@ -9,12 +9,19 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "jwt/jwt.hpp"
 
 namespace wse {
 namespace {
+
+void CacheHit(bool hit) {
+  CounterOf("wse_cache_requests_total", "Cache lookups by cache and result.",
+            {{"cache", "access_tokens"}, {"result", hit ? "hit" : "miss"}})
+      .Increment();
+}
 
 absl::Status Refused(std::string reason, std::string message) {
   return ErrorBuilder(absl::StatusCode::kUnauthenticated, std::move(message))
@@ -188,6 +195,17 @@ AccessTokenVerifier::AccessTokenVerifier(JwtVerifierOptions options,
       clock_(std::move(clock)) {}
 
 absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::string>& bearer_token) {
+  absl::StatusOr<Caller> caller = VerifyOnce(bearer_token);
+  // The reasons are this file's own (a fixed set), never text from the token.
+  const std::string result = caller.ok() ? "ok" : ReasonOf(caller.status());
+  CounterOf("wse_token_verifications_total", "Access-token checks by result (ok or the reason).",
+            {{"result", result.empty() ? "refused" : result}})
+      .Increment();
+  return caller;
+}
+
+absl::StatusOr<Caller> AccessTokenVerifier::VerifyOnce(
+    const std::optional<std::string>& bearer_token) {
   if (!bearer_token.has_value() || bearer_token->empty()) {
     return Refused("TOKEN_MISSING", "this call needs a bearer token");
   }
@@ -203,10 +221,14 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
   if (cached) {
     // The key set is the source's current one (a JWKS file is re-read when it changes).
     absl::StatusOr<std::shared_ptr<const KeySet>> keys = keys_->Keys();
-    if (keys.ok() && (*keys)->contains(cached->kid)) return cached->caller;
+    if (keys.ok() && (*keys)->contains(cached->kid)) {
+      CacheHit(true);
+      return cached->caller;
+    }
     absl::MutexLock lock(&mu_);
     cache_.erase(*bearer_token);  // Verified again below, against the keys published now.
   }
+  CacheHit(false);
   ASSIGN_OR_RETURN(auto jwt, verifier_.Verify(*bearer_token));
   const auto& claims = jwt.claims;
   auto text = [&claims](const char* name) {

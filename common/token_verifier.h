@@ -105,9 +105,13 @@ class AccessTokenVerifier {
   // A missing token is UNAUTHENTICATED with reason TOKEN_MISSING. A cached verification counts
   // only while the key that signed the token is still published: a key removed from the JWKS
   // (compromised, retired early) ends the tokens it signed at once, cached or not.
+  // Counted in wse_token_verifications_total{result="ok"|<the refusal's reason>} and
+  // wse_cache_requests_total{cache="access_tokens",result="hit"|"miss"}.
   absl::StatusOr<Caller> Verify(const std::optional<std::string>& bearer_token);
 
  private:
+  absl::StatusOr<Caller> VerifyOnce(const std::optional<std::string>& bearer_token);
+
   struct Cached {
     Caller caller;
     std::string kid;

@@ -60,6 +60,12 @@ TEST(MetricsStackTest, EveryServiceIsScrapedAndCountsFollowTheCalls) {
   EXPECT_EQ(SampleOf(after, "grpc_server_handling_seconds_count", list_roles) -
                 SampleOf(before, "grpc_server_handling_seconds_count", list_roles),
             10);
+  // The three calls without a token were refused by the token check, which counts why.
+  const Labels missing = {{"result", "TOKEN_MISSING"}};
+  EXPECT_EQ(SampleOf(after, "wse_token_verifications_total", missing) -
+                SampleOf(before, "wse_token_verifications_total", missing),
+            3);
+  EXPECT_EQ(SampleOf(after, "wse_build_info", {{"service", "rights-svc"}}), 1);
 
   // registration-svc asks rights-svc on every call: its client side counts those questions.
   flow::Flow flow(env);
