@@ -53,8 +53,10 @@ absl::StatusOr<int> ServiceHost::Start() {
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(MakeServerMetricsInterceptorFactory());
+  // Send hooks run in this order: the metrics see the status after the parse interceptor has
+  // turned an unparseable request's INTERNAL into INVALID_ARGUMENT.
   interceptors.push_back(MakeRequestParseInterceptorFactory());
+  interceptors.push_back(MakeServerMetricsInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&health_);
   const auto initial = database_ ? HealthCheckResponse::NOT_SERVING : HealthCheckResponse::SERVING;

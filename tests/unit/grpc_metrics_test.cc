@@ -111,6 +111,16 @@ TEST(GrpcMetricsTest, MadeUpMethodsShareOneLabelSet) {
               grpc::StatusCode::UNIMPLEMENTED);
   }
   EXPECT_EQ(Sample("grpc_server_handled_total", unknown) - before, 5);
+  // Bytes that are no EchoRequest: the caller gets INVALID_ARGUMENT, and so do the metrics.
+  MetricLabels bad = {{"grpc_method", "Echo"}, {"grpc_code", "InvalidArgument"}};
+  MetricLabels internal = {{"grpc_method", "Echo"}, {"grpc_code", "Internal"}};
+  const double bad_before = Sample("grpc_server_handled_total", bad);
+  const double internal_before = Sample("grpc_server_handled_total", internal);
+  EXPECT_EQ(wse::testing::CallUnaryBytes(port, "/wse.testing.v1.EchoService/Echo", "", "\xff\xff")
+                .status.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Sample("grpc_server_handled_total", bad) - bad_before, 1);
+  EXPECT_EQ(Sample("grpc_server_handled_total", internal) - internal_before, 0);
   EXPECT_EQ(Sample("grpc_server_started_total", {{"grpc_method", "Made0"}}), 0);
 }
 
