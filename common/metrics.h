@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "prometheus/counter.h"
@@ -38,6 +42,37 @@ prometheus::Gauge& GaugeOf(const std::string& name, const std::string& help,
 prometheus::Histogram& HistogramOf(const std::string& name, const std::string& help,
                                    const MetricLabels& labels,
                                    const std::vector<double>& buckets = LatencyBuckets());
+
+// Counters of one family told apart by one label, each made on first use and kept: for hot
+// paths, where building a label map and looking the counter up per event would cost more than
+// the count. The label's values must come from a fixed set (never from a caller's input).
+class CountersByLabel {
+ public:
+  CountersByLabel(std::string name, std::string help, std::string label,
+                  MetricLabels constant_labels = {});
+  prometheus::Counter& operator[](absl::string_view value);
+
+ private:
+  const std::string name_;
+  const std::string help_;
+  const std::string label_;
+  const MetricLabels constant_labels_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, prometheus::Counter*> counters_ ABSL_GUARDED_BY(mu_);
+};
+
+// Lookups of one cache: wse_cache_requests_total{cache, result="hit"|"miss"}.
+class CacheMetrics {
+ public:
+  explicit CacheMetrics(const std::string& cache);
+  void Hit() { hit_.Increment(); }
+  void Miss() { miss_.Increment(); }
+  void Count(bool hit) { hit ? Hit() : Miss(); }
+
+ private:
+  prometheus::Counter& hit_;
+  prometheus::Counter& miss_;
+};
 
 // Observes the time since construction in `histogram` when destroyed.
 class ScopedTimer {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics.h"
 #include "common/mysql_errors.h"
 #include "common/mysql_statements.h"
 #include "common/status_macros.h"
@@ -70,6 +71,37 @@ MysqlPool::MysqlPool(MysqlOptions options) : options_(std::move(options)) {}
 
 namespace {
 
+// The pools' and transactions' metrics. Gauges move by steps, so several pools in one process
+// (tests) add up instead of overwriting each other.
+struct DatabaseMetrics {
+  prometheus::Gauge& in_use =
+      GaugeOf("wse_db_connections_in_use", "Database connections lent to a caller now.", {});
+  prometheus::Gauge& idle =
+      GaugeOf("wse_db_connections_idle", "Open database connections in the pool, unused.", {});
+  prometheus::Gauge& waiting =
+      GaugeOf("wse_db_connection_waiters", "Callers waiting for a database connection now.", {});
+  prometheus::Histogram& wait = HistogramOf("wse_db_connection_wait_seconds",
+                                            "Time a caller waited for a database connection.", {});
+  CountersByLabel acquire_failures{"wse_db_connection_failures_total",
+                                   "Connections not lent: pool exhausted (busy) or no database "
+                                   "(connect).",
+                                   "reason"};
+  CountersByLabel transactions{"wse_db_transactions_total",
+                               "Transactions by outcome: committed, rolled_back (the body said "
+                               "no), failed (an error, the commit's included).",
+                               "outcome"};
+  prometheus::Counter& retries =
+      CounterOf("wse_db_transaction_retries_total",
+                "Transactions run again after a deadlock or lock-wait timeout.", {});
+  prometheus::Histogram& commit =
+      HistogramOf("wse_db_commit_seconds", "Time of the COMMIT statement (the durable write).", {});
+};
+
+DatabaseMetrics& Metrics() {
+  static auto* metrics = new DatabaseMetrics();  // Never destroyed: used until the last thread.
+  return *metrics;
+}
+
 // Closes a pooled connection, its cached statements first.
 void Close(std::unique_ptr<sql::Connection> conn) {
   if (conn == nullptr) return;
@@ -81,6 +113,7 @@ void Close(std::unique_ptr<sql::Connection> conn) {
 
 MysqlPool::~MysqlPool() {
   absl::MutexLock lock(&mu_);
+  Metrics().idle.Decrement(static_cast<double>(idle_.size()));
   for (auto& conn : idle_) Close(std::move(conn));
   idle_.clear();
 }
@@ -102,31 +135,39 @@ MysqlPool::Lease::~Lease() {
 
 absl::StatusOr<MysqlPool::Lease> MysqlPool::Acquire() {
   uint64_t generation = 0;
+  DatabaseMetrics& metrics = Metrics();
   {
     absl::MutexLock lock(&mu_);
-    // A CondVar loop rather than Mutex::Await: the check then runs in this file's code after the
-    // wait returns, where ThreadSanitizer sees the lock (Debian's abseil is not instrumented and
-    // Await evaluates conditions inside it).
-    const absl::Time deadline = absl::Now() + options_.acquire_timeout;
-    while (idle_.empty() && leased_ >= options_.pool_size) {
-      if (available_.WaitWithDeadline(&mu_, deadline) && idle_.empty() &&
-          leased_ >= options_.pool_size) {
+    if (idle_.empty() && leased_ >= options_.pool_size) {
+      metrics.waiting.Increment();
+      const absl::Time start = absl::Now();
+      const bool got = WaitForConnection(start + options_.acquire_timeout);
+      metrics.waiting.Decrement();
+      metrics.wait.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      if (!got) {
+        metrics.acquire_failures["busy"].Increment();
         return absl::UnavailableError("all database connections are busy; retry later");
       }
+    } else {
+      metrics.wait.Observe(0);
     }
     ++leased_;
+    metrics.in_use.Increment();
     generation = generation_;
     if (!idle_.empty()) {
       std::unique_ptr<sql::Connection> conn = std::move(idle_.back());
       idle_.pop_back();
+      metrics.idle.Decrement();
       return Lease(this, std::move(conn), generation);
     }
   }
   // Connect outside the lock: it can take up to connect_timeout.
   auto conn = ConnectMysql(options_);
   if (!conn.ok()) {
+    metrics.acquire_failures["connect"].Increment();
     absl::MutexLock lock(&mu_);
     --leased_;
+    metrics.in_use.Decrement();
     available_.Signal();
     return conn.status();
   }
@@ -134,13 +175,28 @@ absl::StatusOr<MysqlPool::Lease> MysqlPool::Acquire() {
   return Lease(this, *std::move(conn), generation);
 }
 
+bool MysqlPool::WaitForConnection(absl::Time deadline) {
+  // A CondVar loop rather than Mutex::Await: the check then runs in this file's code after the
+  // wait returns, where ThreadSanitizer sees the lock (Debian's abseil is not instrumented and
+  // Await evaluates conditions inside it).
+  while (idle_.empty() && leased_ >= options_.pool_size) {
+    if (available_.WaitWithDeadline(&mu_, deadline) && idle_.empty() &&
+        leased_ >= options_.pool_size) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void MysqlPool::Return(std::unique_ptr<sql::Connection> conn, uint64_t generation, bool broken) {
   {
     absl::MutexLock lock(&mu_);
     --leased_;
+    Metrics().in_use.Decrement();
     available_.Signal();
     if (!broken && conn != nullptr && generation == generation_) {
       idle_.push_back(std::move(conn));
+      Metrics().idle.Increment();
       return;
     }
   }
@@ -152,6 +208,7 @@ void MysqlPool::Invalidate() {
   {
     absl::MutexLock lock(&mu_);
     ++generation_;
+    Metrics().idle.Decrement(static_cast<double>(idle_.size()));
     dropped.swap(idle_);
   }
   // Closed outside the lock.
@@ -173,11 +230,14 @@ absl::Status InTransaction(MysqlPool& pool,
                            const std::function<absl::Status(sql::Connection&)>& body,
                            int attempts) {
   absl::Status status;
+  bool server_conflict = false;
+  bool body_refused = false;  // The body answered an error (a stale etag, a missing row).
   for (int attempt = 0; attempt < attempts; ++attempt) {
     // Only a conflict raised by the server is retried; an ABORTED decided by `body` (a stale
     // etag, say) is the caller's answer.
-    bool server_conflict = false;
-    status = WithConnection(pool, [&body, &server_conflict](sql::Connection& conn) -> absl::Status {
+    server_conflict = false;
+    body_refused = false;
+    status = WithConnection(pool, [&](sql::Connection& conn) -> absl::Status {
       // START TRANSACTION / COMMIT rather than autocommit off and on: one round trip less per
       // transaction, and the connection is back in autocommit mode whatever happens.
       std::unique_ptr<sql::Statement> control(conn.createStatement());
@@ -199,11 +259,24 @@ absl::Status InTransaction(MysqlPool& pool,
       // caller was told OK for a transaction the server rolled back. A COMMIT statement throws,
       // and WithConnection turns a lost connection into UNAVAILABLE (outcome unknown: retry
       // with the same request id).
-      control->execute(result.ok() ? "COMMIT" : "ROLLBACK");
+      if (!result.ok()) {
+        body_refused = true;
+        control->execute("ROLLBACK");
+        return result;
+      }
+      const ScopedTimer timed(Metrics().commit);
+      control->execute("COMMIT");
       return result;
     });
-    if (status.code() != absl::StatusCode::kAborted || !server_conflict) return status;
+    if (status.code() != absl::StatusCode::kAborted || !server_conflict) break;
+    if (attempt + 1 < attempts) Metrics().retries.Increment();
   }
+  // "rolled_back" when the body decided; the server's conflicts and lost connections are failures.
+  Metrics()
+      .transactions[status.ok()    ? "committed"
+                    : body_refused ? "rolled_back"
+                                   : "failed"]
+      .Increment();
   return status;
 }
 

@@ -82,6 +82,8 @@ class MysqlPool {
 
  private:
   void Return(std::unique_ptr<sql::Connection> conn, uint64_t generation, bool broken);
+  // Waits until a connection is idle or may be opened; false at `deadline`.
+  bool WaitForConnection(absl::Time deadline) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const MysqlOptions options_;
   absl::Mutex mu_;

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
 #include "common/outbox_message.h"
@@ -65,13 +66,27 @@ class OutboxRelay {
 
   // One pass: claims due rows, delivers them, records the outcome. Returns rows delivered.
   absl::StatusOr<int> RunOnce();
+  // Sets wse_outbox_pending_rows and wse_outbox_oldest_pending_age_seconds from the table.
+  absl::Status MeasureBacklog();
 
  private:
+  // wse_outbox_* {source}: what an operator watches for a receiver that stopped taking rows.
+  struct Metrics {
+    explicit Metrics(const std::string& source);
+    prometheus::Gauge& pending;
+    prometheus::Gauge& oldest_age;
+    prometheus::Counter& delivered;
+    prometheus::Counter& failed;
+  };
+  static constexpr absl::Duration kBacklogInterval = absl::Seconds(5);
+
   void Pass();
 
   MysqlPool& pool_;
   OutboxDeliverer& deliverer_;
   const OutboxRelayOptions options_;
+  Metrics metrics_;
+  absl::Time backlog_measured_ = absl::InfinitePast();  // Only the relay's thread uses it.
   PeriodicTask task_;
 };
 

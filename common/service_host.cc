@@ -72,11 +72,7 @@ absl::StatusOr<int> ServiceHost::Start() {
   }
   if (!options_.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(metrics_, MetricsEndpoint::Start(options_.metrics_listen));
-    LogInfo(
-        "metrics",
-        {{"url", absl::StrCat("http://",
-                              options_.metrics_listen.substr(0, options_.metrics_listen.rfind(':')),
-                              ":", metrics_->port(), "/metrics")}});
+    LogInfo("metrics", {{"url", metrics_->url()}});
   }
   if (database_) {
     probe_ = std::make_unique<PeriodicTask>(options_.probe_interval, [this] { ProbeOnce(); });

@@ -18,9 +18,8 @@ namespace wse {
 namespace {
 
 void CacheHit(bool hit) {
-  CounterOf("wse_cache_requests_total", "Cache lookups by cache and result.",
-            {{"cache", "access_tokens"}, {"result", hit ? "hit" : "miss"}})
-      .Increment();
+  static auto* cache = new CacheMetrics("access_tokens");
+  cache->Count(hit);
 }
 
 absl::Status Refused(std::string reason, std::string message) {
@@ -198,9 +197,10 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
   absl::StatusOr<Caller> caller = VerifyOnce(bearer_token);
   // The reasons are this file's own (a fixed set), never text from the token.
   const std::string result = caller.ok() ? "ok" : ReasonOf(caller.status());
-  CounterOf("wse_token_verifications_total", "Access-token checks by result (ok or the reason).",
-            {{"result", result.empty() ? "refused" : result}})
-      .Increment();
+  static auto* verifications =
+      new CountersByLabel("wse_token_verifications_total",
+                          "Access-token checks by result (ok or the reason).", "result");
+  (*verifications)[result.empty() ? "refused" : result].Increment();
   return caller;
 }
 

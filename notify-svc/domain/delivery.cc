@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 
 namespace wse::notify {
@@ -59,6 +60,22 @@ void DeliveryWorkers::Stop() {
   workers_.clear();
 }
 
+namespace {
+
+// wse_mail_deliveries_total{result}: delivery attempts as recorded: sent, retry (a transient
+// failure, tried again later) or dead (given up; an operator may requeue it).
+void CountDelivery(MessageState state) {
+  static auto* deliveries =
+      new CountersByLabel("wse_mail_deliveries_total",
+                          "Mail delivery attempts by result: sent, retry, dead.", "result");
+  (*deliveries)[state == MessageState::kSent   ? "sent"
+                : state == MessageState::kDead ? "dead"
+                                               : "retry"]
+      .Increment();
+}
+
+}  // namespace
+
 void DeliveryWorkers::Poke() {
   if (workers_.empty()) return;
   for (auto& w : workers_) {
@@ -98,6 +115,7 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
     }
     const AttemptResult result = Attempt(message);
     absl::Status recorded = messages_.Finish(message.id, message.attempt_count, result);
+    if (recorded.ok()) CountDelivery(result.new_state);
     if (!recorded.ok()) {
       // Stays SENDING: retried when the lease expires.
       LogWarn("recording a delivery failed",

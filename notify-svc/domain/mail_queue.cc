@@ -3,10 +3,24 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 
 namespace wse::notify {
+
+namespace {
+
+// wse_mails_accepted_total{replay}: mails taken into the queue; a replay (the same idempotency
+// key and content again) is answered with the first one and queues nothing.
+prometheus::Counter& Accepted(bool replay) {
+  static auto* accepted =
+      new CountersByLabel("wse_mails_accepted_total",
+                          "SendMail requests accepted: new mails, and replays of one.", "replay");
+  return (*accepted)[replay ? "true" : "false"];
+}
+
+}  // namespace
 
 absl::StatusOr<QueuedMessage> MailQueue::Submit(MessageRecord message) {
   const bool has_person = std::any_of(message.recipients.begin(), message.recipients.end(),
@@ -18,6 +32,7 @@ absl::StatusOr<QueuedMessage> MailQueue::Submit(MessageRecord message) {
   }
   auto created = messages_.Create(message);
   if (created.ok()) {
+    Accepted(false).Increment();
     if (on_queued_) on_queued_();
     return QueuedMessage{*std::move(created), false};
   }
@@ -30,6 +45,7 @@ absl::StatusOr<QueuedMessage> MailQueue::Submit(MessageRecord message) {
         .Reason("IDEMPOTENCY_KEY_REUSED")
         .Dutch("Deze sleutel werd al voor een ander bericht gebruikt.");
   }
+  Accepted(true).Increment();
   return QueuedMessage{std::move(existing), true};
 }
 

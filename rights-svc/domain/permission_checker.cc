@@ -14,10 +14,48 @@ bool MatchesRole(const GrantRecord& grant, const RoleDef& role) {
 
 }  // namespace
 
+const char* DecisionName(Decision reason) {
+  switch (reason) {
+    case Decision::kGrantMatched:
+      return "grant_matched";
+    case Decision::kLegalRepresentative:
+      return "legal_representative";
+    case Decision::kNoMatchingGrant:
+      return "no_matching_grant";
+    case Decision::kGrantNotValid:
+      return "grant_not_valid";
+    case Decision::kNoWorkRelation:
+      return "no_work_relation";
+    case Decision::kUnknownPermission:
+      return "unknown_permission";
+    case Decision::kNoOrganization:
+      return "no_organization";
+  }
+  return "unknown";
+}
+
 absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& person_id,
                                                             const std::string& organization_id,
                                                             const std::string& permission,
                                                             const RequestContext& call) {
+  absl::StatusOr<PermissionDecision> decision =
+      Decide(person_id, organization_id, permission, call);
+  if (decision.ok()) {
+    static auto* allowed = new CountersByLabel("wse_permission_decisions_total",
+                                               "CheckPermission answers by result and reason.",
+                                               "reason", {{"result", "allowed"}});
+    static auto* denied = new CountersByLabel("wse_permission_decisions_total",
+                                              "CheckPermission answers by result and reason.",
+                                              "reason", {{"result", "denied"}});
+    (*(decision->allowed ? allowed : denied))[DecisionName(decision->reason)].Increment();
+  }
+  return decision;
+}
+
+absl::StatusOr<PermissionDecision> PermissionChecker::Decide(const std::string& person_id,
+                                                             const std::string& organization_id,
+                                                             const std::string& permission,
+                                                             const RequestContext& call) {
   PermissionDecision decision;
   decision.decision_id = NewRightsId();
   if (organization_id.empty()) {
@@ -108,7 +146,11 @@ absl::StatusOr<MembershipDecision> PermissionChecker::Membership(
 absl::StatusOr<std::vector<GrantRecord>> PermissionChecker::GrantsAt(
     const std::string& organization_id, const std::string& person_id, int64_t revision,
     absl::Time now) {
-  if (auto cached = grants_.Find(organization_id, person_id, revision)) return *std::move(cached);
+  if (auto cached = grants_.Find(organization_id, person_id, revision)) {
+    grant_lookups_.Hit();
+    return *std::move(cached);
+  }
+  grant_lookups_.Miss();
   ASSIGN_OR_RETURN(auto loaded, rights_.store().UnendedGrants(organization_id, person_id, now));
   SortGrants(loaded);  // The matched grant is then the same whichever replica answers.
   grants_.Store(organization_id, person_id, revision, loaded);
@@ -119,8 +161,10 @@ absl::StatusOr<std::vector<WorkRelationRecord>> PermissionChecker::RelationsAt(
     const std::string& organization_id, const std::string& person_id, int64_t revision,
     absl::Time now) {
   if (auto cached = relations_.Find(organization_id, person_id, revision)) {
+    relation_lookups_.Hit();
     return *std::move(cached);
   }
+  relation_lookups_.Miss();
   ASSIGN_OR_RETURN(auto loaded,
                    rights_.store().UnendedWorkRelations(organization_id, person_id, now));
   relations_.Store(organization_id, person_id, revision, loaded);
@@ -129,7 +173,11 @@ absl::StatusOr<std::vector<WorkRelationRecord>> PermissionChecker::RelationsAt(
 
 absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organization_id) {
   if (revisions_ == nullptr) return rights_.store().Revision(organization_id);
-  if (std::optional<int64_t> known = revisions_->Find(organization_id)) return *known;
+  if (std::optional<int64_t> known = revisions_->Find(organization_id)) {
+    revision_lookups_.Hit();
+    return *known;
+  }
+  revision_lookups_.Miss();
   const uint64_t generation = revisions_->generation();
   absl::StatusOr<int64_t> read = rights_.store().Revision(organization_id);
   if (read.ok()) revisions_->Store(organization_id, *read, generation);

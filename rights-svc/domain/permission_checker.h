@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/metrics.h"
 #include "rights-svc/domain/grant_cache.h"
 #include "rights-svc/domain/revision_cache.h"
 #include "rights-svc/domain/rights_manager.h"
@@ -66,6 +67,7 @@ class PermissionChecker {
                     RevisionCache* revisions = nullptr)
       : rights_(rights), clock_(std::move(clock)), revisions_(revisions) {}
 
+  // Counted in wse_permission_decisions_total{result, reason}.
   absl::StatusOr<PermissionDecision> Check(const std::string& person_id,
                                            const std::string& organization_id,
                                            const std::string& permission,
@@ -80,6 +82,10 @@ class PermissionChecker {
                                            const RequestContext& call);
 
  private:
+  absl::StatusOr<PermissionDecision> Decide(const std::string& person_id,
+                                            const std::string& organization_id,
+                                            const std::string& permission,
+                                            const RequestContext& call);
   absl::StatusOr<bool> IsLegalRepresentative(const std::string& person_id,
                                              const std::string& organization_id,
                                              const RequestContext& call);
@@ -97,6 +103,12 @@ class PermissionChecker {
   RevisionCache* const revisions_;
   GrantCache grants_;
   WorkRelationCache relations_;
+  CacheMetrics revision_lookups_{"organization_revisions"};
+  CacheMetrics grant_lookups_{"grants"};
+  CacheMetrics relation_lookups_{"work_relations"};
 };
+
+// The reason's name in metrics: "grant_matched", "no_work_relation", ...
+const char* DecisionName(Decision reason);
 
 }  // namespace wse::rights

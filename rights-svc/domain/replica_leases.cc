@@ -4,9 +4,42 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 
 namespace wse::rights {
+
+namespace {
+
+// wse_replica_*: whether this replica may answer from what it remembers, and what it cost to
+// keep every replica's memory true.
+struct LeaseMetrics {
+  prometheus::Gauge& held = GaugeOf("wse_replica_lease_held",
+                                    "1 while this replica holds its lease (may remember "
+                                    "revisions), 0 otherwise; measured at each renewal.",
+                                    {});
+  prometheus::Counter& lapses =
+      CounterOf("wse_replica_lease_lapses_total",
+                "Renewals that found the previous lease already ended: everything remembered "
+                "was forgotten.",
+                {});
+  CountersByLabel renewals{"wse_replica_lease_renewals_total", "Lease renewals by result.",
+                           "result"};
+  CountersByLabel invalidations{"wse_replica_invalidations_total",
+                                "Invalidations pushed to peers after a rights change, by "
+                                "result (told, unreachable).",
+                                "result"};
+  prometheus::Counter& waits = CounterOf(
+      "wse_replica_commit_waits_total",
+      "Rights changes whose answer waited one lease because a peer could not be told.", {});
+};
+
+LeaseMetrics& Metrics() {
+  static auto* metrics = new LeaseMetrics();
+  return *metrics;
+}
+
+}  // namespace
 
 ReplicaLeases::ReplicaLeases(RevisionCache& cache, ReplicaRegistry& registry,
                              PeerInvalidator& peers, ReplicaLeaseOptions options,
@@ -29,9 +62,18 @@ absl::Status ReplicaLeases::RenewOnce() {
   const absl::Time started = clock_();
   // After a lapse nobody was bound to tell us anything: start over rather than ask what changed.
   std::optional<int64_t> after;
-  if (cache_.LeaseHeld()) after = seen_sequence_;
-  ASSIGN_OR_RETURN(auto changes,
-                   registry_.Renew(options_.replica_id, options_.address, options_.lease, after));
+  const bool held = cache_.LeaseHeld();
+  if (held) after = seen_sequence_;
+  auto renewed = registry_.Renew(options_.replica_id, options_.address, options_.lease, after);
+  Metrics().renewals[renewed.ok() ? "ok" : "failed"].Increment();
+  if (!renewed.ok()) {
+    Metrics().held.Set(held ? 1 : 0);
+    return renewed.status();
+  }
+  if (!held && ever_held_) Metrics().lapses.Increment();
+  ever_held_ = true;
+  Metrics().held.Set(1);
+  ChangesSince& changes = *renewed;
   if (changes.everything && after.has_value()) {
     LogInfo("rights changes since the last renewal unknown or too many; forgetting all revisions",
             {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes.through_sequence)}});
@@ -86,6 +128,7 @@ std::vector<std::string> ReplicaLeases::RevisionsCommitted(
   } else {
     for (const ReplicaPeer& peer : *peers) {
       absl::Status told = peers_.Invalidate(peer.address, organization_ids);
+      Metrics().invalidations[told.ok() ? "told" : "unreachable"].Increment();
       if (told.ok()) continue;
       unreachable.push_back(peer.replica_id);
       LogWarn("replica not reachable for an invalidation; waiting until it pulls the change",
@@ -95,6 +138,7 @@ std::vector<std::string> ReplicaLeases::RevisionsCommitted(
   // A replica not told renews (and pulls the change) or stops remembering within one lease of
   // the commit.
   if (!unreachable.empty()) {
+    Metrics().waits.Increment();
     const absl::Duration left = committed_at + options_.lease - clock_();
     if (left > absl::ZeroDuration()) sleep_(left);
   }

@@ -111,6 +111,8 @@ class ReplicaLeases {
   const std::function<void(absl::Duration)> sleep_;
   absl::Mutex renew_mu_;  // One renewal at a time (the thread, or a test's RenewOnce).
   int64_t seen_sequence_ ABSL_GUARDED_BY(renew_mu_) = 0;
+  bool ever_held_ ABSL_GUARDED_BY(renew_mu_) =
+      false;  // A lease ending before the first is no lapse.
   std::unique_ptr<PeriodicTask> renewer_;
 };
 

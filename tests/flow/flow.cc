@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_metrics.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
@@ -67,7 +68,12 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  // Counted like the services' own calls (grpc_client_*), so a test can hold the services'
+  // metrics against the calls it made.
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> counted;
+  counted.push_back(wse::MakeClientMetricsInterceptorFactory());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, grpc::InsecureChannelCredentials(), args, std::move(counted));
 }
 
 Flow::Flow(Services services, absl::Duration deadline)

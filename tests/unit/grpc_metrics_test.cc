@@ -124,12 +124,32 @@ TEST(GrpcMetricsTest, MadeUpMethodsShareOneLabelSet) {
   EXPECT_EQ(Sample("grpc_server_started_total", {{"grpc_method", "Made0"}}), 0);
 }
 
+TEST(GrpcMetricsTest, OnlyMethodsThisBinaryKnowsGetTheirOwnLabels) {
+  using grpc_metrics_internal::ServiceAndMethodLabels;
+  using Labels = std::pair<std::string, std::string>;
+  EXPECT_EQ(ServiceAndMethodLabels("/wse.testing.v1.EchoService/Echo"),
+            Labels("wse.testing.v1.EchoService", "Echo"));
+  const Labels unknown("unknown", "unknown");
+  for (const char* path : {"/wse.testing.v1.EchoService/Made0", "/wse.testing.v1.Nope/Echo", "",
+                           "/", "Echo", "/wse.testing.v1.EchoService/", "//Echo"}) {
+    EXPECT_EQ(ServiceAndMethodLabels(path), unknown) << path;
+  }
+}
+
+TEST(GrpcMetricsTest, TheEndpointWantsAHost) {
+  for (const char* listen : {"9452", ":9452", "127.0.0.1:", "127.0.0.1:port", "127.0.0.1:70000"}) {
+    auto endpoint = MetricsEndpoint::Start(listen);
+    EXPECT_EQ(endpoint.status().code(), absl::StatusCode::kInvalidArgument) << listen;
+  }
+}
+
 TEST(GrpcMetricsTest, TheEndpointServesThemToPrometheus) {
   CounterOf("wse_test_scrapes_total", "A counter only this test increments.", {{"kind", "probe"}})
       .Increment(3);
   auto endpoint = MetricsEndpoint::Start("127.0.0.1:0");
   ASSERT_TRUE(endpoint.ok()) << endpoint.status();
   ASSERT_GT((*endpoint)->port(), 0);
+  EXPECT_EQ((*endpoint)->url(), absl::StrCat("http://127.0.0.1:", (*endpoint)->port(), "/metrics"));
   const std::string page = wse::testing::HttpGet((*endpoint)->port(), "/metrics");
   EXPECT_TRUE(absl::StrContains(page, "200 OK")) << page.substr(0, 200);
   EXPECT_TRUE(absl::StrContains(page, "# TYPE wse_test_scrapes_total counter"));
