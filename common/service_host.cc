@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/request_parse_interceptor.h"
 #include "common/status_macros.h"
 #include "cppconn/connection.h"
@@ -98,6 +99,12 @@ void ServiceHost::ProbeOnce() {
   } catch (const sql::SQLException&) {
     probe_connection_.reset();
   }
+  static prometheus::Gauge& database_gauge =
+      GaugeOf("wse_db_up",
+              "1 when the last probe of the database answered (the service is "
+              "SERVING), 0 otherwise.",
+              {});
+  database_gauge.Set(up ? 1 : 0);
   if (up == database_up_ && !first_probe_) return;
   if (!stopping_.load()) {
     health_.SetAll(up ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);

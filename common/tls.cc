@@ -1,7 +1,17 @@
 #include "common/tls.h"
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <utility>
+
 #include "absl/strings/match.h"
 #include "common/config.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 
@@ -15,6 +25,19 @@ absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& 
     return InvalidArgument({{flag, "is not a PEM file: " + path}});
   }
   return pem;
+}
+
+// The first certificate's notAfter in `pem`, as Unix seconds; nothing when it cannot be read.
+std::optional<int64_t> NotAfter(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  if (bio == nullptr) return std::nullopt;
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (cert == nullptr) return std::nullopt;
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &tm) != 1) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace
@@ -36,6 +59,18 @@ absl::StatusOr<TlsConfig> LoadTlsConfig(const std::string& cert_file, const std:
   tls.cert_pem = std::move(cert);
   tls.key_pem = std::move(key);
   tls.ca_pem = std::move(ca);
+  // For the expiry alert (deploy/prometheus): certificates are read at start, so a renewed
+  // file needs a restart, and the metric says which one is served.
+  for (const auto& [which, pem] :
+       {std::pair<const char*, const std::string*>{"service", &tls.cert_pem},
+        {"ca", &tls.ca_pem}}) {
+    if (std::optional<int64_t> not_after = NotAfter(*pem)) {
+      GaugeOf("wse_tls_certificate_expiry_timestamp_seconds",
+              "When the TLS certificate this process serves with (service) or trusts (ca) expires.",
+              {{"certificate", which}})
+          .Set(static_cast<double>(*not_after));
+    }
+  }
   return tls;
 }
 

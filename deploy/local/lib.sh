@@ -26,6 +26,8 @@ export STACK_IDENTITY_METRICS_PORT="${STACK_IDENTITY_METRICS_PORT:-$((9451 + STA
 export STACK_RIGHTS_METRICS_PORT="${STACK_RIGHTS_METRICS_PORT:-$((9452 + STACK_PORT_BASE))}"
 export STACK_REGISTRATION_METRICS_PORT="${STACK_REGISTRATION_METRICS_PORT:-$((9453 + STACK_PORT_BASE))}"
 export STACK_NOTIFY_METRICS_PORT="${STACK_NOTIFY_METRICS_PORT:-$((9454 + STACK_PORT_BASE))}"
+# The stack's own Prometheus, scraping the four (prometheus_start).
+export STACK_PROMETHEUS_PORT="${STACK_PROMETHEUS_PORT:-$((9090 + STACK_PORT_BASE))}"
 export STACK_DB_PORT="${STACK_DB_PORT:-$((3307 + STACK_PORT_BASE))}"
 export STACK_SMTP_PORT="${STACK_SMTP_PORT:-$((2525 + STACK_PORT_BASE))}"
 export STACK_RUN_DIR="$RUN_DIR" STACK_BUILD_DIR="$BUILD_DIR" STACK_ROOT="$ROOT"
@@ -42,7 +44,7 @@ PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libmysqlcppconn-dev libspdlog-dev libgtest-dev libgmock-dev libssl-dev libcurl4-openssl-dev
   libcpp-jwt-dev nlohmann-json3-dev libctemplate-dev grpc-proto golang-github-gogo-googleapis-dev
-  prometheus-cpp-dev
+  prometheus-cpp-dev prometheus curl
   mariadb-server mariadb-client nginx-light nghttp2-client python3 python3-aiosmtpd
   python3-grpcio python3-protobuf python3-yaml clang libclang-rt-dev)
 
@@ -86,11 +88,36 @@ ensure_packages() {
     local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # Debian starts the package's own Prometheus as a system service on :9090 where systemd
+    # runs; the stack runs its own (prometheus_start), so the one just installed is stopped.
+    if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1 &&
+      systemctl is-active --quiet prometheus 2>/dev/null; then
+      $sudo systemctl disable --now prometheus || true
+    fi
   fi
   if [ ! -x "$BUF" ]; then
     echo "installing buf (npm @bufbuild/buf) into .tools/"
     npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" @bufbuild/buf@1 >/dev/null
   fi
+  ensure_envoy_protos
+}
+
+# Envoy's v3 API protos (and the xds, validate and googleapis ones they import), to check
+# deploy/envoy/envoy.yaml against Envoy's own schema (tests/deploy/envoy_proto_test.py). Debian
+# has no Envoy; gRPC's xDS package on npm ships the protos of the Envoy API it implements. Only
+# its tarball is fetched and unpacked: nothing of it is installed or run.
+ENVOY_PROTOS="$ROOT/.tools/envoy-protos"
+ENVOY_PROTOS_PACKAGE="@grpc/grpc-js-xds@1.14.1"
+ensure_envoy_protos() {
+  [ -f "$ENVOY_PROTOS/.from" ] && [ "$(cat "$ENVOY_PROTOS/.from")" = "$ENVOY_PROTOS_PACKAGE" ] &&
+    return 0
+  echo "fetching Envoy's API protos ($ENVOY_PROTOS_PACKAGE) into .tools/envoy-protos"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$ENVOY_PROTOS_PACKAGE" >/dev/null && tar xzf ./*.tgz package/deps)
+  rm -rf "$ENVOY_PROTOS"
+  mv "$tmp/package/deps" "$ENVOY_PROTOS"
+  echo "$ENVOY_PROTOS_PACKAGE" >"$ENVOY_PROTOS/.from"
+  rm -rf "$tmp"
 }
 
 build_tree() { # extra cmake args...
@@ -296,6 +323,32 @@ gateway_start() {
   fi
 }
 
+prometheus_start() {
+  mkdir -p "$RUN_DIR/prometheus/data" "$RUN_DIR/pids" "$RUN_DIR/logs"
+  sed -e "s#@ROOT@#$ROOT#g" -e "s#@PROMETHEUS_PORT@#$STACK_PROMETHEUS_PORT#g" \
+    -e "s#@IDENTITY_METRICS_PORT@#$STACK_IDENTITY_METRICS_PORT#g" \
+    -e "s#@RIGHTS_METRICS_PORT@#$STACK_RIGHTS_METRICS_PORT#g" \
+    -e "s#@REGISTRATION_METRICS_PORT@#$STACK_REGISTRATION_METRICS_PORT#g" \
+    -e "s#@NOTIFY_METRICS_PORT@#$STACK_NOTIFY_METRICS_PORT#g" \
+    "$ROOT/deploy/local/prometheus.yml.in" >"$RUN_DIR/prometheus/prometheus.yml"
+  promtool check config --syntax-only "$RUN_DIR/prometheus/prometheus.yml" >/dev/null
+  pid_alive "$RUN_DIR/pids/prometheus.pid" && return 0
+  nohup prometheus --config.file="$RUN_DIR/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$RUN_DIR/prometheus/data" --storage.tsdb.retention.time=2d \
+    --web.listen-address="127.0.0.1:$STACK_PROMETHEUS_PORT" \
+    >"$RUN_DIR/logs/prometheus.log" 2>&1 &
+  echo $! >"$RUN_DIR/pids/prometheus.pid"
+  for _ in $(seq 1 80); do
+    curl -fsS "http://127.0.0.1:$STACK_PROMETHEUS_PORT/-/ready" >/dev/null 2>&1 && return 0
+    pid_alive "$RUN_DIR/pids/prometheus.pid" || break
+    sleep 0.25
+  done
+  echo "Prometheus did not start (port $STACK_PROMETHEUS_PORT taken?); see" \
+    "$RUN_DIR/logs/prometheus.log" >&2
+  tail -n 5 "$RUN_DIR/logs/prometheus.log" >&2
+  return 1
+}
+
 stop_pidfile() { # pidfile [timeout-seconds]
   local f="$1" t="${2:-30}"
   [ -f "$f" ] || return 0
@@ -319,6 +372,7 @@ stack_up() {
   for svc in "${SERVICES[@]}"; do service_start "$svc"; done
   for svc in "${SERVICES[@]}"; do wait_serving "$svc"; done
   gateway_start
+  prometheus_start
 }
 
 operator_call() { # method json-file-or-string  (straight to the service's port, as an operator)
@@ -391,5 +445,6 @@ stack_down() {
   fi
   for svc in "${SERVICES[@]}"; do stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"; done
   stop_pidfile "$RUN_DIR/pids/smtp-sink.pid" 10
+  stop_pidfile "$RUN_DIR/pids/prometheus.pid" 10
   mariadb_stop
 }

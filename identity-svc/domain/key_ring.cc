@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "common/jwks.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
@@ -101,6 +102,13 @@ absl::Status KeyRing::Refresh() {
     }
   }
   if (signing_kid.empty()) return absl::FailedPreconditionError("no signing key is usable");
+  for (const SigningKeyRecord& key : keys) {
+    if (key.kid != signing_kid) continue;
+    // In the past: tokens are signed with a retired key, so rotation has stalled (alerted on).
+    GaugeOf("wse_signing_key_retire_timestamp_seconds",
+            "When the access-token signing key in use is due to be replaced.", {})
+        .Set(absl::ToDoubleSeconds(key.retire_time - absl::UnixEpoch()));
+  }
   const std::string json = jwks.dump();
   ASSIGN_OR_RETURN(auto signing_key, Es256Key::FromPem(pems[signing_kid]));
   bool changed = false;

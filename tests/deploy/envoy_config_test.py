@@ -269,18 +269,21 @@ class SourcesAgree(unittest.TestCase):
 
 class EnvoyConfig(unittest.TestCase):
     def test_a_public_and_an_internal_listener_with_the_same_routes(self):
-        self.assertEqual([l["name"] for l in CTX.listeners], ["wse_gateway", "wse_operators"])
+        self.assertEqual([l["name"] for l in CTX.listeners],
+                         ["wse_gateway", "wse_operators", "envoy_stats"])
         self.assertEqual([l["address"]["socket_address"]["port_value"] for l in CTX.listeners],
-                         [8080, 8081])
-        for hcm in CTX.hcms:
+                         [8080, 8081, 9902])
+        for hcm in CTX.hcms[:2]:
             self.assertEqual(hcm.get("@type"), HCM_TYPE)
             self.assertIs(hcm.get("preserve_external_request_id"), True)
             self.assertIn(hcm.get("codec_type", "AUTO"), ("AUTO", "HTTP2"))
         self.assertEqual(CTX.hcms[1]["route_config"], CTX.hcm["route_config"])
         internal = [f["name"] for f in CTX.hcms[1]["http_filters"]]
-        self.assertEqual(internal, ["envoy.filters.http.health_check", "envoy.filters.http.jwt_authn",
+        self.assertEqual(internal, ["envoy.filters.http.health_check",
+                                    "envoy.filters.http.local_ratelimit",
+                                    "envoy.filters.http.jwt_authn",
                                     "envoy.filters.http.ext_authz", "envoy.filters.http.router"])
-        self.assertEqual(CTX.hcms[1]["http_filters"][2]["typed_config"],
+        self.assertEqual(CTX.hcms[1]["http_filters"][3]["typed_config"],
                          CTX.filters["envoy.filters.http.ext_authz"])
 
     def test_filter_order(self):
@@ -349,7 +352,9 @@ class EnvoyConfig(unittest.TestCase):
 
     def test_clusters_are_http2_with_grpc_health_checks_on_the_fixed_ports(self):
         referenced = {r["route"]["cluster"] for r in CTX.routes if "route" in r}
-        self.assertEqual(set(CTX.clusters), referenced, "unused or missing clusters")
+        # Besides the services: the admin interface (envoy_stats) and the trace collector.
+        self.assertEqual(set(CTX.clusters), referenced | {"envoy_admin", "otel_collector"},
+                         "unused or missing clusters")
         for area, svc in CTX.services.items():
             cluster = CTX.clusters[self.service_cluster(area)]
             options = cluster["typed_extension_protocol_options"][HTTP_OPTIONS]
@@ -427,6 +432,59 @@ class EnvoyConfig(unittest.TestCase):
             for method in svc["methods"]:
                 route = first_match(CTX.routes, "/%s/%s" % (svc["full"], method))
                 self.assertEqual(disabled(route), method in svc["open"], method)
+
+    def test_every_routed_call_has_a_rate_limit_answering_resource_exhausted(self):
+        limit = "envoy.filters.http.local_ratelimit"
+        names = [f["name"] for f in CTX.http_filters]
+        # Before the token checks: a flood is turned away before it costs a verification.
+        self.assertLess(names.index(limit), names.index("envoy.filters.http.jwt_authn"))
+        buckets = {}
+        for route in CTX.routes:
+            if "route" not in route:
+                continue
+            config = route.get("typed_per_filter_config", {}).get(limit)
+            self.assertIsNotNone(config, route["name"])
+            self.assertIs(config.get("rate_limited_as_resource_exhausted"), True, route["name"])
+            for knob in ("filter_enabled", "filter_enforced"):
+                self.assertEqual(config[knob]["default_value"],
+                                 {"numerator": 100, "denominator": "HUNDRED"}, route["name"])
+            buckets[route["name"]] = config["token_bucket"]["tokens_per_fill"]
+        # Logins (no token needed) get the smallest bucket.
+        self.assertEqual(buckets["identity_login"], min(buckets.values()))
+
+    def test_service_clusters_have_circuit_breakers(self):
+        for area in CTX.services:
+            cluster = CTX.clusters[self.service_cluster(area)]
+            thresholds = cluster["circuit_breakers"]["thresholds"][0]
+            for key in ("max_connections", "max_pending_requests", "max_requests",
+                        "max_retries"):
+                self.assertGreater(thresholds[key], 0, "%s %s" % (cluster["name"], key))
+
+    def test_tracing_on_both_listeners_to_the_collector(self):
+        for hcm in CTX.hcms[:2]:
+            provider = hcm["tracing"]["provider"]
+            self.assertEqual(provider["name"], "envoy.tracers.opentelemetry")
+            cluster = provider["typed_config"]["grpc_service"]["envoy_grpc"]["cluster_name"]
+            self.assertIn(cluster, CTX.clusters)
+            # OTLP is gRPC: the collector's cluster speaks HTTP/2.
+            options = CTX.clusters[cluster]["typed_extension_protocol_options"][HTTP_OPTIONS]
+            self.assertIn("http2_protocol_options", options["explicit_http_config"])
+
+    def test_stats_listener_serves_only_prometheus_stats(self):
+        admin = CTX.envoy["admin"]["address"]["socket_address"]
+        self.assertEqual(admin["address"], "127.0.0.1")
+        stats = CTX.hcms[2]
+        routes = [r for vh in stats["route_config"]["virtual_hosts"] for r in vh["routes"]]
+        self.assertEqual(routes[0]["match"]["path"], "/stats/prometheus")
+        self.assertEqual(routes[0]["route"]["cluster"], "envoy_admin")
+        self.assertEqual(routes[-1]["direct_response"]["status"], 404)
+        self.assertEqual(len(routes), 2)
+        self.assertEqual(self.cluster_port_of("envoy_admin"), (admin["address"],
+                                                               admin["port_value"]))
+
+    def cluster_port_of(self, name):
+        address = CTX.cluster_port(CTX.clusters[name])
+        return address["address"], address["port_value"]
 
     def test_timeouts_and_retries(self):
         for svc in CTX.services.values():

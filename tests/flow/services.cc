@@ -63,6 +63,7 @@ absl::StatusOr<Services> Services::FromEnvironment() {
   s.rights_metrics_port = env.Port("STACK_RIGHTS_METRICS_PORT");
   s.registration_metrics_port = env.Port("STACK_REGISTRATION_METRICS_PORT");
   s.notify_metrics_port = env.Port("STACK_NOTIFY_METRICS_PORT");
+  s.prometheus_port = env.Port("STACK_PROMETHEUS_PORT");
   if (!env.missing().empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("not set: ", absl::StrJoin(env.missing(), ", "),

@@ -18,6 +18,7 @@ struct Services {
   // Where each service serves its Prometheus metrics (HTTP, /metrics).
   int identity_metrics_port = 0, rights_metrics_port = 0, registration_metrics_port = 0,
       notify_metrics_port = 0;
+  int prometheus_port = 0;  // The stack's Prometheus (HTTP API).
 
   std::string root;       // Repository root.
   std::string build_dir;  // Build tree (binaries).

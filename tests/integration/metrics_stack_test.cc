@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/flow/flow.h"
 #include "tests/flow/flow_gtest.h"
 #include "tests/flow/identifiers.h"
@@ -216,6 +217,40 @@ TEST(MetricsStackTest, TheStorysCallsShowOnEveryServiceWithTheirCodes) {
   EXPECT_GE(moved(kNotify, "wse_mail_deliveries_total", {{"result", "sent"}}), 2);
   EXPECT_EQ(SampleOf(after.services[kRights], "wse_replica_lease_held", {}), 1);
   EXPECT_EQ(SampleOf(after.services[kRights], "wse_db_connection_waiters", {}), 0);
+}
+
+// The stack's Prometheus scrapes the four services and has the suite's rules loaded.
+TEST(MetricsStackTest, PrometheusScrapesTheFourServicesWithTheRules) {
+  const StackEnv& env = StackEnv::Get();
+  std::map<std::string, std::string> up;  // job -> value of `up`.
+  // Its first scrapes come within a scrape interval (5 s) of its start.
+  for (int attempt = 0; attempt < 60; ++attempt) {
+    up.clear();
+    const std::string answer = HttpGet(env.prometheus_port, "/api/v1/query?query=up");
+    const size_t body = answer.find("\r\n\r\n");
+    if (body != std::string::npos) {
+      const auto json = nlohmann::json::parse(answer.substr(body + 4), nullptr, false);
+      if (!json.is_discarded() && json.value("status", "") == "success") {
+        for (const auto& sample : json["data"]["result"]) {
+          up[sample["metric"].value("job", "")] = sample["value"][1].get<std::string>();
+        }
+      }
+    }
+    if (up.size() >= 4 && up["identity-svc"] == "1" && up["rights-svc"] == "1" &&
+        up["registration-svc"] == "1" && up["notify-svc"] == "1") {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  for (const char* job : {"identity-svc", "rights-svc", "registration-svc", "notify-svc"}) {
+    EXPECT_EQ(up[job], "1") << job;
+  }
+  const std::string rules = HttpGet(env.prometheus_port, "/api/v1/rules?type=alert");
+  for (const char* alert : {"WseServiceDown", "WseHighErrorRatio", "WseOutboxStuck", "WseMailsDead",
+                            "WseDatabaseDown"}) {
+    EXPECT_TRUE(absl::StrContains(rules, absl::StrCat("\"name\":\"", alert, "\"")))
+        << alert << " not loaded: " << rules.substr(0, 300);
+  }
 }
 
 }  // namespace
