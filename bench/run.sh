@@ -16,6 +16,11 @@
 #   BENCH_WAIT_QUIET=900  seconds to wait for other builds (cc1plus) to finish before a workload
 #   BENCH_MAX_FOREIGN_CPU=0.15  a workload is measured again once when processes outside the
 #                    stack used more than this share of the CPU meanwhile (shared machines)
+# The cost of the gRPC metrics (issue 17: CheckPermission within 5 % of its figure without):
+#   bench/run.sh metrics-cost [rounds=5]
+#     rights-svc restarted with and without --metrics_listen (without: no interceptors), in
+#     interleaved rounds, CheckPermission and echo at concurrency 64 in each; prints the medians
+#     of CheckPermission / echo for both and the difference -> bench/results/metrics-cost.txt
 # Profiling a workload instead (perf, or valgrind --tool=callgrind if perf is missing; either is
 # installed with apt when neither is there):
 #   bench/run.sh profile <workload> <service> [concurrency] [seconds]
@@ -260,10 +265,57 @@ profile() { # workload service [concurrency] [seconds]
   echo "profile of $svc-svc under $workload (concurrency $concurrency): $out"
 }
 
+metrics_cost() { # [rounds]
+  local rounds="${1:-5}" runs="$RESULTS/metrics-cost.csv" tmp="$RESULTS/.cost.csv" mode round
+  rm -f "$runs"
+  for round in $(seq 1 "$rounds"); do
+    for mode in on off; do
+      stop_pidfile "$RUN_DIR/pids/rights-svc.pid"
+      STACK_METRICS=$([ "$mode" = on ] && echo 1 || echo 0) service_start rights
+      wait_serving rights
+      for workload in check echo; do
+        wait_quiet "$workload" || true
+        rm -f "$tmp"
+        "$LOAD" --workload="$workload" --concurrency=64 --repetition="$round" \
+          --duration="$DURATION" --warmup="$WARMUP" --echo_address="127.0.0.1:$ECHO_PORT" \
+          --csv="$tmp" 2>&1 | sed "s/^/    metrics $mode: /"
+        if [ -s "$runs" ]; then
+          tail -n +2 "$tmp" | sed "s/^/$mode,/" >>"$runs"
+        else
+          { head -n 1 "$tmp" | sed 's/^/metrics,/'; tail -n +2 "$tmp" | sed "s/^/$mode,/"; } >"$runs"
+        fi
+      done
+    done
+  done
+  # Leave rights-svc as the stack runs it.
+  stop_pidfile "$RUN_DIR/pids/rights-svc.pid"
+  service_start rights
+  wait_serving rights
+  /usr/bin/python3 - "$runs" <<'PY' | tee "$RESULTS/metrics-cost.txt"
+import collections, csv, statistics, sys
+by = collections.defaultdict(dict)  # (metrics, round) -> workload -> throughput
+for r in csv.DictReader(open(sys.argv[1])):
+    by[(r["metrics"], r["repetition"])][r["workload"]] = float(r["throughput"])
+ratio = collections.defaultdict(list)
+for (mode, _), w in by.items():
+    if w.get("echo"):
+        ratio[mode].append(w["check"] / w["echo"])
+on, off = statistics.median(ratio["on"]), statistics.median(ratio["off"])
+print(f"CheckPermission / echo at 64, median of {len(ratio['on'])} rounds:"
+      f" metrics on {on:.3f}, off {off:.3f}; with metrics {100 * (on / off - 1):+.1f} %")
+PY
+}
+
 mkdir -p "$RESULTS"
 phase_start "build (release, build/bench)"; build_bench; phase_end
 phase_start "start bench stack"; start_stack; phase_end
 [ "${BENCH_KEEP:-0}" = 1 ] || trap 'stop_all; rm -rf "$RUN_DIR"' EXIT
+
+if [ "${1:-}" = metrics-cost ]; then
+  shift
+  metrics_cost "$@"
+  exit 0
+fi
 
 if [ "${1:-}" = profile ]; then
   shift

@@ -202,10 +202,14 @@ class ServerMetricsInterceptor : public grpc::experimental::Interceptor {
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+std::atomic<bool> metrics_enabled{true};
+
 class ServerMetricsFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
+    // No interceptor at all for this call (gRPC allows a null one).
+    if (!metrics_enabled.load(std::memory_order_relaxed)) return nullptr;
     return new ServerMetricsInterceptor(info);
   }
 };
@@ -234,11 +238,14 @@ class ClientMetricsFactory : public grpc::experimental::ClientInterceptorFactory
  public:
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo* info) override {
+    if (!metrics_enabled.load(std::memory_order_relaxed)) return nullptr;
     return new ClientMetricsInterceptor(info);
   }
 };
 
 }  // namespace
+
+void SetGrpcMetricsEnabled(bool enabled) { metrics_enabled.store(enabled); }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeServerMetricsInterceptorFactory() {

@@ -21,6 +21,11 @@ class Exposer;
 
 namespace wse {
 
+// Whether the interceptors count (default yes). Off when a service runs without a metrics
+// endpoint (--metrics_listen=""): nothing would read the counts, and the benchmark measures the
+// interceptors' cost against a service without them (bench/run.sh metrics-cost).
+void SetGrpcMetricsEnabled(bool enabled);
+
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeServerMetricsInterceptorFactory();
 std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>

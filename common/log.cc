@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/trace_context.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/pattern_formatter.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -60,14 +61,32 @@ void Log(LogLevel level, absl::string_view message, std::initializer_list<LogFie
   auto& logger = Logger();
   if (!logger) InitLogging("wse", "info");
   if (!logger->should_log(ToSpd(level))) return;
+  logger->log(ToSpd(level), "{}", log_internal::FieldsOf(message, fields));
+}
+
+namespace log_internal {
+
+std::string FieldsOf(absl::string_view message, std::initializer_list<LogField> fields) {
   std::string line = "\"msg\":" + Quoted(message);
+  // The trace and request the thread works for (common/trace_context.h), unless given.
+  bool has_request_id = false;
+  for (const auto& field : fields) has_request_id |= field.first == "request_id";
+  if (const TraceContext* trace = CurrentTrace()) {
+    line += ",\"trace_id\":\"" + trace->trace_id + "\",\"span_id\":\"" + trace->span_id + "\"";
+  }
+  if (const std::string* request_id = CurrentRequestId();
+      request_id != nullptr && !has_request_id) {
+    line += ",\"request_id\":" + Quoted(*request_id);
+  }
   for (const auto& [key, value] : fields) {
     line += ",";
     line += Quoted(key);
     line += ":";
     line += Quoted(value);
   }
-  logger->log(ToSpd(level), "{}", line);  // The pattern closes the object.
+  return line;  // The pattern closes the object.
 }
+
+}  // namespace log_internal
 
 }  // namespace wse

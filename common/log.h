@@ -1,7 +1,8 @@
 #pragma once
 // Structured JSON log lines on stderr, one object per line:
 //   {"ts":"2026-11-28T20:40:40.123Z","level":"info","service":"rights-svc","msg":"...",
-//    "request_id":"...", ...fields}
+//    "trace_id":"...","span_id":"...","request_id":"...", ...fields}
+// (trace and request id of the request or background item the thread works for).
 // Values are JSON-escaped; callers must never pass an INSZ, token or password (mask first).
 
 #include <initializer_list>
@@ -31,5 +32,11 @@ inline void LogError(absl::string_view m, std::initializer_list<LogField> f = {}
 }
 
 bool IsValidLogLevel(absl::string_view level);
+
+namespace log_internal {
+// What Log() writes after the timestamp, level and service: the message, the thread's trace and
+// request id (common/trace_context.h) and `fields`, as JSON members.
+std::string FieldsOf(absl::string_view message, std::initializer_list<LogField> fields);
+}  // namespace log_internal
 
 }  // namespace wse

@@ -76,11 +76,13 @@ prometheus::Histogram& HistogramOf(const std::string& name, const std::string& h
 }
 
 CountersByLabel::CountersByLabel(std::string name, std::string help, std::string label,
-                                 MetricLabels constant_labels)
+                                 std::vector<std::string> initial, MetricLabels constant_labels)
     : name_(std::move(name)),
       help_(std::move(help)),
       label_(std::move(label)),
-      constant_labels_(std::move(constant_labels)) {}
+      constant_labels_(std::move(constant_labels)) {
+  for (const std::string& value : initial) (*this)[value];
+}
 
 prometheus::Counter& CountersByLabel::operator[](absl::string_view value) {
   {

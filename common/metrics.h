@@ -48,8 +48,10 @@ prometheus::Histogram& HistogramOf(const std::string& name, const std::string& h
 // the count. The label's values must come from a fixed set (never from a caller's input).
 class CountersByLabel {
  public:
+  // `initial` values are made at once, at 0: a series that first appears at 1 is invisible to
+  // increase() and rate(), so the first dead mail would not fire an alert.
   CountersByLabel(std::string name, std::string help, std::string label,
-                  MetricLabels constant_labels = {});
+                  std::vector<std::string> initial = {}, MetricLabels constant_labels = {});
   prometheus::Counter& operator[](absl::string_view value);
 
  private:

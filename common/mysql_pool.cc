@@ -85,11 +85,13 @@ struct DatabaseMetrics {
   CountersByLabel acquire_failures{"wse_db_connection_failures_total",
                                    "Connections not lent: pool exhausted (busy) or no database "
                                    "(connect).",
-                                   "reason"};
+                                   "reason",
+                                   {"busy", "connect"}};
   CountersByLabel transactions{"wse_db_transactions_total",
                                "Transactions by outcome: committed, rolled_back (the body said "
                                "no), failed (an error, the commit's included).",
-                               "outcome"};
+                               "outcome",
+                               {"committed", "rolled_back", "failed"}};
   prometheus::Counter& retries =
       CounterOf("wse_db_transaction_retries_total",
                 "Transactions run again after a deadlock or lock-wait timeout.", {});
@@ -260,8 +262,12 @@ absl::Status InTransaction(MysqlPool& pool,
       // and WithConnection turns a lost connection into UNAVAILABLE (outcome unknown: retry
       // with the same request id).
       if (!result.ok()) {
-        body_refused = true;
         control->execute("ROLLBACK");
+        // An answer (a stale etag, a missing row), not a fault the body ran into.
+        const absl::StatusCode code = result.code();
+        body_refused = code != absl::StatusCode::kInternal && code != absl::StatusCode::kUnknown &&
+                       code != absl::StatusCode::kDataLoss &&
+                       code != absl::StatusCode::kUnavailable;
         return result;
       }
       const ScopedTimer timed(Metrics().commit);

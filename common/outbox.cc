@@ -6,7 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/mysql_statements.h"
+#include "common/request_context.h"
+#include "common/trace_context.h"
 #include "cppconn/connection.h"
+#include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
@@ -27,15 +30,24 @@ const std::vector<Migration>& OutboxMigrations() {
        "  last_error VARCHAR(1024) NULL,\n"
        "  KEY outbox_pending (delivered_at, id)\n"
        ") ENGINE=InnoDB;\n"},
+      // The trace of the request that wrote the row (W3C traceparent), continued by its delivery.
+      {2, "0002_outbox_traceparent",
+       "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS traceparent VARCHAR(64) NULL;\n"},
   };
   return kMigrations;
 }
 
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction,
                                         const OutboxMessage& message) {
-  Statement insert = Prepare(transaction, "INSERT INTO outbox (kind, payload) VALUES (?, ?)");
+  Statement insert =
+      Prepare(transaction, "INSERT INTO outbox (kind, payload, traceparent) VALUES (?, ?, ?)");
   insert->setString(1, message.kind);
   insert->setString(2, message.payload);  // Binary-safe: Connector/C++ sends the bytes as is.
+  if (const TraceContext* trace = CurrentTrace()) {
+    insert->setString(3, trace->Traceparent());
+  } else {
+    insert->setNull(3, sql::DataType::VARCHAR);
+  }
   insert->execute();
   std::unique_ptr<sql::Statement> stmt(transaction.createStatement());
   std::unique_ptr<sql::ResultSet> id(stmt->executeQuery("SELECT LAST_INSERT_ID()"));
@@ -104,13 +116,15 @@ absl::Status OutboxRelay::MeasureBacklog() {
 
 absl::StatusOr<int> OutboxRelay::RunOnce() {
   int delivered = 0;
+  int failed = 0;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     delivered = 0;
+    failed = 0;
     // The (delivered_at, id) index returns pending rows already in id order, so only the rows
     // taken are locked (a sort would lock every pending row and starve other relays).
     Statement claim =
         Prepare(conn,
-                "SELECT id, kind, payload, attempts FROM outbox"
+                "SELECT id, kind, payload, attempts, traceparent FROM outbox"
                 " WHERE delivered_at IS NULL AND next_attempt_at <= CURRENT_TIMESTAMP(6)"
                 " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
     claim->setInt(1, options_.batch_size);
@@ -122,6 +136,7 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
       row.kind = rows->getString(2);
       row.payload = rows->getString(3);
       row.attempts = rows->getInt(4);
+      if (!rows->isNull(5)) row.traceparent = rows->getString(5);
       row.idempotency_key = absl::StrCat(options_.source, "/outbox/", row.id);
       batch.push_back(std::move(row));
     }
@@ -134,12 +149,14 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
                 " next_attempt_at = CURRENT_TIMESTAMP(6) + INTERVAL ? MICROSECOND WHERE id = ?");
     for (const OutboxRow& row : batch) {
+      // The delivery continues the trace of the request that wrote the row: its call and log
+      // lines carry that trace_id.
+      const ScopedTrace traced(TraceContext::Continue(row.traceparent), NewRequestId());
       absl::Status sent = deliverer_.Deliver(row);
       if (sent.ok()) {
         done->setUInt64(1, row.id);
         done->execute();
         ++delivered;
-        metrics_.delivered.Increment();
         continue;
       }
       // Exponential backoff: initial * 2^attempts, capped.
@@ -149,13 +166,16 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
       retry->setInt64(2, absl::ToInt64Microseconds(backoff));
       retry->setUInt64(3, row.id);
       retry->execute();
-      metrics_.failed.Increment();
+      ++failed;
       LogWarn("outbox delivery failed; will retry",
               {{"outbox_id", absl::StrCat(row.id)}, {"error", sent.message()}});
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  // Counted once committed: a pass rolled back (and its rows delivered again) counts once.
+  metrics_.delivered.Increment(delivered);
+  metrics_.failed.Increment(failed);
   return delivered;
 }
 

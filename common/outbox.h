@@ -27,7 +27,8 @@ namespace wse {
 // The outbox table, as a migration component "outbox" every service with an outbox applies.
 const std::vector<Migration>& OutboxMigrations();
 
-// Appends inside the caller's open transaction; returns the row id.
+// Appends inside the caller's open transaction, with the trace the thread works for
+// (CurrentTrace(), common/trace_context.h); returns the row id.
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction, const OutboxMessage& message);
 
 struct OutboxRow {
@@ -37,6 +38,8 @@ struct OutboxRow {
   int attempts = 0;
   // Stable across redeliveries: "<source>/outbox/<id>".
   std::string idempotency_key;
+  // The traceparent of the request that appended it; empty for rows from before traces.
+  std::string traceparent;
 };
 
 // Delivers one row; OK means the receiver has it durably. Any error is retried later.

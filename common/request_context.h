@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/trace_context.h"
 
 namespace wse {
 
@@ -20,6 +21,9 @@ struct RequestContext {
   // when the call carried two Authorization headers: no credential at all.
   std::optional<std::string> bearer_token;
   std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
+  // This request's span (common/trace_context.h): continued from the caller's traceparent, or
+  // new; sent as the parent on every call made for it.
+  TraceContext trace;
   // True once the caller has gone away; empty for work nobody can cancel.
   std::function<bool()> is_cancelled;
 
@@ -30,7 +34,8 @@ struct RequestContext {
 std::string NewRequestId();
 
 // A context for work no caller is waiting for (background jobs, start-up): a fresh request id,
-// no deadline, no credential.
+// no deadline, no credential; a span of the trace the thread works for (ScopedTrace: an outbox
+// row's, a queued mail's), else a new trace.
 RequestContext BackgroundContext(absl::string_view job);
 
 }  // namespace wse

@@ -22,7 +22,7 @@
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (default: the service's port)");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:0",
           "host:port where Prometheus scrapes /metrics (port 0: any free one, logged at start; "
-          "empty: no endpoint)");
+          "empty: no endpoint and no gRPC metrics)");
 ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB/MySQL host");
 ABSL_FLAG(int, db_port, 3307, "MariaDB/MySQL port");
 ABSL_FLAG(std::string, db_socket, "", "MariaDB unix socket (preferred over host:port if set)");
@@ -191,6 +191,7 @@ ServiceRuntime PrepareService(const ServiceDefinition& definition, int argc, cha
   runtime.host.listen_address = listen;
   runtime.host.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   runtime.host.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  SetGrpcMetricsEnabled(!runtime.host.metrics_listen.empty());
   runtime.host.probe_interval = absl::GetFlag(FLAGS_health_probe_interval);
   InitLogging(definition.program, absl::GetFlag(FLAGS_log_level));
 

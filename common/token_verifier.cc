@@ -199,7 +199,7 @@ absl::StatusOr<Caller> AccessTokenVerifier::Verify(const std::optional<std::stri
   const std::string result = caller.ok() ? "ok" : ReasonOf(caller.status());
   static auto* verifications =
       new CountersByLabel("wse_token_verifications_total",
-                          "Access-token checks by result (ok or the reason).", "result");
+                          "Access-token checks by result (ok or the reason).", "result", {"ok"});
   (*verifications)[result.empty() ? "refused" : result].Increment();
   return caller;
 }

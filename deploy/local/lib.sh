@@ -261,8 +261,11 @@ service_start() { # service
     extra+=(--tls_cert_file="$RUN_DIR/tls/service.pem" --tls_key_file="$RUN_DIR/tls/service.key"
       --tls_ca_file="$RUN_DIR/tls/ca.pem" --tls_require_client_cert)
   fi
+  # STACK_METRICS=0: no metrics endpoint and no gRPC metrics (bench/run.sh metrics-cost).
+  local metrics="127.0.0.1:$(metrics_port_of "$svc")"
+  [ "${STACK_METRICS:-1}" = 0 ] && metrics=""
   nohup "$bin" --listen="127.0.0.1:$(port_of "$svc")" "${db[@]}" \
-    --metrics_listen="127.0.0.1:$(metrics_port_of "$svc")" \
+    --metrics_listen="$metrics" \
     --db_user="wse_$svc" --db_password_file="$RUN_DIR/secrets/wse_$svc.password" \
     --jwks_file="$RUN_DIR/jwks/identity.json" --drain_timeout=10s \
     --operator_token_file="$RUN_DIR/secrets/operator.token" \

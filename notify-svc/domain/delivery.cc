@@ -7,7 +7,9 @@
 #include "absl/strings/strip.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/request_context.h"
 #include "common/status_macros.h"
+#include "common/trace_context.h"
 
 namespace wse::notify {
 namespace {
@@ -65,9 +67,9 @@ namespace {
 // wse_mail_deliveries_total{result}: delivery attempts as recorded: sent, retry (a transient
 // failure, tried again later) or dead (given up; an operator may requeue it).
 void CountDelivery(MessageState state) {
-  static auto* deliveries =
-      new CountersByLabel("wse_mail_deliveries_total",
-                          "Mail delivery attempts by result: sent, retry, dead.", "result");
+  static auto* deliveries = new CountersByLabel(
+      "wse_mail_deliveries_total", "Mail delivery attempts by result: sent, retry, dead.", "result",
+      {"sent", "retry", "dead"});
   (*deliveries)[state == MessageState::kSent   ? "sent"
                 : state == MessageState::kDead ? "dead"
                                                : "retry"]
@@ -113,6 +115,8 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
                {"error", held.ok() ? "" : std::string(held.status().message())}});
       continue;
     }
+    // The attempt's log lines and calls (GetPerson) carry the trace of the call that queued it.
+    const ScopedTrace traced(TraceContext::Continue(message.traceparent), NewRequestId());
     const AttemptResult result = Attempt(message);
     absl::Status recorded = messages_.Finish(message.id, message.attempt_count, result);
     if (recorded.ok()) CountDelivery(result.new_state);
@@ -120,7 +124,11 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
       // Stays SENDING: retried when the lease expires.
       LogWarn("recording a delivery failed",
               {{"message_id", absl::StrCat(message.id)}, {"error", recorded.message()}});
-    } else if (result.new_state != MessageState::kSent) {
+    } else if (result.new_state == MessageState::kSent) {
+      // No source_event: it is the caller's text and might hold personal data.
+      LogInfo("mail sent", {{"message_id", absl::StrCat(message.id)},
+                            {"attempt", absl::StrCat(message.attempt_count)}});
+    } else {
       LogWarn("delivery failed", {{"message_id", absl::StrCat(message.id)},
                                   {"attempt", absl::StrCat(message.attempt_count)},
                                   {"state", absl::StrCat(static_cast<int>(result.new_state))},

@@ -6,6 +6,7 @@
 #include "common/metrics.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "common/trace_context.h"
 
 namespace wse::notify {
 
@@ -14,9 +15,9 @@ namespace {
 // wse_mails_accepted_total{replay}: mails taken into the queue; a replay (the same idempotency
 // key and content again) is answered with the first one and queues nothing.
 prometheus::Counter& Accepted(bool replay) {
-  static auto* accepted =
-      new CountersByLabel("wse_mails_accepted_total",
-                          "SendMail requests accepted: new mails, and replays of one.", "replay");
+  static auto* accepted = new CountersByLabel(
+      "wse_mails_accepted_total", "SendMail requests accepted: new mails, and replays of one.",
+      "replay", {"false", "true"});
   return (*accepted)[replay ? "true" : "false"];
 }
 
@@ -30,6 +31,8 @@ absl::StatusOr<QueuedMessage> MailQueue::Submit(MessageRecord message) {
                                                       message.parameters, nullptr));
     message.rendered = std::move(rendered);
   }
+  // Its delivery continues the trace of this call (the confirm's, for a receipt mail).
+  if (const TraceContext* trace = CurrentTrace()) message.traceparent = trace->Traceparent();
   auto created = messages_.Create(message);
   if (created.ok()) {
     Accepted(false).Increment();

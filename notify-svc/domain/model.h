@@ -63,6 +63,8 @@ struct MessageRecord {
   absl::Time create_time = absl::UnixEpoch();
   std::optional<absl::Time> send_time;
   std::vector<DeliveryAttemptRecord> history;  // Oldest first; filled by FindById only.
+  // The trace of the SendMail call that queued it (W3C traceparent); empty before traces.
+  std::string traceparent;
 };
 
 struct MessageFilter {

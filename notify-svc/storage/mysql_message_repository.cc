@@ -71,8 +71,8 @@ absl::StatusOr<MessageRecord> MysqlMessageRepository::Create(const MessageRecord
     Statement insert = Prepare(
         conn,
         "INSERT INTO messages (idempotency_key, content_sha256, template_id, requested_locale,"
-        " locale, parameters_json, source_event, subject, text_body, html_body, state, due_time)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NOW(6))");
+        " locale, parameters_json, source_event, subject, text_body, html_body, state, due_time,"
+        " traceparent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NOW(6), ?)");
     insert->setString(1, message.idempotency_key);
     insert->setString(2, message.content_sha256);
     insert->setString(3, message.template_id);
@@ -87,6 +87,7 @@ absl::StatusOr<MessageRecord> MysqlMessageRepository::Create(const MessageRecord
     } else {
       for (int i = 8; i <= 10; ++i) insert->setNull(i, sql::DataType::VARCHAR);
     }
+    insert->setString(11, message.traceparent);
     insert->execute();
     std::unique_ptr<sql::Statement> stmt(conn.createStatement());
     std::unique_ptr<sql::ResultSet> id(stmt->executeQuery("SELECT LAST_INSERT_ID()"));

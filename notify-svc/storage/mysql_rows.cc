@@ -20,7 +20,7 @@ const char kMessageColumns[] =
     "id, idempotency_key, content_sha256, template_id, requested_locale, locale,"
     " parameters_json, source_event, subject, text_body, html_body, state, attempt_count,"
     " budget_start, " WSE_TIME_TEXT("due_time") ", last_error, " WSE_TIME_TEXT(
-        "create_time") ", " WSE_TIME_TEXT("send_time");
+        "create_time") ", " WSE_TIME_TEXT("send_time") ", traceparent";
 #undef WSE_TIME_TEXT
 
 std::string ParametersToJson(const std::map<std::string, std::string>& parameters) {
@@ -68,6 +68,7 @@ absl::StatusOr<MessageRecord> ReadMessageRow(const sql::ResultSet& row) {
     ASSIGN_OR_RETURN(auto sent, wse::ColumnTime(row, 18));
     m.send_time = sent;
   }
+  m.traceparent = ColumnText(row, 19);
   return m;
 }
 

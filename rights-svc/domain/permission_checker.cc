@@ -43,10 +43,10 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
   if (decision.ok()) {
     static auto* allowed = new CountersByLabel("wse_permission_decisions_total",
                                                "CheckPermission answers by result and reason.",
-                                               "reason", {{"result", "allowed"}});
+                                               "reason", {}, {{"result", "allowed"}});
     static auto* denied = new CountersByLabel("wse_permission_decisions_total",
                                               "CheckPermission answers by result and reason.",
-                                              "reason", {{"result", "denied"}});
+                                              "reason", {}, {{"result", "denied"}});
     (*(decision->allowed ? allowed : denied))[DecisionName(decision->reason)].Increment();
   }
   return decision;

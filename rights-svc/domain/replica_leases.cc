@@ -14,21 +14,18 @@ namespace {
 // wse_replica_*: whether this replica may answer from what it remembers, and what it cost to
 // keep every replica's memory true.
 struct LeaseMetrics {
-  prometheus::Gauge& held = GaugeOf("wse_replica_lease_held",
-                                    "1 while this replica holds its lease (may remember "
-                                    "revisions), 0 otherwise; measured at each renewal.",
-                                    {});
   prometheus::Counter& lapses =
       CounterOf("wse_replica_lease_lapses_total",
                 "Renewals that found the previous lease already ended: everything remembered "
                 "was forgotten.",
                 {});
-  CountersByLabel renewals{"wse_replica_lease_renewals_total", "Lease renewals by result.",
-                           "result"};
+  CountersByLabel renewals{
+      "wse_replica_lease_renewals_total", "Lease renewals by result.", "result", {"ok", "failed"}};
   CountersByLabel invalidations{"wse_replica_invalidations_total",
                                 "Invalidations pushed to peers after a rights change, by "
                                 "result (told, unreachable).",
-                                "result"};
+                                "result",
+                                {"told", "unreachable"}};
   prometheus::Counter& waits = CounterOf(
       "wse_replica_commit_waits_total",
       "Rights changes whose answer waited one lease because a peer could not be told.", {});
@@ -37,6 +34,17 @@ struct LeaseMetrics {
 LeaseMetrics& Metrics() {
   static auto* metrics = new LeaseMetrics();
   return *metrics;
+}
+
+// Made by the first renewal only: a replica without leases (no --replica_address) exposes no
+// "held" series, rather than a 0 that would raise WseReplicaLeaseLost for ever.
+prometheus::Gauge& HeldGauge() {
+  static prometheus::Gauge& held = GaugeOf(
+      "wse_replica_lease_held",
+      "1 while this replica holds its lease (may remember revisions), 0 otherwise; measured at "
+      "each renewal.",
+      {});
+  return held;
 }
 
 }  // namespace
@@ -67,12 +75,12 @@ absl::Status ReplicaLeases::RenewOnce() {
   auto renewed = registry_.Renew(options_.replica_id, options_.address, options_.lease, after);
   Metrics().renewals[renewed.ok() ? "ok" : "failed"].Increment();
   if (!renewed.ok()) {
-    Metrics().held.Set(held ? 1 : 0);
+    HeldGauge().Set(held ? 1 : 0);
     return renewed.status();
   }
   if (!held && ever_held_) Metrics().lapses.Increment();
   ever_held_ = true;
-  Metrics().held.Set(1);
+  HeldGauge().Set(1);
   ChangesSince& changes = *renewed;
   if (changes.everything && after.has_value()) {
     LogInfo("rights changes since the last renewal unknown or too many; forgetting all revisions",

@@ -280,8 +280,8 @@ class EnvoyConfig(unittest.TestCase):
         self.assertEqual(CTX.hcms[1]["route_config"], CTX.hcm["route_config"])
         internal = [f["name"] for f in CTX.hcms[1]["http_filters"]]
         self.assertEqual(internal, ["envoy.filters.http.health_check",
-                                    "envoy.filters.http.local_ratelimit",
                                     "envoy.filters.http.jwt_authn",
+                                    "envoy.filters.http.local_ratelimit",
                                     "envoy.filters.http.ext_authz", "envoy.filters.http.router"])
         self.assertEqual(CTX.hcms[1]["http_filters"][3]["typed_config"],
                          CTX.filters["envoy.filters.http.ext_authz"])
@@ -436,8 +436,10 @@ class EnvoyConfig(unittest.TestCase):
     def test_every_routed_call_has_a_rate_limit_answering_resource_exhausted(self):
         limit = "envoy.filters.http.local_ratelimit"
         names = [f["name"] for f in CTX.http_filters]
-        # Before the token checks: a flood is turned away before it costs a verification.
-        self.assertLess(names.index(limit), names.index("envoy.filters.http.jwt_authn"))
+        # After jwt_authn: a call without a valid token spends no token of the bucket; before
+        # ext_authz: a flood costs rights-svc nothing.
+        self.assertGreater(names.index(limit), names.index("envoy.filters.http.jwt_authn"))
+        self.assertLess(names.index(limit), names.index("envoy.filters.http.ext_authz"))
         buckets = {}
         for route in CTX.routes:
             if "route" not in route:
@@ -459,6 +461,12 @@ class EnvoyConfig(unittest.TestCase):
             for key in ("max_connections", "max_pending_requests", "max_requests",
                         "max_retries"):
                 self.assertGreater(thresholds[key], 0, "%s %s" % (cluster["name"], key))
+
+    def test_the_public_listener_does_not_take_a_callers_trace(self):
+        removed = [m["remove"] for e in CTX.hcms[0]["early_header_mutation_extensions"]
+                   for m in e["typed_config"]["mutations"]]
+        self.assertEqual(sorted(removed), ["traceparent", "tracestate"])
+        self.assertNotIn("early_header_mutation_extensions", CTX.hcms[1])
 
     def test_tracing_on_both_listeners_to_the_collector(self):
         for hcm in CTX.hcms[:2]:

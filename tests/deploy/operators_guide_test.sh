@@ -10,7 +10,7 @@
 set -uo pipefail
 
 for v in STACK_ROOT STACK_RUN_DIR STACK_OPERATOR_GATEWAY_PORT STACK_IDENTITY_PORT STACK_RIGHTS_PORT \
-  STACK_REGISTRATION_PORT STACK_NOTIFY_PORT; do
+  STACK_REGISTRATION_PORT STACK_NOTIFY_PORT STACK_RIGHTS_METRICS_PORT STACK_PROMETHEUS_PORT; do
   if [ -z "${!v:-}" ]; then
     echo "$v is not set: run this test through deploy/local/test.sh" >&2
     exit 1
@@ -27,6 +27,8 @@ TOKEN=$(cat "$STACK_RUN_DIR/secrets/operator.token")
 export TOKEN
 export IDENTITY="127.0.0.1:$STACK_IDENTITY_PORT" RIGHTS="127.0.0.1:$STACK_RIGHTS_PORT"
 export REGISTRATION="127.0.0.1:$STACK_REGISTRATION_PORT" NOTIFY="127.0.0.1:$STACK_NOTIFY_PORT"
+export RIGHTS_METRICS="127.0.0.1:$STACK_RIGHTS_METRICS_PORT"
+export PROMETHEUS="127.0.0.1:$STACK_PROMETHEUS_PORT" LOGS="$STACK_RUN_DIR/logs"
 cd "$STACK_ROOT"  # buf reads --schema proto from here, as the guide says
 
 # Extract every marked block into $WORK/<name>.sh.
@@ -74,6 +76,8 @@ export ORG
 expect access-requests "pending access requests listed" '^\{'
 expect notify-messages "notify messages listed (all, and dead letters)" '^\{' 2
 expect audit-log "audit log read and its chain verified" '"ok": true' 1
+expect metrics "metrics scraped, and Prometheus sees four services up" '=> 1 @' 4
+expect follow-a-trace "one call found in the logs by its trace id" '"method":"ListRoles"' 1
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -88,6 +88,7 @@ void Flow::Prepare(grpc::ClientContext* context, const std::string& token, const
                         absl::ToChronoMilliseconds(call.deadline.value_or(deadline_)));
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   if (!call.log_id.empty()) context->AddMetadata("x-request-id", call.log_id);
+  if (!call.traceparent.empty()) context->AddMetadata("traceparent", call.traceparent);
 }
 
 absl::StatusOr<Person> Flow::ImportPerson(const std::string& given_name,

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -61,10 +62,15 @@ struct Tenant {
   std::string personal_token, org_token;  // After Login (when asked for).
 };
 
-// Per call: a deadline other than the flow's own, an x-request-id for the service's log.
+// Per call: a deadline other than the flow's own, an x-request-id for the service's log, a W3C
+// traceparent as a gateway would send it.
 struct Call {
+  Call(std::optional<absl::Duration> deadline_ = std::nullopt, std::string log_id_ = "",
+       std::string traceparent_ = "")
+      : deadline(deadline_), log_id(std::move(log_id_)), traceparent(std::move(traceparent_)) {}
   std::optional<absl::Duration> deadline;
   std::string log_id;
+  std::string traceparent;
 };
 
 // A valid participant present `present` of `to_follow` contact hours (fresh INSZ when empty).
