@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # THE RUN COMMAND: installs what is missing, builds, and starts the whole suite on 127.0.0.1
-# (MariaDB from .run/dev/mariadb, the SMTP sink, the four services, the nginx gateway on :8080).
+# (MariaDB from .run/dev/mariadb, the SMTP sink, the four services, the nginx gateway on :8080,
+# Prometheus on :9090).
 # Re-running keeps the data. Stop with deploy/local/down.sh.
 source "$(dirname "$0")/lib.sh"
 
@@ -21,6 +22,8 @@ The WSE-loket VOV suite is running (logs, data and mails under $RUN_DIR).
   rights-svc     127.0.0.1:$STACK_RIGHTS_PORT   metrics: http://127.0.0.1:$STACK_RIGHTS_METRICS_PORT/metrics
   registration   127.0.0.1:$STACK_REGISTRATION_PORT   metrics: http://127.0.0.1:$STACK_REGISTRATION_METRICS_PORT/metrics
   notify-svc     127.0.0.1:$STACK_NOTIFY_PORT   metrics: http://127.0.0.1:$STACK_NOTIFY_METRICS_PORT/metrics
+  Prometheus     http://127.0.0.1:$STACK_PROMETHEUS_PORT  (scrapes the four; alerts: /alerts; try the
+                 queries in README.md "Seeing it run")
   MariaDB        127.0.0.1:$STACK_DB_PORT (socket $STACK_DB_SOCKET)
   SMTP sink      127.0.0.1:$STACK_SMTP_PORT  -> mails as files in $STACK_MAIL_DIR
 
