@@ -341,12 +341,16 @@ prometheus_start() {
     --web.listen-address="127.0.0.1:$STACK_PROMETHEUS_PORT" \
     >"$RUN_DIR/logs/prometheus.log" 2>&1 &
   echo $! >"$RUN_DIR/pids/prometheus.pid"
-  for _ in $(seq 1 80); do
-    curl -fsS "http://127.0.0.1:$STACK_PROMETHEUS_PORT/-/ready" >/dev/null 2>&1 && return 0
+  # Ready, and the four services scraped once: the stack is up when its monitoring sees it.
+  local query='count(up{job=~".+-svc"} == 1)'
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$STACK_PROMETHEUS_PORT/api/v1/query" \
+      --data-urlencode "query=$query" 2>/dev/null | grep -q '"value":\[[0-9.]*,"4"\]' && return 0
     pid_alive "$RUN_DIR/pids/prometheus.pid" || break
     sleep 0.25
   done
-  echo "Prometheus did not start (port $STACK_PROMETHEUS_PORT taken?); see" \
+  echo "Prometheus did not start or does not see the four services (port $STACK_PROMETHEUS_PORT" \
+    "taken?); see" \
     "$RUN_DIR/logs/prometheus.log" >&2
   tail -n 5 "$RUN_DIR/logs/prometheus.log" >&2
   return 1
