@@ -40,7 +40,8 @@ RequestContext MakeRequestContext(grpc::ServerContext* context, absl::string_vie
   call.is_cancelled = [context] { return context->IsCancelled(); };
   call.request_id = RequestIdFrom(context->client_metadata());
   const auto traceparent = Header(context->client_metadata(), kTraceparentHeader);
-  call.trace = TraceContext::Continue(traceparent.value_or(""));
+  const auto tracestate = Header(context->client_metadata(), kTracestateHeader);
+  call.trace = TraceContext::Continue(traceparent.value_or(""), tracestate.value_or(""));
   // Two Authorization headers are a smuggling attempt (a gateway may judge one, the service
   // another): no credential at all.
   const auto& metadata = context->client_metadata();
@@ -60,6 +61,7 @@ RequestContext MakeRequestContext(grpc::ServerContext* context, absl::string_vie
 void PropagateTo(const RequestContext& call, grpc::ClientContext* outgoing) {
   outgoing->AddMetadata(kRequestIdHeader, call.request_id);
   if (call.trace.valid()) outgoing->AddMetadata(kTraceparentHeader, call.trace.Traceparent());
+  if (!call.trace.state.empty()) outgoing->AddMetadata(kTracestateHeader, call.trace.state);
   // An infinite server deadline is time_point::max(); leave the outgoing one unset then.
   if (call.deadline < std::chrono::system_clock::time_point::max() - std::chrono::hours(24)) {
     outgoing->set_deadline(call.deadline);

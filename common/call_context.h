@@ -22,6 +22,7 @@ namespace wse {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 inline constexpr char kTraceparentHeader[] = "traceparent";
+inline constexpr char kTracestateHeader[] = "tracestate";
 
 // The caller's x-request-id when it is acceptable (safe to log), otherwise a fresh id.
 std::string RequestIdFrom(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);

@@ -1,7 +1,11 @@
 #include "common/log.h"
 
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "common/trace_context.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/pattern_formatter.h"
@@ -11,9 +15,28 @@
 namespace wse {
 namespace {
 
-std::shared_ptr<spdlog::logger>& Logger() {
-  static std::shared_ptr<spdlog::logger> logger;
-  return logger;
+// The logger in use, read by every thread without a lock. Loggers are kept alive for ever
+// (Keep), so a pointer read just before InitLogging replaced it stays valid.
+std::atomic<spdlog::logger*> current_logger{nullptr};
+
+void Keep(std::shared_ptr<spdlog::logger> logger) {
+  static absl::Mutex mu;
+  static auto* kept = new std::vector<std::shared_ptr<spdlog::logger>>();
+  absl::MutexLock lock(&mu);
+  current_logger.store(logger.get());
+  kept->push_back(std::move(logger));
+}
+
+// The logger, made with defaults (exactly once, whichever threads log first) when main() did
+// not call InitLogging.
+spdlog::logger& Logger() {
+  spdlog::logger* logger = current_logger.load();
+  if (logger != nullptr) return *logger;
+  static std::once_flag defaults;
+  std::call_once(defaults, [] {
+    if (current_logger.load() == nullptr) InitLogging("wse", "info");
+  });
+  return *current_logger.load();
 }
 
 spdlog::level::level_enum ToSpd(LogLevel level) {
@@ -43,7 +66,10 @@ bool IsValidLogLevel(absl::string_view level) {
 }
 
 void InitLogging(absl::string_view service, absl::string_view level) {
-  auto logger = spdlog::stderr_logger_mt(std::string(service));
+  // Not registered in spdlog's registry (it refuses a second logger of one name, as a test
+  // calling this twice would make).
+  auto logger = std::make_shared<spdlog::logger>(std::string(service),
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   // The pattern opens the JSON object; Log() appends the escaped fields and closes it.
   logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
       "{\"ts\":\"%Y-%m-%dT%H:%M:%S.%eZ\",\"level\":\"%l\",\"service\":\"" + std::string(service) +
@@ -54,14 +80,13 @@ void InitLogging(absl::string_view service, absl::string_view level) {
                     : level == "error" ? spdlog::level::err
                                        : spdlog::level::info);
   logger->flush_on(spdlog::level::debug);
-  Logger() = std::move(logger);
+  Keep(std::move(logger));
 }
 
 void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields) {
-  auto& logger = Logger();
-  if (!logger) InitLogging("wse", "info");
-  if (!logger->should_log(ToSpd(level))) return;
-  logger->log(ToSpd(level), "{}", log_internal::FieldsOf(message, fields));
+  spdlog::logger& logger = Logger();
+  if (!logger.should_log(ToSpd(level))) return;
+  logger.log(ToSpd(level), "{}", log_internal::FieldsOf(message, fields));
 }
 
 namespace log_internal {

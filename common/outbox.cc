@@ -64,7 +64,10 @@ OutboxRelay::Metrics::Metrics(const std::string& source)
       delivered(CounterOf("wse_outbox_deliveries_total", "Outbox deliveries by result.",
                           {{"source", source}, {"result", "delivered"}})),
       failed(CounterOf("wse_outbox_deliveries_total", "Outbox deliveries by result.",
-                       {{"source", source}, {"result", "failed"}})) {}
+                       {{"source", source}, {"result", "failed"}})),
+      last_pass(GaugeOf("wse_outbox_last_pass_timestamp_seconds",
+                        "When the outbox relay last completed a pass (every poll interval).",
+                        {{"source", source}})) {}
 
 OutboxRelay::OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRelayOptions options)
     : pool_(pool),
@@ -95,6 +98,7 @@ void OutboxRelay::Pass() {
   if (!delivered.ok()) {
     LogWarn("outbox relay pass failed", {{"error", delivered.status().message()}});
   }
+  if (delivered.ok()) metrics_.last_pass.SetToCurrentTime();
   // A full batch means more may be waiting: go again at once.
   if (delivered.ok() && *delivered >= options_.batch_size) task_.Wake();
 }

@@ -80,6 +80,9 @@ class OutboxRelay {
     prometheus::Gauge& oldest_age;
     prometheus::Counter& delivered;
     prometheus::Counter& failed;
+    // When the relay last completed a pass: the age gauges above are the relay's own
+    // measurements, so a relay that stalls (or cannot reach its database) shows here.
+    prometheus::Gauge& last_pass;
   };
   static constexpr absl::Duration kBacklogInterval = absl::Seconds(5);
 

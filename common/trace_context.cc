@@ -1,5 +1,6 @@
 #include "common/trace_context.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/random/random.h"
@@ -51,6 +52,7 @@ TraceContext TraceContext::ChildOf(const TraceContext& parent) {
   child.trace_id = parent.trace_id;
   child.span_id = RandomHex(8);
   child.sampled = parent.sampled;
+  child.state = parent.state;
   return child;
 }
 
@@ -77,9 +79,14 @@ std::optional<TraceContext> TraceContext::Parse(absl::string_view header) {
   return parent;
 }
 
-TraceContext TraceContext::Continue(absl::string_view traceparent) {
+TraceContext TraceContext::Continue(absl::string_view traceparent, absl::string_view tracestate) {
   std::optional<TraceContext> parent = Parse(traceparent);
-  return parent ? ChildOf(*parent) : Start();
+  if (!parent) return Start();
+  TraceContext child = ChildOf(*parent);
+  const bool printable = std::all_of(tracestate.begin(), tracestate.end(),
+                                     [](char c) { return c >= 0x20 && c <= 0x7e; });
+  if (tracestate.size() <= 512 && printable) child.state = std::string(tracestate);
+  return child;
 }
 
 ScopedTrace::ScopedTrace(TraceContext trace, std::string request_id)

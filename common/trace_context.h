@@ -19,6 +19,9 @@ struct TraceContext {
   std::string trace_id;  // 32 lowercase hex digits, not all zero.
   std::string span_id;   // 16 lowercase hex digits, not all zero: this process's span.
   bool sampled = false;  // The caller's "sampled" flag, passed on unchanged.
+  // The caller's tracestate (vendors' own data), passed on unchanged; empty when it had none,
+  // or one longer than the specification's 512 characters or not printable ASCII.
+  std::string state;
 
   bool valid() const { return !trace_id.empty(); }
 
@@ -33,8 +36,9 @@ struct TraceContext {
   // a later version at least that, its extra fields ignored; version ff, upper-case hex and
   // all-zero ids refused. Nothing when it does not parse (the caller then starts a trace).
   static std::optional<TraceContext> Parse(absl::string_view traceparent);
-  // Continues `traceparent` with a new span, or starts a trace when it is empty or invalid.
-  static TraceContext Continue(absl::string_view traceparent);
+  // Continues `traceparent` (and its `tracestate`) with a new span, or starts a trace when it
+  // is empty or invalid (a tracestate without a valid traceparent is dropped, as specified).
+  static TraceContext Continue(absl::string_view traceparent, absl::string_view tracestate = "");
 };
 
 // The trace and request id the calling thread works for: Log() adds them to every line it

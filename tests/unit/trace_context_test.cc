@@ -62,6 +62,12 @@ TEST(TraceContextTest, AChildKeepsTheTraceWithASpanOfItsOwn) {
   EXPECT_NE(child.span_id, kParentId);
   EXPECT_EQ(child.span_id.size(), 16u);
   EXPECT_TRUE(child.sampled);
+  // tracestate goes along with a valid parent, and only then.
+  EXPECT_EQ(TraceContext::Continue(parent.Traceparent(), "congo=t61rcWkgMzE").state,
+            "congo=t61rcWkgMzE");
+  EXPECT_EQ(TraceContext::Continue("garbage", "congo=t61rcWkgMzE").state, "");
+  EXPECT_EQ(TraceContext::Continue(parent.Traceparent(), std::string(513, 'a')).state, "");
+  EXPECT_EQ(TraceContext::Continue(parent.Traceparent(), "a=\n").state, "");
   // A new trace when the header does not parse.
   const TraceContext fresh = TraceContext::Continue("garbage");
   EXPECT_EQ(fresh.trace_id.size(), 32u);
