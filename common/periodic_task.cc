@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "common/request_context.h"
+#include "common/trace_context.h"
+
 namespace wse {
 
 PeriodicTask::PeriodicTask(std::function<absl::Duration()> interval, std::function<void()> tick)
@@ -49,6 +52,9 @@ void PeriodicTask::Loop() {
       if (stopping_) return;
       woken_ = false;
     }
+    // Each pass is a trace of its own: its log lines carry a trace_id like a request's (an
+    // outbox row's or a queued mail's delivery continues the row's trace inside it).
+    const ScopedTrace traced(TraceContext::Start(), NewRequestId());
     tick_();
   }
 }
