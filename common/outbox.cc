@@ -118,32 +118,37 @@ absl::Status OutboxRelay::MeasureBacklog() {
   });
 }
 
+std::vector<OutboxRow> OutboxRelay::ClaimDue(sql::Connection& transaction) const {
+  // The (delivered_at, id) index returns pending rows already in id order, so only the rows
+  // taken are locked (a sort would lock every pending row and starve other relays).
+  Statement claim =
+      Prepare(transaction,
+              "SELECT id, kind, payload, attempts, traceparent FROM outbox"
+              " WHERE delivered_at IS NULL AND next_attempt_at <= CURRENT_TIMESTAMP(6)"
+              " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
+  claim->setInt(1, options_.batch_size);
+  std::unique_ptr<sql::ResultSet> rows(claim->executeQuery());
+  std::vector<OutboxRow> batch;
+  while (rows->next()) {
+    OutboxRow row;
+    row.id = rows->getUInt64(1);
+    row.kind = rows->getString(2);
+    row.payload = rows->getString(3);
+    row.attempts = rows->getInt(4);
+    if (!rows->isNull(5)) row.traceparent = rows->getString(5);
+    row.idempotency_key = absl::StrCat(options_.source, "/outbox/", row.id);
+    batch.push_back(std::move(row));
+  }
+  return batch;
+}
+
 absl::StatusOr<int> OutboxRelay::RunOnce() {
   int delivered = 0;
   int failed = 0;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     delivered = 0;
     failed = 0;
-    // The (delivered_at, id) index returns pending rows already in id order, so only the rows
-    // taken are locked (a sort would lock every pending row and starve other relays).
-    Statement claim =
-        Prepare(conn,
-                "SELECT id, kind, payload, attempts, traceparent FROM outbox"
-                " WHERE delivered_at IS NULL AND next_attempt_at <= CURRENT_TIMESTAMP(6)"
-                " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED");
-    claim->setInt(1, options_.batch_size);
-    std::unique_ptr<sql::ResultSet> rows(claim->executeQuery());
-    std::vector<OutboxRow> batch;
-    while (rows->next()) {
-      OutboxRow row;
-      row.id = rows->getUInt64(1);
-      row.kind = rows->getString(2);
-      row.payload = rows->getString(3);
-      row.attempts = rows->getInt(4);
-      if (!rows->isNull(5)) row.traceparent = rows->getString(5);
-      row.idempotency_key = absl::StrCat(options_.source, "/outbox/", row.id);
-      batch.push_back(std::move(row));
-    }
+    const std::vector<OutboxRow> batch = ClaimDue(conn);
     Statement done =
         Prepare(conn,
                 "UPDATE outbox SET delivered_at = CURRENT_TIMESTAMP(6), attempts = attempts + 1,"

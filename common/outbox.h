@@ -87,6 +87,8 @@ class OutboxRelay {
   static constexpr absl::Duration kBacklogInterval = absl::Seconds(5);
 
   void Pass();
+  // Locks and reads the rows due now, at most one batch, in the caller's transaction.
+  std::vector<OutboxRow> ClaimDue(sql::Connection& transaction) const;
 
   MysqlPool& pool_;
   OutboxDeliverer& deliverer_;
