@@ -20,8 +20,8 @@ bool IsAcceptableRequestId(absl::string_view id) {
   return true;
 }
 
-std::optional<absl::string_view> Header(
-    const std::multimap<grpc::string_ref, grpc::string_ref>& md, absl::string_view key) {
+std::optional<absl::string_view> Header(const std::multimap<grpc::string_ref, grpc::string_ref>& md,
+                                        absl::string_view key) {
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
   if (it == md.end()) return std::nullopt;
   return absl::string_view(it->second.data(), it->second.size());

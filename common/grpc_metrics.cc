@@ -182,23 +182,30 @@ const char* TypeName(Type type) {
   }
 }
 
-class ServerMetricsInterceptor : public grpc::experimental::Interceptor {
+// Counts one call: started now, finished when its status is sent (server) or received (client).
+class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit ServerMetricsInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : metrics_(ServerTable().For(info->method() == nullptr ? "" : info->method(),
-                                   static_cast<size_t>(info->type()), TypeName(info->type()))) {
+  template <typename RpcInfo>
+  MetricsInterceptor(MethodMetricsTable& table, RpcInfo* info, bool server)
+      : metrics_(table.For(info->method() == nullptr ? "" : info->method(),
+                           static_cast<size_t>(info->type()), TypeName(info->type()))),
+        server_(server) {
     metrics_.Started();
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+    if (server_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       metrics_.Finished(methods->GetSendStatus().error_code(), start_);
+    } else if (!server_ &&
+               methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
+      metrics_.Finished(methods->GetRecvStatus()->error_code(), start_);
     }
     methods->Proceed();
   }
 
  private:
   MethodMetrics& metrics_;
+  const bool server_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
@@ -210,28 +217,8 @@ class ServerMetricsFactory : public grpc::experimental::ServerInterceptorFactory
       grpc::experimental::ServerRpcInfo* info) override {
     // No interceptor at all for this call (gRPC allows a null one).
     if (!metrics_enabled.load(std::memory_order_relaxed)) return nullptr;
-    return new ServerMetricsInterceptor(info);
+    return new MetricsInterceptor(ServerTable(), info, /*server=*/true);
   }
-};
-
-class ClientMetricsInterceptor : public grpc::experimental::Interceptor {
- public:
-  explicit ClientMetricsInterceptor(grpc::experimental::ClientRpcInfo* info)
-      : metrics_(ClientTable().For(info->method() == nullptr ? "" : info->method(),
-                                   static_cast<size_t>(info->type()), TypeName(info->type()))) {
-    metrics_.Started();
-  }
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
-      metrics_.Finished(methods->GetRecvStatus()->error_code(), start_);
-    }
-    methods->Proceed();
-  }
-
- private:
-  MethodMetrics& metrics_;
-  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 class ClientMetricsFactory : public grpc::experimental::ClientInterceptorFactoryInterface {
@@ -239,7 +226,7 @@ class ClientMetricsFactory : public grpc::experimental::ClientInterceptorFactory
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo* info) override {
     if (!metrics_enabled.load(std::memory_order_relaxed)) return nullptr;
-    return new ClientMetricsInterceptor(info);
+    return new MetricsInterceptor(ClientTable(), info, /*server=*/false);
   }
 };
 
