@@ -49,7 +49,13 @@ SessionManager::SessionManager(DirectoryRepository& directory, SessionRepository
       id_tokens_(id_tokens),
       membership_(std::move(membership)),
       policy_(std::move(policy)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      select_writer_(std::make_unique<GroupCommitter<ContextSwitch, SessionRecord>>(
+          GroupCommitOptions{"select"}, [this](const std::vector<const ContextSwitch*>& switches) {
+            return sessions_.SwitchContexts(switches);
+          })) {}
+
+SessionManager::~SessionManager() = default;
 
 AuditEntry SessionManager::Audit(const SessionRecord& session, std::string action,
                                  std::string target) {
@@ -185,6 +191,13 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
   return issued;
 }
 
+absl::Status SessionManager::CheckLive(const SessionRecord& session, absl::Time now) {
+  if (session.revoke_time.has_value() || session.expire_time <= now) {
+    return SessionEnded("SESSION_ENDED", "the session has ended");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<SessionRecord> SessionManager::LiveSession(const std::string& session_id,
                                                           absl::Time now) {
   auto session = sessions_.Find(session_id);
@@ -192,9 +205,7 @@ absl::StatusOr<SessionRecord> SessionManager::LiveSession(const std::string& ses
     return SessionEnded("SESSION_ENDED", "the session does not exist");
   }
   if (!session.ok()) return session.status();
-  if (session->revoke_time.has_value() || session->expire_time <= now) {
-    return SessionEnded("SESSION_ENDED", "the session has ended");
-  }
+  RETURN_IF_ERROR(CheckLive(*session, now));
   return session;
 }
 
@@ -241,13 +252,13 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
     const Caller& caller, const std::optional<std::string>& organization_id,
     const RequestContext& call) {
   const absl::Time now = clock_();
-  ASSIGN_OR_RETURN(auto session, LiveSession(caller.session_id, now));
-  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
+  ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(caller.person_id));
   std::vector<ActingBasis> bases;
   if (organization_id.has_value()) {
-    ASSIGN_OR_RETURN(auto allowed, MayActFor(person, *organization_id, call));
-    bases = allowed;
+    ASSIGN_OR_RETURN(bases, MayActFor(person, *organization_id, call));
     if (bases.empty()) {
+      // An ended session says so first: logging in again is what the caller must do then.
+      RETURN_IF_ERROR(LiveSession(caller.session_id, now).status());
       return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                           "you may not act for this organisation")
           .Reason("NOT_A_MEMBER", {{"organization", "organizations/" + *organization_id}})
@@ -257,14 +268,26 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
               "naar het team gebruikersbeheer.");
     }
   }
-  session.current_organization_id = organization_id;
+  const std::string action = organization_id ? "SELECT_ORGANIZATION" : "SELECT_PERSONAL";
   const std::string target =
       organization_id ? "organizations/" + *organization_id : "persons/" + person.id;
-  RETURN_IF_ERROR(sessions_.SetCurrentOrganization(
-      session.id, organization_id,
-      Audit(session, organization_id ? "SELECT_ORGANIZATION" : "SELECT_PERSONAL", target)));
-  ASSIGN_OR_RETURN(auto access, Mint(session, now));
-  IssuedSession issued{std::move(session), std::move(person), std::move(access), "", now, {}};
+  const ContextSwitch change{
+      caller.session_id, organization_id,
+      [&caller, now](const SessionRecord& session) -> absl::Status {
+        // The token names the session's person; anything else is not this caller's session.
+        if (session.person_id != caller.person_id) {
+          return SessionEnded("SESSION_ENDED", "the session does not exist");
+        }
+        return CheckLive(session, now);
+      },
+      [&action, &target](const SessionRecord& session) { return Audit(session, action, target); }};
+  auto session = select_writer_->Submit(change, call);
+  if (absl::IsNotFound(session.status())) {
+    return SessionEnded("SESSION_ENDED", "the session does not exist");
+  }
+  if (!session.ok()) return session.status();
+  ASSIGN_OR_RETURN(auto access, Mint(*session, now));
+  IssuedSession issued{*std::move(session), std::move(person), std::move(access), "", now, {}};
   issued.bases = std::move(bases);
   return issued;
 }

@@ -9,11 +9,13 @@
 // refresh, so a removed right takes effect without waiting for a token to expire.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/group_commit.h"
 #include "common/request_context.h"
 #include "common/token_verifier.h"
 #include "identity-svc/domain/id_token_verifier.h"
@@ -70,6 +72,9 @@ class SessionManager {
                  const TokenSigner& signer, const IdTokenVerifier& id_tokens,
                  std::vector<MembershipSource*> membership, SessionPolicy policy,
                  std::function<absl::Time()> clock = absl::Now);
+  ~SessionManager();
+  SessionManager(const SessionManager&) = delete;
+  SessionManager& operator=(const SessionManager&) = delete;
 
   // Starts a login: the nonce for the authorization request, bound to a fresh login id.
   absl::StatusOr<StartedLogin> StartLogin();
@@ -93,6 +98,9 @@ class SessionManager {
 
   // Switches the session to `organization_id` (nullopt: personal) after a live membership check
   // (PERMISSION_DENIED, reason NOT_A_MEMBER, otherwise) and mints the matching access token.
+  // The switch and its audit event commit before the token is minted, in one transaction with
+  // the selects of other callers that queued meanwhile (the select writer, group_commit.h);
+  // that transaction also finds the session live, under its row lock.
   absl::StatusOr<IssuedSession> Select(const Caller& caller,
                                        const std::optional<std::string>& organization_id,
                                        const RequestContext& call);
@@ -105,6 +113,8 @@ class SessionManager {
  private:
   // The caller's session, if still live (UNAUTHENTICATED, reason SESSION_ENDED, otherwise).
   absl::StatusOr<SessionRecord> LiveSession(const std::string& session_id, absl::Time now);
+  // The same decision on a session in hand.
+  static absl::Status CheckLive(const SessionRecord& session, absl::Time now);
   absl::StatusOr<AccessToken> Mint(const SessionRecord& session, absl::Time now);
   // Whether the token's nonce is the one of its login (completing that login), see Login.
   absl::Status CheckNonce(const LoginIdentity& identity, absl::string_view nonce,
@@ -122,6 +132,8 @@ class SessionManager {
   std::vector<MembershipSource*> membership_;
   SessionPolicy policy_;
   std::function<absl::Time()> clock_;
+  // Last member: its writer thread calls into the members above until it is destroyed.
+  std::unique_ptr<GroupCommitter<ContextSwitch, SessionRecord>> select_writer_;
 };
 
 // SHA-256 hex of a refresh token (what is stored).

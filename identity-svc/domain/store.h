@@ -4,6 +4,7 @@
 // Errors: NOT_FOUND for a missing record, ALREADY_EXISTS for a unique-key clash, UNAVAILABLE
 // when the database cannot be reached, ABORTED on a conflicting concurrent change.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,18 @@ class DirectoryRepository {
       const std::string& insz) = 0;
 };
 
+// One caller's switch of its session's acting context (select), written together with other
+// callers' in one transaction (SessionManager's select writer, common/group_commit.h).
+struct ContextSwitch {
+  std::string session_id;
+  std::optional<std::string> organization_id;  // nullopt: the personal context.
+  // Decides, from the session as locked, whether it may switch (a live session); an error is
+  // this caller's answer and nothing of theirs is written.
+  std::function<absl::Status(const SessionRecord&)> admit;
+  // The audit event of the switch, from the session as locked.
+  std::function<AuditEntry(const SessionRecord&)> audit;
+};
+
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
@@ -69,6 +82,12 @@ class SessionRepository {
   virtual absl::Status SetCurrentOrganization(const std::string& id,
                                               const std::optional<std::string>& organization_id,
                                               const AuditEntry& audit) = 0;
+  // Applies the switches in one transaction, in order (a later switch of the same session wins):
+  // locks their sessions, asks each `admit`, sets the organisation and adds the audit event of
+  // each admitted one. Per switch: the session as switched, NOT_FOUND (no such session) or
+  // admit's error. An error for the whole call: nothing was written.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<SessionRecord>>> SwitchContexts(
+      const std::vector<const ContextSwitch*>& switches) = 0;
   virtual absl::Status Revoke(const std::string& id, absl::Time when, const AuditEntry& audit) = 0;
 };
 

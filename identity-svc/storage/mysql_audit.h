@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/mysql_columns.h"
@@ -21,6 +22,8 @@ namespace wse::identity {
 // Inserts `entry` into audit_events (event_time: the database clock). Empty optional fields are
 // stored as NULL. Call inside the transaction of the change (wse::InTransaction).
 absl::Status InsertAudit(sql::Connection& transaction, const AuditEntry& entry);
+// The same for many events, in multi-row inserts (common/mysql_batch.h).
+absl::Status InsertAudits(sql::Connection& transaction, const std::vector<AuditEntry>& entries);
 
 using wse::ColumnText;
 using wse::SetStringOrNull;

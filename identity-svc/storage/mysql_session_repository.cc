@@ -1,14 +1,17 @@
 // MysqlSessionRepository: login sessions and their rotating refresh tokens.
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_pool.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
@@ -241,6 +244,97 @@ absl::Status MysqlSessionRepository::SetCurrentOrganization(
     update->executeUpdate();
     return InsertAudit(conn, audit);
   });
+}
+
+namespace {
+
+// Locks the sessions with these ids (sorted, distinct: every batch locks in one order) and reads
+// them; one statement, its IN list padded to a power of two.
+absl::StatusOr<absl::flat_hash_map<std::string, SessionRecord>> LockSessions(
+    sql::Connection& conn, const std::vector<std::string>& ids) {
+  const size_t padded = PaddedCount(ids.size());
+  Statement lock = Prepare(
+      conn, absl::StrCat(kSessionSelect, " WHERE id IN (", Placeholders(padded), ") FOR UPDATE"));
+  for (size_t i = 0; i < padded; ++i) {
+    lock->setString(static_cast<int>(i + 1), ids[std::min(i, ids.size() - 1)]);
+  }
+  std::unique_ptr<sql::ResultSet> rows(lock->executeQuery());
+  absl::flat_hash_map<std::string, SessionRecord> sessions;
+  while (rows->next()) {
+    ASSIGN_OR_RETURN(auto session, ReadSession(*rows));
+    sessions.emplace(session.id, std::move(session));
+  }
+  return sessions;
+}
+
+// Sets each session's organisation in one UPDATE (CASE per id; pairs padded by repeating the
+// last, which changes nothing).
+void UpdateOrganizations(
+    sql::Connection& conn,
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& organization_by_id) {
+  const size_t padded = PaddedCount(organization_by_id.size());
+  std::string cases;
+  for (size_t i = 0; i < padded; ++i) absl::StrAppend(&cases, " WHEN ? THEN ?");
+  Statement update =
+      Prepare(conn, absl::StrCat("UPDATE sessions SET current_organization_id ="
+                                 " CASE id",
+                                 cases, " END WHERE id IN (", Placeholders(padded), ")"));
+  for (size_t i = 0; i < padded; ++i) {
+    const auto& [id, organization] = organization_by_id[std::min(i, organization_by_id.size() - 1)];
+    const int at = static_cast<int>(2 * i + 1);
+    update->setString(at, id);
+    if (organization.has_value()) {
+      update->setString(at + 1, *organization);
+    } else {
+      update->setNull(at + 1, sql::DataType::CHAR);
+    }
+    update->setString(static_cast<int>(2 * padded + i + 1), id);
+  }
+  update->executeUpdate();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<absl::StatusOr<SessionRecord>>> MysqlSessionRepository::SwitchContexts(
+    const std::vector<const ContextSwitch*>& switches) {
+  std::vector<std::string> ids;
+  for (const ContextSwitch* change : switches) ids.push_back(change->session_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  std::vector<absl::StatusOr<SessionRecord>> results;
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    results.clear();  // A retried transaction starts over.
+    ASSIGN_OR_RETURN(auto sessions, LockSessions(conn, ids));
+    std::vector<std::pair<std::string, std::optional<std::string>>> organization_by_id;
+    std::vector<AuditEntry> audits;
+    for (const ContextSwitch* change : switches) {
+      auto it = sessions.find(change->session_id);
+      if (it == sessions.end()) {
+        results.push_back(absl::NotFoundError("session not found"));
+        continue;
+      }
+      if (absl::Status admitted = change->admit(it->second); !admitted.ok()) {
+        results.push_back(admitted);
+        continue;
+      }
+      it->second.current_organization_id = change->organization_id;
+      auto same = std::find_if(organization_by_id.begin(), organization_by_id.end(),
+                               [&](const auto& entry) { return entry.first == it->first; });
+      if (same == organization_by_id.end()) {
+        organization_by_id.emplace_back(it->first, change->organization_id);
+      } else {
+        same->second = change->organization_id;  // The later switch wins, as if in sequence.
+      }
+      audits.push_back(change->audit(it->second));
+      results.push_back(it->second);
+    }
+    if (organization_by_id.empty()) return absl::OkStatus();
+    UpdateOrganizations(conn, organization_by_id);
+    return InsertAudits(conn, audits);
+  });
+  if (!status.ok()) return status;
+  return results;
 }
 
 absl::Status MysqlSessionRepository::Revoke(const std::string& id, absl::Time when,

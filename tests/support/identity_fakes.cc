@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "common/status_macros.h"
 
 namespace wse::identity::testing {
 namespace {
@@ -303,6 +304,29 @@ absl::Status FakeSessionRepository::SetCurrentOrganization(
   it->second.record.current_organization_id = organization_id;
   audit.push_back(audit_entry);
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<SessionRecord>>> FakeSessionRepository::SwitchContexts(
+    const std::vector<const ContextSwitch*>& switches) {
+  if (before_switch) RETURN_IF_ERROR(before_switch(switches));
+  absl::MutexLock lock(&mu_);
+  ++switch_batches_;
+  std::vector<absl::StatusOr<SessionRecord>> results;
+  for (const ContextSwitch* change : switches) {
+    auto it = sessions_.find(change->session_id);
+    if (it == sessions_.end()) {
+      results.push_back(absl::NotFoundError("session not found"));
+      continue;
+    }
+    if (absl::Status admitted = change->admit(it->second.record); !admitted.ok()) {
+      results.push_back(admitted);
+      continue;
+    }
+    it->second.record.current_organization_id = change->organization_id;
+    audit.push_back(change->audit(it->second.record));
+    results.push_back(it->second.record);
+  }
+  return results;
 }
 
 absl::Status FakeSessionRepository::Revoke(const std::string& id, absl::Time when,

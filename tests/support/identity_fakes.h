@@ -67,6 +67,8 @@ class FakeSessionRepository : public SessionRepository {
   absl::Status SetCurrentOrganization(const std::string& id,
                                       const std::optional<std::string>& organization_id,
                                       const AuditEntry& audit_entry) override;
+  absl::StatusOr<std::vector<absl::StatusOr<SessionRecord>>> SwitchContexts(
+      const std::vector<const ContextSwitch*>& switches) override;
   absl::Status Revoke(const std::string& id, absl::Time when,
                       const AuditEntry& audit_entry) override;
 
@@ -74,6 +76,14 @@ class FakeSessionRepository : public SessionRepository {
   std::vector<AuditEntry> audit;
   // Runs once, at the start of the next Find (tests interleave a concurrent call there).
   std::function<void()> before_find;
+  // Runs at the start of every SwitchContexts (tests hold a batch there); returning an error
+  // fails the whole batch, as a database fault would.
+  std::function<absl::Status(const std::vector<const ContextSwitch*>&)> before_switch;
+  // SwitchContexts calls that got past before_switch.
+  int switch_batches() {
+    absl::MutexLock lock(&mu_);
+    return switch_batches_;
+  }
 
  private:
   struct StoredSession {
@@ -83,6 +93,7 @@ class FakeSessionRepository : public SessionRepository {
   bool RefreshHashInUse(const std::string& hash) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
+  int switch_batches_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, StoredSession> sessions_ ABSL_GUARDED_BY(mu_);  // By id.
   std::map<std::string, absl::Time> used_id_tokens_ ABSL_GUARDED_BY(mu_);  // Hash -> expiry.
   struct StoredLogin {

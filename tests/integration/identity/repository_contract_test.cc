@@ -522,6 +522,87 @@ TYPED_TEST(RepositoryContractTest, CurrentOrganizationIsSetAndCleared) {
             absl::StatusCode::kNotFound);
 }
 
+// Many callers' selects in one call (the select writer): each switch gets its own outcome, a
+// later switch of the same session wins, and only admitted switches are written and audited.
+TYPED_TEST(RepositoryContractTest, SwitchContextsAnswersEachSwitchOnItsOwn) {
+  const PersonRecord person = Person(1, "85073003328");
+  ASSERT_TRUE(this->backend_.directory().UpsertPerson(person, Audit("LOGIN"), nullptr).ok());
+  SessionRepository& sessions = this->backend_.sessions();
+  for (int n : {10, 11, 12}) {
+    const SessionRecord session =
+        Session(n, person.id, std::string(64, static_cast<char>('a' + n)));
+    ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
+  }
+  const int audited = this->backend_.AuditCount();
+  auto admit_all = [](const SessionRecord&) { return absl::OkStatus(); };
+  auto refuse = [](const SessionRecord&) { return absl::FailedPreconditionError("ended"); };
+  auto audit = [](const SessionRecord& session) {
+    AuditEntry entry = Audit("SELECT_ORGANIZATION");
+    entry.session_id = session.id;
+    entry.target = "organizations/" + session.current_organization_id.value_or("-");
+    return entry;
+  };
+  const ContextSwitch to_5{Id(10), Id(5), admit_all, audit};
+  const ContextSwitch unknown{Id(99), Id(5), admit_all, audit};
+  const ContextSwitch refused{Id(11), Id(6), refuse, audit};
+  const ContextSwitch personal{Id(12), std::nullopt, admit_all, audit};
+  const ContextSwitch to_7{Id(10), Id(7), admit_all, audit};  // The same session again: wins.
+  auto results = sessions.SwitchContexts({&to_5, &unknown, &refused, &personal, &to_7});
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 5u);
+  ASSERT_TRUE((*results)[0].ok()) << (*results)[0].status();
+  EXPECT_EQ((*results)[0]->current_organization_id, std::optional<std::string>(Id(5)));
+  EXPECT_EQ((*results)[1].status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*results)[2].status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE((*results)[3].ok()) << (*results)[3].status();
+  EXPECT_FALSE((*results)[3]->current_organization_id.has_value());
+  ASSERT_TRUE((*results)[4].ok()) << (*results)[4].status();
+  EXPECT_EQ((*results)[4]->current_organization_id, std::optional<std::string>(Id(7)));
+
+  EXPECT_EQ(sessions.Find(Id(10))->current_organization_id, std::optional<std::string>(Id(7)));
+  EXPECT_FALSE(sessions.Find(Id(11))->current_organization_id.has_value());  // Refused: unchanged.
+  EXPECT_FALSE(sessions.Find(Id(12))->current_organization_id.has_value());
+  EXPECT_EQ(this->backend_.AuditCount(), audited + 3);  // One event per admitted switch.
+
+  // A batch of one and a batch of only refusals write nothing more than they should.
+  auto alone = sessions.SwitchContexts({&refused});
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  EXPECT_EQ((*alone)[0].status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->backend_.AuditCount(), audited + 3);
+}
+
+// Batches of every size up to the writer's limit (the padded IN lists and chunked inserts).
+TYPED_TEST(RepositoryContractTest, SwitchContextsHandlesBatchesOfEverySize) {
+  const PersonRecord person = Person(1, "85073003328");
+  ASSERT_TRUE(this->backend_.directory().UpsertPerson(person, Audit("LOGIN"), nullptr).ok());
+  SessionRepository& sessions = this->backend_.sessions();
+  constexpr int kSessions = 70;
+  for (int n = 0; n < kSessions; ++n) {
+    SessionRecord session = Session(100 + n, person.id, std::string(64, 'a'));
+    session.refresh_token_hash = Id(1000 + n) + Id(1000 + n);
+    ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
+  }
+  auto admit_all = [](const SessionRecord&) { return absl::OkStatus(); };
+  auto audit = [](const SessionRecord&) { return Audit("SELECT_ORGANIZATION"); };
+  for (int size : {1, 2, 3, 7, 8, 13, 31, 64, 70}) {
+    const int audited = this->backend_.AuditCount();
+    std::vector<ContextSwitch> switches;
+    for (int n = 0; n < size; ++n) {
+      switches.push_back({Id(100 + n), Id(size), admit_all, audit});
+    }
+    std::vector<const ContextSwitch*> batch;
+    for (const auto& change : switches) batch.push_back(&change);
+    auto results = sessions.SwitchContexts(batch);
+    ASSERT_TRUE(results.ok()) << size << ": " << results.status();
+    for (int n = 0; n < size; ++n) {
+      ASSERT_TRUE((*results)[n].ok()) << size << "/" << n << ": " << (*results)[n].status();
+      EXPECT_EQ(sessions.Find(Id(100 + n))->current_organization_id,
+                std::optional<std::string>(Id(size)));
+    }
+    EXPECT_EQ(this->backend_.AuditCount(), audited + size) << size;
+  }
+}
+
 TYPED_TEST(RepositoryContractTest, RevokeIsIdempotentAndEndsRefresh) {
   const PersonRecord person = Person(1, "85073003328");
   ASSERT_TRUE(this->backend_.directory().UpsertPerson(person, Audit("LOGIN"), nullptr).ok());

@@ -2,6 +2,10 @@
 // (fed by the development identity provider's key).
 #include "identity-svc/domain/session_manager.h"
 
+#include <atomic>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "identity-svc/dev_idp/dev_idp.h"
@@ -254,6 +258,61 @@ TEST_F(SessionManagerTest, AnEndedSessionSelectsListsAndRefreshesNothing) {
     EXPECT_EQ(ReasonOf(manager_.Current(CallerOf(ended)).status()), "SESSION_ENDED");
   }
   EXPECT_LE(Policy().access_token_ttl, absl::Minutes(5)) << "the documented bound";
+}
+
+// Selects that queue while a transaction runs share the next one (the select writer), and each
+// caller gets its own answer: an ended session its refusal, an item that breaks the batch its
+// error after the others were written again one by one, everyone else a token for their choice.
+TEST_F(SessionManagerTest, SelectsShareATransactionAndOneBadSelectAnswersTheOthersNormally) {
+  std::vector<IssuedSession> sessions;
+  for (int i = 0; i < 8; ++i) sessions.push_back(Login(kAnInsz));
+  const std::string logged_out = sessions[3].session.id;
+  const std::string poison = sessions[5].session.id;  // Its write fails whatever it is with.
+  ASSERT_TRUE(manager_.Logout(CallerOf(sessions[3]), logged_out).ok());
+
+  absl::Notification first_running, release_first;
+  std::atomic<int> writes{0};
+  sessions_.before_switch = [&](const std::vector<const ContextSwitch*>& batch) -> absl::Status {
+    if (writes++ == 0) {
+      first_running.Notify();
+      release_first.WaitForNotification();
+    }
+    for (const ContextSwitch* change : batch) {
+      if (change->session_id == poison) return absl::InternalError("Duplicate entry");
+    }
+    return absl::OkStatus();
+  };
+  std::vector<absl::StatusOr<IssuedSession>> results(8, absl::UnknownError("unset"));
+  std::vector<std::thread> callers;
+  auto select = [&](int i) {
+    const std::optional<std::string> where =
+        i % 2 == 0 ? std::optional<std::string>(school_.id) : std::nullopt;
+    results[i] = manager_.Select(CallerOf(sessions[i]), where, call_);
+  };
+  callers.emplace_back(select, 0);
+  first_running.WaitForNotification();  // Caller 0's transaction runs; the others queue.
+  for (int i = 1; i < 8; ++i) callers.emplace_back(select, i);
+  absl::SleepFor(absl::Milliseconds(100));
+  release_first.Notify();
+  for (auto& t : callers) t.join();
+
+  for (int i = 0; i < 8; ++i) {
+    if (i == 3) {
+      EXPECT_EQ(ReasonOf(results[i].status()), "SESSION_ENDED");
+    } else if (i == 5) {
+      EXPECT_EQ(results[i].status().code(), absl::StatusCode::kInternal);
+    } else {
+      ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status();
+      EXPECT_FALSE(results[i]->access.token.empty());
+      EXPECT_EQ(results[i]->session.current_organization_id.has_value(), i % 2 == 0) << i;
+      EXPECT_EQ(sessions_.Find(sessions[i].session.id)->current_organization_id,
+                results[i]->session.current_organization_id);
+    }
+  }
+  // Caller 0 alone, the seven together (failed as a whole), then each of the seven alone.
+  EXPECT_EQ(writes.load(), 1 + 1 + 7);
+  EXPECT_EQ(sessions_.switch_batches(), 1 + 6);  // The writes that got past the poison check.
+  EXPECT_EQ(Audited("SELECT_ORGANIZATION") + Audited("SELECT_PERSONAL"), 6);
 }
 
 }  // namespace

@@ -1,0 +1,37 @@
+#include "common/mysql_batch.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace wse {
+
+std::string Placeholders(size_t count) {
+  return absl::StrJoin(std::vector<std::string>(count, "?"), ", ");
+}
+
+std::string RowPlaceholders(size_t rows, size_t columns) {
+  return absl::StrJoin(
+      std::vector<std::string>(rows, absl::StrCat("(", Placeholders(columns), ")")), ", ");
+}
+
+size_t PaddedCount(size_t count) {
+  size_t padded = 1;
+  while (padded < count) padded *= 2;
+  return padded;
+}
+
+std::vector<Chunk> PowerOfTwoChunks(size_t count, size_t max_chunk) {
+  size_t largest = 1;
+  while (largest * 2 <= max_chunk) largest *= 2;
+  std::vector<Chunk> chunks;
+  size_t offset = 0;
+  for (size_t size = largest; size >= 1 && offset < count; size /= 2) {
+    while (count - offset >= size) {
+      chunks.push_back({offset, size});
+      offset += size;
+    }
+  }
+  return chunks;
+}
+
+}  // namespace wse
