@@ -228,6 +228,23 @@ absl::Status WithConnection(MysqlPool& pool,
   }
 }
 
+namespace {
+// Outbox rows appended by the transaction this thread runs (InTransaction resets it per attempt).
+thread_local int outbox_appends = 0;
+}  // namespace
+
+void mysql_pool_internal::NoteOutboxAppend() { ++outbox_appends; }
+
+void MysqlPool::OnOutboxCommit(std::function<void()> hook) {
+  absl::MutexLock lock(&hook_mu_);
+  outbox_hook_ = std::move(hook);
+}
+
+void MysqlPool::OutboxCommitted() {
+  absl::ReaderMutexLock lock(&hook_mu_);
+  if (outbox_hook_) outbox_hook_();
+}
+
 absl::Status InTransaction(MysqlPool& pool,
                            const std::function<absl::Status(sql::Connection&)>& body,
                            int attempts) {
@@ -239,6 +256,7 @@ absl::Status InTransaction(MysqlPool& pool,
     // etag, say) is the caller's answer.
     server_conflict = false;
     body_refused = false;
+    outbox_appends = 0;
     status = WithConnection(pool, [&](sql::Connection& conn) -> absl::Status {
       // START TRANSACTION / COMMIT rather than autocommit off and on: one round trip less per
       // transaction, and the connection is back in autocommit mode whatever happens.
@@ -274,6 +292,7 @@ absl::Status InTransaction(MysqlPool& pool,
       control->execute("COMMIT");
       return result;
     });
+    if (status.ok() && outbox_appends > 0) pool.OutboxCommitted();
     if (status.code() != absl::StatusCode::kAborted || !server_conflict) break;
     if (attempt + 1 < attempts) Metrics().retries.Increment();
   }

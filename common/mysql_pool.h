@@ -80,6 +80,12 @@ class MysqlPool {
 
   const MysqlOptions& options() const { return options_; }
 
+  // Called after every COMMIT of a transaction that appended outbox rows (common/outbox.h), on
+  // the committing thread: the outbox relay wakes at once instead of at its next poll. One hook
+  // at a time; an empty function removes it.
+  void OnOutboxCommit(std::function<void()> hook);
+  void OutboxCommitted();
+
  private:
   void Return(std::unique_ptr<sql::Connection> conn, uint64_t generation, bool broken);
   // Waits until a connection is idle or may be opened; false at `deadline`.
@@ -91,7 +97,14 @@ class MysqlPool {
   std::vector<std::unique_ptr<sql::Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int leased_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Mutex hook_mu_;
+  std::function<void()> outbox_hook_ ABSL_GUARDED_BY(hook_mu_);
 };
+
+namespace mysql_pool_internal {
+// AppendToOutbox tells the transaction running on this thread that it holds outbox rows.
+void NoteOutboxAppend();
+}  // namespace mysql_pool_internal
 
 // Runs `body` on a pooled connection. SQL exceptions become statuses (mysql_errors.h) and a lost
 // connection is discarded instead of being returned to the pool.

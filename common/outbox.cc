@@ -39,6 +39,7 @@ const std::vector<Migration>& OutboxMigrations() {
 
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction,
                                         const OutboxMessage& message) {
+  mysql_pool_internal::NoteOutboxAppend();
   Statement insert =
       Prepare(transaction, "INSERT INTO outbox (kind, payload, traceparent) VALUES (?, ?, ?)");
   insert->setString(1, message.kind);
@@ -79,11 +80,15 @@ OutboxRelay::OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRela
 OutboxRelay::~OutboxRelay() { Stop(); }
 
 void OutboxRelay::Start() {
+  pool_.OnOutboxCommit([this] { task_.Wake(); });
   task_.Start();
   task_.Wake();  // The first pass now: rows may have waited while the service was down.
 }
 
-void OutboxRelay::Stop() { task_.Stop(); }
+void OutboxRelay::Stop() {
+  pool_.OnOutboxCommit(nullptr);
+  task_.Stop();
+}
 
 void OutboxRelay::Poke() { task_.Wake(); }
 

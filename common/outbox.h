@@ -62,9 +62,11 @@ class OutboxRelay {
   OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRelayOptions options);
   ~OutboxRelay();
 
+  // Start also wakes the relay after every commit of a transaction on `pool` that appended rows
+  // (MysqlPool::OnOutboxCommit): a receipt mail leaves at once, not at the next poll.
   void Start();
   void Stop();
-  // Wakes the relay now (after a commit that appended rows) instead of at the next poll.
+  // Wakes the relay now instead of at the next poll.
   void Poke();
 
   // One pass: claims due rows, delivers them, records the outcome. Returns rows delivered.

@@ -92,6 +92,25 @@ TEST_F(OutboxDbTest, FailedDeliveryIsRetriedAfterBackoff) {
   EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL"), "1");
 }
 
+// A commit that appended rows wakes the relay: the row leaves long before the next poll.
+TEST_F(OutboxDbTest, ACommitWakesTheRelayBeforeItsNextPoll) {
+  RecordingDeliverer deliverer;
+  OutboxRelay relay(db_.pool(), deliverer, {.source = "rights", .poll_interval = absl::Hours(1)});
+  relay.Start();
+  absl::SleepFor(absl::Milliseconds(200));  // The first pass (at start) found nothing.
+  ASSERT_TRUE(Change(1, true).ok());
+  EXPECT_FALSE(Change(2, false).ok());  // A rollback wakes nobody and leaves nothing.
+  bool delivered = false;
+  for (int i = 0; i < 100 && !delivered; ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    delivered =
+        db_.QueryScalar("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL") == "1";
+  }
+  relay.Stop();
+  EXPECT_TRUE(delivered) << "the row waited for the hourly poll";
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM outbox"), "1");
+}
+
 TEST_F(OutboxDbTest, ConcurrentRelaysDeliverEveryRowExactlyOnce) {
   constexpr int kRows = 300;
   for (int i = 0; i < kRows; ++i) ASSERT_TRUE(Change(i, true).ok());
