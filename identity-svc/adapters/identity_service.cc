@@ -78,9 +78,9 @@ grpc::Status IdentityServiceImpl::SelectActingContext(grpc::ServerContext* conte
     }
     ASSIGN_OR_RETURN(auto issued, deps_.sessions.Select(caller, organization_id, call));
     auto* acting = response->mutable_acting_context();
-    if (organization_id) {
-      ASSIGN_OR_RETURN(auto org, deps_.directory.FindOrganizationById(*organization_id));
-      ToProto(ActingContextEntry{std::move(org), issued.bases}, issued.person, acting);
+    if (issued.organization.has_value()) {
+      ToProto(ActingContextEntry{std::move(issued.organization), issued.bases}, issued.person,
+              acting);
     } else {
       ToProto(ActingContextEntry{std::nullopt, {}}, issued.person, acting);
     }

@@ -27,10 +27,12 @@ class MembershipSource {
   virtual ~MembershipSource() = default;
   // `call` carries the request id and deadline (and the caller's token for sources that ask
   // another service on the person's behalf). A non-empty `only_organization` says that only
-  // that organisation matters (select, refresh): a source may then return less.
+  // that organisation matters (select, refresh): a source may then return less. `known` is that
+  // organisation's directory record when the caller has read it already (null otherwise): a
+  // source that needs it reads nothing more.
   virtual absl::StatusOr<std::vector<Membership>> MembershipsOf(
       const PersonRecord& person, const std::string& only_organization,
-      const RequestContext& call) = 0;
+      const OrganizationRecord* known, const RequestContext& call) = 0;
 };
 
 // Legal representatives from the directory (automatically local administrators).
@@ -39,6 +41,7 @@ class LegalRepresentationSource final : public MembershipSource {
   explicit LegalRepresentationSource(DirectoryRepository& directory) : directory_(directory) {}
   absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
                                                         const std::string& only_organization,
+                                                        const OrganizationRecord* known,
                                                         const RequestContext& call) override;
 
  private:
@@ -48,6 +51,7 @@ class LegalRepresentationSource final : public MembershipSource {
 // The union of several sources, organisation id -> bases (only `only_organization`'s when set).
 absl::StatusOr<std::map<std::string, std::vector<ActingBasis>>> CollectMemberships(
     const std::vector<MembershipSource*>& sources, const PersonRecord& person,
-    const std::string& only_organization, const RequestContext& call);
+    const std::string& only_organization, const OrganizationRecord* known,
+    const RequestContext& call);
 
 }  // namespace wse::identity

@@ -7,7 +7,8 @@
 namespace wse::identity {
 
 absl::StatusOr<std::vector<Membership>> RightsMembershipSource::MembershipsOf(
-    const PersonRecord& person, const std::string& only_organization, const RequestContext& call) {
+    const PersonRecord& person, const std::string& only_organization,
+    const OrganizationRecord* /*known*/, const RequestContext& call) {
   std::vector<Membership> out;
   if (!only_organization.empty()) {
     ASSIGN_OR_RETURN(auto facts, rights_.CheckMembership(person.id, only_organization, call));

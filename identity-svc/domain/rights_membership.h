@@ -17,6 +17,7 @@ class RightsMembershipSource final : public MembershipSource {
   explicit RightsMembershipSource(rights::RightsClient& rights) : rights_(rights) {}
   absl::StatusOr<std::vector<Membership>> MembershipsOf(const PersonRecord& person,
                                                         const std::string& only_organization,
+                                                        const OrganizationRecord* known,
                                                         const RequestContext& call) override;
 
  private:

@@ -210,9 +210,10 @@ absl::StatusOr<SessionRecord> SessionManager::LiveSession(const std::string& ses
 }
 
 absl::StatusOr<std::vector<ActingBasis>> SessionManager::MayActFor(
-    const PersonRecord& person, const std::string& organization_id, const RequestContext& call) {
+    const PersonRecord& person, const std::string& organization_id, const OrganizationRecord* known,
+    const RequestContext& call) {
   ASSIGN_OR_RETURN(auto memberships,
-                   CollectMemberships(membership_, person, organization_id, call));
+                   CollectMemberships(membership_, person, organization_id, known, call));
   auto it = memberships.find(organization_id);
   if (it == memberships.end()) return std::vector<ActingBasis>();
   return it->second;
@@ -223,7 +224,7 @@ absl::StatusOr<bool> SessionManager::ActsFor(const Caller& caller,
                                              const RequestContext& call) {
   if (caller.organization == "organizations/" + organization_id) return true;
   ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(caller.person_id));
-  ASSIGN_OR_RETURN(auto bases, MayActFor(person, organization_id, call));
+  ASSIGN_OR_RETURN(auto bases, MayActFor(person, organization_id, nullptr, call));
   return !bases.empty();
 }
 
@@ -231,7 +232,7 @@ absl::StatusOr<std::vector<ActingContextEntry>> SessionManager::ActingContexts(
     const Caller& caller, const RequestContext& call) {
   ASSIGN_OR_RETURN(auto session, LiveSession(caller.session_id, clock_()));
   ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
-  ASSIGN_OR_RETURN(auto memberships, CollectMemberships(membership_, person, "", call));
+  ASSIGN_OR_RETURN(auto memberships, CollectMemberships(membership_, person, "", nullptr, call));
 
   std::vector<ActingContextEntry> organizations;
   for (const auto& [organization_id, bases] : memberships) {
@@ -254,8 +255,11 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
   const absl::Time now = clock_();
   ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(caller.person_id));
   std::vector<ActingBasis> bases;
+  std::optional<OrganizationRecord> organization;
   if (organization_id.has_value()) {
-    ASSIGN_OR_RETURN(bases, MayActFor(person, *organization_id, call));
+    // Read once: the legal-representation check and the answer both use it.
+    ASSIGN_OR_RETURN(organization, directory_.FindOrganizationById(*organization_id));
+    ASSIGN_OR_RETURN(bases, MayActFor(person, *organization_id, &*organization, call));
     if (bases.empty()) {
       // An ended session says so first: logging in again is what the caller must do then.
       RETURN_IF_ERROR(LiveSession(caller.session_id, now).status());
@@ -287,8 +291,13 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
   }
   if (!session.ok()) return session.status();
   ASSIGN_OR_RETURN(auto access, Mint(*session, now));
-  IssuedSession issued{*std::move(session), std::move(person), std::move(access), "", now, {}};
+  IssuedSession issued;
+  issued.session = *std::move(session);
+  issued.person = std::move(person);
+  issued.access = std::move(access);
+  issued.refresh_expire_time = now;
   issued.bases = std::move(bases);
+  issued.organization = std::move(organization);
   return issued;
 }
 
@@ -314,7 +323,8 @@ absl::StatusOr<IssuedSession> SessionManager::Refresh(absl::string_view refresh_
   ASSIGN_OR_RETURN(auto person, directory_.FindPersonById(session.person_id));
   // The organisation context survives a refresh only while the person may still act for it.
   if (session.current_organization_id) {
-    ASSIGN_OR_RETURN(auto allowed, MayActFor(person, *session.current_organization_id, call));
+    ASSIGN_OR_RETURN(auto allowed,
+                     MayActFor(person, *session.current_organization_id, nullptr, call));
     if (allowed.empty()) {
       session.current_organization_id.reset();
       RETURN_IF_ERROR(sessions_.SetCurrentOrganization(session.id, std::nullopt,

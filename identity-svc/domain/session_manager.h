@@ -57,8 +57,10 @@ struct IssuedSession {
   AccessToken access;
   std::string refresh_token;  // Empty when not (re)issued.
   absl::Time refresh_expire_time;
-  // Select only: why the person may act for the selected organisation (empty when personal).
+  // Select only: why the person may act for the selected organisation (empty when personal),
+  // and that organisation as read for the check.
   std::vector<ActingBasis> bases;
+  std::optional<OrganizationRecord> organization;
 };
 
 struct ActingContextEntry {
@@ -120,8 +122,10 @@ class SessionManager {
   absl::Status CheckNonce(const LoginIdentity& identity, absl::string_view nonce,
                           absl::string_view login_id, absl::Time now);
   // The bases on which `person` may act for the organisation; empty: they may not.
+  // `known`: the organisation's record when already read (see MembershipSource).
   absl::StatusOr<std::vector<ActingBasis>> MayActFor(const PersonRecord& person,
                                                      const std::string& organization_id,
+                                                     const OrganizationRecord* known,
                                                      const RequestContext& call);
   static AuditEntry Audit(const SessionRecord& session, std::string action, std::string target);
 

@@ -23,7 +23,7 @@ class RightsMembershipTest : public ::testing::Test {
 };
 
 TEST_F(RightsMembershipTest, AcrossOrganisationsAGrantCountsOnlyWithAnActiveWorkRelation) {
-  auto all = source_.MembershipsOf(person_, "", call_);
+  auto all = source_.MembershipsOf(person_, "", nullptr, call_);
   ASSERT_TRUE(all.ok()) << all.status();
   std::vector<std::pair<std::string, ActingBasis>> got;
   for (const Membership& m : *all) got.emplace_back(m.organization_id, m.basis);
@@ -34,7 +34,7 @@ TEST_F(RightsMembershipTest, AcrossOrganisationsAGrantCountsOnlyWithAnActiveWork
 }
 
 TEST_F(RightsMembershipTest, OneOrganisationIsOneCheckMembership) {
-  auto one = source_.MembershipsOf(person_, "shop", call_);
+  auto one = source_.MembershipsOf(person_, "shop", nullptr, call_);
   ASSERT_TRUE(one.ok()) << one.status();
   ASSERT_EQ(one->size(), 1u);
   EXPECT_EQ((*one)[0].basis, ActingBasis::kWorkRelation);
@@ -43,7 +43,7 @@ TEST_F(RightsMembershipTest, OneOrganisationIsOneCheckMembership) {
 
 TEST_F(RightsMembershipTest, RightsSvcDownIsAnError) {
   rights_.failure = absl::UnavailableError("rights-svc is unavailable; retry later");
-  EXPECT_EQ(source_.MembershipsOf(person_, "", call_).status().code(),
+  EXPECT_EQ(source_.MembershipsOf(person_, "", nullptr, call_).status().code(),
             absl::StatusCode::kUnavailable);
 }
 
