@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/request_context.h"
 #include "common/trace_context.h"
@@ -69,6 +70,18 @@ OutboxRelay::Metrics::Metrics(const std::string& source)
       last_pass(GaugeOf("wse_outbox_last_pass_timestamp_seconds",
                         "When the outbox relay last completed a pass (every poll interval).",
                         {{"source", source}})) {}
+
+std::vector<absl::Status> OutboxDeliverer::DeliverAll(const std::vector<OutboxRow>& rows) {
+  std::vector<absl::Status> outcomes;
+  outcomes.reserve(rows.size());
+  for (const OutboxRow& row : rows) {
+    // The delivery continues the trace of the request that wrote the row: its call and log
+    // lines carry that trace_id.
+    const ScopedTrace traced(TraceContext::Continue(row.traceparent), NewRequestId());
+    outcomes.push_back(Deliver(row));
+  }
+  return outcomes;
+}
 
 OutboxRelay::OutboxRelay(MysqlPool& pool, OutboxDeliverer& deliverer, OutboxRelayOptions options)
     : pool_(pool),
@@ -154,23 +167,21 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
     delivered = 0;
     failed = 0;
     const std::vector<OutboxRow> batch = ClaimDue(conn);
-    Statement done =
-        Prepare(conn,
-                "UPDATE outbox SET delivered_at = CURRENT_TIMESTAMP(6), attempts = attempts + 1,"
-                " last_error = NULL WHERE id = ?");
+    if (batch.empty()) return absl::OkStatus();
+    const std::vector<absl::Status> outcomes = deliverer_.DeliverAll(batch);
+    if (outcomes.size() != batch.size()) {
+      return absl::InternalError("the outbox deliverer answered for a different number of rows");
+    }
+    std::vector<uint64_t> done;
     Statement retry =
         Prepare(conn,
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
                 " next_attempt_at = CURRENT_TIMESTAMP(6) + INTERVAL ? MICROSECOND WHERE id = ?");
-    for (const OutboxRow& row : batch) {
-      // The delivery continues the trace of the request that wrote the row: its call and log
-      // lines carry that trace_id.
-      const ScopedTrace traced(TraceContext::Continue(row.traceparent), NewRequestId());
-      absl::Status sent = deliverer_.Deliver(row);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const OutboxRow& row = batch[i];
+      const absl::Status& sent = outcomes[i];
       if (sent.ok()) {
-        done->setUInt64(1, row.id);
-        done->execute();
-        ++delivered;
+        done.push_back(row.id);
         continue;
       }
       // Exponential backoff: initial * 2^attempts, capped.
@@ -184,6 +195,8 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
       LogWarn("outbox delivery failed; will retry",
               {{"outbox_id", absl::StrCat(row.id)}, {"error", sent.message()}});
     }
+    MarkDelivered(conn, done);
+    delivered = static_cast<int>(done.size());
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -191,6 +204,20 @@ absl::StatusOr<int> OutboxRelay::RunOnce() {
   metrics_.delivered.Increment(delivered);
   metrics_.failed.Increment(failed);
   return delivered;
+}
+
+void OutboxRelay::MarkDelivered(sql::Connection& transaction, const std::vector<uint64_t>& ids) {
+  if (ids.empty()) return;
+  // One statement for the pass; the IN list padded to a power of two (common/mysql_batch.h).
+  const size_t padded = PaddedCount(ids.size());
+  Statement done =
+      Prepare(transaction, absl::StrCat("UPDATE outbox SET delivered_at = CURRENT_TIMESTAMP(6),"
+                                        " attempts = attempts + 1, last_error = NULL WHERE id IN (",
+                                        Placeholders(padded), ")"));
+  for (size_t i = 0; i < padded; ++i) {
+    done->setUInt64(static_cast<int>(i + 1), ids[std::min(i, ids.size() - 1)]);
+  }
+  done->execute();
 }
 
 }  // namespace wse

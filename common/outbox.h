@@ -47,6 +47,9 @@ class OutboxDeliverer {
  public:
   virtual ~OutboxDeliverer() = default;
   virtual absl::Status Deliver(const OutboxRow& row) = 0;
+  // A whole pass's rows: one outcome per row, in order. By default one Deliver after another,
+  // each under its row's trace; a receiver that takes many in one call overrides it.
+  virtual std::vector<absl::Status> DeliverAll(const std::vector<OutboxRow>& rows);
 };
 
 struct OutboxRelayOptions {
@@ -91,6 +94,7 @@ class OutboxRelay {
   void Pass();
   // Locks and reads the rows due now, at most one batch, in the caller's transaction.
   std::vector<OutboxRow> ClaimDue(sql::Connection& transaction) const;
+  static void MarkDelivered(sql::Connection& transaction, const std::vector<uint64_t>& ids);
 
   MysqlPool& pool_;
   OutboxDeliverer& deliverer_;

@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   // else here is for operators (common/service_identity.h).
   const wse::OperatorAuthenticator operators(
       runtime.operator_token_hash, check_caller, runtime.service_identities,
-      {{"rights-svc", {"SendMail"}}, {"registration-svc", {"SendMail"}}});
+      {{"rights-svc", {"SendMail", "SendMails"}}, {"registration-svc", {"SendMail", "SendMails"}}});
   wse::notify::NotifyServiceImpl service({queue, **templates, operators});
 
   workers.Start();

@@ -1,13 +1,17 @@
 #include "notify-svc/adapters/notify_service.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/log.h"
 #include "common/request_checks.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "common/trace_context.h"
 #include "notify-svc/adapters/convert.h"
 #include "notify-svc/domain/requests.h"
 
@@ -22,6 +26,65 @@ grpc::Status NotifyServiceImpl::SendMail(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto queued, deps_.queue.Submit(std::move(message)));
     ToProto(queued.message, response->mutable_message());
     response->set_replayed(queued.replayed);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status NotifyServiceImpl::SendMails(grpc::ServerContext* context,
+                                          const v1::SendMailsRequest* request,
+                                          v1::SendMailsResponse* response) {
+  return Serve(context, "SendMails", [&](const RequestContext& call) -> absl::Status {
+    RETURN_IF_ERROR(deps_.operators.RequireTrusted(call));
+    constexpr int kMaxMails = 100;
+    if (request->mails_size() < 1 || request->mails_size() > kMaxMails) {
+      return InvalidArgument({{"mails", absl::StrCat("1 to ", kMaxMails, " mails")}});
+    }
+    // Each mail is checked as SendMail checks it; a refused one is answered in its place.
+    std::vector<absl::StatusOr<QueuedMessage>> outcomes(request->mails_size(),
+                                                        absl::UnknownError("not submitted"));
+    std::vector<MessageRecord> valid;
+    std::vector<int> positions;
+    // Each mail's own span of the trace that caused it (an outbox row's), when it came with one.
+    std::vector<std::optional<TraceContext>> traces(request->mails_size());
+    for (int i = 0; i < request->mails_size(); ++i) {
+      const v1::SendMailsItem& item = request->mails(i);
+      auto message = MessageFromRequest(item.mail(), deps_.templates);
+      if (!message.ok()) {
+        outcomes[i] = message.status();
+        continue;
+      }
+      if (auto trace = TraceContext::Parse(item.traceparent())) {
+        traces[i] = TraceContext::ChildOf(*trace);
+        message->traceparent = traces[i]->Traceparent();
+      }
+      valid.push_back(*std::move(message));
+      positions.push_back(i);
+    }
+    if (!valid.empty()) {
+      ASSIGN_OR_RETURN(auto submitted, deps_.queue.SubmitAll(std::move(valid)));
+      for (size_t k = 0; k < positions.size(); ++k) {
+        outcomes[positions[k]] = std::move(submitted[k]);
+      }
+    }
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      auto& outcome = outcomes[i];
+      v1::SendMailsResult* result = response->add_results();
+      if (outcome.ok()) {
+        ToProto(outcome->message, result->mutable_queued()->mutable_message());
+        result->mutable_queued()->set_replayed(outcome->replayed);
+        if (traces[i].has_value()) {
+          // The batch's own call line names the relay's trace; this one the mail's cause.
+          const ScopedTrace traced(*traces[i], call.request_id);
+          LogInfo("mail queued", {{"message_id", absl::StrCat(outcome->message.id)},
+                                  {"replayed", outcome->replayed ? "true" : "false"}});
+        }
+        continue;
+      }
+      if (IsInternalError(outcome.status().code())) {
+        LogError("a mail of SendMails failed", {{"error", outcome.status().message()}});
+      }
+      *result->mutable_error() = ToRpcStatus(outcome.status(), call.request_id);
+    }
     return absl::OkStatus();
   });
 }

@@ -3,12 +3,13 @@
 // the request, calls MailQueue / the template catalog, converts the answer. No SQL, no SMTP.
 //
 // Who may call (common/operator_auth.h): operators (grpcurl, repairs, dead letters) every RPC;
-// the outbox relays of rights-svc and registration-svc SendMail only, each with its own service
-// token (notify-svc/client/grpc_notify_client.h); end users never call notify-svc, not even through
-// the gateway, because a mail's content and recipients are for the service that caused it to
-// decide.
+// the outbox relays of rights-svc and registration-svc SendMail and SendMails only, each with its
+// own service token (notify-svc/client/grpc_notify_client.h); end users never call notify-svc, not
+// even through the gateway, because a mail's content and recipients are for the service that caused
+// it to decide.
 //
 // SendMail only stores (QUEUED) and wakes the delivery workers; it never waits for SMTP.
+// SendMails does the same for up to 100 mails in one transaction, answering each on its own.
 // ListMessages returns messages without their delivery history (GetMessage has it).
 
 #include "common/call_context.h"
@@ -31,6 +32,8 @@ class NotifyServiceImpl final : public v1::NotifyService::Service {
 
   grpc::Status SendMail(grpc::ServerContext* context, const v1::SendMailRequest* request,
                         v1::SendMailResponse* response) override;
+  grpc::Status SendMails(grpc::ServerContext* context, const v1::SendMailsRequest* request,
+                         v1::SendMailsResponse* response) override;
   grpc::Status GetMessage(grpc::ServerContext* context, const v1::GetMessageRequest* request,
                           v1::GetMessageResponse* response) override;
   grpc::Status ListMessages(grpc::ServerContext* context, const v1::ListMessagesRequest* request,

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "notify-svc/client/notify_client.h"
@@ -24,9 +25,30 @@ class FakeNotifyClient final : public NotifyClient {
     return response;
   }
 
+  absl::StatusOr<std::vector<absl::StatusOr<v1::SendMailResponse>>> SendMails(
+      const v1::SendMailsRequest& batch, const RequestContext& call) override {
+    ++batch_calls;
+    if (!fail_with.ok()) return fail_with;
+    std::vector<absl::StatusOr<v1::SendMailResponse>> out;
+    for (const v1::SendMailsItem& item : batch.mails()) {
+      auto it = fail_keys.find(item.mail().idempotency_key());
+      if (it != fail_keys.end()) {
+        ++calls;
+        out.push_back(it->second);
+        continue;
+      }
+      out.push_back(SendMail(item.mail(), call));
+      traceparents[item.mail().idempotency_key()] = item.traceparent();
+    }
+    return out;
+  }
+
   std::map<std::string, v1::SendMailRequest> mails;  // By idempotency key.
+  std::map<std::string, std::string> traceparents;   // SendMails' per mail, by key.
+  std::map<std::string, absl::Status> fail_keys;     // SendMails answers these mails so.
+  int batch_calls = 0;
   absl::Status fail_with;                            // Answered instead when not OK.
-  int calls = 0;
+  int calls = 0;                                     // Mails handed over, one by one or in batches.
 };
 
 }  // namespace wse::notify

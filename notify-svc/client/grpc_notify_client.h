@@ -24,8 +24,13 @@ class GrpcNotifyClient final : public NotifyClient {
 
   absl::StatusOr<v1::SendMailResponse> SendMail(const v1::SendMailRequest& mail,
                                                 const RequestContext& call) override;
+  absl::StatusOr<std::vector<absl::StatusOr<v1::SendMailResponse>>> SendMails(
+      const v1::SendMailsRequest& mails, const RequestContext& call) override;
 
  private:
+  // The call's context: the caller's request id, trace and deadline (capped), our token.
+  void Prepare(const RequestContext& call, grpc::ClientContext* context) const;
+
   std::unique_ptr<v1::NotifyService::Stub> stub_;
   const std::string service_token_;
   const NotifyClientOptions options_;

@@ -18,6 +18,9 @@ class MailOutboxDeliverer final : public OutboxDeliverer {
  public:
   explicit MailOutboxDeliverer(NotifyClient& notify) : notify_(notify) {}
   absl::Status Deliver(const OutboxRow& row) override;
+  // All of a pass's mail rows in SendMails calls of at most 100 (one notify-svc transaction
+  // each), every mail with its row's traceparent; each row's outcome as Deliver would give it.
+  std::vector<absl::Status> DeliverAll(const std::vector<OutboxRow>& rows) override;
 
  private:
   NotifyClient& notify_;

@@ -7,6 +7,8 @@
 // (MailOutboxMessage) in the change's transaction, and the outbox relay hands it to notify-svc
 // through MailOutboxDeliverer (mail_outbox_deliverer.h), so it survives notify-svc being down.
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "common/outbox_message.h"
 #include "common/request_context.h"
@@ -30,6 +32,11 @@ class NotifyClient {
   // (INVALID_ARGUMENT: the mail itself is wrong; UNAVAILABLE / DEADLINE_EXCEEDED: try again).
   virtual absl::StatusOr<v1::SendMailResponse> SendMail(const v1::SendMailRequest& mail,
                                                         const RequestContext& call) = 0;
+  // Hands up to 100 mails over in one call (SendMails): per mail, in order, what SendMail would
+  // have answered. An error for the whole call (UNAVAILABLE, say): none of them is known to be
+  // held, try them all again (the idempotency keys make that safe).
+  virtual absl::StatusOr<std::vector<absl::StatusOr<v1::SendMailResponse>>> SendMails(
+      const v1::SendMailsRequest& mails, const RequestContext& call) = 0;
 };
 
 }  // namespace wse::notify

@@ -30,6 +30,13 @@ class MailQueue {
   // the same content returns the stored message, replayed; with other content ALREADY_EXISTS
   // (reason IDEMPOTENCY_KEY_REUSED).
   absl::StatusOr<QueuedMessage> Submit(MessageRecord message);
+  // The same for many (SendMails), stored in one transaction: one answer per message, in order,
+  // each what Submit would have answered. A message whose `traceparent` is set keeps it (the
+  // outbox row's); the others get the calling thread's trace. When the transaction fails as a
+  // whole, the messages are submitted again one by one (so one message cannot fail the others),
+  // except after UNAVAILABLE, which is the answer for the whole call (the caller retries).
+  absl::StatusOr<std::vector<absl::StatusOr<QueuedMessage>>> SubmitAll(
+      std::vector<MessageRecord> messages);
 
   absl::StatusOr<MessageRecord> Get(uint64_t id) { return messages_.FindById(id); }
   absl::StatusOr<std::vector<MessageRecord>> List(const MessageFilter& filter, uint64_t before_id,
@@ -40,6 +47,11 @@ class MailQueue {
   absl::StatusOr<std::vector<uint64_t>> RetryDead(const std::vector<uint64_t>& ids, int limit);
 
  private:
+  // Renders when the locale is known and stamps the trace.
+  absl::Status Prepare(MessageRecord& message) const;
+  // The answer for a message whose key is taken: the stored one, or IDEMPOTENCY_KEY_REUSED.
+  absl::StatusOr<QueuedMessage> Replay(const MessageRecord& message);
+
   MessageRepository& messages_;
   const TemplateCatalog& templates_;
   std::function<void()> on_queued_;

@@ -23,6 +23,11 @@ class MessageRepository {
   // Stores a new message, QUEUED and due now (id, state, times and counters of `message` are
   // ignored). ALREADY_EXISTS when the idempotency key is taken: nothing is stored.
   virtual absl::StatusOr<MessageRecord> Create(const MessageRecord& message) = 0;
+  // The same for many, in one transaction: per message, in order, the stored message or
+  // ALREADY_EXISTS (its key was taken before, or by an earlier message of the same call). An
+  // error for the whole call: nothing was stored.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>> CreateAll(
+      const std::vector<MessageRecord>& messages) = 0;
 
   // With the delivery history, oldest attempt first.
   virtual absl::StatusOr<MessageRecord> FindById(uint64_t id) = 0;

@@ -1,8 +1,10 @@
 #include <memory>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "common/status_macros.h"
@@ -100,6 +102,109 @@ absl::StatusOr<MessageRecord> MysqlMessageRepository::Create(const MessageRecord
   });
   if (!status.ok()) return status;
   return created;
+}
+
+namespace {
+
+// Which of `keys` are stored already; locks them, and the gaps where the others would go, so
+// that a concurrent call cannot insert one of them before this transaction ends.
+absl::flat_hash_map<std::string, bool> LockKeys(sql::Connection& conn,
+                                                const std::vector<std::string>& keys) {
+  const size_t padded = PaddedCount(keys.size());
+  Statement lock = Prepare(conn, absl::StrCat("SELECT idempotency_key FROM messages WHERE"
+                                              " idempotency_key IN (",
+                                              Placeholders(padded), ") FOR UPDATE"));
+  for (size_t i = 0; i < padded; ++i) {
+    lock->setString(static_cast<int>(i + 1), keys[std::min(i, keys.size() - 1)]);
+  }
+  std::unique_ptr<sql::ResultSet> rows(lock->executeQuery());
+  absl::flat_hash_map<std::string, bool> taken;
+  while (rows->next()) taken[ColumnText(*rows, 1)] = true;
+  return taken;
+}
+
+// Inserts `messages` (multi-row, power-of-two chunks) and returns their ids by key.
+absl::flat_hash_map<std::string, uint64_t> InsertMessages(
+    sql::Connection& conn, const std::vector<const MessageRecord*>& messages) {
+  absl::flat_hash_map<std::string, uint64_t> ids;
+  for (const Chunk& chunk : PowerOfTwoChunks(messages.size())) {
+    Statement insert = Prepare(
+        conn,
+        absl::StrCat("INSERT INTO messages (idempotency_key, content_sha256, template_id,"
+                     " requested_locale, locale, parameters_json, source_event, subject,"
+                     " text_body, html_body, state, due_time, traceparent) VALUES ",
+                     absl::StrJoin(std::vector<std::string>(
+                                       chunk.size, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NOW(6), ?)"),
+                                   ", "),
+                     " RETURNING id, idempotency_key"));
+    int column = 1;
+    for (size_t i = chunk.offset; i < chunk.offset + chunk.size; ++i) {
+      const MessageRecord& message = *messages[i];
+      insert->setString(column++, message.idempotency_key);
+      insert->setString(column++, message.content_sha256);
+      insert->setString(column++, message.template_id);
+      insert->setString(column++, message.requested_locale);
+      insert->setString(column++, message.rendered ? message.rendered->locale : "");
+      insert->setString(column++, ParametersToJson(message.parameters));
+      insert->setString(column++, message.source_event);
+      if (message.rendered) {
+        insert->setString(column++, message.rendered->subject);
+        insert->setString(column++, message.rendered->text_body);
+        insert->setString(column++, message.rendered->html_body);
+      } else {
+        for (int k = 0; k < 3; ++k) insert->setNull(column++, sql::DataType::VARCHAR);
+      }
+      insert->setString(column++, message.traceparent);
+    }
+    std::unique_ptr<sql::ResultSet> rows(insert->executeQuery());
+    while (rows->next()) ids[ColumnText(*rows, 2)] = rows->getUInt64(1);
+  }
+  return ids;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>> MysqlMessageRepository::CreateAll(
+    const std::vector<MessageRecord>& messages) {
+  std::vector<absl::StatusOr<MessageRecord>> results;
+  if (messages.empty()) return results;
+  std::vector<std::string> keys;
+  for (const MessageRecord& message : messages) keys.push_back(message.idempotency_key);
+  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
+    results.assign(messages.size(), absl::AlreadyExistsError("duplicate idempotency key"));
+    absl::flat_hash_map<std::string, bool> taken = LockKeys(conn, keys);
+    std::vector<const MessageRecord*> fresh;  // The first of each key not stored yet.
+    std::vector<size_t> positions;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      bool& used = taken[messages[i].idempotency_key];
+      if (used) continue;
+      used = true;
+      fresh.push_back(&messages[i]);
+      positions.push_back(i);
+    }
+    if (fresh.empty()) return absl::OkStatus();
+    absl::flat_hash_map<std::string, uint64_t> ids = InsertMessages(conn, fresh);
+    std::vector<uint64_t> new_ids;
+    std::vector<std::pair<uint64_t, const std::vector<RecipientRecord>*>> recipients;
+    for (const MessageRecord* message : fresh) {
+      auto id = ids.find(message->idempotency_key);
+      if (id == ids.end()) return absl::InternalError("an inserted message returned no id");
+      new_ids.push_back(id->second);
+      recipients.emplace_back(id->second, &message->recipients);
+    }
+    InsertRecipientsOf(conn, recipients);
+    ASSIGN_OR_RETURN(auto stored, SelectByIds(conn, new_ids));
+    absl::flat_hash_map<uint64_t, MessageRecord*> by_id;
+    for (MessageRecord& record : stored) by_id[record.id] = &record;
+    for (size_t k = 0; k < fresh.size(); ++k) {
+      auto record = by_id.find(new_ids[k]);
+      if (record == by_id.end()) return absl::InternalError("an inserted message is not there");
+      results[positions[k]] = std::move(*record->second);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return results;
 }
 
 absl::StatusOr<MessageRecord> MysqlMessageRepository::FindById(uint64_t id) {

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "common/status_macros.h"
@@ -115,6 +116,38 @@ absl::Status LoadHistory(sql::Connection& conn, MessageRecord& message) {
     message.history.push_back(std::move(a));
   }
   return absl::OkStatus();
+}
+
+void InsertRecipientsOf(
+    sql::Connection& conn,
+    const std::vector<std::pair<uint64_t, const std::vector<RecipientRecord>*>>& messages) {
+  struct Row {
+    uint64_t id;
+    int position;
+    const RecipientRecord* recipient;
+  };
+  std::vector<Row> rows;
+  for (const auto& [id, recipients] : messages) {
+    for (size_t i = 0; i < recipients->size(); ++i) {
+      rows.push_back({id, static_cast<int>(i), &(*recipients)[i]});
+    }
+  }
+  for (const Chunk& chunk : PowerOfTwoChunks(rows.size())) {
+    Statement insert = Prepare(
+        conn, absl::StrCat("INSERT INTO message_recipients (message_id, position, is_person,"
+                           " address, display_name, resolved_email) VALUES ",
+                           RowPlaceholders(chunk.size, 6)));
+    int column = 1;
+    for (size_t i = chunk.offset; i < chunk.offset + chunk.size; ++i) {
+      insert->setUInt64(column++, rows[i].id);
+      insert->setInt(column++, rows[i].position);
+      insert->setInt(column++, rows[i].recipient->is_person ? 1 : 0);
+      insert->setString(column++, rows[i].recipient->address);
+      insert->setString(column++, rows[i].recipient->display_name);
+      insert->setString(column++, rows[i].recipient->resolved_email);
+    }
+    insert->execute();
+  }
 }
 
 void InsertRecipients(sql::Connection& conn, uint64_t id,

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -34,6 +35,10 @@ absl::StatusOr<MessageRecord> ReadMessageRow(const sql::ResultSet& row);
 // Fills recipients (and history when asked) of `messages` with one query each.
 void LoadRecipients(sql::Connection& conn, std::vector<MessageRecord>& messages);
 absl::Status LoadHistory(sql::Connection& conn, MessageRecord& message);
+// The recipients of many messages (message id -> its recipients) in multi-row inserts.
+void InsertRecipientsOf(
+    sql::Connection& conn,
+    const std::vector<std::pair<uint64_t, const std::vector<RecipientRecord>*>>& messages);
 void InsertRecipients(sql::Connection& conn, uint64_t id,
                       const std::vector<RecipientRecord>& recipients);
 

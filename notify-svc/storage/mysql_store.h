@@ -18,6 +18,9 @@ class MysqlMessageRepository : public MessageRepository {
   explicit MysqlMessageRepository(wse::MysqlPool& pool) : pool_(pool) {}
 
   absl::StatusOr<MessageRecord> Create(const MessageRecord& message) override;
+  // A locking read of the keys, multi-row inserts with RETURNING, one read back, one COMMIT.
+  absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>> CreateAll(
+      const std::vector<MessageRecord>& messages) override;
   absl::StatusOr<MessageRecord> FindById(uint64_t id) override;
   absl::StatusOr<MessageRecord> FindByIdempotencyKey(const std::string& key) override;
   absl::StatusOr<std::vector<MessageRecord>> List(const MessageFilter& filter, uint64_t before_id,

@@ -195,7 +195,8 @@ TEST(MetricsStackTest, TheStorysCallsShowOnEveryServiceWithTheirCodes) {
                          served[{rights, "CreateAccessRequest", "FailedPrecondition"}];
   EXPECT_EQ(refused, 1) << Describe(served);
   EXPECT_EQ((served[{rights, "ApproveAccessRequest", "OK"}]), 1) << Describe(served);
-  EXPECT_GE((served[{"wse.notify.v1.NotifyService", "SendMail", "OK"}]), 2) << Describe(served);
+  // The relays hand their mails over in SendMails calls (one per pass).
+  EXPECT_GE((served[{"wse.notify.v1.NotifyService", "SendMails", "OK"}]), 1) << Describe(served);
 
   // The suite's own metrics moved with the story.
   auto moved = [&](size_t service, const char* name, const Labels& labels) {

@@ -464,21 +464,26 @@ std::vector<Row> NotifyRows() {
   const std::string t = "notify";
   std::vector<Row> rows;
   // The fixture sent this exact request once: the operator's repeat is an idempotent replay.
-  rows.push_back(R(s, "SendMail", t, OperatorOnlyUnverified(),
-                  Req<nv1::SendMailRequest>([](const World& w, auto& r) {
-                    r.set_idempotency_key(absl::StrCat("security-matrix/", w.run_id));
-                    r.set_template_id("access-request-rejected");
-                    r.set_locale("nl");
-                    auto* to = r.add_recipients();
-                    to->set_email_address(w.probe_email);
-                    auto& p = *r.mutable_parameters();
-                    p["requester_name"] = "Matrix";
-                    p["organization_name"] = "Matrix School A";
-                    p["role_label"] = "DWSE organisatieverantwoordelijke";
-                    p["context"] = "opleidingsverlof";
-                    p["rejection_reason"] = "Matrix";
-                    r.set_source_event(absl::StrCat("security/", w.run_id));
-                  })));
+  auto probe = [](const World& w, nv1::SendMailRequest& r) {
+    r.set_idempotency_key(absl::StrCat("security-matrix/", w.run_id));
+    r.set_template_id("access-request-rejected");
+    r.set_locale("nl");
+    auto* to = r.add_recipients();
+    to->set_email_address(w.probe_email);
+    auto& p = *r.mutable_parameters();
+    p["requester_name"] = "Matrix";
+    p["organization_name"] = "Matrix School A";
+    p["role_label"] = "DWSE organisatieverantwoordelijke";
+    p["context"] = "opleidingsverlof";
+    p["rejection_reason"] = "Matrix";
+    r.set_source_event(absl::StrCat("security/", w.run_id));
+  };
+  rows.push_back(R(s, "SendMail", t, OperatorOnlyUnverified(), Req<nv1::SendMailRequest>(probe)));
+  // The same probe in a batch: a replay again, queueing nothing new.
+  rows.push_back(R(s, "SendMails", t, OperatorOnlyUnverified(),
+                   Req<nv1::SendMailsRequest>([probe](const World& w, auto& r) {
+                     probe(w, *r.add_mails()->mutable_mail());
+                   })));
   rows.push_back(R(s, "GetMessage", t, OperatorOnlyUnverified(),
                   Req<nv1::GetMessageRequest>([](const World& w, auto& r) { r.set_name(w.message); })));
   rows.push_back(R(s, "ListMessages", t, OperatorOnlyUnverified(),

@@ -44,6 +44,14 @@ absl::StatusOr<MessageRecord> FakeMessageRepository::Create(const MessageRecord&
   return stored;
 }
 
+absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>> FakeMessageRepository::CreateAll(
+    const std::vector<MessageRecord>& messages) {
+  if (fail_create_all) return fail_create_all(messages);
+  std::vector<absl::StatusOr<MessageRecord>> results;
+  for (const MessageRecord& message : messages) results.push_back(Create(message));
+  return results;
+}
+
 absl::StatusOr<MessageRecord> FakeMessageRepository::FindById(uint64_t id) {
   absl::MutexLock lock(&mu_);
   auto it = messages_.find(id);

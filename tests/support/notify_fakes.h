@@ -18,6 +18,12 @@ namespace wse::notify::testing {
 class FakeMessageRepository : public MessageRepository {
  public:
   absl::StatusOr<MessageRecord> Create(const MessageRecord& message) override;
+  absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>> CreateAll(
+      const std::vector<MessageRecord>& messages) override;
+  // Set: CreateAll answers with it instead (a whole batch failing, as a database fault would).
+  std::function<absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>>(
+      const std::vector<MessageRecord>&)>
+      fail_create_all;
   absl::StatusOr<MessageRecord> FindById(uint64_t id) override;
   absl::StatusOr<MessageRecord> FindByIdempotencyKey(const std::string& key) override;
   absl::StatusOr<std::vector<MessageRecord>> List(const MessageFilter& filter, uint64_t before_id,

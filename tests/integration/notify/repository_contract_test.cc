@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/migrations.h"
 #include "gtest/gtest.h"
@@ -109,6 +110,56 @@ TYPED_TEST(MessageRepositoryContractTest, CreateStoresEverythingAndKeysAreUnique
   EXPECT_EQ(this->repo().FindByIdempotencyKey("k1")->id, created->id);
   EXPECT_EQ(this->repo().FindByIdempotencyKey("K1").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(this->repo().FindById(created->id + 1000).status().code(), absl::StatusCode::kNotFound);
+}
+
+// SendMails' transaction: every new message stored with its recipients, a key taken before or
+// earlier in the same call refused on its own, the others stored all the same.
+TYPED_TEST(MessageRepositoryContractTest, CreateAllAnswersEachMessageOnItsOwn) {
+  ASSERT_TRUE(this->repo().Create(this->Draft("old")).ok());
+  std::vector<MessageRecord> batch = {this->Draft("b1", "b1@example.be"), this->Draft("old"),
+                                      this->Draft("b2", "b2@example.be"),
+                                      this->Draft("b1", "again@example.be")};
+  batch[2].rendered.reset();  // Rendered later (a person's locale), stored without a body.
+  batch[2].traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  auto results = this->repo().CreateAll(batch);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 4u);
+  ASSERT_TRUE((*results)[0].ok()) << (*results)[0].status();
+  EXPECT_EQ((*results)[1].status().code(), absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE((*results)[2].ok()) << (*results)[2].status();
+  EXPECT_EQ((*results)[3].status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE((*results)[0]->id, (*results)[2]->id);
+
+  auto b1 = this->repo().FindByIdempotencyKey("b1");
+  ASSERT_TRUE(b1.ok()) << b1.status();
+  EXPECT_EQ(b1->id, (*results)[0]->id);
+  EXPECT_EQ(b1->state, MessageState::kQueued);
+  ASSERT_EQ(b1->recipients.size(), 2u);
+  EXPECT_EQ(b1->recipients[0].address, "b1@example.be");  // The first of the key, not "again".
+  EXPECT_TRUE(b1->recipients[1].is_person);
+  ASSERT_TRUE(b1->rendered.has_value());
+  EXPECT_EQ(b1->rendered->subject, "Onderwerp é");
+  auto b2 = this->repo().FindByIdempotencyKey("b2");
+  ASSERT_TRUE(b2.ok()) << b2.status();
+  EXPECT_FALSE(b2->rendered.has_value());
+  EXPECT_EQ(b2->traceparent, batch[2].traceparent);
+  EXPECT_EQ((*results)[2]->recipients.size(), 2u);
+}
+
+TYPED_TEST(MessageRepositoryContractTest, CreateAllStoresBatchesOfEverySize) {
+  int next = 0;
+  for (int size : {1, 2, 5, 64, 100}) {
+    std::vector<MessageRecord> batch;
+    for (int i = 0; i < size; ++i) batch.push_back(this->Draft(absl::StrCat("s", next++)));
+    auto results = this->repo().CreateAll(batch);
+    ASSERT_TRUE(results.ok()) << size << ": " << results.status();
+    ASSERT_EQ(results->size(), static_cast<size_t>(size));
+    for (int i = 0; i < size; ++i) {
+      ASSERT_TRUE((*results)[i].ok()) << size << "/" << i << ": " << (*results)[i].status();
+      EXPECT_EQ((*results)[i]->idempotency_key, batch[i].idempotency_key);
+      EXPECT_EQ((*results)[i]->recipients.size(), 2u);
+    }
+  }
 }
 
 TYPED_TEST(MessageRepositoryContractTest, ClaimLeaseFinishAndHistory) {

@@ -56,5 +56,42 @@ TEST(MailOutboxDelivererTest, NotifySvcErrorsAreLeftToTheRelay) {
   EXPECT_TRUE(notify.mails.empty());
 }
 
+// A relay's pass in as few SendMails calls as the limit allows, each row with its own key and
+// trace and its own outcome; rows that are not mails are refused in their place, unsent.
+TEST(MailOutboxDelivererTest, APassGoesInBatchesOfAHundredEachRowWithItsOwnOutcome) {
+  FakeNotifyClient notify;
+  MailOutboxDeliverer deliverer(notify);
+  std::vector<OutboxRow> rows;
+  for (int i = 0; i < 205; ++i) {
+    rows.push_back(MailRow("registration/outbox/" + std::to_string(i)));
+    rows.back().traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b71692033" +
+                              std::string(i < 10 ? "0" : "") + std::to_string(i % 100) + "-01";
+  }
+  rows[3].kind = "webhook";
+  notify.fail_keys["registration/outbox/150"] = absl::InvalidArgumentError("bad template");
+  const std::vector<absl::Status> outcomes = deliverer.DeliverAll(rows);
+  ASSERT_EQ(outcomes.size(), rows.size());
+  EXPECT_EQ(notify.batch_calls, 3);  // 100 + 100 + 4 mails.
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == 3) {
+      EXPECT_EQ(outcomes[i].code(), absl::StatusCode::kFailedPrecondition);
+    } else if (i == 150) {
+      EXPECT_EQ(outcomes[i].code(), absl::StatusCode::kInvalidArgument);
+    } else {
+      EXPECT_TRUE(outcomes[i].ok()) << i << ": " << outcomes[i];
+      EXPECT_EQ(notify.traceparents[rows[i].idempotency_key], rows[i].traceparent);
+    }
+  }
+  EXPECT_EQ(notify.mails.size(), 203u);
+  EXPECT_EQ(notify.mails.count("registration/outbox/3"), 0u);
+
+  notify.fail_with = absl::UnavailableError("notify-svc is down");
+  for (const absl::Status& outcome : deliverer.DeliverAll(rows)) {
+    if (outcome.code() != absl::StatusCode::kFailedPrecondition) {
+      EXPECT_EQ(outcome.code(), absl::StatusCode::kUnavailable);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wse::notify

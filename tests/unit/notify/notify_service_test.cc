@@ -26,6 +26,12 @@ std::shared_ptr<const ServiceIdentities> RightsIdentity() {
       ServiceIdentities::Parse("rights-svc " + ServiceTokenHash(kRightsToken)).value());
 }
 
+// The field of the status's first violation ("" when it has none).
+std::string FieldOf(const absl::Status& status) {
+  const auto violations = FieldViolationsOf(status);
+  return violations.empty() ? "" : violations.front().field;
+}
+
 v1::SendMailRequest Rejection(const std::string& key) {
   v1::SendMailRequest r;
   r.set_idempotency_key(key);
@@ -67,7 +73,7 @@ class NotifyServiceTest : public ::testing::Test {
                                      return tokens_.verifier().Verify(c.bearer_token).status();
                                    },
                                    RightsIdentity(),
-                                   {{"rights-svc", {"SendMail"}}}};
+                                   {{"rights-svc", {"SendMail", "SendMails"}}}};
   NotifyServiceImpl service_{{queue_, *templates_, operators_}};
   wse::testing::InProcessServer server_{{{&service_, "wse.notify.v1.NotifyService"}}};
   std::unique_ptr<Stub> stub_;
@@ -134,6 +140,93 @@ TEST_F(NotifyServiceTest, BadFieldsAreInvalidArgumentNamingTheField) {
   ASSERT_OK(Call(&Stub::PreviewTemplate, kOperatorToken, preview, &rendered));
   EXPECT_FALSE(rendered.subject().empty());
   EXPECT_FALSE(rendered.missing_parameters().empty());  // None were given.
+}
+
+// A relay's pass in one call and one transaction: each mail answered as SendMail would answer
+// it, a refused one in its place, the others queued; its own trace kept per mail.
+TEST_F(NotifyServiceTest, SendMailsAnswersEachMailOnItsOwn) {
+  v1::SendMailResponse first;
+  ASSERT_OK(Call(&Stub::SendMail, kRightsToken, Rejection("rights/outbox/1"), &first));
+  v1::SendMailRequest reused = Rejection("rights/outbox/2");
+  ASSERT_OK(Call(&Stub::SendMail, kRightsToken, reused, &first));
+  (*reused.mutable_parameters())["rejection_reason"] = "iets anders";
+
+  v1::SendMailsRequest batch;
+  auto add = [&batch](const v1::SendMailRequest& mail, const std::string& traceparent = "") {
+    v1::SendMailsItem* item = batch.add_mails();
+    *item->mutable_mail() = mail;
+    item->set_traceparent(traceparent);
+  };
+  const std::string trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  add(Rejection("rights/outbox/3"), trace);
+  add(Rejection("rights/outbox/1"));  // A replay.
+  v1::SendMailRequest unknown = Rejection("rights/outbox/4");
+  unknown.set_template_id("no-such-template");
+  add(unknown);
+  add(reused);  // The key of another mail.
+  add(Rejection("rights/outbox/5"), "not a traceparent");
+  const int wakes_before = wakes_;
+  v1::SendMailsResponse sent;
+  ASSERT_OK(Call(&Stub::SendMails, kRightsToken, batch, &sent));
+  ASSERT_EQ(sent.results_size(), 5);
+  ASSERT_TRUE(sent.results(0).has_queued());
+  EXPECT_FALSE(sent.results(0).queued().replayed());
+  ASSERT_TRUE(sent.results(1).has_queued());
+  EXPECT_TRUE(sent.results(1).queued().replayed());
+  ASSERT_TRUE(sent.results(2).has_error());
+  EXPECT_EQ(sent.results(2).error().code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(FieldOf(FromRpcStatus(sent.results(2).error())), "template_id");
+  ASSERT_TRUE(sent.results(3).has_error());
+  EXPECT_EQ(ReasonOf(FromRpcStatus(sent.results(3).error())), "IDEMPOTENCY_KEY_REUSED");
+  ASSERT_TRUE(sent.results(4).has_queued());
+  EXPECT_EQ(wakes_, wakes_before + 1);  // Once for the call, not per mail.
+
+  auto traced = messages_.FindByIdempotencyKey("rights/outbox/3");
+  ASSERT_TRUE(traced.ok()) << traced.status();
+  EXPECT_EQ(traced->traceparent.substr(0, 36), trace.substr(0, 36));  // The row's trace id.
+  auto untraced = messages_.FindByIdempotencyKey("rights/outbox/5");
+  ASSERT_TRUE(untraced.ok()) << untraced.status();
+  EXPECT_NE(untraced->traceparent.substr(3, 32), "0af7651916cd43dd8448eb211c80319c");
+}
+
+TEST_F(NotifyServiceTest, SendMailsTakesOneToAHundredMails) {
+  v1::SendMailsResponse sent;
+  EXPECT_EQ(FieldOf(Call(&Stub::SendMails, kRightsToken, v1::SendMailsRequest(), &sent)), "mails");
+  v1::SendMailsRequest many;
+  for (int i = 0; i < 101; ++i) {
+    *many.add_mails()->mutable_mail() = Rejection("rights/outbox/" + std::to_string(i));
+  }
+  EXPECT_EQ(FieldOf(Call(&Stub::SendMails, kRightsToken, many, &sent)), "mails");
+  EXPECT_TRUE(messages_.FindByIdempotencyKey("rights/outbox/0").status().code() ==
+              absl::StatusCode::kNotFound);
+  many.mutable_mails()->RemoveLast();
+  ASSERT_OK(Call(&Stub::SendMails, kRightsToken, many, &sent));
+  EXPECT_EQ(sent.results_size(), 100);
+}
+
+// A transaction failing as a whole (a mail the database refuses) does not take the others down:
+// each is queued on its own then.
+TEST_F(NotifyServiceTest, SendMailsQueuesTheOthersWhenTheBatchTransactionFails) {
+  messages_.fail_create_all = [](const std::vector<MessageRecord>&) {
+    return absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>>(
+        absl::InternalError("Data too long for column"));
+  };
+  v1::SendMailsRequest batch;
+  for (int i = 0; i < 3; ++i) {
+    *batch.add_mails()->mutable_mail() = Rejection("rights/outbox/" + std::to_string(i));
+  }
+  v1::SendMailsResponse sent;
+  ASSERT_OK(Call(&Stub::SendMails, kRightsToken, batch, &sent));
+  ASSERT_EQ(sent.results_size(), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(sent.results(i).has_queued()) << i;
+
+  messages_.fail_create_all = [](const std::vector<MessageRecord>&) {
+    return absl::StatusOr<std::vector<absl::StatusOr<MessageRecord>>>(
+        absl::UnavailableError("database down"));
+  };
+  *batch.add_mails()->mutable_mail() = Rejection("rights/outbox/9");
+  EXPECT_EQ(Call(&Stub::SendMails, kRightsToken, batch, &sent).code(),
+            absl::StatusCode::kUnavailable);
 }
 
 }  // namespace
