@@ -1,5 +1,11 @@
 // wse-echo-server: the test EchoService on the shared bootstrap (no database). Used by the
-// drain and status-mapping tests and as the bare unary baseline of the benchmarks.
+// drain and status-mapping tests. With --bare, the benchmarks' baseline instead: the fastest
+// unary server gRPC C++ offers here (the callback API on a plain ServerBuilder: no interceptors,
+// no logging, no request context), so a ratio to it counts all of the suite's own overhead,
+// its server model included.
+#include <signal.h>
+
+#include <memory>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -12,6 +18,7 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "host:port to serve on");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10), "drain time on SIGTERM");
+ABSL_FLAG(bool, bare, false, "serve Echo with the callback API and nothing else (the baseline)");
 
 namespace {
 
@@ -36,12 +43,46 @@ class EchoService final : public wse::testing::v1::EchoService::Service {
   }
 };
 
+// Echoes the message and nothing more; the reactor finishes inline.
+class BareEchoService final : public wse::testing::v1::EchoService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const wse::testing::v1::EchoRequest* request,
+                                 wse::testing::v1::EchoResponse* response) override {
+    response->set_message(request->message());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+int ServeBare(const std::string& address) {
+  BareEchoService service;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    wse::LogError("cannot start", {{"address", address}});
+    return 1;
+  }
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
   wse::ParseConfig(argc, argv, "wse-echo-server: test echo service");
   wse::InitLogging("wse-echo-server", "info");
+  if (absl::GetFlag(FLAGS_bare)) return ServeBare(absl::GetFlag(FLAGS_listen));
   wse::ServiceHostOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);

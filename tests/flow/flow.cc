@@ -518,7 +518,8 @@ absl::Status Flow::ImportTenants(std::vector<Tenant>& tenants, size_t from, size
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Tenant>> Flow::NewTenants(int count, bool login, int threads) {
+absl::StatusOr<std::vector<Tenant>> Flow::NewTenants(int count, bool login, int threads,
+                                                     bool work_relation) {
   std::vector<Tenant> tenants(static_cast<size_t>(std::max(0, count)));
   for (size_t i = 0; i < tenants.size(); ++i) {
     Person& p = tenants[i].person;
@@ -532,7 +533,12 @@ absl::StatusOr<std::vector<Tenant>> Flow::NewTenants(int count, bool login, int 
     RETURN_IF_ERROR(ImportTenants(tenants, from, std::min(tenants.size(), from + kBatch)));
   }
   // The right, granted by the operator (a legal representative needs no work relation).
-  RETURN_IF_ERROR(ParallelFor(tenants.size(), threads, [&](size_t i) {
+  RETURN_IF_ERROR(ParallelFor(tenants.size(), threads, [&](size_t i) -> absl::Status {
+    if (work_relation) {
+      absl::Status related =
+          AddWorkRelation(services_.operator_token, tenants[i].org, tenants[i].person).status();
+      if (!related.ok()) return related;
+    }
     return Grant(services_.operator_token, tenants[i].org, tenants[i].person).status();
   }));
   if (login) {

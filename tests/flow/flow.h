@@ -177,8 +177,10 @@ class Flow {
                                                                       const Call& call = {});
 
   // --- Many at once (the load generator's preparation): batch imports of 500, grants and logins
-  // on `threads` threads.
-  absl::StatusOr<std::vector<Tenant>> NewTenants(int count, bool login, int threads = 8);
+  // on `threads` threads. Each person is their organisation's legal representative and holds a
+  // grant; with `work_relation` also a work relation (as an employee who registers has).
+  absl::StatusOr<std::vector<Tenant>> NewTenants(int count, bool login, int threads = 8,
+                                                 bool work_relation = false);
   absl::Status LoginTenant(Tenant& tenant);
 
  private:
