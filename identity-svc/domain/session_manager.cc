@@ -257,9 +257,16 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
   std::vector<ActingBasis> bases;
   std::optional<OrganizationRecord> organization;
   if (organization_id.has_value()) {
-    // Read once: the legal-representation check and the answer both use it.
-    ASSIGN_OR_RETURN(organization, directory_.FindOrganizationById(*organization_id));
-    ASSIGN_OR_RETURN(bases, MayActFor(person, *organization_id, &*organization, call));
+    // Read once: the legal-representation check and the answer both use it. An organisation
+    // unknown here is refused like any other the person is no member of (no existence oracle).
+    auto found = directory_.FindOrganizationById(*organization_id);
+    if (found.ok()) {
+      organization = *std::move(found);
+    } else if (!absl::IsNotFound(found.status())) {
+      return found.status();
+    }
+    ASSIGN_OR_RETURN(
+        bases, MayActFor(person, *organization_id, organization ? &*organization : nullptr, call));
     if (bases.empty()) {
       // An ended session says so first: logging in again is what the caller must do then.
       RETURN_IF_ERROR(LiveSession(caller.session_id, now).status());
@@ -271,6 +278,9 @@ absl::StatusOr<IssuedSession> SessionManager::Select(
               "toe te voegen. Weet u niet wie dat is? Contacteer de 1700 infolijn en vraag "
               "naar het team gebruikersbeheer.");
     }
+    // A member by rights-svc's records of an organisation the directory does not hold (yet):
+    // nothing to act for here, and nothing is switched.
+    if (!organization.has_value()) return absl::NotFoundError("organization not found");
   }
   const std::string action = organization_id ? "SELECT_ORGANIZATION" : "SELECT_PERSONAL";
   const std::string target =

@@ -129,6 +129,19 @@ TEST_F(SessionManagerTest, SelectChecksMembershipLive) {
   auto refused = manager_.Select(CallerOf(jan), std::string("school-id"), call_);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReasonOf(refused.status()), "NOT_A_MEMBER");
+  EXPECT_EQ(selected->organization->display_name, "Atheneum Demo");  // Read for the check.
+}
+
+// An organisation id nobody knows is refused like one the person is no member of (whether it
+// exists is not for the caller to learn), and the session keeps its context.
+TEST_F(SessionManagerTest, AnUnknownOrganisationIsRefusedLikeAnyOtherAndSwitchesNothing) {
+  IssuedSession an = Login(kAnInsz);
+  ASSERT_TRUE(manager_.Select(CallerOf(an), std::string("school-id"), call_).ok());
+  const int audited = Audited("SELECT_ORGANIZATION");
+  auto refused = manager_.Select(CallerOf(an), std::string("no-such-organisation"), call_);
+  EXPECT_EQ(ReasonOf(refused.status()), "NOT_A_MEMBER");
+  EXPECT_EQ(sessions_.Find(an.session.id)->current_organization_id, "school-id");
+  EXPECT_EQ(Audited("SELECT_ORGANIZATION"), audited);
 }
 
 TEST_F(SessionManagerTest, RefreshDropsAnOrganisationThePersonLost) {
