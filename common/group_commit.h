@@ -110,8 +110,8 @@ class GroupCommitter {
     absl::Time deadline;
     TraceContext trace;  // The caller's, for a batch of one.
     std::string request_id;
-    bool taken = false;  // Guarded by mu_; set when a batch takes it (it can no longer leave).
-    bool done = false;   // Guarded by mu_.
+    bool taken = false;      // Guarded by mu_; set when a batch takes it (it can no longer leave).
+    bool done = false;       // Guarded by mu_.
     absl::CondVar answered;  // Signalled (under mu_) once done.
     absl::StatusOr<Result> result = absl::UnknownError("not written");
   };

@@ -118,7 +118,8 @@ absl::StatusOr<std::vector<Tenant>> Tenants(const WorkloadArgs& args, int count,
                      .NewTenants(count, login, /*threads=*/8, /*work_relation=*/true);
   if (tenants.ok()) {
     Log(absl::StrCat("prepared ", count, " users with their organisation, right and training",
-                     login ? " (logged in)" : "", " in ", absl::FormatDuration(absl::Now() - start)));
+                     login ? " (logged in)" : "", " in ",
+                     absl::FormatDuration(absl::Now() - start)));
   }
   return tenants;
 }
@@ -135,9 +136,8 @@ absl::StatusOr<WorkloadResult> Echo(const WorkloadArgs& args) {
         Repeat("/wse.testing.v1.EchoService/Echo", request, ""), nullptr));
   }
   WorkloadResult result;
-  result.stats = Measure(args, [&] {
-    return RunAsync(args.echo_address, sessions, args.timing, args.async);
-  });
+  result.stats =
+      Measure(args, [&] { return RunAsync(args.echo_address, sessions, args.timing, args.async); });
   return result;
 }
 
@@ -156,8 +156,9 @@ absl::StatusOr<WorkloadResult> MysqlInsert(const WorkloadArgs& args) {
     MysqlPool admin(root);
     absl::Status created = WithConnection(admin, [](sql::Connection& conn) -> absl::Status {
       std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-      stmt->execute("CREATE DATABASE IF NOT EXISTS wse_bench CHARACTER SET utf8mb4 "
-                    "COLLATE utf8mb4_unicode_ci");
+      stmt->execute(
+          "CREATE DATABASE IF NOT EXISTS wse_bench CHARACTER SET utf8mb4 "
+          "COLLATE utf8mb4_unicode_ci");
       // The shape of registration-svc's registration_versions (a confirmed version's row).
       stmt->execute(
           "CREATE TABLE IF NOT EXISTS wse_bench.registration_versions ("
@@ -241,11 +242,10 @@ absl::StatusOr<WorkloadResult> Select(const WorkloadArgs& args) {
     request.set_organization(t.org);
     return std::make_unique<CallSession>(
         Repeat("/wse.identity.v1.IdentityService/SelectActingContext", request, t.personal_token),
-        Expect<idv1::SelectActingContextResponse>(
-            [](const auto& r) -> std::optional<std::string> {
-              if (r.access_token().empty()) return "NO_TOKEN";
-              return std::nullopt;
-            }));
+        Expect<idv1::SelectActingContextResponse>([](const auto& r) -> std::optional<std::string> {
+          if (r.access_token().empty()) return "NO_TOKEN";
+          return std::nullopt;
+        }));
   });
 }
 
@@ -565,7 +565,16 @@ absl::StatusOr<WorkloadResult> Mail(const WorkloadArgs& args) {
 // ---- the story ----------------------------------------------------------------------------
 
 enum class Step {
-  kLogin, kSelect, kCurrentUser, kScreen, kCheck, kAuthz, kDraft, kAdd, kValidate, kConfirm
+  kLogin,
+  kSelect,
+  kCurrentUser,
+  kScreen,
+  kCheck,
+  kAuthz,
+  kDraft,
+  kAdd,
+  kValidate,
+  kConfirm
 };
 
 struct StoryShared {
@@ -694,9 +703,9 @@ class StorySession final : public Session {
   }
 
   Outcome Fail(const std::string& reason) {
-    static const char* kNames[] = {"ExchangeIdToken", "SelectActingContext", "GetCurrentUser",
-                                   "GetApplicationScreen", "CheckPermission", "ext_authz.Check",
-                                   "CreateDraft", "AddParticipant", "ValidateDraft",
+    static const char* kNames[] = {"ExchangeIdToken",      "SelectActingContext", "GetCurrentUser",
+                                   "GetApplicationScreen", "CheckPermission",     "ext_authz.Check",
+                                   "CreateDraft",          "AddParticipant",      "ValidateDraft",
                                    "ConfirmDraft"};
     const std::string where = kNames[static_cast<int>(steps_[step_])];
     step_ = 0;
@@ -778,9 +787,9 @@ class StorySession final : public Session {
 };
 
 absl::StatusOr<WorkloadResult> Story(const WorkloadArgs& args, bool soak) {
-  const int users = soak ? args.concurrency
-                         : (args.story_users > 0 ? args.story_users
-                                                 : std::clamp(12 * args.concurrency, 60, 768));
+  const int users =
+      soak ? args.concurrency
+           : (args.story_users > 0 ? args.story_users : std::clamp(12 * args.concurrency, 60, 768));
   ASSIGN_OR_RETURN(auto tenants, Tenants(args, users, /*login=*/false));
   const flow::Flow minting(args.stack);
   StoryShared shared;
@@ -805,17 +814,17 @@ absl::StatusOr<WorkloadResult> Story(const WorkloadArgs& args, bool soak) {
   result.stats =
       Measure(args, [&] { return RunAsync(args.stack.gateway(), sessions, timing, args.async); });
   result.unit = soak ? "loops/s" : "stories/s";
-  result.note = absl::StrCat(soak ? "" : absl::StrCat(users, " fresh users; "),
-                             StepSummary(result.stats));
+  result.note =
+      absl::StrCat(soak ? "" : absl::StrCat(users, " fresh users; "), StepSummary(result.stats));
   return result;
 }
 
 }  // namespace
 
 const std::vector<std::string>& WorkloadNames() {
-  static const std::vector<std::string> names = {
-      "echo", "mysql-insert", "select", "verify", "check", "ext-authz",
-      "confirm", "bulk", "mail", "story", "soak"};
+  static const std::vector<std::string> names = {"echo",  "mysql-insert", "select",  "verify",
+                                                 "check", "ext-authz",    "confirm", "bulk",
+                                                 "mail",  "story",        "soak"};
   return names;
 }
 

@@ -47,8 +47,8 @@ class FakeNotifyClient final : public NotifyClient {
   std::map<std::string, std::string> traceparents;   // SendMails' per mail, by key.
   std::map<std::string, absl::Status> fail_keys;     // SendMails answers these mails so.
   int batch_calls = 0;
-  absl::Status fail_with;                            // Answered instead when not OK.
-  int calls = 0;                                     // Mails handed over, one by one or in batches.
+  absl::Status fail_with;  // Answered instead when not OK.
+  int calls = 0;           // Mails handed over, one by one or in batches.
 };
 
 }  // namespace wse::notify

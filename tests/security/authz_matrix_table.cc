@@ -5,7 +5,8 @@
 // ids that make repeats idempotent.
 //
 // How the services decide (read from their adapters):
-// - identity-svc: open StartLogin, ExchangeIdToken, RefreshSession, GetJwks; the session RPCs verify the
+// - identity-svc: open StartLogin, ExchangeIdToken, RefreshSession, GetJwks; the session RPCs
+// verify the
 //   access token (the operator token is no access token); the directory RPCs are operator-only
 //   except GetOrganization and GetPerson (own record only, others NOT_FOUND).
 // - rights-svc: token (or operator) first; a named organisation must be the token's
@@ -47,13 +48,13 @@ constexpr C AB = C::ABORTED;
 constexpr C FP = C::FAILED_PRECONDITION;
 constexpr C AE = C::ALREADY_EXISTS;
 
-constexpr char kStale[] = "999";     // A registration etag no draft reaches in this test.
-constexpr char kStaleV[] = "v999";   // The same for rights-svc etags ("v" + version).
+constexpr char kStale[] = "999";    // A registration etag no draft reaches in this test.
+constexpr char kStaleV[] = "v999";  // The same for rights-svc etags ("v" + version).
 
 using RequestFn = std::function<Messages(const World&, Principal)>;
 
-Row R(std::string service, std::string method, std::string target, Cells cells,
-      RequestFn request, std::string foreign_data_allowed = "") {
+Row R(std::string service, std::string method, std::string target, Cells cells, RequestFn request,
+      std::string foreign_data_allowed = "") {
   Row row;
   row.service = std::move(service);
   row.method = std::move(method);
@@ -149,22 +150,21 @@ std::vector<Row> IdentityRows() {
   const std::string t = "identity";
   std::vector<Row> rows;
   rows.push_back(R(s, "StartLogin", t, Open(), Empty<idv1::StartLoginRequest>(),
-                  "anyone may start a login; it grants nothing until an ID token completes it"));
+                   "anyone may start a login; it grants nothing until an ID token completes it"));
   rows.push_back(R(s, "ExchangeIdToken", t, Open(),
-                  Req<idv1::ExchangeIdTokenRequest>([](const World& w, auto& r) {
-                    r.set_id_token(w.fresh_id_token());
-                  }),
-                  "the answer is about the ID token in the request"));
+                   Req<idv1::ExchangeIdTokenRequest>(
+                       [](const World& w, auto& r) { r.set_id_token(w.fresh_id_token()); }),
+                   "the answer is about the ID token in the request"));
   rows.push_back(R(s, "ListActingContexts", t, Authed(OK, OK, OK, OK, OK, U),
-                  Empty<idv1::ListActingContextsRequest>()));
+                   Empty<idv1::ListActingContextsRequest>()));
   rows.push_back(R(s, "SelectActingContext", t, Authed(OK, PD, OK, OK, OK, U),
-                  Req<idv1::SelectActingContextRequest>(
-                      [](const World& w, auto& r) { r.set_organization(w.org_a); })));
+                   Req<idv1::SelectActingContextRequest>(
+                       [](const World& w, auto& r) { r.set_organization(w.org_a); })));
   rows.push_back(R(s, "RefreshSession", t, Open(),
-                  Req<idv1::RefreshSessionRequest>([](const World& w, auto& r) {
-                    r.set_refresh_token(w.fresh_refresh_token());
-                  }),
-                  "the answer is about the refresh token in the request"));
+                   Req<idv1::RefreshSessionRequest>([](const World& w, auto& r) {
+                     r.set_refresh_token(w.fresh_refresh_token());
+                   }),
+                   "the answer is about the refresh token in the request"));
   // Names the with-right user's org session: only that session's token may end it.
   Row logout = R(s, "Logout", t, Authed(NF, NF, NF, OK, NF, U),
                  Req<idv1::LogoutRequest>(
@@ -172,41 +172,40 @@ std::vector<Row> IdentityRows() {
   logout.run_last = true;
   rows.push_back(std::move(logout));
   rows.push_back(R(s, "GetCurrentUser", t, Authed(OK, OK, OK, OK, OK, U),
-                  Empty<idv1::GetCurrentUserRequest>()));
+                   Empty<idv1::GetCurrentUserRequest>()));
   rows.push_back(R(s, "GetJwks", t, Open(), Empty<idv1::GetJwksRequest>()));
   rows.push_back(R(s, "BatchImportOrganizations", t, OperatorOnlyUnverified(),
-                  Req<idv1::BatchImportOrganizationsRequest>([](const World& w, auto& r) {
-                    auto* org = r.add_organizations();
-                    org->mutable_identifier()->set_kbo_number(w.kbo_a);
-                    org->set_display_name("Matrix School A");
-                    org->set_kind(idv1::ORGANIZATION_KIND_ENTERPRISE);
-                    r.set_validate_only(true);
-                  })));
+                   Req<idv1::BatchImportOrganizationsRequest>([](const World& w, auto& r) {
+                     auto* org = r.add_organizations();
+                     org->mutable_identifier()->set_kbo_number(w.kbo_a);
+                     org->set_display_name("Matrix School A");
+                     org->set_kind(idv1::ORGANIZATION_KIND_ENTERPRISE);
+                     r.set_validate_only(true);
+                   })));
   rows.push_back(R(s, "BatchImportPersons", t, OperatorOnlyUnverified(),
-                  Req<idv1::BatchImportPersonsRequest>([](const World& w, auto& r) {
-                    auto* person = r.add_persons();
-                    person->set_insz(w.with_right_insz);
-                    person->set_given_name("Matrix");
-                    person->set_family_name("Gebruiker");
-                    r.set_validate_only(true);
-                  })));
+                   Req<idv1::BatchImportPersonsRequest>([](const World& w, auto& r) {
+                     auto* person = r.add_persons();
+                     person->set_insz(w.with_right_insz);
+                     person->set_given_name("Matrix");
+                     person->set_family_name("Gebruiker");
+                     r.set_validate_only(true);
+                   })));
   rows.push_back(
-      R(s, "GetOrganization", t,
-        Authed(OK, PD, OK, OK, OK, OK),
+      R(s, "GetOrganization", t, Authed(OK, PD, OK, OK, OK, OK),
         Req<idv1::GetOrganizationRequest>([](const World& w, auto& r) { r.set_name(w.org_a); })));
   rows.push_back(R(s, "ListOrganizations", t, OperatorOnlyUnverified(),
-                  Empty<idv1::ListOrganizationsRequest>()));
+                   Empty<idv1::ListOrganizationsRequest>()));
   // Operators and services only; an unauthenticated caller is told so first.
   rows.push_back(R(s, "LookupOrganization", t, Authed(PD, PD, PD, PD, PD, OK),
-                  Req<idv1::LookupOrganizationRequest>([](const World& w, auto& r) {
-                    r.mutable_identifier()->set_kbo_number(w.kbo_a);
-                  })));
-  rows.push_back(R(s, "GetPerson", t, Authed(OK, NF, NF, OK, NF, OK),
-                  Req<idv1::GetPersonRequest>(
-                      [](const World& w, auto& r) { r.set_name(w.with_right_a); })));
+                   Req<idv1::LookupOrganizationRequest>([](const World& w, auto& r) {
+                     r.mutable_identifier()->set_kbo_number(w.kbo_a);
+                   })));
+  rows.push_back(
+      R(s, "GetPerson", t, Authed(OK, NF, NF, OK, NF, OK),
+        Req<idv1::GetPersonRequest>([](const World& w, auto& r) { r.set_name(w.with_right_a); })));
   rows.push_back(R(s, "LookupPerson", t, OperatorOnlyUnverified(),
-                  Req<idv1::LookupPersonRequest>(
-                      [](const World& w, auto& r) { r.set_insz(w.with_right_insz); })));
+                   Req<idv1::LookupPersonRequest>(
+                       [](const World& w, auto& r) { r.set_insz(w.with_right_insz); })));
   return rows;
 }
 
@@ -219,118 +218,118 @@ std::vector<Row> RightsRows() {
   const Cells manage_stale = Authed(PD, PD, PD, PD, AB, AB);
   std::vector<Row> rows;
   rows.push_back(R(s, "CreateWorkRelation", t, manage,
-                  Req<rv1::CreateWorkRelationRequest>([](const World& w, auto& r) {
-                    r.set_parent(w.org_a);
-                    r.set_request_id(absl::StrCat("m-", w.run_id, "-relation"));
-                    r.mutable_work_relation()->set_person(w.spare2_a);
-                    r.mutable_work_relation()->set_type(rv1::WORK_RELATION_TYPE_VASTE_MEDEWERKER);
-                  })));
+                   Req<rv1::CreateWorkRelationRequest>([](const World& w, auto& r) {
+                     r.set_parent(w.org_a);
+                     r.set_request_id(absl::StrCat("m-", w.run_id, "-relation"));
+                     r.mutable_work_relation()->set_person(w.spare2_a);
+                     r.mutable_work_relation()->set_type(rv1::WORK_RELATION_TYPE_VASTE_MEDEWERKER);
+                   })));
   rows.push_back(R(s, "UpdateWorkRelation", t, manage_stale,
-                  Req<rv1::UpdateWorkRelationRequest>([](const World& w, auto& r) {
-                    r.mutable_work_relation()->set_name(w.work_relation_a);
-                    r.mutable_work_relation()->set_etag(kStaleV);
-                    r.mutable_update_mask()->add_paths("validity");
-                  })));
+                   Req<rv1::UpdateWorkRelationRequest>([](const World& w, auto& r) {
+                     r.mutable_work_relation()->set_name(w.work_relation_a);
+                     r.mutable_work_relation()->set_etag(kStaleV);
+                     r.mutable_update_mask()->add_paths("validity");
+                   })));
   rows.push_back(R(s, "EndWorkRelation", t, manage_stale,
-                  Req<rv1::EndWorkRelationRequest>([](const World& w, auto& r) {
-                    r.set_name(w.work_relation_a);
-                    r.set_etag(kStaleV);
-                    r.set_reason("matrix");
-                  })));
-  rows.push_back(R(s, "ListWorkRelations", t, manage,
-                  Req<rv1::ListWorkRelationsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
+                   Req<rv1::EndWorkRelationRequest>([](const World& w, auto& r) {
+                     r.set_name(w.work_relation_a);
+                     r.set_etag(kStaleV);
+                     r.set_reason("matrix");
+                   })));
+  rows.push_back(R(
+      s, "ListWorkRelations", t, manage,
+      Req<rv1::ListWorkRelationsRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); })));
   // The local administrator (earlier in the row) creates the grant; the operator's call with the
   // same request id is its own create (request ids answer only their sender), so it meets the
   // grant the administrator made.
   rows.push_back(R(s, "CreateGrant", t, Authed(PD, PD, PD, PD, OK, AE),
-                  Req<rv1::CreateGrantRequest>([](const World& w, auto& r) {
-                    r.set_parent(w.org_a);
-                    r.set_request_id(absl::StrCat("m-", w.run_id, "-grant"));
-                    r.mutable_grant()->set_person(w.spare1_a);
-                    r.mutable_grant()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
-                    r.mutable_grant()->set_context("opleidingsverlof");
-                  })));
+                   Req<rv1::CreateGrantRequest>([](const World& w, auto& r) {
+                     r.set_parent(w.org_a);
+                     r.set_request_id(absl::StrCat("m-", w.run_id, "-grant"));
+                     r.mutable_grant()->set_person(w.spare1_a);
+                     r.mutable_grant()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
+                     r.mutable_grant()->set_context("opleidingsverlof");
+                   })));
   rows.push_back(R(s, "UpdateGrant", t, manage_stale,
-                  Req<rv1::UpdateGrantRequest>([](const World& w, auto& r) {
-                    r.mutable_grant()->set_name(w.grant_a);
-                    r.mutable_grant()->set_etag(kStaleV);
-                    r.mutable_update_mask()->add_paths("validity");
-                  })));
+                   Req<rv1::UpdateGrantRequest>([](const World& w, auto& r) {
+                     r.mutable_grant()->set_name(w.grant_a);
+                     r.mutable_grant()->set_etag(kStaleV);
+                     r.mutable_update_mask()->add_paths("validity");
+                   })));
   rows.push_back(R(s, "RevokeGrant", t, manage_stale,
-                  Req<rv1::RevokeGrantRequest>([](const World& w, auto& r) {
-                    r.set_name(w.grant_a);
-                    r.set_etag(kStaleV);
-                    r.set_reason("matrix");
-                  })));
-  rows.push_back(R(s, "ListGrants", t, manage,
-                  Req<rv1::ListGrantsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
-  rows.push_back(R(s, "ListRoles", t, Authed(OK, OK, OK, OK, OK, OK),
-                  Empty<rv1::ListRolesRequest>()));
+                   Req<rv1::RevokeGrantRequest>([](const World& w, auto& r) {
+                     r.set_name(w.grant_a);
+                     r.set_etag(kStaleV);
+                     r.set_reason("matrix");
+                   })));
+  rows.push_back(
+      R(s, "ListGrants", t, manage,
+        Req<rv1::ListGrantsRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); })));
+  rows.push_back(
+      R(s, "ListRoles", t, Authed(OK, OK, OK, OK, OK, OK), Empty<rv1::ListRolesRequest>()));
   // Requested while logged in via A: the member without the right may (a pending request and a
   // mail to A's administrator); the holder already has it; A's only administrator has nobody to
   // ask; the operator and callers without A's token are refused.
   rows.push_back(R(s, "CreateAccessRequest", t, Authed(PD, PD, OK, FP, FP, PD),
-                  [](const World& w, Principal p) {
-                    auto r = std::make_unique<rv1::CreateAccessRequestRequest>();
-                    r->set_parent(w.org_a);
-                    r->set_request_id(RequestId(w, "access", p));
-                    r->mutable_access_request()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
-                    r->mutable_access_request()->set_context("opleidingsverlof");
-                    r->mutable_access_request()->set_reason("Matrix");
-                    Messages out;
-                    out.push_back(std::move(r));
-                    return out;
-                  }));
+                   [](const World& w, Principal p) {
+                     auto r = std::make_unique<rv1::CreateAccessRequestRequest>();
+                     r->set_parent(w.org_a);
+                     r->set_request_id(RequestId(w, "access", p));
+                     r->mutable_access_request()->set_role("DWSE_ORGANISATIEVERANTWOORDELIJKE");
+                     r->mutable_access_request()->set_context("opleidingsverlof");
+                     r->mutable_access_request()->set_reason("Matrix");
+                     Messages out;
+                     out.push_back(std::move(r));
+                     return out;
+                   }));
   rows.push_back(R(s, "ApproveAccessRequest", t, manage_stale,
-                  Req<rv1::ApproveAccessRequestRequest>([](const World& w, auto& r) {
-                    r.set_name(w.access_request_a);
-                    r.set_etag(kStaleV);
-                  })));
+                   Req<rv1::ApproveAccessRequestRequest>([](const World& w, auto& r) {
+                     r.set_name(w.access_request_a);
+                     r.set_etag(kStaleV);
+                   })));
   rows.push_back(R(s, "RejectAccessRequest", t, manage_stale,
-                  Req<rv1::RejectAccessRequestRequest>([](const World& w, auto& r) {
-                    r.set_name(w.access_request_a);
-                    r.set_etag(kStaleV);
-                    r.set_reason("matrix");
-                  })));
+                   Req<rv1::RejectAccessRequestRequest>([](const World& w, auto& r) {
+                     r.set_name(w.access_request_a);
+                     r.set_etag(kStaleV);
+                     r.set_reason("matrix");
+                   })));
   // Only the requester's own request: others do not learn it exists.
   rows.push_back(R(s, "WithdrawAccessRequest", t, Authed(PD, PD, AB, NF, NF, NF),
-                  Req<rv1::WithdrawAccessRequestRequest>([](const World& w, auto& r) {
-                    r.set_name(w.access_request_a);
-                    r.set_etag(kStaleV);
-                  })));
+                   Req<rv1::WithdrawAccessRequestRequest>([](const World& w, auto& r) {
+                     r.set_name(w.access_request_a);
+                     r.set_etag(kStaleV);
+                   })));
   rows.push_back(R(s, "GetAccessRequest", t, Authed(PD, PD, OK, PD, OK, OK),
-                  Req<rv1::GetAccessRequestRequest>(
-                      [](const World& w, auto& r) { r.set_name(w.access_request_a); })));
-  rows.push_back(R(s, "ListAccessRequests", t, manage,
-                  Req<rv1::ListAccessRequestsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
+                   Req<rv1::GetAccessRequestRequest>(
+                       [](const World& w, auto& r) { r.set_name(w.access_request_a); })));
+  rows.push_back(R(
+      s, "ListAccessRequests", t, manage,
+      Req<rv1::ListAccessRequestsRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); })));
   rows.push_back(R(s, "ListLocalAdministrators", t, Authed(PD, PD, OK, OK, OK, OK),
-                  Req<rv1::ListLocalAdministratorsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
-  rows.push_back(R(s, "ListAuditEvents", t, manage,
-                  Req<rv1::ListAuditEventsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); }),
-                  "by design a refused call is audited in the caller's organisation, naming "
-                  "the organisation it asked for"));
-  rows.push_back(R(s, "VerifyAuditChain", t, manage,
-                  Req<rv1::VerifyAuditChainRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
+                   Req<rv1::ListLocalAdministratorsRequest>(
+                       [](const World& w, auto& r) { r.set_parent(w.org_a); })));
+  rows.push_back(
+      R(s, "ListAuditEvents", t, manage,
+        Req<rv1::ListAuditEventsRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); }),
+        "by design a refused call is audited in the caller's organisation, naming "
+        "the organisation it asked for"));
+  rows.push_back(
+      R(s, "VerifyAuditChain", t, manage,
+        Req<rv1::VerifyAuditChainRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); })));
   // A person may check only themself (the with-right user, also from the personal context).
   const Cells self_check = Authed(OK, PD, PD, OK, PD, OK);
   rows.push_back(R(s, "CheckPermission", t, self_check,
-                  Req<rv1::CheckPermissionRequest>([](const World& w, auto& r) {
-                    r.set_person(w.with_right_a);
-                    r.set_organization(w.org_a);
-                    r.set_permission("vov.registration.write");
-                  })));
+                   Req<rv1::CheckPermissionRequest>([](const World& w, auto& r) {
+                     r.set_person(w.with_right_a);
+                     r.set_organization(w.org_a);
+                     r.set_permission("vov.registration.write");
+                   })));
   rows.push_back(R(s, "ExplainPermission", t, self_check,
-                  Req<rv1::ExplainPermissionRequest>([](const World& w, auto& r) {
-                    r.set_person(w.with_right_a);
-                    r.set_organization(w.org_a);
-                    r.set_permission("vov.registration.write");
-                  })));
+                   Req<rv1::ExplainPermissionRequest>([](const World& w, auto& r) {
+                     r.set_person(w.with_right_a);
+                     r.set_organization(w.org_a);
+                     r.set_permission("vov.registration.write");
+                   })));
   return rows;
 }
 
@@ -350,112 +349,112 @@ std::vector<Row> RegistrationRows() {
                                               w.org_a, "Matrix opleiding");
                      r.set_validate_only(true);
                    })));
-  rows.push_back(R(s, "GetTraining", t, Authed(PD, NF, PD, OK, PD, OK),
-                  Req<reg::GetTrainingRequest>(
-                      [](const World& w, auto& r) { r.set_name(w.training_a); })));
+  rows.push_back(
+      R(s, "GetTraining", t, Authed(PD, NF, PD, OK, PD, OK),
+        Req<reg::GetTrainingRequest>([](const World& w, auto& r) { r.set_name(w.training_a); })));
   rows.push_back(R(s, "ListTrainings", t, Authed(PD, PD, PD, OK, PD, OK),
-                  Req<reg::ListTrainingsRequest>(
-                      [](const World& w, auto& r) { r.set_provider_organization(w.org_a); })));
+                   Req<reg::ListTrainingsRequest>(
+                       [](const World& w, auto& r) { r.set_provider_organization(w.org_a); })));
   rows.push_back(R(s, "GetApplicationScreen", t, Authed(OK, OK, OK, OK, OK, U),
-                  Empty<reg::GetApplicationScreenRequest>()));
-  rows.push_back(R(s, "CreateDraft", t, read_parent,
-                  [](const World& w, Principal p) {
-                    auto r = std::make_unique<reg::CreateDraftRequest>();
-                    r->set_parent(w.org_a);
-                    r->set_request_id(RequestId(w, "draft", p));
-                    r->mutable_draft()->set_training(w.training_a);
-                    r->mutable_draft()->set_school_year("2025-2026");
-                    Messages out;
-                    out.push_back(std::move(r));
-                    return out;
-                  }));
-  rows.push_back(R(s, "GetDraft", t, read_named,
-                  Req<reg::GetDraftRequest>([](const World& w, auto& r) { r.set_name(w.draft_a); })));
-  rows.push_back(R(s, "ListDrafts", t, read_parent,
-                  Req<reg::ListDraftsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
-  rows.push_back(R(s, "DeleteDraft", t, write_stale,
-                  Req<reg::DeleteDraftRequest>([](const World& w, auto& r) {
-                    r.set_name(w.draft_a);
-                    r.set_etag(kStale);
-                  })));
+                   Empty<reg::GetApplicationScreenRequest>()));
+  rows.push_back(R(s, "CreateDraft", t, read_parent, [](const World& w, Principal p) {
+    auto r = std::make_unique<reg::CreateDraftRequest>();
+    r->set_parent(w.org_a);
+    r->set_request_id(RequestId(w, "draft", p));
+    r->mutable_draft()->set_training(w.training_a);
+    r->mutable_draft()->set_school_year("2025-2026");
+    Messages out;
+    out.push_back(std::move(r));
+    return out;
+  }));
+  rows.push_back(
+      R(s, "GetDraft", t, read_named,
+        Req<reg::GetDraftRequest>([](const World& w, auto& r) { r.set_name(w.draft_a); })));
+  rows.push_back(
+      R(s, "ListDrafts", t, read_parent,
+        Req<reg::ListDraftsRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); })));
+  rows.push_back(
+      R(s, "DeleteDraft", t, write_stale, Req<reg::DeleteDraftRequest>([](const World& w, auto& r) {
+          r.set_name(w.draft_a);
+          r.set_etag(kStale);
+        })));
   rows.push_back(R(s, "AddParticipant", t, write_stale,
-                  Req<reg::AddParticipantRequest>([](const World& w, auto& r) {
-                    r.set_parent(w.draft_a);
-                    r.set_etag(kStale);
-                    *r.mutable_participant() = Attending(w.with_right_insz);
-                  })));
+                   Req<reg::AddParticipantRequest>([](const World& w, auto& r) {
+                     r.set_parent(w.draft_a);
+                     r.set_etag(kStale);
+                     *r.mutable_participant() = Attending(w.with_right_insz);
+                   })));
   rows.push_back(R(s, "UpdateParticipant", t, write_stale,
-                  Req<reg::UpdateParticipantRequest>([](const World& w, auto& r) {
-                    r.mutable_participant()->set_name(w.participant_a);
-                    r.mutable_participant()->set_display_name("Matrix");
-                    r.mutable_update_mask()->add_paths("display_name");
-                    r.set_etag(kStale);
-                  })));
+                   Req<reg::UpdateParticipantRequest>([](const World& w, auto& r) {
+                     r.mutable_participant()->set_name(w.participant_a);
+                     r.mutable_participant()->set_display_name("Matrix");
+                     r.mutable_update_mask()->add_paths("display_name");
+                     r.set_etag(kStale);
+                   })));
   rows.push_back(R(s, "RemoveParticipant", t, write_stale,
-                  Req<reg::RemoveParticipantRequest>([](const World& w, auto& r) {
-                    r.set_name(w.participant_a);
-                    r.set_etag(kStale);
-                  })));
+                   Req<reg::RemoveParticipantRequest>([](const World& w, auto& r) {
+                     r.set_name(w.participant_a);
+                     r.set_etag(kStale);
+                   })));
   rows.push_back(R(s, "UploadParticipants", t, write_stale, [](const World& w, Principal) {
-                    auto header = std::make_unique<reg::UploadParticipantsRequest>();
-                    header->mutable_header()->set_draft(w.draft_a);
-                    header->mutable_header()->set_etag(kStale);
-                    header->mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
-                    auto batch = std::make_unique<reg::UploadParticipantsRequest>();
-                    auto* row = batch->mutable_batch()->add_rows();
-                    row->set_row_number(2);
-                    *row->mutable_participant() = Attending(w.with_right_insz);
-                    Messages out;
-                    out.push_back(std::move(header));
-                    out.push_back(std::move(batch));
-                    return out;
-                  }));
-  rows.push_back(R(s, "ValidateDraft", t, read_named,
-                  Req<reg::ValidateDraftRequest>(
-                      [](const World& w, auto& r) { r.set_name(w.draft_a); })));
+    auto header = std::make_unique<reg::UploadParticipantsRequest>();
+    header->mutable_header()->set_draft(w.draft_a);
+    header->mutable_header()->set_etag(kStale);
+    header->mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
+    auto batch = std::make_unique<reg::UploadParticipantsRequest>();
+    auto* row = batch->mutable_batch()->add_rows();
+    row->set_row_number(2);
+    *row->mutable_participant() = Attending(w.with_right_insz);
+    Messages out;
+    out.push_back(std::move(header));
+    out.push_back(std::move(batch));
+    return out;
+  }));
+  rows.push_back(
+      R(s, "ValidateDraft", t, read_named,
+        Req<reg::ValidateDraftRequest>([](const World& w, auto& r) { r.set_name(w.draft_a); })));
   rows.push_back(R(s, "ConfirmDraft", t, write_stale, [](const World& w, Principal p) {
-                    auto r = std::make_unique<reg::ConfirmDraftRequest>();
-                    r->set_name(w.draft_a);
-                    r->set_etag(kStale);
-                    r->set_request_id(RequestId(w, "confirm", p));
-                    Messages out;
-                    out.push_back(std::move(r));
-                    return out;
-                  }));
+    auto r = std::make_unique<reg::ConfirmDraftRequest>();
+    r->set_name(w.draft_a);
+    r->set_etag(kStale);
+    r->set_request_id(RequestId(w, "confirm", p));
+    Messages out;
+    out.push_back(std::move(r));
+    return out;
+  }));
   rows.push_back(R(s, "GetRegistration", t, read_named,
-                  Req<reg::GetRegistrationRequest>([](const World& w, auto& r) {
-                    r.set_name(w.registration_a);
-                    r.set_view(reg::REGISTRATION_VIEW_FULL);
-                  })));
-  rows.push_back(R(s, "ListRegistrations", t, read_parent,
-                  Req<reg::ListRegistrationsRequest>(
-                      [](const World& w, auto& r) { r.set_parent(w.org_a); })));
+                   Req<reg::GetRegistrationRequest>([](const World& w, auto& r) {
+                     r.set_name(w.registration_a);
+                     r.set_view(reg::REGISTRATION_VIEW_FULL);
+                   })));
+  rows.push_back(R(
+      s, "ListRegistrations", t, read_parent,
+      Req<reg::ListRegistrationsRequest>([](const World& w, auto& r) { r.set_parent(w.org_a); })));
   rows.push_back(R(s, "ListRegistrationVersions", t, read_named,
-                  Req<reg::ListRegistrationVersionsRequest>(
-                      [](const World& w, auto& r) { r.set_name(w.registration_a); })));
+                   Req<reg::ListRegistrationVersionsRequest>(
+                       [](const World& w, auto& r) { r.set_name(w.registration_a); })));
   rows.push_back(R(s, "CorrectRegistration", t, write_stale, [](const World& w, Principal p) {
-                    auto r = std::make_unique<reg::CorrectRegistrationRequest>();
-                    r->set_name(w.registration_a);
-                    r->set_etag(kStale);
-                    r->set_request_id(RequestId(w, "correct", p));
-                    Messages out;
-                    out.push_back(std::move(r));
-                    return out;
-                  }));
+    auto r = std::make_unique<reg::CorrectRegistrationRequest>();
+    r->set_name(w.registration_a);
+    r->set_etag(kStale);
+    r->set_request_id(RequestId(w, "correct", p));
+    Messages out;
+    out.push_back(std::move(r));
+    return out;
+  }));
   rows.push_back(R(s, "WithdrawRegistration", t, write_stale, [](const World& w, Principal p) {
-                    auto r = std::make_unique<reg::WithdrawRegistrationRequest>();
-                    r->set_name(w.registration_a);
-                    r->set_etag(kStale);
-                    r->set_reason("Matrix");
-                    r->set_request_id(RequestId(w, "withdraw", p));
-                    Messages out;
-                    out.push_back(std::move(r));
-                    return out;
-                  }));
-  rows.push_back(R(s, "GetReceipt", t, read_named,
-                  Req<reg::GetReceiptRequest>(
-                      [](const World& w, auto& r) { r.set_name(w.receipt_a); })));
+    auto r = std::make_unique<reg::WithdrawRegistrationRequest>();
+    r->set_name(w.registration_a);
+    r->set_etag(kStale);
+    r->set_reason("Matrix");
+    r->set_request_id(RequestId(w, "withdraw", p));
+    Messages out;
+    out.push_back(std::move(r));
+    return out;
+  }));
+  rows.push_back(
+      R(s, "GetReceipt", t, read_named,
+        Req<reg::GetReceiptRequest>([](const World& w, auto& r) { r.set_name(w.receipt_a); })));
   return rows;
 }
 
@@ -484,22 +483,23 @@ std::vector<Row> NotifyRows() {
                    Req<nv1::SendMailsRequest>([probe](const World& w, auto& r) {
                      probe(w, *r.add_mails()->mutable_mail());
                    })));
-  rows.push_back(R(s, "GetMessage", t, OperatorOnlyUnverified(),
-                  Req<nv1::GetMessageRequest>([](const World& w, auto& r) { r.set_name(w.message); })));
+  rows.push_back(
+      R(s, "GetMessage", t, OperatorOnlyUnverified(),
+        Req<nv1::GetMessageRequest>([](const World& w, auto& r) { r.set_name(w.message); })));
   rows.push_back(R(s, "ListMessages", t, OperatorOnlyUnverified(),
-                  Req<nv1::ListMessagesRequest>(
-                      [](const World& w, auto& r) { r.set_recipient(w.probe_email); })));
+                   Req<nv1::ListMessagesRequest>(
+                       [](const World& w, auto& r) { r.set_recipient(w.probe_email); })));
   // The probe message is SENT, not DEAD: requeues nothing.
-  rows.push_back(R(s, "RetryDeadLetters", t, OperatorOnlyUnverified(),
-                  Req<nv1::RetryDeadLettersRequest>(
-                      [](const World& w, auto& r) { r.add_names(w.message); })));
-  rows.push_back(R(s, "ListTemplates", t, OperatorOnlyUnverified(),
-                  Empty<nv1::ListTemplatesRequest>()));
+  rows.push_back(R(
+      s, "RetryDeadLetters", t, OperatorOnlyUnverified(),
+      Req<nv1::RetryDeadLettersRequest>([](const World& w, auto& r) { r.add_names(w.message); })));
+  rows.push_back(
+      R(s, "ListTemplates", t, OperatorOnlyUnverified(), Empty<nv1::ListTemplatesRequest>()));
   rows.push_back(R(s, "PreviewTemplate", t, OperatorOnlyUnverified(),
-                  Req<nv1::PreviewTemplateRequest>([](const World&, auto& r) {
-                    r.set_template_id("access-request-rejected");
-                    r.set_locale("nl");
-                  })));
+                   Req<nv1::PreviewTemplateRequest>([](const World&, auto& r) {
+                     r.set_template_id("access-request-rejected");
+                     r.set_locale("nl");
+                   })));
   return rows;
 }
 
@@ -508,7 +508,7 @@ std::vector<Row> NotifyRows() {
 // principal's token in the proxied request's headers.
 std::vector<Row> ExtAuthzRows() {
   Row row = R("envoy.service.auth.v3.Authorization", "Check", "rights",
-                Authed(PD, OK, PD, OK, PD, OK), nullptr);
+              Authed(PD, OK, PD, OK, PD, OK), nullptr);
   row.request = [](const World& w, Principal p) {
     auto r = std::make_unique<auth::CheckRequest>();
     auto* http = r->mutable_attributes()->mutable_request()->mutable_http();
@@ -520,7 +520,8 @@ std::vector<Row> ExtAuthzRows() {
     return out;
   };
   row.decision = [](const google::protobuf::Message& m) {
-    return static_cast<grpc::StatusCode>(static_cast<const auth::CheckResponse&>(m).status().code());
+    return static_cast<grpc::StatusCode>(
+        static_cast<const auth::CheckResponse&>(m).status().code());
   };
   // Organisation B's token passes the gateway for B's own data; the service then refuses A's.
   row.foreign_data_allowed = "the decision names no data";
@@ -555,7 +556,7 @@ std::vector<Row> HealthRows() {
   std::vector<Row> rows;
   for (const char* target : {"identity", "rights", "registration", "notify"}) {
     rows.push_back(R("grpc.health.v1.Health", "Check", target, Open(),
-                    Empty<grpc::health::v1::HealthCheckRequest>(), "health names no data"));
+                     Empty<grpc::health::v1::HealthCheckRequest>(), "health names no data"));
   }
   return rows;
 }
@@ -563,8 +564,8 @@ std::vector<Row> HealthRows() {
 }  // namespace
 
 const char* PrincipalName(Principal p) {
-  static const char* const kNames[] = {"no token", "tampered",  "expired",     "unknown key",
-                                       "personal", "other org", "no right",    "with right",
+  static const char* const kNames[] = {"no token",    "tampered",  "expired",  "unknown key",
+                                       "personal",    "other org", "no right", "with right",
                                        "local admin", "operator"};
   return kNames[p];
 }
