@@ -1,7 +1,10 @@
 #include "common/mysql_batch.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cppconn/prepared_statement.h"
 
 namespace wse {
 
@@ -18,6 +21,20 @@ size_t PaddedCount(size_t count) {
   size_t padded = 1;
   while (padded < count) padded *= 2;
   return padded;
+}
+
+void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values) {
+  const size_t padded = PaddedCount(values.size());
+  for (size_t i = 0; i < padded; ++i) {
+    statement.setString(static_cast<int>(i + 1), values[std::min(i, values.size() - 1)]);
+  }
+}
+
+void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values) {
+  const size_t padded = PaddedCount(values.size());
+  for (size_t i = 0; i < padded; ++i) {
+    statement.setUInt64(static_cast<int>(i + 1), values[std::min(i, values.size() - 1)]);
+  }
 }
 
 std::vector<Chunk> PowerOfTwoChunks(size_t count, size_t max_chunk) {

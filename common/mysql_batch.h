@@ -6,8 +6,13 @@
 // are cut into power-of-two chunks (at most log2(max) + 1 distinct texts per statement).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+namespace sql {
+class PreparedStatement;
+}  // namespace sql
 
 namespace wse {
 
@@ -17,6 +22,9 @@ std::string Placeholders(size_t count);
 std::string RowPlaceholders(size_t rows, size_t columns);
 // The smallest power of two >= `count` (1 for 0): the size an IN list is padded to.
 size_t PaddedCount(size_t count);
+// Binds `values` (not empty) to parameters 1..PaddedCount(size) of an IN list, repeating the last.
+void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values);
+void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values);
 
 struct Chunk {
   size_t offset;

@@ -214,9 +214,7 @@ void OutboxRelay::MarkDelivered(sql::Connection& transaction, const std::vector<
       Prepare(transaction, absl::StrCat("UPDATE outbox SET delivered_at = CURRENT_TIMESTAMP(6),"
                                         " attempts = attempts + 1, last_error = NULL WHERE id IN (",
                                         Placeholders(padded), ")"));
-  for (size_t i = 0; i < padded; ++i) {
-    done->setUInt64(static_cast<int>(i + 1), ids[std::min(i, ids.size() - 1)]);
-  }
+  BindPadded(*done, ids);
   done->execute();
 }
 

@@ -119,13 +119,18 @@ void ServiceHost::ProbeOnce() {
   first_probe_ = false;
 }
 
-int ServiceHost::WaitForTerminationSignal() {
+int AwaitTerminationSignal() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   int signal_number = 0;
   sigwait(&set, &signal_number);
+  return signal_number;
+}
+
+int ServiceHost::WaitForTerminationSignal() {
+  const int signal_number = AwaitTerminationSignal();
   LogInfo("termination signal received: draining",
           {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   Shutdown();

@@ -44,6 +44,8 @@ struct ServiceHostOptions {
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates later; call first
 // thing in main() so that Run() can wait for them synchronously.
 void BlockTerminationSignals();
+// Waits (with the signals blocked) until SIGTERM or SIGINT arrives; returns which.
+int AwaitTerminationSignal();
 
 class ServiceHost {
  public:

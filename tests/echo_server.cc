@@ -3,8 +3,6 @@
 // unary server gRPC C++ offers here (the callback API on a plain ServerBuilder: no interceptors,
 // no logging, no request context), so a ratio to it counts all of the suite's own overhead,
 // its server model included.
-#include <signal.h>
-
 #include <memory>
 #include <thread>
 
@@ -66,12 +64,7 @@ int ServeBare(const std::string& address) {
     wse::LogError("cannot start", {{"address", address}});
     return 1;
   }
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  int signal_number = 0;
-  sigwait(&set, &signal_number);
+  wse::AwaitTerminationSignal();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   return 0;
 }

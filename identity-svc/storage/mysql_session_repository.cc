@@ -255,9 +255,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, SessionRecord>> LockSessions(
   const size_t padded = PaddedCount(ids.size());
   Statement lock = Prepare(
       conn, absl::StrCat(kSessionSelect, " WHERE id IN (", Placeholders(padded), ") FOR UPDATE"));
-  for (size_t i = 0; i < padded; ++i) {
-    lock->setString(static_cast<int>(i + 1), ids[std::min(i, ids.size() - 1)]);
-  }
+  BindPadded(*lock, ids);
   std::unique_ptr<sql::ResultSet> rows(lock->executeQuery());
   absl::flat_hash_map<std::string, SessionRecord> sessions;
   while (rows->next()) {

@@ -114,9 +114,7 @@ absl::flat_hash_map<std::string, bool> LockKeys(sql::Connection& conn,
   Statement lock = Prepare(conn, absl::StrCat("SELECT idempotency_key FROM messages WHERE"
                                               " idempotency_key IN (",
                                               Placeholders(padded), ") FOR UPDATE"));
-  for (size_t i = 0; i < padded; ++i) {
-    lock->setString(static_cast<int>(i + 1), keys[std::min(i, keys.size() - 1)]);
-  }
+  BindPadded(*lock, keys);
   std::unique_ptr<sql::ResultSet> rows(lock->executeQuery());
   absl::flat_hash_map<std::string, bool> taken;
   while (rows->next()) taken[ColumnText(*rows, 1)] = true;
