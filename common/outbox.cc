@@ -38,6 +38,38 @@ const std::vector<Migration>& OutboxMigrations() {
   return kMigrations;
 }
 
+namespace {
+
+void BindTraceparent(sql::PreparedStatement& statement, int index, const OutboxMessage& message) {
+  if (!message.traceparent.empty()) {
+    statement.setString(index, message.traceparent);
+  } else if (const TraceContext* trace = CurrentTrace()) {
+    statement.setString(index, trace->Traceparent());
+  } else {
+    statement.setNull(index, sql::DataType::VARCHAR);
+  }
+}
+
+}  // namespace
+
+void AppendAllToOutbox(sql::Connection& transaction, const std::vector<OutboxMessage>& messages) {
+  if (messages.empty()) return;
+  mysql_pool_internal::NoteOutboxAppend();
+  for (const Chunk& chunk : PowerOfTwoChunks(messages.size(), 64)) {
+    Statement insert = Prepare(transaction, absl::StrCat("INSERT INTO outbox (kind, payload,"
+                                                         " traceparent) VALUES ",
+                                                         RowPlaceholders(chunk.size, 3)));
+    for (size_t row = 0; row < chunk.size; ++row) {
+      const OutboxMessage& message = messages[chunk.offset + row];
+      const int first = static_cast<int>(row * 3 + 1);
+      insert->setString(first, message.kind);
+      insert->setString(first + 1, message.payload);
+      BindTraceparent(*insert, first + 2, message);
+    }
+    insert->execute();
+  }
+}
+
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction,
                                         const OutboxMessage& message) {
   mysql_pool_internal::NoteOutboxAppend();
@@ -45,11 +77,7 @@ absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction,
       Prepare(transaction, "INSERT INTO outbox (kind, payload, traceparent) VALUES (?, ?, ?)");
   insert->setString(1, message.kind);
   insert->setString(2, message.payload);  // Binary-safe: Connector/C++ sends the bytes as is.
-  if (const TraceContext* trace = CurrentTrace()) {
-    insert->setString(3, trace->Traceparent());
-  } else {
-    insert->setNull(3, sql::DataType::VARCHAR);
-  }
+  BindTraceparent(*insert, 3, message);
   insert->execute();
   std::unique_ptr<sql::Statement> stmt(transaction.createStatement());
   std::unique_ptr<sql::ResultSet> id(stmt->executeQuery("SELECT LAST_INSERT_ID()"));

@@ -30,6 +30,8 @@ const std::vector<Migration>& OutboxMigrations();
 // Appends inside the caller's open transaction, with the trace the thread works for
 // (CurrentTrace(), common/trace_context.h); returns the row id.
 absl::StatusOr<uint64_t> AppendToOutbox(sql::Connection& transaction, const OutboxMessage& message);
+// The same for many messages, in multi-row statements (row ids not returned).
+void AppendAllToOutbox(sql::Connection& transaction, const std::vector<OutboxMessage>& messages);
 
 struct OutboxRow {
   uint64_t id = 0;

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "registration-svc/domain/belgian_time.h"
@@ -21,7 +22,12 @@ RegistrationManager::RegistrationManager(RegistrationStore& store, Permissions& 
       permissions_(permissions),
       directory_(directory),
       config_(std::move(config)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      confirm_writer_(std::make_unique<GroupCommitter<ConfirmRequest, ConfirmOutcome>>(
+          GroupCommitOptions{"confirm"},
+          [this](const std::vector<const ConfirmRequest*>& requests) {
+            return ConfirmBatch(requests);
+          })) {}
 
 absl::StatusOr<std::string> RegistrationManager::Authorize(const Actor& actor,
                                                            const char* permission,
@@ -127,6 +133,14 @@ absl::Status RegistrationManager::CheckCorrectionOpen(int school_year) const {
                           " kunnen niet meer gecorrigeerd of ingetrokken worden."));
 }
 
+absl::Status RegistrationManager::RecordRequestIdOfLocked(
+    RegistrationTransaction& tx, const std::string& org, const std::string& kind,
+    const std::string& request_id, const std::string& resource_id, const std::string& fingerprint) {
+  const absl::Status recorded = tx.RecordRequestId(org, kind, request_id, resource_id, fingerprint);
+  if (absl::IsAlreadyExists(recorded)) return RequestIdReused();
+  return recorded;
+}
+
 absl::StatusOr<TrainingRecord> RegistrationManager::TrainingOf(RegistrationTransaction& tx,
                                                                const std::string& odb_number) {
   absl::StatusOr<TrainingRecord> training = tx.GetTraining(odb_number);
@@ -140,9 +154,9 @@ absl::StatusOr<TrainingRecord> RegistrationManager::TrainingOf(RegistrationTrans
   return training;
 }
 
-absl::StatusOr<ValidationReport> RegistrationManager::Validate(
-    RegistrationTransaction& tx, const DraftRecord& draft, const TrainingRecord& training,
-    const std::vector<ParticipantRecord>& participants) {
+ValidationReport RegistrationManager::CheckRules(
+    const DraftRecord& draft, const TrainingRecord& training,
+    const std::vector<ParticipantRecord>& participants) const {
   std::vector<ParticipantInput> inputs;
   inputs.reserve(participants.size());
   for (const auto& p : participants) inputs.push_back(p.input);
@@ -166,6 +180,13 @@ absl::StatusOr<ValidationReport> RegistrationManager::Validate(
     none.description = "Voeg minstens één deelnemer toe.";
     report.violations.push_back(std::move(none));
   }
+  return report;
+}
+
+absl::StatusOr<ValidationReport> RegistrationManager::Validate(
+    RegistrationTransaction& tx, const DraftRecord& draft, const TrainingRecord& training,
+    const std::vector<ParticipantRecord>& participants) {
+  ValidationReport report = CheckRules(draft, training, participants);
 
   // One ACTIVE registration per participant, training and school year (a correction may keep
   // the participants of the registration it corrects).

@@ -13,6 +13,7 @@
 // registrations.cc.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/group_commit.h"
 #include "common/request_context.h"
 #include "identity-svc/client/identity_client.h"
 #include "registration-svc/domain/model.h"
@@ -118,6 +120,19 @@ struct RegistrationView {
   RegistrationVersionRecord version;
   int latest_version = 0;
   bool withdrawn = false;
+};
+
+// One ConfirmDraft as the confirm writer sees it: what was decided before the transaction.
+struct ConfirmRequest {
+  std::string organization_id;
+  std::string draft_id;
+  std::string etag;
+  std::string request_id;
+  std::string fingerprint;
+  std::string submitted_by;  // Person id, and the names read from identity-svc.
+  std::string submitted_by_name;
+  std::string organization_name;
+  std::string traceparent;  // The caller's trace, for the receipt mail's outbox row.
 };
 
 class RegistrationManager {
@@ -219,6 +234,15 @@ class RegistrationManager {
   // the expired ones for good, so only one correction is ever open.
   absl::Status RequireNoOpenCorrection(RegistrationTransaction& tx, const std::string& org,
                                        const std::string& registration_id);
+  // RecordRequestId for a call whose resource (draft, registration) the transaction holds
+  // locked: a clash can then only be a concurrent call about another resource that committed
+  // this request id first, so it is INVALID_ARGUMENT REQUEST_ID_REUSED, as it would have been
+  // had that call committed before this one read.
+  static absl::Status RecordRequestIdOfLocked(RegistrationTransaction& tx, const std::string& org,
+                                              const std::string& kind,
+                                              const std::string& request_id,
+                                              const std::string& resource_id,
+                                              const std::string& fingerprint);
   absl::StatusOr<TrainingRecord> TrainingOf(RegistrationTransaction& tx,
                                             const std::string& odb_number);
   // FAILED_PRECONDITION (REGISTRATION_PERIOD_CLOSED / CORRECTION_PERIOD_CLOSED) once the window
@@ -229,12 +253,27 @@ class RegistrationManager {
   absl::StatusOr<ValidationReport> Validate(RegistrationTransaction& tx, const DraftRecord& draft,
                                             const TrainingRecord& training,
                                             const std::vector<ParticipantRecord>& participants);
+  // The VOV rules and the registration window only (pure: no store).
+  ValidationReport CheckRules(const DraftRecord& draft, const TrainingRecord& training,
+                              const std::vector<ParticipantRecord>& participants) const;
+
+  // Confirmation (confirm.cc). A result of nullopt from the writer: not for a batch (see
+  // ConfirmBatch), so the caller confirms alone.
+  using ConfirmOutcome = std::optional<RegistrationView>;
+  // One confirmation in its own transaction: every case (replays, corrections, refusals).
+  absl::StatusOr<RegistrationView> ConfirmAlone(const ConfirmRequest& request);
+  // The confirm writer's batch: first confirmations of clean drafts in one transaction with one
+  // statement per table; every other item (and a batch of one) is answered nullopt.
+  absl::StatusOr<std::vector<absl::StatusOr<ConfirmOutcome>>> ConfirmBatch(
+      const std::vector<const ConfirmRequest*>& requests);
 
   RegistrationStore& store_;
   Permissions& permissions_;
   identity::IdentityClient& directory_;
   RegistrationConfig config_;
   std::function<absl::Time()> clock_;
+  // Last: stopped (its queue written) before the members it uses go.
+  std::unique_ptr<GroupCommitter<ConfirmRequest, ConfirmOutcome>> confirm_writer_;
 };
 
 // Etags are the decimal version; anything else never matches.

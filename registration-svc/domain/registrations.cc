@@ -153,7 +153,8 @@ absl::StatusOr<DraftView> RegistrationManager::CorrectRegistration(
     ASSIGN_OR_RETURN(auto latest, tx.GetVersion(org, registration_id, head.latest_version, true));
     DraftRecord draft;
     draft.id = NewRecordId();
-    RETURN_IF_ERROR(tx.RecordRequestId(org, kCorrectKind, request_id, draft.id, fingerprint));
+    RETURN_IF_ERROR(
+        RecordRequestIdOfLocked(tx, org, kCorrectKind, request_id, draft.id, fingerprint));
     draft.organization_id = org;
     draft.odb_number = head.odb_number;
     draft.school_year = head.school_year;
@@ -209,9 +210,9 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     head.withdrawn = true;
     head.update_time = clock_();
     RETURN_IF_ERROR(tx.UpdateRegistration(head));
-    RETURN_IF_ERROR(tx.RecordRequestId(org, kWithdrawKind, request_id,
-                                       absl::StrCat(registration_id, "@", head.latest_version),
-                                       fingerprint));
+    RETURN_IF_ERROR(RecordRequestIdOfLocked(tx, org, kWithdrawKind, request_id,
+                                            absl::StrCat(registration_id, "@", head.latest_version),
+                                            fingerprint));
     VersionHeader header;
     header.organization_id = org;
     header.registration_id = registration_id;

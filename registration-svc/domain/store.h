@@ -50,6 +50,24 @@ struct RegistrationFilter {
   bool include_withdrawn = false;
 };
 
+// A draft named together with its organisation (GetDrafts).
+struct DraftKey {
+  std::string organization_id;
+  std::string id;
+};
+
+// A draft's first confirmation as the confirm writer stores it (InsertConfirmations): the new
+// registration, its first version with the participant lines, the request id that asked for it
+// and the confirmed draft (its next version).
+struct NewConfirmation {
+  RegistrationRecord registration;
+  RegistrationVersionRecord version;  // receipt_number is assigned by InsertConfirmations.
+  DraftRecord draft;
+  std::string request_kind;  // RecordRequestId's kind, request id and fingerprint; the resource
+  std::string request_id;    // id recorded is "<registration id>@<version>".
+  std::string request_fingerprint;
+};
+
 // A participant already in an ACTIVE registration of the same training and school year.
 struct ActiveConflict {
   std::string insz;
@@ -170,6 +188,23 @@ class RegistrationTransaction {
                                              const std::vector<std::string>& insz) = 0;
 
   virtual absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) = 0;
+
+  // --- the confirm writer's set-based operations (store.cc: defaults made of the calls above,
+  // one per item; the MySQL store overrides them with one statement per table) ---
+  // GetDraft of each key, in the same order: nullopt for one that does not exist (or is another
+  // organisation's). The found drafts are locked.
+  virtual absl::StatusOr<std::vector<std::optional<DraftRecord>>> GetDrafts(
+      const std::vector<DraftKey>& keys);
+  // ListParticipants of each draft, in the same order.
+  virtual absl::StatusOr<std::vector<std::vector<ParticipantRecord>>> ListParticipantsOf(
+      const std::vector<std::string>& draft_ids);
+  // Stores each confirmation as InsertRegistration, RecordRequestId, InsertVersion,
+  // AddActiveParticipants (the version's lines) and UpdateDraft would, and returns the receipt
+  // numbers in the same order (increasing). On an error (ALREADY_EXISTS for any key that clashes,
+  // ABORTED for a stale draft) the transaction must be rolled back: part may be written.
+  virtual absl::StatusOr<std::vector<int64_t>> InsertConfirmations(
+      const std::vector<NewConfirmation>& confirmations);
+  virtual absl::Status AppendOutboxAll(const std::vector<OutboxMessage>& messages);
 };
 
 class RegistrationStore {

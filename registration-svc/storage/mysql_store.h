@@ -130,6 +130,19 @@ class MysqlRegistrationTransaction : public RegistrationTransaction {
 
   absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) override;
 
+  // The confirm writer's operations, one statement per table (IN lists padded to powers of two,
+  // multi-row inserts in power-of-two chunks: common/mysql_batch.h).
+  absl::StatusOr<std::vector<std::optional<DraftRecord>>> GetDrafts(
+      const std::vector<DraftKey>& keys) override;
+  absl::StatusOr<std::vector<std::vector<ParticipantRecord>>> ListParticipantsOf(
+      const std::vector<std::string>& draft_ids) override;
+  // Multi-row inserts of the registrations, request ids, versions (receipt numbers read back
+  // with RETURNING), lines and active participants, then one UPDATE of the drafts, inside a
+  // savepoint: ALREADY_EXISTS or ABORTED leave nothing of the call behind.
+  absl::StatusOr<std::vector<int64_t>> InsertConfirmations(
+      const std::vector<NewConfirmation>& confirmations) override;
+  absl::Status AppendOutboxAll(const std::vector<OutboxMessage>& messages) override;
+
  private:
   // The participant lines of one version, in line order.
   absl::StatusOr<std::vector<RegisteredParticipant>> VersionParticipants(

@@ -3,13 +3,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/status_macros.h"
 #include "cppconn/connection.h"
@@ -112,6 +115,35 @@ absl::StatusOr<DraftRecord> MysqlRegistrationTransaction::GetDraft(
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   if (!rows->next()) return absl::NotFoundError("draft not found");
   return ReadDraft(*rows);
+}
+
+absl::StatusOr<std::vector<std::optional<DraftRecord>>> MysqlRegistrationTransaction::GetDrafts(
+    const std::vector<DraftKey>& keys) {
+  std::vector<std::optional<DraftRecord>> out(keys.size());
+  if (keys.empty()) return out;
+  std::vector<std::string> ids;
+  ids.reserve(keys.size());
+  for (const DraftKey& key : keys) ids.push_back(key.id);
+  // Locked by id in one statement; the organisation is compared below, so another
+  // organisation's draft is locked for this transaction's length but never handed out.
+  Statement select =
+      Prepare(conn_, absl::StrCat(kDraftSelect, " WHERE d.id IN (",
+                                  wse::Placeholders(PaddedCount(ids.size())), ") FOR UPDATE"));
+  BindPadded(*select, ids);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  absl::flat_hash_map<std::string, DraftRecord> found;
+  while (rows->next()) {
+    ASSIGN_OR_RETURN(auto draft, ReadDraft(*rows));
+    std::string id = draft.id;
+    found.emplace(std::move(id), std::move(draft));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto it = found.find(keys[i].id);
+    if (it != found.end() && it->second.organization_id == keys[i].organization_id) {
+      out[i] = it->second;
+    }
+  }
+  return out;
 }
 
 absl::Status MysqlRegistrationTransaction::UpdateDraft(const DraftRecord& draft) {

@@ -101,6 +101,22 @@ void BindData(sql::PreparedStatement& statement, unsigned int first_index,
 absl::Status ReadInput(const sql::ResultSet& row, uint32_t first_column, std::string& display_name,
                        ParticipantInput& input);
 
+// The rows a confirmation writes (mysql_store_rows.cc): column lists in binding order and the
+// binders of one row, its first parameter at `first`.
+inline constexpr int kRegistrationColumnCount = 8;
+extern const char kRegistrationInsertColumns[];
+void BindRegistration(sql::PreparedStatement& statement, unsigned int first,
+                      const RegistrationRecord& registration);
+inline constexpr int kVersionColumnCount = 19;
+extern const char kVersionInsertColumns[];
+void BindVersion(sql::PreparedStatement& statement, unsigned int first,
+                 const RegistrationVersionRecord& version);
+// registration_participants: line `line` (0-based; stored 1-based) of `version`.
+inline constexpr int kLineColumnCount = 5 + kDataColumnCount;
+const std::string& LineColumnList();
+void BindLine(sql::PreparedStatement& statement, unsigned int first,
+              const RegistrationVersionRecord& version, size_t line);
+
 // ListTrainings, shared by the store (outside a transaction).
 absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
                                                           const TrainingFilter& filter,

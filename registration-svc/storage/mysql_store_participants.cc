@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/status_macros.h"
 #include "cppconn/connection.h"
@@ -79,6 +80,30 @@ absl::StatusOr<std::vector<ParticipantRecord>> MysqlRegistrationTransaction::Lis
     participants.push_back(std::move(participant));
   }
   return participants;
+}
+
+absl::StatusOr<std::vector<std::vector<ParticipantRecord>>>
+MysqlRegistrationTransaction::ListParticipantsOf(const std::vector<std::string>& draft_ids) {
+  std::vector<std::vector<ParticipantRecord>> out(draft_ids.size());
+  if (draft_ids.empty()) return out;
+  Statement select = Prepare(conn_, absl::StrCat("SELECT draft_id, id, ", InputSelectList(),
+                                                 " FROM draft_participants WHERE draft_id IN (",
+                                                 wse::Placeholders(PaddedCount(draft_ids.size())),
+                                                 ") ORDER BY draft_id, id"));
+  BindPadded(*select, draft_ids);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  absl::flat_hash_map<std::string, std::vector<ParticipantRecord>> by_draft;
+  while (rows->next()) {
+    ParticipantRecord participant;
+    participant.id = ColumnText(*rows, 2);
+    RETURN_IF_ERROR(ReadInput(*rows, 3, participant.display_name, participant.input));
+    by_draft[ColumnText(*rows, 1)].push_back(std::move(participant));
+  }
+  for (size_t i = 0; i < draft_ids.size(); ++i) {
+    auto it = by_draft.find(draft_ids[i]);
+    if (it != by_draft.end()) out[i] = it->second;  // A copy: an id may be asked for twice.
+  }
+  return out;
 }
 
 absl::StatusOr<ParticipantRecord> MysqlRegistrationTransaction::GetParticipant(

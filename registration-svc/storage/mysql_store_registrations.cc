@@ -24,20 +24,27 @@
 namespace wse::registration {
 namespace {
 
-using mysql_internal::BindData;
+using mysql_internal::BindLine;
+using mysql_internal::BindRegistration;
+using mysql_internal::BindVersion;
 using mysql_internal::ColumnDouble;
 using mysql_internal::ColumnText;
 using mysql_internal::ColumnTime;
-using mysql_internal::DataColumnList;
 using mysql_internal::DuplicateAsStatus;
 using mysql_internal::InputSelectList;
 using mysql_internal::InsertRows;
 using mysql_internal::kChanged;
 using mysql_internal::kDataColumnCount;
+using mysql_internal::kLineColumnCount;
+using mysql_internal::kRegistrationColumnCount;
+using mysql_internal::kRegistrationInsertColumns;
+using mysql_internal::kVersionColumnCount;
+using mysql_internal::kVersionInsertColumns;
+using mysql_internal::LineColumnList;
+using mysql_internal::Placeholders;
 using mysql_internal::ReadInput;
 using mysql_internal::SetTime;
 using mysql_internal::StringListFromJson;
-using mysql_internal::StringListToJson;
 
 constexpr char kRegistrationSelect[] =
     "SELECT id, organization_id, odb_number, school_year, latest_version, "
@@ -133,18 +140,10 @@ absl::Status MysqlRegistrationTransaction::FillParticipants(
 absl::Status MysqlRegistrationTransaction::InsertRegistration(
     const RegistrationRecord& registration) {
   return DuplicateAsStatus([&]() -> absl::Status {
-    Statement insert = Prepare(
-        conn_,
-        "INSERT INTO registrations (id, organization_id, odb_number, school_year,"
-        " latest_version, withdrawn, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    insert->setString(1, registration.id);
-    insert->setString(2, registration.organization_id);
-    insert->setString(3, registration.odb_number);
-    insert->setInt(4, registration.school_year);
-    insert->setInt(5, registration.latest_version);
-    insert->setBoolean(6, registration.withdrawn);
-    SetTime(*insert, 7, registration.create_time);
-    SetTime(*insert, 8, registration.update_time);
+    Statement insert =
+        Prepare(conn_, absl::StrCat("INSERT INTO registrations (", kRegistrationInsertColumns,
+                                    ") VALUES (", Placeholders(kRegistrationColumnCount), ")"));
+    BindRegistration(*insert, 1, registration);
     insert->executeUpdate();
     return absl::OkStatus();
   });
@@ -184,32 +183,10 @@ absl::StatusOr<int64_t> MysqlRegistrationTransaction::InsertVersion(
   // Only the first INSERT can meet a duplicate key (the lines belong to a version that did not
   // exist), and a failing statement undoes itself: no savepoint needed.
   absl::Status status = DuplicateAsStatus([&]() -> absl::Status {
-    Statement insert = Prepare(
-        conn_,
-        "INSERT INTO registration_versions (registration_id, version, organization_id, kind,"
-        " odb_number, school_year, submitted_by, submitted_by_name, organization_name,"
-        " training_title, submit_time, content_sha256, content_format, withdraw_reason,"
-        " participant_count, attendance_count, participation_count, total_hours_present,"
-        " warning_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert->setString(1, version.registration_id);
-    insert->setInt(2, version.version);
-    insert->setString(3, version.organization_id);
-    insert->setInt(4, static_cast<int>(version.kind));
-    insert->setString(5, version.odb_number);
-    insert->setInt(6, version.school_year);
-    insert->setString(7, version.submitted_by);
-    insert->setString(8, version.submitted_by_name);
-    insert->setString(9, version.organization_name);
-    insert->setString(10, version.training_title);
-    SetTime(*insert, 11, version.submit_time);
-    insert->setString(12, version.content_sha256);
-    insert->setString(13, version.content_format);
-    insert->setString(14, version.withdraw_reason);
-    insert->setInt(15, version.summary.participant_count);
-    insert->setInt(16, version.summary.attendance_count);
-    insert->setInt(17, version.summary.participation_count);
-    insert->setDouble(18, version.summary.total_hours_present);
-    insert->setInt(19, version.summary.warning_count);
+    Statement insert =
+        Prepare(conn_, absl::StrCat("INSERT INTO registration_versions (", kVersionInsertColumns,
+                                    ") VALUES (", Placeholders(kVersionColumnCount), ")"));
+    BindVersion(*insert, 1, version);
     insert->executeUpdate();
     // The AUTO_INCREMENT value of this connection's last insert: the receipt number.
     std::unique_ptr<sql::Statement> last_id(conn_.createStatement());
@@ -217,21 +194,11 @@ absl::StatusOr<int64_t> MysqlRegistrationTransaction::InsertVersion(
     if (!id->next()) return absl::InternalError("no receipt number was assigned");
     receipt_number = id->getInt64(1);
 
-    const std::vector<RegisteredParticipant>& lines = version.participants;
     InsertRows(conn_,
-               absl::StrCat("INSERT INTO registration_participants (registration_id, version,"
-                            " line, insz, ",
-                            DataColumnList(), ", warning_reasons)"),
-               5 + kDataColumnCount, "", lines.size(),
+               absl::StrCat("INSERT INTO registration_participants (", LineColumnList(), ")"),
+               kLineColumnCount, "", version.participants.size(),
                [&](sql::PreparedStatement& statement, unsigned int first, size_t row) {
-                 const RegisteredParticipant& line = lines[row];
-                 statement.setString(first, version.registration_id);
-                 statement.setInt(first + 1, version.version);
-                 statement.setInt(first + 2, static_cast<int>(row) + 1);
-                 statement.setString(first + 3, line.input.insz);
-                 BindData(statement, first + 4, line.display_name, line.input);
-                 statement.setString(first + 4 + kDataColumnCount,
-                                     StringListToJson(line.warning_reasons));
+                 BindLine(statement, first, version, row);
                });
     return absl::OkStatus();
   });

@@ -49,6 +49,8 @@ class MysqlBackend {
   absl::Status ready() const { return migrated_; }
   RegistrationStore& store() { return store_; }
   int OutboxCount() { return std::stoi(db_.QueryScalar("SELECT COUNT(*) FROM outbox")); }
+  // The first column of the first row of `query` as text (inspection only).
+  std::string Query(const std::string& query) { return db_.QueryScalar(query); }
 
  private:
   ::wse::testing::TestDatabase db_;  // First: the members below use its pool.
