@@ -86,6 +86,7 @@ wse::notify::DeliveryOptions DeliveryOptionsFromFlags() {
   delivery.max_attempts = absl::GetFlag(FLAGS_max_attempts);
   delivery.backoff = {absl::GetFlag(FLAGS_initial_backoff), absl::GetFlag(FLAGS_max_backoff)};
   delivery.lease = absl::GetFlag(FLAGS_lease);
+  delivery.send_timeout = absl::GetFlag(FLAGS_smtp_timeout);
   delivery.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   delivery.from = {absl::GetFlag(FLAGS_mail_from), absl::GetFlag(FLAGS_mail_from_name)};
   return delivery;

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/monotonic_clock.h"
 #include "common/request_context.h"
 #include "common/status_macros.h"
 #include "common/trace_context.h"
@@ -102,22 +103,28 @@ void DeliveryWorkers::Pass(Worker& worker) {
 }
 
 absl::StatusOr<int> DeliveryWorkers::RunOnce() {
+  // Taken before the claim's statement: the claims last at least one lease from here (measured
+  // on this process's monotonic clock: only clock rates matter, not two clocks agreeing).
+  const absl::Time claimed_at = MonotonicNow();
   ASSIGN_OR_RETURN(auto claimed, messages_.ClaimDue(options_.batch_size, options_.lease));
+  PersonLookups persons;
   for (const MessageRecord& message : claimed) {
-    // The batch may have outlived the lease (a slow relay): send only while the claim is still
-    // ours, and hold it for one more lease, which outlasts one SMTP transaction (--smtp_timeout).
-    absl::StatusOr<bool> held =
-        messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
-    if (!held.ok() || !*held) {
-      LogWarn(held.ok() ? "claim taken over by another worker; not sending"
-                        : "claim could not be renewed; not sending (retried after its lease)",
-              {{"message_id", absl::StrCat(message.id)},
-               {"error", held.ok() ? "" : std::string(held.status().message())}});
-      continue;
+    // The batch may outlive the lease (a slow relay): once one more SMTP transaction
+    // (--smtp_timeout) might outlast the claim, renew it first, and send only if still ours.
+    if (MonotonicNow() + options_.send_timeout >= claimed_at + options_.lease) {
+      absl::StatusOr<bool> held =
+          messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
+      if (!held.ok() || !*held) {
+        LogWarn(held.ok() ? "claim taken over by another worker; not sending"
+                          : "claim could not be renewed; not sending (retried after its lease)",
+                {{"message_id", absl::StrCat(message.id)},
+                 {"error", held.ok() ? "" : std::string(held.status().message())}});
+        continue;
+      }
     }
     // The attempt's log lines and calls (GetPerson) carry the trace of the call that queued it.
     const ScopedTrace traced(TraceContext::Continue(message.traceparent), NewRequestId());
-    const AttemptResult result = Attempt(message);
+    const AttemptResult result = Attempt(message, persons);
     absl::Status recorded = messages_.Finish(message.id, message.attempt_count, result);
     if (recorded.ok()) CountDelivery(result.new_state);
     if (!recorded.ok()) {
@@ -151,14 +158,20 @@ AttemptResult DeliveryWorkers::Transient(const MessageRecord& message, std::stri
 
 std::optional<AttemptResult> DeliveryWorkers::ResolveRecipients(
     const MessageRecord& message, std::vector<RecipientRecord>& recipients,
-    std::string& person_locale) {
+    std::string& person_locale, PersonLookups& persons) {
   for (RecipientRecord& r : recipients) {
     if (!r.is_person) {
       r.resolved_email = r.address;
       continue;
     }
-    auto contact = persons_.GetPerson(std::string(absl::StripPrefix(r.address, "persons/")),
-                                      BackgroundContext("DeliverMail"));
+    const std::string person_id(absl::StripPrefix(r.address, "persons/"));
+    absl::StatusOr<identity::PersonInfo> contact;
+    if (auto known = persons.find(person_id); known != persons.end()) {
+      contact = known->second;
+    } else {
+      contact = persons_.GetPerson(person_id, BackgroundContext("DeliverMail"));
+      if (contact.ok()) persons.emplace(person_id, *contact);
+    }
     if (absl::IsNotFound(contact.status())) {
       return Failed(MessageState::kFailed, DeliveryOutcome::kPermanentFailure,
                     absl::StrCat("recipient ", r.address, " not found"));
@@ -196,7 +209,7 @@ std::string DeliveryWorkers::Mime(const MessageRecord& message,
   return BuildMimeMessage(mime, boundary);
 }
 
-AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
+AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message, PersonLookups& persons) {
   const absl::Time started = absl::Now();
   auto at_start = [started](AttemptResult r) {
     r.attempt.attempt_time = started;
@@ -206,7 +219,7 @@ AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message) {
   // 1. Recipients: persons are looked up now, each time, until the message is sent.
   std::vector<RecipientRecord> recipients = message.recipients;
   std::string person_locale;
-  if (auto failed = ResolveRecipients(message, recipients, person_locale)) {
+  if (auto failed = ResolveRecipients(message, recipients, person_locale, persons)) {
     return at_start(*std::move(failed));
   }
   const bool looked_up = std::any_of(recipients.begin(), recipients.end(),

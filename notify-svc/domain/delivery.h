@@ -10,10 +10,15 @@
 // stored (unknown person, person without address, template gone) -> FAILED.
 //
 // A worker that dies mid-message leaves it SENDING; once the lease passes another worker takes
-// it again (at-least-once towards SMTP, with the same Message-ID). Right before each send a worker
-// renews its claim (MessageRepository::RenewClaim) and skips a message whose claim another worker
-// took over, so a batch that outlives its lease behind a slow relay sends nothing twice; the lease
-// must outlast one SMTP transaction (notify-svc checks --lease > --smtp_timeout at start).
+// it again (at-least-once towards SMTP, with the same Message-ID). A worker sends a message only
+// while its claim is sure to outlast the send: it measures (monotonic clock) from the start of the
+// statement that claimed the batch, and once one more send_timeout might pass the lease it
+// renews that message's claim right before the send (MessageRepository::RenewClaim) and skips a
+// message another worker took over. So a batch that outlives its lease behind a slow relay sends
+// nothing twice; the lease must outlast one SMTP transaction (notify-svc checks --lease >
+// --smtp_timeout at start). Behind a relay that answers in time, a batch needs no renewal.
+//
+// Persons are looked up once per pass (a batch often holds several mails to one person).
 
 #include <atomic>
 #include <memory>
@@ -21,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/periodic_task.h"
@@ -39,6 +45,8 @@ struct DeliveryOptions {
   int max_attempts = 8;
   BackoffPolicy backoff;
   absl::Duration lease = absl::Minutes(2);
+  // The longest one SMTP transaction may take (--smtp_timeout); less than `lease`.
+  absl::Duration send_timeout = absl::Seconds(30);
   absl::Duration poll_interval = absl::Milliseconds(250);
   MailAddress from{"no-reply@wse-loket.vlaanderen.be", "WSE-loket"};
 };
@@ -60,8 +68,14 @@ class DeliveryWorkers {
   // One claim-and-deliver pass; returns how many messages were claimed.
   absl::StatusOr<int> RunOnce();
 
+  // Persons looked up in one pass, by id (only successful look-ups).
+  using PersonLookups = absl::flat_hash_map<std::string, identity::PersonInfo>;
   // The outcome of one attempt at a claimed message (no storage; exposed for tests).
-  AttemptResult Attempt(const MessageRecord& message);
+  AttemptResult Attempt(const MessageRecord& message) {
+    PersonLookups persons;
+    return Attempt(message, persons);
+  }
+  AttemptResult Attempt(const MessageRecord& message, PersonLookups& persons);
 
  private:
   // One worker: a PeriodicTask polling every poll_interval, or again at once after a full batch
@@ -77,7 +91,8 @@ class DeliveryWorkers {
   // The recipients' addresses, persons looked up now; a result when one cannot be mailed.
   std::optional<AttemptResult> ResolveRecipients(const MessageRecord& message,
                                                  std::vector<RecipientRecord>& recipients,
-                                                 std::string& person_locale);
+                                                 std::string& person_locale,
+                                                 PersonLookups& persons);
   // The MIME text of the rendered mail to the resolved recipients.
   std::string Mime(const MessageRecord& message, const std::vector<RecipientRecord>& recipients,
                    const RenderedMail& mail, absl::Time date) const;

@@ -1,12 +1,6 @@
 #include "rights-svc/domain/revision_cache.h"
 
-#include <chrono>
-
 namespace wse::rights {
-
-absl::Time MonotonicNow() {
-  return absl::UnixEpoch() + absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
-}
 
 std::optional<int64_t> RevisionCache::Find(const std::string& organization_id) {
   absl::MutexLock lock(&mu_);

@@ -24,11 +24,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/monotonic_clock.h"
 
 namespace wse::rights {
-
-// Elapsed time since an arbitrary start (std::chrono::steady_clock) as an absl::Time.
-absl::Time MonotonicNow();
 
 class RevisionCache {
  public:

@@ -109,6 +109,7 @@ absl::StatusOr<std::vector<MessageRecord>> FakeMessageRepository::ClaimDue(int l
 absl::StatusOr<bool> FakeMessageRepository::RenewClaim(uint64_t id, int claimed_attempt,
                                                        absl::Duration lease) {
   absl::MutexLock lock(&mu_);
+  ++renew_calls_;
   auto it = messages_.find(id);
   if (it == messages_.end() || it->second.state != MessageState::kSending ||
       it->second.attempt_count != claimed_attempt) {

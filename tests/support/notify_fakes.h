@@ -30,6 +30,11 @@ class FakeMessageRepository : public MessageRepository {
                                                   int limit) override;
   absl::StatusOr<std::vector<MessageRecord>> ClaimDue(int limit, absl::Duration lease) override;
   absl::StatusOr<bool> RenewClaim(uint64_t id, int claimed_attempt, absl::Duration lease) override;
+  // How often RenewClaim was called.
+  int RenewCalls() {
+    absl::MutexLock lock(&mu_);
+    return renew_calls_;
+  }
   absl::Status Finish(uint64_t id, int claimed_attempt, const AttemptResult& result) override;
   absl::StatusOr<std::vector<uint64_t>> RequeueDead(const std::vector<uint64_t>& ids,
                                                     int limit) override;
@@ -37,6 +42,7 @@ class FakeMessageRepository : public MessageRepository {
  private:
   absl::Mutex mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  int renew_calls_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<uint64_t, MessageRecord> messages_ ABSL_GUARDED_BY(mu_);  // With history.
 };
 

@@ -203,5 +203,53 @@ TEST_F(DeliveryTest, PersonsAreLookedUpAtSendTimeInTheirLanguage) {
   EXPECT_EQ(Get(unknown->message.id).state, MessageState::kFailed);
 }
 
+// A relay that answers in time: a pass renews no claim (the claim outlasts every send) and looks a
+// person up once however many of the batch's mails go to them.
+TEST_F(DeliveryTest, APassBehindAPromptRelayRenewsNothingAndLooksEachPersonUpOnce) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(queue_->Submit(Draft(absl::StrCat("p", i), {true, "persons/p1", "", ""})).ok());
+  }
+  const int lookups_before = directory_.calls;
+  EXPECT_EQ(*workers_->RunOnce(), 5);
+  EXPECT_EQ(sender_.sent_rcpt.size(), 5u);
+  EXPECT_EQ(repo_.RenewCalls(), 0);
+  EXPECT_EQ(directory_.calls - lookups_before, 1);
+  // The next pass looks the person up again (an address may have changed meanwhile).
+  ASSERT_TRUE(queue_->Submit(Draft("p5", {true, "persons/p1", "", ""})).ok());
+  EXPECT_EQ(*workers_->RunOnce(), 1);
+  EXPECT_EQ(directory_.calls - lookups_before, 2);
+}
+
+// A slow relay: once one more send might outlast the claim, each send renews its claim first.
+TEST_F(DeliveryTest, APassBehindASlowRelayRenewsEachClaimThatMightRunOut) {
+  class SlowSender : public MailSender {
+   public:
+    SendResult Send(const std::string&, const std::vector<std::string>&,
+                    const std::string&) override {
+      absl::SleepFor(absl::Milliseconds(120));
+      SendResult r;
+      r.sent = true;
+      r.smtp_code = 250;
+      return r;
+    }
+  } slow;
+  DeliveryOptions options;
+  options.lease = absl::Milliseconds(300);
+  options.send_timeout = absl::Milliseconds(200);
+  DeliveryWorkers workers(repo_, *catalog_, slow, directory_, options);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        queue_->Submit(Draft(absl::StrCat("s", i), {false, "an@example.be", "", "an@example.be"}))
+            .ok());
+  }
+  EXPECT_EQ(*workers.RunOnce(), 3);
+  // The first send starts at once (200 ms < 300 ms); the second and third start 120 and 240 ms
+  // after the claim, when one more send could pass its end.
+  EXPECT_EQ(repo_.RenewCalls(), 2);
+  MessageFilter sent;
+  sent.state = MessageState::kSent;
+  EXPECT_EQ(repo_.List(sent, 0, 10)->size(), 3u);
+}
+
 }  // namespace
 }  // namespace wse::notify
