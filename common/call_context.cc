@@ -34,7 +34,7 @@ std::string RequestIdFrom(const std::multimap<grpc::string_ref, grpc::string_ref
   return id && IsAcceptableRequestId(*id) ? std::string(*id) : NewRequestId();
 }
 
-RequestContext MakeRequestContext(grpc::ServerContext* context, absl::string_view method) {
+RequestContext MakeRequestContext(grpc::ServerContextBase* context, absl::string_view method) {
   RequestContext call;
   call.method = method;
   call.is_cancelled = [context] { return context->IsCancelled(); };

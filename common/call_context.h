@@ -27,7 +27,7 @@ inline constexpr char kTracestateHeader[] = "tracestate";
 // The caller's x-request-id when it is acceptable (safe to log), otherwise a fresh id.
 std::string RequestIdFrom(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
 
-RequestContext MakeRequestContext(grpc::ServerContext* context, absl::string_view method);
+RequestContext MakeRequestContext(grpc::ServerContextBase* context, absl::string_view method);
 
 // Forwards the request id, the trace (this request's span as the parent) and the caller's
 // deadline to an outgoing call.
@@ -38,7 +38,7 @@ void LogCall(const RequestContext& call, const absl::Status& status,
              std::chrono::steady_clock::duration elapsed);
 
 template <typename Body>
-grpc::Status Serve(grpc::ServerContext* context, absl::string_view method, Body&& body) {
+grpc::Status Serve(grpc::ServerContextBase* context, absl::string_view method, Body&& body) {
   const auto start = std::chrono::steady_clock::now();
   RequestContext call = MakeRequestContext(context, method);
   // Every log line written for this call, by any layer, names its trace and request.

@@ -28,31 +28,35 @@ absl::Status CheckPermissionName(const std::string& permission) {
 
 }  // namespace
 
-grpc::Status RightsServiceImpl::CheckPermission(grpc::ServerContext* context,
-                                                const v1::CheckPermissionRequest* request,
-                                                v1::CheckPermissionResponse* response) {
-  return Serve(context, "CheckPermission", [&](const RequestContext& call) -> absl::Status {
-    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
-    RETURN_IF_ERROR(MayCheck(actor, person));
-    RETURN_IF_ERROR(CheckPermissionName(request->permission()));
-    std::string org;
-    if (!request->organization().empty()) {
-      ASSIGN_OR_RETURN(auto id,
-                       IdFromName(request->organization(), "organizations", "organization"));
-      org = id;
-    }
-    ASSIGN_OR_RETURN(auto decision,
-                     deps_.permissions.Check(person, org, request->permission(), call));
-    response->set_allowed(decision.allowed);
-    response->set_reason(ToProto(decision.reason));
-    response->set_decision_id(decision.decision_id);
-    if (!decision.matched_grant_id.empty()) {
-      response->set_matched_grant("organizations/" + org + "/grants/" + decision.matched_grant_id);
-    }
-    response->set_revision(decision.revision);
-    return absl::OkStatus();
-  });
+grpc::ServerUnaryReactor* RightsServiceImpl::CheckPermission(
+    grpc::CallbackServerContext* context, const v1::CheckPermissionRequest* request,
+    v1::CheckPermissionResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(
+      Serve(context, "CheckPermission", [&](const RequestContext& call) -> absl::Status {
+        ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+        ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
+        RETURN_IF_ERROR(MayCheck(actor, person));
+        RETURN_IF_ERROR(CheckPermissionName(request->permission()));
+        std::string org;
+        if (!request->organization().empty()) {
+          ASSIGN_OR_RETURN(auto id,
+                           IdFromName(request->organization(), "organizations", "organization"));
+          org = id;
+        }
+        ASSIGN_OR_RETURN(auto decision,
+                         deps_.permissions.Check(person, org, request->permission(), call));
+        response->set_allowed(decision.allowed);
+        response->set_reason(ToProto(decision.reason));
+        response->set_decision_id(decision.decision_id);
+        if (!decision.matched_grant_id.empty()) {
+          response->set_matched_grant("organizations/" + org + "/grants/" +
+                                      decision.matched_grant_id);
+        }
+        response->set_revision(decision.revision);
+        return absl::OkStatus();
+      }));
+  return reactor;
 }
 
 grpc::Status RightsServiceImpl::ExplainPermission(grpc::ServerContext* context,

@@ -23,7 +23,13 @@ struct RightsServiceDeps {
   const OperatorAuthenticator& operators;
 };
 
-class RightsServiceImpl final : public v1::RightsService::Service {
+// CheckPermission, asked on every call of every service and normally answered from memory, runs
+// on gRPC's callback API: no hand-off to a synchronous worker thread (measured at 64 callers:
+// 31.8k -> 37.0k calls/s, p99 below echo's). A decision not in memory reads the database on the
+// callback thread, bounded like every read by the pool's timeouts (the fault and outage suites
+// run through it). The other methods, which write or read more, stay synchronous.
+class RightsServiceImpl final
+    : public v1::RightsService::WithCallbackMethod_CheckPermission<v1::RightsService::Service> {
  public:
   explicit RightsServiceImpl(RightsServiceDeps deps) : deps_(deps) {}
 
@@ -48,9 +54,11 @@ class RightsServiceImpl final : public v1::RightsService::Service {
   WSE_RPC(ListLocalAdministrators);
   WSE_RPC(ListAuditEvents);
   WSE_RPC(VerifyAuditChain);
-  WSE_RPC(CheckPermission);
   WSE_RPC(ExplainPermission);
 #undef WSE_RPC
+  grpc::ServerUnaryReactor* CheckPermission(grpc::CallbackServerContext* context,
+                                            const v1::CheckPermissionRequest* request,
+                                            v1::CheckPermissionResponse* response) override;
 
  private:
   absl::StatusOr<Actor> Authenticate(const RequestContext& call);
