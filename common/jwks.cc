@@ -35,7 +35,7 @@ absl::StatusOr<std::string> ToPem(EVP_PKEY* key) {
   return std::string(data, static_cast<size_t>(size));
 }
 
-absl::StatusOr<std::string> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
+absl::StatusOr<Owned<EVP_PKEY>> FromParams(const char* type, OSSL_PARAM_BLD* builder) {
   Owned<OSSL_PARAM> params(OSSL_PARAM_BLD_to_param(builder));
   Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* raw = nullptr;
@@ -43,11 +43,10 @@ absl::StatusOr<std::string> FromParams(const char* type, OSSL_PARAM_BLD* builder
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
     return absl::InvalidArgumentError("invalid key material");
   }
-  Owned<EVP_PKEY> key(raw);
-  return ToPem(key.get());
+  return Owned<EVP_PKEY>(raw);
 }
 
-absl::StatusOr<std::string> EcPem(const nlohmann::json& jwk) {
+absl::StatusOr<Owned<EVP_PKEY>> EcKey(const nlohmann::json& jwk) {
   if (jwk.value("crv", "") != "P-256") return absl::InvalidArgumentError("unsupported curve");
   auto x = Base64UrlDecode(jwk.value("x", ""));
   auto y = Base64UrlDecode(jwk.value("y", ""));
@@ -62,7 +61,7 @@ absl::StatusOr<std::string> EcPem(const nlohmann::json& jwk) {
   return FromParams("EC", builder.get());
 }
 
-absl::StatusOr<std::string> RsaPem(const nlohmann::json& jwk) {
+absl::StatusOr<Owned<EVP_PKEY>> RsaKey(const nlohmann::json& jwk) {
   auto n = Base64UrlDecode(jwk.value("n", ""));
   auto e = Base64UrlDecode(jwk.value("e", ""));
   if (!n.ok() || !e.ok() || n->size() < 256 || e->empty()) {
@@ -152,18 +151,21 @@ absl::StatusOr<KeySet> ParseJwks(absl::string_view json) {
     if (!all_strings) continue;  // value() below would throw on a non-string member.
     if (jwk.value("use", "sig") != "sig") continue;
     const std::string kty = jwk.value("kty", "");
-    absl::StatusOr<std::string> pem = absl::InvalidArgumentError("unsupported key type");
+    absl::StatusOr<Owned<EVP_PKEY>> key = absl::InvalidArgumentError("unsupported key type");
     std::string alg;
     if (kty == "EC") {
       alg = "ES256";
-      pem = EcPem(jwk);
+      key = EcKey(jwk);
     } else if (kty == "RSA") {
       alg = "RS256";
-      pem = RsaPem(jwk);
+      key = RsaKey(jwk);
     }
-    if (!pem.ok() || jwk.value("alg", alg) != alg) continue;
+    if (!key.ok() || jwk.value("alg", alg) != alg) continue;
+    absl::StatusOr<std::string> pem = ToPem(key->get());
+    if (!pem.ok()) continue;
     const std::string kid = jwk["kid"];
-    keys[kid] = PublicKey{kid, alg, *std::move(pem)};
+    keys[kid] = PublicKey{kid, alg, *std::move(pem),
+                          std::shared_ptr<EVP_PKEY>(key->release(), EVP_PKEY_free)};
   }
   if (keys.empty()) return absl::InvalidArgumentError("JWKS holds no usable signing key");
   return keys;

@@ -1,12 +1,15 @@
 #pragma once
 // JSON Web Key Sets (RFC 7517) for token verification: parses the public keys (EC P-256 for
-// ES256, RSA for RS256) into PEM, which the JWT library verifies with.
+// ES256, RSA for RS256) once, into OpenSSL keys the verifier uses for every token, and PEM.
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY.
 
 namespace wse {
 
@@ -14,6 +17,8 @@ struct PublicKey {
   std::string kid;
   std::string alg;  // "ES256" or "RS256"; a token must name exactly this algorithm.
   std::string pem;  // SubjectPublicKeyInfo PEM.
+  // The same key, parsed (an EVP_PKEY, read-only: safe to verify with from many threads).
+  std::shared_ptr<evp_pkey_st> key;
 };
 
 using KeySet = std::map<std::string, PublicKey>;  // by kid
