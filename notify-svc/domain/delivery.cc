@@ -109,22 +109,11 @@ absl::StatusOr<int> DeliveryWorkers::RunOnce() {
   ASSIGN_OR_RETURN(auto claimed, messages_.ClaimDue(options_.batch_size, options_.lease));
   PersonLookups persons;
   for (const MessageRecord& message : claimed) {
-    // The batch may outlive the lease (a slow relay): once one more SMTP transaction
-    // (--smtp_timeout) might outlast the claim, renew it first, and send only if still ours.
-    if (MonotonicNow() + options_.send_timeout >= claimed_at + options_.lease) {
-      absl::StatusOr<bool> held =
-          messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
-      if (!held.ok() || !*held) {
-        LogWarn(held.ok() ? "claim taken over by another worker; not sending"
-                          : "claim could not be renewed; not sending (retried after its lease)",
-                {{"message_id", absl::StrCat(message.id)},
-                 {"error", held.ok() ? "" : std::string(held.status().message())}});
-        continue;
-      }
-    }
     // The attempt's log lines and calls (GetPerson) carry the trace of the call that queued it.
     const ScopedTrace traced(TraceContext::Continue(message.traceparent), NewRequestId());
-    const AttemptResult result = Attempt(message, persons);
+    const std::optional<AttemptResult> attempted = Attempt(message, persons, claimed_at);
+    if (!attempted) continue;  // The claim was lost before the send: nothing sent or recorded.
+    const AttemptResult& result = *attempted;
     absl::Status recorded = messages_.Finish(message.id, message.attempt_count, result);
     if (recorded.ok()) CountDelivery(result.new_state);
     if (!recorded.ok()) {
@@ -209,7 +198,23 @@ std::string DeliveryWorkers::Mime(const MessageRecord& message,
   return BuildMimeMessage(mime, boundary);
 }
 
-AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message, PersonLookups& persons) {
+bool DeliveryWorkers::HoldsClaimForOneSend(const MessageRecord& message, absl::Time claimed_at) {
+  // The pass may outlive the lease (a slow directory or relay): once one more SMTP transaction
+  // (--smtp_timeout) might outlast the claim, renew it, and send only if it is still ours.
+  if (MonotonicNow() + options_.send_timeout < claimed_at + options_.lease) return true;
+  absl::StatusOr<bool> held =
+      messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
+  if (held.ok() && *held) return true;
+  LogWarn(held.ok() ? "claim taken over by another worker; not sending"
+                    : "claim could not be renewed; not sending (retried after its lease)",
+          {{"message_id", absl::StrCat(message.id)},
+           {"error", held.ok() ? "" : std::string(held.status().message())}});
+  return false;
+}
+
+std::optional<AttemptResult> DeliveryWorkers::Attempt(const MessageRecord& message,
+                                                      PersonLookups& persons,
+                                                      absl::Time claimed_at) {
   const absl::Time started = absl::Now();
   auto at_start = [started](AttemptResult r) {
     r.attempt.attempt_time = started;
@@ -239,7 +244,8 @@ AttemptResult DeliveryWorkers::Attempt(const MessageRecord& message, PersonLooku
   }
   const RenderedMail& mail = fresh ? *fresh : *message.rendered;
 
-  // 3. SMTP.
+  // 3. SMTP, decided only now: look-ups and rendering above take time off the claim.
+  if (!HoldsClaimForOneSend(message, claimed_at)) return std::nullopt;
   std::vector<std::string> rcpt;
   for (const RecipientRecord& r : recipients) rcpt.push_back(r.resolved_email);
   const SendResult sent =

@@ -70,12 +70,6 @@ class DeliveryWorkers {
 
   // Persons looked up in one pass, by id (only successful look-ups).
   using PersonLookups = absl::flat_hash_map<std::string, identity::PersonInfo>;
-  // The outcome of one attempt at a claimed message (no storage; exposed for tests).
-  AttemptResult Attempt(const MessageRecord& message) {
-    PersonLookups persons;
-    return Attempt(message, persons);
-  }
-  AttemptResult Attempt(const MessageRecord& message, PersonLookups& persons);
 
  private:
   // One worker: a PeriodicTask polling every poll_interval, or again at once after a full batch
@@ -86,6 +80,12 @@ class DeliveryWorkers {
     std::unique_ptr<PeriodicTask> task;
   };
   void Pass(Worker& worker);
+  // The outcome of one attempt at a message claimed at `claimed_at` (this process's monotonic
+  // clock), or nullopt when the claim was lost before the send (nothing sent, nothing to record).
+  std::optional<AttemptResult> Attempt(const MessageRecord& message, PersonLookups& persons,
+                                       absl::Time claimed_at);
+  // Whether the claim still holds for one more SMTP transaction, renewing it when it might not.
+  bool HoldsClaimForOneSend(const MessageRecord& message, absl::Time claimed_at);
   // A failure worth another attempt, until the message's budget is spent (then it is dead).
   AttemptResult Transient(const MessageRecord& message, std::string error, int smtp_code) const;
   // The recipients' addresses, persons looked up now; a result when one cannot be mailed.

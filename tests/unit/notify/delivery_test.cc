@@ -3,7 +3,9 @@
 #include "notify-svc/domain/delivery.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -249,6 +251,40 @@ TEST_F(DeliveryTest, APassBehindASlowRelayRenewsEachClaimThatMightRunOut) {
   MessageFilter sent;
   sent.state = MessageState::kSent;
   EXPECT_EQ(repo_.List(sent, 0, 10)->size(), 3u);
+}
+
+// A slow directory: the look-ups before a send can outlast the claim, so whether to renew is
+// decided right before the send. Two workers race for one message whose person takes longer to
+// look up than the lease: the first loses its claim to the second while it waits, and only one
+// of them sends.
+TEST_F(DeliveryTest, ASlowDirectoryNeverLetsTwoWorkersSendOneMessage) {
+  // One directory client per worker (the fake counts its calls without a lock).
+  identity::FakeIdentityClient slow_directory[2];
+  for (auto& directory : slow_directory) {
+    directory.any_person = [](const std::string& id) -> std::optional<identity::PersonInfo> {
+      absl::SleepFor(absl::Milliseconds(400));
+      return identity::PersonInfo{id, "Traag", "traag@example.be", "", "nl"};
+    };
+  }
+  CountingSender counting;
+  DeliveryOptions options;
+  options.lease = absl::Milliseconds(300);
+  options.send_timeout = absl::Milliseconds(100);
+  DeliveryWorkers first(repo_, *catalog_, counting, slow_directory[0], options);
+  DeliveryWorkers second(repo_, *catalog_, counting, slow_directory[1], options);
+  auto queued = queue_->Submit(Draft("slow", {true, "persons/slow", "", ""}));
+  ASSERT_TRUE(queued.ok());
+
+  absl::StatusOr<int> first_claimed;
+  std::thread first_pass([&] { first_claimed = first.RunOnce(); });
+  // After the first claim's lease, while the first worker still waits for the directory.
+  absl::SleepFor(absl::Milliseconds(350));
+  EXPECT_EQ(*second.RunOnce(), 1);
+  first_pass.join();
+  EXPECT_EQ(*first_claimed, 1);
+
+  EXPECT_EQ(counting.WaitFor(2, absl::ZeroDuration()), 1);
+  EXPECT_EQ(Get(queued->message.id).state, MessageState::kSent);
 }
 
 }  // namespace
