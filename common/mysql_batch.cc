@@ -37,6 +37,18 @@ void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& 
   }
 }
 
+void BindPaddedRows(sql::PreparedStatement& statement, const std::vector<std::string>& values,
+                    size_t columns) {
+  const size_t rows = values.size() / columns;
+  const size_t padded = PaddedCount(rows);
+  for (size_t row = 0; row < padded; ++row) {
+    const size_t from = std::min(row, rows - 1) * columns;
+    for (size_t column = 0; column < columns; ++column) {
+      statement.setString(static_cast<int>(row * columns + column + 1), values[from + column]);
+    }
+  }
+}
+
 std::vector<Chunk> PowerOfTwoChunks(size_t count, size_t max_chunk) {
   size_t largest = 1;
   while (largest * 2 <= max_chunk) largest *= 2;

@@ -25,6 +25,10 @@ size_t PaddedCount(size_t count);
 // Binds `values` (not empty) to parameters 1..PaddedCount(size) of an IN list, repeating the last.
 void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values);
 void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values);
+// The same for an IN list of rows ("(a, b) IN ((?, ?), ...)"): `values` holds the rows one after
+// the other, `columns` values each, and the last row is repeated.
+void BindPaddedRows(sql::PreparedStatement& statement, const std::vector<std::string>& values,
+                    size_t columns);
 
 struct Chunk {
   size_t offset;

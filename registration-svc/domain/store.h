@@ -192,7 +192,8 @@ class RegistrationTransaction {
   // --- the confirm writer's set-based operations (store.cc: defaults made of the calls above,
   // one per item; the MySQL store overrides them with one statement per table) ---
   // GetDraft of each key, in the same order: nullopt for one that does not exist (or is another
-  // organisation's). The found drafts are locked.
+  // organisation's). The found drafts are locked; a store may also answer nullopt for a draft
+  // another transaction holds locked rather than wait for it (the writer confirms it alone).
   virtual absl::StatusOr<std::vector<std::optional<DraftRecord>>> GetDrafts(
       const std::vector<DraftKey>& keys);
   // ListParticipants of each draft, in the same order.

@@ -121,15 +121,21 @@ absl::StatusOr<std::vector<std::optional<DraftRecord>>> MysqlRegistrationTransac
     const std::vector<DraftKey>& keys) {
   std::vector<std::optional<DraftRecord>> out(keys.size());
   if (keys.empty()) return out;
-  std::vector<std::string> ids;
-  ids.reserve(keys.size());
-  for (const DraftKey& key : keys) ids.push_back(key.id);
-  // Locked by id in one statement; the organisation is compared below, so another
-  // organisation's draft is locked for this transaction's length but never handed out.
+  std::vector<std::string> org_and_id;
+  org_and_id.reserve(2 * keys.size());
+  for (const DraftKey& key : keys) {
+    org_and_id.push_back(key.organization_id);
+    org_and_id.push_back(key.id);
+  }
+  // Only the callers' own organisations' drafts are read and locked (drafts_org), so naming
+  // another organisation's draft locks nothing of theirs. A draft locked by a concurrent edit is
+  // skipped rather than waited for: it reads as absent and is confirmed alone afterwards, so the
+  // shared writer never waits on one caller's row.
   Statement select =
-      Prepare(conn_, absl::StrCat(kDraftSelect, " WHERE d.id IN (",
-                                  wse::Placeholders(PaddedCount(ids.size())), ") FOR UPDATE"));
-  BindPadded(*select, ids);
+      Prepare(conn_, absl::StrCat(kDraftSelect, " WHERE (d.organization_id, d.id) IN (",
+                                  wse::RowPlaceholders(PaddedCount(keys.size()), 2),
+                                  ") FOR UPDATE SKIP LOCKED"));
+  BindPaddedRows(*select, org_and_id, 2);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   absl::flat_hash_map<std::string, DraftRecord> found;
   while (rows->next()) {

@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "registration-svc/domain/model.h"
@@ -91,6 +94,42 @@ TYPED_TEST(ConfirmationsContractTest, GetDraftsLocksTheOrganisationsOwnInTheAske
     return absl::OkStatus();
   });
   ASSERT_TRUE(status.ok()) << status;
+}
+
+// MySQL's locking: a transaction holding GetDrafts locks only the drafts of the organisations it
+// named them with, and a second GetDrafts skips a draft another transaction holds (it reads as
+// absent) instead of waiting for it, so the one confirm writer never waits on a caller's row.
+using MysqlConfirmationsTest = ConfirmationsContractTest<MysqlBackend>;
+TEST_F(MysqlConfirmationsTest, GetDraftsLocksNoOtherOrganisationsDraftAndSkipsLockedOnes) {
+  const DraftRecord own = this->StoredDraft(1, 1, 1);
+  const DraftRecord theirs = this->StoredDraft(2, 10, 1, kOtherOrg);
+  absl::Notification held, done;
+  std::optional<DraftRecord> theirs_seen, own_seen;
+  std::thread second([&] {
+    held.WaitForNotification();
+    const absl::Status status = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(auto drafts, tx.GetDrafts({{kOtherOrg, theirs.id}, {kOrg, own.id}}));
+      theirs_seen = drafts.at(0);
+      own_seen = drafts.at(1);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    done.Notify();
+  });
+  const absl::Status status = this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
+    // kOrg names the other organisation's draft (an attacker guessing ids) and its own.
+    ASSIGN_OR_RETURN(auto drafts, tx.GetDrafts({{kOrg, theirs.id}, {kOrg, own.id}}));
+    EXPECT_FALSE(drafts.at(0).has_value());
+    EXPECT_TRUE(drafts.at(1).has_value());
+    held.Notify();
+    // Bounded: a second transaction waiting for a lock would not be done within this.
+    EXPECT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+    return absl::OkStatus();
+  });
+  second.join();
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_TRUE(theirs_seen.has_value()) << "the other organisation's draft was locked";
+  EXPECT_FALSE(own_seen.has_value()) << "a locked draft was not skipped";
 }
 
 TYPED_TEST(ConfirmationsContractTest, ListParticipantsOfEachDraftInAddedOrder) {
