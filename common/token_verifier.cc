@@ -15,6 +15,7 @@
 #include "common/status_macros.h"
 #include "openssl/bn.h"
 #include "openssl/ecdsa.h"
+#include "openssl/err.h"
 #include "openssl/evp.h"
 
 namespace wse {
@@ -172,6 +173,9 @@ absl::StatusOr<VerifiedJwt> JwtVerifier::Verify(absl::string_view token) const {
   if (!signature.ok()) return Refused("TOKEN_MALFORMED", "the token signature is not base64url");
   const absl::string_view signing_input = token.substr(0, parts[0].size() + 1 + parts[1].size());
   if (!SignatureValid(key->second, signing_input, *signature)) {
+    // A refused signature leaves OpenSSL's reasons on this thread's error queue: cleared, so
+    // they neither pile up on a long-lived handler thread nor show up under a later call.
+    ERR_clear_error();
     return Refused("TOKEN_SIGNATURE_INVALID", "the token signature is invalid");
   }
   return CheckClaims(kid, std::move(claims));

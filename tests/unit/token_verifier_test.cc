@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
+#include "openssl/err.h"
 #include "tests/unit/jwt_test_keys.h"
 
 namespace wse {
@@ -110,6 +111,8 @@ TEST_F(TokenVerifierTest, RefusesATamperedSignature) {
     EXPECT_EQ(ReasonFor(token.substr(0, dot + 1) + Base64UrlEncode(signature + signature)),
               "TOKEN_SIGNATURE_INVALID")
         << alg;
+    // Nothing left on this thread's OpenSSL error queue for a later call to trip over.
+    EXPECT_EQ(ERR_peek_error(), 0u) << alg;
   }
 }
 
