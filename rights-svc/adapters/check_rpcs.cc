@@ -26,6 +26,25 @@ absl::Status CheckPermissionName(const std::string& permission) {
   return absl::OkStatus();
 }
 
+// Who is asked about, where: the fields CheckPermission and ExplainPermission share, checked the
+// same way (a person may ask only about themself; an empty organisation is allowed and denied).
+struct PermissionQuestion {
+  std::string person_id;
+  std::string organization_id;
+};
+template <typename Request>
+absl::StatusOr<PermissionQuestion> AskedAbout(const Actor& actor, const Request& request) {
+  PermissionQuestion question;
+  ASSIGN_OR_RETURN(question.person_id, PersonId(request.person(), "person"));
+  RETURN_IF_ERROR(MayCheck(actor, question.person_id));
+  RETURN_IF_ERROR(CheckPermissionName(request.permission()));
+  if (!request.organization().empty()) {
+    ASSIGN_OR_RETURN(question.organization_id,
+                     IdFromName(request.organization(), "organizations", "organization"));
+  }
+  return question;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* RightsServiceImpl::CheckPermission(
@@ -35,17 +54,10 @@ grpc::ServerUnaryReactor* RightsServiceImpl::CheckPermission(
   reactor->Finish(
       Serve(context, "CheckPermission", [&](const RequestContext& call) -> absl::Status {
         ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-        ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
-        RETURN_IF_ERROR(MayCheck(actor, person));
-        RETURN_IF_ERROR(CheckPermissionName(request->permission()));
-        std::string org;
-        if (!request->organization().empty()) {
-          ASSIGN_OR_RETURN(auto id,
-                           IdFromName(request->organization(), "organizations", "organization"));
-          org = id;
-        }
-        ASSIGN_OR_RETURN(auto decision,
-                         deps_.permissions.Check(person, org, request->permission(), call));
+        ASSIGN_OR_RETURN(auto asked, AskedAbout(actor, *request));
+        const std::string& org = asked.organization_id;
+        ASSIGN_OR_RETURN(auto decision, deps_.permissions.Check(asked.person_id, org,
+                                                                request->permission(), call));
         response->set_allowed(decision.allowed);
         response->set_reason(ToProto(decision.reason));
         response->set_decision_id(decision.decision_id);
@@ -64,17 +76,10 @@ grpc::Status RightsServiceImpl::ExplainPermission(grpc::ServerContext* context,
                                                   v1::ExplainPermissionResponse* response) {
   return Serve(context, "ExplainPermission", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
-    ASSIGN_OR_RETURN(auto person, PersonId(request->person(), "person"));
-    RETURN_IF_ERROR(MayCheck(actor, person));
-    RETURN_IF_ERROR(CheckPermissionName(request->permission()));
-    std::string org;
-    if (!request->organization().empty()) {
-      ASSIGN_OR_RETURN(auto id,
-                       IdFromName(request->organization(), "organizations", "organization"));
-      org = id;
-    }
+    ASSIGN_OR_RETURN(auto asked, AskedAbout(actor, *request));
+    const std::string& org = asked.organization_id;
     ASSIGN_OR_RETURN(auto explained,
-                     deps_.permissions.Explain(person, org, request->permission(), call));
+                     deps_.permissions.Explain(asked.person_id, org, request->permission(), call));
     response->set_allowed(explained.decision.allowed);
     response->set_reason(ToProto(explained.decision.reason));
     response->set_decision_id(explained.decision.decision_id);

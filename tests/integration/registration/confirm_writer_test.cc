@@ -24,6 +24,7 @@
 #include "identity-svc/client/fake_identity_client.h"
 #include "registration-svc/domain/registration_manager.h"
 #include "tests/integration/registration/store_test_support.h"
+#include "tests/support/registration_records.h"
 
 namespace wse::registration::store_test {
 namespace {
@@ -46,20 +47,6 @@ std::string ValidInsz(int n) {
   return absl::StrFormat("%09d%02d", first_nine, 97 - first_nine % 97);
 }
 
-ParticipantRecord Attending(const std::string& insz) {
-  ParticipantRecord p;
-  p.display_name = "Deelnemer";
-  p.input.insz = insz;
-  AttendanceInput attendance;
-  attendance.hours_present = 10;
-  attendance.contact_hours_to_follow = 20;
-  p.input.measurement = attendance;
-  p.input.final_assessment = FinalAssessment::kParticipated;
-  p.input.route_completed = true;
-  p.input.exam_contract = false;
-  return p;
-}
-
 enum class Kind { kClean, kStaleEtag, kSharedParticipant, kSharedRequestId, kSentTwice };
 
 struct Call {
@@ -75,14 +62,8 @@ class ConfirmWriterRaceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(db_.ready().ok()) << db_.ready();
-    TrainingImportItem item;
-    item.training.facts.odb_number = "ODB-1";
-    item.training.facts.provider_organization_id = "school";
-    item.training.facts.type = TrainingType::kContactHours;
-    item.training.facts.planned_hours = 120;
-    item.training.facts.delivery_mode = DeliveryMode::kClassroom;
-    item.training.facts.recognition_start_date = Date{2020, 9, 1};
-    item.training.title = "Boekhouden";
+    const TrainingImportItem item =
+        testing::ContactHoursTrainingImport("ODB-1", "school", "Boekhouden");
     auto imported = manager_->ImportTrainings(Actor{"", "", true}, {item}, false, call_);
     ASSERT_TRUE(imported.ok()) << imported.status();
   }
@@ -95,7 +76,8 @@ class ConfirmWriterRaceTest : public ::testing::Test {
     if (!draft.ok()) return {};
     std::string etag = EtagOf(draft->draft.version);
     for (const std::string& one : insz) {
-      auto added = manager_->AddParticipant(jan_, draft->draft.id, etag, Attending(one), call_);
+      auto added = manager_->AddParticipant(
+          jan_, draft->draft.id, etag, testing::AttendingParticipantRecord(one, 10, 20), call_);
       EXPECT_TRUE(added.ok()) << added.status();
       if (added.ok()) etag = EtagOf(added->draft_version);
     }

@@ -12,6 +12,7 @@
 #include "registration-svc/domain/receipt.h"
 #include "registration-svc/domain/version_builder.h"
 #include "tests/support/registration_fakes.h"
+#include "tests/support/registration_records.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
 namespace wse::registration {
@@ -51,32 +52,12 @@ constexpr char kInszA[] = "85073003328";
 constexpr char kInszB[] = "90010100123";
 constexpr char kInszC[] = "85073003130";
 
-ParticipantRecord Attending(const std::string& insz, double present, double to_follow) {
-  ParticipantRecord p;
-  p.display_name = "Deelnemer";
-  p.input.insz = insz;
-  AttendanceInput a;
-  a.hours_present = present;
-  a.contact_hours_to_follow = to_follow;
-  p.input.measurement = a;
-  p.input.final_assessment = FinalAssessment::kParticipated;
-  p.input.route_completed = true;
-  p.input.exam_contract = false;
-  return p;
-}
-
 class RegistrationManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     permissions_.allowed = {"jan@school", "eva@other"};
-    TrainingImportItem item;
-    item.training.facts.odb_number = "ODB-1";
-    item.training.facts.provider_organization_id = "school";
-    item.training.facts.type = TrainingType::kContactHours;
-    item.training.facts.planned_hours = 120;
-    item.training.facts.delivery_mode = DeliveryMode::kClassroom;
-    item.training.facts.recognition_start_date = Date{2020, 9, 1};
-    item.training.title = "Boekhouden";
+    const TrainingImportItem item =
+        testing::ContactHoursTrainingImport("ODB-1", "school", "Boekhouden");
     auto imported = manager_.ImportTrainings(kOperator, {item}, false, call_);
     ASSERT_TRUE(imported.ok()) << imported.status();
     ASSERT_EQ((*imported)[0].outcome, ImportOutcome::kCreated);
@@ -198,16 +179,19 @@ TEST_F(RegistrationManagerTest, DraftsAreIdempotentEtaggedAndInvisibleElsewhere)
             absl::StatusCode::kNotFound);
 
   const std::string etag = EtagOf(first.draft.version);
-  auto added = manager_.AddParticipant(jan_, first.draft.id, etag, Attending(kInszA, 10, 20), call_);
+  auto added = manager_.AddParticipant(jan_, first.draft.id, etag,
+                                       testing::AttendingParticipantRecord(kInszA, 10, 20), call_);
   ASSERT_TRUE(added.ok()) << added.status();
   EXPECT_EQ(added->participant.input.insz, kInszA);
-  auto stale = manager_.AddParticipant(jan_, first.draft.id, etag, Attending(kInszB, 1, 2), call_);
+  auto stale = manager_.AddParticipant(jan_, first.draft.id, etag,
+                                       testing::AttendingParticipantRecord(kInszB, 1, 2), call_);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
   const std::string now_etag = EtagOf(added->draft_version);
-  ParticipantRecord dotted = Attending("85.07.30-033.28", 1, 2);
+  ParticipantRecord dotted = testing::AttendingParticipantRecord("85.07.30-033.28", 1, 2);
   auto twice = manager_.AddParticipant(jan_, first.draft.id, now_etag, dotted, call_);
   EXPECT_EQ(twice.status().code(), absl::StatusCode::kAlreadyExists);
-  auto bad = manager_.AddParticipant(jan_, first.draft.id, now_etag, Attending("1", -1, 2), call_);
+  auto bad = manager_.AddParticipant(jan_, first.draft.id, now_etag,
+                                     testing::AttendingParticipantRecord("1", -1, 2), call_);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   ASSERT_EQ(FieldViolationsOf(bad.status()).size(), 2u);
   EXPECT_EQ(FieldViolationsOf(bad.status())[0].field, "participant.insz");
@@ -253,7 +237,7 @@ TEST_F(RegistrationManagerTest, OpenDraftsExpireAfterTheirLastChange) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->draft.state, DraftState::kExpired);
   auto edit = manager_.AddParticipant(jan_, view.draft.id, EtagOf(view.draft.version),
-                                      Attending(kInszA, 1, 2), call_);
+                                      testing::AttendingParticipantRecord(kInszA, 1, 2), call_);
   EXPECT_EQ(ReasonOf(edit.status()), "DRAFT_EXPIRED");
   EXPECT_TRUE(manager_.DeleteDraft(jan_, view.draft.id, EtagOf(view.draft.version), call_).ok());
 }
@@ -262,13 +246,14 @@ TEST_F(RegistrationManagerTest, UploadAppliesGoodRowsAndReportsBadOnes) {
   DraftView view = NewDraft();
   std::vector<UploadRow> rows(4);
   rows[0].row_number = 1;
-  rows[0].participant = Attending(kInszA, 10, 20);
+  rows[0].participant = testing::AttendingParticipantRecord(kInszA, 10, 20);
   rows[1].row_number = 2;
-  rows[1].participant = Attending("85073003329", 10, 20);  // Bad check digits.
+  rows[1].participant =
+      testing::AttendingParticipantRecord("85073003329", 10, 20);  // Bad check digits.
   rows[2].row_number = 3;
-  rows[2].participant = Attending(kInszA, 5, 20);  // Twice in the file.
+  rows[2].participant = testing::AttendingParticipantRecord(kInszA, 5, 20);  // Twice in the file.
   rows[3].row_number = 4;
-  rows[3].participant = Attending(kInszB, 12.5, 20);
+  rows[3].participant = testing::AttendingParticipantRecord(kInszB, 12.5, 20);
   auto result = manager_.Upload(jan_, view.draft.id, EtagOf(view.draft.version), UploadMode::kMerge,
                                 rows, call_);
   ASSERT_TRUE(result.ok()) << result.status();
@@ -282,14 +267,14 @@ TEST_F(RegistrationManagerTest, UploadAppliesGoodRowsAndReportsBadOnes) {
   // MERGE replaces a known INSZ, keeps the others; REPLACE_ALL keeps only the new rows.
   std::vector<UploadRow> merge(1);
   merge[0].row_number = 1;
-  merge[0].participant = Attending(kInszA, 19, 20);
+  merge[0].participant = testing::AttendingParticipantRecord(kInszA, 19, 20);
   auto merged = manager_.Upload(jan_, view.draft.id, EtagOf(result->draft_version),
                                 UploadMode::kMerge, merge, call_);
   ASSERT_TRUE(merged.ok());
   EXPECT_EQ(merged->participant_count, 2);
   std::vector<UploadRow> replace(1);
   replace[0].row_number = 1;
-  replace[0].participant = Attending(kInszC, 1, 20);
+  replace[0].participant = testing::AttendingParticipantRecord(kInszC, 1, 20);
   auto replaced = manager_.Upload(jan_, view.draft.id, EtagOf(merged->draft_version),
                                   UploadMode::kReplaceAll, replace, call_);
   ASSERT_TRUE(replaced.ok());
@@ -300,8 +285,9 @@ TEST_F(RegistrationManagerTest, UploadAppliesGoodRowsAndReportsBadOnes) {
 }
 
 TEST_F(RegistrationManagerTest, ValidationReportsViolationsAndWarnings) {
-  ParticipantRecord over = Attending(kInszA, 30, 20);  // More hours present than to follow.
-  ParticipantRecord contract = Attending(kInszB, 20, 20);
+  ParticipantRecord over =
+      testing::AttendingParticipantRecord(kInszA, 30, 20);  // More hours present than to follow.
+  ParticipantRecord contract = testing::AttendingParticipantRecord(kInszB, 20, 20);
   contract.input.exam_contract = true;  // Refused for payment: a warning.
   DraftRecord draft = FilledDraft({over, contract}, "r-v");
   auto validation = manager_.ValidateDraft(jan_, draft.id, call_);
@@ -322,7 +308,9 @@ TEST_F(RegistrationManagerTest, ValidationReportsViolationsAndWarnings) {
 }
 
 TEST_F(RegistrationManagerTest, ConfirmIssuesOneReceiptPerRequestIdAndQueuesTheMail) {
-  DraftRecord draft = FilledDraft({Attending(kInszA, 10, 20), Attending(kInszB, 0, 20)}, "r-c");
+  DraftRecord draft = FilledDraft({testing::AttendingParticipantRecord(kInszA, 10, 20),
+                                   testing::AttendingParticipantRecord(kInszB, 0, 20)},
+                                  "r-c");
   // A clean validation lets the wizard move on, without changing the etag.
   ASSERT_TRUE(manager_.ValidateDraft(jan_, draft.id, call_)->report.ok());
   auto validated = manager_.GetDraft(jan_, draft.id, call_);
@@ -359,7 +347,7 @@ TEST_F(RegistrationManagerTest, ConfirmIssuesOneReceiptPerRequestIdAndQueuesTheM
   auto again = manager_.ConfirmDraft(jan_, draft.id, EtagOf(draft.version + 1), "c2", call_);
   EXPECT_EQ(ReasonOf(again.status()), "DRAFT_CONFIRMED");
   // The same request id for another draft is a client error, not a second receipt.
-  DraftRecord other = FilledDraft({Attending(kInszC, 1, 2)}, "r-c2");
+  DraftRecord other = FilledDraft({testing::AttendingParticipantRecord(kInszC, 1, 2)}, "r-c2");
   auto reused = manager_.ConfirmDraft(jan_, other.id, EtagOf(other.version), "c1", call_);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
   // Without names the receipt cannot be written: retryable, nothing stored.
@@ -373,9 +361,9 @@ TEST_F(RegistrationManagerTest, ConfirmIssuesOneReceiptPerRequestIdAndQueuesTheM
 }
 
 TEST_F(RegistrationManagerTest, AParticipantIsActiveInOneRegistrationPerTrainingAndYear) {
-  DraftRecord first = FilledDraft({Attending(kInszA, 10, 20)}, "r-1");
+  DraftRecord first = FilledDraft({testing::AttendingParticipantRecord(kInszA, 10, 20)}, "r-1");
   ASSERT_TRUE(manager_.ConfirmDraft(jan_, first.id, EtagOf(first.version), "c1", call_).ok());
-  DraftRecord second = FilledDraft({Attending(kInszA, 5, 20)}, "r-2");
+  DraftRecord second = FilledDraft({testing::AttendingParticipantRecord(kInszA, 5, 20)}, "r-2");
   auto validation = manager_.ValidateDraft(jan_, second.id, call_);
   ASSERT_TRUE(validation.ok());
   ASSERT_EQ(validation->report.violations.size(), 1u);
@@ -384,7 +372,9 @@ TEST_F(RegistrationManagerTest, AParticipantIsActiveInOneRegistrationPerTraining
 }
 
 TEST_F(RegistrationManagerTest, CorrectionsAndWithdrawalsAreVersionsWithHistory) {
-  DraftRecord draft = FilledDraft({Attending(kInszA, 10, 20), Attending(kInszB, 12, 20)}, "r-h");
+  DraftRecord draft = FilledDraft({testing::AttendingParticipantRecord(kInszA, 10, 20),
+                                   testing::AttendingParticipantRecord(kInszB, 12, 20)},
+                                  "r-h");
   auto v1 = manager_.ConfirmDraft(jan_, draft.id, EtagOf(draft.version), "c1", call_);
   ASSERT_TRUE(v1.ok());
   const std::string id = v1->version.registration_id;
@@ -414,7 +404,7 @@ TEST_F(RegistrationManagerTest, CorrectionsAndWithdrawalsAreVersionsWithHistory)
   EXPECT_EQ(old->version.participants.size(), 2u);
   EXPECT_EQ(old->latest_version, 2);
   // kInszB left the registration, so it may be registered again elsewhere.
-  DraftRecord elsewhere = FilledDraft({Attending(kInszB, 3, 20)}, "r-e");
+  DraftRecord elsewhere = FilledDraft({testing::AttendingParticipantRecord(kInszB, 3, 20)}, "r-e");
   EXPECT_TRUE(manager_.ValidateDraft(jan_, elsewhere.id, call_)->report.ok());
 
   auto stale = manager_.WithdrawRegistration(jan_, id, "1", "weg", "w1", call_);
@@ -436,7 +426,7 @@ TEST_F(RegistrationManagerTest, CorrectionsAndWithdrawalsAreVersionsWithHistory)
   // Three receipts, three mails.
   EXPECT_EQ(Mails().size(), 3u);
   // After the withdrawal its participants are free again.
-  DraftRecord again = FilledDraft({Attending(kInszA, 3, 20)}, "r-a");
+  DraftRecord again = FilledDraft({testing::AttendingParticipantRecord(kInszA, 3, 20)}, "r-a");
   EXPECT_TRUE(manager_.ValidateDraft(jan_, again.id, call_)->report.ok());
 }
 
@@ -458,7 +448,7 @@ TEST_F(RegistrationManagerTest, ConfiguredWindowsCloseRegistrationAndCorrection)
   EXPECT_TRUE(limited.CreateDraft(jan_, "ODB-1", 2025, "r-new", call_).ok());
 
   // A registration confirmed in time can be corrected until its own window ends.
-  DraftRecord draft = FilledDraft({Attending(kInszA, 10, 20)}, "r-w");
+  DraftRecord draft = FilledDraft({testing::AttendingParticipantRecord(kInszA, 10, 20)}, "r-w");
   auto v1 = limited.ConfirmDraft(jan_, draft.id, EtagOf(draft.version), "c-w", call_);
   ASSERT_TRUE(v1.ok()) << v1.status();
   now_ = absl::FromCivil(absl::CivilSecond(2026, 12, 30, 0, 0, 0), absl::UTCTimeZone());
