@@ -4,9 +4,11 @@
 #include "absl/flags/flag.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/mysql_replica_registry.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
 #include "common/periodic_task.h"
+#include "common/replica_leases.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/client/grpc_identity_client.h"
@@ -18,9 +20,7 @@
 #include "rights-svc/adapters/rights_service.h"
 #include "rights-svc/domain/catalogue.h"
 #include "rights-svc/domain/permission_checker.h"
-#include "rights-svc/domain/replica_leases.h"
 #include "rights-svc/domain/revision_cache.h"
-#include "rights-svc/storage/mysql_replica_registry.h"
 #include "rights-svc/storage/mysql_store.h"
 
 ABSL_FLAG(std::string, catalogue_file, "", "role catalogue JSON (default: the built-in one)");
@@ -110,13 +110,13 @@ int main(int argc, char** argv) {
   // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).
   const std::string replica_id = wse::rights::NewRightsId();
   wse::rights::RevisionCache revisions;
-  wse::rights::MysqlReplicaRegistry registry(*runtime.pool);
+  wse::MysqlReplicaRegistry registry(*runtime.pool, wse::rights::kRightsReplicaTables);
   wse::rights::GrpcPeerInvalidator peers(service_token, replica_id);
-  wse::rights::ReplicaLeases leases(
+  wse::ReplicaLeases leases(
       revisions, registry, peers,
       {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease)});
   store.OnRevisionsCommitted([&leases](const std::vector<std::string>& organizations) {
-    leases.RevisionsCommitted(organizations);
+    leases.ChangesCommitted(organizations);
   });
   wse::rights::PermissionChecker permissions(rights, absl::Now,
                                              leases.enabled() ? &revisions : nullptr);

@@ -9,7 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/operator_auth.h"
-#include "rights-svc/domain/replica_leases.h"
+#include "common/replica_leases.h"
 #include "rights-svc/domain/revision_cache.h"
 #include "wse/rights/v1/replica_cache.grpc.pb.h"
 

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_replica_registry.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
 #include "common/outbox.h"
@@ -169,23 +170,7 @@ absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organizatio
 
 absl::Status MysqlRightsTransaction::RecordChanges() {
   if (bumped_ == nullptr || bumped_->empty()) return absl::OkStatus();
-  std::vector<std::string> organizations = *bumped_;
-  std::sort(organizations.begin(), organizations.end());
-  organizations.erase(std::unique(organizations.begin(), organizations.end()), organizations.end());
-  // The shared lock on the gate row is held until COMMIT, so a renewal (which takes it
-  // exclusively before reading MAX(sequence)) never sees a sequence of an uncommitted change.
-  // Taken before the inserts, which are then plain single-row INSERTs (no AUTO-INC table lock
-  // held while waiting for the gate).
-  Statement gate =
-      Prepare(conn_, "SELECT 1 FROM revision_change_gate WHERE id = 1 LOCK IN SHARE MODE");
-  std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
-  if (!row->next()) return absl::InternalError("revision_change_gate is missing");
-  Statement record = Prepare(conn_, "INSERT INTO revision_changes (organization_id) VALUES (?)");
-  for (const std::string& organization_id : organizations) {
-    record->setString(1, organization_id);
-    record->executeUpdate();
-  }
-  return absl::OkStatus();
+  return RecordReplicaChanges(conn_, kRightsReplicaTables, *bumped_);
 }
 
 absl::StatusOr<uint64_t> MysqlRightsTransaction::AppendOutbox(const OutboxMessage& message) {

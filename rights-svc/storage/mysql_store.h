@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "common/mysql_replica_registry.h"
 #include "common/outbox.h"
 #include "rights-svc/domain/model.h"
 #include "rights-svc/domain/store.h"
@@ -46,6 +47,11 @@ class Connection;
 }  // namespace sql
 
 namespace wse::rights {
+
+// Where rights transactions record which organisations' rights changed, for the replicas'
+// leases (migrations 0003-0004; common/mysql_replica_registry.h).
+inline constexpr ReplicaTables kRightsReplicaTables{"revision_changes", "organization_id",
+                                                    "revision_change_gate"};
 
 // One open transaction (see the file comment); valid only during the Transact body.
 class MysqlRightsTransaction : public RightsTransaction {

@@ -1,7 +1,7 @@
-// MysqlReplicaRegistry on MariaDB (rights-svc/mysql_replica_registry.h): leases end on the
-// database's clock and peers include leases that ended within the grace; a renewal pulls the
-// organisations changed by committed rights transactions since the sequence it saw, never one
-// still uncommitted (the gate), and everything once that history was pruned.
+// MysqlReplicaRegistry on MariaDB (common/mysql_replica_registry.h) with rights-svc's tables:
+// leases end on the database's clock and peers include leases that ended within the grace; a
+// renewal pulls the organisations changed by committed rights transactions since the sequence it
+// saw, never one still uncommitted (the gate), and everything once that history was pruned.
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -9,6 +9,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "common/migrations.h"
+#include "common/mysql_replica_registry.h"
 #include "common/mysql_statements.h"
 #include "common/outbox.h"
 #include "common/status_macros.h"
@@ -16,7 +17,6 @@
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "gtest/gtest.h"
-#include "rights-svc/storage/mysql_replica_registry.h"
 #include "rights-svc/storage/mysql_store.h"
 #include "tests/support/test_database.h"
 
@@ -56,12 +56,12 @@ class ReplicaRegistryDbTest : public ::testing::Test {
         registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3), after);
     EXPECT_TRUE(changes.ok()) << changes.status();
     ChangesSince out = changes.value_or(ChangesSince{});
-    std::sort(out.organization_ids.begin(), out.organization_ids.end());
+    std::sort(out.keys.begin(), out.keys.end());
     return out;
   }
 
   ::wse::testing::TestDatabase db_;
-  MysqlReplicaRegistry registry_{db_.pool()};
+  MysqlReplicaRegistry registry_{db_.pool(), kRightsReplicaTables};
   MysqlRightsStore store_{db_.pool()};
 };
 
@@ -97,12 +97,12 @@ TEST_F(ReplicaRegistryDbTest, ARenewalPullsWhatCommittedSinceTheSequenceItSaw) {
   Change({"company"});
   const ChangesSince second = Renew(first.through_sequence);
   EXPECT_FALSE(second.everything);
-  EXPECT_EQ(second.organization_ids, (std::vector<std::string>{"company", "school"}));
+  EXPECT_EQ(second.keys, (std::vector<std::string>{"company", "school"}));
   EXPECT_EQ(second.through_sequence, first.through_sequence + 3);
 
   const ChangesSince third = Renew(second.through_sequence);
   EXPECT_FALSE(third.everything);
-  EXPECT_TRUE(third.organization_ids.empty());
+  EXPECT_TRUE(third.keys.empty());
   EXPECT_TRUE(Renew(second.through_sequence + 10).everything)
       << "a sequence the table never reached (a restored database): cannot tell";
 }
@@ -135,7 +135,7 @@ TEST_F(ReplicaRegistryDbTest, AChangeIsNotReachedBeforeItsTransactionCommits) {
   commit.Notify();
   writer.join();
   renewal.join();
-  EXPECT_EQ(during.organization_ids, std::vector<std::string>{"school"});
+  EXPECT_EQ(during.keys, std::vector<std::string>{"school"});
 }
 
 TEST_F(ReplicaRegistryDbTest, ARenewalBehindThePrunedHistoryForgetsEverything) {
@@ -152,7 +152,7 @@ TEST_F(ReplicaRegistryDbTest, ARenewalBehindThePrunedHistoryForgetsEverything) {
   EXPECT_TRUE(Renew(seen.through_sequence - 2).everything);
   const ChangesSince current = Renew(seen.through_sequence);
   EXPECT_FALSE(current.everything);
-  EXPECT_TRUE(current.organization_ids.empty());
+  EXPECT_TRUE(current.keys.empty());
 }
 
 }  // namespace

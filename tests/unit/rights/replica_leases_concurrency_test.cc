@@ -1,6 +1,6 @@
 // Remembered revisions under concurrency (rights-svc/revision_cache.h, replica_leases.h): checks
 // reading and remembering, a writer committing changes and announcing them, and the lease renewed
-// by its own thread, all at once. The property of issue 4 / 8: once RevisionsCommitted returned
+// by its own thread, all at once. The property of issue 4 / 8: once ChangesCommitted returned
 // for revision r, no check that starts afterwards may see an older revision. Also run under
 // ThreadSanitizer (tests/CMakeLists.txt: tsan_rights_cache_test).
 #include <atomic>
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/replica_leases.h"
 #include "gtest/gtest.h"
-#include "rights-svc/domain/replica_leases.h"
 #include "rights-svc/domain/revision_cache.h"
 
 namespace wse::rights {
@@ -31,7 +31,7 @@ class ThreadSafeRegistry : public ReplicaRegistry {
     ChangesSince out;
     out.through_sequence = sequence_;
     out.everything = !after.has_value();
-    if (after.has_value() && *after < sequence_) out.organization_ids = {kSchool};
+    if (after.has_value() && *after < sequence_) out.keys = {kSchool};
     return out;
   }
   absl::Status Release(const std::string&) override { return absl::OkStatus(); }
@@ -101,7 +101,7 @@ TEST(ReplicaLeasesConcurrencyTest, NoCheckAfterAnAnnouncedChangeSeesAnOlderRevis
     for (; changes < 300 || (registry.renewals() < 5 && changes < 1000000); ++changes) {
       const int64_t committed = database.fetch_add(1) + 1;  // The commit...
       registry.RecordChange();                              // ...recorded with it...
-      leases.RevisionsCommitted({kSchool});                 // ...then its announcement.
+      leases.ChangesCommitted({kSchool});                   // ...then its announcement.
       announced.store(committed);
       std::this_thread::yield();
     }

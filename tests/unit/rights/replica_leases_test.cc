@@ -1,6 +1,6 @@
 // Remembered revisions and the replica leases that keep them honest (rights-svc/revision_cache.h,
 // rights-svc/replica_leases.h), on a manual clock with in-memory registry and peers.
-#include "rights-svc/domain/replica_leases.h"
+#include "common/replica_leases.h"
 
 #include <map>
 #include <optional>
@@ -108,7 +108,7 @@ class FakeRegistry : public ReplicaRegistry {
     out.everything = !after.has_value() || *after < pruned_through || *after > out.through_sequence;
     if (!out.everything) {
       std::set<std::string> changed(changes.begin() + *after, changes.end());
-      out.organization_ids.assign(changed.begin(), changed.end());
+      out.keys.assign(changed.begin(), changed.end());
     }
     return out;
   }
@@ -233,7 +233,7 @@ TEST_F(ReplicaLeasesTest, ACommitTellsEveryPeerAndForgetsLocally) {
   cache_.Store(kSchool, 4, cache_.generation());
   registry_.peers = {{"b", "10.0.0.2:50052"}, {"c", "10.0.0.3:50052"}};
 
-  EXPECT_TRUE(leases.RevisionsCommitted({kSchool}).empty());
+  EXPECT_TRUE(leases.ChangesCommitted({kSchool}).empty());
   EXPECT_EQ(cache_.Find(kSchool), std::nullopt);
   EXPECT_EQ(peers_.told["10.0.0.2:50052"], std::vector<std::vector<std::string>>{{kSchool}});
   EXPECT_EQ(peers_.told["10.0.0.3:50052"], std::vector<std::vector<std::string>>{{kSchool}});
@@ -249,7 +249,7 @@ TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsOneLeaseFromTheCommit) {
   const absl::Time committed_at = clock_.now;
   clock_.now += absl::Milliseconds(500);  // The push to b and the failed one to c took a while.
 
-  EXPECT_EQ(leases.RevisionsCommitted({kSchool}, committed_at), std::vector<std::string>{"c"});
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}, committed_at), std::vector<std::string>{"c"});
   EXPECT_EQ(slept_, absl::Milliseconds(2500));
   EXPECT_EQ(clock_.now, committed_at + absl::Seconds(3))
       << "by then c has renewed after the commit (and pulled it) or stopped remembering";
@@ -258,14 +258,14 @@ TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsOneLeaseFromTheCommit) {
 TEST_F(ReplicaLeasesTest, ACommitWaitsAWholeLeaseWhenTheLeasesCannotBeRead) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
   registry_.down = true;
-  EXPECT_EQ(leases.RevisionsCommitted({kSchool}), std::vector<std::string>{"(unknown)"});
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}), std::vector<std::string>{"(unknown)"});
   EXPECT_EQ(slept_, absl::Seconds(3));
 }
 
 TEST_F(ReplicaLeasesTest, AReplicaWithoutLeaseStillTellsThePeers) {
   ReplicaLeases leases = Make("");
   registry_.peers = {{"b", "10.0.0.2:50052"}};
-  EXPECT_TRUE(leases.RevisionsCommitted({kCompany}).empty());
+  EXPECT_TRUE(leases.ChangesCommitted({kCompany}).empty());
   EXPECT_EQ(peers_.told["10.0.0.2:50052"].size(), 1u);
 }
 

@@ -1,16 +1,18 @@
 #pragma once
-// Keeps every rights-svc replica's remembered revisions (revision_cache.h) honest.
+// Keeps what every replica of a service remembers (leased_cache.h) honest: rights-svc's
+// organisation revisions, identity-svc's sessions and persons. "Keys" name what changed
+// (an organisation id; "sessions/{id}", "persons/{id}").
 //
 // Each replica holds a lease in the database (ReplicaRegistry), renewed every third of its
-// length. Two paths bring a rights change to every replica:
-//   - pull (the guarantee): every rights transaction records its organisations in
-//     revision_changes before COMMIT; every renewal reads what changed since the sequence it saw
-//     last and forgets those organisations (everything, when it cannot tell: its first renewal, a
-//     lapse, pruned history). A replica remembers only until its last renewal's start + one
-//     lease, measured on its own monotonic clock; one that cannot renew stops answering from
+// length. Two paths bring a change to every replica:
+//   - pull (the guarantee): every transaction that changes a remembered row records its keys in
+//     the service's change table before COMMIT; every renewal reads what changed since the
+//     sequence it saw last and forgets those keys (everything, when it cannot tell: its first
+//     renewal, a lapse, pruned history). A replica remembers only until its last renewal's start +
+//     one lease, measured on its own monotonic clock; one that cannot renew stops answering from
 //     memory when that runs out.
-//   - push (the fast path): the replica that committed forgets those organisations itself and
-//     asks each other replica (InvalidateRevisions) to forget them before its RPC returns.
+//   - push (the fast path): the replica that committed forgets those keys itself and asks each
+//     other replica to forget them (PeerInvalidator) before its RPC returns.
 // When a push does not get through (a replica frozen, crashed or cut off; the lease list
 // unreadable), the writer waits until one lease after its commit before answering. By then every
 // other replica has either renewed after the commit, and so pulled the change, or stopped
@@ -32,30 +34,30 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/leased_cache.h"
 #include "common/periodic_task.h"
-#include "rights-svc/domain/revision_cache.h"
 
-namespace wse::rights {
+namespace wse {
 
 struct ReplicaPeer {
   std::string replica_id;
   std::string address;
 };
 
-// What changed since a renewal's `after` sequence (revision_changes).
+// What changed since a renewal's `after` sequence (the change table).
 struct ChangesSince {
   int64_t through_sequence = 0;  // The next renewal passes this as `after`.
   bool everything = false;       // Cannot tell (no `after`, pruned, too many): forget all.
-  std::vector<std::string> organization_ids;
+  std::vector<std::string> keys;
 };
 
-// The replica_leases and revision_changes tables (SQL in mysql_replica_registry.cc).
+// The lease and change tables (SQL in mysql_replica_registry.cc).
 class ReplicaRegistry {
  public:
   virtual ~ReplicaRegistry() = default;
   // Inserts or extends this replica's lease to the database's now + `lease`, and reads which
-  // organisations changed in committed transactions after sequence `after` (everything when
-  // there is no `after`).
+  // keys changed in committed transactions after sequence `after` (everything when there is no
+  // `after`).
   virtual absl::StatusOr<ChangesSince> Renew(const std::string& replica_id,
                                              const std::string& address, absl::Duration lease,
                                              std::optional<int64_t> after) = 0;
@@ -65,12 +67,12 @@ class ReplicaRegistry {
                                                          absl::Duration grace) = 0;
 };
 
-// Calls ReplicaCacheService.InvalidateRevisions on a peer (grpc in replica_cache_service.h).
+// Asks a peer to forget keys (over gRPC: each service's replica cache service).
 class PeerInvalidator {
  public:
   virtual ~PeerInvalidator() = default;
   virtual absl::Status Invalidate(const std::string& address,
-                                  const std::vector<std::string>& organization_ids) = 0;
+                                  const std::vector<std::string>& keys) = 0;
 };
 
 struct ReplicaLeaseOptions {
@@ -81,7 +83,7 @@ struct ReplicaLeaseOptions {
 
 class ReplicaLeases {
  public:
-  ReplicaLeases(RevisionCache& cache, ReplicaRegistry& registry, PeerInvalidator& peers,
+  ReplicaLeases(LeaseHolder& cache, ReplicaRegistry& registry, PeerInvalidator& peers,
                 ReplicaLeaseOptions options, std::function<absl::Time()> clock = MonotonicNow,
                 std::function<void(absl::Duration)> sleep = absl::SleepFor);
   ~ReplicaLeases();
@@ -92,18 +94,18 @@ class ReplicaLeases {
   void Stop();
   // One renewal; OK when the lease is held afterwards.
   absl::Status RenewOnce();
-  // After a transaction that changed these organisations' rights (see the file comment);
+  // After a transaction that changed the rows these keys name (see the file comment);
   // `committed_at` on this class's clock, taken after the COMMIT returned (or failed). Returns
   // the peers it could not tell (for the log and the tests); "(unknown)" when it could not list
   // them.
-  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids,
-                                              absl::Time committed_at);
-  std::vector<std::string> RevisionsCommitted(const std::vector<std::string>& organization_ids) {
-    return RevisionsCommitted(organization_ids, clock_());
+  std::vector<std::string> ChangesCommitted(const std::vector<std::string>& keys,
+                                            absl::Time committed_at);
+  std::vector<std::string> ChangesCommitted(const std::vector<std::string>& keys) {
+    return ChangesCommitted(keys, clock_());
   }
 
  private:
-  RevisionCache& cache_;
+  LeaseHolder& cache_;
   ReplicaRegistry& registry_;
   PeerInvalidator& peers_;
   const ReplicaLeaseOptions options_;
@@ -116,4 +118,4 @@ class ReplicaLeases {
   std::unique_ptr<PeriodicTask> renewer_;
 };
 
-}  // namespace wse::rights
+}  // namespace wse

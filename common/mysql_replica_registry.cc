@@ -1,61 +1,64 @@
-#include "rights-svc/storage/mysql_replica_registry.h"
+#include "common/mysql_replica_registry.h"
 
 #include <algorithm>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 
-namespace wse::rights {
+namespace wse {
 
 namespace {
 
-// More changed organisations than this since one renewal: forgetting everything is cheaper.
-constexpr int kMaxChangedOrganizations = 5000;
+// More changed keys than this since one renewal: forgetting everything is cheaper.
+constexpr int kMaxChangedKeys = 5000;
 
 // Every this many renewals (of one replica) also prunes old changes and leases.
 constexpr int kPruneEvery = 64;
 
-// The organisations changed after `after` up to `changes.through_sequence`; everything when
-// there are too many to list.
-void ReadChangedOrganizations(sql::Connection& conn, int64_t after, ChangesSince& changes) {
-  Statement changed = Prepare(conn,
-                              "SELECT DISTINCT organization_id FROM revision_changes"
-                              " WHERE sequence > ? AND sequence <= ? LIMIT ?");
+// The keys changed after `after` up to `changes.through_sequence`; everything when there are
+// too many to list.
+void ReadChangedKeys(sql::Connection& conn, const ReplicaTables& tables, int64_t after,
+                     ChangesSince& changes) {
+  Statement changed =
+      Prepare(conn, absl::StrCat("SELECT DISTINCT ", tables.key_column, " FROM ", tables.changes,
+                                 " WHERE sequence > ? AND sequence <= ? LIMIT ?"));
   changed->setInt64(1, after);
   changed->setInt64(2, changes.through_sequence);
-  changed->setInt(3, kMaxChangedOrganizations + 1);
+  changed->setInt(3, kMaxChangedKeys + 1);
   std::unique_ptr<sql::ResultSet> rows(changed->executeQuery());
-  while (rows->next()) changes.organization_ids.emplace_back(rows->getString(1));
-  if (changes.organization_ids.size() > kMaxChangedOrganizations) {
+  while (rows->next()) changes.keys.emplace_back(rows->getString(1));
+  if (changes.keys.size() > kMaxChangedKeys) {
     changes.everything = true;
-    changes.organization_ids.clear();
+    changes.keys.clear();
   }
 }
 
 // Removes changes older than an hour (every replica renewed since, or forgets everything
 // anyway) and leases that ended long ago (their replicas are gone). In the renewal's
 // transaction, which holds the gate exclusively.
-void Prune(sql::Connection& conn, int64_t pruned_through, int64_t through_sequence) {
-  Statement newest_old = Prepare(conn,
-                                 "SELECT MAX(sequence) FROM revision_changes WHERE change_time "
-                                 "< NOW(6) - INTERVAL 1 HOUR");
+void Prune(sql::Connection& conn, const ReplicaTables& tables, int64_t pruned_through,
+           int64_t through_sequence) {
+  Statement newest_old =
+      Prepare(conn, absl::StrCat("SELECT MAX(sequence) FROM ", tables.changes,
+                                 " WHERE change_time < NOW(6) - INTERVAL 1 HOUR"));
   std::unique_ptr<sql::ResultSet> old_row(newest_old->executeQuery());
   // The newest row always stays: were the table ever empty, a server that does not persist
   // its AUTO_INCREMENT could hand out sequences already seen after a restart.
   if (old_row->next() && !old_row->isNull(1) &&
       std::min(old_row->getInt64(1), through_sequence - 1) > pruned_through) {
     const int64_t through = std::min(old_row->getInt64(1), through_sequence - 1);
-    Statement remove =
-        Prepare(conn, "DELETE FROM revision_changes WHERE sequence <= ? LIMIT 10000");
+    Statement remove = Prepare(
+        conn, absl::StrCat("DELETE FROM ", tables.changes, " WHERE sequence <= ? LIMIT 10000"));
     remove->setInt64(1, through);
     // Marked pruned through `through` even if the LIMIT left some: they are never read.
     remove->executeUpdate();
-    Statement mark = Prepare(conn,
-                             "UPDATE revision_change_gate SET pruned_through = "
-                             "GREATEST(pruned_through, ?) WHERE id = 1");
+    Statement mark = Prepare(conn, absl::StrCat("UPDATE ", tables.gate,
+                                                " SET pruned_through = "
+                                                "GREATEST(pruned_through, ?) WHERE id = 1"));
     mark->setInt64(1, through);
     mark->executeUpdate();
   }
@@ -65,6 +68,26 @@ void Prune(sql::Connection& conn, int64_t pruned_through, int64_t through_sequen
 }
 
 }  // namespace
+
+absl::Status RecordReplicaChanges(sql::Connection& conn, const ReplicaTables& tables,
+                                  std::vector<std::string> keys) {
+  if (keys.empty()) return absl::OkStatus();
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  // Taken before the inserts, which are then plain INSERTs (no AUTO-INC table lock held while
+  // waiting for the gate).
+  Statement gate = Prepare(
+      conn, absl::StrCat("SELECT 1 FROM ", tables.gate, " WHERE id = 1 LOCK IN SHARE MODE"));
+  std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
+  if (!row->next()) return absl::InternalError(absl::StrCat(tables.gate, " is missing"));
+  Statement record = Prepare(
+      conn, absl::StrCat("INSERT INTO ", tables.changes, " (", tables.key_column, ") VALUES (?)"));
+  for (const std::string& key : keys) {
+    record->setString(1, key);
+    record->executeUpdate();
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& replica_id,
                                                          const std::string& address,
@@ -85,12 +108,13 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& repl
     upsert->executeUpdate();
     // Exclusive: waits for every rights transaction that recorded a change and has not committed
     // yet (they hold the gate shared until COMMIT), so every sequence up to MAX is committed.
-    Statement gate =
-        Prepare(conn, "SELECT pruned_through FROM revision_change_gate WHERE id = 1 FOR UPDATE");
+    Statement gate = Prepare(conn, absl::StrCat("SELECT pruned_through FROM ", tables_.gate,
+                                                " WHERE id = 1 FOR UPDATE"));
     std::unique_ptr<sql::ResultSet> gate_row(gate->executeQuery());
-    if (!gate_row->next()) return absl::InternalError("revision_change_gate is missing");
+    if (!gate_row->next()) return absl::InternalError(absl::StrCat(tables_.gate, " is missing"));
     const int64_t pruned_through = gate_row->getInt64(1);
-    Statement last = Prepare(conn, "SELECT COALESCE(MAX(sequence), 0) FROM revision_changes");
+    Statement last =
+        Prepare(conn, absl::StrCat("SELECT COALESCE(MAX(sequence), 0) FROM ", tables_.changes));
     std::unique_ptr<sql::ResultSet> last_row(last->executeQuery());
     last_row->next();
     changes.through_sequence = std::max(last_row->getInt64(1), pruned_through);
@@ -99,9 +123,9 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& repl
     changes.everything =
         !after.has_value() || *after < pruned_through || *after > changes.through_sequence;
     if (!changes.everything && *after < changes.through_sequence) {
-      ReadChangedOrganizations(conn, *after, changes);
+      ReadChangedKeys(conn, tables_, *after, changes);
     }
-    if (prune) Prune(conn, pruned_through, changes.through_sequence);
+    if (prune) Prune(conn, tables_, pruned_through, changes.through_sequence);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -138,4 +162,4 @@ absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::Peers(const std::
   return peers;
 }
 
-}  // namespace wse::rights
+}  // namespace wse

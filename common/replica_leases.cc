@@ -1,4 +1,4 @@
-#include "rights-svc/domain/replica_leases.h"
+#include "common/replica_leases.h"
 
 #include <utility>
 
@@ -7,7 +7,7 @@
 #include "common/metrics.h"
 #include "common/status_macros.h"
 
-namespace wse::rights {
+namespace wse {
 
 namespace {
 
@@ -22,13 +22,13 @@ struct LeaseMetrics {
   CountersByLabel renewals{
       "wse_replica_lease_renewals_total", "Lease renewals by result.", "result", {"ok", "failed"}};
   CountersByLabel invalidations{"wse_replica_invalidations_total",
-                                "Invalidations pushed to peers after a rights change, by "
-                                "result (told, unreachable).",
+                                "Invalidations pushed to peers after a change of remembered "
+                                "rows, by result (told, unreachable).",
                                 "result",
                                 {"told", "unreachable"}};
-  prometheus::Counter& waits = CounterOf(
-      "wse_replica_commit_waits_total",
-      "Rights changes whose answer waited one lease because a peer could not be told.", {});
+  prometheus::Counter& waits =
+      CounterOf("wse_replica_commit_waits_total",
+                "Changes whose answer waited one lease because a peer could not be told.", {});
 };
 
 LeaseMetrics& Metrics() {
@@ -39,19 +39,18 @@ LeaseMetrics& Metrics() {
 // Made by the first renewal only: a replica without leases (no --replica_address) exposes no
 // "held" series, rather than a 0 that would raise WseReplicaLeaseLost for ever.
 prometheus::Gauge& HeldGauge() {
-  static prometheus::Gauge& held = GaugeOf(
-      "wse_replica_lease_held",
-      "1 while this replica holds its lease (may remember revisions), 0 otherwise; measured at "
-      "each renewal.",
-      {});
+  static prometheus::Gauge& held =
+      GaugeOf("wse_replica_lease_held",
+              "1 while this replica holds its lease (may remember what its peers may change), 0 "
+              "otherwise; measured at each renewal.",
+              {});
   return held;
 }
 
 }  // namespace
 
-ReplicaLeases::ReplicaLeases(RevisionCache& cache, ReplicaRegistry& registry,
-                             PeerInvalidator& peers, ReplicaLeaseOptions options,
-                             std::function<absl::Time()> clock,
+ReplicaLeases::ReplicaLeases(LeaseHolder& cache, ReplicaRegistry& registry, PeerInvalidator& peers,
+                             ReplicaLeaseOptions options, std::function<absl::Time()> clock,
                              std::function<void(absl::Duration)> sleep)
     : cache_(cache),
       registry_(registry),
@@ -83,11 +82,11 @@ absl::Status ReplicaLeases::RenewOnce() {
   HeldGauge().Set(1);
   ChangesSince& changes = *renewed;
   if (changes.everything && after.has_value()) {
-    LogInfo("rights changes since the last renewal unknown or too many; forgetting all revisions",
+    LogInfo("changes since the last renewal unknown or too many; forgetting all remembered",
             {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes.through_sequence)}});
   }
   seen_sequence_ = changes.through_sequence;
-  cache_.LeaseHeldUntil(started + options_.lease, changes.organization_ids, changes.everything);
+  cache_.LeaseHeldUntil(started + options_.lease, changes.keys, changes.everything);
   return absl::OkStatus();
 }
 
@@ -104,7 +103,7 @@ void ReplicaLeases::Start() {
       LogInfo("replica lease renewed again (everything remembered is forgotten if it had lapsed)",
               {});
     } else {
-      LogWarn("replica lease not renewed; checks read every revision until it is",
+      LogWarn("replica lease not renewed; reading the database for everything until it is",
               {{"error", s.message()}});
     }
   });
@@ -120,22 +119,22 @@ void ReplicaLeases::Stop() {
   }
 }
 
-std::vector<std::string> ReplicaLeases::RevisionsCommitted(
-    const std::vector<std::string>& organization_ids, absl::Time committed_at) {
+std::vector<std::string> ReplicaLeases::ChangesCommitted(const std::vector<std::string>& keys,
+                                                         absl::Time committed_at) {
   std::vector<std::string> unreachable;
-  if (organization_ids.empty()) return unreachable;
-  cache_.Invalidate(organization_ids);
+  if (keys.empty()) return unreachable;
+  cache_.Invalidate(keys);
   // Also replicas whose lease ended up to one lease ago by the database's clock: after a step of
   // that clock their own clock may still count on it.
   absl::StatusOr<std::vector<ReplicaPeer>> peers =
       registry_.Peers(options_.replica_id, options_.lease);
   if (!peers.ok()) {
-    LogWarn("replica leases unreadable after a rights change; waiting one lease length",
+    LogWarn("replica leases unreadable after a change; waiting one lease length",
             {{"error", peers.status().message()}});
     unreachable.push_back("(unknown)");
   } else {
     for (const ReplicaPeer& peer : *peers) {
-      absl::Status told = peers_.Invalidate(peer.address, organization_ids);
+      absl::Status told = peers_.Invalidate(peer.address, keys);
       Metrics().invalidations[told.ok() ? "told" : "unreachable"].Increment();
       if (told.ok()) continue;
       unreachable.push_back(peer.replica_id);
@@ -153,4 +152,4 @@ std::vector<std::string> ReplicaLeases::RevisionsCommitted(
   return unreachable;
 }
 
-}  // namespace wse::rights
+}  // namespace wse
