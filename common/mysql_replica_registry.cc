@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
@@ -80,10 +81,14 @@ absl::Status RecordReplicaChanges(sql::Connection& conn, const ReplicaTables& ta
       conn, absl::StrCat("SELECT 1 FROM ", tables.gate, " WHERE id = 1 LOCK IN SHARE MODE"));
   std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
   if (!row->next()) return absl::InternalError(absl::StrCat(tables.gate, " is missing"));
-  Statement record = Prepare(
-      conn, absl::StrCat("INSERT INTO ", tables.changes, " (", tables.key_column, ") VALUES (?)"));
-  for (const std::string& key : keys) {
-    record->setString(1, key);
+  // Multi-row inserts in power-of-two chunks (a batch of selects changes many sessions).
+  for (const Chunk& chunk : PowerOfTwoChunks(keys.size())) {
+    Statement record =
+        Prepare(conn, absl::StrCat("INSERT INTO ", tables.changes, " (", tables.key_column,
+                                   ") VALUES ", RowPlaceholders(chunk.size, 1)));
+    for (size_t i = 0; i < chunk.size; ++i) {
+      record->setString(static_cast<int>(i + 1), keys[chunk.offset + i]);
+    }
     record->executeUpdate();
   }
   return absl::OkStatus();

@@ -2,14 +2,19 @@
 #include "absl/flags/flag.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/mysql_replica_registry.h"
 #include "common/operator_auth.h"
+#include "common/replica_leases.h"
+#include "common/request_context.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/adapters/identity_service.h"
+#include "identity-svc/adapters/replica_cache_service.h"
 #include "identity-svc/dev_idp/dev_idp.h"
 #include "identity-svc/domain/id_token_verifier.h"
 #include "identity-svc/domain/key_ring.h"
 #include "identity-svc/domain/membership.h"
+#include "identity-svc/domain/remembered_records.h"
 #include "identity-svc/domain/rights_membership.h"
 #include "identity-svc/domain/session_manager.h"
 #include "identity-svc/storage/mysql_store.h"
@@ -35,6 +40,13 @@ ABSL_FLAG(absl::Duration, refresh_token_ttl, absl::Hours(2), "refresh-token life
 ABSL_FLAG(absl::Duration, session_lifetime, absl::Hours(12), "absolute session lifetime");
 ABSL_FLAG(std::string, rights_address, "",
           "rights-svc, for work relations and grants (empty: legal representatives only)");
+ABSL_FLAG(std::string, replica_address, "",
+          "host:port where the other identity-svc replicas reach this one (its pod IP); with it, "
+          "sessions and persons are remembered under a database lease (replica_leases.h); "
+          "without it every read goes to the database");
+ABSL_FLAG(absl::Duration, replica_lease, absl::Seconds(3),
+          "lease length: the longest a logout or a person's change waits for a replica it cannot "
+          "reach");
 ABSL_FLAG(std::string, helpdesk_phone, "1700", "info line named in the guidance");
 ABSL_FLAG(std::string, helpdesk_team, "gebruikersbeheer", "team to ask for at the info line");
 
@@ -65,6 +77,8 @@ void CheckSessionFlags() {
                      "--norequire_login_nonce only with --allow_dev_idp (development)");
   wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
                      "--key_encryption_key_file is required");
+  wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300),
+                     "--replica_lease must be at least 300ms");
 }
 
 wse::identity::SessionPolicy SessionPolicyFromFlags() {
@@ -94,6 +108,17 @@ wse::OperatorAuthenticator DirectoryCallers(const wse::ServiceRuntime& runtime,
        {"notify-svc", {"GetPerson"}}});
 }
 
+// Who may tell this replica to forget records: the other identity-svc replicas (and operators).
+wse::OperatorAuthenticator ReplicaCallers(const wse::ServiceRuntime& runtime,
+                                          wse::AccessTokenVerifier& access_tokens) {
+  return wse::OperatorAuthenticator(runtime.operator_token_hash,
+                                    [&access_tokens](const wse::RequestContext& c) {
+                                      return access_tokens.Verify(c.bearer_token).status();
+                                    },
+                                    runtime.service_identities,
+                                    {{"identity-svc", {"InvalidateRecords"}}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,8 +134,30 @@ int main(int argc, char** argv) {
   auto box = wse::identity::SealedBox::FromHexKeyFile(absl::GetFlag(FLAGS_key_encryption_key_file));
   wse::RequireConfig(box.ok(), std::string(box.status().message()));
 
-  wse::identity::MysqlDirectoryRepository directory(*runtime.pool);
-  wse::identity::MysqlSessionRepository sessions(*runtime.pool);
+  wse::identity::MysqlDirectoryRepository stored_directory(*runtime.pool);
+  wse::identity::MysqlSessionRepository stored_sessions(*runtime.pool);
+
+  // Sessions and persons remembered under the replicas' leases (remembered_records.h): every
+  // change is recorded in its transaction and announced to the peers before the RPC returns.
+  const bool replicated = !absl::GetFlag(FLAGS_replica_address).empty();
+  if (replicated) {
+    wse::RequireServiceToken(runtime, "--replica_address: identity-svc calls its replicas");
+  }
+  const std::string replica_id = wse::NewRequestId();
+  wse::identity::RememberedRecords remembered;
+  wse::MysqlReplicaRegistry registry(*runtime.pool, wse::identity::kIdentityReplicaTables);
+  const std::unique_ptr<wse::PeerInvalidator> peers =
+      wse::identity::MakeRecordInvalidator(runtime.service_token, replica_id);
+  wse::ReplicaLeases leases(
+      remembered, registry, *peers,
+      {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease)});
+  const wse::identity::RecordsChanged announce = [&leases](const std::vector<std::string>& names) {
+    leases.ChangesCommitted(names);
+  };
+  stored_directory.OnRecordsChanged(announce);
+  stored_sessions.OnRecordsChanged(announce);
+  wse::identity::RememberingDirectoryRepository directory(stored_directory, remembered.persons);
+  wse::identity::RememberingSessionRepository sessions(stored_sessions, remembered.sessions);
   wse::identity::MysqlSigningKeyRepository key_store(*runtime.pool);
   wse::identity::KeyRing keys(
       key_store, *std::move(box),
@@ -140,6 +187,8 @@ int main(int argc, char** argv) {
   wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,
                                                 policy);
   const wse::OperatorAuthenticator operators = DirectoryCallers(runtime, access_tokens);
+  const wse::OperatorAuthenticator replica_callers = ReplicaCallers(runtime, access_tokens);
+  wse::identity::IdentityReplicaCacheService replica_cache(remembered, replica_callers);
   wse::identity::IdentityServiceImpl service(
       {session_manager,
        directory,
@@ -148,5 +197,8 @@ int main(int argc, char** argv) {
        operators,
        {absl::GetFlag(FLAGS_helpdesk_phone), absl::GetFlag(FLAGS_helpdesk_team),
         "vlaamsopleidingsverlof@vlaanderen.be"}});
-  return wse::RunService(runtime, {&service});
+  leases.Start();
+  const int code = wse::RunService(runtime, {&service, &replica_cache});
+  leases.Stop();
+  return code;
 }

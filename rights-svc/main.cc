@@ -111,9 +111,10 @@ int main(int argc, char** argv) {
   const std::string replica_id = wse::rights::NewRightsId();
   wse::rights::RevisionCache revisions;
   wse::MysqlReplicaRegistry registry(*runtime.pool, wse::rights::kRightsReplicaTables);
-  wse::rights::GrpcPeerInvalidator peers(service_token, replica_id);
+  const std::unique_ptr<wse::PeerInvalidator> peers =
+      wse::rights::MakeRevisionInvalidator(service_token, replica_id);
   wse::ReplicaLeases leases(
-      revisions, registry, peers,
+      revisions, registry, *peers,
       {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease)});
   store.OnRevisionsCommitted([&leases](const std::vector<std::string>& organizations) {
     leases.ChangesCommitted(organizations);

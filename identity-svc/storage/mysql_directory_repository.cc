@@ -23,7 +23,9 @@
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "identity-svc/domain/remembered_records.h"
 #include "identity-svc/storage/mysql_audit.h"
+#include "identity-svc/storage/mysql_record_changes.h"
 #include "identity-svc/storage/mysql_store.h"
 
 namespace wse::identity {
@@ -248,7 +250,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
                                                                      PersonRecord* stored) {
   UpsertOutcome outcome = UpsertOutcome::kUnchanged;
   PersonRecord result;
-  absl::Status status = RetryingCreateRace(pool_, [&](sql::Connection& conn) -> absl::Status {
+  auto upsert = [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
     // The row lock serialises concurrent imports and logins of the same person.
     ASSIGN_OR_RETURN(auto existing, SelectPerson(conn, "insz = ? FOR UPDATE", person.insz));
     std::string id;
@@ -268,6 +270,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
         return absl::OkStatus();
       }
       UpdatePerson(conn, person, source, current.id);
+      changed.push_back(PersonRecordName(current.id));  // Replicas may remember the old row.
       outcome = UpsertOutcome::kUpdated;
       id = current.id;
     }
@@ -277,7 +280,12 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
     if (!reread.has_value()) return absl::InternalError("upserted person not found");
     result = *reread;
     return absl::OkStatus();
-  });
+  };
+  // See RetryingCreateRace: one more attempt finds a concurrent creator's row.
+  absl::Status status = InChangingTransaction(pool_, records_changed_, upsert);
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    status = InChangingTransaction(pool_, records_changed_, upsert);
+  }
   if (!status.ok()) return status;
   if (stored != nullptr) *stored = std::move(result);
   return outcome;

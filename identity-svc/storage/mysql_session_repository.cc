@@ -20,7 +20,9 @@
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "identity-svc/domain/remembered_records.h"
 #include "identity-svc/storage/mysql_audit.h"
+#include "identity-svc/storage/mysql_record_changes.h"
 #include "identity-svc/storage/mysql_store.h"
 
 namespace wse::identity {
@@ -207,43 +209,50 @@ absl::Status MysqlSessionRepository::RotateRefresh(const std::string& id,
                                                    const std::string& new_hash,
                                                    absl::Time refresh_expire_time,
                                                    const AuditEntry& audit) {
-  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
-    // Compare-and-set on the current hash: of two concurrent uses of one refresh token only the
-    // first rotates; the other sees 0 rows.
-    Statement rotate = Prepare(conn,
-                               "UPDATE sessions SET previous_refresh_hash = refresh_token_hash,"
-                               " refresh_token_hash = ?, refresh_expire_time = ?"
-                               " WHERE id = ? AND refresh_token_hash = ? AND revoke_time IS NULL");
-    rotate->setString(1, new_hash);
-    rotate->setString(2, TimeToDb(refresh_expire_time));
-    rotate->setString(3, id);
-    rotate->setString(4, old_hash);
-    if (rotate->executeUpdate() == 0) {
-      return absl::AbortedError("the refresh token was already used");
-    }
-    return InsertAudit(conn, audit);
-  });
+  return InChangingTransaction(
+      pool_, records_changed_,
+      [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
+        changed.push_back(SessionRecordName(id));
+        // Compare-and-set on the current hash: of two concurrent uses of one refresh token only the
+        // first rotates; the other sees 0 rows.
+        Statement rotate =
+            Prepare(conn,
+                    "UPDATE sessions SET previous_refresh_hash = refresh_token_hash,"
+                    " refresh_token_hash = ?, refresh_expire_time = ?"
+                    " WHERE id = ? AND refresh_token_hash = ? AND revoke_time IS NULL");
+        rotate->setString(1, new_hash);
+        rotate->setString(2, TimeToDb(refresh_expire_time));
+        rotate->setString(3, id);
+        rotate->setString(4, old_hash);
+        if (rotate->executeUpdate() == 0) {
+          return absl::AbortedError("the refresh token was already used");
+        }
+        return InsertAudit(conn, audit);
+      });
 }
 
 absl::Status MysqlSessionRepository::SetCurrentOrganization(
     const std::string& id, const std::optional<std::string>& organization_id,
     const AuditEntry& audit) {
-  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
-    // Looked up first: an UPDATE setting the same value reports 0 rows, like a missing id.
-    if (!LockSessionIsRevoked(conn, id).has_value()) {
-      return absl::NotFoundError("session not found");
-    }
-    Statement update =
-        Prepare(conn, "UPDATE sessions SET current_organization_id = ? WHERE id = ?");
-    if (organization_id.has_value()) {
-      update->setString(1, *organization_id);
-    } else {
-      update->setNull(1, sql::DataType::CHAR);
-    }
-    update->setString(2, id);
-    update->executeUpdate();
-    return InsertAudit(conn, audit);
-  });
+  return InChangingTransaction(
+      pool_, records_changed_,
+      [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
+        changed.push_back(SessionRecordName(id));
+        // Looked up first: an UPDATE setting the same value reports 0 rows, like a missing id.
+        if (!LockSessionIsRevoked(conn, id).has_value()) {
+          return absl::NotFoundError("session not found");
+        }
+        Statement update =
+            Prepare(conn, "UPDATE sessions SET current_organization_id = ? WHERE id = ?");
+        if (organization_id.has_value()) {
+          update->setString(1, *organization_id);
+        } else {
+          update->setNull(1, sql::DataType::CHAR);
+        }
+        update->setString(2, id);
+        update->executeUpdate();
+        return InsertAudit(conn, audit);
+      });
 }
 
 namespace {
@@ -301,52 +310,59 @@ absl::StatusOr<std::vector<absl::StatusOr<SessionRecord>>> MysqlSessionRepositor
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
   std::vector<absl::StatusOr<SessionRecord>> results;
-  absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
-    results.clear();  // A retried transaction starts over.
-    ASSIGN_OR_RETURN(auto sessions, LockSessions(conn, ids));
-    std::vector<std::pair<std::string, std::optional<std::string>>> organization_by_id;
-    std::vector<AuditEntry> audits;
-    for (const ContextSwitch* change : switches) {
-      auto it = sessions.find(change->session_id);
-      if (it == sessions.end()) {
-        results.push_back(absl::NotFoundError("session not found"));
-        continue;
-      }
-      if (absl::Status admitted = change->admit(it->second); !admitted.ok()) {
-        results.push_back(admitted);
-        continue;
-      }
-      it->second.current_organization_id = change->organization_id;
-      auto same = std::find_if(organization_by_id.begin(), organization_by_id.end(),
-                               [&](const auto& entry) { return entry.first == it->first; });
-      if (same == organization_by_id.end()) {
-        organization_by_id.emplace_back(it->first, change->organization_id);
-      } else {
-        same->second = change->organization_id;  // The later switch wins, as if in sequence.
-      }
-      audits.push_back(change->audit(it->second));
-      results.push_back(it->second);
-    }
-    if (organization_by_id.empty()) return absl::OkStatus();
-    UpdateOrganizations(conn, organization_by_id);
-    return InsertAudits(conn, audits);
-  });
+  absl::Status status = InChangingTransaction(
+      pool_, records_changed_,
+      [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
+        results.clear();  // A retried transaction starts over.
+        ASSIGN_OR_RETURN(auto sessions, LockSessions(conn, ids));
+        std::vector<std::pair<std::string, std::optional<std::string>>> organization_by_id;
+        std::vector<AuditEntry> audits;
+        for (const ContextSwitch* change : switches) {
+          auto it = sessions.find(change->session_id);
+          if (it == sessions.end()) {
+            results.push_back(absl::NotFoundError("session not found"));
+            continue;
+          }
+          if (absl::Status admitted = change->admit(it->second); !admitted.ok()) {
+            results.push_back(admitted);
+            continue;
+          }
+          it->second.current_organization_id = change->organization_id;
+          auto same = std::find_if(organization_by_id.begin(), organization_by_id.end(),
+                                   [&](const auto& entry) { return entry.first == it->first; });
+          if (same == organization_by_id.end()) {
+            organization_by_id.emplace_back(it->first, change->organization_id);
+          } else {
+            same->second = change->organization_id;  // The later switch wins, as if in sequence.
+          }
+          audits.push_back(change->audit(it->second));
+          results.push_back(it->second);
+        }
+        if (organization_by_id.empty()) return absl::OkStatus();
+        for (const auto& [id, organization] : organization_by_id)
+          changed.push_back(SessionRecordName(id));
+        UpdateOrganizations(conn, organization_by_id);
+        return InsertAudits(conn, audits);
+      });
   if (!status.ok()) return status;
   return results;
 }
 
 absl::Status MysqlSessionRepository::Revoke(const std::string& id, absl::Time when,
                                             const AuditEntry& audit) {
-  return InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
-    const std::optional<bool> revoked = LockSessionIsRevoked(conn, id);
-    if (!revoked.has_value()) return absl::NotFoundError("session not found");
-    if (*revoked) return absl::OkStatus();  // Idempotent: the first revocation stands.
-    Statement update = Prepare(conn, "UPDATE sessions SET revoke_time = ? WHERE id = ?");
-    update->setString(1, TimeToDb(when));
-    update->setString(2, id);
-    update->executeUpdate();
-    return InsertAudit(conn, audit);
-  });
+  return InChangingTransaction(
+      pool_, records_changed_,
+      [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
+        const std::optional<bool> revoked = LockSessionIsRevoked(conn, id);
+        if (!revoked.has_value()) return absl::NotFoundError("session not found");
+        if (*revoked) return absl::OkStatus();  // Idempotent: the first revocation stands.
+        changed.push_back(SessionRecordName(id));
+        Statement update = Prepare(conn, "UPDATE sessions SET revoke_time = ? WHERE id = ?");
+        update->setString(1, TimeToDb(when));
+        update->setString(2, id);
+        update->executeUpdate();
+        return InsertAudit(conn, audit);
+      });
 }
 
 }  // namespace wse::identity

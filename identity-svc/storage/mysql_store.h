@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,12 +21,16 @@
 #include "common/mysql_pool.h"
 #include "identity-svc/domain/model.h"
 #include "identity-svc/domain/store.h"
+#include "identity-svc/storage/mysql_record_changes.h"
 
 namespace wse::identity {
 
 class MysqlDirectoryRepository : public DirectoryRepository {
  public:
   explicit MysqlDirectoryRepository(wse::MysqlPool& pool) : pool_(pool) {}
+  // Told after each transaction that changed a stored person (mysql_record_changes.h). Set
+  // before the first call.
+  void OnRecordsChanged(RecordsChanged listener) { records_changed_ = std::move(listener); }
 
   absl::StatusOr<UpsertOutcome> UpsertPerson(const PersonRecord& person, const AuditEntry& audit,
                                              PersonRecord* stored) override;
@@ -47,11 +52,15 @@ class MysqlDirectoryRepository : public DirectoryRepository {
 
  private:
   wse::MysqlPool& pool_;
+  RecordsChanged records_changed_;
 };
 
 class MysqlSessionRepository : public SessionRepository {
  public:
   explicit MysqlSessionRepository(wse::MysqlPool& pool) : pool_(pool) {}
+  // Told after each transaction that changed a stored session (mysql_record_changes.h). Set
+  // before the first call.
+  void OnRecordsChanged(RecordsChanged listener) { records_changed_ = std::move(listener); }
 
   // ALREADY_EXISTS for a duplicate id or refresh token hash.
   absl::Status Create(const SessionRecord& session, const UsedIdToken& id_token,
@@ -79,6 +88,7 @@ class MysqlSessionRepository : public SessionRepository {
 
  private:
   wse::MysqlPool& pool_;
+  RecordsChanged records_changed_;
 };
 
 class MysqlSigningKeyRepository : public SigningKeyRepository {

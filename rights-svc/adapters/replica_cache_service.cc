@@ -2,10 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/call_context.h"
+#include "common/grpc_peer_invalidator.h"
 #include "common/service_main.h"
 #include "common/status.h"
 #include "common/status_macros.h"
-#include "grpcpp/client_context.h"
 
 namespace wse::rights {
 namespace {
@@ -30,29 +30,17 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
   });
 }
 
-std::shared_ptr<v1::ReplicaCacheService::Stub> GrpcPeerInvalidator::StubFor(
-    const std::string& address) {
-  absl::MutexLock lock(&mu_);
-  // Pod addresses come and go; the few live ones are cheap to reconnect after a reset.
-  if (stubs_.size() >= 64 && !stubs_.contains(address)) stubs_.clear();
-  auto& stub = stubs_[address];
-  if (stub == nullptr) stub = v1::ReplicaCacheService::NewStub(ServiceChannel(address));
-  return stub;
-}
-
-absl::Status GrpcPeerInvalidator::Invalidate(const std::string& address,
-                                             const std::vector<std::string>& organization_ids) {
-  v1::InvalidateRevisionsRequest request;
-  for (const std::string& id : organization_ids) request.add_organization_ids(id);
-  request.set_from_replica(own_replica_id_);
-  v1::InvalidateRevisionsResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  context.AddMetadata("authorization", "Bearer " + service_token_);
-  const grpc::Status status = StubFor(address)->InvalidateRevisions(&context, request, &response);
-  if (status.ok()) return absl::OkStatus();
-  return absl::UnavailableError(
-      absl::StrCat("InvalidateRevisions on ", address, ": ", status.error_message()));
+std::unique_ptr<PeerInvalidator> MakeRevisionInvalidator(std::string service_token,
+                                                         std::string own_replica_id) {
+  return std::make_unique<GrpcPeerInvalidator<
+      v1::ReplicaCacheService, v1::InvalidateRevisionsRequest, v1::InvalidateRevisionsResponse>>(
+      &v1::ReplicaCacheService::Stub::InvalidateRevisions,
+      [](const std::vector<std::string>& organization_ids, const std::string& from_replica,
+         v1::InvalidateRevisionsRequest& request) {
+        for (const std::string& id : organization_ids) request.add_organization_ids(id);
+        request.set_from_replica(from_replica);
+      },
+      "InvalidateRevisions", std::move(service_token), std::move(own_replica_id));
 }
 
 }  // namespace wse::rights

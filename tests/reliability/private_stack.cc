@@ -164,6 +164,7 @@ PrivateStack::~PrivateStack() {
 std::vector<ServiceProcess*> PrivateStack::Services() {
   std::vector<ServiceProcess*> out;
   if (identity_ != nullptr) out.push_back(identity_.get());
+  for (const auto& replica : identity_replicas_) out.push_back(replica.get());
   for (const auto& replica : rights_replicas_) out.push_back(replica.get());
   for (auto* s : {&registration_, &notify_}) {
     if (*s != nullptr) out.push_back(s->get());
@@ -257,13 +258,26 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   const std::string notify_address = absl::StrCat("127.0.0.1:", notify_port);
   const std::string identity_address = absl::StrCat("127.0.0.1:", identity_port);
   const std::string rights_address = absl::StrCat("127.0.0.1:", rights_port);
-  identity_ = make(
-      "identity", "wse.identity.v1.IdentityService", identity_port,
-      {"--idp_issuer=https://dev-idp.wse-loket.invalid", "--allow_dev_idp",
-       "--norequire_login_nonce", "--idp_jwks_file=" + env.run_dir + "/dev-idp/dev-idp-jwks.json",
-       "--key_encryption_key_file=" + secrets + "/key-encryption.key",
-       "--rights_address=" + rights_address},
-      options.identity_flags);
+  auto identity_flags = [&](const std::string& advertised) {
+    return std::vector<std::string>{"--idp_issuer=https://dev-idp.wse-loket.invalid",
+                                    "--allow_dev_idp",
+                                    "--norequire_login_nonce",
+                                    "--idp_jwks_file=" + env.run_dir + "/dev-idp/dev-idp-jwks.json",
+                                    "--key_encryption_key_file=" + secrets + "/key-encryption.key",
+                                    "--rights_address=" + rights_address,
+                                    "--replica_address=" + advertised};
+  };
+  identity_ = make("identity", "wse.identity.v1.IdentityService", identity_port,
+                   identity_flags(identity_address), options.identity_flags);
+  for (int i = 1; i < options.identity_replicas; ++i) {
+    const int port = FreePort();
+    std::vector<std::string> own = identity_flags(absl::StrCat("127.0.0.1:", port));
+    // Its own JWKS file (the flag given last counts): the others read the first replica's.
+    own.push_back(absl::StrCat("--jwks_file=", dir_, "/jwks/identity-replica", i, ".json"));
+    identity_replicas_.push_back(make("identity", "wse.identity.v1.IdentityService", port,
+                                      std::move(own), options.identity_flags,
+                                      absl::StrCat("-replica", i)));
+  }
   for (int i = 0; i < std::max(1, options.rights_replicas); ++i) {
     const int port = i == 0 ? rights_port : FreePort();
     int advertised = port;

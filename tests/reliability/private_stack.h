@@ -70,6 +70,9 @@ struct PrivateStackOptions {
   // first. rights_replica_flags come after rights_flags, for every replica but the first.
   int rights_replicas = 1;
   std::vector<std::string> rights_replica_flags;
+  // identity-svc replicas on the same database (identity_replica(i), each writing its own JWKS
+  // file); the other services use the first.
+  int identity_replicas = 1;
   // Each replica advertises a TcpProxy to its peers (replica_proxy(i)), so a test can cut it off
   // from their invalidations while its own calls to the database and clients go on.
   bool proxied_replica_addresses = false;
@@ -88,6 +91,7 @@ class PrivateStack {
   PrivateMariaDb& db() { return *db_; }
   PrivateSmtpSink& sink() { return *sink_; }
   ServiceProcess& identity() { return *identity_; }
+  ServiceProcess& identity_replica(size_t index = 1) { return *identity_replicas_.at(index - 1); }
   ServiceProcess& rights() { return *rights_replicas_.at(0); }
   ServiceProcess& rights_replica(size_t index = 1) { return *rights_replicas_.at(index); }
   size_t rights_replica_count() const { return rights_replicas_.size(); }
@@ -118,6 +122,7 @@ class PrivateStack {
   std::unique_ptr<PrivateSmtpSink> sink_;
   std::unique_ptr<ServiceProcess> identity_, registration_, notify_;
   std::vector<std::unique_ptr<ServiceProcess>> rights_replicas_;  // [0] is rights().
+  std::vector<std::unique_ptr<ServiceProcess>> identity_replicas_;  // Besides identity().
   std::vector<std::unique_ptr<TcpProxy>> replica_proxies_;
 };
 

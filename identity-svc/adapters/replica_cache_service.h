@@ -1,0 +1,35 @@
+#pragma once
+// gRPC side of identity-svc's remembered records (domain/remembered_records.h): the
+// IdentityReplicaCacheService a replica serves (operators and identity-svc's own service token
+// only), and the client that calls it on the peers.
+
+#include <memory>
+#include <string>
+
+#include "common/leased_cache.h"
+#include "common/operator_auth.h"
+#include "common/replica_leases.h"
+#include "wse/identity/v1/replica_cache.grpc.pb.h"
+
+namespace wse::identity {
+
+class IdentityReplicaCacheService final
+    : public wse::identity::v1::IdentityReplicaCacheService::Service {
+ public:
+  IdentityReplicaCacheService(LeaseHolder& remembered, const OperatorAuthenticator& operators)
+      : remembered_(remembered), operators_(operators) {}
+
+  grpc::Status InvalidateRecords(grpc::ServerContext* context,
+                                 const wse::identity::v1::InvalidateRecordsRequest* request,
+                                 wse::identity::v1::InvalidateRecordsResponse* response) override;
+
+ private:
+  LeaseHolder& remembered_;
+  const OperatorAuthenticator& operators_;
+};
+
+// Calls InvalidateRecords on a peer.
+std::unique_ptr<PeerInvalidator> MakeRecordInvalidator(std::string service_token,
+                                                       std::string own_replica_id);
+
+}  // namespace wse::identity
