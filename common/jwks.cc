@@ -7,6 +7,7 @@
 #include "nlohmann/json.hpp"
 #include "openssl/bio.h"
 #include "openssl/core_names.h"
+#include "openssl/err.h"
 #include "openssl/evp.h"
 #include "openssl/param_build.h"
 #include "openssl/pem.h"
@@ -41,6 +42,8 @@ absl::StatusOr<Owned<EVP_PKEY>> FromParams(const char* type, OSSL_PARAM_BLD* bui
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    // Parsed on handler threads (a reloaded key set): leave nothing on their error queue.
+    ERR_clear_error();
     return absl::InvalidArgumentError("invalid key material");
   }
   return Owned<EVP_PKEY>(raw);
@@ -91,12 +94,18 @@ absl::StatusOr<std::string> BigNumParam(EVP_PKEY* key, const char* name) {
 
 absl::StatusOr<std::string> PublicJwkFromPem(absl::string_view pem, absl::string_view kid) {
   Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  // The first reader's failure on a public key is expected: its errors are dropped.
+  ERR_set_mark();
   Owned<EVP_PKEY> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  ERR_pop_to_mark();
   if (!key) {
     Owned<BIO> again(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     key.reset(PEM_read_bio_PUBKEY(again.get(), nullptr, nullptr, nullptr));
   }
-  if (!key) return absl::InvalidArgumentError("not a PEM key");
+  if (!key) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError("not a PEM key");
+  }
   nlohmann::json jwk = {{"kid", std::string(kid)}, {"use", "sig"}};
   if (EVP_PKEY_is_a(key.get(), "EC")) {
     unsigned char point[65];

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "identity-svc/client/fake_identity_client.h"
 #include "notify-svc/domain/mail_queue.h"
@@ -254,33 +255,39 @@ TEST_F(DeliveryTest, APassBehindASlowRelayRenewsEachClaimThatMightRunOut) {
 }
 
 // A slow directory: the look-ups before a send can outlast the claim, so whether to renew is
-// decided right before the send. Two workers race for one message whose person takes longer to
-// look up than the lease: the first loses its claim to the second while it waits, and only one
-// of them sends.
+// decided right before the send. Two workers race for one message: the first's look-up is held
+// until the second worker has claimed the message (after the first claim's lease ran out) and
+// looked the person up too, so the first loses its claim while it waits; only one of them sends.
 TEST_F(DeliveryTest, ASlowDirectoryNeverLetsTwoWorkersSendOneMessage) {
-  // One directory client per worker (the fake counts its calls without a lock).
-  identity::FakeIdentityClient slow_directory[2];
-  for (auto& directory : slow_directory) {
-    directory.any_person = [](const std::string& id) -> std::optional<identity::PersonInfo> {
-      absl::SleepFor(absl::Milliseconds(400));
-      return identity::PersonInfo{id, "Traag", "traag@example.be", "", "nl"};
-    };
-  }
+  absl::Notification first_waiting, second_looked_up;
+  identity::FakeIdentityClient slow_directory, prompt_directory;  // One per worker (no lock).
+  slow_directory.any_person = [&](const std::string& id) -> std::optional<identity::PersonInfo> {
+    first_waiting.Notify();
+    second_looked_up.WaitForNotificationWithTimeout(absl::Seconds(20));
+    return identity::PersonInfo{id, "Traag", "traag@example.be", "", "nl"};
+  };
+  prompt_directory.any_person = [&](const std::string& id) -> std::optional<identity::PersonInfo> {
+    second_looked_up.Notify();
+    return identity::PersonInfo{id, "Traag", "traag@example.be", "", "nl"};
+  };
   CountingSender counting;
   DeliveryOptions options;
   options.lease = absl::Milliseconds(300);
   options.send_timeout = absl::Milliseconds(100);
-  DeliveryWorkers first(repo_, *catalog_, counting, slow_directory[0], options);
-  DeliveryWorkers second(repo_, *catalog_, counting, slow_directory[1], options);
+  DeliveryWorkers first(repo_, *catalog_, counting, slow_directory, options);
+  DeliveryWorkers second(repo_, *catalog_, counting, prompt_directory, options);
   auto queued = queue_->Submit(Draft("slow", {true, "persons/slow", "", ""}));
   ASSERT_TRUE(queued.ok());
 
   absl::StatusOr<int> first_claimed;
   std::thread first_pass([&] { first_claimed = first.RunOnce(); });
-  // After the first claim's lease, while the first worker still waits for the directory.
-  absl::SleepFor(absl::Milliseconds(350));
-  EXPECT_EQ(*second.RunOnce(), 1);
+  ASSERT_TRUE(first_waiting.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  absl::SleepFor(options.lease + absl::Milliseconds(100));  // The first claim has run out.
+  const absl::StatusOr<int> second_claimed = second.RunOnce();
   first_pass.join();
+  ASSERT_TRUE(second_claimed.ok()) << second_claimed.status();
+  ASSERT_TRUE(first_claimed.ok()) << first_claimed.status();
+  EXPECT_EQ(*second_claimed, 1);
   EXPECT_EQ(*first_claimed, 1);
 
   EXPECT_EQ(counting.WaitFor(2, absl::ZeroDuration()), 1);
