@@ -37,8 +37,8 @@ std::string RandomHex(int bytes) {
 
 void WriteSecret(const std::string& path, const std::string& value) {
   std::ofstream(path) << value << "\n";
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace
@@ -66,10 +66,11 @@ absl::Status ServiceProcess::Start() {
 
 bool ServiceProcess::WaitServing(absl::Duration timeout) {
   return WaitFor(
-      [&] {
-        return HealthOf(port_, full_name_, absl::Milliseconds(500)) == "SERVING" || !Running();
-      },
-      timeout) &&
+             [&] {
+               return HealthOf(port_, full_name_, absl::Milliseconds(500)) == "SERVING" ||
+                      !Running();
+             },
+             timeout) &&
          Running();
 }
 
@@ -227,8 +228,8 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   }
 
   // Without notify-svc its port stays closed: the outbox relays keep their mails and retry.
-  const int identity_port = FreePort(), rights_port = FreePort(),
-            registration_port = FreePort(), notify_port = FreePort();
+  const int identity_port = FreePort(), rights_port = FreePort(), registration_port = FreePort(),
+            notify_port = FreePort();
   const std::string token_file = secrets + "/operator.token";
   auto common = [&](const std::string& service, int port) {
     return std::vector<std::string>{
@@ -296,20 +297,19 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
               absl::StrCat("--replica_address=127.0.0.1:", advertised)},
              flags, i == 0 ? "" : absl::StrCat("-replica", i)));
   }
-  registration_ = make("registration", "wse.registration.v1.RegistrationService",
-                       registration_port,
-                       {"--rights_address=" + rights_address,
-                        "--identity_address=" + identity_address,
-                        "--notify_address=" + notify_address},
-                       options.registration_flags);
+  registration_ =
+      make("registration", "wse.registration.v1.RegistrationService", registration_port,
+           {"--rights_address=" + rights_address, "--identity_address=" + identity_address,
+            "--notify_address=" + notify_address},
+           options.registration_flags);
   if (options.with_notify) {
-    notify_ = make("notify", "wse.notify.v1.NotifyService", notify_port,
-                   {absl::StrCat("--smtp_url=smtp://127.0.0.1:", sink_->port()),
-                    "--identity_address=" + identity_address,
-                    "--templates_dir=" + env.root + "/notify-svc/templates",
-                    "--initial_backoff=200ms", "--max_backoff=1s", "--max_attempts=100",
-                    "--poll_interval=50ms"},
-                   options.notify_flags);
+    notify_ =
+        make("notify", "wse.notify.v1.NotifyService", notify_port,
+             {absl::StrCat("--smtp_url=smtp://127.0.0.1:", sink_->port()),
+              "--identity_address=" + identity_address,
+              "--templates_dir=" + env.root + "/notify-svc/templates", "--initial_backoff=200ms",
+              "--max_backoff=1s", "--max_attempts=100", "--poll_interval=50ms"},
+             options.notify_flags);
   }
 
   // identity-svc first: it writes the JWKS file the others verify access tokens with.

@@ -121,7 +121,7 @@ class PrivateStack {
   std::unique_ptr<PrivateMariaDb> db_;
   std::unique_ptr<PrivateSmtpSink> sink_;
   std::unique_ptr<ServiceProcess> identity_, registration_, notify_;
-  std::vector<std::unique_ptr<ServiceProcess>> rights_replicas_;  // [0] is rights().
+  std::vector<std::unique_ptr<ServiceProcess>> rights_replicas_;    // [0] is rights().
   std::vector<std::unique_ptr<ServiceProcess>> identity_replicas_;  // Besides identity().
   std::vector<std::unique_ptr<TcpProxy>> replica_proxies_;
 };

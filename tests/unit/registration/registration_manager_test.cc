@@ -141,7 +141,8 @@ TEST_F(RegistrationManagerTest, ImportReportsOutcomesAndProblemsPerItem) {
   EXPECT_EQ((*dry)[0].outcome, ImportOutcome::kUpdated);
   EXPECT_EQ(manager_.GetTraining(kOperator, "ODB-1", call_)->title, "Boekhouden");
 
-  auto results = manager_.ImportTrainings(kOperator, {same, changed, small, stranger}, false, call_);
+  auto results =
+      manager_.ImportTrainings(kOperator, {same, changed, small, stranger}, false, call_);
   ASSERT_TRUE(results.ok());
   EXPECT_EQ((*results)[0].outcome, ImportOutcome::kUnchanged);
   EXPECT_EQ((*results)[1].outcome, ImportOutcome::kFailed);  // Same ODB twice in one import.
@@ -207,9 +208,9 @@ TEST_F(RegistrationManagerTest, DraftsAreIdempotentEtaggedAndInvisibleElsewhere)
   auto updated = manager_.UpdateParticipant(jan_, first.draft.id, now_etag, changes, mask, call_);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(std::get<AttendanceInput>(updated->participant.input.measurement).hours_present, 15);
-  EXPECT_EQ(std::get<AttendanceInput>(updated->participant.input.measurement)
-                .contact_hours_to_follow,
-            20);
+  EXPECT_EQ(
+      std::get<AttendanceInput>(updated->participant.input.measurement).contact_hours_to_follow,
+      20);
   EXPECT_EQ(updated->participant.input.insz, kInszA);
 
   auto removed = manager_.RemoveParticipant(jan_, first.draft.id, added->participant.id,
@@ -454,12 +455,12 @@ TEST_F(RegistrationManagerTest, ConfiguredWindowsCloseRegistrationAndCorrection)
   now_ = absl::FromCivil(absl::CivilSecond(2026, 12, 30, 0, 0, 0), absl::UTCTimeZone());
   auto late = limited.CorrectRegistration(jan_, v1->version.registration_id, "1", "k-w", call_);
   EXPECT_EQ(ReasonOf(late.status()), "CORRECTION_PERIOD_CLOSED");
-  auto withdraw = limited.WithdrawRegistration(jan_, v1->version.registration_id, "1", "x",
-                                               "w-w", call_);
+  auto withdraw =
+      limited.WithdrawRegistration(jan_, v1->version.registration_id, "1", "x", "w-w", call_);
   EXPECT_EQ(ReasonOf(withdraw.status()), "CORRECTION_PERIOD_CLOSED");
   // The default configuration has no windows.
-  EXPECT_TRUE(manager_.CorrectRegistration(jan_, v1->version.registration_id, "1", "k-d", call_)
-                  .ok());
+  EXPECT_TRUE(
+      manager_.CorrectRegistration(jan_, v1->version.registration_id, "1", "k-d", call_).ok());
 }
 
 }  // namespace
