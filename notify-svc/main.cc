@@ -53,9 +53,15 @@ void CheckDeliveryFlags() {
                          absl::GetFlag(FLAGS_max_backoff) >= absl::GetFlag(FLAGS_initial_backoff),
                      "need 0 < --initial_backoff <= --max_backoff");
   wse::RequireConfig(absl::GetFlag(FLAGS_lease) >= absl::Seconds(1), "--lease must be >= 1s");
-  wse::RequireConfig(absl::GetFlag(FLAGS_smtp_timeout) >= absl::Seconds(1) &&
-                         absl::GetFlag(FLAGS_lease) > absl::GetFlag(FLAGS_smtp_timeout),
-                     "need 1s <= --smtp_timeout < --lease (a send must end within its claim)");
+  // A claim is renewed right before a send that might outlast it; the send (at most
+  // --smtp_timeout) and recording its outcome must then end within the renewed claim, or
+  // another worker could take the message over and send it again (kOutcomeMargin).
+  wse::RequireConfig(
+      absl::GetFlag(FLAGS_smtp_timeout) >= absl::Seconds(1) &&
+          absl::GetFlag(FLAGS_lease) >=
+              absl::GetFlag(FLAGS_smtp_timeout) + wse::notify::kOutcomeMargin,
+      "need 1s <= --smtp_timeout and --smtp_timeout + 5s <= --lease (a send and its outcome "
+      "must end within the claim)");
   wse::RequireConfig(absl::GetFlag(FLAGS_poll_interval) >= absl::Milliseconds(10),
                      "--poll_interval must be >= 10ms");
   wse::RequireConfig(wse::notify::IsValidEmailAddress(absl::GetFlag(FLAGS_mail_from)),
@@ -98,11 +104,15 @@ int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
   const wse::ServiceDefinition definition{"notify-svc", "wse.notify.v1.NotifyService",
                                           "127.0.0.1:50054", "wse_notify"};
-  wse::ServiceRuntime runtime =
-      wse::PrepareService(definition, argc, argv, {{"notify", &wse::EmbeddedMigrations()}});
-  CheckDeliveryFlags();
-  auto templates = wse::notify::TemplateCatalog::Load(absl::GetFlag(FLAGS_templates_dir));
-  wse::RequireConfig(templates.ok(), std::string(templates.status().message()));
+  // Our own settings and the templates are checked before the database is waited for.
+  absl::StatusOr<std::unique_ptr<wse::notify::TemplateCatalog>> templates =
+      absl::FailedPreconditionError("templates not loaded");
+  wse::ServiceRuntime runtime = wse::PrepareService(
+      definition, argc, argv, {{"notify", &wse::EmbeddedMigrations()}}, [&templates] {
+        CheckDeliveryFlags();
+        templates = wse::notify::TemplateCatalog::Load(absl::GetFlag(FLAGS_templates_dir));
+        wse::RequireConfig(templates.ok(), std::string(templates.status().message()));
+      });
   wse::RequireServiceToken(runtime, "notify-svc looks up recipients at identity-svc");
 
   wse::notify::CurlSmtpSender sender(SmtpOptionsFromFlags());

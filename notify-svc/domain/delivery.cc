@@ -200,8 +200,12 @@ std::string DeliveryWorkers::Mime(const MessageRecord& message,
 
 bool DeliveryWorkers::HoldsClaimForOneSend(const MessageRecord& message, absl::Time claimed_at) {
   // The pass may outlive the lease (a slow directory or relay): once one more SMTP transaction
-  // (--smtp_timeout) might outlast the claim, renew it, and send only if it is still ours.
-  if (MonotonicNow() + options_.send_timeout < claimed_at + options_.lease) return true;
+  // and its outcome's write (--smtp_timeout + outcome_margin) might outlast the claim, renew
+  // it, and send only if it is still ours.
+  if (MonotonicNow() + options_.send_timeout + options_.outcome_margin <
+      claimed_at + options_.lease) {
+    return true;
+  }
   absl::StatusOr<bool> held =
       messages_.RenewClaim(message.id, message.attempt_count, options_.lease);
   if (held.ok() && *held) return true;

@@ -15,8 +15,9 @@
 // statement that claimed the batch, and once one more send_timeout might pass the lease it
 // renews that message's claim right before the send (MessageRepository::RenewClaim) and skips a
 // message another worker took over. So a batch that outlives its lease behind a slow relay sends
-// nothing twice; the lease must outlast one SMTP transaction (notify-svc checks --lease >
-// --smtp_timeout at start). Behind a relay that answers in time, a batch needs no renewal.
+// nothing twice; the lease must outlast one SMTP transaction plus the outcome's write
+// (kOutcomeMargin; notify-svc checks --lease >= --smtp_timeout + kOutcomeMargin at start). Behind a
+// relay that answers in time, a batch needs no renewal.
 //
 // Persons are looked up once per pass (a batch often holds several mails to one person).
 
@@ -39,14 +40,21 @@
 
 namespace wse::notify {
 
+// Time left in a claim after its send for recording the outcome (and the clocks' slack): a
+// send starts only while send_timeout + kOutcomeMargin fit in the claim, so a database stall
+// longer than this fails the outcome's write instead of letting a second worker send again.
+inline constexpr absl::Duration kOutcomeMargin = absl::Seconds(5);
+
 struct DeliveryOptions {
   int workers = 2;
   int batch_size = 16;
   int max_attempts = 8;
   BackoffPolicy backoff;
   absl::Duration lease = absl::Minutes(2);
-  // The longest one SMTP transaction may take (--smtp_timeout); less than `lease`.
+  // The longest one SMTP transaction may take (--smtp_timeout); at most
+  // `lease` - outcome_margin.
   absl::Duration send_timeout = absl::Seconds(30);
+  absl::Duration outcome_margin = kOutcomeMargin;
   absl::Duration poll_interval = absl::Milliseconds(250);
   MailAddress from{"no-reply@wse-loket.vlaanderen.be", "WSE-loket"};
 };

@@ -17,16 +17,21 @@ struct Outcome {
   std::string output;
 };
 
-Outcome RunRightsSvc(const std::vector<std::string>& args,
-                     const std::vector<std::string>& env = {}) {
+Outcome RunService(const std::string& binary, const std::vector<std::string>& args,
+                   const std::vector<std::string>& env = {}) {
   const std::string log = MakeTempDir("wse-config-") + "/out.log";
-  std::vector<std::string> argv = {StackEnv::Get().Binary("rights-svc/rights-svc")};
+  std::vector<std::string> argv = {StackEnv::Get().Binary(binary)};
   argv.insert(argv.end(), args.begin(), args.end());
   auto child = ChildProcess::Start(argv, log, env);
   EXPECT_TRUE(child.ok());
   auto code = child->Wait(absl::Seconds(30));
   EXPECT_TRUE(code.has_value()) << "the service did not exit";
   return {code.value_or(-1), ReadFile(log)};
+}
+
+Outcome RunRightsSvc(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {}) {
+  return RunService("rights-svc/rights-svc", args, env);
 }
 
 // rights-svc's own required setting, so that a test reaches the database stage.
@@ -66,6 +71,14 @@ TEST(ConfigExitTest, OutOfRangeValueIsRefusedWithReason) {
   EXPECT_NE(out.output.find("invalid configuration: --db_pool_size must be within 1..512"),
             std::string::npos)
       << out.output;
+}
+
+// A claim must hold one SMTP transaction and the outcome's write: a lease that leaves less than
+// 5 s after the SMTP timeout could let a second worker send a mail again.
+TEST(ConfigExitTest, NotifyRefusesALeaseWithoutRoomForTheOutcome) {
+  Outcome out = RunService("notify-svc/notify-svc", {"--smtp_timeout=30s", "--lease=34s"});
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_NE(out.output.find("--smtp_timeout + 5s <= --lease"), std::string::npos) << out.output;
 }
 
 TEST(ConfigExitTest, MalformedListenAddressIsRefused) {

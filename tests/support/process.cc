@@ -10,8 +10,12 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
+#include <set>
 #include <sstream>
 #include <thread>
+
+#include "absl/synchronization/mutex.h"
 
 extern char** environ;  // NOLINT: POSIX.
 
@@ -86,17 +90,43 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-int FreePort() {
+namespace {
+
+// Whether nothing listens on (or is bound to) `port` on the loopback address right now.
+bool CanBind(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return free;
+}
+
+}  // namespace
+
+int FreePort() {
+  // Not bind(0): that hands out a port from the kernel's ephemeral range (32768-60999 here),
+  // the range every outgoing connection (database clients, gRPC channels) takes its local port
+  // from, so between our close and the service's bind another socket could take it, and two
+  // calls in a row could even return the same port. This range is below the ephemeral one and
+  // clear of the local stacks' fixed ports (2525-19454 and 50051+ with their bases); a port is
+  // handed out at most once per test process and only after a bind check.
+  constexpr int kFirst = 20000, kLast = 32000;
+  static absl::Mutex mu(absl::kConstInit);
+  static std::set<int>* handed_out = new std::set<int>();
+  static std::mt19937* random = new std::mt19937(std::random_device{}() ^ getpid());
+  absl::MutexLock lock(&mu);
+  std::uniform_int_distribution<int> pick(kFirst, kLast);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = pick(*random);
+    if (handed_out->count(port) > 0 || !CanBind(port)) continue;
+    handed_out->insert(port);
+    return port;
+  }
+  return 0;  // The caller's service then fails to listen, loudly.
 }
 
 std::string MakeTempDir(const std::string& prefix) {

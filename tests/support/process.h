@@ -36,7 +36,8 @@ class ChildProcess {
 };
 
 std::string ReadFile(const std::string& path);
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, outside the ephemeral range and never
+// handed out twice in one test process (0 if none was found).
 int FreePort();
 // A fresh empty directory under TMPDIR (or /tmp).
 std::string MakeTempDir(const std::string& prefix);

@@ -198,12 +198,13 @@ TEST_F(NotifyFaultsTest, TwoProcessesDeliverAThousandMailsWithNoDuplicateAndNoLo
 
 // Issue 15, point 6: a relay that answers each mail only after 10 s. Process A's single worker
 // is busy with a first mail while three more are queued, then claims those three in one batch
-// (lease 11 s); sending them takes 30 s, so the third one's claim runs out while A is still on
-// the second, and process B, idle, takes it over. Every message must still be sent exactly once:
+// (lease 16 s, the shortest the config allows for a 10.5 s SMTP timeout); sending them takes
+// 30 s, so the third one's claim runs out while A is still on the second, and process B, idle,
+// takes it over. Every message must still be sent exactly once:
 // A re-checks its claim right before each send and leaves the one B took.
 TEST_F(NotifyFaultsTest, ASlowRelayNeverLetsTwoWorkersSendOneMessage) {
   constexpr int kMails = 4;
-  const std::vector<std::string> slow = {"--workers=1", "--lease=11s", "--smtp_timeout=10500ms",
+  const std::vector<std::string> slow = {"--workers=1", "--lease=16s", "--smtp_timeout=10500ms",
                                          "--claim_batch=16"};
   ASSERT_TRUE(sink_.Start());
   sink_.Delay(absl::Seconds(10));
@@ -229,9 +230,10 @@ TEST_F(NotifyFaultsTest, ASlowRelayNeverLetsTwoWorkersSendOneMessage) {
   int doubled = 0;
   for (const auto& [recipient, n] : per_recipient) doubled += n - 1;
   const int taken_over = Count("attempt_count = 2");
-  std::printf("[ measure  ] slow relay (10 s per mail, 11 s lease): %d messages, %zu mails stored "
-              "for %zu recipients, %d sent twice, %d claims taken over by the other process\n",
-              kMails, files.size(), per_recipient.size(), doubled, taken_over);
+  std::printf(
+      "[ measure  ] slow relay (10 s per mail, 16 s lease): %d messages, %zu mails stored "
+      "for %zu recipients, %d sent twice, %d claims taken over by the other process\n",
+      kMails, files.size(), per_recipient.size(), doubled, taken_over);
   EXPECT_EQ(per_recipient.size(), static_cast<size_t>(kMails)) << "a message was lost";
   EXPECT_EQ(doubled, 0) << "a message was sent twice";
   EXPECT_GE(taken_over, 1) << "no claim ran out while its batch was sent: the race did not run";

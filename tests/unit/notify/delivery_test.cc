@@ -239,6 +239,7 @@ TEST_F(DeliveryTest, APassBehindASlowRelayRenewsEachClaimThatMightRunOut) {
   DeliveryOptions options;
   options.lease = absl::Milliseconds(300);
   options.send_timeout = absl::Milliseconds(200);
+  options.outcome_margin = absl::ZeroDuration();  // The fake store's writes are instant.
   DeliveryWorkers workers(repo_, *catalog_, slow, directory_, options);
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(
@@ -274,6 +275,7 @@ TEST_F(DeliveryTest, ASlowDirectoryNeverLetsTwoWorkersSendOneMessage) {
   DeliveryOptions options;
   options.lease = absl::Milliseconds(300);
   options.send_timeout = absl::Milliseconds(100);
+  options.outcome_margin = absl::ZeroDuration();
   DeliveryWorkers first(repo_, *catalog_, counting, slow_directory, options);
   DeliveryWorkers second(repo_, *catalog_, counting, prompt_directory, options);
   auto queued = queue_->Submit(Draft("slow", {true, "persons/slow", "", ""}));
