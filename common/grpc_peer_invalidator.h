@@ -1,7 +1,8 @@
 #pragma once
 // The gRPC side of replica_leases.h's push: calls a service's replica-cache RPC on a peer
 // replica with the service's own token (rights-svc's InvalidateRevisions, identity-svc's
-// InvalidateRecords), one stub per peer address.
+// InvalidateRecords), or on another service's lease holder with the push token it registered;
+// one stub per peer address.
 
 #include <memory>
 #include <string>
@@ -36,18 +37,19 @@ class GrpcPeerInvalidator : public PeerInvalidator {
         own_replica_id_(std::move(own_replica_id)),
         deadline_(deadline) {}
 
-  absl::Status Invalidate(const std::string& address,
-                          const std::vector<std::string>& keys) override {
+  absl::Status Invalidate(const ReplicaPeer& peer, const std::vector<std::string>& keys) override {
     Request request;
     fill_(keys, own_replica_id_, request);
     Response response;
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-    context.AddMetadata("authorization", "Bearer " + service_token_);
-    const grpc::Status status = (StubFor(address).get()->*call_)(&context, request, &response);
+    // A holder of another service gets its own push token, never this service's credential.
+    context.AddMetadata("authorization",
+                        "Bearer " + (peer.push_token.empty() ? service_token_ : peer.push_token));
+    const grpc::Status status = (StubFor(peer.address).get()->*call_)(&context, request, &response);
     if (status.ok()) return absl::OkStatus();
     return absl::UnavailableError(
-        absl::StrCat(rpc_name_, " on ", address, ": ", status.error_message()));
+        absl::StrCat(rpc_name_, " on ", peer.address, ": ", status.error_message()));
   }
 
  private:

@@ -94,22 +94,23 @@ absl::Status RecordReplicaChanges(sql::Connection& conn, const ReplicaTables& ta
   return absl::OkStatus();
 }
 
-absl::StatusOr<ChangesSince> MysqlReplicaRegistry::Renew(const std::string& replica_id,
-                                                         const std::string& address,
-                                                         absl::Duration lease,
-                                                         std::optional<int64_t> after) {
+absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer& holder,
+                                                               absl::Duration lease,
+                                                               std::optional<int64_t> after) {
   ChangesSince changes;
   const bool prune = renewals_.fetch_add(1) % kPruneEvery == kPruneEvery - 1;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     changes = ChangesSince{};
     Statement upsert = Prepare(
         conn,
-        "INSERT INTO replica_leases (replica_id, address, expires_at)"
-        " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND)"
-        " ON DUPLICATE KEY UPDATE address = VALUES(address), expires_at = VALUES(expires_at)");
-    upsert->setString(1, replica_id);
-    upsert->setString(2, address);
-    upsert->setInt64(3, absl::ToInt64Microseconds(lease));
+        "INSERT INTO replica_leases (replica_id, address, push_token, expires_at)"
+        " VALUES (?, ?, ?, NOW(6) + INTERVAL ? MICROSECOND)"
+        " ON DUPLICATE KEY UPDATE address = VALUES(address), push_token = VALUES(push_token),"
+        " expires_at = VALUES(expires_at)");
+    upsert->setString(1, holder.replica_id);
+    upsert->setString(2, holder.address);
+    upsert->setString(3, holder.push_token);
+    upsert->setInt64(4, absl::ToInt64Microseconds(lease));
     upsert->executeUpdate();
     // Exclusive: waits for every rights transaction that recorded a change and has not committed
     // yet (they hold the gate shared until COMMIT), so every sequence up to MAX is committed.
@@ -151,7 +152,7 @@ absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::Peers(const std::
   std::vector<ReplicaPeer> peers;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
     Statement select = Prepare(conn,
-                               "SELECT replica_id, address FROM replica_leases"
+                               "SELECT replica_id, address, push_token FROM replica_leases"
                                " WHERE expires_at > NOW(6) - INTERVAL ? MICROSECOND"
                                " AND replica_id <> ? ORDER BY replica_id");
     select->setInt64(1, absl::ToInt64Microseconds(grace));
@@ -159,7 +160,8 @@ absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::Peers(const std::
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     peers.clear();
     while (rows->next()) {
-      peers.push_back({std::string(rows->getString(1)), std::string(rows->getString(2))});
+      peers.push_back({std::string(rows->getString(1)), std::string(rows->getString(2)),
+                       std::string(rows->getString(3))});
     }
     return absl::OkStatus();
   });

@@ -1,8 +1,8 @@
 #pragma once
 // ReplicaRegistry on a service's lease and change tables: replica_leases (replica_id, address,
 // expires_at), a change table (sequence AUTO_INCREMENT, a key column, change_time) and its gate
-// (one row, id 1, pruned_through); rights-svc's migrations 0003-0004 and identity-svc's 0003 make
-// them. Lease ends are the database's clock; how long a replica remembers is its own
+// (one row, id 1, pruned_through); rights-svc's migrations 0003-0004 and 0006 and identity-svc's
+// 0003-0004 make them. Lease ends are the database's clock; how long a replica remembers is its own
 // (replica_leases.h).
 
 #include <atomic>
@@ -41,8 +41,8 @@ class MysqlReplicaRegistry : public ReplicaRegistry {
   // One transaction: the lease, then the gate row exclusively, then what changed. More than 5000
   // keys changed, or an `after` outside the recorded history: everything. Every 64th renewal
   // also prunes changes and leases older than an hour.
-  absl::StatusOr<ChangesSince> Renew(const std::string& replica_id, const std::string& address,
-                                     absl::Duration lease, std::optional<int64_t> after) override;
+  absl::StatusOr<ChangesSince> RenewHolder(const ReplicaPeer& holder, absl::Duration lease,
+                                           std::optional<int64_t> after) override;
   absl::Status Release(const std::string& replica_id) override;
   absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& replica_id,
                                                  absl::Duration grace) override;

@@ -1,5 +1,6 @@
 #include "common/replica_leases.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -71,7 +72,8 @@ absl::Status ReplicaLeases::RenewOnce() {
   std::optional<int64_t> after;
   const bool held = cache_.LeaseHeld();
   if (held) after = seen_sequence_;
-  auto renewed = registry_.Renew(options_.replica_id, options_.address, options_.lease, after);
+  auto renewed = registry_.RenewHolder({options_.replica_id, options_.address, options_.push_token},
+                                       options_.lease, after);
   Metrics().renewals[renewed.ok() ? "ok" : "failed"].Increment();
   if (!renewed.ok()) {
     HeldGauge().Set(held ? 1 : 0);
@@ -86,7 +88,9 @@ absl::Status ReplicaLeases::RenewOnce() {
             {{"after", absl::StrCat(*after)}, {"through", absl::StrCat(changes.through_sequence)}});
   }
   seen_sequence_ = changes.through_sequence;
-  cache_.LeaseHeldUntil(started + options_.lease, changes.keys, changes.everything);
+  const absl::Duration lease =
+      changes.granted_lease ? std::min(options_.lease, *changes.granted_lease) : options_.lease;
+  cache_.LeaseHeldUntil(started + lease, changes.keys, changes.everything);
   return absl::OkStatus();
 }
 
@@ -134,7 +138,7 @@ std::vector<std::string> ReplicaLeases::ChangesCommitted(const std::vector<std::
     unreachable.push_back("(unknown)");
   } else {
     for (const ReplicaPeer& peer : *peers) {
-      absl::Status told = peers_.Invalidate(peer.address, keys);
+      absl::Status told = peers_.Invalidate(peer, keys);
       Metrics().invalidations[told.ok() ? "told" : "unreachable"].Increment();
       if (told.ok()) continue;
       unreachable.push_back(peer.replica_id);

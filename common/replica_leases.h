@@ -21,6 +21,10 @@
 // pushes also to replicas whose lease ended (as the database sees it) within the last lease
 // length, so a step of the database clock of up to one lease costs a wait, not a stale answer.
 // Without an address for its peers to call, a replica takes no lease and never remembers.
+//
+// Another service may hold such a lease too and keep what it learnt from this one (rights-svc's
+// RenewLease for registration-svc's kept CheckPermission answers): it renews through an RPC,
+// is pushed with a token of its own, and remembers no longer than the lease the registry grants.
 
 #include <atomic>
 #include <cstdint>
@@ -42,6 +46,9 @@ namespace wse {
 struct ReplicaPeer {
   std::string replica_id;
   std::string address;
+  // The bearer a lease holder of another service accepts on its invalidation RPC (rights-svc's
+  // RenewLease); empty for the service's own replicas, which accept its service token.
+  std::string push_token;
 };
 
 // What changed since a renewal's `after` sequence (the change table).
@@ -49,18 +56,25 @@ struct ChangesSince {
   int64_t through_sequence = 0;  // The next renewal passes this as `after`.
   bool everything = false;       // Cannot tell (no `after`, pruned, too many): forget all.
   std::vector<std::string> keys;
+  // The lease granted, when the registry decides its length (a lease from another service:
+  // its writers wait out their own lease length, so the holder may not remember longer).
+  std::optional<absl::Duration> granted_lease;
 };
 
 // The lease and change tables (SQL in mysql_replica_registry.cc).
 class ReplicaRegistry {
  public:
   virtual ~ReplicaRegistry() = default;
-  // Inserts or extends this replica's lease to the database's now + `lease`, and reads which
-  // keys changed in committed transactions after sequence `after` (everything when there is no
+  // Inserts or extends a holder's lease to the database's now + `lease`, and reads which keys
+  // changed in committed transactions after sequence `after` (everything when there is no
   // `after`).
-  virtual absl::StatusOr<ChangesSince> Renew(const std::string& replica_id,
-                                             const std::string& address, absl::Duration lease,
-                                             std::optional<int64_t> after) = 0;
+  virtual absl::StatusOr<ChangesSince> RenewHolder(const ReplicaPeer& holder, absl::Duration lease,
+                                                   std::optional<int64_t> after) = 0;
+  // A replica of the service itself (no push token).
+  absl::StatusOr<ChangesSince> Renew(const std::string& replica_id, const std::string& address,
+                                     absl::Duration lease, std::optional<int64_t> after) {
+    return RenewHolder({replica_id, address, ""}, lease, after);
+  }
   virtual absl::Status Release(const std::string& replica_id) = 0;
   // The other replicas whose lease runs, or ended less than `grace` ago (database clock).
   virtual absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& replica_id,
@@ -71,7 +85,7 @@ class ReplicaRegistry {
 class PeerInvalidator {
  public:
   virtual ~PeerInvalidator() = default;
-  virtual absl::Status Invalidate(const std::string& address,
+  virtual absl::Status Invalidate(const ReplicaPeer& peer,
                                   const std::vector<std::string>& keys) = 0;
 };
 
@@ -79,6 +93,9 @@ struct ReplicaLeaseOptions {
   std::string replica_id;
   std::string address;  // Where the peers reach this replica; empty: no lease, no remembering.
   absl::Duration lease = absl::Seconds(3);
+  // A holder of another service: the bearer it accepts on pushes (empty for the service's own
+  // replicas).
+  std::string push_token;
 };
 
 class ReplicaLeases {

@@ -230,13 +230,27 @@ TlsConfig& ServiceTls() {
   return tls;
 }
 
-std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
+namespace {
+
+std::shared_ptr<grpc::Channel> ChannelWith(const std::string& address,
+                                           const grpc::ChannelArguments& args) {
   // Every internal call is counted (grpc_client_*, common/grpc_metrics.h).
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeClientMetricsInterceptorFactory());
   return grpc::experimental::CreateCustomChannelWithInterceptors(
-      address, ChannelCredentialsFor(ServiceTls()), grpc::ChannelArguments(),
-      std::move(interceptors));
+      address, ChannelCredentialsFor(ServiceTls()), args, std::move(interceptors));
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
+  return ChannelWith(address, grpc::ChannelArguments());
+}
+
+std::shared_ptr<grpc::Channel> SeparateServiceChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return ChannelWith(address, args);
 }
 
 std::unique_ptr<AccessTokenVerifier> MakeAccessTokenVerifier() {

@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
       wse::identity::MakeRecordInvalidator(runtime.service_token, replica_id);
   wse::ReplicaLeases leases(
       remembered, registry, *peers,
-      {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease)});
+      {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease), ""});
   const wse::identity::RecordsChanged announce = [&leases](const std::vector<std::string>& names) {
     leases.ChangesCommitted(names);
   };

@@ -1,21 +1,25 @@
 // registration-svc composition root: configuration, database, migrations, clients of rights-svc
-// (live permissions) and identity-svc (names), the outbox relay to notify-svc (receipt mails),
-// serving.
+// (permissions, kept under its lease) and identity-svc (names), the outbox relay to notify-svc
+// (receipt mails), serving.
 #include "absl/flags/flag.h"
 #include "common/config.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
+#include "common/random_token.h"
+#include "common/replica_leases.h"
 #include "common/service_main.h"
 #include "grpcpp/create_channel.h"
 #include "identity-svc/client/grpc_identity_client.h"
 #include "notify-svc/client/grpc_notify_client.h"
 #include "notify-svc/client/mail_outbox_deliverer.h"
+#include "registration-svc/adapters/kept_answers_service.h"
 #include "registration-svc/adapters/registration_service.h"
 #include "registration-svc/domain/application_screen.h"
 #include "registration-svc/domain/registration_manager.h"
 #include "registration-svc/domain/rights_permissions.h"
 #include "registration-svc/storage/mysql_store.h"
 #include "rights-svc/client/grpc_rights_client.h"
+#include "rights-svc/client/grpc_rights_leases.h"
 
 ABSL_FLAG(std::string, rights_address, "127.0.0.1:50052", "rights-svc (live permissions)");
 ABSL_FLAG(std::string, identity_address, "127.0.0.1:50051", "identity-svc (names on receipts)");
@@ -29,9 +33,28 @@ ABSL_FLAG(absl::Duration, draft_ttl, absl::Hours(24 * 30),
 ABSL_FLAG(int, max_participants, 10000, "participants per draft and rows per upload");
 ABSL_FLAG(absl::Duration, registration_window, absl::ZeroDuration(),
           "how long after a school year (31 August) it may still be registered; 0: no limit");
+ABSL_FLAG(std::string, replica_address, "",
+          "host:port where rights-svc reaches this process (its pod IP); with it, CheckPermission "
+          "answers are kept under a lease from rights-svc (domain/kept_answers.h); without it, "
+          "every registration call asks rights-svc");
+ABSL_FLAG(absl::Duration, replica_lease, absl::Seconds(3),
+          "the longest a lease from rights-svc is counted on, renewed every third of it; set it "
+          "to rights-svc's --replica_lease (rights-svc grants no more than that)");
 ABSL_FLAG(absl::Duration, correction_window, absl::ZeroDuration(),
           "how long after a school year its registrations may be corrected or withdrawn; 0: no "
           "limit");
+
+namespace {
+
+// A lease holder of rights-svc changes no rights: it has nobody to tell.
+class NoPeers final : public wse::PeerInvalidator {
+ public:
+  absl::Status Invalidate(const wse::ReplicaPeer&, const std::vector<std::string>&) override {
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   wse::BlockTerminationSignals();
@@ -48,8 +71,11 @@ int main(int argc, char** argv) {
                            "--registration_window and --correction_window must not be negative");
         const int max = absl::GetFlag(FLAGS_max_participants);
         wse::RequireConfig(max >= 1 && max <= 100000, "--max_participants must be 1-100000");
+        wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300),
+                           "--replica_lease must be at least 300ms");
       });
-  wse::RequireServiceToken(runtime, "registration-svc calls identity-svc and notify-svc");
+  wse::RequireServiceToken(
+      runtime, "registration-svc calls identity-svc, notify-svc and rights-svc's leases");
   const std::string& service_token = runtime.service_token;
   auto tokens = wse::MakeAccessTokenVerifier();
   // No service calls registration-svc: besides persons, only operators (imports, repairs).
@@ -61,7 +87,22 @@ int main(int argc, char** argv) {
   // Permission calls carry the caller's own token (rights_client.h), not registration-svc's.
   wse::rights::GrpcRightsClient rights(wse::ServiceChannel(absl::GetFlag(FLAGS_rights_address)),
                                        /*service_token=*/"");
-  wse::registration::RightsPermissions permissions(rights, absl::GetFlag(FLAGS_request_context));
+  // Kept answers under a lease from rights-svc, which pushes each change here with a token of
+  // this process's own (kept_answers_service.h).
+  const std::string push_token = wse::RandomHexToken(32);
+  wse::registration::OrganizationRevisions revisions;
+  wse::registration::KeptAnswers kept(revisions);
+  // Its own connections: a renewal failing while rights-svc starts must not put the permission
+  // calls' channel into reconnect backoff.
+  wse::rights::GrpcRightsLeases rights_leases(
+      wse::SeparateServiceChannel(absl::GetFlag(FLAGS_rights_address)), service_token);
+  NoPeers no_peers;
+  wse::ReplicaLeases leases(revisions, rights_leases, no_peers,
+                            {wse::RandomHexToken(16), absl::GetFlag(FLAGS_replica_address),
+                             absl::GetFlag(FLAGS_replica_lease), push_token});
+  wse::registration::RightsPermissions permissions(rights, absl::GetFlag(FLAGS_request_context),
+                                                   leases.enabled() ? &kept : nullptr);
+  wse::registration::KeptAnswersService kept_answers(revisions, push_token, operators);
   wse::identity::GrpcIdentityClient directory(
       wse::ServiceChannel(absl::GetFlag(FLAGS_identity_address)), service_token);
   wse::registration::MysqlRegistrationStore store(*runtime.pool);
@@ -86,7 +127,9 @@ int main(int argc, char** argv) {
   wse::notify::MailOutboxDeliverer deliverer(notify);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "registration"});
   relay.Start();
-  const int code = wse::RunService(runtime, {&service});
+  leases.Start();
+  const int code = wse::RunService(runtime, {&service, &kept_answers});
+  leases.Stop();
   relay.Stop();
   return code;
 }

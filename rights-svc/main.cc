@@ -64,7 +64,10 @@ Callers CallersOf(const wse::ServiceRuntime& runtime, wse::AccessTokenVerifier& 
   };
   return {allowing({{"identity-svc", {"ListWorkRelations", "ListGrants"}}}),
           allowing({{"identity-svc", {"CheckMembership"}}}),
-          allowing({{"rights-svc", {"InvalidateRevisions"}}}),
+          // Our replicas push invalidations; registration-svc keeps CheckPermission answers
+          // under a lease of its own.
+          allowing({{"rights-svc", {"InvalidateRevisions"}},
+                    {"registration-svc", {"RenewLease", "ReleaseLease"}}}),
           wse::OperatorAuthenticator(runtime.operator_token_hash, person_check)};
 }
 
@@ -115,14 +118,15 @@ int main(int argc, char** argv) {
       wse::rights::MakeRevisionInvalidator(service_token, replica_id);
   wse::ReplicaLeases leases(
       revisions, registry, *peers,
-      {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease)});
+      {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease), ""});
   store.OnRevisionsCommitted([&leases](const std::vector<std::string>& organizations) {
     leases.ChangesCommitted(organizations);
   });
   wse::rights::PermissionChecker permissions(rights, absl::Now,
                                              leases.enabled() ? &revisions : nullptr);
   const Callers callers = CallersOf(runtime, *tokens);
-  wse::rights::ReplicaCacheService replica_cache(revisions, callers.replicas);
+  wse::rights::ReplicaCacheService replica_cache(
+      revisions, registry, absl::GetFlag(FLAGS_replica_lease), callers.replicas);
   wse::rights::MembershipService membership(permissions, callers.membership);
   wse::rights::RightsServiceImpl service({rights, queries, permissions, *tokens, callers.rights});
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, callers.gateway);

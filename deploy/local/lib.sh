@@ -246,7 +246,8 @@ service_args() { # service -> its own flags besides the common ones
       ${STACK_ACCESS_TOKEN_TTL:+--access_token_ttl=$STACK_ACCESS_TOKEN_TTL} ;;
     registration) printf '%s\n' --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \
       --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
-      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" ;;
+      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
+      --replica_address="127.0.0.1:$STACK_REGISTRATION_PORT" ;;
     rights) printf '%s\n' --identity_address="127.0.0.1:$STACK_IDENTITY_PORT" \
       --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
       --replica_address="127.0.0.1:$STACK_RIGHTS_PORT" ;;

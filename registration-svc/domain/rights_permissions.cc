@@ -6,6 +6,27 @@
 
 namespace wse::registration {
 
+absl::StatusOr<bool> RightsPermissions::Allowed(const std::string& person_id,
+                                                const std::string& organization_id,
+                                                const std::string& permission,
+                                                const RequestContext& call) {
+  if (kept_ == nullptr) {
+    ASSIGN_OR_RETURN(rights::PermissionAnswer answer,
+                     rights_.CheckPermission(person_id, organization_id, permission, call));
+    return answer.allowed;
+  }
+  if (std::optional<bool> kept = kept_->Find(person_id, organization_id, permission)) {
+    kept_lookups_.Hit();
+    return *kept;
+  }
+  kept_lookups_.Miss();
+  const KeptAnswers::Asking asking = kept_->BeforeAsking();
+  ASSIGN_OR_RETURN(rights::PermissionAnswer answer,
+                   rights_.CheckPermissionForReuse(person_id, organization_id, permission, call));
+  kept_->Keep(person_id, organization_id, permission, answer, asking);
+  return answer.allowed;
+}
+
 absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& person_id,
                                                           const std::string& organization_id,
                                                           const std::string& permission,

@@ -1,4 +1,6 @@
 // RightsServiceImpl: live permission checks and the audit trail.
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/request_checks.h"
@@ -56,8 +58,9 @@ grpc::ServerUnaryReactor* RightsServiceImpl::CheckPermission(
         ASSIGN_OR_RETURN(auto actor, Authenticate(call));
         ASSIGN_OR_RETURN(auto asked, AskedAbout(actor, *request));
         const std::string& org = asked.organization_id;
-        ASSIGN_OR_RETURN(auto decision, deps_.permissions.Check(asked.person_id, org,
-                                                                request->permission(), call));
+        ASSIGN_OR_RETURN(auto decision,
+                         deps_.permissions.Check(asked.person_id, org, request->permission(), call,
+                                                 request->for_reuse()));
         response->set_allowed(decision.allowed);
         response->set_reason(ToProto(decision.reason));
         response->set_decision_id(decision.decision_id);
@@ -66,6 +69,13 @@ grpc::ServerUnaryReactor* RightsServiceImpl::CheckPermission(
                                       decision.matched_grant_id);
         }
         response->set_revision(decision.revision);
+        if (decision.reusable_for) {
+          // A day at most: "none is coming" needs no more, and the value stays well in range.
+          const absl::Duration reusable = std::min(*decision.reusable_for, absl::Hours(24));
+          const int64_t nanos = absl::ToInt64Nanoseconds(reusable);
+          response->mutable_reusable_for()->set_seconds(nanos / 1000000000);
+          response->mutable_reusable_for()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+        }
         return absl::OkStatus();
       }));
   return reactor;

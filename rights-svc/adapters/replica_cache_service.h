@@ -1,11 +1,13 @@
 #pragma once
-// gRPC side of replica_leases.h: the ReplicaCache service a replica serves (operators and
-// rights-svc's own service token only), and the client that calls it on the peers.
+// gRPC side of replica_leases.h: the ReplicaCache service a replica serves (InvalidateRevisions:
+// operators and rights-svc's own service token; RenewLease/ReleaseLease: the services allowed
+// them, for answers they keep), and the client that calls InvalidateRevisions on the peers.
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "common/operator_auth.h"
 #include "common/replica_leases.h"
 #include "rights-svc/domain/revision_cache.h"
@@ -15,15 +17,30 @@ namespace wse::rights {
 
 class ReplicaCacheService final : public wse::rights::v1::ReplicaCacheService::Service {
  public:
-  ReplicaCacheService(RevisionCache& cache, const OperatorAuthenticator& operators)
-      : cache_(cache), operators_(operators) {}
+  // `lease`: this service's replica lease, which its writers wait out for a holder they cannot
+  // reach; holders get no longer.
+  ReplicaCacheService(RevisionCache& cache, ReplicaRegistry& registry, absl::Duration lease,
+                      const OperatorAuthenticator& operators)
+      : cache_(cache), registry_(registry), lease_(lease), operators_(operators) {}
 
   grpc::Status InvalidateRevisions(grpc::ServerContext* context,
                                    const wse::rights::v1::InvalidateRevisionsRequest* request,
                                    wse::rights::v1::InvalidateRevisionsResponse* response) override;
+  grpc::Status RenewLease(grpc::ServerContext* context,
+                          const wse::rights::v1::RenewLeaseRequest* request,
+                          wse::rights::v1::RenewLeaseResponse* response) override;
+  grpc::Status ReleaseLease(grpc::ServerContext* context,
+                            const wse::rights::v1::ReleaseLeaseRequest* request,
+                            wse::rights::v1::ReleaseLeaseResponse* response) override;
 
  private:
+  // The lease table's id of a holder: its service's name and its own name, hashed, so a holder
+  // can never take over a rights-svc replica's lease or another service's.
+  absl::StatusOr<std::string> HolderId(const RequestContext& call, const std::string& holder) const;
+
   RevisionCache& cache_;
+  ReplicaRegistry& registry_;
+  const absl::Duration lease_;
   const OperatorAuthenticator& operators_;
 };
 

@@ -4,6 +4,7 @@
 // calls it was asked.
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -19,16 +20,34 @@ class FakeRightsClient final : public RightsClient {
   std::set<std::tuple<std::string, std::string, std::string>> allowed;  // person, org, permission
   std::map<std::string, PermissionExplanation> explanations;            // By organisation.
   std::map<std::pair<std::string, std::string>, MembershipFacts> memberships;  // person, org
+  std::map<std::string, int64_t> revisions;  // By organisation (0 when absent).
+  // What every answer says (the fake does not tell CheckPermission from CheckPermissionForReuse).
+  std::optional<absl::Duration> reusable_for;
   absl::Status failure;            // When not OK, every call answers it.
   std::vector<std::string> asked;  // "Check org", "Explain org", "Membership org", ...
 
-  absl::StatusOr<bool> CheckPermission(const std::string& person_id,
-                                       const std::string& organization_id,
-                                       const std::string& permission,
-                                       const RequestContext&) override {
+  absl::StatusOr<PermissionAnswer> CheckPermission(const std::string& person_id,
+                                                   const std::string& organization_id,
+                                                   const std::string& permission,
+                                                   const RequestContext&) override {
     asked.push_back("Check " + organization_id);
     if (!failure.ok()) return failure;
-    return allowed.contains({person_id, organization_id, permission});
+    PermissionAnswer answer;
+    answer.allowed = allowed.contains({person_id, organization_id, permission});
+    auto revision = revisions.find(organization_id);
+    if (revision != revisions.end()) answer.revision = revision->second;
+    answer.reusable_for = reusable_for;
+    return answer;
+  }
+  absl::StatusOr<PermissionAnswer> CheckPermissionForReuse(const std::string& person_id,
+                                                           const std::string& organization_id,
+                                                           const std::string& permission,
+                                                           const RequestContext& call) override {
+    asked.push_back("CheckForReuse " + organization_id);
+    if (!failure.ok()) return failure;
+    PermissionAnswer answer = *CheckPermission(person_id, organization_id, permission, call);
+    asked.pop_back();  // Counted once, as the call it stands for.
+    return answer;
   }
   absl::StatusOr<PermissionExplanation> ExplainPermission(const std::string& person_id,
                                                           const std::string& organization_id,

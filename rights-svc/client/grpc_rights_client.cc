@@ -53,19 +53,42 @@ void GrpcRightsClient::Prepare(const RequestContext& call, Credential credential
   }
 }
 
-absl::StatusOr<bool> GrpcRightsClient::CheckPermission(const std::string& person_id,
-                                                       const std::string& organization_id,
-                                                       const std::string& permission,
-                                                       const RequestContext& call) {
+absl::StatusOr<PermissionAnswer> GrpcRightsClient::CheckPermission(
+    const std::string& person_id, const std::string& organization_id, const std::string& permission,
+    const RequestContext& call) {
+  return Check(person_id, organization_id, permission, /*for_reuse=*/false, call);
+}
+
+absl::StatusOr<PermissionAnswer> GrpcRightsClient::CheckPermissionForReuse(
+    const std::string& person_id, const std::string& organization_id, const std::string& permission,
+    const RequestContext& call) {
+  return Check(person_id, organization_id, permission, /*for_reuse=*/true, call);
+}
+
+absl::StatusOr<PermissionAnswer> GrpcRightsClient::Check(const std::string& person_id,
+                                                         const std::string& organization_id,
+                                                         const std::string& permission,
+                                                         bool for_reuse,
+                                                         const RequestContext& call) {
   grpc::ClientContext context;
   Prepare(call, Credential::kCaller, &context);
   v1::CheckPermissionRequest request;
   request.set_person("persons/" + person_id);
   request.set_organization("organizations/" + organization_id);
   request.set_permission(permission);
+  request.set_for_reuse(for_reuse);
   v1::CheckPermissionResponse response;
   RETURN_IF_ERROR(Mapped(stub_->CheckPermission(&context, request, &response), call, true));
-  return response.allowed();
+  PermissionAnswer answer;
+  answer.allowed = response.allowed();
+  answer.revision = response.revision();
+  // Only asked for, and only sane values: a negative or absurd duration is not kept.
+  if (for_reuse && response.has_reusable_for() && response.reusable_for().seconds() >= 0 &&
+      response.reusable_for().seconds() <= 86400 && response.reusable_for().nanos() >= 0) {
+    answer.reusable_for = absl::Seconds(response.reusable_for().seconds()) +
+                          absl::Nanoseconds(response.reusable_for().nanos());
+  }
+  return answer;
 }
 
 absl::StatusOr<PermissionExplanation> GrpcRightsClient::ExplainPermission(

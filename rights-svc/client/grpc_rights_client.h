@@ -23,10 +23,14 @@ class GrpcRightsClient final : public RightsClient {
   GrpcRightsClient(std::shared_ptr<grpc::Channel> channel, std::string service_token,
                    RightsClientOptions options = {});
 
-  absl::StatusOr<bool> CheckPermission(const std::string& person_id,
-                                       const std::string& organization_id,
-                                       const std::string& permission,
-                                       const RequestContext& call) override;
+  absl::StatusOr<PermissionAnswer> CheckPermission(const std::string& person_id,
+                                                   const std::string& organization_id,
+                                                   const std::string& permission,
+                                                   const RequestContext& call) override;
+  absl::StatusOr<PermissionAnswer> CheckPermissionForReuse(const std::string& person_id,
+                                                           const std::string& organization_id,
+                                                           const std::string& permission,
+                                                           const RequestContext& call) override;
   absl::StatusOr<PermissionExplanation> ExplainPermission(const std::string& person_id,
                                                           const std::string& organization_id,
                                                           const std::string& permission,
@@ -41,6 +45,10 @@ class GrpcRightsClient final : public RightsClient {
 
  private:
   enum class Credential { kCaller, kService };
+  absl::StatusOr<PermissionAnswer> Check(const std::string& person_id,
+                                         const std::string& organization_id,
+                                         const std::string& permission, bool for_reuse,
+                                         const RequestContext& call);
   void Prepare(const RequestContext& call, Credential credential,
                grpc::ClientContext* context) const;
 

@@ -8,12 +8,16 @@
 // token is forwarded) UNAUTHENTICATED and PERMISSION_DENIED are the caller's and pass through;
 // with the service's own token (memberships) they mean rights-svc cannot answer us. A caller's
 // deadline that ran out is DEADLINE_EXCEEDED; anything else is UNAVAILABLE (retry later).
-// Nothing is cached: every decision is asked live, so a granted or revoked right shows at once.
+// Nothing is cached here: every decision is asked live; a caller that keeps answers does so under
+// rights-svc's leases (CheckPermission's revision and reusable_for).
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/request_context.h"
 
 namespace wse::rights {
@@ -32,6 +36,14 @@ struct PermissionExplanation {
   bool access_request_possible = false;  // A local administrator can be reached by mail.
 };
 
+// CheckPermission's answer (wse.rights.v1.CheckPermissionResponse).
+struct PermissionAnswer {
+  bool allowed = false;
+  int64_t revision = 0;  // The organisation's rights revision the answer was decided at.
+  // How long the answer holds while the revision does not move; nullopt: never reuse it.
+  std::optional<absl::Duration> reusable_for;
+};
+
 struct MembershipFacts {
   bool active_work_relation = false;
   bool active_grant = false;  // Counts only with an active work relation.
@@ -41,10 +53,15 @@ class RightsClient {
  public:
   virtual ~RightsClient() = default;
 
-  virtual absl::StatusOr<bool> CheckPermission(const std::string& person_id,
-                                               const std::string& organization_id,
-                                               const std::string& permission,
-                                               const RequestContext& call) = 0;
+  virtual absl::StatusOr<PermissionAnswer> CheckPermission(const std::string& person_id,
+                                                           const std::string& organization_id,
+                                                           const std::string& permission,
+                                                           const RequestContext& call) = 0;
+  // The same for a caller that keeps the answer under rights-svc's lease (request.for_reuse):
+  // decided on the organisation's current revision, with reusable_for set when it may be kept.
+  virtual absl::StatusOr<PermissionAnswer> CheckPermissionForReuse(
+      const std::string& person_id, const std::string& organization_id,
+      const std::string& permission, const RequestContext& call) = 0;
   virtual absl::StatusOr<PermissionExplanation> ExplainPermission(
       const std::string& person_id, const std::string& organization_id,
       const std::string& permission, const RequestContext& call) = 0;

@@ -12,6 +12,18 @@ bool MatchesRole(const GrantRecord& grant, const RoleDef& role) {
   return grant.role == role.code && role.AllowsContext(grant.context);
 }
 
+// Time from `now` until any of these records starts or ends (infinite when none will): until
+// then ActiveAt answers the same for each of them.
+template <typename Record>
+absl::Duration UntilNextStartOrEnd(const std::vector<Record>& records, absl::Time now) {
+  absl::Time next = absl::InfiniteFuture();
+  for (const Record& r : records) {
+    if (r.valid_from > now) next = std::min(next, r.valid_from);
+    if (r.valid_until && *r.valid_until > now) next = std::min(next, *r.valid_until);
+  }
+  return next - now;
+}
+
 }  // namespace
 
 const char* DecisionName(Decision reason) {
@@ -37,9 +49,10 @@ const char* DecisionName(Decision reason) {
 absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& person_id,
                                                             const std::string& organization_id,
                                                             const std::string& permission,
-                                                            const RequestContext& call) {
+                                                            const RequestContext& call,
+                                                            bool for_reuse) {
   absl::StatusOr<PermissionDecision> decision =
-      Decide(person_id, organization_id, permission, call);
+      Decide(person_id, organization_id, permission, call, for_reuse);
   if (decision.ok()) {
     static auto* allowed = new CountersByLabel("wse_permission_decisions_total",
                                                "CheckPermission answers by result and reason.",
@@ -55,7 +68,8 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Check(const std::string& p
 absl::StatusOr<PermissionDecision> PermissionChecker::Decide(const std::string& person_id,
                                                              const std::string& organization_id,
                                                              const std::string& permission,
-                                                             const RequestContext& call) {
+                                                             const RequestContext& call,
+                                                             bool for_reuse) {
   PermissionDecision decision;
   decision.decision_id = NewRightsId();
   if (organization_id.empty()) {
@@ -69,7 +83,7 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Decide(const std::string& 
   }
   const absl::Time now = clock_();
   // The revision first: grants read after it are never older than it (grant_cache.h).
-  ASSIGN_OR_RETURN(auto revision, RevisionOf(organization_id));
+  ASSIGN_OR_RETURN(auto revision, RevisionOf(organization_id, /*fresh=*/for_reuse));
   decision.revision = revision;
   ASSIGN_OR_RETURN(auto grants, GrantsAt(organization_id, person_id, revision, now));
   const GrantRecord* matched = nullptr;
@@ -92,6 +106,11 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Decide(const std::string& 
         decision.reason = Decision::kNoWorkRelation;
         return decision;
       }
+    } else if (for_reuse) {
+      // Only the grants and work relations decided (no directory look-up): the same answer
+      // until one of them starts or ends, or the revision moves.
+      decision.reusable_for =
+          std::min(UntilNextStartOrEnd(grants, now), UntilNextStartOrEnd(relations, now));
     }
     decision.allowed = true;
     decision.reason = Decision::kGrantMatched;
@@ -110,6 +129,10 @@ absl::StatusOr<PermissionDecision> PermissionChecker::Decide(const std::string& 
       decision.reason = Decision::kLegalRepresentative;
       return decision;
     }
+  } else if (for_reuse) {
+    // Refused on the grants alone: until one of them starts or ends (a work relation matters
+    // only once a grant matches).
+    decision.reusable_for = UntilNextStartOrEnd(grants, now);
   }
   decision.reason = Decision::kNoMatchingGrant;
   return decision;
@@ -171,9 +194,10 @@ absl::StatusOr<std::vector<WorkRelationRecord>> PermissionChecker::RelationsAt(
   return loaded;
 }
 
-absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organization_id) {
+absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organization_id,
+                                                      bool fresh) {
   if (revisions_ == nullptr) return rights_.store().Revision(organization_id);
-  if (std::optional<int64_t> known = revisions_->Find(organization_id)) {
+  if (std::optional<int64_t> known = fresh ? std::nullopt : revisions_->Find(organization_id)) {
     revision_lookups_.Hit();
     return *known;
   }

@@ -7,6 +7,7 @@
 // says why, rule by rule, and where to ask for what is missing.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct PermissionDecision {
   std::string decision_id;
   std::string matched_grant_id;
   int64_t revision = 0;
+  // Only for a check for reuse: how long this decision stays true while `revision` does, until
+  // the next start or end of a grant or work relation it rests on (InfiniteDuration when none is
+  // coming). nullopt when it rests on something the revision does not cover (legal
+  // representation, from identity-svc's directory): then it must not be reused at all.
+  std::optional<absl::Duration> reusable_for;
 };
 
 // What rights-svc knows about a person acting for an organisation (identity-svc adds legal
@@ -67,11 +73,13 @@ class PermissionChecker {
                     RevisionCache* revisions = nullptr)
       : rights_(rights), clock_(std::move(clock)), revisions_(revisions) {}
 
-  // Counted in wse_permission_decisions_total{result, reason}.
+  // Counted in wse_permission_decisions_total{result, reason}. `for_reuse`: the caller keeps
+  // the answer (CheckPermissionRequest.for_reuse), so the revision is read from the database
+  // whatever this replica remembers, and reusable_for is set; without it reusable_for is nullopt.
   absl::StatusOr<PermissionDecision> Check(const std::string& person_id,
                                            const std::string& organization_id,
                                            const std::string& permission,
-                                           const RequestContext& call);
+                                           const RequestContext& call, bool for_reuse = false);
   // From the same revision-keyed records as Check: an active work relation or an active grant of
   // any role in the organisation.
   absl::StatusOr<MembershipDecision> Membership(const std::string& person_id,
@@ -85,11 +93,12 @@ class PermissionChecker {
   absl::StatusOr<PermissionDecision> Decide(const std::string& person_id,
                                             const std::string& organization_id,
                                             const std::string& permission,
-                                            const RequestContext& call);
+                                            const RequestContext& call, bool for_reuse);
   absl::StatusOr<bool> IsLegalRepresentative(const std::string& person_id,
                                              const std::string& organization_id,
                                              const RequestContext& call);
-  absl::StatusOr<int64_t> RevisionOf(const std::string& organization_id);
+  // From memory when remembered, unless `fresh`.
+  absl::StatusOr<int64_t> RevisionOf(const std::string& organization_id, bool fresh = false);
   // The unended grants / work relations at `revision`, from the cache or the database.
   absl::StatusOr<std::vector<GrantRecord>> GrantsAt(const std::string& organization_id,
                                                     const std::string& person_id, int64_t revision,

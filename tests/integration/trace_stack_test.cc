@@ -55,6 +55,9 @@ TEST(TraceStackTest, AConfirmsTraceReachesItsReceiptMail) {
   ASSERT_OK(flow.ImportTraining(odb, school.org).status());
   ASSERT_OK_AND_ASSIGN(flow::PreparedDraft draft,
                        flow.PrepareDraft(school.tokens[0], school.org, odb, 1));
+  // A rights change in the organisation (a new colleague) makes registration-svc forget the
+  // answers it kept while the draft was prepared, so the confirm asks rights-svc in its trace.
+  ASSERT_OK(flow.AddMember(school, "Collega", /*grant=*/false).status());
 
   const TraceContext gateway = TraceContext::Start();  // What Envoy would send.
   flow::Call call;

@@ -300,7 +300,8 @@ absl::Status PrivateStack::Start(const PrivateStackOptions& options) {
   registration_ =
       make("registration", "wse.registration.v1.RegistrationService", registration_port,
            {"--rights_address=" + rights_address, "--identity_address=" + identity_address,
-            "--notify_address=" + notify_address},
+            "--notify_address=" + notify_address,
+            absl::StrCat("--replica_address=127.0.0.1:", registration_port)},
            options.registration_flags);
   if (options.with_notify) {
     notify_ =

@@ -548,6 +548,27 @@ std::vector<Row> InternalRightsRows() {
                      r.add_organization_ids(w.org_a.substr(w.org_a.find('/') + 1));
                      r.set_from_replica("security-matrix");
                    })));
+  // Leases for services that keep CheckPermission answers: registration-svc's token only (not
+  // the operators': a lease makes every rights change wait for its holder).
+  rows.push_back(R("wse.rights.v1.ReplicaCacheService", "RenewLease", "rights",
+                   Authed(PD, PD, PD, PD, PD, PD),
+                   Req<rv1::RenewLeaseRequest>([](const World& w, auto& r) {
+                     r.set_holder("security-matrix-" + w.run_id.substr(0, 16));
+                     r.set_address("127.0.0.1:9");
+                     r.set_push_token(std::string(32, 'x'));
+                   })));
+  rows.push_back(R("wse.rights.v1.ReplicaCacheService", "ReleaseLease", "rights",
+                   Authed(PD, PD, PD, PD, PD, PD),
+                   Req<rv1::ReleaseLeaseRequest>([](const World& w, auto& r) {
+                     r.set_holder("security-matrix-" + w.run_id.substr(0, 16));
+                   })));
+  // registration-svc hears of rights changes there (the push token of its lease, or operators).
+  rows.push_back(R("wse.rights.v1.ReplicaCacheService", "InvalidateRevisions", "registration",
+                   OperatorOnlyUnverified(),
+                   Req<rv1::InvalidateRevisionsRequest>([](const World& w, auto& r) {
+                     r.add_organization_ids(w.org_a.substr(w.org_a.find('/') + 1));
+                     r.set_from_replica("security-matrix");
+                   })));
   return rows;
 }
 

@@ -79,6 +79,23 @@ TEST_F(ReplicaRegistryDbTest, LiveLeasesAreSeenByTheOthersOnly) {
   EXPECT_TRUE(PeersOf("a").empty());
 }
 
+// A holder of another service is listed with its push token; the service's own replicas with
+// none (they accept the service token).
+TEST_F(ReplicaRegistryDbTest, AHolderOfAnotherServiceIsListedWithItsPushToken) {
+  ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3), std::nullopt).ok());
+  ASSERT_TRUE(
+      registry_.RenewHolder({"h", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3), std::nullopt)
+          .ok());
+  auto peers = registry_.Peers("a", absl::ZeroDuration());
+  ASSERT_TRUE(peers.ok()) << peers.status();
+  ASSERT_EQ(peers->size(), 1u);
+  EXPECT_EQ((*peers)[0].push_token, "push-token-1");
+  auto of_holder = registry_.Peers("h", absl::ZeroDuration());
+  ASSERT_TRUE(of_holder.ok());
+  ASSERT_EQ(of_holder->size(), 1u);
+  EXPECT_EQ((*of_holder)[0].push_token, "");
+}
+
 TEST_F(ReplicaRegistryDbTest, AnEndedLeaseIsAPeerForTheGraceOnly) {
   ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Milliseconds(1), std::nullopt).ok());
   absl::SleepFor(absl::Milliseconds(20));

@@ -24,8 +24,8 @@ constexpr char kSchool[] = "school";
 // renewals on the lease thread pull and forget too, concurrently with the checks.
 class ThreadSafeRegistry : public ReplicaRegistry {
  public:
-  absl::StatusOr<ChangesSince> Renew(const std::string&, const std::string&, absl::Duration,
-                                     std::optional<int64_t> after) override {
+  absl::StatusOr<ChangesSince> RenewHolder(const ReplicaPeer&, absl::Duration,
+                                           std::optional<int64_t> after) override {
     absl::MutexLock lock(&mu_);
     ++renewals_;
     ChangesSince out;
@@ -36,7 +36,7 @@ class ThreadSafeRegistry : public ReplicaRegistry {
   }
   absl::Status Release(const std::string&) override { return absl::OkStatus(); }
   absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string&, absl::Duration) override {
-    return std::vector<ReplicaPeer>{{"peer", "10.0.0.2:50052"}};
+    return std::vector<ReplicaPeer>{{"peer", "10.0.0.2:50052", ""}};
   }
   void RecordChange() {
     absl::MutexLock lock(&mu_);
@@ -55,7 +55,7 @@ class ThreadSafeRegistry : public ReplicaRegistry {
 
 class CountingPeers : public PeerInvalidator {
  public:
-  absl::Status Invalidate(const std::string&, const std::vector<std::string>&) override {
+  absl::Status Invalidate(const ReplicaPeer&, const std::vector<std::string>&) override {
     told_.fetch_add(1);
     return absl::OkStatus();
   }
@@ -69,7 +69,8 @@ TEST(ReplicaLeasesConcurrencyTest, NoCheckAfterAnAnnouncedChangeSeesAnOlderRevis
   RevisionCache cache;
   ThreadSafeRegistry registry;
   CountingPeers peers;
-  ReplicaLeases leases(cache, registry, peers, {"self", "10.0.0.1:50052", absl::Milliseconds(30)});
+  ReplicaLeases leases(cache, registry, peers,
+                       {"self", "10.0.0.1:50052", absl::Milliseconds(30), ""});
   leases.Start();  // Renews every 10 ms on its own thread.
 
   std::atomic<int64_t> database{1};   // The revision stored in "MariaDB".

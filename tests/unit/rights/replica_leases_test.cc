@@ -98,12 +98,13 @@ TEST(RevisionCacheTest, ARenewalForgetsWhatItPulledAndRefusesReadsItOvertook) {
 // revision_changes in memory: change i (from 1) is organisation changes[i - 1].
 class FakeRegistry : public ReplicaRegistry {
  public:
-  absl::StatusOr<ChangesSince> Renew(const std::string& id, const std::string& address,
-                                     absl::Duration, std::optional<int64_t> after) override {
+  absl::StatusOr<ChangesSince> RenewHolder(const ReplicaPeer& holder, absl::Duration,
+                                           std::optional<int64_t> after) override {
     if (down) return absl::UnavailableError("database down");
-    renewals.push_back({id, address});
+    renewals.push_back(holder);
     asked_after.push_back(after);
     ChangesSince out;
+    out.granted_lease = granted_lease;
     out.through_sequence = static_cast<int64_t>(changes.size());
     out.everything = !after.has_value() || *after < pruned_through || *after > out.through_sequence;
     if (!out.everything) {
@@ -130,6 +131,7 @@ class FakeRegistry : public ReplicaRegistry {
   std::vector<std::string> changes;
   int64_t pruned_through = 0;
   std::vector<ReplicaPeer> peers;
+  std::optional<absl::Duration> granted_lease;
   std::vector<ReplicaPeer> renewals;
   std::vector<std::optional<int64_t>> asked_after;
   std::vector<absl::Duration> graces;
@@ -138,10 +140,10 @@ class FakeRegistry : public ReplicaRegistry {
 
 class FakePeers : public PeerInvalidator {
  public:
-  absl::Status Invalidate(const std::string& address,
+  absl::Status Invalidate(const ReplicaPeer& peer,
                           const std::vector<std::string>& organization_ids) override {
-    if (unreachable.contains(address)) return absl::UnavailableError("connection refused");
-    told[address].push_back(organization_ids);
+    if (unreachable.contains(peer.address)) return absl::UnavailableError("connection refused");
+    told[peer.address].push_back(organization_ids);
     return absl::OkStatus();
   }
   std::set<std::string> unreachable;
@@ -151,7 +153,7 @@ class FakePeers : public PeerInvalidator {
 class ReplicaLeasesTest : public ::testing::Test {
  protected:
   ReplicaLeases Make(const std::string& address) {
-    return ReplicaLeases(cache_, registry_, peers_, {"self", address, absl::Seconds(3)},
+    return ReplicaLeases(cache_, registry_, peers_, {"self", address, absl::Seconds(3), ""},
                          clock_.fn(), [this](absl::Duration d) {
                            slept_ += d;
                            clock_.now += d;
@@ -176,6 +178,22 @@ TEST_F(ReplicaLeasesTest, ARenewalHoldsTheLeaseFromBeforeTheStatement) {
   registry_.down = true;
   EXPECT_FALSE(leases.RenewOnce().ok());
   EXPECT_FALSE(cache_.LeaseHeld()) << "a failed renewal must not extend the lease";
+}
+
+// A lease from another service (rights-svc's RenewLease): its writers wait out their own lease
+// length, so the holder remembers no longer than that, whatever it was configured with.
+TEST_F(ReplicaLeasesTest, AGrantedLeaseShorterThanConfiguredBoundsTheMemory) {
+  ReplicaLeases leases = Make("10.0.0.1:50053");
+  registry_.granted_lease = absl::Seconds(1);
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  clock_.now += absl::Milliseconds(999);
+  EXPECT_TRUE(cache_.LeaseHeld());
+  clock_.now += absl::Milliseconds(1);
+  EXPECT_FALSE(cache_.LeaseHeld()) << "remembered past the granted lease";
+  registry_.granted_lease = absl::Seconds(10);  // Longer than configured (3 s): 3 s.
+  ASSERT_TRUE(leases.RenewOnce().ok());
+  clock_.now += absl::Seconds(3);
+  EXPECT_FALSE(cache_.LeaseHeld());
 }
 
 TEST_F(ReplicaLeasesTest, WithoutAnAddressNoLeaseIsTaken) {
@@ -231,7 +249,7 @@ TEST_F(ReplicaLeasesTest, ACommitTellsEveryPeerAndForgetsLocally) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
   ASSERT_TRUE(leases.RenewOnce().ok());
   cache_.Store(kSchool, 4, cache_.generation());
-  registry_.peers = {{"b", "10.0.0.2:50052"}, {"c", "10.0.0.3:50052"}};
+  registry_.peers = {{"b", "10.0.0.2:50052", ""}, {"c", "10.0.0.3:50052", ""}};
 
   EXPECT_TRUE(leases.ChangesCommitted({kSchool}).empty());
   EXPECT_EQ(cache_.Find(kSchool), std::nullopt);
@@ -244,7 +262,7 @@ TEST_F(ReplicaLeasesTest, ACommitTellsEveryPeerAndForgetsLocally) {
 
 TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsOneLeaseFromTheCommit) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
-  registry_.peers = {{"b", "10.0.0.2:50052"}, {"c", "10.0.0.3:50052"}};
+  registry_.peers = {{"b", "10.0.0.2:50052", ""}, {"c", "10.0.0.3:50052", ""}};
   peers_.unreachable = {"10.0.0.3:50052"};
   const absl::Time committed_at = clock_.now;
   clock_.now += absl::Milliseconds(500);  // The push to b and the failed one to c took a while.
@@ -264,7 +282,7 @@ TEST_F(ReplicaLeasesTest, ACommitWaitsAWholeLeaseWhenTheLeasesCannotBeRead) {
 
 TEST_F(ReplicaLeasesTest, AReplicaWithoutLeaseStillTellsThePeers) {
   ReplicaLeases leases = Make("");
-  registry_.peers = {{"b", "10.0.0.2:50052"}};
+  registry_.peers = {{"b", "10.0.0.2:50052", ""}};
   EXPECT_TRUE(leases.ChangesCommitted({kCompany}).empty());
   EXPECT_EQ(peers_.told["10.0.0.2:50052"].size(), 1u);
 }

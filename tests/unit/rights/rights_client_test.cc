@@ -1,6 +1,7 @@
 // GrpcRightsClient against in-process RightsService and MembershipService: whose credential each
 // call carries, and what a failure means to the caller (the caller's own credential refused
 // passes through; the service's refused, or rights-svc gone, is UNAVAILABLE).
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -27,7 +28,13 @@ class Rights final : public v1::RightsService::Service {
     if (Authorization(context) != "Bearer person-token") {
       return {grpc::StatusCode::PERMISSION_DENIED, "not your permission to ask"};
     }
+    last_for_reuse_.store(request->for_reuse());
     response->set_allowed(request->organization() == "organizations/school");
+    response->set_revision(7);
+    if (request->organization() == "organizations/school") {
+      response->mutable_reusable_for()->set_seconds(90);
+      response->mutable_reusable_for()->set_nanos(500000000);
+    }
     return grpc::Status::OK;
   }
   grpc::Status ExplainPermission(grpc::ServerContext* context, const v1::ExplainPermissionRequest*,
@@ -76,6 +83,7 @@ class Rights final : public v1::RightsService::Service {
     absl::MutexLock lock(&mu_);
     return last_authorization_;
   }
+  bool last_for_reuse() const { return last_for_reuse_.load(); }
 
  private:
   void Seen(grpc::ServerContext* context) {
@@ -84,6 +92,7 @@ class Rights final : public v1::RightsService::Service {
   }
   absl::Mutex mu_;
   std::string last_authorization_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> last_for_reuse_{false};
 };
 
 class RightsClientTest : public ::testing::Test {
@@ -110,10 +119,24 @@ class RightsClientTest : public ::testing::Test {
 
 TEST_F(RightsClientTest, PermissionCallsCarryTheCallersTokenNotTheServices) {
   GrpcRightsClient client(channel_, "service-token");
-  auto allowed = client.CheckPermission("marie", "school", "vov.registration.submit", person_);
+  auto allowed =
+      client.CheckPermissionForReuse("marie", "school", "vov.registration.submit", person_);
   ASSERT_TRUE(allowed.ok()) << allowed.status();
-  EXPECT_TRUE(*allowed);
+  EXPECT_TRUE(allowed->allowed);
+  EXPECT_EQ(allowed->revision, 7);
+  EXPECT_EQ(allowed->reusable_for, absl::Milliseconds(90500));
+  EXPECT_TRUE(rights_.last_for_reuse());
+  // Not asked for reuse: nothing to keep, whatever the server sent.
+  auto live = client.CheckPermission("marie", "school", "vov.registration.submit", person_);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->reusable_for, std::nullopt);
+  EXPECT_FALSE(rights_.last_for_reuse());
   EXPECT_EQ(rights_.last_authorization(), "Bearer person-token");
+  // Without reusable_for the answer must not be reused.
+  auto other = client.CheckPermissionForReuse("marie", "other", "vov.registration.submit", person_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_FALSE(other->allowed);
+  EXPECT_EQ(other->reusable_for, std::nullopt);
 
   RequestContext stranger = person_;
   stranger.bearer_token = "someone-else";

@@ -1,6 +1,7 @@
 // The gebruikersbeheer rules with in-memory storage and directory.
 #include "rights-svc/domain/rights_manager.h"
 
+#include "common/monotonic_clock.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 #include "identity-svc/client/fake_identity_client.h"
@@ -314,6 +315,85 @@ TEST_F(RightsManagerTest, AWorkRelationWhoseEndDatePassesEndsTheGrantsAccess) {
   EXPECT_TRUE(JanMayRegister());
   now_ += absl::Minutes(61);  // No write, no revision change: time alone.
   EXPECT_FALSE(JanMayRegister());
+}
+
+// A check for reuse says how long its answer holds while the revision does not move: until the
+// next start or end of a grant or work relation it rests on; never when it asked the directory.
+TEST_F(RightsManagerTest, AnAnswerSaysHowLongItHoldsUnlessItAskedTheDirectory) {
+  auto check = [this](const std::string& person, const std::string& permission) {
+    auto decision = checker_.Check(person, kSchool, permission, call_, /*for_reuse=*/true);
+    EXPECT_TRUE(decision.ok()) << decision.status();
+    return decision.value_or(PermissionDecision{});
+  };
+  // No grant, and no role of this permission a legal representative holds: refused on the
+  // grants alone, for ever unless they change.
+  PermissionDecision refused = check("jan", "vov.registration.write");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.reusable_for, absl::InfiniteDuration());
+
+  WorkRelationRecord relation;
+  relation.person_id = "jan";
+  relation.type = "INTERIM";
+  relation.valid_until = now_ + absl::Hours(3);
+  ASSERT_TRUE(
+      rights_.CreateWorkRelation(Person("marie", kSchool), kSchool, relation, "req-wr", call_)
+          .ok());
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  grant.valid_until = now_ + absl::Hours(5);
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g1", call_).ok());
+  GrantRecord later = grant;
+  later.context = "opleidingsdatabank";  // The same role in another context of the rule.
+  later.valid_from = now_ + absl::Hours(2);
+  later.valid_until = std::nullopt;
+  auto created = rights_.CreateGrant(Person("marie", kSchool), kSchool, later, "g2", call_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  // Allowed until the second grant starts (2 h), before the work relation (3 h) and the first
+  // grant (5 h) end.
+  PermissionDecision allowed = check("jan", "vov.registration.write");
+  EXPECT_TRUE(allowed.allowed);
+  EXPECT_EQ(allowed.reusable_for, absl::Hours(2));
+  now_ += absl::Minutes(150);
+  EXPECT_EQ(check("jan", "vov.registration.write").reusable_for, absl::Minutes(30));
+  now_ += absl::Minutes(30);  // The work relation ended: the directory is asked (no longer
+  PermissionDecision ended = check("jan", "vov.registration.write");  // reusable).
+  EXPECT_FALSE(ended.allowed);
+  EXPECT_EQ(ended.reason, Decision::kNoWorkRelation);
+  EXPECT_EQ(ended.reusable_for, std::nullopt);
+  // Legal representation comes from the directory: never reusable, allowed or not.
+  PermissionDecision legal = check("marie", "rights.manage");
+  EXPECT_TRUE(legal.allowed);
+  EXPECT_EQ(legal.reusable_for, std::nullopt);
+  EXPECT_EQ(check("jan", "rights.manage").reusable_for, std::nullopt);
+  // Without for_reuse nothing is promised.
+  EXPECT_EQ(checker_.Check("jan", kSchool, "vov.registration.write", call_)->reusable_for,
+            std::nullopt);
+}
+
+// A replica not yet told of a change remembers the older revision; an answer for reuse must not
+// come from it (the caller would keep it after the change's RPC returned).
+TEST_F(RightsManagerTest, ACheckForReuseReadsTheRevisionWhateverTheReplicaRemembers) {
+  RevisionCache revisions;
+  revisions.LeaseHeldUntil(MonotonicNow() + absl::Hours(1));
+  PermissionChecker remembering(
+      rights_, [this] { return now_; }, &revisions);
+  AddJanToSchool();
+  auto may = [&](bool for_reuse) {
+    auto decision = remembering.Check("jan", kSchool, "vov.registration.write", call_, for_reuse);
+    EXPECT_TRUE(decision.ok()) << decision.status();
+    return decision.ok() && decision->allowed;
+  };
+  EXPECT_FALSE(may(false));  // The revision is remembered from here on.
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g", call_).ok());
+  // Nobody told this checker's cache (no ReplicaLeases here): from memory, still refused.
+  EXPECT_FALSE(may(false));
+  EXPECT_TRUE(may(true)) << "a check for reuse answered from a remembered revision";
 }
 
 TEST_F(RightsManagerTest, ApprovalNeedsAWorkRelationAtTheMomentOfTheDecision) {
