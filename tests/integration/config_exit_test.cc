@@ -143,8 +143,8 @@ TEST(ConfigExitTest, DatabaseTlsNeedsATcpConnectionAndAReadableCa) {
 
 TEST(ConfigExitTest, MigrateOnlyAppliesMigrationsAndExits) {
   const StackEnv& env = StackEnv::Get();
-  Outcome out = RunRightsSvc({"--db_socket=" + env.db_socket, "--db_user=root",
-                              "--db_name=wse_rights", "--migrate_only"});
+  Outcome out = RunRightsSvc(
+      {"--db_socket=" + env.db_socket, "--db_user=root", "--db_name=wse_rights", "--migrate_only"});
   EXPECT_EQ(out.exit_code, 0) << out.output;
   EXPECT_NE(out.output.find("migrations applied"), std::string::npos) << out.output;
 }

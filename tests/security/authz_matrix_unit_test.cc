@@ -56,8 +56,9 @@ TEST(AuthzMatrixTableTest, EveryRowNamesARealMethodAndBuildsItsRequestType) {
     ASSERT_NE(service, nullptr) << row.service;
     const auto* method = service->FindMethodByName(row.method);
     ASSERT_NE(method, nullptr) << row.service << "/" << row.method << " does not exist";
-    EXPECT_FALSE(method->server_streaming()) << row.method << ": the harness calls unary and "
-                                                              "client-streaming methods only";
+    EXPECT_FALSE(method->server_streaming()) << row.method
+                                             << ": the harness calls unary and "
+                                                "client-streaming methods only";
     for (int p = 0; p < kPrincipalCount; ++p) {
       Messages requests = row.request(world, static_cast<Principal>(p));
       ASSERT_FALSE(requests.empty()) << row.method;

@@ -41,14 +41,21 @@ class NotifyProcess {
     // Its own service token: recipients are looked up at an identity-svc that is not there.
     const std::string service_token_file = dir + "/notify.service-token";
     std::ofstream(service_token_file) << ReadFile(env.run_dir + "/secrets/notify.service-token");
-    std::vector<std::string> args = {
-        env.Binary("notify-svc/notify-svc"), absl::StrCat("--listen=127.0.0.1:", port_),
-        "--db_socket=" + env.db_socket, "--db_user=root", "--db_name=" + db,
-        absl::StrCat("--smtp_url=smtp://127.0.0.1:", smtp_port),
-        "--operator_token_file=" + token_file, "--service_token_file=" + service_token_file,
-        "--identity_address=127.0.0.1:1",
-        "--templates_dir=" + env.root + "/notify-svc/templates", "--initial_backoff=200ms",
-        "--max_backoff=400ms", "--max_attempts=50", "--poll_interval=50ms", "--workers=2"};
+    std::vector<std::string> args = {env.Binary("notify-svc/notify-svc"),
+                                     absl::StrCat("--listen=127.0.0.1:", port_),
+                                     "--db_socket=" + env.db_socket,
+                                     "--db_user=root",
+                                     "--db_name=" + db,
+                                     absl::StrCat("--smtp_url=smtp://127.0.0.1:", smtp_port),
+                                     "--operator_token_file=" + token_file,
+                                     "--service_token_file=" + service_token_file,
+                                     "--identity_address=127.0.0.1:1",
+                                     "--templates_dir=" + env.root + "/notify-svc/templates",
+                                     "--initial_backoff=200ms",
+                                     "--max_backoff=400ms",
+                                     "--max_attempts=50",
+                                     "--poll_interval=50ms",
+                                     "--workers=2"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto process = ChildProcess::Start(args, log_);
     if (process.ok()) process_.emplace(*std::move(process));

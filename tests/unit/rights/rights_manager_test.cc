@@ -444,8 +444,8 @@ TEST_F(RightsManagerTest, AnAdministratorWithoutWorkRelationNoLongerManages) {
   EXPECT_EQ(admins->front().person.id, "els");
   // Els is now the last one: ending her own relation is refused.
   auto els = store_.UnendedWorkRelations(kSchool, "els", now_).value();
-  auto last = rights_.EndWorkRelation(Person("els", kSchool), kSchool, els[0].id,
-                                      els[0].version, std::nullopt, "weg", call_);
+  auto last = rights_.EndWorkRelation(Person("els", kSchool), kSchool, els[0].id, els[0].version,
+                                      std::nullopt, "weg", call_);
   EXPECT_EQ(ReasonOf(last.status()), "LAST_LOCAL_ADMINISTRATOR");
 }
 
