@@ -1,7 +1,8 @@
 #pragma once
 // What registration-svc asks rights-svc: may this person register VOV attendance for this
-// organisation now, and if not, what can they request. Decided live on every call (never from
-// token claims), so a granted or revoked right shows on the next screen.
+// organisation now, and if not, what can they request. Decided by rights-svc (never from token
+// claims), asked on every call or kept under rights-svc's lease (kept_answers.h), so a granted
+// or revoked right shows on the next screen either way.
 
 #include <string>
 
@@ -25,7 +26,7 @@ class Permissions {
                                                  const std::string& organization_id,
                                                  const std::string& permission,
                                                  const RequestContext& call) = 0;
-  // The live decision only (RightsService.CheckPermission): every registration call asks it.
+  // The decision only (RightsService.CheckPermission): every registration call needs it.
   virtual absl::StatusOr<bool> Allowed(const std::string& person_id,
                                        const std::string& organization_id,
                                        const std::string& permission,
