@@ -63,9 +63,12 @@ void Prune(sql::Connection& conn, const ReplicaTables& tables, int64_t pruned_th
     mark->setInt64(1, through);
     mark->executeUpdate();
   }
-  Statement sweep = Prepare(
-      conn, "DELETE FROM replica_leases WHERE expires_at < NOW(6) - INTERVAL 1 HOUR LIMIT 100");
-  sweep->executeUpdate();
+  for (const char* table : {"replica_leases", "replica_lease_holders"}) {
+    Statement sweep = Prepare(conn, absl::StrCat("DELETE FROM ", table,
+                                                 " WHERE expires_at < NOW(6) - INTERVAL 1 HOUR"
+                                                 " LIMIT 100"));
+    sweep->executeUpdate();
+  }
 }
 
 }  // namespace
@@ -101,16 +104,23 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer
   const bool prune = renewals_.fetch_add(1) % kPruneEvery == kPruneEvery - 1;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     changes = ChangesSince{};
+    // Holders of other services in their own table, which replicas of earlier releases (pushing
+    // with the service's own token) never read.
     Statement upsert = Prepare(
         conn,
-        "INSERT INTO replica_leases (replica_id, address, push_token, expires_at)"
-        " VALUES (?, ?, ?, NOW(6) + INTERVAL ? MICROSECOND)"
-        " ON DUPLICATE KEY UPDATE address = VALUES(address), push_token = VALUES(push_token),"
-        " expires_at = VALUES(expires_at)");
+        holder.push_token.empty()
+            ? "INSERT INTO replica_leases (replica_id, address, expires_at)"
+              " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND)"
+              " ON DUPLICATE KEY UPDATE address = VALUES(address),"
+              " expires_at = VALUES(expires_at)"
+            : "INSERT INTO replica_lease_holders (replica_id, address, expires_at, push_token)"
+              " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?)"
+              " ON DUPLICATE KEY UPDATE address = VALUES(address),"
+              " expires_at = VALUES(expires_at), push_token = VALUES(push_token)");
     upsert->setString(1, holder.replica_id);
     upsert->setString(2, holder.address);
-    upsert->setString(3, holder.push_token);
-    upsert->setInt64(4, absl::ToInt64Microseconds(lease));
+    upsert->setInt64(3, absl::ToInt64Microseconds(lease));
+    if (!holder.push_token.empty()) upsert->setString(4, holder.push_token);
     upsert->executeUpdate();
     // Exclusive: waits for every rights transaction that recorded a change and has not committed
     // yet (they hold the gate shared until COMMIT), so every sequence up to MAX is committed.
@@ -140,9 +150,12 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer
 
 absl::Status MysqlReplicaRegistry::Release(const std::string& replica_id) {
   return WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
-    Statement remove = Prepare(conn, "DELETE FROM replica_leases WHERE replica_id = ?");
-    remove->setString(1, replica_id);
-    remove->executeUpdate();
+    for (const char* table : {"replica_leases", "replica_lease_holders"}) {
+      Statement remove =
+          Prepare(conn, absl::StrCat("DELETE FROM ", table, " WHERE replica_id = ?"));
+      remove->setString(1, replica_id);
+      remove->executeUpdate();
+    }
     return absl::OkStatus();
   });
 }
@@ -152,11 +165,17 @@ absl::StatusOr<std::vector<ReplicaPeer>> MysqlReplicaRegistry::Peers(const std::
   std::vector<ReplicaPeer> peers;
   absl::Status status = WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
     Statement select = Prepare(conn,
-                               "SELECT replica_id, address, push_token FROM replica_leases"
+                               "SELECT replica_id, address, '' FROM replica_leases"
                                " WHERE expires_at > NOW(6) - INTERVAL ? MICROSECOND"
-                               " AND replica_id <> ? ORDER BY replica_id");
+                               " AND replica_id <> ?"
+                               " UNION ALL SELECT replica_id, address, push_token"
+                               " FROM replica_lease_holders"
+                               " WHERE expires_at > NOW(6) - INTERVAL ? MICROSECOND"
+                               " AND replica_id <> ? ORDER BY 1");
     select->setInt64(1, absl::ToInt64Microseconds(grace));
     select->setString(2, replica_id);
+    select->setInt64(3, absl::ToInt64Microseconds(grace));
+    select->setString(4, replica_id);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     peers.clear();
     while (rows->next()) {

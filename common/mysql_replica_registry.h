@@ -1,8 +1,10 @@
 #pragma once
 // ReplicaRegistry on a service's lease and change tables: replica_leases (replica_id, address,
-// expires_at), a change table (sequence AUTO_INCREMENT, a key column, change_time) and its gate
-// (one row, id 1, pruned_through); rights-svc's migrations 0003-0004 and 0006 and identity-svc's
-// 0003-0004 make them. Lease ends are the database's clock; how long a replica remembers is its own
+// expires_at; the service's own replicas), replica_lease_holders (the same plus push_token; other
+// services' holders, kept apart so replicas of earlier releases never push to them), a change table
+// (sequence AUTO_INCREMENT, a key column, change_time) and its gate (one row, id 1,
+// pruned_through); rights-svc's migrations 0003-0004 and 0007 and identity-svc's 0003 and 0005 make
+// them. Lease ends are the database's clock; how long a replica remembers is its own
 // (replica_leases.h).
 
 #include <atomic>

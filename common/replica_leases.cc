@@ -118,6 +118,8 @@ void ReplicaLeases::Stop() {
   if (renewer_ == nullptr) return;
   renewer_->Stop();
   renewer_.reset();
+  // Nothing remembered counts once the lease is given up (writers stop telling this replica).
+  cache_.LeaseHeldUntil(absl::InfinitePast(), {}, /*forget_all=*/true);
   if (absl::Status s = registry_.Release(options_.replica_id); !s.ok()) {
     LogWarn("replica lease not released; writers wait it out", {{"error", s.message()}});
   }

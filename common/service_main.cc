@@ -250,6 +250,9 @@ std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
 std::shared_ptr<grpc::Channel> SeparateServiceChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // Reconnect within a second after the callee comes back (gRPC's default backoff grows to
+  // 120 s, long without a lease).
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return ChannelWith(address, args);
 }
 

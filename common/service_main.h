@@ -64,8 +64,9 @@ TlsConfig& ServiceTls();
 // A channel to another service, with TLS (and our certificate) when --tls_ca_file is set.
 std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address);
 // The same with connections of its own (a local subchannel pool): its failures (and gRPC's
-// reconnect backoff after them) never touch the calls on other channels to that address. For
-// background calls that may start before the callee is up (registration-svc's lease renewals).
+// reconnect backoff after them) never touch the calls on other channels to that address, and it
+// reconnects at least every second. For background calls that may start before the callee is up
+// (registration-svc's lease renewals).
 std::shared_ptr<grpc::Channel> SeparateServiceChannel(const std::string& address);
 
 // Verifier for identity-svc's access tokens from --jwks_file / --token_issuer / --token_audience.

@@ -44,6 +44,8 @@ class KeptAnswers {
                        size_t max_entries = 100000)
       : revisions_(revisions), clock_(std::move(clock)), max_entries_(max_entries) {}
 
+  // Whether answers may be kept now (the lease holds); without it, ask as if nothing were kept.
+  bool Keeping() { return revisions_.LeaseHeld(); }
   // The kept answer, if it still holds.
   std::optional<bool> Find(const std::string& person_id, const std::string& organization_id,
                            const std::string& permission);

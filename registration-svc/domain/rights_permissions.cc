@@ -10,7 +10,9 @@ absl::StatusOr<bool> RightsPermissions::Allowed(const std::string& person_id,
                                                 const std::string& organization_id,
                                                 const std::string& permission,
                                                 const RequestContext& call) {
-  if (kept_ == nullptr) {
+  // Without a lease nothing can be kept: the plain question (rights-svc then answers from its
+  // remembered revision rather than reading it for reuse).
+  if (kept_ == nullptr || !kept_->Keeping()) {
     ASSIGN_OR_RETURN(rights::PermissionAnswer answer,
                      rights_.CheckPermission(person_id, organization_id, permission, call));
     return answer.allowed;

@@ -70,8 +70,9 @@ grpc::ServerUnaryReactor* RightsServiceImpl::CheckPermission(
         }
         response->set_revision(decision.revision);
         if (decision.reusable_for) {
-          // A day at most: "none is coming" needs no more, and the value stays well in range.
-          const absl::Duration reusable = std::min(*decision.reusable_for, absl::Hours(24));
+          // Five minutes at most: the role catalogue is outside the revision, so a release that
+          // changes which roles grant a permission reaches kept answers within that time.
+          const absl::Duration reusable = std::min(*decision.reusable_for, absl::Minutes(5));
           const int64_t nanos = absl::ToInt64Nanoseconds(reusable);
           response->mutable_reusable_for()->set_seconds(nanos / 1000000000);
           response->mutable_reusable_for()->set_nanos(static_cast<int32_t>(nanos % 1000000000));

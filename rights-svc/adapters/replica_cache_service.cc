@@ -28,7 +28,8 @@ bool IsToken(const std::string& value, size_t min, size_t max) {
   });
 }
 
-// host:port with a port in 1..65535; the host without spaces or control characters.
+// host:port: a host name or IPv4 address (letters, digits, '.', '-') and a port in 1..65535.
+// Nothing else is dialled: no scheme (unix:, dns://...), no IPv6 brackets, no path.
 bool IsAddress(const std::string& address) {
   if (address.empty() || address.size() > 255) return false;
   const size_t colon = address.rfind(':');
@@ -38,8 +39,10 @@ bool IsAddress(const std::string& address) {
       port > 65535) {
     return false;
   }
-  return std::all_of(address.begin(), address.end(),
-                     [](char c) { return absl::ascii_isgraph(static_cast<unsigned char>(c)); });
+  return std::all_of(
+      address.begin(), address.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+      });
 }
 
 void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
@@ -72,7 +75,8 @@ grpc::Status ReplicaCacheService::RenewLease(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(const std::string id, HolderId(call, request->holder()));
     std::vector<FieldViolation> violations;
     if (!IsAddress(request->address())) {
-      violations.push_back({"address", "host:port where InvalidateRevisions is served"});
+      violations.push_back(
+          {"address", "host:port (host name or IPv4) where InvalidateRevisions is served"});
     }
     if (!IsToken(request->push_token(), 32, 128)) {
       violations.push_back({"push_token", "32 to 128 characters from A-Z, a-z, 0-9, _ and -"});

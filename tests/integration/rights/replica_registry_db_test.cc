@@ -94,6 +94,11 @@ TEST_F(ReplicaRegistryDbTest, AHolderOfAnotherServiceIsListedWithItsPushToken) {
   ASSERT_TRUE(of_holder.ok());
   ASSERT_EQ(of_holder->size(), 1u);
   EXPECT_EQ((*of_holder)[0].push_token, "");
+  // Not in replica_leases, which replicas of the previous release read (and push to with the
+  // service's own token).
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM replica_leases WHERE replica_id = 'h'"), "0");
+  ASSERT_TRUE(registry_.Release("h").ok());
+  EXPECT_TRUE(PeersOf("a").empty());
 }
 
 TEST_F(ReplicaRegistryDbTest, AnEndedLeaseIsAPeerForTheGraceOnly) {

@@ -126,6 +126,12 @@ TEST_F(KeptAnswersTest, RightsPermissionsAsksRightsSvcOnlyWhenNoKeptAnswerHolds)
   EXPECT_EQ(rights.asked.size(), 4u);
   EXPECT_EQ(rights.asked.back(), "Check school");
 
+  // Without the lease the plain question is asked (nothing could be kept anyway).
+  now_ += absl::Seconds(3);
+  EXPECT_FALSE(allowed(permissions));
+  EXPECT_EQ(rights.asked.size(), 5u);
+  EXPECT_EQ(rights.asked.back(), "Check school");
+
   // A failure is the caller's answer and nothing is kept.
   rights.failure = absl::UnavailableError("rights-svc down");
   revisions_.Invalidate({kSchool});
