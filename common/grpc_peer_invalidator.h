@@ -2,8 +2,10 @@
 // The gRPC side of replica_leases.h's push: calls a service's replica-cache RPC on a peer
 // replica with the service's own token (rights-svc's InvalidateRevisions, identity-svc's
 // InvalidateRecords), or on another service's lease holder with the push token it registered;
-// one stub per peer address.
+// all peers at once (gRPC's callback API), one stub per peer address.
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/replica_leases.h"
@@ -23,10 +26,13 @@ template <typename Service, typename Request, typename Response>
 class GrpcPeerInvalidator : public PeerInvalidator {
  public:
   using Stub = typename Service::Stub;
-  using Call = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
-  // Fills the request with the keys and this replica's id.
+  using AsyncInterface = typename Service::StubInterface::async_interface;
+  using Call = void (AsyncInterface::*)(grpc::ClientContext*, const Request*, Response*,
+                                        std::function<void(grpc::Status)>);
+  // Fills the request with the keys, this replica's id and the peer's (`to_replica`: empty for
+  // a holder of another service, whose push token is its own).
   using Fill = void (*)(const std::vector<std::string>& keys, const std::string& from_replica,
-                        Request& request);
+                        const std::string& to_replica, Request& request);
 
   GrpcPeerInvalidator(Call call, Fill fill, std::string rpc_name, std::string service_token,
                       std::string own_replica_id, absl::Duration deadline = absl::Milliseconds(500))
@@ -38,18 +44,50 @@ class GrpcPeerInvalidator : public PeerInvalidator {
         deadline_(deadline) {}
 
   absl::Status Invalidate(const ReplicaPeer& peer, const std::vector<std::string>& keys) override {
-    Request request;
-    fill_(keys, own_replica_id_, request);
-    Response response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-    // A holder of another service gets its own push token, never this service's credential.
-    context.AddMetadata("authorization",
-                        "Bearer " + (peer.push_token.empty() ? service_token_ : peer.push_token));
-    const grpc::Status status = (StubFor(peer.address).get()->*call_)(&context, request, &response);
-    if (status.ok()) return absl::OkStatus();
-    return absl::UnavailableError(
-        absl::StrCat(rpc_name_, " on ", peer.address, ": ", status.error_message()));
+    return InvalidateAll({peer}, keys).front();
+  }
+
+  std::vector<absl::Status> InvalidateAll(const std::vector<ReplicaPeer>& peers,
+                                          const std::vector<std::string>& keys) override {
+    struct Pending {
+      grpc::ClientContext context;
+      Request request;
+      Response response;
+      grpc::Status status;
+    };
+    std::vector<std::unique_ptr<Pending>> pending;
+    pending.reserve(peers.size());
+    absl::BlockingCounter answered(static_cast<int>(peers.size()));
+    const auto deadline = absl::ToChronoTime(absl::Now() + deadline_);
+    for (const ReplicaPeer& peer : peers) {
+      auto call = std::make_unique<Pending>();
+      // A holder of another service gets its own push token, never this service's credential;
+      // a replica of this service gets its id, so a different replica now at that address
+      // refuses rather than acknowledging for it.
+      const bool holder = !peer.push_token.empty();
+      fill_(keys, own_replica_id_, holder ? std::string() : peer.replica_id, call->request);
+      call->context.set_deadline(deadline);
+      call->context.AddMetadata("authorization",
+                                "Bearer " + (holder ? peer.push_token : service_token_));
+      Pending* raw = call.get();
+      (StubFor(peer.address)->async()->*call_)(&raw->context, &raw->request, &raw->response,
+                                               [raw, &answered](grpc::Status status) {
+                                                 raw->status = std::move(status);
+                                                 answered.DecrementCount();
+                                               });
+      pending.push_back(std::move(call));
+    }
+    answered.Wait();
+    std::vector<absl::Status> told;
+    told.reserve(peers.size());
+    for (size_t i = 0; i < peers.size(); ++i) {
+      const grpc::Status& status = pending[i]->status;
+      told.push_back(status.ok() ? absl::OkStatus()
+                                 : absl::UnavailableError(absl::StrCat(
+                                       rpc_name_, " on ", peers[i].address, ": ",
+                                       status.error_message())));
+    }
+    return told;
   }
 
  private:

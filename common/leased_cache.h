@@ -11,6 +11,12 @@
 //   - a value read from the database is remembered only if no invalidation (and no lapse) came
 //     in between: the read may predate the change that the invalidation announced.
 //
+// Each value is also answered for at most `remember_for` after its read (five minutes by default):
+// what changes without being recorded (a row edited by hand; a replica of a release that did not
+// record changes, during a rolling upgrade) is then stale for at most that long. Zero: nothing is
+// remembered, while changes are still recorded and pushed (the first rollout of a release that
+// remembers, while replicas that do not record changes still run).
+//
 // The clock is monotonic (leases are measured in elapsed time, not wall time).
 
 #include <cstddef>
@@ -47,9 +53,11 @@ class LeaseHolder {
 template <typename Value>
 class LeasedCache final : public LeaseHolder {
  public:
+  static constexpr absl::Duration kRememberFor = absl::Minutes(5);
+
   explicit LeasedCache(std::function<absl::Time()> clock = MonotonicNow,
-                       size_t max_entries = 100000)
-      : clock_(std::move(clock)), max_entries_(max_entries) {}
+                       absl::Duration remember_for = kRememberFor, size_t max_entries = 100000)
+      : clock_(std::move(clock)), remember_for_(remember_for), max_entries_(max_entries) {}
 
   // The remembered value, or nothing (absent, or the lease is not held now).
   std::optional<Value> Find(const std::string& key) {
@@ -57,7 +65,11 @@ class LeasedCache final : public LeaseHolder {
     if (!LeaseHeldLocked()) return std::nullopt;
     auto it = values_.find(key);
     if (it == values_.end()) return std::nullopt;
-    return it->second;
+    if (clock_() >= it->second.stored_at + remember_for_) {
+      values_.erase(it);
+      return std::nullopt;
+    }
+    return it->second.value;
   }
   // Reads a value (`read`: a callable answering absl::StatusOr<Value>) and remembers it, unless
   // an invalidation or a lapse came while it was read (the read may predate that change).
@@ -85,14 +97,17 @@ class LeasedCache final : public LeaseHolder {
     return generation_;
   }
   // Remembers a value read after `generation()` returned `generation`, unless an invalidation
-  // or a lapse came since or the lease is not held.
+  // or a lapse came since or the lease is not held. Its age counts from now (the read began a
+  // read's time earlier).
   void Store(const std::string& key, Value value, uint64_t generation) {
     absl::MutexLock lock(&mu_);
-    if (generation != generation_ || !LeaseHeldLocked()) return;
+    if (generation != generation_ || !LeaseHeldLocked() || remember_for_ <= absl::ZeroDuration()) {
+      return;
+    }
     if (values_.size() >= max_entries_ && !values_.contains(key)) {
       values_.clear();  // Rare: start over rather than track age.
     }
-    values_[key] = std::move(value);
+    values_[key] = Entry{std::move(value), clock_()};
   }
   void Invalidate(const std::vector<std::string>& keys) override {
     absl::MutexLock lock(&mu_);
@@ -123,12 +138,18 @@ class LeasedCache final : public LeaseHolder {
     values_.clear();
   }
 
+  struct Entry {
+    Value value;
+    absl::Time stored_at;
+  };
+
   const std::function<absl::Time()> clock_;
+  const absl::Duration remember_for_;
   const size_t max_entries_;
   absl::Mutex mu_;
   absl::Time valid_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::flat_hash_map<std::string, Value> values_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Entry> values_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace wse

@@ -17,9 +17,6 @@ namespace {
 // More changed keys than this since one renewal: forgetting everything is cheaper.
 constexpr int kMaxChangedKeys = 5000;
 
-// Every this many renewals (of one replica) also prunes old changes and leases.
-constexpr int kPruneEvery = 64;
-
 // The keys changed after `after` up to `changes.through_sequence`; everything when there are
 // too many to list.
 void ReadChangedKeys(sql::Connection& conn, const ReplicaTables& tables, int64_t after,
@@ -38,52 +35,44 @@ void ReadChangedKeys(sql::Connection& conn, const ReplicaTables& tables, int64_t
   }
 }
 
-// Removes changes older than an hour (every replica renewed since, or forgets everything
-// anyway) and leases that ended long ago (their replicas are gone). In the renewal's
-// transaction, which holds the gate exclusively.
-void Prune(sql::Connection& conn, const ReplicaTables& tables, int64_t pruned_through,
-           int64_t through_sequence) {
-  Statement newest_old =
-      Prepare(conn, absl::StrCat("SELECT MAX(sequence) FROM ", tables.changes,
-                                 " WHERE change_time < NOW(6) - INTERVAL 1 HOUR"));
-  std::unique_ptr<sql::ResultSet> old_row(newest_old->executeQuery());
-  // The newest row always stays: were the table ever empty, a server that does not persist
-  // its AUTO_INCREMENT could hand out sequences already seen after a restart.
-  if (old_row->next() && !old_row->isNull(1) &&
-      std::min(old_row->getInt64(1), through_sequence - 1) > pruned_through) {
-    const int64_t through = std::min(old_row->getInt64(1), through_sequence - 1);
-    Statement remove = Prepare(
-        conn, absl::StrCat("DELETE FROM ", tables.changes, " WHERE sequence <= ? LIMIT 10000"));
-    remove->setInt64(1, through);
-    // Marked pruned through `through` even if the LIMIT left some: they are never read.
-    remove->executeUpdate();
-    Statement mark = Prepare(conn, absl::StrCat("UPDATE ", tables.gate,
-                                                " SET pruned_through = "
-                                                "GREATEST(pruned_through, ?) WHERE id = 1"));
-    mark->setInt64(1, through);
-    mark->executeUpdate();
-  }
-  for (const char* table : {"replica_leases", "replica_lease_holders"}) {
-    Statement sweep = Prepare(conn, absl::StrCat("DELETE FROM ", table,
-                                                 " WHERE expires_at < NOW(6) - INTERVAL 1 HOUR"
-                                                 " LIMIT 100"));
-    sweep->executeUpdate();
-  }
+// Changes older than this are pruned. A replica whose previous renewal is older (it lapsed, or
+// was frozen) is told "everything" instead, which is always correct; a lease is at most 30 s
+// (kMaxReplicaLease), renewed every third of it.
+constexpr absl::Duration kHistoryKept = absl::Minutes(2);
+
+// Rows removed per statement while pruning (each is its own short transaction).
+constexpr int kPruneChunk = 10000;
+
+// The longest lease of any holder that may still count on it (its lease ended less than its own
+// length ago, as for Peers), in both lease tables. A plain read: the renewal holds the gate
+// exclusively, and every renewal takes the gate first, so no other renewal is in flight.
+int64_t LongestLiveLease(sql::Connection& conn) {
+  Statement longest =
+      Prepare(conn,
+              "SELECT GREATEST("
+              "(SELECT COALESCE(MAX(lease_micros), 0) FROM replica_leases"
+              " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND),"
+              "(SELECT COALESCE(MAX(lease_micros), 0) FROM replica_lease_holders"
+              " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND))");
+  std::unique_ptr<sql::ResultSet> row(longest->executeQuery());
+  return row->next() ? row->getInt64(1) : 0;
 }
 
 }  // namespace
 
-absl::Status RecordReplicaChanges(sql::Connection& conn, const ReplicaTables& tables,
-                                  std::vector<std::string> keys) {
-  if (keys.empty()) return absl::OkStatus();
+absl::StatusOr<absl::Duration> RecordReplicaChanges(sql::Connection& conn,
+                                                    const ReplicaTables& tables,
+                                                    std::vector<std::string> keys) {
+  if (keys.empty()) return absl::ZeroDuration();
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   // Taken before the inserts, which are then plain INSERTs (no AUTO-INC table lock held while
-  // waiting for the gate).
-  Statement gate = Prepare(
-      conn, absl::StrCat("SELECT 1 FROM ", tables.gate, " WHERE id = 1 LOCK IN SHARE MODE"));
+  // waiting for the gate). A locking read: the longest lease as the last renewal left it.
+  Statement gate = Prepare(conn, absl::StrCat("SELECT longest_lease_micros FROM ", tables.gate,
+                                              " WHERE id = 1 LOCK IN SHARE MODE"));
   std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
   if (!row->next()) return absl::InternalError(absl::StrCat(tables.gate, " is missing"));
+  const absl::Duration longest_lease = absl::Microseconds(row->getInt64(1));
   // Multi-row inserts in power-of-two chunks (a batch of selects changes many sessions).
   for (const Chunk& chunk : PowerOfTwoChunks(keys.size())) {
     Statement record =
@@ -94,41 +83,53 @@ absl::Status RecordReplicaChanges(sql::Connection& conn, const ReplicaTables& ta
     }
     record->executeUpdate();
   }
-  return absl::OkStatus();
+  return longest_lease;
 }
 
 absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer& holder,
                                                                absl::Duration lease,
                                                                std::optional<int64_t> after) {
   ChangesSince changes;
-  const bool prune = renewals_.fetch_add(1) % kPruneEvery == kPruneEvery - 1;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     changes = ChangesSince{};
+    // The gate first and exclusively: waits for every transaction that recorded a change and has
+    // not committed yet (they hold the gate shared until COMMIT), so every sequence up to MAX is
+    // committed; and renewals run one at a time, so the longest lease below is exact.
+    Statement gate = Prepare(conn, absl::StrCat("SELECT pruned_through, longest_lease_micros FROM ",
+                                                tables_.gate, " WHERE id = 1 FOR UPDATE"));
+    std::unique_ptr<sql::ResultSet> gate_row(gate->executeQuery());
+    if (!gate_row->next()) return absl::InternalError(absl::StrCat(tables_.gate, " is missing"));
+    const int64_t pruned_through = gate_row->getInt64(1);
+    const int64_t recorded_longest = gate_row->getInt64(2);
     // Holders of other services in their own table, which replicas of earlier releases (pushing
     // with the service's own token) never read.
     Statement upsert = Prepare(
         conn,
         holder.push_token.empty()
-            ? "INSERT INTO replica_leases (replica_id, address, expires_at)"
-              " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND)"
-              " ON DUPLICATE KEY UPDATE address = VALUES(address),"
-              " expires_at = VALUES(expires_at)"
-            : "INSERT INTO replica_lease_holders (replica_id, address, expires_at, push_token)"
+            ? "INSERT INTO replica_leases (replica_id, address, expires_at, lease_micros)"
               " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?)"
               " ON DUPLICATE KEY UPDATE address = VALUES(address),"
-              " expires_at = VALUES(expires_at), push_token = VALUES(push_token)");
+              " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros)"
+            : "INSERT INTO replica_lease_holders"
+              " (replica_id, address, expires_at, lease_micros, push_token)"
+              " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?, ?)"
+              " ON DUPLICATE KEY UPDATE address = VALUES(address),"
+              " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros),"
+              " push_token = VALUES(push_token)");
     upsert->setString(1, holder.replica_id);
     upsert->setString(2, holder.address);
     upsert->setInt64(3, absl::ToInt64Microseconds(lease));
-    if (!holder.push_token.empty()) upsert->setString(4, holder.push_token);
+    upsert->setInt64(4, absl::ToInt64Microseconds(lease));
+    if (!holder.push_token.empty()) upsert->setString(5, holder.push_token);
     upsert->executeUpdate();
-    // Exclusive: waits for every rights transaction that recorded a change and has not committed
-    // yet (they hold the gate shared until COMMIT), so every sequence up to MAX is committed.
-    Statement gate = Prepare(conn, absl::StrCat("SELECT pruned_through FROM ", tables_.gate,
-                                                " WHERE id = 1 FOR UPDATE"));
-    std::unique_ptr<sql::ResultSet> gate_row(gate->executeQuery());
-    if (!gate_row->next()) return absl::InternalError(absl::StrCat(tables_.gate, " is missing"));
-    const int64_t pruned_through = gate_row->getInt64(1);
+    // What writers wait out for a replica they cannot tell (RecordReplicaChanges reads it).
+    const int64_t longest = LongestLiveLease(conn);
+    if (longest != recorded_longest) {
+      Statement record = Prepare(conn, absl::StrCat("UPDATE ", tables_.gate,
+                                                    " SET longest_lease_micros = ? WHERE id = 1"));
+      record->setInt64(1, longest);
+      record->executeUpdate();
+    }
     Statement last =
         Prepare(conn, absl::StrCat("SELECT COALESCE(MAX(sequence), 0) FROM ", tables_.changes));
     std::unique_ptr<sql::ResultSet> last_row(last->executeQuery());
@@ -141,11 +142,51 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer
     if (!changes.everything && *after < changes.through_sequence) {
       ReadChangedKeys(conn, tables_, *after, changes);
     }
-    if (prune) Prune(conn, tables_, pruned_through, changes.through_sequence);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return changes;
+}
+
+absl::Status MysqlReplicaRegistry::PruneHistory() {
+  return WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
+    // The newest row always stays: were the table ever empty, a server that does not persist
+    // its AUTO_INCREMENT could hand out sequences already seen after a restart.
+    Statement bounds = Prepare(
+        conn, absl::StrCat("SELECT (SELECT MAX(sequence) FROM ", tables_.changes,
+                           " WHERE change_time < NOW(6) - INTERVAL ? MICROSECOND),"
+                           " (SELECT MAX(sequence) FROM ",
+                           tables_.changes, ")"));
+    bounds->setInt64(1, absl::ToInt64Microseconds(kHistoryKept));
+    std::unique_ptr<sql::ResultSet> row(bounds->executeQuery());
+    if (row->next() && !row->isNull(1) && !row->isNull(2)) {
+      const int64_t through = std::min(row->getInt64(1), row->getInt64(2) - 1);
+      if (through > 0) {
+        // Marked first (a short transaction of its own, the gate exclusively): from then on a
+        // renewal whose `after` is below it forgets everything, so the rows can go afterwards,
+        // in chunks, without holding the gate while writers wait for it.
+        Statement mark = Prepare(conn, absl::StrCat("UPDATE ", tables_.gate,
+                                                    " SET pruned_through = "
+                                                    "GREATEST(pruned_through, ?) WHERE id = 1"));
+        mark->setInt64(1, through);
+        mark->executeUpdate();
+        Statement remove = Prepare(conn, absl::StrCat("DELETE FROM ", tables_.changes,
+                                                      " WHERE sequence <= ? LIMIT ",
+                                                      kPruneChunk));
+        remove->setInt64(1, through);
+        while (remove->executeUpdate() == kPruneChunk) {
+        }
+      }
+    }
+    // Leases that ended long ago (their replicas are gone).
+    for (const char* table : {"replica_leases", "replica_lease_holders"}) {
+      Statement sweep = Prepare(conn, absl::StrCat("DELETE FROM ", table,
+                                                   " WHERE expires_at < NOW(6) - INTERVAL 1 HOUR"
+                                                   " LIMIT 100"));
+      sweep->executeUpdate();
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status MysqlReplicaRegistry::Release(const std::string& replica_id) {

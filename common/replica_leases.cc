@@ -112,10 +112,19 @@ void ReplicaLeases::Start() {
     }
   });
   renewer_->Start();
+  // Off the renewer's thread: a long delete must not make the lease lapse.
+  pruner_ = std::make_unique<PeriodicTask>(absl::Seconds(30), [this] {
+    if (absl::Status s = registry_.PruneHistory(); !s.ok()) {
+      LogWarn("replica change history not pruned", {{"error", s.message()}});
+    }
+  });
+  pruner_->Start();
 }
 
 void ReplicaLeases::Stop() {
   if (renewer_ == nullptr) return;
+  pruner_->Stop();
+  pruner_.reset();
   renewer_->Stop();
   renewer_.reset();
   // Nothing remembered counts once the lease is given up (writers stop telling this replica).
@@ -126,33 +135,38 @@ void ReplicaLeases::Stop() {
 }
 
 std::vector<std::string> ReplicaLeases::ChangesCommitted(const std::vector<std::string>& keys,
+                                                         absl::Duration longest_lease,
                                                          absl::Time committed_at) {
   std::vector<std::string> unreachable;
   if (keys.empty()) return unreachable;
   cache_.Invalidate(keys);
+  // A peer may have taken a longer lease than this replica's own.
+  const absl::Duration lease = std::max(options_.lease, longest_lease);
   // Also replicas whose lease ended up to one lease ago by the database's clock: after a step of
   // that clock their own clock may still count on it.
-  absl::StatusOr<std::vector<ReplicaPeer>> peers =
-      registry_.Peers(options_.replica_id, options_.lease);
+  absl::StatusOr<std::vector<ReplicaPeer>> peers = registry_.Peers(options_.replica_id, lease);
   if (!peers.ok()) {
     LogWarn("replica leases unreadable after a change; waiting one lease length",
             {{"error", peers.status().message()}});
     unreachable.push_back("(unknown)");
   } else {
-    for (const ReplicaPeer& peer : *peers) {
-      absl::Status told = peers_.Invalidate(peer, keys);
-      Metrics().invalidations[told.ok() ? "told" : "unreachable"].Increment();
-      if (told.ok()) continue;
+    const std::vector<absl::Status> told = peers_.InvalidateAll(*peers, keys);
+    for (size_t i = 0; i < peers->size(); ++i) {
+      const ReplicaPeer& peer = (*peers)[i];
+      const absl::Status status =
+          i < told.size() ? told[i] : absl::InternalError("no answer for this peer");
+      Metrics().invalidations[status.ok() ? "told" : "unreachable"].Increment();
+      if (status.ok()) continue;
       unreachable.push_back(peer.replica_id);
       LogWarn("replica not reachable for an invalidation; waiting until it pulls the change",
-              {{"replica", peer.replica_id}, {"address", peer.address}, {"error", told.message()}});
+              {{"replica", peer.replica_id}, {"address", peer.address}, {"error", status.message()}});
     }
   }
   // A replica not told renews (and pulls the change) or stops remembering within one lease of
   // the commit.
   if (!unreachable.empty()) {
     Metrics().waits.Increment();
-    const absl::Duration left = committed_at + options_.lease - clock_();
+    const absl::Duration left = committed_at + lease - clock_();
     if (left > absl::ZeroDuration()) sleep_(left);
   }
   return unreachable;

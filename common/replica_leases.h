@@ -14,8 +14,9 @@
 //   - push (the fast path): the replica that committed forgets those keys itself and asks each
 //     other replica to forget them (PeerInvalidator) before its RPC returns.
 // When a push does not get through (a replica frozen, crashed or cut off; the lease list
-// unreadable), the writer waits until one lease after its commit before answering. By then every
-// other replica has either renewed after the commit, and so pulled the change, or stopped
+// unreadable), the writer waits until one lease after its commit before answering (the longest
+// lease any replica took, as the writer's transaction read it: replicas may run with different
+// lengths while a flag change rolls out). By then every other replica has either renewed after the commit, and so pulled the change, or stopped
 // answering from memory: its last renewal started before the commit. Only clock rates matter,
 // not two clocks agreeing: the writer measures its wait on its own clock from its commit, and
 // pushes also to replicas whose lease ended (as the database sees it) within the last lease
@@ -79,7 +80,23 @@ class ReplicaRegistry {
   // The other replicas whose lease runs, or ended less than `grace` ago (database clock).
   virtual absl::StatusOr<std::vector<ReplicaPeer>> Peers(const std::string& replica_id,
                                                          absl::Duration grace) = 0;
+  // Removes change history no renewal needs any more (one that would have needed it forgets
+  // everything instead), and leases long ended. Runs on every replica, now and then.
+  virtual absl::Status PruneHistory() { return absl::OkStatus(); }
 };
+
+// On a replica's invalidation RPC: refuses a push meant for another replica (`to_replica` as in
+// the writer's lease table; empty: any), so a process that took over an address never
+// acknowledges a change for the one whose memory it cannot clear.
+inline absl::Status RequireReplica(const std::string& to_replica, const std::string& own) {
+  if (to_replica.empty() || to_replica == own) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "this is another replica than the one meant; its writer waits out that one's lease");
+}
+
+// The longest lease a replica may take: the change history is kept a few leases longer
+// (mysql_replica_registry.cc), and a writer that cannot tell a peer waits this long at most.
+inline constexpr absl::Duration kMaxReplicaLease = absl::Seconds(30);
 
 // Asks a peer to forget keys (over gRPC: each service's replica cache service).
 class PeerInvalidator {
@@ -87,6 +104,15 @@ class PeerInvalidator {
   virtual ~PeerInvalidator() = default;
   virtual absl::Status Invalidate(const ReplicaPeer& peer,
                                   const std::vector<std::string>& keys) = 0;
+  // Asks all of them at once: one status per peer, in their order (by default one after
+  // another), so a change waits for the slowest peer, not for the sum of them.
+  virtual std::vector<absl::Status> InvalidateAll(const std::vector<ReplicaPeer>& peers,
+                                                  const std::vector<std::string>& keys) {
+    std::vector<absl::Status> told;
+    told.reserve(peers.size());
+    for (const ReplicaPeer& peer : peers) told.push_back(Invalidate(peer, keys));
+    return told;
+  }
 };
 
 struct ReplicaLeaseOptions {
@@ -112,13 +138,15 @@ class ReplicaLeases {
   // One renewal; OK when the lease is held afterwards.
   absl::Status RenewOnce();
   // After a transaction that changed the rows these keys name (see the file comment);
-  // `committed_at` on this class's clock, taken after the COMMIT returned (or failed). Returns
-  // the peers it could not tell (for the log and the tests); "(unknown)" when it could not list
-  // them.
+  // `longest_lease` as RecordReplicaChanges returned it in that transaction (zero when unknown:
+  // then this replica's own), `committed_at` on this class's clock, taken after the COMMIT
+  // returned (or failed). Returns the peers it could not tell (for the log and the tests);
+  // "(unknown)" when it could not list them.
   std::vector<std::string> ChangesCommitted(const std::vector<std::string>& keys,
-                                            absl::Time committed_at);
-  std::vector<std::string> ChangesCommitted(const std::vector<std::string>& keys) {
-    return ChangesCommitted(keys, clock_());
+                                            absl::Duration longest_lease, absl::Time committed_at);
+  std::vector<std::string> ChangesCommitted(const std::vector<std::string>& keys,
+                                            absl::Duration longest_lease) {
+    return ChangesCommitted(keys, longest_lease, clock_());
   }
 
  private:
@@ -133,6 +161,7 @@ class ReplicaLeases {
   bool ever_held_ ABSL_GUARDED_BY(renew_mu_) =
       false;  // A lease ending before the first is no lapse.
   std::unique_ptr<PeriodicTask> renewer_;
+  std::unique_ptr<PeriodicTask> pruner_;
 };
 
 }  // namespace wse

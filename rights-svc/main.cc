@@ -32,6 +32,8 @@ ABSL_FLAG(std::string, replica_address, "",
           "without it, every check reads the revision");
 ABSL_FLAG(absl::Duration, replica_lease, absl::Seconds(3),
           "lease length: the longest a revocation waits for a replica it cannot reach");
+ABSL_FLAG(absl::Duration, replica_remember_for, absl::Minutes(5),
+          "the longest an organisation's revision read once is answered from memory (bounds what changes unrecorded: a hand edit, a replica of a release that did not record changes); 0: changes are recorded and pushed but nothing is remembered, for the first rollout of a release that remembers");
 ABSL_FLAG(absl::Duration, expiry_interval, absl::Minutes(1),
           "how often access requests and grants are checked for expiry");
 
@@ -97,8 +99,11 @@ int main(int argc, char** argv) {
       definition, argc, argv,
       {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&catalogue] {
         catalogue = LoadCatalogue();
-        wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300),
-                           "--replica_lease must be at least 300ms");
+        wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300) &&
+ absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
+                           "--replica_lease must be from 300ms to 30s");
+  wse::RequireConfig(absl::GetFlag(FLAGS_replica_remember_for) >= absl::ZeroDuration(),
+                     "--replica_remember_for must not be negative");
       });
   wse::RequireServiceToken(runtime, "rights-svc calls identity-svc, notify-svc and its replicas");
   const std::string& service_token = runtime.service_token;
@@ -112,21 +117,22 @@ int main(int argc, char** argv) {
 
   // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).
   const std::string replica_id = wse::rights::NewRightsId();
-  wse::rights::RevisionCache revisions;
+  wse::rights::RevisionCache revisions(wse::MonotonicNow, absl::GetFlag(FLAGS_replica_remember_for));
   wse::MysqlReplicaRegistry registry(*runtime.pool, wse::rights::kRightsReplicaTables);
   const std::unique_ptr<wse::PeerInvalidator> peers =
       wse::rights::MakeRevisionInvalidator(service_token, replica_id);
   wse::ReplicaLeases leases(
       revisions, registry, *peers,
       {replica_id, absl::GetFlag(FLAGS_replica_address), absl::GetFlag(FLAGS_replica_lease), ""});
-  store.OnRevisionsCommitted([&leases](const std::vector<std::string>& organizations) {
-    leases.ChangesCommitted(organizations);
-  });
+  store.OnRevisionsCommitted(
+      [&leases](const std::vector<std::string>& organizations, absl::Duration longest_lease) {
+        leases.ChangesCommitted(organizations, longest_lease);
+      });
   wse::rights::PermissionChecker permissions(rights, absl::Now,
                                              leases.enabled() ? &revisions : nullptr);
   const Callers callers = CallersOf(runtime, *tokens);
   wse::rights::ReplicaCacheService replica_cache(
-      revisions, registry, absl::GetFlag(FLAGS_replica_lease), callers.replicas);
+      revisions, registry, absl::GetFlag(FLAGS_replica_lease), replica_id, callers.replicas);
   wse::rights::MembershipService membership(permissions, callers.membership);
   wse::rights::RightsServiceImpl service({rights, queries, permissions, *tokens, callers.rights});
   wse::rights::ExtAuthzService ext_authz(permissions, catalogue, *tokens, callers.gateway);

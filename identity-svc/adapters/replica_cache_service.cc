@@ -32,6 +32,7 @@ grpc::Status IdentityReplicaCacheService::InvalidateRecords(
         return InvalidArgument({{"names", "each is sessions/{id} or persons/{id}"}});
       }
     }
+    RETURN_IF_ERROR(RequireReplica(request->to_replica(), replica_id_));
     remembered_.Invalidate({request->names().begin(), request->names().end()});
     return absl::OkStatus();
   });
@@ -39,14 +40,19 @@ grpc::Status IdentityReplicaCacheService::InvalidateRecords(
 
 std::unique_ptr<PeerInvalidator> MakeRecordInvalidator(std::string service_token,
                                                        std::string own_replica_id) {
-  return std::make_unique<
+  using Invalidator =
       GrpcPeerInvalidator<v1::IdentityReplicaCacheService, v1::InvalidateRecordsRequest,
-                          v1::InvalidateRecordsResponse>>(
-      &v1::IdentityReplicaCacheService::Stub::InvalidateRecords,
+                          v1::InvalidateRecordsResponse>;
+  // Named with its type: the generated name is overloaded (callback and reactor forms).
+  const Invalidator::Call call =
+      &v1::IdentityReplicaCacheService::StubInterface::async_interface::InvalidateRecords;
+  return std::make_unique<Invalidator>(
+      call,
       [](const std::vector<std::string>& names, const std::string& from_replica,
-         v1::InvalidateRecordsRequest& request) {
+         const std::string& to_replica, v1::InvalidateRecordsRequest& request) {
         for (const std::string& name : names) request.add_names(name);
         request.set_from_replica(from_replica);
+        request.set_to_replica(to_replica);
       },
       "InvalidateRecords", std::move(service_token), std::move(own_replica_id));
 }

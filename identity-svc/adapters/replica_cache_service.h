@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/leased_cache.h"
 #include "common/operator_auth.h"
@@ -16,8 +17,10 @@ namespace wse::identity {
 class IdentityReplicaCacheService final
     : public wse::identity::v1::IdentityReplicaCacheService::Service {
  public:
-  IdentityReplicaCacheService(LeaseHolder& remembered, const OperatorAuthenticator& operators)
-      : remembered_(remembered), operators_(operators) {}
+  // `replica_id`: this replica's, as in its lease (pushes meant for another are refused).
+  IdentityReplicaCacheService(LeaseHolder& remembered, std::string replica_id,
+                              const OperatorAuthenticator& operators)
+      : remembered_(remembered), replica_id_(std::move(replica_id)), operators_(operators) {}
 
   grpc::Status InvalidateRecords(grpc::ServerContext* context,
                                  const wse::identity::v1::InvalidateRecordsRequest* request,
@@ -25,6 +28,7 @@ class IdentityReplicaCacheService final
 
  private:
   LeaseHolder& remembered_;
+  const std::string replica_id_;
   const OperatorAuthenticator& operators_;
 };
 

@@ -265,6 +265,9 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
           current.email_address == person.email_address &&
           current.phone_number == person.phone_number &&
           current.preferred_locale == person.preferred_locale && current.source == source) {
+        // Announced all the same: a concurrent call that changed the row may still be telling
+        // the replicas, and this one must not answer before they know.
+        changed.push_back(PersonRecordName(current.id));
         outcome = UpsertOutcome::kUnchanged;
         result = current;
         return absl::OkStatus();

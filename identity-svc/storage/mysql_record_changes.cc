@@ -1,19 +1,23 @@
 #include "identity-svc/storage/mysql_record_changes.h"
 
+#include "common/status_macros.h"
+
 namespace wse::identity {
 
 absl::Status InChangingTransaction(
     MysqlPool& pool, const RecordsChanged& announce,
     const std::function<absl::Status(sql::Connection&, std::vector<std::string>& changed)>& body) {
   std::vector<std::string> changed;
+  absl::Duration longest_lease;
   absl::Status status = InTransaction(pool, [&](sql::Connection& conn) -> absl::Status {
     changed.clear();  // A rerun after a deadlock starts over.
-    absl::Status result = body(conn, changed);
+    longest_lease = absl::ZeroDuration();
+    RETURN_IF_ERROR(body(conn, changed));
     // Last before COMMIT: the gate row stays locked shared for as short as possible.
-    if (result.ok()) result = RecordReplicaChanges(conn, kIdentityReplicaTables, changed);
-    return result;
+    ASSIGN_OR_RETURN(longest_lease, RecordReplicaChanges(conn, kIdentityReplicaTables, changed));
+    return absl::OkStatus();
   });
-  if (!changed.empty() && announce) announce(changed);
+  if (!changed.empty() && announce) announce(changed, longest_lease);
   return status;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/mysql_pool.h"
 #include "common/mysql_replica_registry.h"
 
@@ -20,8 +21,9 @@ namespace wse::identity {
 inline constexpr ReplicaTables kIdentityReplicaTables{"record_changes", "record_name",
                                                       "record_change_gate"};
 
-// Told which records ("sessions/{id}", "persons/{id}") a transaction changed.
-using RecordsChanged = std::function<void(const std::vector<std::string>&)>;
+// Told which records ("sessions/{id}", "persons/{id}") a transaction changed, and the longest
+// lease a replica may count on (RecordReplicaChanges; zero when the transaction failed before it).
+using RecordsChanged = std::function<void(const std::vector<std::string>&, absl::Duration)>;
 
 // Runs `body` in one transaction (InTransaction, reruns included). The names `body` adds to
 // `changed` are recorded before COMMIT, and given to `announce` (when set) afterwards, also when

@@ -116,6 +116,7 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
       return InvalidArgument(
           {{"organization_ids", absl::StrCat("at most ", kMaxOrganizations, " per call")}});
     }
+    RETURN_IF_ERROR(RequireReplica(request->to_replica(), replica_id_));
     cache_.Invalidate({request->organization_ids().begin(), request->organization_ids().end()});
     return absl::OkStatus();
   });
@@ -123,13 +124,18 @@ grpc::Status ReplicaCacheService::InvalidateRevisions(grpc::ServerContext* conte
 
 std::unique_ptr<PeerInvalidator> MakeRevisionInvalidator(std::string service_token,
                                                          std::string own_replica_id) {
-  return std::make_unique<GrpcPeerInvalidator<
-      v1::ReplicaCacheService, v1::InvalidateRevisionsRequest, v1::InvalidateRevisionsResponse>>(
-      &v1::ReplicaCacheService::Stub::InvalidateRevisions,
+  using Invalidator = GrpcPeerInvalidator<v1::ReplicaCacheService, v1::InvalidateRevisionsRequest,
+                                          v1::InvalidateRevisionsResponse>;
+  // Named with its type: the generated name is overloaded (callback and reactor forms).
+  const Invalidator::Call call =
+      &v1::ReplicaCacheService::StubInterface::async_interface::InvalidateRevisions;
+  return std::make_unique<Invalidator>(
+      call,
       [](const std::vector<std::string>& organization_ids, const std::string& from_replica,
-         v1::InvalidateRevisionsRequest& request) {
+         const std::string& to_replica, v1::InvalidateRevisionsRequest& request) {
         for (const std::string& id : organization_ids) request.add_organization_ids(id);
         request.set_from_replica(from_replica);
+        request.set_to_replica(to_replica);
       },
       "InvalidateRevisions", std::move(service_token), std::move(own_replica_id));
 }

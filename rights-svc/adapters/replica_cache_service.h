@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -19,9 +20,14 @@ class ReplicaCacheService final : public wse::rights::v1::ReplicaCacheService::S
  public:
   // `lease`: this service's replica lease, which its writers wait out for a holder they cannot
   // reach; holders get no longer.
+  // `replica_id`: this replica's, as in its lease (pushes meant for another are refused).
   ReplicaCacheService(RevisionCache& cache, ReplicaRegistry& registry, absl::Duration lease,
-                      const OperatorAuthenticator& operators)
-      : cache_(cache), registry_(registry), lease_(lease), operators_(operators) {}
+                      std::string replica_id, const OperatorAuthenticator& operators)
+      : cache_(cache),
+        registry_(registry),
+        lease_(lease),
+        replica_id_(std::move(replica_id)),
+        operators_(operators) {}
 
   grpc::Status InvalidateRevisions(grpc::ServerContext* context,
                                    const wse::rights::v1::InvalidateRevisionsRequest* request,
@@ -41,6 +47,7 @@ class ReplicaCacheService final : public wse::rights::v1::ReplicaCacheService::S
   RevisionCache& cache_;
   ReplicaRegistry& registry_;
   const absl::Duration lease_;
+  const std::string replica_id_;
   const OperatorAuthenticator& operators_;
 };
 

@@ -51,19 +51,21 @@ using mysql_internal::DuplicateAsStatus;
 absl::Status MysqlRightsStore::Transact(
     const std::function<absl::Status(RightsTransaction&)>& body) {
   std::vector<std::string> bumped;
+  absl::Duration longest_lease;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     bumped.clear();  // A rerun after a deadlock starts over.
+    longest_lease = absl::ZeroDuration();
     MysqlRightsTransaction transaction(conn, &bumped);
-    absl::Status result = body(transaction);
+    RETURN_IF_ERROR(body(transaction));
     // Last before COMMIT: the gate row stays locked shared for as short as possible.
-    if (result.ok()) result = transaction.RecordChanges();
-    return result;
+    ASSIGN_OR_RETURN(longest_lease, transaction.RecordChanges());
+    return absl::OkStatus();
   });
   // Also after a failure: a lost COMMIT may have committed, and telling too much costs one read.
   if (!bumped.empty() && revisions_committed_) {
     std::sort(bumped.begin(), bumped.end());
     bumped.erase(std::unique(bumped.begin(), bumped.end()), bumped.end());
-    revisions_committed_(bumped);
+    revisions_committed_(bumped, longest_lease);
   }
   return status;
 }
@@ -168,8 +170,8 @@ absl::Status MysqlRightsTransaction::BumpRevision(const std::string& organizatio
   return absl::OkStatus();
 }
 
-absl::Status MysqlRightsTransaction::RecordChanges() {
-  if (bumped_ == nullptr || bumped_->empty()) return absl::OkStatus();
+absl::StatusOr<absl::Duration> MysqlRightsTransaction::RecordChanges() {
+  if (bumped_ == nullptr || bumped_->empty()) return absl::ZeroDuration();
   return RecordReplicaChanges(conn_, kRightsReplicaTables, *bumped_);
 }
 

@@ -110,8 +110,9 @@ class MysqlRightsTransaction : public RightsTransaction {
   absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) override;
 
   // Records the bumped organisations in revision_changes (migrations/0004), for the replicas'
-  // renewals to pull; MysqlRightsStore::Transact calls it last before COMMIT.
-  absl::Status RecordChanges();
+  // renewals to pull; MysqlRightsStore::Transact calls it last before COMMIT. Returns the longest
+  // lease a replica may count on (RecordReplicaChanges).
+  absl::StatusOr<absl::Duration> RecordChanges();
 
  private:
   sql::Connection& conn_;
@@ -123,11 +124,12 @@ class MysqlRightsStore : public RightsStore {
   explicit MysqlRightsStore(wse::MysqlPool& pool) : pool_(pool) {}
 
   // Called after every transaction that bumped revisions (also a failed one: a lost COMMIT may
-  // have committed), with those organisations, before Transact returns (replica_leases.h: the other
+  // have committed), with those organisations and the longest lease a replica may count on (zero
+  // when the transaction did not get as far as recording), before Transact returns (replica_leases.h: the other
   // replicas are told, or waited out, before the RPC answers). Set it before serving. Such a
   // transaction also records the organisations in revision_changes, which every replica's lease
   // renewal reads: the announcement is the fast path, not the only one.
-  void OnRevisionsCommitted(std::function<void(const std::vector<std::string>&)> listener) {
+  void OnRevisionsCommitted(std::function<void(const std::vector<std::string>&, absl::Duration)> listener) {
     revisions_committed_ = std::move(listener);
   }
 
@@ -148,7 +150,7 @@ class MysqlRightsStore : public RightsStore {
 
  private:
   wse::MysqlPool& pool_;
-  std::function<void(const std::vector<std::string>&)> revisions_committed_;
+  std::function<void(const std::vector<std::string>&, absl::Duration)> revisions_committed_;
 };
 
 }  // namespace wse::rights

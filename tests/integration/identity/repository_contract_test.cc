@@ -684,5 +684,40 @@ TYPED_TEST(RepositoryContractTest, ListUnexpiredDropsExpiredKeys) {
   EXPECT_TRUE(listed->empty());
 }
 
+// ---- MySQL only: what the replicas are told (storage/mysql_record_changes.h). ----
+
+// A write that finds its work already done still announces the record: a retried logout, or an
+// import racing a login's change, must not answer before every replica forgot the old row,
+// while the call that changed it may still be telling them.
+TEST(RecordAnnouncementTest, AlreadyDoneWritesAnnounceTheRecordAsWell) {
+  ::wse::testing::TestDatabase db;
+  ASSERT_TRUE(ApplyMigrations(db.pool(), {{"identity", &EmbeddedMigrations()}}).ok());
+  std::vector<std::vector<std::string>> announced;
+  const RecordsChanged listener = [&](const std::vector<std::string>& names, absl::Duration) {
+    announced.push_back(names);
+  };
+  MysqlDirectoryRepository directory(db.pool());
+  MysqlSessionRepository sessions(db.pool());
+  directory.OnRecordsChanged(listener);
+  sessions.OnRecordsChanged(listener);
+
+  const PersonRecord person = Person(1, "85073003328");
+  ASSERT_TRUE(directory.UpsertPerson(person, Audit("IMPORT"), nullptr).ok());
+  announced.clear();
+  EXPECT_EQ(directory.UpsertPerson(person, Audit("IMPORT"), nullptr).value_or(
+                UpsertOutcome::kCreated),
+            UpsertOutcome::kUnchanged);
+  EXPECT_EQ(announced, std::vector<std::vector<std::string>>{{"persons/" + person.id}});
+
+  const SessionRecord session = Session(10, person.id, std::string(64, 'a'));
+  ASSERT_TRUE(sessions.Create(session, IdTokenOf(session), Audit("LOGIN")).ok());
+  announced.clear();
+  ASSERT_TRUE(sessions.Revoke(session.id, At(100), Audit("LOGOUT")).ok());
+  ASSERT_TRUE(sessions.Revoke(session.id, At(200), Audit("LOGOUT")).ok());
+  const std::vector<std::string> names{"sessions/" + session.id};
+  EXPECT_EQ(announced, (std::vector<std::vector<std::string>>{names, names}))
+      << "the retried logout was answered without telling the replicas";
+}
+
 }  // namespace
 }  // namespace wse::identity

@@ -138,7 +138,7 @@ TEST_F(ReplicaRegistryDbTest, AChangeIsNotReachedBeforeItsTransactionCommits) {
       std::vector<std::string> bumped;
       MysqlRightsTransaction recording(conn, &bumped);
       RETURN_IF_ERROR(recording.BumpRevision("school"));
-      RETURN_IF_ERROR(recording.RecordChanges());
+      RETURN_IF_ERROR(recording.RecordChanges().status());
       recorded.Notify();
       commit.WaitForNotification();
       return absl::OkStatus();
@@ -166,8 +166,8 @@ TEST_F(ReplicaRegistryDbTest, ARenewalBehindThePrunedHistoryForgetsEverything) {
       " ('old1', NOW(6) - INTERVAL 2 HOUR), ('old2', NOW(6) - INTERVAL 2 HOUR)");
   Change({"school"});
   const ChangesSince seen = Renew(std::nullopt);
-  // Every 64th renewal prunes what is older than an hour.
-  for (int i = 0; i < 64; ++i) Renew(seen.through_sequence);
+  // What is older than two minutes goes; the newest row always stays.
+  ASSERT_TRUE(registry_.PruneHistory().ok());
   EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM revision_changes"), "1");
   EXPECT_EQ(db_.QueryScalar("SELECT pruned_through FROM revision_change_gate"),
             std::to_string(seen.through_sequence - 1));
@@ -175,6 +175,45 @@ TEST_F(ReplicaRegistryDbTest, ARenewalBehindThePrunedHistoryForgetsEverything) {
   const ChangesSince current = Renew(seen.through_sequence);
   EXPECT_FALSE(current.everything);
   EXPECT_TRUE(current.keys.empty());
+}
+
+// Pruning deletes in chunks outside the renewals' gate: a history larger than one chunk goes in
+// one call, and a renewal runs while it does.
+TEST_F(ReplicaRegistryDbTest, PruningRemovesMoreThanOneChunk) {
+  db_.Execute(
+      "INSERT INTO revision_changes (organization_id, change_time)"
+      " SELECT CONCAT('org', seq), NOW(6) - INTERVAL 10 MINUTE FROM seq_1_to_25000");
+  Change({"school"});
+  const ChangesSince seen = Renew(std::nullopt);
+  ASSERT_TRUE(registry_.PruneHistory().ok());
+  EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM revision_changes"), "1");
+  EXPECT_FALSE(Renew(seen.through_sequence).everything);
+}
+
+// Writers wait out the longest lease a replica may still count on (RecordReplicaChanges returns
+// it), also when it is longer than their own; it shrinks once that lease ended a lease ago.
+TEST_F(ReplicaRegistryDbTest, AWriterLearnsTheLongestLiveLease) {
+  auto recorded_longest = [&]() -> absl::Duration {
+    absl::Duration longest;
+    EXPECT_TRUE(InTransaction(db_.pool(), [&](sql::Connection& conn) -> absl::Status {
+                  ASSIGN_OR_RETURN(longest,
+                                   RecordReplicaChanges(conn, kRightsReplicaTables, {"school"}));
+                  return absl::OkStatus();
+                }).ok());
+    return longest;
+  };
+  ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3), std::nullopt).ok());
+  EXPECT_EQ(recorded_longest(), absl::Seconds(3));
+  ASSERT_TRUE(registry_.Renew("b", "10.0.0.2:50052", absl::Seconds(9), std::nullopt).ok());
+  ASSERT_TRUE(
+      registry_.RenewHolder({"h", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(5), std::nullopt)
+          .ok());
+  EXPECT_EQ(recorded_longest(), absl::Seconds(9)) << "b's lease is longer than a's own";
+  // b's lease ended more than its length ago (as if long gone): no longer counted.
+  db_.Execute(
+      "UPDATE replica_leases SET expires_at = NOW(6) - INTERVAL 10 SECOND WHERE replica_id = 'b'");
+  ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Seconds(3), std::nullopt).ok());
+  EXPECT_EQ(recorded_longest(), absl::Seconds(5)) << "the holder's lease is now the longest";
 }
 
 }  // namespace

@@ -95,6 +95,40 @@ TEST(RevisionCacheTest, ARenewalForgetsWhatItPulledAndRefusesReadsItOvertook) {
   EXPECT_EQ(cache.Find(kCompany), std::nullopt);
 }
 
+// What changes without being recorded (a hand edit; a replica of a release that did not record
+// changes) is answered from memory for at most remember_for after the read.
+TEST(RevisionCacheTest, AValueIsAnsweredForAtMostRememberForAfterItsRead) {
+  ManualClock clock;
+  RevisionCache cache(clock.fn(), absl::Minutes(5));
+  cache.LeaseHeldUntil(clock.now + absl::Seconds(3));
+  cache.Store(kSchool, 7, cache.generation());
+  for (int second = 0; second < 300; ++second) {  // Renewed every second, nothing changes.
+    EXPECT_EQ(cache.Find(kSchool), 7) << second;
+    clock.now += absl::Seconds(1);
+    cache.LeaseHeldUntil(clock.now + absl::Seconds(3));
+  }
+  EXPECT_EQ(cache.Find(kSchool), std::nullopt) << "older than five minutes: read again";
+  cache.Store(kSchool, 8, cache.generation());
+  EXPECT_EQ(cache.Find(kSchool), 8);
+}
+
+// The first rollout of a release that remembers: record and push, never answer from memory.
+TEST(RevisionCacheTest, RememberForZeroRemembersNothing) {
+  ManualClock clock;
+  RevisionCache cache(clock.fn(), absl::ZeroDuration());
+  cache.LeaseHeldUntil(clock.now + absl::Seconds(3));
+  cache.Store(kSchool, 7, cache.generation());
+  EXPECT_EQ(cache.Find(kSchool), std::nullopt);
+  EXPECT_TRUE(cache.LeaseHeld()) << "still a peer that writers tell";
+}
+
+TEST(RequireReplicaTest, APushForAnotherReplicaIsRefused) {
+  EXPECT_TRUE(RequireReplica("", "a").ok()) << "a sender that names none (earlier release)";
+  EXPECT_TRUE(RequireReplica("a", "a").ok());
+  EXPECT_EQ(RequireReplica("b", "a").code(), absl::StatusCode::kFailedPrecondition)
+      << "a process that took over b's address must not acknowledge for b";
+}
+
 // revision_changes in memory: change i (from 1) is organisation changes[i - 1].
 class FakeRegistry : public ReplicaRegistry {
  public:
@@ -251,7 +285,7 @@ TEST_F(ReplicaLeasesTest, ACommitTellsEveryPeerAndForgetsLocally) {
   cache_.Store(kSchool, 4, cache_.generation());
   registry_.peers = {{"b", "10.0.0.2:50052", ""}, {"c", "10.0.0.3:50052", ""}};
 
-  EXPECT_TRUE(leases.ChangesCommitted({kSchool}).empty());
+  EXPECT_TRUE(leases.ChangesCommitted({kSchool}, absl::ZeroDuration()).empty());
   EXPECT_EQ(cache_.Find(kSchool), std::nullopt);
   EXPECT_EQ(peers_.told["10.0.0.2:50052"], std::vector<std::vector<std::string>>{{kSchool}});
   EXPECT_EQ(peers_.told["10.0.0.3:50052"], std::vector<std::vector<std::string>>{{kSchool}});
@@ -267,23 +301,33 @@ TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsOneLeaseFromTheCommit) {
   const absl::Time committed_at = clock_.now;
   clock_.now += absl::Milliseconds(500);  // The push to b and the failed one to c took a while.
 
-  EXPECT_EQ(leases.ChangesCommitted({kSchool}, committed_at), std::vector<std::string>{"c"});
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::ZeroDuration(), committed_at), std::vector<std::string>{"c"});
   EXPECT_EQ(slept_, absl::Milliseconds(2500));
   EXPECT_EQ(clock_.now, committed_at + absl::Seconds(3))
       << "by then c has renewed after the commit (and pulled it) or stopped remembering";
 }
 
+TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsThePeersLongerLease) {
+  ReplicaLeases leases = Make("10.0.0.1:50052");
+  registry_.peers = {{"c", "10.0.0.3:50052", ""}};
+  peers_.unreachable = {"10.0.0.3:50052"};
+  // c runs with a 9 s lease (a flag change rolling out); the transaction read that.
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::Seconds(9)), std::vector<std::string>{"c"});
+  EXPECT_EQ(slept_, absl::Seconds(9));
+  EXPECT_EQ(registry_.graces, std::vector<absl::Duration>{absl::Seconds(9)});
+}
+
 TEST_F(ReplicaLeasesTest, ACommitWaitsAWholeLeaseWhenTheLeasesCannotBeRead) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
   registry_.down = true;
-  EXPECT_EQ(leases.ChangesCommitted({kSchool}), std::vector<std::string>{"(unknown)"});
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::ZeroDuration()), std::vector<std::string>{"(unknown)"});
   EXPECT_EQ(slept_, absl::Seconds(3));
 }
 
 TEST_F(ReplicaLeasesTest, AReplicaWithoutLeaseStillTellsThePeers) {
   ReplicaLeases leases = Make("");
   registry_.peers = {{"b", "10.0.0.2:50052", ""}};
-  EXPECT_TRUE(leases.ChangesCommitted({kCompany}).empty());
+  EXPECT_TRUE(leases.ChangesCommitted({kCompany}, absl::ZeroDuration()).empty());
   EXPECT_EQ(peers_.told["10.0.0.2:50052"].size(), 1u);
 }
 
