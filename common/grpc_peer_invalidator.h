@@ -82,10 +82,10 @@ class GrpcPeerInvalidator : public PeerInvalidator {
     told.reserve(peers.size());
     for (size_t i = 0; i < peers.size(); ++i) {
       const grpc::Status& status = pending[i]->status;
-      told.push_back(status.ok() ? absl::OkStatus()
-                                 : absl::UnavailableError(absl::StrCat(
-                                       rpc_name_, " on ", peers[i].address, ": ",
-                                       status.error_message())));
+      told.push_back(status.ok()
+                         ? absl::OkStatus()
+                         : absl::UnavailableError(absl::StrCat(rpc_name_, " on ", peers[i].address,
+                                                               ": ", status.error_message())));
     }
     return told;
   }

@@ -47,13 +47,12 @@ constexpr int kPruneChunk = 10000;
 // length ago, as for Peers), in both lease tables. A plain read: the renewal holds the gate
 // exclusively, and every renewal takes the gate first, so no other renewal is in flight.
 int64_t LongestLiveLease(sql::Connection& conn) {
-  Statement longest =
-      Prepare(conn,
-              "SELECT GREATEST("
-              "(SELECT COALESCE(MAX(lease_micros), 0) FROM replica_leases"
-              " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND),"
-              "(SELECT COALESCE(MAX(lease_micros), 0) FROM replica_lease_holders"
-              " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND))");
+  Statement longest = Prepare(conn,
+                              "SELECT GREATEST("
+                              "(SELECT COALESCE(MAX(lease_micros), 0) FROM replica_leases"
+                              " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND),"
+                              "(SELECT COALESCE(MAX(lease_micros), 0) FROM replica_lease_holders"
+                              " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND))");
   std::unique_ptr<sql::ResultSet> row(longest->executeQuery());
   return row->next() ? row->getInt64(1) : 0;
 }
@@ -104,18 +103,17 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer
     // Holders of other services in their own table, which replicas of earlier releases (pushing
     // with the service's own token) never read.
     Statement upsert = Prepare(
-        conn,
-        holder.push_token.empty()
-            ? "INSERT INTO replica_leases (replica_id, address, expires_at, lease_micros)"
-              " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?)"
-              " ON DUPLICATE KEY UPDATE address = VALUES(address),"
-              " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros)"
-            : "INSERT INTO replica_lease_holders"
-              " (replica_id, address, expires_at, lease_micros, push_token)"
-              " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?, ?)"
-              " ON DUPLICATE KEY UPDATE address = VALUES(address),"
-              " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros),"
-              " push_token = VALUES(push_token)");
+        conn, holder.push_token.empty()
+                  ? "INSERT INTO replica_leases (replica_id, address, expires_at, lease_micros)"
+                    " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?)"
+                    " ON DUPLICATE KEY UPDATE address = VALUES(address),"
+                    " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros)"
+                  : "INSERT INTO replica_lease_holders"
+                    " (replica_id, address, expires_at, lease_micros, push_token)"
+                    " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?, ?)"
+                    " ON DUPLICATE KEY UPDATE address = VALUES(address),"
+                    " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros),"
+                    " push_token = VALUES(push_token)");
     upsert->setString(1, holder.replica_id);
     upsert->setString(2, holder.address);
     upsert->setInt64(3, absl::ToInt64Microseconds(lease));
@@ -152,11 +150,11 @@ absl::Status MysqlReplicaRegistry::PruneHistory() {
   return WithConnection(pool_, [&](sql::Connection& conn) -> absl::Status {
     // The newest row always stays: were the table ever empty, a server that does not persist
     // its AUTO_INCREMENT could hand out sequences already seen after a restart.
-    Statement bounds = Prepare(
-        conn, absl::StrCat("SELECT (SELECT MAX(sequence) FROM ", tables_.changes,
-                           " WHERE change_time < NOW(6) - INTERVAL ? MICROSECOND),"
-                           " (SELECT MAX(sequence) FROM ",
-                           tables_.changes, ")"));
+    Statement bounds =
+        Prepare(conn, absl::StrCat("SELECT (SELECT MAX(sequence) FROM ", tables_.changes,
+                                   " WHERE change_time < NOW(6) - INTERVAL ? MICROSECOND),"
+                                   " (SELECT MAX(sequence) FROM ",
+                                   tables_.changes, ")"));
     bounds->setInt64(1, absl::ToInt64Microseconds(kHistoryKept));
     std::unique_ptr<sql::ResultSet> row(bounds->executeQuery());
     if (row->next() && !row->isNull(1) && !row->isNull(2)) {
@@ -171,8 +169,7 @@ absl::Status MysqlReplicaRegistry::PruneHistory() {
         mark->setInt64(1, through);
         mark->executeUpdate();
         Statement remove = Prepare(conn, absl::StrCat("DELETE FROM ", tables_.changes,
-                                                      " WHERE sequence <= ? LIMIT ",
-                                                      kPruneChunk));
+                                                      " WHERE sequence <= ? LIMIT ", kPruneChunk));
         remove->setInt64(1, through);
         while (remove->executeUpdate() == kPruneChunk) {
         }

@@ -158,8 +158,9 @@ std::vector<std::string> ReplicaLeases::ChangesCommitted(const std::vector<std::
       Metrics().invalidations[status.ok() ? "told" : "unreachable"].Increment();
       if (status.ok()) continue;
       unreachable.push_back(peer.replica_id);
-      LogWarn("replica not reachable for an invalidation; waiting until it pulls the change",
-              {{"replica", peer.replica_id}, {"address", peer.address}, {"error", status.message()}});
+      LogWarn(
+          "replica not reachable for an invalidation; waiting until it pulls the change",
+          {{"replica", peer.replica_id}, {"address", peer.address}, {"error", status.message()}});
     }
   }
   // A replica not told renews (and pulls the change) or stops remembering within one lease of

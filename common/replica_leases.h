@@ -16,12 +16,13 @@
 // When a push does not get through (a replica frozen, crashed or cut off; the lease list
 // unreadable), the writer waits until one lease after its commit before answering (the longest
 // lease any replica took, as the writer's transaction read it: replicas may run with different
-// lengths while a flag change rolls out). By then every other replica has either renewed after the commit, and so pulled the change, or stopped
-// answering from memory: its last renewal started before the commit. Only clock rates matter,
-// not two clocks agreeing: the writer measures its wait on its own clock from its commit, and
-// pushes also to replicas whose lease ended (as the database sees it) within the last lease
-// length, so a step of the database clock of up to one lease costs a wait, not a stale answer.
-// Without an address for its peers to call, a replica takes no lease and never remembers.
+// lengths while a flag change rolls out). By then every other replica has either renewed after the
+// commit, and so pulled the change, or stopped answering from memory: its last renewal started
+// before the commit. Only clock rates matter, not two clocks agreeing: the writer measures its wait
+// on its own clock from its commit, and pushes also to replicas whose lease ended (as the database
+// sees it) within the last lease length, so a step of the database clock of up to one lease costs a
+// wait, not a stale answer. Without an address for its peers to call, a replica takes no lease and
+// never remembers.
 //
 // Another service may hold such a lease too and keep what it learnt from this one (rights-svc's
 // RenewLease for registration-svc's kept CheckPermission answers): it renews through an RPC,

@@ -48,7 +48,10 @@ ABSL_FLAG(absl::Duration, replica_lease, absl::Seconds(3),
           "lease length: the longest a logout or a person's change waits for a replica it cannot "
           "reach");
 ABSL_FLAG(absl::Duration, replica_remember_for, absl::Minutes(5),
-          "the longest a session or person read once is answered from memory (bounds what changes unrecorded: a hand edit, a replica of a release that did not record changes); 0: changes are recorded and pushed but nothing is remembered, for the first rollout of a release that remembers");
+          "the longest a session or person read once is answered from memory (bounds what changes "
+          "unrecorded: a hand edit, a replica of a release that did not record changes); 0: "
+          "changes are recorded and pushed but nothing is remembered, for the first rollout of a "
+          "release that remembers");
 ABSL_FLAG(std::string, helpdesk_phone, "1700", "info line named in the guidance");
 ABSL_FLAG(std::string, helpdesk_team, "gebruikersbeheer", "team to ask for at the info line");
 
@@ -80,7 +83,7 @@ void CheckSessionFlags() {
   wse::RequireConfig(!absl::GetFlag(FLAGS_key_encryption_key_file).empty(),
                      "--key_encryption_key_file is required");
   wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300) &&
- absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
+                         absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
                      "--replica_lease must be from 300ms to 30s");
   wse::RequireConfig(absl::GetFlag(FLAGS_replica_remember_for) >= absl::ZeroDuration(),
                      "--replica_remember_for must not be negative");
@@ -150,7 +153,7 @@ int main(int argc, char** argv) {
   }
   const std::string replica_id = wse::NewRequestId();
   wse::identity::RememberedRecords remembered(wse::MonotonicNow,
-                                               absl::GetFlag(FLAGS_replica_remember_for));
+                                              absl::GetFlag(FLAGS_replica_remember_for));
   wse::MysqlReplicaRegistry registry(*runtime.pool, wse::identity::kIdentityReplicaTables);
   const std::unique_ptr<wse::PeerInvalidator> peers =
       wse::identity::MakeRecordInvalidator(runtime.service_token, replica_id);
@@ -195,8 +198,7 @@ int main(int argc, char** argv) {
                                                 policy);
   const wse::OperatorAuthenticator operators = DirectoryCallers(runtime, access_tokens);
   const wse::OperatorAuthenticator replica_callers = ReplicaCallers(runtime, access_tokens);
-  wse::identity::IdentityReplicaCacheService replica_cache(remembered, replica_id,
-                                                         replica_callers);
+  wse::identity::IdentityReplicaCacheService replica_cache(remembered, replica_id, replica_callers);
   wse::identity::IdentityServiceImpl service(
       {session_manager,
        directory,

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
         const int max = absl::GetFlag(FLAGS_max_participants);
         wse::RequireConfig(max >= 1 && max <= 100000, "--max_participants must be 1-100000");
         wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300) &&
- absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
+                               absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
                            "--replica_lease must be from 300ms to 30s");
       });
   wse::RequireServiceToken(

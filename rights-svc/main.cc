@@ -33,7 +33,10 @@ ABSL_FLAG(std::string, replica_address, "",
 ABSL_FLAG(absl::Duration, replica_lease, absl::Seconds(3),
           "lease length: the longest a revocation waits for a replica it cannot reach");
 ABSL_FLAG(absl::Duration, replica_remember_for, absl::Minutes(5),
-          "the longest an organisation's revision read once is answered from memory (bounds what changes unrecorded: a hand edit, a replica of a release that did not record changes); 0: changes are recorded and pushed but nothing is remembered, for the first rollout of a release that remembers");
+          "the longest an organisation's revision read once is answered from memory (bounds what "
+          "changes unrecorded: a hand edit, a replica of a release that did not record changes); "
+          "0: changes are recorded and pushed but nothing is remembered, for the first rollout of "
+          "a release that remembers");
 ABSL_FLAG(absl::Duration, expiry_interval, absl::Minutes(1),
           "how often access requests and grants are checked for expiry");
 
@@ -100,10 +103,10 @@ int main(int argc, char** argv) {
       {{"rights", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&catalogue] {
         catalogue = LoadCatalogue();
         wse::RequireConfig(absl::GetFlag(FLAGS_replica_lease) >= absl::Milliseconds(300) &&
- absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
+                               absl::GetFlag(FLAGS_replica_lease) <= wse::kMaxReplicaLease,
                            "--replica_lease must be from 300ms to 30s");
-  wse::RequireConfig(absl::GetFlag(FLAGS_replica_remember_for) >= absl::ZeroDuration(),
-                     "--replica_remember_for must not be negative");
+        wse::RequireConfig(absl::GetFlag(FLAGS_replica_remember_for) >= absl::ZeroDuration(),
+                           "--replica_remember_for must not be negative");
       });
   wse::RequireServiceToken(runtime, "rights-svc calls identity-svc, notify-svc and its replicas");
   const std::string& service_token = runtime.service_token;
@@ -117,7 +120,8 @@ int main(int argc, char** argv) {
 
   // Remembered revisions, kept honest by the replicas' leases (replica_leases.h).
   const std::string replica_id = wse::rights::NewRightsId();
-  wse::rights::RevisionCache revisions(wse::MonotonicNow, absl::GetFlag(FLAGS_replica_remember_for));
+  wse::rights::RevisionCache revisions(wse::MonotonicNow,
+                                       absl::GetFlag(FLAGS_replica_remember_for));
   wse::MysqlReplicaRegistry registry(*runtime.pool, wse::rights::kRightsReplicaTables);
   const std::unique_ptr<wse::PeerInvalidator> peers =
       wse::rights::MakeRevisionInvalidator(service_token, replica_id);

@@ -31,9 +31,8 @@ inline std::string PersonRecordName(const std::string& id) { return "persons/" +
 // The two caches, kept honest together by one ReplicaLeases.
 class RememberedRecords final : public LeaseHolder {
  public:
-  explicit RememberedRecords(
-      std::function<absl::Time()> clock = MonotonicNow,
-      absl::Duration remember_for = LeasedCache<SessionRecord>::kRememberFor)
+  explicit RememberedRecords(std::function<absl::Time()> clock = MonotonicNow,
+                             absl::Duration remember_for = LeasedCache<SessionRecord>::kRememberFor)
       : sessions(clock, remember_for), persons(clock, remember_for) {}
 
   void Invalidate(const std::vector<std::string>& names) override {

@@ -125,11 +125,12 @@ class MysqlRightsStore : public RightsStore {
 
   // Called after every transaction that bumped revisions (also a failed one: a lost COMMIT may
   // have committed), with those organisations and the longest lease a replica may count on (zero
-  // when the transaction did not get as far as recording), before Transact returns (replica_leases.h: the other
-  // replicas are told, or waited out, before the RPC answers). Set it before serving. Such a
-  // transaction also records the organisations in revision_changes, which every replica's lease
-  // renewal reads: the announcement is the fast path, not the only one.
-  void OnRevisionsCommitted(std::function<void(const std::vector<std::string>&, absl::Duration)> listener) {
+  // when the transaction did not get as far as recording), before Transact returns
+  // (replica_leases.h: the other replicas are told, or waited out, before the RPC answers). Set it
+  // before serving. Such a transaction also records the organisations in revision_changes, which
+  // every replica's lease renewal reads: the announcement is the fast path, not the only one.
+  void OnRevisionsCommitted(
+      std::function<void(const std::vector<std::string>&, absl::Duration)> listener) {
     revisions_committed_ = std::move(listener);
   }
 

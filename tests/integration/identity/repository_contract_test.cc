@@ -704,9 +704,9 @@ TEST(RecordAnnouncementTest, AlreadyDoneWritesAnnounceTheRecordAsWell) {
   const PersonRecord person = Person(1, "85073003328");
   ASSERT_TRUE(directory.UpsertPerson(person, Audit("IMPORT"), nullptr).ok());
   announced.clear();
-  EXPECT_EQ(directory.UpsertPerson(person, Audit("IMPORT"), nullptr).value_or(
-                UpsertOutcome::kCreated),
-            UpsertOutcome::kUnchanged);
+  EXPECT_EQ(
+      directory.UpsertPerson(person, Audit("IMPORT"), nullptr).value_or(UpsertOutcome::kCreated),
+      UpsertOutcome::kUnchanged);
   EXPECT_EQ(announced, std::vector<std::vector<std::string>>{{"persons/" + person.id}});
 
   const SessionRecord session = Session(10, person.id, std::string(64, 'a'));

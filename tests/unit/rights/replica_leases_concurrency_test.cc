@@ -102,7 +102,7 @@ TEST(ReplicaLeasesConcurrencyTest, NoCheckAfterAnAnnouncedChangeSeesAnOlderRevis
     for (; changes < 300 || (registry.renewals() < 5 && changes < 1000000); ++changes) {
       const int64_t committed = database.fetch_add(1) + 1;  // The commit...
       registry.RecordChange();                              // ...recorded with it...
-      leases.ChangesCommitted({kSchool}, absl::ZeroDuration());                   // ...then its announcement.
+      leases.ChangesCommitted({kSchool}, absl::ZeroDuration());  // ...then its announcement.
       announced.store(committed);
       std::this_thread::yield();
     }

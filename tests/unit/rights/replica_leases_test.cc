@@ -301,7 +301,8 @@ TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsOneLeaseFromTheCommit) {
   const absl::Time committed_at = clock_.now;
   clock_.now += absl::Milliseconds(500);  // The push to b and the failed one to c took a while.
 
-  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::ZeroDuration(), committed_at), std::vector<std::string>{"c"});
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::ZeroDuration(), committed_at),
+            std::vector<std::string>{"c"});
   EXPECT_EQ(slept_, absl::Milliseconds(2500));
   EXPECT_EQ(clock_.now, committed_at + absl::Seconds(3))
       << "by then c has renewed after the commit (and pulled it) or stopped remembering";
@@ -320,7 +321,8 @@ TEST_F(ReplicaLeasesTest, ACommitNotToldEverywhereWaitsThePeersLongerLease) {
 TEST_F(ReplicaLeasesTest, ACommitWaitsAWholeLeaseWhenTheLeasesCannotBeRead) {
   ReplicaLeases leases = Make("10.0.0.1:50052");
   registry_.down = true;
-  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::ZeroDuration()), std::vector<std::string>{"(unknown)"});
+  EXPECT_EQ(leases.ChangesCommitted({kSchool}, absl::ZeroDuration()),
+            std::vector<std::string>{"(unknown)"});
   EXPECT_EQ(slept_, absl::Seconds(3));
 }
 
