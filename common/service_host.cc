@@ -81,6 +81,7 @@ absl::StatusOr<int> ServiceHost::Start() {
     probe_->Wake();  // Health follows the database from the start.
   }
   LogInfo("serving", {{"address", options_.listen_address}, {"port", absl::StrCat(port)}});
+  if (options_.after_start) options_.after_start();
   return port;
 }
 
@@ -141,6 +142,7 @@ int ServiceHost::WaitForTerminationSignal() {
 void ServiceHost::Shutdown() {
   if (stopping_.exchange(true)) return;
   health_.Shutdown();
+  if (server_ != nullptr && options_.before_drain) options_.before_drain();
   if (server_ != nullptr) {
     // Refuses new calls at once; in-flight calls may finish until the deadline, then are
     // cancelled.

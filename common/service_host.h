@@ -9,6 +9,7 @@
 // which must not happen on the callback API's event-engine threads.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -39,6 +40,11 @@ struct ServiceHostOptions {
   // Where Prometheus scrapes this process (http://<address>/metrics); "" serves no endpoint (the
   // metrics are still counted).
   std::string metrics_listen;
+  // Run once the server listens, and when the drain begins (before new calls are refused): a
+  // replica's lease is taken only where its address answers, and given up before it stops
+  // answering, so the peers' writes neither push to it in vain nor wait its lease out.
+  std::function<void()> after_start;
+  std::function<void()> before_drain;
 };
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it creates later; call first

@@ -207,7 +207,9 @@ int main(int argc, char** argv) {
        operators,
        {absl::GetFlag(FLAGS_helpdesk_phone), absl::GetFlag(FLAGS_helpdesk_team),
         "vlaamsopleidingsverlof@vlaanderen.be"}});
-  leases.Start();
+  // The lease is taken once this replica's address answers and given up when it drains.
+  runtime.host.after_start = [&leases] { leases.Start(); };
+  runtime.host.before_drain = [&leases] { leases.Stop(); };
   const int code = wse::RunService(runtime, {&service, &replica_cache});
   leases.Stop();
   return code;

@@ -128,7 +128,9 @@ int main(int argc, char** argv) {
   wse::notify::MailOutboxDeliverer deliverer(notify);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "registration"});
   relay.Start();
-  leases.Start();
+  // The lease is taken once this replica's address answers and given up when it drains.
+  runtime.host.after_start = [&leases] { leases.Start(); };
+  runtime.host.before_drain = [&leases] { leases.Stop(); };
   const int code = wse::RunService(runtime, {&service, &kept_answers});
   leases.Stop();
   relay.Stop();

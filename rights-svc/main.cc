@@ -153,7 +153,9 @@ int main(int argc, char** argv) {
                            [&rights, &relay] { ExpireOnce(rights, relay); });
   expiry.Start();
   expiry.Wake();
-  leases.Start();
+  // The lease is taken once this replica's address answers and given up when it drains.
+  runtime.host.after_start = [&leases] { leases.Start(); };
+  runtime.host.before_drain = [&leases] { leases.Stop(); };
   const int code = wse::RunService(runtime, {&service, &ext_authz, &membership, &replica_cache});
   leases.Stop();
   expiry.Stop();
