@@ -332,6 +332,7 @@ absl::StatusOr<std::vector<absl::StatusOr<SessionRecord>>> FakeSessionRepository
 absl::Status FakeSessionRepository::Revoke(const std::string& id, absl::Time when,
                                            const AuditEntry& audit_entry) {
   absl::MutexLock lock(&mu_);
+  if (!fail_next_revoke.ok()) return std::exchange(fail_next_revoke, absl::OkStatus());
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return absl::NotFoundError("session not found");
   if (it->second.record.revoke_time.has_value()) return absl::OkStatus();  // First one stands.

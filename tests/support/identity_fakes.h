@@ -76,6 +76,8 @@ class FakeSessionRepository : public SessionRepository {
   std::vector<AuditEntry> audit;
   // Runs once, at the start of the next Find (tests interleave a concurrent call there).
   std::function<void()> before_find;
+  // The next Revoke fails with this (a database fault), once.
+  absl::Status fail_next_revoke;
   // Runs at the start of every SwitchContexts (tests hold a batch there); returning an error
   // fails the whole batch, as a database fault would.
   std::function<absl::Status(const std::vector<const ContextSwitch*>&)> before_switch;

@@ -165,6 +165,24 @@ TEST_F(SessionManagerTest, ReplayedRefreshTokenEndsTheSession) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// The replay is answered "session ended" only once the session is revoked: when the revocation
+// fails the caller gets that error, and the retry revokes it.
+TEST_F(SessionManagerTest, AReplayWhoseRevocationFailsIsNotAnsweredAsEnded) {
+  IssuedSession an = Login(kAnInsz);
+  auto first = manager_.Refresh(an.refresh_token, call_);
+  ASSERT_TRUE(first.ok());
+  sessions_.fail_next_revoke = absl::UnavailableError("database gone");
+  EXPECT_EQ(manager_.Refresh(an.refresh_token, call_).status().code(),
+            absl::StatusCode::kUnavailable);
+  auto session = sessions_.Find(an.session.id);
+  ASSERT_TRUE(session.ok());
+  EXPECT_FALSE(session->revoke_time.has_value());
+  auto retried = manager_.Refresh(an.refresh_token, call_);
+  EXPECT_EQ(ReasonOf(retried.status()), "REFRESH_TOKEN_REUSED");
+  EXPECT_EQ(manager_.Refresh(first->refresh_token, call_).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 // Issue 15, point 4: rotation compares and sets on the hash of the token presented. The second
 // refresh runs entirely between the first one's lookup of the token and its reading of the
 // session; on main the first then rotated the token the second had just issued, so one refresh
