@@ -324,8 +324,7 @@ absl::StatusOr<IssuedSession> SessionManager::Refresh(absl::string_view refresh_
     // A used refresh token came back: whoever holds the current one may be an attacker.
     // Not "ended" unless it is: when the revocation fails the caller gets that error, and a
     // retry with the same token finds the replay again.
-    RETURN_IF_ERROR(
-        sessions_.Revoke(found->id, now, Audit(*found, "REFRESH_TOKEN_REUSED", "")));
+    RETURN_IF_ERROR(sessions_.Revoke(found->id, now, Audit(*found, "REFRESH_TOKEN_REUSED", "")));
     return SessionEnded("REFRESH_TOKEN_REUSED",
                         "the refresh token was already used; the session has been ended");
   }
