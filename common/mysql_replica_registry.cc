@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
+#include "common/status_macros.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -40,6 +41,9 @@ void ReadChangedKeys(sql::Connection& conn, const ReplicaTables& tables, int64_t
 // (kMaxReplicaLease), renewed every third of it.
 constexpr absl::Duration kHistoryKept = absl::Minutes(2);
 
+// Live leases of other services' holders (rights-svc's RenewLease) at most.
+constexpr int kMaxLeaseHolders = 32;
+
 // Rows removed per statement while pruning (each is its own short transaction).
 constexpr int kPruneChunk = 10000;
 
@@ -55,6 +59,21 @@ int64_t LongestLiveLease(sql::Connection& conn) {
                               " WHERE expires_at > NOW(6) - INTERVAL lease_micros MICROSECOND))");
   std::unique_ptr<sql::ResultSet> row(longest->executeQuery());
   return row->next() ? row->getInt64(1) : 0;
+}
+
+// Every live holder costs every change a push (and, unreachable, a lease's wait): a caller with
+// the holders' credential may not register without bound. Renewing a held lease always works.
+absl::Status RoomForHolder(sql::Connection& conn, const std::string& replica_id) {
+  Statement live = Prepare(conn,
+                           "SELECT COUNT(*) FROM replica_lease_holders"
+                           " WHERE expires_at > NOW(6) AND replica_id <> ?");
+  live->setString(1, replica_id);
+  std::unique_ptr<sql::ResultSet> row(live->executeQuery());
+  if (row->next() && row->getInt64(1) >= kMaxLeaseHolders) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("already ", kMaxLeaseHolders, " lease holders; one must end first"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -100,6 +119,7 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer
     if (!gate_row->next()) return absl::InternalError(absl::StrCat(tables_.gate, " is missing"));
     const int64_t pruned_through = gate_row->getInt64(1);
     const int64_t recorded_longest = gate_row->getInt64(2);
+    if (!holder.push_token.empty()) RETURN_IF_ERROR(RoomForHolder(conn, holder.replica_id));
     // Holders of other services in their own table, which replicas of earlier releases (pushing
     // with the service's own token) never read.
     Statement upsert = Prepare(

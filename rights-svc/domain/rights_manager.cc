@@ -320,7 +320,10 @@ absl::StatusOr<WorkRelationRecord> RightsManager::UpdateWorkRelation(
     ASSIGN_OR_RETURN(auto administrators,
                      LockAdministrators(tx, actor, organization_id, legal_representatives, now));
     ASSIGN_OR_RETURN(auto relation, tx.GetWorkRelation(organization_id, id));
-    if (relation.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (relation.version != version) {
+      tx.AnnounceAgain(organization_id);  // Perhaps a retry of a call still telling replicas.
+      return absl::AbortedError("stale etag; reload and retry");
+    }
     if (validity.from) relation.valid_from = *validity.from;
     if (validity.until) relation.valid_until = *validity.until;
     RETURN_IF_ERROR(ValidityError({relation.valid_from, relation.valid_until}));
@@ -349,7 +352,10 @@ absl::StatusOr<WorkRelationRecord> RightsManager::EndWorkRelation(
     ASSIGN_OR_RETURN(auto administrators,
                      LockAdministrators(tx, actor, organization_id, legal_representatives, now));
     ASSIGN_OR_RETURN(auto relation, tx.GetWorkRelation(organization_id, id));
-    if (relation.version != version) return absl::AbortedError("stale etag; reload and retry");
+    if (relation.version != version) {
+      tx.AnnounceAgain(organization_id);  // Perhaps a retry of a call still telling replicas.
+      return absl::AbortedError("stale etag; reload and retry");
+    }
     relation.valid_until = std::max(end.value_or(now), relation.valid_from);
     relation.end_reason = reason;
     RETURN_IF_ERROR(
@@ -482,6 +488,9 @@ absl::StatusOr<GrantRecord> RightsManager::RevokeGrant(const Actor& actor,
     ASSIGN_OR_RETURN(auto administrators,
                      LockAdministrators(tx, actor, organization_id, legal_representatives, now));
     ASSIGN_OR_RETURN(auto grant, tx.GetGrant(organization_id, id));
+    if (grant.version != version || grant.revoke_time) {
+      tx.AnnounceAgain(organization_id);  // Perhaps a retry of a call still telling replicas.
+    }
     if (grant.version != version) return absl::AbortedError("stale etag; reload and retry");
     if (grant.revoke_time) return absl::FailedPreconditionError("the grant is already revoked");
     AdministratorFacts after = administrators;

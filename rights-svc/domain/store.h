@@ -111,6 +111,10 @@ class RightsTransaction {
 
   // Bumps the organisation's rights revision (any grant or work-relation change).
   virtual absl::Status BumpRevision(const std::string& organization_id) = 0;
+  // Tells the replicas about the organisation again when the transaction ends, also when it
+  // fails, without a change: a retried revocation that finds the work done (or its etag stale)
+  // must not answer before the replicas could have been told of the first call's change.
+  virtual void AnnounceAgain(const std::string& organization_id) { (void)organization_id; }
 
   virtual absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) = 0;
 };

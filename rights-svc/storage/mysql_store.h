@@ -106,6 +106,9 @@ class MysqlRightsTransaction : public RightsTransaction {
   absl::Status InsertAudit(const AuditRecord& event) override;
 
   absl::Status BumpRevision(const std::string& organization_id) override;
+  void AnnounceAgain(const std::string& organization_id) override {
+    if (bumped_ != nullptr) bumped_->push_back(organization_id);
+  }
 
   absl::StatusOr<uint64_t> AppendOutbox(const OutboxMessage& message) override;
 

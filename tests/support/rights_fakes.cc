@@ -107,7 +107,13 @@ bool OpenKeyTaken(const std::map<std::string, AccessRequestRecord>& requests,
 
 class FakeRightsTransaction : public RightsTransaction {
  public:
-  explicit FakeRightsTransaction(FakeRightsStore::State& state) : state_(state) {}
+  FakeRightsTransaction(FakeRightsStore::State& state,
+                        std::vector<std::string>* announced_again = nullptr)
+      : state_(state), announced_again_(announced_again) {}
+
+  void AnnounceAgain(const std::string& organization_id) override {
+    if (announced_again_ != nullptr) announced_again_->push_back(organization_id);
+  }
 
   absl::StatusOr<std::optional<std::string>> FindRequestId(
       const std::string& request_id, const std::string& kind,
@@ -310,6 +316,7 @@ class FakeRightsTransaction : public RightsTransaction {
 
  private:
   FakeRightsStore::State& state_;
+  std::vector<std::string>* announced_again_;
 };
 
 }  // namespace
@@ -319,10 +326,15 @@ absl::Status FakeRightsStore::Transact(
   absl::MutexLock lock(&mu_);
   if (!next_failure_.ok()) return std::exchange(next_failure_, absl::OkStatus());
   State copy = state_;
-  FakeRightsTransaction transaction(copy);
+  FakeRightsTransaction transaction(copy, &announced_again_);
   absl::Status status = body(transaction);
   if (status.ok()) state_ = std::move(copy);
   return status;
+}
+
+std::vector<std::string> FakeRightsStore::AnnouncedAgain() {
+  absl::MutexLock lock(&mu_);
+  return announced_again_;
 }
 
 absl::Status FakeRightsStore::Read(const std::function<absl::Status(RightsTransaction&)>& body) {

@@ -68,11 +68,15 @@ class FakeRightsStore : public RightsStore {
   State Snapshot();
   // Makes the next Transact fail with `status` before running its body (UNAVAILABLE, say).
   void FailNextTransact(absl::Status status);
+  // Organisations announced again without a change (RightsTransaction::AnnounceAgain), also by
+  // transactions that failed, in order.
+  std::vector<std::string> AnnouncedAgain();
 
  private:
   absl::Mutex mu_;
   State state_ ABSL_GUARDED_BY(mu_);
   absl::Status next_failure_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> announced_again_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace wse::rights::testing

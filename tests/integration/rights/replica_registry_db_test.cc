@@ -7,6 +7,7 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/migrations.h"
 #include "common/mysql_replica_registry.h"
@@ -99,6 +100,33 @@ TEST_F(ReplicaRegistryDbTest, AHolderOfAnotherServiceIsListedWithItsPushToken) {
   EXPECT_EQ(db_.QueryScalar("SELECT COUNT(*) FROM replica_leases WHERE replica_id = 'h'"), "0");
   ASSERT_TRUE(registry_.Release("h").ok());
   EXPECT_TRUE(PeersOf("a").empty());
+}
+
+// Each holder costs every rights change a push: their number is bounded, renewals always pass.
+TEST_F(ReplicaRegistryDbTest, HoldersOfOtherServicesAreLimited) {
+  for (int i = 0; i < 32; ++i) {
+    ASSERT_TRUE(registry_
+                    .RenewHolder({absl::StrCat("h", i), "10.0.0.5:50053", "push-token-1"},
+                                 absl::Seconds(3), std::nullopt)
+                    .ok())
+        << i;
+  }
+  EXPECT_EQ(registry_
+                .RenewHolder({"h32", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3),
+                             std::nullopt)
+                .status()
+                .code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(
+      registry_.RenewHolder({"h0", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3), 0).ok())
+      << "a held lease is renewed";
+  ASSERT_TRUE(registry_.Release("h0").ok());
+  EXPECT_TRUE(registry_
+                  .RenewHolder({"h32", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3),
+                               std::nullopt)
+                  .ok());
+  EXPECT_TRUE(registry_.Renew("r1", "10.0.0.1:50052", absl::Seconds(3), std::nullopt).ok())
+      << "the service's own replicas are not counted";
 }
 
 TEST_F(ReplicaRegistryDbTest, AnEndedLeaseIsAPeerForTheGraceOnly) {

@@ -215,6 +215,18 @@ TEST_F(RightsManagerTest, ApprovalGrantsMailsAndIsLiveRevocationToo) {
                                approved->second.version, "vertrokken", call_)
                   .ok());
   EXPECT_FALSE(JanMayRegister());  // The very next check.
+  // A retry of that revocation (its answer was lost) fails on the etag, but tells the replicas
+  // again: it must not answer before they could have learnt of the first call's change.
+  const std::vector<std::string> before = store_.AnnouncedAgain();
+  EXPECT_EQ(rights_
+                .RevokeGrant(Person("marie", kSchool), kSchool, approved->second.id,
+                             approved->second.version, "vertrokken", call_)
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  std::vector<std::string> expected = before;
+  expected.push_back(kSchool);
+  EXPECT_EQ(store_.AnnouncedAgain(), expected);
 }
 
 TEST_F(RightsManagerTest, CachedGrantsStartAndEndWithTimeAlone) {
