@@ -111,20 +111,20 @@ TEST_F(ReplicaRegistryDbTest, HoldersOfOtherServicesAreLimited) {
                     .ok())
         << i;
   }
-  EXPECT_EQ(registry_
-                .RenewHolder({"h32", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3),
-                             std::nullopt)
-                .status()
-                .code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(
+      registry_
+          .RenewHolder({"h32", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3), std::nullopt)
+          .status()
+          .code(),
+      absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(
       registry_.RenewHolder({"h0", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3), 0).ok())
       << "a held lease is renewed";
   ASSERT_TRUE(registry_.Release("h0").ok());
-  EXPECT_TRUE(registry_
-                  .RenewHolder({"h32", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3),
-                               std::nullopt)
-                  .ok());
+  EXPECT_TRUE(
+      registry_
+          .RenewHolder({"h32", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3), std::nullopt)
+          .ok());
   EXPECT_TRUE(registry_.Renew("r1", "10.0.0.1:50052", absl::Seconds(3), std::nullopt).ok())
       << "the service's own replicas are not counted";
 }
