@@ -14,6 +14,11 @@ std::string BelgianTime(absl::Time time) {
   return absl::FormatTime("%d-%m-%Y om %H:%M", time, BelgianZone());
 }
 
+Date BelgianDate(absl::Time time) {
+  const absl::CivilDay day = absl::ToCivilDay(time, BelgianZone());
+  return Date{static_cast<int>(day.year()), day.month(), day.day()};
+}
+
 int BelgianYear(absl::Time time) {
   return static_cast<int>(absl::ToCivilYear(time, BelgianZone()).year());
 }

@@ -1,11 +1,14 @@
 // RegistrationManager: drafts ('aanvragen' in preparation) and their validation.
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/request_fingerprint.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "registration-svc/domain/belgian_time.h"
 #include "registration-svc/domain/registration_manager.h"
+#include "registration-svc/domain/vov_rules.h"
 
 namespace wse::registration {
 namespace {
@@ -20,26 +23,23 @@ absl::Status NotOfOrganization() {
       .Dutch("Deze opleiding wordt niet door uw organisatie aangeboden.");
 }
 
-// A draft is for a training the organisation itself offers, recognised in the school year.
+// A draft is for a training the organisation itself offers, running and recognised in the school
+// year (vov_rules.h), which is at most the next one.
 absl::Status CheckOwnRecognisedTraining(const absl::StatusOr<TrainingRecord>& training,
-                                        const std::string& org, int school_year) {
+                                        const std::string& org, int school_year,
+                                        const Date& today) {
   if (absl::IsNotFound(training.status())) return NotOfOrganization();
   if (!training.ok()) return training.status();
   if (training->facts.provider_organization_id != org) return NotOfOrganization();
   const SchoolYear year = SchoolYear::StartingIn(school_year);
-  const bool recognised = training->facts.recognition_start_date &&
-                          *training->facts.recognition_start_date <= year.end() &&
-                          (!training->facts.recognition_end_date ||
-                           *training->facts.recognition_end_date >= year.start());
-  if (!recognised) {
-    return ErrorBuilder(absl::StatusCode::kInvalidArgument,
-                        "the training is not recognised in that school year")
-        .Violation("draft.school_year", "the training is not recognised in this school year")
-        .Reason("TRAINING_NOT_RECOGNIZED")
-        .Dutch(
-            absl::StrCat("De opleiding is niet erkend in het schooljaar ", year.ToString(), "."));
-  }
-  return absl::OkStatus();
+  std::optional<Violation> finding = SchoolYearReachableFinding(year, today, "draft.school_year");
+  if (!finding) finding = SchoolYearFinding(training->facts, year, "draft.school_year");
+  if (!finding) return absl::OkStatus();
+  return ErrorBuilder(absl::StatusCode::kInvalidArgument,
+                      "the training cannot be registered in that school year")
+      .Violation(finding->field, finding->description)
+      .Reason(finding->reason)
+      .Dutch(finding->description);
 }
 
 }  // namespace
@@ -52,7 +52,8 @@ absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
   ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   RETURN_IF_ERROR(CheckRegistrationOpen(school_year));
   absl::StatusOr<TrainingRecord> training = store_.GetTraining(odb_number);
-  RETURN_IF_ERROR(CheckOwnRecognisedTraining(training, org, school_year));
+  RETURN_IF_ERROR(
+      CheckOwnRecognisedTraining(training, org, school_year, BelgianDate(clock_())));
 
   const std::string fingerprint =
       RequestFingerprint({"CreateDraft", odb_number, absl::StrCat(school_year)});

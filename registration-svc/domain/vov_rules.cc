@@ -1,5 +1,6 @@
 #include "registration-svc/domain/vov_rules.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "common/identifiers.h"
 #include "common/status.h"
@@ -49,16 +51,18 @@ class Findings {
   ValidationReport* report_;
 };
 
+// Hours as a Dutch reader writes them: "12,5", "8", "0,25".
+std::string DutchHours(double hours) {
+  std::string text = absl::StrFormat("%.2f", hours);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
 // NaN fails both comparisons, so it is rejected with the negative and absurd values.
 bool HoursInRange(double hours, const VovRuleConfig& config) {
   return hours >= 0 && hours <= config.max_hours;
-}
-
-bool RecognizedIn(const TrainingFacts& training, const SchoolYear& school_year) {
-  if (!training.recognition_start_date.has_value()) return false;
-  if (*training.recognition_start_date > school_year.end()) return false;
-  return !training.recognition_end_date.has_value() ||
-         *training.recognition_end_date >= school_year.start();
 }
 
 bool AbsenceRuleApplies(const TrainingFacts& training, const VovRuleConfig& config) {
@@ -114,6 +118,17 @@ void CheckAttendance(const Context& context, int index, const AttendanceInput& a
     findings.Violation(
         index, "attendance.unjustified_absence_hours", "UNJUSTIFIED_ABSENCE_EXCEED_CONTACT_HOURS",
         "De ongewettigde afwezigheid is groter dan het aantal te volgen contacturen.");
+  } else if (attendance.hours_present <= contact &&
+             attendance.hours_present + attendance.unjustified_absence_hours >
+                 contact + kHoursEpsilon) {
+    // Each alone fits, together they do not: both fields are named, either may be wrong.
+    const std::string dutch = absl::StrCat(
+        "De aanwezige uren (", DutchHours(attendance.hours_present),
+        ") en de ongewettigde afwezigheid (", DutchHours(attendance.unjustified_absence_hours),
+        ") zijn samen meer dan de te volgen contacturen (", DutchHours(contact), ").");
+    findings.Violation(index, "attendance.hours_present", "HOURS_EXCEED_CONTACT_HOURS", dutch);
+    findings.Violation(index, "attendance.unjustified_absence_hours",
+                       "HOURS_EXCEED_CONTACT_HOURS", dutch);
   } else if (context.absence_rule_applies && contact > 0 &&
              attendance.unjustified_absence_hours >
                  config.max_unjustified_absence_fraction * contact + kHoursEpsilon) {
@@ -250,10 +265,8 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
     findings.Violation(-1, "training", "TRAINING_NOT_OF_ORGANIZATION",
                        "Deze opleiding wordt niet door uw organisatie aangeboden.");
   }
-  if (!RecognizedIn(training, school_year)) {
-    findings.Violation(-1, "training", "TRAINING_NOT_RECOGNIZED",
-                       absl::StrCat("De opleiding is niet erkend in het schooljaar ",
-                                    school_year.ToString(), "."));
+  if (std::optional<Violation> finding = SchoolYearFinding(training, school_year)) {
+    report.violations.push_back(*std::move(finding));
   }
 
   Context context{training, school_year, config, AbsenceRuleApplies(training, config), {}};
@@ -285,6 +298,55 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
     CheckActualEndDate(context, index, participant, findings);
   }
   return report;
+}
+
+std::optional<Violation> SchoolYearFinding(const TrainingFacts& training,
+                                           const SchoolYear& school_year,
+                                           const std::string& field) {
+  const std::string year = school_year.ToString();
+  // The part of the school year in which the training runs.
+  const Date from = training.start_date && *training.start_date > school_year.start()
+                        ? *training.start_date
+                        : school_year.start();
+  const Date to = training.end_date && *training.end_date < school_year.end()
+                      ? *training.end_date
+                      : school_year.end();
+  if (to < from) {
+    return Violation{field, "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR",
+                     absl::StrCat("De opleiding loopt niet in het schooljaar ", year, " (van ",
+                                  training.start_date ? FormatDate(*training.start_date) : "?",
+                                  " tot ",
+                                  training.end_date ? FormatDate(*training.end_date) : "?", ")."),
+                     -1};
+  }
+  const bool starts_in_time =
+      training.recognition_start_date && *training.recognition_start_date <= from;
+  const bool lasts = !training.recognition_end_date || *training.recognition_end_date >= to;
+  if (starts_in_time && lasts) return std::nullopt;
+  std::string dutch = absl::StrCat("De opleiding is niet erkend in het schooljaar ", year, ".");
+  if (training.recognition_start_date &&
+      *training.recognition_start_date <= school_year.end() &&
+      (!training.recognition_end_date || *training.recognition_end_date >= school_year.start())) {
+    // Recognised for part of it only: say which part, so the provider knows why.
+    dutch = absl::StrCat("De erkenning van de opleiding (van ",
+                         FormatDate(*training.recognition_start_date), " tot ",
+                         training.recognition_end_date
+                             ? FormatDate(*training.recognition_end_date)
+                             : std::string("onbepaalde tijd"),
+                         ") dekt niet de hele looptijd van de opleiding in het schooljaar ", year,
+                         " (van ", FormatDate(from), " tot ", FormatDate(to), ").");
+  }
+  return Violation{field, "TRAINING_NOT_RECOGNIZED", std::move(dutch), -1};
+}
+
+std::optional<Violation> SchoolYearReachableFinding(const SchoolYear& school_year,
+                                                    const Date& today, const std::string& field) {
+  const SchoolYear next = SchoolYear::StartingIn(SchoolYear::Of(today).first_year() + 1);
+  if (school_year.first_year() <= next.first_year()) return std::nullopt;
+  return Violation{field, "SCHOOL_YEAR_TOO_FAR_AHEAD",
+                   absl::StrCat("U kunt registreren tot en met het schooljaar ", next.ToString(),
+                                "; ", school_year.ToString(), " ligt verder in de toekomst."),
+                   -1};
 }
 
 double CountedHours(const TrainingFacts& training, const ParticipantInput& participant,

@@ -118,6 +118,22 @@ struct ValidationReport {
   bool ok() const { return violations.empty(); }
 };
 
+// Whether hours of `training` can count in `school_year` (the training-level rule, applied when a
+// draft is made and again at every validation): its run (start to end date) must reach into the
+// school year (TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR), and its recognition must cover the whole part
+// of the run in that year (TRAINING_NOT_RECOGNIZED): a recognition that ends on 1 October does
+// not cover a run to June. Without a start or end date the run is taken to fill the year. The
+// finding's field is `field`.
+std::optional<Violation> SchoolYearFinding(const TrainingFacts& training,
+                                           const SchoolYear& school_year,
+                                           const std::string& field = "training");
+
+// School years can be registered up to the one after the current one (`today`'s): a later one is
+// a typo (SCHOOL_YEAR_TOO_FAR_AHEAD).
+std::optional<Violation> SchoolYearReachableFinding(const SchoolYear& school_year,
+                                                    const Date& today,
+                                                    const std::string& field = "school_year");
+
 // Checks a registration of `participants` for `training` in `school_year` by the organisation
 // `organization_id`. Linear in the number of participants.
 ValidationReport ValidateRegistration(const TrainingFacts& training, const SchoolYear& school_year,

@@ -170,6 +170,11 @@ TEST_F(RegistrationManagerTest, ProvidersSeeOnlyTheirOwnTrainings) {
   EXPECT_EQ(ReasonOf(foreign.status()), "TRAINING_NOT_OF_ORGANIZATION");
   auto too_early = manager_.CreateDraft(jan_, "ODB-1", 2019, "r2", call_);
   EXPECT_EQ(ReasonOf(too_early.status()), "TRAINING_NOT_RECOGNIZED");
+  // On 2 March 2026 (school year 2025-2026) the next one can be prepared, not the one after.
+  EXPECT_TRUE(manager_.CreateDraft(jan_, "ODB-1", 2026, "r3", call_).ok());
+  auto too_far = manager_.CreateDraft(jan_, "ODB-1", 2027, "r4", call_);
+  EXPECT_EQ(ReasonOf(too_far.status()), "SCHOOL_YEAR_TOO_FAR_AHEAD");
+  EXPECT_EQ(too_far.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RegistrationManagerTest, DraftsAreIdempotentEtaggedAndInvisibleElsewhere) {

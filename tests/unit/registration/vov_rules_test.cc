@@ -188,6 +188,26 @@ TEST(ValidateRegistrationTest, UnjustifiedAbsenceAboveContactHours) {
   EXPECT_THAT(report.warnings, IsEmpty());
 }
 
+// Hours present and unjustified absence together may not exceed the contact hours to follow;
+// both fields are named, as either may be the wrong one.
+TEST(ValidateRegistrationTest, HoursPresentAndAbsenceTogetherWithinContactHours) {
+  EXPECT_TRUE(ValidateOne(Attending("85073003328", 36, 40, 4)).ok()) << "exactly the contact hours";
+  EXPECT_TRUE(ValidateOne(Attending("85073003328", 35.75, 40, 4.25)).ok());
+  const ValidationReport report = ValidateOne(Attending("85073003328", 36, 40, 4.01));
+  EXPECT_THAT(
+      report.violations,
+      ElementsAre(Finding("participants[0].attendance.hours_present", "HOURS_EXCEED_CONTACT_HOURS"),
+                  Finding("participants[0].attendance.unjustified_absence_hours",
+                          "HOURS_EXCEED_CONTACT_HOURS")));
+  EXPECT_EQ(report.violations[0].description,
+            "De aanwezige uren (36) en de ongewettigde afwezigheid (4,01) zijn samen meer dan de "
+            "te volgen contacturen (40).");
+  // Each over on its own: that finding alone, not also the sum.
+  EXPECT_THAT(ValidateOne(Attending("85073003328", 41, 40, 1)).violations,
+              ElementsAre(Finding("participants[0].attendance.hours_present",
+                                  "HOURS_PRESENT_EXCEED_CONTACT_HOURS")));
+}
+
 TEST(ValidateRegistrationTest, InvalidHoursSkipTheComparisons) {
   const ValidationReport report = ValidateOne(Attending("85073003328", 50, -1, 60));
   EXPECT_THAT(
@@ -446,7 +466,9 @@ TEST(ValidateRegistrationTest, TrainingOfAnotherOrganisation) {
   EXPECT_EQ(report.violations[0].participant_index, -1);
 }
 
-TEST(ValidateRegistrationTest, RecognitionValidInTheSchoolYear) {
+// The recognition must cover the whole part of the training's run in the school year (the run
+// here: 15 September 2025 to 30 June 2026).
+TEST(ValidateRegistrationTest, RecognitionCoversTheRunInTheSchoolYear) {
   struct Case {
     std::optional<Date> start;
     std::optional<Date> end;
@@ -454,11 +476,14 @@ TEST(ValidateRegistrationTest, RecognitionValidInTheSchoolYear) {
   };
   const Case cases[] = {
       {Date{2024, 9, 1}, std::nullopt, true},        // Open-ended.
-      {Date{2026, 8, 31}, std::nullopt, true},       // Starts on the last day.
-      {Date{2020, 1, 1}, Date{2025, 9, 1}, true},    // Ends on the first day.
-      {Date{2025, 10, 1}, Date{2026, 3, 1}, true},   // Inside.
-      {Date{2026, 9, 1}, std::nullopt, false},       // Starts after.
-      {Date{2020, 1, 1}, Date{2025, 8, 31}, false},  // Ended before.
+      {Date{2025, 9, 15}, std::nullopt, true},       // From the run's first day.
+      {Date{2025, 9, 16}, std::nullopt, false},      // From its second day.
+      {Date{2020, 1, 1}, Date{2026, 6, 30}, true},   // To the run's last day.
+      {Date{2020, 1, 1}, Date{2026, 6, 29}, false},  // One day short.
+      {Date{2020, 1, 1}, Date{2025, 10, 1}, false},  // Ends on 1 October.
+      {Date{2025, 10, 1}, Date{2026, 3, 1}, false},  // Inside the run only.
+      {Date{2026, 9, 1}, std::nullopt, false},       // Starts after the school year.
+      {Date{2020, 1, 1}, Date{2025, 8, 31}, false},  // Ended before it.
       {std::nullopt, std::nullopt, false},           // Never recognised.
   };
   for (const Case& c : cases) {
@@ -467,9 +492,106 @@ TEST(ValidateRegistrationTest, RecognitionValidInTheSchoolYear) {
     training.recognition_end_date = c.end;
     const ValidationReport report = Validate(training, {});
     if (c.recognized) {
-      EXPECT_TRUE(report.ok());
+      EXPECT_TRUE(report.ok()) << FormatDate(c.start.value_or(Date{}));
     } else {
-      EXPECT_THAT(report.violations, ElementsAre(Finding("training", "TRAINING_NOT_RECOGNIZED")));
+      EXPECT_THAT(report.violations, ElementsAre(Finding("training", "TRAINING_NOT_RECOGNIZED")))
+          << FormatDate(c.start.value_or(Date{}));
+    }
+  }
+}
+
+TEST(ValidateRegistrationTest, APartialRecognitionSaysWhichPartItCovers) {
+  TrainingFacts training = ClassroomTraining();
+  training.recognition_start_date = Date{2020, 1, 1};
+  training.recognition_end_date = Date{2025, 10, 1};
+  const ValidationReport report = Validate(training, {});
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_EQ(report.violations[0].description,
+            "De erkenning van de opleiding (van 2020-01-01 tot 2025-10-01) dekt niet de hele "
+            "looptijd van de opleiding in het schooljaar 2025-2026 (van 2025-09-15 tot "
+            "2026-06-30).");
+}
+
+// Without dates the run fills the school year: the recognition must cover all of it.
+TEST(ValidateRegistrationTest, ARunWithoutDatesFillsTheSchoolYear) {
+  TrainingFacts training = ClassroomTraining();
+  training.start_date.reset();
+  training.end_date.reset();
+  training.recognition_start_date = Date{2025, 9, 1};
+  training.recognition_end_date = Date{2026, 8, 31};
+  EXPECT_TRUE(Validate(training, {}).ok());
+  training.recognition_end_date = Date{2026, 8, 30};
+  EXPECT_THAT(Validate(training, {}).violations,
+              ElementsAre(Finding("training", "TRAINING_NOT_RECOGNIZED")));
+}
+
+TEST(ValidateRegistrationTest, TheRunMustReachIntoTheSchoolYear) {
+  struct Case {
+    Date start;
+    Date end;
+    bool runs;
+  };
+  const Case cases[] = {
+      {Date{2024, 9, 1}, Date{2025, 8, 31}, false},  // The year before.
+      {Date{2024, 9, 1}, Date{2025, 9, 1}, true},    // Its last day is the first of this year.
+      {Date{2026, 8, 31}, Date{2027, 6, 30}, true},  // Its first day is the last of this year.
+      {Date{2026, 9, 1}, Date{2027, 6, 30}, false},  // The year after.
+  };
+  for (const Case& c : cases) {
+    TrainingFacts training = ClassroomTraining();
+    training.start_date = c.start;
+    training.end_date = c.end;
+    training.recognition_start_date = Date{2020, 1, 1};
+    const ValidationReport report = Validate(training, {});
+    if (c.runs) {
+      EXPECT_TRUE(report.ok()) << FormatDate(c.start);
+    } else {
+      EXPECT_THAT(report.violations,
+                  ElementsAre(Finding("training", "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR")))
+          << FormatDate(c.start);
+    }
+  }
+}
+
+// A training from February 2025 to January 2026 is registered in both school years it touches.
+TEST(ValidateRegistrationTest, ATrainingAcrossTwoSchoolYearsCountsInBoth) {
+  TrainingFacts training = ClassroomTraining();
+  training.start_date = Date{2025, 2, 1};
+  training.end_date = Date{2026, 1, 31};
+  training.recognition_start_date = Date{2025, 1, 1};
+  training.recognition_end_date = Date{2026, 1, 31};
+  for (int first_year : {2024, 2025}) {
+    EXPECT_FALSE(SchoolYearFinding(training, SchoolYear::StartingIn(first_year)).has_value())
+        << first_year;
+  }
+  EXPECT_EQ(SchoolYearFinding(training, SchoolYear::StartingIn(2026))->reason,
+            "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR");
+  EXPECT_EQ(SchoolYearFinding(training, SchoolYear::StartingIn(2023))->reason,
+            "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR");
+}
+
+TEST(SchoolYearReachableTest, UpToTheNextSchoolYear) {
+  struct Case {
+    Date today;
+    int first_year;
+    bool reachable;
+  };
+  const Case cases[] = {
+      {Date{2026, 12, 5}, 2020, true},  // Past years: the registration window decides.
+      {Date{2026, 12, 5}, 2026, true},  // The current one.
+      {Date{2026, 12, 5}, 2027, true},  // The next one.
+      {Date{2026, 12, 5}, 2028, false},
+      {Date{2026, 8, 31}, 2026, true},   // The last day of 2025-2026: 2026-2027 is next.
+      {Date{2026, 8, 31}, 2027, false},
+      {Date{2026, 9, 1}, 2027, true},  // A day later it is the next one.
+  };
+  for (const Case& c : cases) {
+    const std::optional<Violation> finding =
+        SchoolYearReachableFinding(SchoolYear::StartingIn(c.first_year), c.today);
+    EXPECT_EQ(!finding.has_value(), c.reachable) << FormatDate(c.today) << " " << c.first_year;
+    if (finding) {
+      EXPECT_EQ(finding->reason, "SCHOOL_YEAR_TOO_FAR_AHEAD");
+      EXPECT_EQ(finding->field, "school_year");
     }
   }
 }
