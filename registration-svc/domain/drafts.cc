@@ -52,8 +52,7 @@ absl::StatusOr<DraftView> RegistrationManager::CreateDraft(const Actor& actor,
   ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));
   RETURN_IF_ERROR(CheckRegistrationOpen(school_year));
   absl::StatusOr<TrainingRecord> training = store_.GetTraining(odb_number);
-  RETURN_IF_ERROR(
-      CheckOwnRecognisedTraining(training, org, school_year, BelgianDate(clock_())));
+  RETURN_IF_ERROR(CheckOwnRecognisedTraining(training, org, school_year, BelgianDate(clock_())));
 
   const std::string fingerprint =
       RequestFingerprint({"CreateDraft", odb_number, absl::StrCat(school_year)});

@@ -127,8 +127,8 @@ void CheckAttendance(const Context& context, int index, const AttendanceInput& a
         ") en de ongewettigde afwezigheid (", DutchHours(attendance.unjustified_absence_hours),
         ") zijn samen meer dan de te volgen contacturen (", DutchHours(contact), ").");
     findings.Violation(index, "attendance.hours_present", "HOURS_EXCEED_CONTACT_HOURS", dutch);
-    findings.Violation(index, "attendance.unjustified_absence_hours",
-                       "HOURS_EXCEED_CONTACT_HOURS", dutch);
+    findings.Violation(index, "attendance.unjustified_absence_hours", "HOURS_EXCEED_CONTACT_HOURS",
+                       dutch);
   } else if (context.absence_rule_applies && contact > 0 &&
              attendance.unjustified_absence_hours >
                  config.max_unjustified_absence_fraction * contact + kHoursEpsilon) {
@@ -308,31 +308,28 @@ std::optional<Violation> SchoolYearFinding(const TrainingFacts& training,
   const Date from = training.start_date && *training.start_date > school_year.start()
                         ? *training.start_date
                         : school_year.start();
-  const Date to = training.end_date && *training.end_date < school_year.end()
-                      ? *training.end_date
-                      : school_year.end();
+  const Date to = training.end_date && *training.end_date < school_year.end() ? *training.end_date
+                                                                              : school_year.end();
   if (to < from) {
-    return Violation{field, "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR",
-                     absl::StrCat("De opleiding loopt niet in het schooljaar ", year, " (van ",
-                                  training.start_date ? FormatDate(*training.start_date) : "?",
-                                  " tot ",
-                                  training.end_date ? FormatDate(*training.end_date) : "?", ")."),
-                     -1};
+    return Violation{
+        field, "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR",
+        absl::StrCat("De opleiding loopt niet in het schooljaar ", year, " (van ",
+                     training.start_date ? FormatDate(*training.start_date) : "?", " tot ",
+                     training.end_date ? FormatDate(*training.end_date) : "?", ")."),
+        -1};
   }
   const bool starts_in_time =
       training.recognition_start_date && *training.recognition_start_date <= from;
   const bool lasts = !training.recognition_end_date || *training.recognition_end_date >= to;
   if (starts_in_time && lasts) return std::nullopt;
   std::string dutch = absl::StrCat("De opleiding is niet erkend in het schooljaar ", year, ".");
-  if (training.recognition_start_date &&
-      *training.recognition_start_date <= school_year.end() &&
+  if (training.recognition_start_date && *training.recognition_start_date <= school_year.end() &&
       (!training.recognition_end_date || *training.recognition_end_date >= school_year.start())) {
     // Recognised for part of it only: say which part, so the provider knows why.
     dutch = absl::StrCat("De erkenning van de opleiding (van ",
                          FormatDate(*training.recognition_start_date), " tot ",
-                         training.recognition_end_date
-                             ? FormatDate(*training.recognition_end_date)
-                             : std::string("onbepaalde tijd"),
+                         training.recognition_end_date ? FormatDate(*training.recognition_end_date)
+                                                       : std::string("onbepaalde tijd"),
                          ") dekt niet de hele looptijd van de opleiding in het schooljaar ", year,
                          " (van ", FormatDate(from), " tot ", FormatDate(to), ").");
   }

@@ -581,7 +581,7 @@ TEST(SchoolYearReachableTest, UpToTheNextSchoolYear) {
       {Date{2026, 12, 5}, 2026, true},  // The current one.
       {Date{2026, 12, 5}, 2027, true},  // The next one.
       {Date{2026, 12, 5}, 2028, false},
-      {Date{2026, 8, 31}, 2026, true},   // The last day of 2025-2026: 2026-2027 is next.
+      {Date{2026, 8, 31}, 2026, true},  // The last day of 2025-2026: 2026-2027 is next.
       {Date{2026, 8, 31}, 2027, false},
       {Date{2026, 9, 1}, 2027, true},  // A day later it is the next one.
   };
