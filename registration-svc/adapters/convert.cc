@@ -123,6 +123,7 @@ TrainingImportItem TrainingFromProto(const v1::Training& in, const std::string& 
     module.hours = m.hours();
     t.modules.push_back(std::move(module));
     f.module_codes.push_back(m.code());
+    f.module_hours.push_back(m.hours());
   }
   return item;
 }
@@ -195,7 +196,7 @@ ParticipantRecord ParticipantFromProto(const v1::Participant& in,
     p.final_assessment = static_cast<FinalAssessment>(in.final_assessment());
   } else {
     Problem(problems, "final_assessment", "INVALID_ENUM",
-            "Kies deelgenomen, niet deelgenomen of gewettigd afwezig.");
+            "Kies deelgenomen, niet deelgenomen, gewettigd afwezig of nog niet plaatsgevonden.");
   }
   if (in.has_route_completed()) p.route_completed = in.route_completed();
   if (in.has_exam_contract()) p.exam_contract = in.exam_contract();

@@ -29,7 +29,8 @@ struct TrainingModuleRecord {
   friend bool operator==(const TrainingModuleRecord&, const TrainingModuleRecord&) = default;
 };
 
-// A training of the opleidingsdatabank. `facts.module_codes` mirrors `modules`' codes.
+// A training of the opleidingsdatabank. `facts.module_codes` and `facts.module_hours` mirror
+// `modules`' codes and hours.
 struct TrainingRecord {
   TrainingFacts facts;  // odb_number is the key.
   std::string title;

@@ -144,6 +144,8 @@ const char* FinalAssessmentName(FinalAssessment value) {
       return "NOT_PARTICIPATED";
     case FinalAssessment::kJustifiedAbsence:
       return "JUSTIFIED_ABSENCE";
+    case FinalAssessment::kNotYetHeld:
+      return "NOT_YET_HELD";
     case FinalAssessment::kUnspecified:
       break;
   }

@@ -15,7 +15,8 @@
 //   {"actual_end_date": "YYYY-MM-DD"?, "attendance": {"contact_hours_to_follow",
 //    "hours_present", "unjustified_absence_hours"}? | "participation": {"completed_module_codes",
 //    "participated"}?, "exam_contract"?, "final_assessment": "PARTICIPATED" | "NOT_PARTICIPATED"
-//    | "JUSTIFIED_ABSENCE" | "UNSPECIFIED", "insz": 11 digits, "route_completed"?}
+//    | "JUSTIFIED_ABSENCE" | "NOT_YET_HELD" | "UNSPECIFIED", "insz": 11 digits,
+//    "route_completed"?}
 // ("?" = omitted when not given). Hours are numbers with at most two decimals, printed in the
 // shortest form (40, 12.5, 0.25), as JCS prescribes for numbers in this range.
 

@@ -82,6 +82,7 @@ struct Context {
   const SchoolYear& school_year;
   const VovRuleConfig& config;
   bool absence_rule_applies;
+  bool continues;  // ContinuesAfter: outcomes may not be known yet.
   absl::flat_hash_set<absl::string_view> module_codes;
 };
 
@@ -179,7 +180,9 @@ void CheckMeasurement(const Context& context, int index, const ParticipantInput&
   }
 }
 
-// The answers the payment rules need; missing ones block when configured, "no" answers warn.
+// The answers the payment rules need; missing ones block when configured, "no" answers warn. For
+// a training that continues after the school year the outcomes may not be known yet: the final
+// assessment "not yet held", the route and exam contract unanswered, a route not (yet) completed.
 void CheckAnswers(const Context& context, int index, const ParticipantInput& participant,
                   Findings& findings) {
   const bool require = context.config.require_answers;
@@ -187,7 +190,18 @@ void CheckAnswers(const Context& context, int index, const ParticipantInput& par
     case FinalAssessment::kUnspecified:
       if (require) {
         findings.Violation(index, "final_assessment", "FINAL_ASSESSMENT_MISSING",
-                           "Geef aan of de deelnemer deelnam aan de eerste eindevaluatie.");
+                           context.continues
+                               ? "Geef aan of de deelnemer deelnam aan de eerste eindevaluatie, "
+                                 "of dat die nog niet plaatsvond."
+                               : "Geef aan of de deelnemer deelnam aan de eerste eindevaluatie.");
+      }
+      break;
+    case FinalAssessment::kNotYetHeld:
+      if (!context.continues) {
+        findings.Violation(
+            index, "final_assessment", "FINAL_ASSESSMENT_NOT_YET_HELD_NOT_ALLOWED",
+            absl::StrCat("De opleiding eindigt in het schooljaar ", context.school_year.ToString(),
+                         "; geef aan of de deelnemer deelnam aan de eerste eindevaluatie."));
       }
       break;
     case FinalAssessment::kNotParticipated:
@@ -201,16 +215,16 @@ void CheckAnswers(const Context& context, int index, const ParticipantInput& par
       break;
   }
   if (!participant.route_completed.has_value()) {
-    if (require) {
+    if (require && !context.continues) {
       findings.Violation(index, "route_completed", "ROUTE_COMPLETED_MISSING",
                          "Geef aan of de deelnemer het traject voltooid heeft.");
     }
-  } else if (!*participant.route_completed) {
+  } else if (!*participant.route_completed && !context.continues) {
     findings.Warning(index, "route_completed", "ROUTE_NOT_COMPLETED",
                      absl::StrCat("Het traject is niet voltooid", kRefusedForPayment));
   }
   if (!participant.exam_contract.has_value()) {
-    if (require) {
+    if (require && !context.continues) {
       findings.Violation(index, "exam_contract", "EXAM_CONTRACT_MISSING",
                          "Geef aan of de deelnemer een examencontract heeft.");
     }
@@ -269,7 +283,12 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
     report.violations.push_back(*std::move(finding));
   }
 
-  Context context{training, school_year, config, AbsenceRuleApplies(training, config), {}};
+  Context context{training,
+                  school_year,
+                  config,
+                  AbsenceRuleApplies(training, config),
+                  ContinuesAfter(training, school_year),
+                  {}};
   context.module_codes.reserve(training.module_codes.size());
   for (const std::string& code : training.module_codes) context.module_codes.insert(code);
 
@@ -298,6 +317,17 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
     CheckActualEndDate(context, index, participant, findings);
   }
   return report;
+}
+
+double TrainingFacts::HoursOfModule(const std::string& code) const {
+  for (size_t i = 0; i < module_codes.size(); ++i) {
+    if (module_codes[i] == code) return i < module_hours.size() ? module_hours[i] : 0;
+  }
+  return 0;
+}
+
+bool ContinuesAfter(const TrainingFacts& training, const SchoolYear& school_year) {
+  return training.end_date.has_value() && *training.end_date > school_year.end();
 }
 
 std::optional<Violation> SchoolYearFinding(const TrainingFacts& training,
@@ -352,6 +382,17 @@ double CountedHours(const TrainingFacts& training, const ParticipantInput& parti
     case TrainingType::kContactHours:
       if (const auto* attendance = std::get_if<AttendanceInput>(&participant.measurement)) {
         return attendance->hours_present;
+      }
+      if (const auto* participation = std::get_if<ParticipationInput>(&participant.measurement)) {
+        if (!participation->participated) return 0;
+        if (training.module_codes.empty()) return training.planned_hours;
+        // Each module once, however often it was listed.
+        absl::flat_hash_set<absl::string_view> counted;
+        double hours = 0;
+        for (const std::string& code : participation->completed_module_codes) {
+          if (counted.insert(code).second) hours += training.HoursOfModule(code);
+        }
+        return hours;
       }
       return 0;
     case TrainingType::kStudyPoints:

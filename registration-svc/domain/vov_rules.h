@@ -38,6 +38,7 @@ enum class FinalAssessment {
   kParticipated = 1,
   kNotParticipated = 2,
   kJustifiedAbsence = 3,
+  kNotYetHeld = 4,  // Only for a training that continues after the school year (ContinuesAfter).
 };
 
 // What the rules need to know about a training of the opleidingsdatabank.
@@ -57,6 +58,10 @@ struct TrainingFacts {
   bool postgraduate = false;
   DeliveryMode delivery_mode = DeliveryMode::kUnspecified;
   std::vector<std::string> module_codes;  // Empty = the training has no modules.
+  std::vector<double> module_hours;       // Per module_codes entry (0: not given).
+
+  // A module's contact hours (0 for an unknown code or none given).
+  double HoursOfModule(const std::string& code) const;
 };
 
 struct AttendanceInput {
@@ -118,6 +123,11 @@ struct ValidationReport {
   bool ok() const { return violations.empty(); }
 };
 
+// Whether the training's run goes on after 31 August of `school_year`: its final assessment,
+// route and exam contract may then not be known yet (the next school year's registration records
+// them), which is neither missing nor refused for payment.
+bool ContinuesAfter(const TrainingFacts& training, const SchoolYear& school_year);
+
 // Whether hours of `training` can count in `school_year` (the training-level rule, applied when a
 // draft is made and again at every validation): its run (start to end date) must reach into the
 // school year (TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR), and its recognition must cover the whole part
@@ -141,9 +151,12 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
                                       const std::vector<ParticipantInput>& participants,
                                       const VovRuleConfig& config = VovRuleConfig());
 
-// The hours a certificate counts for, by training type: contact hours = hours present (0 without
-// attendance); study points = 4 h per point; lestijden = the planned lestijden; exam board = 8 h
-// per exam; EVC = 16 h per competence; unspecified = 0.
+// The hours a certificate counts for, by training type: contact hours = hours present with
+// attendance, and with participation (distance or blended) the contact hours of the modules
+// completed (the planned hours when the training has no modules), 0 when the participant did not
+// take part; study points = 4 h per point; lestijden = the planned lestijden; exam board = 8 h
+// per exam; EVC = 16 h per competence; unspecified = 0. What an employer holds against the
+// 125-hour yearly maximum.
 double CountedHours(const TrainingFacts& training, const ParticipantInput& participant,
                     const VovRuleConfig& config = VovRuleConfig());
 

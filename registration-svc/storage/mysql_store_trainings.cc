@@ -92,6 +92,7 @@ absl::StatusOr<TrainingRecord> ReadTraining(const sql::ResultSet& row) {
   // Not a column of its own: module_codes mirrors the modules (model.h).
   for (const TrainingModuleRecord& module : training.modules) {
     facts.module_codes.push_back(module.code);
+    facts.module_hours.push_back(module.hours);
   }
   ASSIGN_OR_RETURN(auto created, ColumnTime(row, 17));
   training.create_time = created;

@@ -33,8 +33,10 @@ TrainingRecord Stored(TrainingRecord training) {
   training.update_time = ToMicros(training.update_time);
   // Not stored by MySQL either: read back as the modules' codes.
   training.facts.module_codes.clear();
+  training.facts.module_hours.clear();
   for (const TrainingModuleRecord& module : training.modules) {
     training.facts.module_codes.push_back(module.code);
+    training.facts.module_hours.push_back(module.hours);
   }
   return training;
 }

@@ -117,11 +117,13 @@ TYPED_TEST(RegistrationStoreContractTest, TrainingRoundTripAndUpsertKeepsCreateT
 TYPED_TEST(RegistrationStoreContractTest, TrainingModuleCodesMirrorTheModules) {
   TrainingRecord training = Training("ODB-1002");
   training.facts.module_codes = {"stale"};  // Not stored: read back from the modules.
+  training.facts.module_hours = {99};
   ASSERT_TRUE(
       this->Tx([&](RegistrationTransaction& tx) { return tx.UpsertTraining(training); }).ok());
   absl::StatusOr<TrainingRecord> read = this->store().GetTraining("ODB-1002");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->facts.module_codes, (std::vector<std::string>{"M1", "M2"}));
+  EXPECT_EQ(read->facts.module_hours, (std::vector<double>{12.25, 0.1}));
 }
 
 TYPED_TEST(RegistrationStoreContractTest, MissingTrainingIsNotFound) {

@@ -142,6 +142,7 @@ inline TrainingRecord Training(const std::string& odb_number,
   facts.delivery_mode = DeliveryMode::kBlended;
   training.modules = {Module("M1", "Lassen één", 12.25), Module("M2", "Veiligheid", 0.1)};
   facts.module_codes = {"M1", "M2"};
+  facts.module_hours = {12.25, 0.1};
   training.title = "Lassen voor gevorderden";
   training.create_time = At(0, 1);
   training.update_time = At(0, 2);

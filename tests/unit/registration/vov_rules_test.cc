@@ -358,6 +358,50 @@ TEST(ValidateRegistrationTest, MissingMeasurement) {
               ElementsAre(Finding("participants[0].measurement", "MEASUREMENT_MISSING")));
 }
 
+// A training whose run goes on after 31 August: the outcomes may not be known yet, which is
+// neither missing nor refused for payment; the next school year's registration records them.
+TEST(ValidateRegistrationTest, ATrainingThatContinuesMayNotKnowItsOutcomesYet) {
+  TrainingFacts training = ClassroomTraining();
+  training.end_date = Date{2026, 12, 20};  // Into 2026-2027.
+  ParticipantInput participant = Attending();
+  participant.final_assessment = FinalAssessment::kNotYetHeld;
+  participant.route_completed.reset();
+  participant.exam_contract.reset();
+  ValidationReport report = ValidateOne(participant, training);
+  EXPECT_THAT(report.violations, IsEmpty());
+  EXPECT_THAT(report.warnings, IsEmpty());
+  participant.route_completed = false;  // Not completed *yet*: no refusal.
+  EXPECT_THAT(ValidateOne(participant, training).warnings, IsEmpty());
+  participant.exam_contract = true;  // An exam contract is refused whenever the year.
+  EXPECT_THAT(ValidateOne(participant, training).warnings,
+              ElementsAre(Finding("participants[0].exam_contract", "EXAM_CONTRACT")));
+  participant.final_assessment = FinalAssessment::kUnspecified;  // Still has to be said.
+  EXPECT_THAT(ValidateOne(participant, training).violations,
+              ElementsAre(Finding("participants[0].final_assessment", "FINAL_ASSESSMENT_MISSING")));
+}
+
+TEST(ValidateRegistrationTest, NotYetHeldOnlyForATrainingThatContinues) {
+  TrainingFacts training = ClassroomTraining();
+  ParticipantInput participant = Attending();
+  participant.final_assessment = FinalAssessment::kNotYetHeld;
+  for (const Date& end : {Date{2026, 8, 31}, Date{2026, 6, 30}}) {  // Ends in 2025-2026.
+    training.end_date = end;
+    EXPECT_THAT(ValidateOne(participant, training).violations,
+                ElementsAre(Finding("participants[0].final_assessment",
+                                    "FINAL_ASSESSMENT_NOT_YET_HELD_NOT_ALLOWED")))
+        << FormatDate(end);
+  }
+  training.end_date = Date{2026, 9, 1};  // One day into the next school year.
+  EXPECT_TRUE(ValidateOne(participant, training).ok());
+  training.end_date.reset();  // No end date: it does not go on, as far as anyone knows.
+  EXPECT_FALSE(ValidateOne(participant, training).ok());
+  // The same training in its second school year ends there: the outcome must be given.
+  training.start_date = Date{2025, 9, 15};
+  training.end_date = Date{2026, 12, 20};
+  EXPECT_TRUE(ContinuesAfter(training, SchoolYear::StartingIn(2025)));
+  EXPECT_FALSE(ContinuesAfter(training, SchoolYear::StartingIn(2026)));
+}
+
 TEST(ValidateRegistrationTest, MissingAnswersBlockByDefault) {
   ParticipantInput participant = Attending();
   participant.final_assessment = FinalAssessment::kUnspecified;
@@ -635,7 +679,7 @@ TEST(CountedHoursTest, ByTrainingType) {
 
   training.type = TrainingType::kContactHours;
   EXPECT_DOUBLE_EQ(CountedHours(training, attending), 36.5);
-  EXPECT_DOUBLE_EQ(CountedHours(training, Participating()), 0);
+  EXPECT_DOUBLE_EQ(CountedHours(training, Participating()), 40) << "no modules: the planned hours";
   training.type = TrainingType::kStudyPoints;
   EXPECT_DOUBLE_EQ(CountedHours(training, attending), 24);
   training.type = TrainingType::kLestijden;
@@ -646,6 +690,28 @@ TEST(CountedHoursTest, ByTrainingType) {
   EXPECT_DOUBLE_EQ(CountedHours(training, attending), 32);
   training.type = TrainingType::kUnspecified;
   EXPECT_DOUBLE_EQ(CountedHours(training, attending), 0);
+}
+
+// A contact-hours training followed at a distance counts the hours of the modules completed.
+TEST(CountedHoursTest, ParticipationCountsTheCompletedModulesHours) {
+  TrainingFacts training = DistanceTraining();
+  training.module_hours = {12.5, 20};
+  ParticipantInput participant = Participating();
+  auto& participation = std::get<ParticipationInput>(participant.measurement);
+  participation.completed_module_codes = {"M1"};
+  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 12.5);
+  participation.completed_module_codes = {"M1", "M2", "M1"};
+  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 32.5) << "each module once";
+  participation.completed_module_codes = {"M9"};
+  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 0) << "an unknown module counts nothing";
+  participation.completed_module_codes = {};
+  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 0);
+  participation.completed_module_codes = {"M1", "M2"};
+  participation.participated = false;
+  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 0) << "did not take part";
+  ParticipantInput nothing_yet;
+  nothing_yet.insz = "85073003328";
+  EXPECT_DOUBLE_EQ(CountedHours(training, nothing_yet), 0);
 }
 
 TEST(CountedHoursTest, FactorsAreConfigurable) {
