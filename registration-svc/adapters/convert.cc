@@ -30,6 +30,11 @@ std::optional<Date> DateFrom(bool present, const v1::Date& d) {
   return Date{d.year(), d.month(), d.day()};
 }
 
+v1::Answer AnswerToProto(const std::optional<bool>& answer) {
+  if (!answer.has_value()) return v1::ANSWER_UNSPECIFIED;
+  return *answer ? v1::ANSWER_YES : v1::ANSWER_NO;
+}
+
 v1::FinalAssessment FinalAssessmentToProto(FinalAssessment f) {
   return static_cast<v1::FinalAssessment>(static_cast<int>(f));
 }
@@ -328,6 +333,9 @@ v1::Receipt ReceiptToProto(const RegistrationVersionRecord& v) {
     line->set_final_assessment(FinalAssessmentToProto(p.input.final_assessment));
     line->set_route_completed(p.input.route_completed.value_or(false));
     line->set_exam_contract(p.input.exam_contract.value_or(false));
+    line->set_route_completed_answer(AnswerToProto(p.input.route_completed));
+    line->set_exam_contract_answer(AnswerToProto(p.input.exam_contract));
+    line->set_counted_hours(p.counted_hours);
     if (p.input.actual_end_date) {
       *line->mutable_actual_end_date() = DateToProto(*p.input.actual_end_date);
     }

@@ -178,7 +178,8 @@ absl::StatusOr<RegistrationView> RegistrationManager::ConfirmAlone(const Confirm
                                             request.fingerprint));
 
     RegistrationVersionRecord version =
-        BuildVersion(HeaderOf(request, draft, training, head, now), participants, report);
+        BuildVersion(HeaderOf(request, draft, training, head, now), participants, report,
+                     training.facts, config_.rules);
     ASSIGN_OR_RETURN(version.receipt_number, tx.InsertVersion(version));
     RETURN_IF_ERROR(IndexParticipants(tx, head, participants));
 
@@ -265,8 +266,9 @@ RegistrationManager::ConfirmBatch(const std::vector<const ConfirmRequest*>& requ
       head.latest_version = 1;
       head.create_time = now;
       head.update_time = now;
-      confirmation.version = BuildVersion(HeaderOf(request, draft, *known->second, head, now),
-                                          participants[c], report);
+      confirmation.version =
+          BuildVersion(HeaderOf(request, draft, *known->second, head, now), participants[c],
+                       report, known->second->facts, config_.rules);
       draft.state = DraftState::kConfirmed;
       draft.registration_id = head.id;
       draft.registration_version = 1;

@@ -1,12 +1,42 @@
 #include "registration-svc/domain/mails.h"
 
+#include <algorithm>
+#include <string>
+
 #include "absl/strings/str_cat.h"
+#include "common/identifiers.h"
 #include "notify-svc/client/notify_client.h"
 #include "registration-svc/domain/belgian_time.h"
 #include "registration-svc/domain/school_year.h"
+#include "registration-svc/domain/vov_rules.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
 namespace wse::registration {
+
+namespace {
+
+// Lines of the mail's hours per participant; beyond this many, the receipt in the loket has them.
+constexpr size_t kMailedHourLines = 50;
+
+// "85.07.30-***.** An Peeters: 36", one per participant: the hours each certificate counts for,
+// which the employer holds against the participant's yearly maximum. Only numbers and names, so
+// every locale's template labels them in its own words.
+std::string ParticipantHours(const RegistrationVersionRecord& version) {
+  std::string text;
+  const size_t shown = std::min(version.participants.size(), kMailedHourLines);
+  for (size_t i = 0; i < shown; ++i) {
+    const RegisteredParticipant& p = version.participants[i];
+    absl::StrAppend(&text, i == 0 ? "" : "\n", MaskInsz(p.input.insz),
+                    p.display_name.empty() ? "" : " ", p.display_name, ": ",
+                    DutchHours(p.counted_hours));
+  }
+  if (version.participants.size() > shown) {
+    absl::StrAppend(&text, "\n+ ", version.participants.size() - shown, " ...");
+  }
+  return text;
+}
+
+}  // namespace
 
 OutboxMessage ReceiptMail(const RegistrationVersionRecord& version, const std::string& reference) {
   notify::v1::SendMailRequest mail;
@@ -27,6 +57,7 @@ OutboxMessage ReceiptMail(const RegistrationVersionRecord& version, const std::s
   params["submit_time"] = BelgianTime(version.submit_time);
   params["participant_count"] = absl::StrCat(version.summary.participant_count);
   params["content_sha256"] = version.content_sha256;
+  params["participant_hours"] = ParticipantHours(version);
   return notify::MailOutboxMessage(mail);
 }
 

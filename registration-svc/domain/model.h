@@ -86,6 +86,9 @@ struct RegisteredParticipant {
   std::string display_name;
   ParticipantInput input;
   std::vector<std::string> warning_reasons;  // Warnings shown at confirmation, for the record.
+  // The hours the certificate counts for (vov_rules.h CountedHours), fixed at confirmation; 0 in
+  // versions of receipt format v1, which did not record them.
+  double counted_hours = 0;
 };
 
 // The head of a registration: one row per registration, locked to add a version.

@@ -152,7 +152,9 @@ const char* FinalAssessmentName(FinalAssessment value) {
   return "UNSPECIFIED";
 }
 
-void WriteParticipant(const ParticipantInput& p, CanonicalJson& json) {
+void WriteParticipant(const RegisteredParticipant& line, bool with_counted_hours,
+                      CanonicalJson& json) {
+  const ParticipantInput& p = line.input;
   json.BeginObject();
   if (p.actual_end_date) {
     json.Key("actual_end_date");
@@ -168,6 +170,10 @@ void WriteParticipant(const ParticipantInput& p, CanonicalJson& json) {
     json.Key("unjustified_absence_hours");
     json.Number(a->unjustified_absence_hours);
     json.EndObject();
+  }
+  if (with_counted_hours) {
+    json.Key("counted_hours");
+    json.Number(line.counted_hours);
   }
   if (p.exam_contract) {
     json.Key("exam_contract");
@@ -215,23 +221,29 @@ bool ValidReceiptReference(absl::string_view reference) {
 }
 
 std::string ReceiptCanonicalContent(const RegistrationVersionRecord& version) {
-  std::vector<const ParticipantInput*> sorted;
+  std::vector<const RegisteredParticipant*> sorted;
   sorted.reserve(version.participants.size());
-  for (const auto& p : version.participants) sorted.push_back(&p.input);
+  for (const auto& p : version.participants) sorted.push_back(&p);
   std::sort(sorted.begin(), sorted.end(),
-            [](const ParticipantInput* a, const ParticipantInput* b) { return a->insz < b->insz; });
+            [](const RegisteredParticipant* a, const RegisteredParticipant* b) {
+              return a->input.insz < b->input.insz;
+            });
+  // What the version was confirmed with (stored); v1 had no counted hours.
+  const std::string format =
+      version.content_format.empty() ? kReceiptContentFormatV1 : version.content_format;
+  const bool with_counted_hours = format != kReceiptContentFormatV1;
 
   CanonicalJson json;
   json.BeginObject();
   json.Key("content_format");
-  json.String(kReceiptContentFormat);
+  json.String(format);
   json.Key("kind");
   json.String(KindName(version.kind));
   json.Key("organization");
   json.String("organizations/" + version.organization_id);
   json.Key("participants");
   json.BeginArray();
-  for (const ParticipantInput* p : sorted) WriteParticipant(*p, json);
+  for (const RegisteredParticipant* p : sorted) WriteParticipant(*p, with_counted_hours, json);
   json.EndArray();
   json.Key("school_year");
   json.String(SchoolYear::StartingIn(version.school_year).ToString());

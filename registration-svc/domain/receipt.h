@@ -18,7 +18,9 @@
 //    | "JUSTIFIED_ABSENCE" | "NOT_YET_HELD" | "UNSPECIFIED", "insz": 11 digits,
 //    "route_completed"?}
 // ("?" = omitted when not given). Hours are numbers with at most two decimals, printed in the
-// shortest form (40, 12.5, 0.25), as JCS prescribes for numbers in this range.
+// shortest form (40, 12.5, 0.25), as JCS prescribes for numbers in this range. Format v2 adds
+// "counted_hours" (a number) to each participant; the document's "content_format" is the
+// version's own.
 
 #include <cstdint>
 #include <string>
@@ -28,7 +30,10 @@
 
 namespace wse::registration {
 
-inline constexpr char kReceiptContentFormat[] = "wse.vov.receipt.v1";
+// Versions confirmed now carry v2 (each participant also has "counted_hours"); versions stored
+// with v1 keep their v1 content and hash.
+inline constexpr char kReceiptContentFormatV1[] = "wse.vov.receipt.v1";
+inline constexpr char kReceiptContentFormat[] = "wse.vov.receipt.v2";
 inline constexpr char kCheckLetters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";  // 23: no I, O, Q.
 
 std::string ReceiptReference(int year, int64_t number);

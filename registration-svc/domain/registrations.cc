@@ -226,7 +226,8 @@ absl::StatusOr<RegistrationView> RegistrationManager::WithdrawRegistration(
     header.training_title = title;
     header.submit_time = head.update_time;
     header.withdraw_reason = reason;
-    RegistrationVersionRecord version = BuildVersion(header, {}, ValidationReport());
+    RegistrationVersionRecord version =
+        BuildVersion(header, {}, ValidationReport(), TrainingFacts(), config_.rules);
     ASSIGN_OR_RETURN(auto number, tx.InsertVersion(version));
     version.receipt_number = number;
     RETURN_IF_ERROR(

@@ -9,7 +9,8 @@ namespace wse::registration {
 
 RegistrationVersionRecord BuildVersion(const VersionHeader& header,
                                        const std::vector<ParticipantRecord>& participants,
-                                       const ValidationReport& report) {
+                                       const ValidationReport& report,
+                                       const TrainingFacts& training, const VovRuleConfig& rules) {
   RegistrationVersionRecord v;
   v.registration_id = header.registration_id;
   v.organization_id = header.organization_id;
@@ -29,6 +30,7 @@ RegistrationVersionRecord BuildVersion(const VersionHeader& header,
   for (size_t i = 0; i < participants.size(); ++i) {
     v.participants[i].display_name = participants[i].display_name;
     v.participants[i].input = participants[i].input;
+    v.participants[i].counted_hours = CountedHours(training, participants[i].input, rules);
   }
   for (const Violation& w : report.warnings) {
     if (w.participant_index >= 0 &&

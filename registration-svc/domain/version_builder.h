@@ -26,10 +26,12 @@ struct VersionHeader {
   std::string withdraw_reason;
 };
 
-// `report` is the validation of `participants` (warnings' participant_index into it).
+// `report` is the validation of `participants` (warnings' participant_index into it); each
+// line's counted hours follow `training`'s type under `rules` (CountedHours).
 RegistrationVersionRecord BuildVersion(const VersionHeader& header,
                                        const std::vector<ParticipantRecord>& participants,
-                                       const ValidationReport& report);
+                                       const ValidationReport& report,
+                                       const TrainingFacts& training, const VovRuleConfig& rules);
 
 // The receipt reference of a stored version (year of submission in Belgium + receipt number).
 std::string ReferenceOf(const RegistrationVersionRecord& version);

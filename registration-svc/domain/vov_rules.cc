@@ -51,15 +51,6 @@ class Findings {
   ValidationReport* report_;
 };
 
-// Hours as a Dutch reader writes them: "12,5", "8", "0,25".
-std::string DutchHours(double hours) {
-  std::string text = absl::StrFormat("%.2f", hours);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
-
 // NaN fails both comparisons, so it is rejected with the negative and absurd values.
 bool HoursInRange(double hours, const VovRuleConfig& config) {
   return hours >= 0 && hours <= config.max_hours;
@@ -317,6 +308,14 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
     CheckActualEndDate(context, index, participant, findings);
   }
   return report;
+}
+
+std::string DutchHours(double hours) {
+  std::string text = absl::StrFormat("%.2f", hours);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  std::replace(text.begin(), text.end(), '.', ',');
+  return text;
 }
 
 double TrainingFacts::HoursOfModule(const std::string& code) const {

@@ -160,6 +160,9 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
 double CountedHours(const TrainingFacts& training, const ParticipantInput& participant,
                     const VovRuleConfig& config = VovRuleConfig());
 
+// Hours as a Dutch reader writes them, to two decimals at most: "12,5", "8", "0,25".
+std::string DutchHours(double hours);
+
 // Checks a training for the catalogue import: required facts present, dates valid and ordered,
 // and the minimum volume of a recognised training (32 contact hours, 32 lestijden or 3 study
 // points; at least one exam or competence). Paths are `path` + "." + field, e.g.

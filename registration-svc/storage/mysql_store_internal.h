@@ -112,7 +112,7 @@ extern const char kVersionInsertColumns[];
 void BindVersion(sql::PreparedStatement& statement, unsigned int first,
                  const RegistrationVersionRecord& version);
 // registration_participants: line `line` (0-based; stored 1-based) of `version`.
-inline constexpr int kLineColumnCount = 5 + kDataColumnCount;
+inline constexpr int kLineColumnCount = 6 + kDataColumnCount;
 const std::string& LineColumnList();
 void BindLine(sql::PreparedStatement& statement, unsigned int first,
               const RegistrationVersionRecord& version, size_t line);

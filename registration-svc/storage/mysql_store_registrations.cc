@@ -108,7 +108,7 @@ absl::StatusOr<std::vector<RegisteredParticipant>>
 MysqlRegistrationTransaction::VersionParticipants(const std::string& registration_id, int version) {
   Statement select =
       Prepare(conn_, absl::StrCat("SELECT ", InputSelectList(),
-                                  ", warning_reasons FROM registration_participants"
+                                  ", warning_reasons, counted_hours FROM registration_participants"
                                   " WHERE registration_id = ? AND version = ? ORDER BY line"));
   select->setString(1, registration_id);
   select->setInt(2, version);
@@ -121,6 +121,7 @@ MysqlRegistrationTransaction::VersionParticipants(const std::string& registratio
     if (!status.ok()) return status;
     ASSIGN_OR_RETURN(auto reasons, StringListFromJson(ColumnText(*rows, 2 + kDataColumnCount)));
     participant.warning_reasons = std::move(reasons);
+    participant.counted_hours = ColumnDouble(*rows, 3 + kDataColumnCount);
     participants.push_back(std::move(participant));
   }
   return participants;

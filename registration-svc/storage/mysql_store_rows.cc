@@ -56,7 +56,7 @@ void BindVersion(sql::PreparedStatement& statement, unsigned int first,
 
 const std::string& LineColumnList() {
   static const std::string* const kList = new std::string(absl::StrCat(
-      "registration_id, version, line, insz, ", DataColumnList(), ", warning_reasons"));
+      "registration_id, version, line, insz, ", DataColumnList(), ", warning_reasons, counted_hours"));
   return *kList;
 }
 
@@ -69,6 +69,7 @@ void BindLine(sql::PreparedStatement& statement, unsigned int first,
   statement.setString(first + 3, participant.input.insz);
   BindData(statement, first + 4, participant.display_name, participant.input);
   statement.setString(first + 4 + kDataColumnCount, StringListToJson(participant.warning_reasons));
+  statement.setDouble(first + 5 + kDataColumnCount, participant.counted_hours);
 }
 
 }  // namespace wse::registration::mysql_internal

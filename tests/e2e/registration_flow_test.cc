@@ -204,12 +204,17 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
   EXPECT_TRUE(absl::StartsWith(receipt.reference(), "VOV-")) << receipt.reference();
   EXPECT_EQ(receipt.kind(), reg::RECEIPT_KIND_SUBMISSION);
   EXPECT_EQ(receipt.content_sha256().size(), 64u);
-  EXPECT_EQ(receipt.content_format(), "wse.vov.receipt.v1");
+  EXPECT_EQ(receipt.content_format(), "wse.vov.receipt.v2");
   EXPECT_EQ(receipt.organization(), school.org);
   EXPECT_EQ(receipt.organization_display_name(), "Atheneum Registratie");
   EXPECT_EQ(receipt.submitted_by(), school.user.name);
   EXPECT_EQ(receipt.training_title(), "Boekhouden voor beginners");
-  EXPECT_EQ(receipt.lines_size(), 2);
+  ASSERT_EQ(receipt.lines_size(), 2);
+  // Each line says the hours it counts for (a contact-hours training: the hours present).
+  double counted = 0;
+  for (const reg::ReceiptLine& line : receipt.lines()) counted += line.counted_hours();
+  EXPECT_DOUBLE_EQ(counted, 70);
+  EXPECT_EQ(receipt.lines(0).route_completed_answer(), reg::ANSWER_YES);
   auto again = Confirm(school.user_token, draft.name(), uploaded->etag(), confirm_id);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->receipt().reference(), receipt.reference());
@@ -224,6 +229,8 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
   EXPECT_TRUE(absl::StrContains(mail.text_body, receipt.content_sha256()));
   EXPECT_TRUE(absl::StrContains(mail.text_body, "Atheneum Registratie"));
   EXPECT_TRUE(absl::StrContains(mail.text_body, "Boekhouden voor beginners"));
+  EXPECT_TRUE(absl::StrContains(mail.text_body, "Uren die tellen voor VOV, per deelnemer"))
+      << mail.text_body;
 
   // The other organisation cannot read it or its receipt.
   {

@@ -216,6 +216,7 @@ inline RegisteredParticipant Line(const std::string& insz, int n) {
   line.input.final_assessment = FinalAssessment::kJustifiedAbsence;
   line.input.exam_contract = true;
   line.warning_reasons = {"ABSENCE_ABOVE_LIMIT", "NOT_REFUNDABLE"};
+  line.counted_hours = 30.5 + n;
   return line;
 }
 
@@ -235,7 +236,7 @@ inline RegistrationVersionRecord Version(const RegistrationRecord& registration,
   record.training_title = "Lassen voor gevorderden";
   record.submit_time = At(1000 + version, 7);
   record.content_sha256 = std::string(64, 'a');
-  record.content_format = "wse.vov.receipt.v1";
+  record.content_format = "wse.vov.receipt.v2";
   record.summary.participant_count = static_cast<int>(insz.size());
   record.summary.attendance_count = static_cast<int>(insz.size());
   record.summary.total_hours_present = 61.25;
@@ -266,7 +267,8 @@ inline auto Fields(const ParticipantRecord& p) {
 }
 
 inline auto Fields(const RegisteredParticipant& p) {
-  return std::tuple_cat(std::make_tuple(p.display_name, p.warning_reasons), Fields(p.input));
+  return std::tuple_cat(std::make_tuple(p.display_name, p.warning_reasons, p.counted_hours),
+                        Fields(p.input));
 }
 
 inline std::string DateText(const std::optional<Date>& date) {

@@ -87,6 +87,35 @@ TEST(ReceiptContentTest, Sha256MatchesAnIndependentComputation) {
             "b0bde573face1c796bb87a0afe416a5b407ded5c0ab6069f643b166b44fae145");
 }
 
+// Format v2 (versions confirmed now) adds each participant's counted hours; v1 versions keep
+// their own content (above). Vector computed with the Python recipe of docs/receipt-hash.md.
+TEST(ReceiptContentTest, FormatV2CarriesTheCountedHours) {
+  RegistrationVersionRecord v = Example();
+  v.content_format = kReceiptContentFormat;
+  v.participants[0].counted_hours = 32.5;
+  v.participants[0].input.final_assessment = FinalAssessment::kNotYetHeld;
+  v.participants[1].counted_hours = 12.25;
+  EXPECT_EQ(
+      ReceiptCanonicalContent(v),
+      R"({"content_format":"wse.vov.receipt.v2","kind":"SUBMISSION","organization":"organizations/org1",)"
+      R"("participants":[{"actual_end_date":"2026-06-30","attendance":{"contact_hours_to_follow":40,)"
+      R"("hours_present":12.25,"unjustified_absence_hours":0.5},"counted_hours":12.25,)"
+      R"("exam_contract":false,"final_assessment":"PARTICIPATED","insz":"85073003328",)"
+      R"("route_completed":true},{"counted_hours":32.5,"final_assessment":"NOT_YET_HELD",)"
+      R"("insz":"90010100187","participation":{"completed_module_codes":["M1","M\"2"],)"
+      R"("participated":true}}],"school_year":"2025-2026","training":"trainings/ODB-1","version":1})");
+  EXPECT_EQ(ReceiptContentSha256(v),
+            "764719ae6dd9bd6d90568aff7291a80f610005d1228c59f1877f80aec4efd72f");
+  v.participants[0].counted_hours = 32;
+  EXPECT_NE(ReceiptContentSha256(v),
+            "764719ae6dd9bd6d90568aff7291a80f610005d1228c59f1877f80aec4efd72f");
+  RegistrationVersionRecord v1 = Example();
+  v1.content_format = kReceiptContentFormatV1;
+  v1.participants[0].counted_hours = 99;  // Not part of a v1 document.
+  EXPECT_EQ(ReceiptContentSha256(v1),
+            "b0bde573face1c796bb87a0afe416a5b407ded5c0ab6069f643b166b44fae145");
+}
+
 TEST(ReceiptContentTest, AnyContentChangeChangesTheHashNamesDoNot) {
   const std::string base = ReceiptContentSha256(Example());
   RegistrationVersionRecord renamed = Example();

@@ -348,6 +348,15 @@ TEST_F(RegistrationManagerTest, ConfirmIssuesOneReceiptPerRequestIdAndQueuesTheM
   EXPECT_EQ(mail.recipients(0).person(), "persons/jan");
   EXPECT_EQ(mail.parameters().at("reference"), ReferenceOf(v));
   EXPECT_EQ(mail.parameters().at("participant_count"), "2");
+  // The hours each certificate counts for, fixed in the version and listed in the mail.
+  EXPECT_EQ(v.content_format, "wse.vov.receipt.v2");
+  double counted = 0;
+  for (const RegisteredParticipant& p : v.participants) counted += p.counted_hours;
+  EXPECT_EQ(counted, 10);
+  const std::string hours = mail.parameters().at("participant_hours");
+  EXPECT_EQ(std::count(hours.begin(), hours.end(), '\n'), 1) << hours;
+  EXPECT_NE(hours.find(": 10"), std::string::npos) << hours;
+  EXPECT_NE(hours.find(": 0"), std::string::npos) << hours;
 
   // Another confirmation with a fresh request id finds the draft done.
   auto again = manager_.ConfirmDraft(jan_, draft.id, EtagOf(draft.version + 1), "c2", call_);
