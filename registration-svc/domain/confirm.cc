@@ -267,8 +267,8 @@ RegistrationManager::ConfirmBatch(const std::vector<const ConfirmRequest*>& requ
       head.create_time = now;
       head.update_time = now;
       confirmation.version =
-          BuildVersion(HeaderOf(request, draft, *known->second, head, now), participants[c],
-                       report, known->second->facts, config_.rules);
+          BuildVersion(HeaderOf(request, draft, *known->second, head, now), participants[c], report,
+                       known->second->facts, config_.rules);
       draft.state = DraftState::kConfirmed;
       draft.registration_id = head.id;
       draft.registration_version = 1;

@@ -55,8 +55,9 @@ void BindVersion(sql::PreparedStatement& statement, unsigned int first,
 }
 
 const std::string& LineColumnList() {
-  static const std::string* const kList = new std::string(absl::StrCat(
-      "registration_id, version, line, insz, ", DataColumnList(), ", warning_reasons, counted_hours"));
+  static const std::string* const kList =
+      new std::string(absl::StrCat("registration_id, version, line, insz, ", DataColumnList(),
+                                   ", warning_reasons, counted_hours"));
   return *kList;
 }
 
