@@ -85,7 +85,7 @@ TrainingImportItem TrainingFromProto(const v1::Training& in, const std::string& 
   TrainingImportItem item;
   TrainingRecord& t = item.training;
   TrainingFacts& f = t.facts;
-  f.odb_number = in.odb_number();
+  f.odb_number = NormalizeOdbNumber(in.odb_number());
   if (!in.provider_organization().empty()) {
     auto org = ParseOrganization(in.provider_organization(), "provider_organization");
     if (org.ok()) {
@@ -120,6 +120,7 @@ TrainingImportItem TrainingFromProto(const v1::Training& in, const std::string& 
   f.recognition_start_date = DateFrom(in.has_recognition_start_date(), in.recognition_start_date());
   f.recognition_end_date = DateFrom(in.has_recognition_end_date(), in.recognition_end_date());
   f.postgraduate = in.postgraduate();
+  f.regular_programme = in.regular_programme();
   t.title = in.title();
   for (const auto& m : in.modules()) {
     TrainingModuleRecord module;
@@ -165,6 +166,7 @@ v1::Training TrainingToProto(const TrainingRecord& training, const VovRuleConfig
   if (f.recognition_end_date)
     *out.mutable_recognition_end_date() = DateToProto(*f.recognition_end_date);
   out.set_postgraduate(f.postgraduate);
+  out.set_regular_programme(f.regular_programme);
   out.set_delivery_mode(static_cast<v1::DeliveryMode>(static_cast<int>(f.delivery_mode)));
   SetTimestamp(training.create_time, out.mutable_create_time());
   SetTimestamp(training.update_time, out.mutable_update_time());

@@ -39,10 +39,10 @@ grpc::Status RegistrationServiceImpl::BatchImportTrainings(
       const TrainingImportResult& r = (results)[static_cast<size_t>(i)];
       auto* out = response->add_results();
       out->set_index(i);
-      out->set_odb_number(request->trainings(i).odb_number());
+      out->set_odb_number(NormalizeOdbNumber(request->trainings(i).odb_number()));
       out->set_outcome(OutcomeToProto(r.outcome));
       if (r.outcome != ImportOutcome::kFailed) {
-        out->set_training(TrainingName(request->trainings(i).odb_number()));
+        out->set_training(TrainingName(NormalizeOdbNumber(request->trainings(i).odb_number())));
       }
       for (const auto& v : r.violations) *out->add_violations() = ViolationToProto(v, {}, "");
     }

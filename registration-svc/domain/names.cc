@@ -61,9 +61,13 @@ absl::StatusOr<std::string> ParseOrganization(absl::string_view name, absl::stri
   return (ids)[0];
 }
 
+std::string NormalizeOdbNumber(absl::string_view odb_number) {
+  return absl::AsciiStrToUpper(odb_number);
+}
+
 absl::StatusOr<std::string> ParseTraining(absl::string_view name, absl::string_view field) {
   ASSIGN_OR_RETURN(auto ids, Segments(name, {"trainings", ""}, field, "trainings/{odb_number}"));
-  return (ids)[0];
+  return NormalizeOdbNumber(ids[0]);
 }
 
 absl::StatusOr<OrgChild> ParseDraft(absl::string_view name, absl::string_view field) {

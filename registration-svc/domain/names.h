@@ -27,6 +27,9 @@ struct VersionName {
 };
 
 absl::StatusOr<std::string> ParseOrganization(absl::string_view name, absl::string_view field);
+// ODB numbers compare case-insensitively: held in capitals ("odb-x1" is "ODB-X1").
+std::string NormalizeOdbNumber(absl::string_view odb_number);
+// "trainings/{odb_number}", the number normalised.
 absl::StatusOr<std::string> ParseTraining(absl::string_view name, absl::string_view field);
 absl::StatusOr<OrgChild> ParseDraft(absl::string_view name, absl::string_view field);
 absl::StatusOr<ParticipantName> ParseParticipant(absl::string_view name, absl::string_view field);

@@ -56,12 +56,9 @@ bool HoursInRange(double hours, const VovRuleConfig& config) {
   return hours >= 0 && hours <= config.max_hours;
 }
 
-bool AbsenceRuleApplies(const TrainingFacts& training, const VovRuleConfig& config) {
-  if (training.postgraduate) return false;
-  for (const std::string& prefix : config.absence_rule_exempt_prefixes) {
-    if (absl::StartsWith(training.odb_number, prefix)) return false;
-  }
-  return true;
+// An attribute of the training in the catalogue, not a pattern of its number.
+bool AbsenceRuleApplies(const TrainingFacts& training) {
+  return !training.postgraduate && !training.regular_programme;
 }
 
 bool AcceptsAttendance(DeliveryMode mode) { return mode != DeliveryMode::kDistance; }
@@ -277,7 +274,7 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
   Context context{training,
                   school_year,
                   config,
-                  AbsenceRuleApplies(training, config),
+                  AbsenceRuleApplies(training),
                   ContinuesAfter(training, school_year),
                   {}};
   context.module_codes.reserve(training.module_codes.size());

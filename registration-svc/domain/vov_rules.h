@@ -56,6 +56,9 @@ struct TrainingFacts {
   std::optional<Date> recognition_start_date;  // Required for a recognised training.
   std::optional<Date> recognition_end_date;    // Unset = open-ended.
   bool postgraduate = false;
+  // A regular programme of a university college or CVO (the catalogue says so): like a
+  // post-graduate training, exempt from the 10 % unjustified-absence rule.
+  bool regular_programme = false;
   DeliveryMode delivery_mode = DeliveryMode::kUnspecified;
   std::vector<std::string> module_codes;  // Empty = the training has no modules.
   std::vector<double> module_hours;       // Per module_codes entry (0: not given).
@@ -89,10 +92,8 @@ struct ParticipantInput {
 // The numbers of the rules. Defaults are the stated DOMAIN.md values; those marked "ours" are
 // sanity limits of this service, not VOV rules.
 struct VovRuleConfig {
+  // Not for regular programmes nor post-graduate trainings (TrainingFacts says which).
   double max_unjustified_absence_fraction = 0.10;
-  // ODB numbers with these prefixes (regular university-college and CVO programmes) are exempt
-  // from the unjustified-absence rule, as are post-graduate trainings.
-  std::vector<std::string> absence_rule_exempt_prefixes = {"ODB-X", "ODB-Y"};
   double max_hours = 10000;  // Ours: any hours value above this is a typo.
   double hours_per_study_point = 4;
   double hours_per_exam = 8;

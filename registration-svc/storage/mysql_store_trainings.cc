@@ -36,7 +36,7 @@ constexpr char kTrainingSelect[] =
     WSE_REGISTRATION_DATE("end_date") ", " WSE_REGISTRATION_DATE("recognition_start_date") ", "
     WSE_REGISTRATION_DATE("recognition_end_date") ", postgraduate, delivery_mode, modules, "
     WSE_REGISTRATION_TIME("create_time") ", " WSE_REGISTRATION_TIME("update_time")
-    " FROM trainings";
+    ", regular_programme FROM trainings";
 
 std::string ModulesToJson(const std::vector<TrainingModuleRecord>& modules) {
   nlohmann::json array = nlohmann::json::array();
@@ -86,6 +86,7 @@ absl::StatusOr<TrainingRecord> ReadTraining(const sql::ResultSet& row) {
     *date = read;
   }
   facts.postgraduate = row.getBoolean(14);
+  facts.regular_programme = row.getBoolean(19);
   facts.delivery_mode = static_cast<DeliveryMode>(row.getInt(15));
   ASSIGN_OR_RETURN(auto modules, ModulesFromJson(ColumnText(row, 16)));
   training.modules = std::move(modules);
@@ -181,8 +182,8 @@ absl::Status MysqlRegistrationTransaction::UpsertTraining(const TrainingRecord& 
       "INSERT INTO trainings (odb_number, provider_organization_id, title, type, planned_hours,"
       " study_points, lestijden, exam_count, competence_count, start_date, end_date,"
       " recognition_start_date, recognition_end_date, postgraduate, delivery_mode, modules,"
-      " create_time, update_time)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " create_time, update_time, regular_programme)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON DUPLICATE KEY UPDATE provider_organization_id = VALUES(provider_organization_id),"
       " title = VALUES(title), type = VALUES(type), planned_hours = VALUES(planned_hours),"
       " study_points = VALUES(study_points), lestijden = VALUES(lestijden),"
@@ -191,7 +192,8 @@ absl::Status MysqlRegistrationTransaction::UpsertTraining(const TrainingRecord& 
       " recognition_start_date = VALUES(recognition_start_date),"
       " recognition_end_date = VALUES(recognition_end_date),"
       " postgraduate = VALUES(postgraduate), delivery_mode = VALUES(delivery_mode),"
-      " modules = VALUES(modules), update_time = VALUES(update_time)");
+      " modules = VALUES(modules), update_time = VALUES(update_time),"
+      " regular_programme = VALUES(regular_programme)");
   upsert->setString(1, facts.odb_number);
   upsert->setString(2, facts.provider_organization_id);
   upsert->setString(3, training.title);
@@ -210,6 +212,7 @@ absl::Status MysqlRegistrationTransaction::UpsertTraining(const TrainingRecord& 
   upsert->setString(16, ModulesToJson(training.modules));
   SetTime(*upsert, 17, training.create_time);
   SetTime(*upsert, 18, training.update_time);
+  upsert->setBoolean(19, facts.regular_programme);
   upsert->executeUpdate();
   return absl::OkStatus();
 }

@@ -139,6 +139,7 @@ inline TrainingRecord Training(const std::string& odb_number,
   facts.recognition_start_date = Date{2025, 1, 1};
   facts.recognition_end_date = Date{2027, 12, 31};
   facts.postgraduate = true;
+  facts.regular_programme = true;
   facts.delivery_mode = DeliveryMode::kBlended;
   training.modules = {Module("M1", "Lassen één", 12.25), Module("M2", "Veiligheid", 0.1)};
   facts.module_codes = {"M1", "M2"};
@@ -283,8 +284,8 @@ inline auto Fields(const TrainingRecord& t) {
                          f.planned_hours, f.study_points, f.lestijden, f.exam_count,
                          f.competence_count, DateText(f.start_date), DateText(f.end_date),
                          DateText(f.recognition_start_date), DateText(f.recognition_end_date),
-                         f.postgraduate, static_cast<int>(f.delivery_mode), f.module_codes, t.title,
-                         modules, t.create_time, t.update_time);
+                         f.postgraduate, f.regular_programme, static_cast<int>(f.delivery_mode),
+                         f.module_codes, t.title, modules, t.create_time, t.update_time);
 }
 
 inline auto Fields(const DraftRecord& d) {

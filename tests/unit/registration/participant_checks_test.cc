@@ -78,6 +78,9 @@ TEST(NamesTest, ParsesAndBuildsEveryResourceName) {
   EXPECT_EQ(receipt->version, 3);
   EXPECT_EQ(ReceiptName("o1", "r1", 3), "organizations/o1/registrations/r1/receipts/3");
   EXPECT_EQ(*ParseTraining("trainings/ODB-X123", "t"), "ODB-X123");
+  // ODB numbers compare case-insensitively: held in capitals.
+  EXPECT_EQ(*ParseTraining("trainings/odb-x123", "t"), "ODB-X123");
+  EXPECT_EQ(NormalizeOdbNumber("Odb-12a"), "ODB-12A");
 }
 
 TEST(NamesTest, MalformedNamesAreInvalidArgumentOnTheirField) {

@@ -128,6 +128,25 @@ TEST_F(RegistrationServiceTest, ImportsAreForOperatorsAndEveryCallNeedsAValidTok
   EXPECT_OK(Call(&Stub::ListDrafts, Jan(), list, &drafts));
 }
 
+// ODB numbers compare case-insensitively: imported and looked up in any case, held in capitals;
+// the exemption from the 10 % rule is the training's attribute.
+TEST_F(RegistrationServiceTest, OdbNumbersAreCaseInsensitive) {
+  v1::BatchImportTrainingsRequest import;
+  v1::Training* training = import.add_trainings();
+  wse::testing::FillContactHoursTraining(training, "odb-x77", "organizations/school", "Lassen");
+  training->set_regular_programme(true);
+  v1::BatchImportTrainingsResponse imported;
+  ASSERT_OK(Call(&Stub::BatchImportTrainings, kOperatorToken, import, &imported));
+  ASSERT_EQ(imported.results_size(), 1);
+  EXPECT_EQ(imported.results(0).training(), "trainings/ODB-X77");
+  v1::GetTrainingRequest get;
+  get.set_name("trainings/Odb-X77");
+  v1::GetTrainingResponse got;
+  ASSERT_OK(Call(&Stub::GetTraining, Jan(), get, &got));
+  EXPECT_EQ(got.training().odb_number(), "ODB-X77");
+  EXPECT_TRUE(got.training().regular_programme());
+}
+
 TEST_F(RegistrationServiceTest, ADraftBecomesAReceiptAndItsMailIsInTheOutbox) {
   ASSERT_OK_AND_ASSIGN(v1::Draft draft, NewDraft(Jan(), "req-draft"));
   ASSERT_OK_AND_ASSIGN(std::string etag, Add(Jan(), draft, draft.etag(), kInszA));
