@@ -61,8 +61,7 @@ bool SameFacts(const TrainingFacts& a, const TrainingFacts& b) {
          a.start_date == b.start_date && a.end_date == b.end_date &&
          a.recognition_start_date == b.recognition_start_date &&
          a.recognition_end_date == b.recognition_end_date && a.postgraduate == b.postgraduate &&
-         a.regular_programme == b.regular_programme &&
-         a.delivery_mode == b.delivery_mode;
+         a.regular_programme == b.regular_programme && a.delivery_mode == b.delivery_mode;
 }
 
 bool SameContent(const TrainingRecord& a, const TrainingRecord& b) {
