@@ -55,9 +55,12 @@ class GrpcPeerInvalidator : public PeerInvalidator {
       Response response;
       grpc::Status status;
     };
+    // Everything that may throw (allocation) happens before the first call starts: once one is
+    // in flight, its callback refers to `pending` and `answered`.
     std::vector<std::unique_ptr<Pending>> pending;
+    std::vector<std::shared_ptr<Stub>> stubs;
     pending.reserve(peers.size());
-    absl::BlockingCounter answered(static_cast<int>(peers.size()));
+    stubs.reserve(peers.size());
     const auto deadline = absl::ToChronoTime(absl::Now() + deadline_);
     for (const ReplicaPeer& peer : peers) {
       auto call = std::make_unique<Pending>();
@@ -69,13 +72,17 @@ class GrpcPeerInvalidator : public PeerInvalidator {
       call->context.set_deadline(deadline);
       call->context.AddMetadata("authorization",
                                 "Bearer " + (holder ? peer.push_token : service_token_));
-      Pending* raw = call.get();
-      (StubFor(peer.address)->async()->*call_)(&raw->context, &raw->request, &raw->response,
-                                               [raw, &answered](grpc::Status status) {
-                                                 raw->status = std::move(status);
-                                                 answered.DecrementCount();
-                                               });
       pending.push_back(std::move(call));
+      stubs.push_back(StubFor(peer.address));
+    }
+    absl::BlockingCounter answered(static_cast<int>(peers.size()));
+    for (size_t i = 0; i < peers.size(); ++i) {
+      Pending* raw = pending[i].get();
+      (stubs[i]->async()->*call_)(&raw->context, &raw->request, &raw->response,
+                                  [raw, &answered](grpc::Status status) {
+                                    raw->status = std::move(status);
+                                    answered.DecrementCount();
+                                  });
     }
     answered.Wait();
     std::vector<absl::Status> told;

@@ -41,6 +41,14 @@ void ReadChangedKeys(sql::Connection& conn, const ReplicaTables& tables, int64_t
 // (kMaxReplicaLease), renewed every third of it.
 constexpr absl::Duration kHistoryKept = absl::Minutes(2);
 
+// A renewal never moves a lease's end earlier (nor shortens the length that goes with it): a
+// holder that renewed through a rights replica with a longer lease, and did not get the answer of
+// a later renewal through one with a shorter lease, still counts on the longer one. Assignments
+// run left to right, so lease_micros compares with the end before this renewal.
+#define WSE_LEASE_NEVER_EARLIER                                                                      \
+  " lease_micros = IF(VALUES(expires_at) >= expires_at, VALUES(lease_micros), lease_micros)," \
+  " expires_at = GREATEST(expires_at, VALUES(expires_at))"
+
 // Live leases of other services' holders (rights-svc's RenewLease) at most.
 constexpr int kMaxLeaseHolders = 32;
 
@@ -104,6 +112,20 @@ absl::StatusOr<absl::Duration> RecordReplicaChanges(sql::Connection& conn,
   return longest_lease;
 }
 
+absl::StatusOr<absl::Duration> LongestReplicaLease(MysqlPool& pool, const ReplicaTables& tables) {
+  absl::Duration longest;
+  absl::Status status = InTransaction(pool, [&](sql::Connection& conn) -> absl::Status {
+    Statement gate = Prepare(conn, absl::StrCat("SELECT longest_lease_micros FROM ", tables.gate,
+                                                " WHERE id = 1 LOCK IN SHARE MODE"));
+    std::unique_ptr<sql::ResultSet> row(gate->executeQuery());
+    if (!row->next()) return absl::InternalError(absl::StrCat(tables.gate, " is missing"));
+    longest = absl::Microseconds(row->getInt64(1));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return longest;
+}
+
 absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer& holder,
                                                                absl::Duration lease,
                                                                std::optional<int64_t> after) {
@@ -126,14 +148,13 @@ absl::StatusOr<ChangesSince> MysqlReplicaRegistry::RenewHolder(const ReplicaPeer
         conn, holder.push_token.empty()
                   ? "INSERT INTO replica_leases (replica_id, address, expires_at, lease_micros)"
                     " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?)"
-                    " ON DUPLICATE KEY UPDATE address = VALUES(address),"
-                    " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros)"
+                    " ON DUPLICATE KEY UPDATE address = VALUES(address)," WSE_LEASE_NEVER_EARLIER
                   : "INSERT INTO replica_lease_holders"
                     " (replica_id, address, expires_at, lease_micros, push_token)"
                     " VALUES (?, ?, NOW(6) + INTERVAL ? MICROSECOND, ?, ?)"
                     " ON DUPLICATE KEY UPDATE address = VALUES(address),"
-                    " expires_at = VALUES(expires_at), lease_micros = VALUES(lease_micros),"
-                    " push_token = VALUES(push_token)");
+                    " push_token = VALUES(push_token)," WSE_LEASE_NEVER_EARLIER);
+#undef WSE_LEASE_NEVER_EARLIER
     upsert->setString(1, holder.replica_id);
     upsert->setString(2, holder.address);
     upsert->setInt64(3, absl::ToInt64Microseconds(lease));
@@ -183,10 +204,13 @@ absl::Status MysqlReplicaRegistry::PruneHistory() {
         // Marked first (a short transaction of its own, the gate exclusively): from then on a
         // renewal whose `after` is below it forgets everything, so the rows can go afterwards,
         // in chunks, without holding the gate while writers wait for it.
+        // Only when it moves: a row that does not match is passed over without waiting for the
+        // writers holding the gate (READ COMMITTED's semi-consistent read).
         Statement mark = Prepare(conn, absl::StrCat("UPDATE ", tables_.gate,
-                                                    " SET pruned_through = "
-                                                    "GREATEST(pruned_through, ?) WHERE id = 1"));
+                                                    " SET pruned_through = ?"
+                                                    " WHERE id = 1 AND pruned_through < ?"));
         mark->setInt64(1, through);
+        mark->setInt64(2, through);
         mark->executeUpdate();
         Statement remove = Prepare(conn, absl::StrCat("DELETE FROM ", tables_.changes,
                                                       " WHERE sequence <= ? LIMIT ", kPruneChunk));

@@ -40,6 +40,12 @@ absl::StatusOr<absl::Duration> RecordReplicaChanges(sql::Connection& conn,
                                                     const ReplicaTables& tables,
                                                     std::vector<std::string> keys);
 
+// The longest lease a replica may count on, read on its own (a locking read of the gate): for a
+// transaction that failed after announcing keys (a retry that found the work done), which never
+// reached RecordReplicaChanges. A lease recorded later belongs to a renewal that came after the
+// change it is about, and a lease dropped since ended one lease ago.
+absl::StatusOr<absl::Duration> LongestReplicaLease(MysqlPool& pool, const ReplicaTables& tables);
+
 class MysqlReplicaRegistry : public ReplicaRegistry {
  public:
   MysqlReplicaRegistry(MysqlPool& pool, ReplicaTables tables) : pool_(pool), tables_(tables) {}

@@ -95,6 +95,15 @@ absl::Status ReplicaLeases::RenewOnce() {
 }
 
 void ReplicaLeases::Start() {
+  // Every replica prunes the change history its writers record, lease or not.
+  if (pruner_ == nullptr) {
+    pruner_ = std::make_unique<PeriodicTask>(absl::Seconds(30), [this] {
+      if (absl::Status s = registry_.PruneHistory(); !s.ok()) {
+        LogWarn("replica change history not pruned", {{"error", s.message()}});
+      }
+    });
+    pruner_->Start();
+  }
   if (!enabled() || renewer_ != nullptr) return;
   if (absl::Status s = RenewOnce(); !s.ok()) {
     LogWarn("replica lease not taken yet", {{"error", s.message()}});
@@ -112,25 +121,22 @@ void ReplicaLeases::Start() {
     }
   });
   renewer_->Start();
-  // Off the renewer's thread: a long delete must not make the lease lapse.
-  pruner_ = std::make_unique<PeriodicTask>(absl::Seconds(30), [this] {
-    if (absl::Status s = registry_.PruneHistory(); !s.ok()) {
-      LogWarn("replica change history not pruned", {{"error", s.message()}});
-    }
-  });
-  pruner_->Start();
 }
 
 void ReplicaLeases::Stop() {
-  if (renewer_ == nullptr) return;
-  pruner_->Stop();
-  pruner_.reset();
-  renewer_->Stop();
-  renewer_.reset();
-  // Nothing remembered counts once the lease is given up (writers stop telling this replica).
-  cache_.LeaseHeldUntil(absl::InfinitePast(), {}, /*forget_all=*/true);
-  if (absl::Status s = registry_.Release(options_.replica_id); !s.ok()) {
-    LogWarn("replica lease not released; writers wait it out", {{"error", s.message()}});
+  if (renewer_ != nullptr) {
+    renewer_->Stop();
+    renewer_.reset();
+    // Nothing remembered counts once the lease is given up (writers stop telling this replica).
+    cache_.LeaseHeldUntil(absl::InfinitePast(), {}, /*forget_all=*/true);
+    if (absl::Status s = registry_.Release(options_.replica_id); !s.ok()) {
+      LogWarn("replica lease not released; writers wait it out", {{"error", s.message()}});
+    }
+  }
+  // Last: a prune under way (its own thread) does not hold up the release.
+  if (pruner_ != nullptr) {
+    pruner_->Stop();
+    pruner_.reset();
   }
 }
 

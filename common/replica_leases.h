@@ -133,7 +133,8 @@ class ReplicaLeases {
   ~ReplicaLeases();
 
   bool enabled() const { return !options_.address.empty(); }
-  // Renews the lease every third of its length until Stop (which releases it).
+  // Renews the lease every third of its length until Stop (which releases it); prunes the change
+  // history every 30 s (also without a lease: the writers record changes all the same).
   void Start();
   void Stop();
   // One renewal; OK when the lease is held afterwards.

@@ -353,11 +353,11 @@ absl::Status MysqlSessionRepository::Revoke(const std::string& id, absl::Time wh
   return InChangingTransaction(
       pool_, records_changed_,
       [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
+        const std::optional<bool> revoked = LockSessionIsRevoked(conn, id);
+        if (!revoked.has_value()) return absl::NotFoundError("session not found");
         // Announced also when already revoked: a retried logout must not answer before every
         // replica has forgotten the session, and the first call may still be telling them.
         changed.push_back(SessionRecordName(id));
-        const std::optional<bool> revoked = LockSessionIsRevoked(conn, id);
-        if (!revoked.has_value()) return absl::NotFoundError("session not found");
         if (*revoked) return absl::OkStatus();  // Idempotent: the first revocation stands.
         Statement update = Prepare(conn, "UPDATE sessions SET revoke_time = ? WHERE id = ?");
         update->setString(1, TimeToDb(when));

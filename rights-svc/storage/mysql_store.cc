@@ -62,6 +62,11 @@ absl::Status MysqlRightsStore::Transact(
     return absl::OkStatus();
   });
   // Also after a failure: a lost COMMIT may have committed, and telling too much costs one read.
+  // A failed transaction that announced (a retry finding the work done) did not read the longest
+  // lease in it: read it now (unreadable, as when the database is gone: this replica's own).
+  if (!bumped.empty() && revisions_committed_ && longest_lease == absl::ZeroDuration()) {
+    longest_lease = LongestReplicaLease(pool_, kRightsReplicaTables).value_or(absl::ZeroDuration());
+  }
   if (!bumped.empty() && revisions_committed_) {
     std::sort(bumped.begin(), bumped.end());
     bumped.erase(std::unique(bumped.begin(), bumped.end()), bumped.end());

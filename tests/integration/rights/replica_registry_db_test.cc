@@ -129,6 +129,42 @@ TEST_F(ReplicaRegistryDbTest, HoldersOfOtherServicesAreLimited) {
       << "the service's own replicas are not counted";
 }
 
+// A holder that renewed through a replica with a longer lease, and lost the answer of a later
+// renewal through one with a shorter lease, still counts on the longer one: the row never ends
+// earlier, and keeps the length that goes with its end.
+TEST_F(ReplicaRegistryDbTest, ALeaseNeverEndsEarlierThanARenewalGranted) {
+  ASSERT_TRUE(
+      registry_.RenewHolder({"h", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(9), std::nullopt)
+          .ok());
+  ASSERT_TRUE(
+      registry_.RenewHolder({"h", "10.0.0.5:50053", "push-token-1"}, absl::Seconds(3), 0).ok());
+  EXPECT_EQ(db_.QueryScalar("SELECT lease_micros FROM replica_lease_holders"), "9000000");
+  EXPECT_EQ(db_.QueryScalar("SELECT expires_at > NOW(6) + INTERVAL 8 SECOND"
+                            " FROM replica_lease_holders"),
+            "1");
+  EXPECT_EQ(db_.QueryScalar("SELECT longest_lease_micros FROM revision_change_gate"), "9000000");
+}
+
+// A transaction that announced and then failed (a retried revocation whose etag is stale) still
+// tells its listener the longest lease, read from the gate on its own.
+TEST_F(ReplicaRegistryDbTest, AFailedAnnouncingTransactionLearnsTheLongestLease) {
+  ASSERT_TRUE(registry_.Renew("b", "10.0.0.2:50052", absl::Seconds(9), std::nullopt).ok());
+  std::vector<std::string> told;
+  absl::Duration longest;
+  store_.OnRevisionsCommitted(
+      [&](const std::vector<std::string>& organizations, absl::Duration lease) {
+        told = organizations;
+        longest = lease;
+      });
+  const absl::Status failed = store_.Transact([](RightsTransaction& tx) -> absl::Status {
+    tx.AnnounceAgain("school");
+    return absl::AbortedError("stale etag; reload and retry");
+  });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(told, std::vector<std::string>{"school"});
+  EXPECT_EQ(longest, absl::Seconds(9));
+}
+
 TEST_F(ReplicaRegistryDbTest, AnEndedLeaseIsAPeerForTheGraceOnly) {
   ASSERT_TRUE(registry_.Renew("a", "10.0.0.1:50052", absl::Milliseconds(1), std::nullopt).ok());
   absl::SleepFor(absl::Milliseconds(20));
