@@ -45,7 +45,7 @@ constexpr absl::Duration kHistoryKept = absl::Minutes(2);
 // holder that renewed through a rights replica with a longer lease, and did not get the answer of
 // a later renewal through one with a shorter lease, still counts on the longer one. Assignments
 // run left to right, so lease_micros compares with the end before this renewal.
-#define WSE_LEASE_NEVER_EARLIER                                                                      \
+#define WSE_LEASE_NEVER_EARLIER                                                               \
   " lease_micros = IF(VALUES(expires_at) >= expires_at, VALUES(lease_micros), lease_micros)," \
   " expires_at = GREATEST(expires_at, VALUES(expires_at))"
 

@@ -20,7 +20,8 @@ absl::Status InChangingTransaction(
   // A transaction that failed before recording did not read the longest lease: read it now (when
   // unreadable, as when the database is gone: this replica's own).
   if (!changed.empty() && announce && longest_lease == absl::ZeroDuration()) {
-    longest_lease = LongestReplicaLease(pool, kIdentityReplicaTables).value_or(absl::ZeroDuration());
+    longest_lease =
+        LongestReplicaLease(pool, kIdentityReplicaTables).value_or(absl::ZeroDuration());
   }
   if (!changed.empty() && announce) announce(changed, longest_lease);
   return status;
