@@ -3,6 +3,18 @@
 #include "common/status_macros.h"
 
 namespace wse::registration {
+namespace {
+
+// 'Vlaams opleidingsverlof' / 'Aanwezigheid/deelname registreren' with the screen's own button.
+void AddFirstEntry(v1::ApplicationScreen& screen) {
+  v1::ScreenEntry* entry = screen.add_entries();
+  entry->set_title(screen.title());
+  entry->set_subtitle(screen.subtitle());
+  entry->set_action(screen.action());
+  entry->set_button_label(screen.button_label());
+}
+
+}  // namespace
 
 absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
     const std::string& person_id, const std::optional<std::string>& organization_id,
@@ -16,6 +28,7 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
     screen.set_message(
         "U bent aangemeld met uw persoonlijke naam. Meld u aan via de school of organisatie "
         "waarvoor u aanwezigheden en/of deelnames wilt registreren.");
+    AddFirstEntry(screen);
     return screen;
   }
   ASSIGN_OR_RETURN(auto view,
@@ -23,7 +36,15 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
   if (view.allowed) {
     screen.set_action(v1::SCREEN_ACTION_REGISTER);
     screen.set_button_label("aanvragen");
-    screen.set_message("Klik op 'aanvragen' om een opleiding aan te melden ter registratie.");
+    screen.set_message(
+        "Klik op 'aanvragen' (of op 'Registreren' onder 'Opleidingsdatabank Vlaamse "
+        "opleidingsincentives') om een opleiding aan te melden ter registratie.");
+    AddFirstEntry(screen);
+    // The seed's other way in, named in the mail that grants the right: the same steps.
+    v1::ScreenEntry* databank = screen.add_entries();
+    databank->set_title("Opleidingsdatabank Vlaamse opleidingsincentives");
+    databank->set_action(v1::SCREEN_ACTION_REGISTER);
+    databank->set_button_label("Registreren");
     return screen;
   }
   screen.set_action(v1::SCREEN_ACTION_REQUEST_RIGHT);
@@ -32,6 +53,7 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
   screen.set_requested_context(view.requestable_context);
   screen.set_pending_access_request(view.pending_access_request);
   screen.set_access_request_possible(view.access_request_possible);
+  AddFirstEntry(screen);
   if (!view.pending_access_request.empty()) {
     screen.set_message(
         "Uw aanvraag voor het gebruikersrecht wacht op uw lokale beheerder. Zodra het recht is "

@@ -11,6 +11,7 @@
 #include "tests/support/grpc_helpers.h"
 #include "tests/support/identity_test_data.h"
 #include "tests/support/mail_sink.h"
+#include "tests/support/notify_sink.h"
 #include "tests/support/stack_env.h"
 
 namespace wse::testing {
@@ -88,9 +89,17 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
   EXPECT_EQ(approved.grant().person_display_name(), "Jan Test");
   auto user_mails = WaitForMailsTo(maildir, user.email, 1, absl::Seconds(30));
   ASSERT_EQ(user_mails.size(), 1u) << "no mail reached the requester";
+  // The mail says the next step in the seed's words.
+  const DecodedMail granted_mail = DecodeStoredMail(user_mails[0].path);
+  EXPECT_TRUE(absl::StrContains(granted_mail.text_body,
+                                "op de knop 'Registreren' onder de titel 'Opleidingsdatabank "
+                                "Vlaamse opleidingsincentives'"))
+      << granted_mail.text_body;
   ASSERT_OK_AND_ASSIGN(reg::ApplicationScreen granted_screen, flow_.Screen(user_token));
   EXPECT_EQ(granted_screen.action(), reg::SCREEN_ACTION_REGISTER);
   EXPECT_EQ(granted_screen.button_label(), "aanvragen");
+  ASSERT_EQ(granted_screen.entries_size(), 2);
+  EXPECT_EQ(granted_screen.entries(1).button_label(), "Registreren");
   ASSERT_OK_AND_ASSIGN(allowed, flow_.CheckPermission(user_token, user.name, org));
   EXPECT_TRUE(allowed);
   auto authorized = Authorize(user_token);

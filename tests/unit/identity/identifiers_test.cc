@@ -43,6 +43,21 @@ TEST(InszTest, BisNumbers) {
 
 TEST(InszTest, UnknownBirthDatePartsAreAccepted) {
   EXPECT_TRUE(ParseInsz("85003003376").ok());  // Month 00.
+  EXPECT_TRUE(ParseInsz("85070003355").ok());  // Day 00.
+  EXPECT_TRUE(ParseInsz("85000003306").ok());  // Both 00.
+  EXPECT_FALSE(ParseInsz("85070003356").ok()) << "day 00 with wrong check digits";
+}
+
+// When the first nine digits (or 2 followed by them) are a multiple of 97, the check number is
+// 97, not 00.
+TEST(InszTest, CheckNumber97) {
+  auto before_2000 = ParseInsz("60010107397");
+  ASSERT_TRUE(before_2000.ok()) << before_2000.status();
+  EXPECT_EQ(before_2000->birth_year, 1960);
+  auto from_2000 = ParseInsz("00010100697");
+  ASSERT_TRUE(from_2000.ok()) << from_2000.status();
+  EXPECT_EQ(from_2000->birth_year, 2000);
+  EXPECT_FALSE(ParseInsz("60010107300").ok()) << "00 is never a check number";
 }
 
 TEST(InszTest, InvalidNumbersNameTheFieldAndReason) {
@@ -75,6 +90,13 @@ TEST(KboNumberTest, ValidNumbersFromTheRegister) {
     ASSERT_TRUE(kbo.ok()) << good << ": " << kbo.status();
     EXPECT_EQ(*kbo, good);
   }
+}
+
+// Enterprise numbers starting with 1 (issued since the 0 range ran out) are valid too.
+TEST(KboNumberTest, NumbersStartingWithOne) {
+  EXPECT_EQ(NormalizeKboNumber("1000000021").value(), "1000000021");
+  EXPECT_EQ(NormalizeKboNumber("BE 1000.000.021").value(), "1000000021");
+  EXPECT_FALSE(NormalizeKboNumber("1000000022").ok());
 }
 
 TEST(KboNumberTest, NormalisesPrefixSeparatorsAndOldNumbers) {

@@ -54,6 +54,10 @@ TEST_F(ApplicationScreenTest, WithoutTheRightTheButtonRequestsIt) {
   EXPECT_EQ(screen->requested_context(), "opleidingsdatabank");
   EXPECT_TRUE(screen->access_request_possible());
   EXPECT_EQ(screen->support_email_address(), "vlaamsopleidingsverlof@vlaanderen.be");
+  // Without the right only the first entry, with the blue button that requests it.
+  ASSERT_EQ(screen->entries_size(), 1);
+  EXPECT_EQ(screen->entries(0).button_label(), "Gebruikersrecht aanvragen");
+  EXPECT_EQ(screen->entries(0).action(), v1::SCREEN_ACTION_REQUEST_RIGHT);
 }
 
 TEST_F(ApplicationScreenTest, PendingRequestAndUnreachableAdministratorAreExplained) {
@@ -73,6 +77,15 @@ TEST_F(ApplicationScreenTest, WithTheRightTheButtonRegisters) {
   ASSERT_TRUE(screen.ok());
   EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_REGISTER);
   EXPECT_EQ(screen->button_label(), "aanvragen");
+  // Both entries the seed names, leading to the same registration steps.
+  ASSERT_EQ(screen->entries_size(), 2);
+  EXPECT_EQ(screen->entries(0).title(), "Vlaams opleidingsverlof");
+  EXPECT_EQ(screen->entries(0).subtitle(), "Aanwezigheid/deelname registreren");
+  EXPECT_EQ(screen->entries(0).button_label(), "aanvragen");
+  EXPECT_EQ(screen->entries(0).action(), v1::SCREEN_ACTION_REGISTER);
+  EXPECT_EQ(screen->entries(1).title(), "Opleidingsdatabank Vlaamse opleidingsincentives");
+  EXPECT_EQ(screen->entries(1).button_label(), "Registreren");
+  EXPECT_EQ(screen->entries(1).action(), v1::SCREEN_ACTION_REGISTER);
 }
 
 TEST_F(ApplicationScreenTest, RightsOutageIsRetryableNotAWrongScreen) {
