@@ -65,6 +65,21 @@ OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
   return AsOutbox(mail);
 }
 
+OutboxMessage GrantCreatedMail(const GrantRecord& grant, const RoleDef& role,
+                               const std::string& organization_name,
+                               const identity::PersonInfo& holder) {
+  notify::v1::SendMailRequest mail;
+  mail.set_template_id("grant-created");
+  mail.set_source_event("rights/organizations/" + grant.organization_id + "/grants/" + grant.id);
+  auto& params = *mail.mutable_parameters();
+  params["person_name"] = holder.display_name;
+  params["organization_name"] = organization_name;
+  params["role_label"] = role.label;
+  params["context"] = role.ContextLabel(grant.context);
+  To(holder, &mail);
+  return AsOutbox(mail);
+}
+
 OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
                                 const std::string& organization_name,
                                 const identity::PersonInfo& holder) {

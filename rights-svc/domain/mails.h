@@ -29,6 +29,11 @@ OutboxMessage AccessRequestRejectedMail(const AccessRequestRecord& request,
 OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
                                        const MailContext& context);
 
+// To a person a local administrator granted a right directly ('grant-created').
+OutboxMessage GrantCreatedMail(const GrantRecord& grant, const RoleDef& role,
+                               const std::string& organization_name,
+                               const identity::PersonInfo& holder);
+
 // To the holder of a grant that ends soon ('grant-expiring').
 OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
                                 const std::string& organization_name,

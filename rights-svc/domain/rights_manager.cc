@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "rights-svc/domain/audit_chain.h"
+#include "rights-svc/domain/mails.h"
 
 namespace wse::rights {
 namespace {
@@ -406,6 +407,11 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
   if (grant.valid_from == absl::Time()) grant.valid_from = now;
   RETURN_IF_ERROR(ValidityError({grant.valid_from, grant.valid_until}));
   ASSIGN_OR_RETURN(auto legal_representatives, LegalRepresentatives(organization_id, call));
+  // For the mail that tells the person (the seed promises one when a right is granted).
+  const RoleDef* role = catalogue_.FindRole(grant.role);
+  if (role == nullptr) return absl::FailedPreconditionError("the role left the catalogue");
+  ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
+  ASSIGN_OR_RETURN(auto holder, directory_.GetPerson(grant.person_id, call));
   GrantRecord result;
   absl::Status status = store_.Transact([&](RightsTransaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto existing,
@@ -432,6 +438,9 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
     RETURN_IF_ERROR(tx.RecordRequestId(ScopedRequestId(actor, organization_id, request_id), "grant",
                                        grant.id, fingerprint));
     RETURN_IF_ERROR(tx.BumpRevision(organization_id));
+    RETURN_IF_ERROR(CloseRequestsFulfilledBy(tx, actor, grant, now));
+    RETURN_IF_ERROR(
+        tx.AppendOutbox(GrantCreatedMail(grant, *role, org.display_name, holder)).status());
     result = grant;
     return Audit(tx, actor, organization_id, "GRANT_CREATED", "persons/" + grant.person_id,
                  GrantName(organization_id, grant.id), "",
@@ -439,6 +448,30 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
   });
   if (!status.ok()) return status;
   return result;
+}
+
+absl::Status RightsManager::CloseRequestsFulfilledBy(RightsTransaction& tx, const Actor& actor,
+                                                     const GrantRecord& grant, absl::Time now) {
+  ASSIGN_OR_RETURN(auto pending,
+                   tx.ListAccessRequests({grant.organization_id, "PENDING", grant.person_id},
+                                         {500, ""}));
+  for (AccessRequestRecord& request : pending) {
+    if (request.role != grant.role || request.context != grant.context) continue;
+    // Granted all the same: approved by this grant, so it never expires (nor mails so).
+    request.state = "APPROVED";
+    request.decided_by = actor.person_id;
+    request.decide_time = now;
+    request.grant_id = grant.id;
+    request.version += 1;
+    RETURN_IF_ERROR(tx.UpdateAccessRequest(request));
+    RETURN_IF_ERROR(Audit(tx, actor, grant.organization_id, "ACCESS_REQUEST_APPROVED",
+                          "persons/" + request.requester_id,
+                          absl::StrCat("organizations/", grant.organization_id,
+                                       "/accessRequests/", request.id),
+                          "",
+                          {{"grant", grant.id}, {"by", "CreateGrant"}}));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<GrantRecord> RightsManager::UpdateGrant(const Actor& actor,

@@ -140,6 +140,10 @@ class RightsManager {
                                             const std::string& organization_id,
                                             const RequestContext& call);
   absl::Status CheckGrantable(const Actor& actor, const GrantRecord& grant) const;
+  // The person's pending requests for the grant's role and context, approved by it (in the
+  // grant's transaction): they would otherwise expire, and mail so, though the right is held.
+  absl::Status CloseRequestsFulfilledBy(RightsTransaction& tx, const Actor& actor,
+                                        const GrantRecord& grant, absl::Time now);
   absl::StatusOr<bool> HasActiveWorkRelation(RightsTransaction& tx,
                                              const std::string& organization_id,
                                              const std::string& person_id, absl::Time now);

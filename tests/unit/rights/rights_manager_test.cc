@@ -229,6 +229,34 @@ TEST_F(RightsManagerTest, ApprovalGrantsMailsAndIsLiveRevocationToo) {
   EXPECT_EQ(store_.AnnouncedAgain(), expected);
 }
 
+// A right granted directly mails the person (the seed promises a mail once the right is there)
+// and approves their pending request for it, which would otherwise expire and mail so.
+TEST_F(RightsManagerTest, ADirectGrantMailsThePersonAndClosesTheirRequest) {
+  AddJanToSchool();
+  AccessRequestRecord request = JanRequests();
+  const size_t mails_before = store_.Outbox().size();
+  GrantRecord grant;
+  grant.person_id = "jan";
+  grant.role = "DWSE_ORGANISATIEVERANTWOORDELIJKE";
+  grant.context = "opleidingsverlof";
+  auto granted = rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-direct", call_);
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  ASSERT_EQ(store_.Outbox().size(), mails_before + 1);
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox().back().payload));
+  EXPECT_EQ(mail.template_id(), "grant-created");
+  EXPECT_EQ(mail.recipients(0).email_address(), "jan@school.example");
+  EXPECT_EQ(mail.parameters().at("organization_name"), "Atheneum Demo");
+  const testing::FakeRightsStore::State state = store_.Snapshot();
+  const AccessRequestRecord& closed = state.access_requests.at(request.id);
+  EXPECT_EQ(closed.state, "APPROVED");
+  EXPECT_EQ(closed.grant_id, granted->id);
+  EXPECT_EQ(closed.version, request.version + 1);
+  // A retry of the grant neither mails again nor changes the request.
+  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-direct", call_).ok());
+  EXPECT_EQ(store_.Outbox().size(), mails_before + 1);
+}
+
 TEST_F(RightsManagerTest, CachedGrantsStartAndEndWithTimeAlone) {
   // The checker caches grants by organisation revision; no revision moves when a grant's
   // validity starts or ends, so the cached entry must still follow the clock.
