@@ -452,9 +452,9 @@ absl::StatusOr<GrantRecord> RightsManager::CreateGrant(const Actor& actor,
 
 absl::Status RightsManager::CloseRequestsFulfilledBy(RightsTransaction& tx, const Actor& actor,
                                                      const GrantRecord& grant, absl::Time now) {
-  ASSIGN_OR_RETURN(auto pending,
-                   tx.ListAccessRequests({grant.organization_id, "PENDING", grant.person_id},
-                                         {500, ""}));
+  ASSIGN_OR_RETURN(
+      auto pending,
+      tx.ListAccessRequests({grant.organization_id, "PENDING", grant.person_id}, {500, ""}));
   for (AccessRequestRecord& request : pending) {
     if (request.role != grant.role || request.context != grant.context) continue;
     // Granted all the same: approved by this grant, so it never expires (nor mails so).
@@ -464,12 +464,11 @@ absl::Status RightsManager::CloseRequestsFulfilledBy(RightsTransaction& tx, cons
     request.grant_id = grant.id;
     request.version += 1;
     RETURN_IF_ERROR(tx.UpdateAccessRequest(request));
-    RETURN_IF_ERROR(Audit(tx, actor, grant.organization_id, "ACCESS_REQUEST_APPROVED",
-                          "persons/" + request.requester_id,
-                          absl::StrCat("organizations/", grant.organization_id,
-                                       "/accessRequests/", request.id),
-                          "",
-                          {{"grant", grant.id}, {"by", "CreateGrant"}}));
+    RETURN_IF_ERROR(
+        Audit(tx, actor, grant.organization_id, "ACCESS_REQUEST_APPROVED",
+              "persons/" + request.requester_id,
+              absl::StrCat("organizations/", grant.organization_id, "/accessRequests/", request.id),
+              "", {{"grant", grant.id}, {"by", "CreateGrant"}}));
   }
   return absl::OkStatus();
 }

@@ -47,8 +47,8 @@ TEST(MailOutageTest, MailsPromisedWhileNotifyOrSmtpIsDownArriveExactlyOnce) {
   // The set-up's only mail: the submitter was granted the right (CreateGrant mails the person).
   // Delivered before the outages; taken out of the sink so the phases below count their own.
   const int setup_messages = 1;
-  ASSERT_TRUE(WaitFor([&] { return StoredMailFiles(stack.maildir()).size() == 1; },
-                      absl::Seconds(20)))
+  ASSERT_TRUE(
+      WaitFor([&] { return StoredMailFiles(stack.maildir()).size() == 1; }, absl::Seconds(20)))
       << StoredMailFiles(stack.maildir()).size() << " mails after the set-up";
   for (const std::string& file : StoredMailFiles(stack.maildir())) std::remove(file.c_str());
   std::map<std::string, int> expected;  // Recipient -> mails.
@@ -104,8 +104,8 @@ TEST(MailOutageTest, MailsPromisedWhileNotifyOrSmtpIsDownArriveExactlyOnce) {
         return stack.Count("SELECT COUNT(*) FROM wse_notify.messages") == total + setup_messages;
       },
       absl::Seconds(20)))
-      << stack.Count("SELECT COUNT(*) FROM wse_notify.messages") << " of "
-      << total + setup_messages << "\n"
+      << stack.Count("SELECT COUNT(*) FROM wse_notify.messages") << " of " << total + setup_messages
+      << "\n"
       << stack.Logs();
   EXPECT_TRUE(WaitFor(
       [&] {

@@ -253,7 +253,8 @@ TEST_F(RightsManagerTest, ADirectGrantMailsThePersonAndClosesTheirRequest) {
   EXPECT_EQ(closed.grant_id, granted->id);
   EXPECT_EQ(closed.version, request.version + 1);
   // A retry of the grant neither mails again nor changes the request.
-  ASSERT_TRUE(rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-direct", call_).ok());
+  ASSERT_TRUE(
+      rights_.CreateGrant(Person("marie", kSchool), kSchool, grant, "g-direct", call_).ok());
   EXPECT_EQ(store_.Outbox().size(), mails_before + 1);
 }
 
