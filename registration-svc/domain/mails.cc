@@ -17,18 +17,33 @@ namespace {
 
 // Lines of the mail's hours per participant; beyond this many, the receipt in the loket has them.
 constexpr size_t kMailedHourLines = 50;
+// notify-svc takes at most 10,000 bytes per parameter: names are cut, and the list stops well
+// below that.
+constexpr size_t kMailedNameBytes = 60;
+constexpr size_t kMailedHoursBytes = 8000;
 
 // "85.07.30-***.** An Peeters: 36", one per participant: the hours each certificate counts for,
 // which the employer holds against the participant's yearly maximum. Only numbers and names, so
 // every locale's template labels them in its own words.
 std::string ParticipantHours(const RegistrationVersionRecord& version) {
   std::string text;
-  const size_t shown = std::min(version.participants.size(), kMailedHourLines);
-  for (size_t i = 0; i < shown; ++i) {
-    const RegisteredParticipant& p = version.participants[i];
-    absl::StrAppend(&text, i == 0 ? "" : "\n", MaskInsz(p.input.insz),
-                    p.display_name.empty() ? "" : " ", p.display_name, ": ",
-                    DutchHours(p.counted_hours));
+  size_t shown = 0;
+  for (; shown < version.participants.size() && shown < kMailedHourLines; ++shown) {
+    const RegisteredParticipant& p = version.participants[shown];
+    std::string name = p.display_name;
+    if (name.size() > kMailedNameBytes) {
+      name.resize(kMailedNameBytes);
+      // Not in the middle of a UTF-8 sequence.
+      while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) {
+        name.pop_back();
+      }
+      if (!name.empty() && (static_cast<unsigned char>(name.back()) & 0x80) != 0) name.pop_back();
+      name += "...";
+    }
+    const std::string line = absl::StrCat(MaskInsz(p.input.insz), name.empty() ? "" : " ", name,
+                                          ": ", DutchHours(p.counted_hours));
+    if (text.size() + line.size() + 1 > kMailedHoursBytes) break;
+    absl::StrAppend(&text, shown == 0 ? "" : "\n", line);
   }
   if (version.participants.size() > shown) {
     absl::StrAppend(&text, "\n+ ", version.participants.size() - shown, " ...");

@@ -30,7 +30,8 @@ RegistrationVersionRecord BuildVersion(const VersionHeader& header,
   for (size_t i = 0; i < participants.size(); ++i) {
     v.participants[i].display_name = participants[i].display_name;
     v.participants[i].input = participants[i].input;
-    v.participants[i].counted_hours = CountedHours(training, participants[i].input, rules);
+    v.participants[i].counted_hours = CountedHours(
+        training, SchoolYear::StartingIn(header.school_year), participants[i].input, rules);
   }
   for (const Violation& w : report.warnings) {
     if (w.participant_index >= 0 &&

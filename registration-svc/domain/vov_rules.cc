@@ -11,10 +11,12 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "common/identifiers.h"
 #include "common/status.h"
 
@@ -174,21 +176,27 @@ void CheckMeasurement(const Context& context, int index, const ParticipantInput&
 void CheckAnswers(const Context& context, int index, const ParticipantInput& participant,
                   Findings& findings) {
   const bool require = context.config.require_answers;
+  // A participant whose own end lies in this school year (dropped out, finished early) does not
+  // continue with the training: the outcomes are known.
+  const bool continues =
+      context.continues && !(participant.actual_end_date.has_value() &&
+                             *participant.actual_end_date <= context.school_year.end());
   switch (participant.final_assessment) {
     case FinalAssessment::kUnspecified:
       if (require) {
         findings.Violation(index, "final_assessment", "FINAL_ASSESSMENT_MISSING",
-                           context.continues
+                           continues
                                ? "Geef aan of de deelnemer deelnam aan de eerste eindevaluatie, "
                                  "of dat die nog niet plaatsvond."
                                : "Geef aan of de deelnemer deelnam aan de eerste eindevaluatie.");
       }
       break;
     case FinalAssessment::kNotYetHeld:
-      if (!context.continues) {
+      if (!continues) {
         findings.Violation(
             index, "final_assessment", "FINAL_ASSESSMENT_NOT_YET_HELD_NOT_ALLOWED",
-            absl::StrCat("De opleiding eindigt in het schooljaar ", context.school_year.ToString(),
+            absl::StrCat("Voor deze deelnemer loopt de opleiding niet door na het schooljaar ",
+                         context.school_year.ToString(),
                          "; geef aan of de deelnemer deelnam aan de eerste eindevaluatie."));
       }
       break;
@@ -203,16 +211,16 @@ void CheckAnswers(const Context& context, int index, const ParticipantInput& par
       break;
   }
   if (!participant.route_completed.has_value()) {
-    if (require && !context.continues) {
+    if (require && !continues) {
       findings.Violation(index, "route_completed", "ROUTE_COMPLETED_MISSING",
                          "Geef aan of de deelnemer het traject voltooid heeft.");
     }
-  } else if (!*participant.route_completed && !context.continues) {
+  } else if (!*participant.route_completed && !continues) {
     findings.Warning(index, "route_completed", "ROUTE_NOT_COMPLETED",
                      absl::StrCat("Het traject is niet voltooid", kRefusedForPayment));
   }
   if (!participant.exam_contract.has_value()) {
-    if (require && !context.continues) {
+    if (require && !continues) {
       findings.Violation(index, "exam_contract", "EXAM_CONTRACT_MISSING",
                          "Geef aan of de deelnemer een examencontract heeft.");
     }
@@ -307,6 +315,11 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
   return report;
 }
 
+bool LegacyRegularProgramme(const std::string& odb_number) {
+  const std::string upper = absl::AsciiStrToUpper(odb_number);
+  return absl::StartsWith(upper, "ODB-X") || absl::StartsWith(upper, "ODB-Y");
+}
+
 std::string DutchHours(double hours) {
   std::string text = absl::StrFormat("%.2f", hours);
   while (text.back() == '0') text.pop_back();
@@ -352,10 +365,13 @@ std::optional<Violation> SchoolYearFinding(const TrainingFacts& training,
   if (training.recognition_start_date && *training.recognition_start_date <= school_year.end() &&
       (!training.recognition_end_date || *training.recognition_end_date >= school_year.start())) {
     // Recognised for part of it only: say which part, so the provider knows why.
-    dutch = absl::StrCat("De erkenning van de opleiding (van ",
-                         FormatDate(*training.recognition_start_date), " tot ",
-                         training.recognition_end_date ? FormatDate(*training.recognition_end_date)
-                                                       : std::string("onbepaalde tijd"),
+    const std::string recognised =
+        training.recognition_end_date
+            ? absl::StrCat("van ", FormatDate(*training.recognition_start_date), " tot ",
+                           FormatDate(*training.recognition_end_date))
+            : absl::StrCat("vanaf ", FormatDate(*training.recognition_start_date),
+                           ", voor onbepaalde tijd");
+    dutch = absl::StrCat("De erkenning van de opleiding (", recognised,
                          ") dekt niet de hele looptijd van de opleiding in het schooljaar ", year,
                          " (van ", FormatDate(from), " tot ", FormatDate(to), ").");
   }
@@ -372,25 +388,10 @@ std::optional<Violation> SchoolYearReachableFinding(const SchoolYear& school_yea
                    -1};
 }
 
-double CountedHours(const TrainingFacts& training, const ParticipantInput& participant,
-                    const VovRuleConfig& config) {
+double VolumeHours(const TrainingFacts& training, const VovRuleConfig& config) {
   switch (training.type) {
     case TrainingType::kContactHours:
-      if (const auto* attendance = std::get_if<AttendanceInput>(&participant.measurement)) {
-        return attendance->hours_present;
-      }
-      if (const auto* participation = std::get_if<ParticipationInput>(&participant.measurement)) {
-        if (!participation->participated) return 0;
-        if (training.module_codes.empty()) return training.planned_hours;
-        // Each module once, however often it was listed.
-        absl::flat_hash_set<absl::string_view> counted;
-        double hours = 0;
-        for (const std::string& code : participation->completed_module_codes) {
-          if (counted.insert(code).second) hours += training.HoursOfModule(code);
-        }
-        return hours;
-      }
-      return 0;
+      return training.planned_hours;
     case TrainingType::kStudyPoints:
       return config.hours_per_study_point * training.study_points;
     case TrainingType::kLestijden:
@@ -403,6 +404,51 @@ double CountedHours(const TrainingFacts& training, const ParticipantInput& parti
       break;
   }
   return 0;
+}
+
+namespace {
+
+absl::CivilDay CivilOf(const Date& date) { return absl::CivilDay(date.year, date.month, date.day); }
+
+// The part of the training's run that falls in the school year, as a fraction of its days; 1 when
+// the run is not known at both ends or lies in this year alone.
+double ShareOfRunIn(const TrainingFacts& training, const SchoolYear& school_year) {
+  if (!training.start_date || !training.end_date || *training.end_date < *training.start_date ||
+      !IsValidDate(*training.start_date) || !IsValidDate(*training.end_date)) {
+    return 1;
+  }
+  const Date from = std::max(*training.start_date, school_year.start());
+  const Date to = std::min(*training.end_date, school_year.end());
+  if (to < from) return 0;
+  const double run_days =
+      static_cast<double>(CivilOf(*training.end_date) - CivilOf(*training.start_date) + 1);
+  return static_cast<double>(CivilOf(to) - CivilOf(from) + 1) / run_days;
+}
+
+double TwoDecimals(double hours) { return std::round(hours * 100) / 100; }
+
+}  // namespace
+
+double CountedHours(const TrainingFacts& training, const SchoolYear& school_year,
+                    const ParticipantInput& participant, const VovRuleConfig& config) {
+  const auto* attendance = std::get_if<AttendanceInput>(&participant.measurement);
+  const auto* participation = std::get_if<ParticipationInput>(&participant.measurement);
+  const bool took_part = (attendance != nullptr && attendance->hours_present > 0) ||
+                         (participation != nullptr && participation->participated);
+  if (!took_part) return 0;
+  if (training.type == TrainingType::kContactHours) {
+    if (attendance != nullptr) return TwoDecimals(attendance->hours_present);
+    if (!training.module_codes.empty()) {
+      // Each module once, however often it was listed.
+      absl::flat_hash_set<absl::string_view> counted;
+      double hours = 0;
+      for (const std::string& code : participation->completed_module_codes) {
+        if (counted.insert(code).second) hours += training.HoursOfModule(code);
+      }
+      return TwoDecimals(hours);
+    }
+  }
+  return TwoDecimals(VolumeHours(training, config) * ShareOfRunIn(training, school_year));
 }
 
 namespace {

@@ -152,14 +152,29 @@ ValidationReport ValidateRegistration(const TrainingFacts& training, const Schoo
                                       const std::vector<ParticipantInput>& participants,
                                       const VovRuleConfig& config = VovRuleConfig());
 
-// The hours a certificate counts for, by training type: contact hours = hours present with
-// attendance, and with participation (distance or blended) the contact hours of the modules
-// completed (the planned hours when the training has no modules), 0 when the participant did not
-// take part; study points = 4 h per point; lestijden = the planned lestijden; exam board = 8 h
-// per exam; EVC = 16 h per competence; unspecified = 0. What an employer holds against the
-// 125-hour yearly maximum.
-double CountedHours(const TrainingFacts& training, const ParticipantInput& participant,
+// The volume of the whole training in hours, by type: contact hours = the planned hours; study
+// points = 4 h per point; lestijden = the planned lestijden; exam board = 8 h per exam; EVC = 16 h
+// per competence; unspecified = 0 (Training.recognized_hours).
+double VolumeHours(const TrainingFacts& training, const VovRuleConfig& config = VovRuleConfig());
+
+// The hours one certificate counts for in `school_year`, what an employer holds against the
+// 125-hour yearly maximum (docs/vov-rules.md), to two decimals:
+//   - nothing without a measurement, with 0 hours present, or when the participant did not take
+//     part;
+//   - contact hours with attendance: the hours present;
+//   - contact hours with participation (distance, blended): the contact hours of the modules
+//     completed, each once (a training without modules: its planned hours, as below);
+//   - otherwise the training's volume (VolumeHours), shared over the school years its run touches
+//     in proportion to its days in each, so a training registered in two years counts its volume
+//     once in all.
+double CountedHours(const TrainingFacts& training, const SchoolYear& school_year,
+                    const ParticipantInput& participant,
                     const VovRuleConfig& config = VovRuleConfig());
+
+// Whether an import that does not say so means a regular programme: what the ODB number's prefix
+// meant before the attribute existed (ODB-X / ODB-Y, compared in capitals), so a re-import
+// written for the earlier contract keeps the training's exemption.
+bool LegacyRegularProgramme(const std::string& odb_number);
 
 // Hours as a Dutch reader writes them, to two decimals at most: "12,5", "8", "0,25".
 std::string DutchHours(double hours);

@@ -2,6 +2,9 @@
 // checked against vectors computed independently (by hand and with Python's hashlib).
 #include "registration-svc/domain/receipt.h"
 
+#include "registration-svc/domain/mails.h"
+#include "wse/notify/v1/notify_service.pb.h"
+
 #include "gtest/gtest.h"
 
 namespace wse::registration {
@@ -134,6 +137,27 @@ TEST(ReceiptContentTest, AnyContentChangeChangesTheHashNamesDoNot) {
   withdrawn.withdraw_reason = "line\nbreak";
   EXPECT_NE(ReceiptCanonicalContent(withdrawn).find(R"("withdraw_reason":"line\nbreak")"),
             std::string::npos);
+}
+
+// notify-svc refuses a parameter over 10,000 bytes, and a refused mail is retried for ever: the
+// hours per participant stay well below, however many participants and however long their names.
+TEST(ReceiptMailTest, TheHoursListStaysWithinWhatNotifyAccepts) {
+  RegistrationVersionRecord v = Example();
+  v.participants.clear();
+  for (int i = 0; i < 200; ++i) {
+    RegisteredParticipant p;
+    p.input.insz = "85073003328";
+    p.display_name = std::string(150, 'a') + "\xc3\xa9" + std::string(50, 'b');
+    p.counted_hours = 12.5;
+    v.participants.push_back(p);
+  }
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(ReceiptMail(v, "VOV-2026-000123-W").payload));
+  const std::string& hours = mail.parameters().at("participant_hours");
+  EXPECT_LE(hours.size(), 8100u);
+  EXPECT_NE(hours.find("85.07.30-***.** " + std::string(60, 'a') + "...: 12,5"), std::string::npos)
+      << hours.substr(0, 200);
+  EXPECT_NE(hours.find("\n+ 150 ..."), std::string::npos) << "the first 50 listed, then a count";
 }
 
 }  // namespace

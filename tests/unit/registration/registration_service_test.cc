@@ -145,6 +145,24 @@ TEST_F(RegistrationServiceTest, OdbNumbersAreCaseInsensitive) {
   ASSERT_OK(Call(&Stub::GetTraining, Jan(), get, &got));
   EXPECT_EQ(got.training().odb_number(), "ODB-X77");
   EXPECT_TRUE(got.training().regular_programme());
+
+  // An import that leaves the attribute out gets what the ODB number's prefix said before it
+  // existed; one that sends it decides.
+  v1::BatchImportTrainingsRequest more;
+  wse::testing::FillContactHoursTraining(more.add_trainings(), "odb-y9", "organizations/school",
+                                         "CVO");
+  wse::testing::FillContactHoursTraining(more.add_trainings(), "ODB-Z9", "organizations/school",
+                                         "Z");
+  v1::Training* decided = more.add_trainings();
+  wse::testing::FillContactHoursTraining(decided, "ODB-Y8", "organizations/school", "Y8");
+  decided->set_regular_programme(false);
+  ASSERT_OK(Call(&Stub::BatchImportTrainings, kOperatorToken, more, &imported));
+  for (const auto& [name, regular] : std::vector<std::pair<std::string, bool>>{
+           {"trainings/ODB-Y9", true}, {"trainings/ODB-Z9", false}, {"trainings/ODB-Y8", false}}) {
+    get.set_name(name);
+    ASSERT_OK(Call(&Stub::GetTraining, Jan(), get, &got));
+    EXPECT_EQ(got.training().regular_programme(), regular) << name;
+  }
 }
 
 TEST_F(RegistrationServiceTest, ADraftBecomesAReceiptAndItsMailIsInTheOutbox) {

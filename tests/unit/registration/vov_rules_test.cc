@@ -374,6 +374,22 @@ TEST(ValidateRegistrationTest, ATrainingThatContinuesMayNotKnowItsOutcomesYet) {
               ElementsAre(Finding("participants[0].final_assessment", "FINAL_ASSESSMENT_MISSING")));
 }
 
+// A participant who ended within the school year (dropped out in March) does not continue with
+// the training: the outcomes are known and must be given.
+TEST(ValidateRegistrationTest, AParticipantWhoEndedThisYearDoesNotContinue) {
+  TrainingFacts training = ClassroomTraining();
+  training.end_date = Date{2026, 12, 20};
+  ParticipantInput participant = Attending();
+  participant.final_assessment = FinalAssessment::kNotYetHeld;
+  participant.route_completed = false;
+  participant.actual_end_date = Date{2026, 3, 15};
+  const ValidationReport report = ValidateOne(participant, training);
+  EXPECT_THAT(report.violations, ElementsAre(Finding("participants[0].final_assessment",
+                                                     "FINAL_ASSESSMENT_NOT_YET_HELD_NOT_ALLOWED")));
+  EXPECT_THAT(report.warnings,
+              ElementsAre(Finding("participants[0].route_completed", "ROUTE_NOT_COMPLETED")));
+}
+
 TEST(ValidateRegistrationTest, NotYetHeldOnlyForATrainingThatContinues) {
   TrainingFacts training = ClassroomTraining();
   ParticipantInput participant = Attending();
@@ -672,18 +688,18 @@ TEST(CountedHoursTest, ByTrainingType) {
   const ParticipantInput attending = Attending("85073003328", 36.5, 40, 0);
 
   training.type = TrainingType::kContactHours;
-  EXPECT_DOUBLE_EQ(CountedHours(training, attending), 36.5);
-  EXPECT_DOUBLE_EQ(CountedHours(training, Participating()), 40) << "no modules: the planned hours";
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 36.5);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Participating()), 40) << "no modules: the planned hours";
   training.type = TrainingType::kStudyPoints;
-  EXPECT_DOUBLE_EQ(CountedHours(training, attending), 24);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 24);
   training.type = TrainingType::kLestijden;
-  EXPECT_DOUBLE_EQ(CountedHours(training, attending), 120);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 120);
   training.type = TrainingType::kExamBoard;
-  EXPECT_DOUBLE_EQ(CountedHours(training, attending), 24);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 24);
   training.type = TrainingType::kEvc;
-  EXPECT_DOUBLE_EQ(CountedHours(training, attending), 32);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 32);
   training.type = TrainingType::kUnspecified;
-  EXPECT_DOUBLE_EQ(CountedHours(training, attending), 0);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 0);
 }
 
 // A contact-hours training followed at a distance counts the hours of the modules completed.
@@ -693,19 +709,51 @@ TEST(CountedHoursTest, ParticipationCountsTheCompletedModulesHours) {
   ParticipantInput participant = Participating();
   auto& participation = std::get<ParticipationInput>(participant.measurement);
   participation.completed_module_codes = {"M1"};
-  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 12.5);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 12.5);
   participation.completed_module_codes = {"M1", "M2", "M1"};
-  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 32.5) << "each module once";
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 32.5) << "each module once";
   participation.completed_module_codes = {"M9"};
-  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 0) << "an unknown module counts nothing";
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 0) << "an unknown module counts nothing";
   participation.completed_module_codes = {};
-  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 0);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 0);
   participation.completed_module_codes = {"M1", "M2"};
   participation.participated = false;
-  EXPECT_DOUBLE_EQ(CountedHours(training, participant), 0) << "did not take part";
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 0) << "did not take part";
   ParticipantInput nothing_yet;
   nothing_yet.insz = "85073003328";
-  EXPECT_DOUBLE_EQ(CountedHours(training, nothing_yet), 0);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, nothing_yet), 0);
+}
+
+// The volume counts only for a participant who took part.
+TEST(CountedHoursTest, NothingForAParticipantWhoDidNotTakePart) {
+  TrainingFacts training = ClassroomTraining();
+  training.type = TrainingType::kLestijden;
+  training.lestijden = 120;
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Attending("85073003328", 0, 40, 0)), 0);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Attending("85073003328", 0.5, 40, 0)), 120);
+  ParticipantInput absent = Participating();
+  std::get<ParticipationInput>(absent.measurement).participated = false;
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, absent), 0);
+}
+
+// A training registered in the two school years its run touches counts its volume once in all:
+// each year the share of the run's days that fall in it, to two decimals.
+TEST(CountedHoursTest, AVolumeIsSharedOverTheSchoolYearsOfTheRun) {
+  TrainingFacts training = ClassroomTraining();
+  training.type = TrainingType::kLestijden;
+  training.lestijden = 120;
+  training.start_date = Date{2026, 2, 1};   // 212 days in 2025-2026 (1 Feb - 31 Aug 2026),
+  training.end_date = Date{2027, 1, 31};    // 153 in 2026-2027 (1 Sep 2026 - 31 Jan 2027).
+  const ParticipantInput attending = Attending("85073003328", 10, 40, 0);
+  const double first = CountedHours(training, SchoolYear::StartingIn(2025), attending);
+  const double second = CountedHours(training, SchoolYear::StartingIn(2026), attending);
+  EXPECT_DOUBLE_EQ(first, 69.7);   // 120 * 212 / 365 = 69.698...
+  EXPECT_DOUBLE_EQ(second, 50.3);  // 120 * 153 / 365 = 50.301...
+  EXPECT_NEAR(first + second, 120, 0.01);
+  EXPECT_DOUBLE_EQ(CountedHours(training, SchoolYear::StartingIn(2027), attending), 0);
+  // Hours present are this year's own: never shared.
+  training.type = TrainingType::kContactHours;
+  EXPECT_DOUBLE_EQ(CountedHours(training, SchoolYear::StartingIn(2025), attending), 10);
 }
 
 TEST(CountedHoursTest, FactorsAreConfigurable) {
@@ -718,11 +766,11 @@ TEST(CountedHoursTest, FactorsAreConfigurable) {
   training.exam_count = 3;
   training.competence_count = 2;
   training.type = TrainingType::kStudyPoints;
-  EXPECT_DOUBLE_EQ(CountedHours(training, Attending(), config), 30);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Attending(), config), 30);
   training.type = TrainingType::kExamBoard;
-  EXPECT_DOUBLE_EQ(CountedHours(training, Attending(), config), 30);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Attending(), config), 30);
   training.type = TrainingType::kEvc;
-  EXPECT_DOUBLE_EQ(CountedHours(training, Attending(), config), 40);
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Attending(), config), 40);
 }
 
 // ---- ValidateTraining ----
