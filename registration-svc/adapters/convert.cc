@@ -120,8 +120,8 @@ TrainingImportItem TrainingFromProto(const v1::Training& in, const std::string& 
   f.recognition_start_date = DateFrom(in.has_recognition_start_date(), in.recognition_start_date());
   f.recognition_end_date = DateFrom(in.has_recognition_end_date(), in.recognition_end_date());
   f.postgraduate = in.postgraduate();
-  f.regular_programme = in.has_regular_programme() ? in.regular_programme()
-                                                    : LegacyRegularProgramme(f.odb_number);
+  f.regular_programme =
+      in.has_regular_programme() ? in.regular_programme() : LegacyRegularProgramme(f.odb_number);
   t.title = in.title();
   for (const auto& m : in.modules()) {
     TrainingModuleRecord module;

@@ -235,7 +235,8 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
   EXPECT_TRUE(absl::StrContains(mail.text_body, receipt.content_sha256()));
   EXPECT_TRUE(absl::StrContains(mail.text_body, "Atheneum Registratie"));
   EXPECT_TRUE(absl::StrContains(mail.text_body, "Boekhouden voor beginners"));
-  EXPECT_TRUE(absl::StrContains(mail.text_body, "Uren die meetellen voor Vlaams opleidingsverlof, per deelnemer"))
+  EXPECT_TRUE(absl::StrContains(mail.text_body,
+                                "Uren die meetellen voor Vlaams opleidingsverlof, per deelnemer"))
       << mail.text_body;
 
   // The other organisation cannot read it or its receipt.

@@ -2,10 +2,9 @@
 // checked against vectors computed independently (by hand and with Python's hashlib).
 #include "registration-svc/domain/receipt.h"
 
+#include "gtest/gtest.h"
 #include "registration-svc/domain/mails.h"
 #include "wse/notify/v1/notify_service.pb.h"
-
-#include "gtest/gtest.h"
 
 namespace wse::registration {
 namespace {

@@ -689,7 +689,8 @@ TEST(CountedHoursTest, ByTrainingType) {
 
   training.type = TrainingType::kContactHours;
   EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 36.5);
-  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Participating()), 40) << "no modules: the planned hours";
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, Participating()), 40)
+      << "no modules: the planned hours";
   training.type = TrainingType::kStudyPoints;
   EXPECT_DOUBLE_EQ(CountedHours(training, kYear, attending), 24);
   training.type = TrainingType::kLestijden;
@@ -713,7 +714,8 @@ TEST(CountedHoursTest, ParticipationCountsTheCompletedModulesHours) {
   participation.completed_module_codes = {"M1", "M2", "M1"};
   EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 32.5) << "each module once";
   participation.completed_module_codes = {"M9"};
-  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 0) << "an unknown module counts nothing";
+  EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 0)
+      << "an unknown module counts nothing";
   participation.completed_module_codes = {};
   EXPECT_DOUBLE_EQ(CountedHours(training, kYear, participant), 0);
   participation.completed_module_codes = {"M1", "M2"};
@@ -742,8 +744,8 @@ TEST(CountedHoursTest, AVolumeIsSharedOverTheSchoolYearsOfTheRun) {
   TrainingFacts training = ClassroomTraining();
   training.type = TrainingType::kLestijden;
   training.lestijden = 120;
-  training.start_date = Date{2026, 2, 1};   // 212 days in 2025-2026 (1 Feb - 31 Aug 2026),
-  training.end_date = Date{2027, 1, 31};    // 153 in 2026-2027 (1 Sep 2026 - 31 Jan 2027).
+  training.start_date = Date{2026, 2, 1};  // 212 days in 2025-2026 (1 Feb - 31 Aug 2026),
+  training.end_date = Date{2027, 1, 31};   // 153 in 2026-2027 (1 Sep 2026 - 31 Jan 2027).
   const ParticipantInput attending = Attending("85073003328", 10, 40, 0);
   const double first = CountedHours(training, SchoolYear::StartingIn(2025), attending);
   const double second = CountedHours(training, SchoolYear::StartingIn(2026), attending);
