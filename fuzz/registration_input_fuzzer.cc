@@ -82,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!Admit(in, check, &record)) return 0;
       const ValidationReport report = ValidateRegistration(training, year, "org1", {record.input});
       for (const Violation& v : report.violations) FUZZ_CHECK(v.participant_index <= 0);
-      const double hours = CountedHours(training, record.input);
+      const double hours = CountedHours(training, year, record.input);
       FUZZ_CHECK(std::isfinite(hours) && hours >= 0);
       const v1::Participant shown = ParticipantToProto(record, "organizations/o/drafts/d");
       FUZZ_CHECK(shown.insz().empty());  // Input only: never shown back.
