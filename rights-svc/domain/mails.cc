@@ -28,6 +28,22 @@ void To(const identity::PersonInfo& person, notify::v1::SendMailRequest* mail) {
   mail->set_locale(person.preferred_locale);
 }
 
+// A mail about a grant, to its holder.
+notify::v1::SendMailRequest GrantBase(const std::string& template_id, const GrantRecord& grant,
+                                      const RoleDef& role, const std::string& organization_name,
+                                      const identity::PersonInfo& holder) {
+  notify::v1::SendMailRequest mail;
+  mail.set_template_id(template_id);
+  mail.set_source_event("rights/organizations/" + grant.organization_id + "/grants/" + grant.id);
+  auto& params = *mail.mutable_parameters();
+  params["person_name"] = holder.display_name;
+  params["organization_name"] = organization_name;
+  params["role_label"] = role.label;
+  params["context"] = role.ContextLabel(grant.context);
+  To(holder, &mail);
+  return mail;
+}
+
 OutboxMessage AsOutbox(const notify::v1::SendMailRequest& mail) {
   return notify::MailOutboxMessage(mail);
 }
@@ -68,34 +84,18 @@ OutboxMessage AccessRequestExpiredMail(const AccessRequestRecord& request,
 OutboxMessage GrantCreatedMail(const GrantRecord& grant, const RoleDef& role,
                                const std::string& organization_name,
                                const identity::PersonInfo& holder) {
-  notify::v1::SendMailRequest mail;
-  mail.set_template_id("grant-created");
-  mail.set_source_event("rights/organizations/" + grant.organization_id + "/grants/" + grant.id);
-  auto& params = *mail.mutable_parameters();
-  params["person_name"] = holder.display_name;
-  params["organization_name"] = organization_name;
-  params["role_label"] = role.label;
-  params["context"] = role.ContextLabel(grant.context);
-  To(holder, &mail);
-  return AsOutbox(mail);
+  return AsOutbox(GrantBase("grant-created", grant, role, organization_name, holder));
 }
 
 OutboxMessage GrantExpiringMail(const GrantRecord& grant, const RoleDef& role,
                                 const std::string& organization_name,
                                 const identity::PersonInfo& holder) {
-  notify::v1::SendMailRequest mail;
-  mail.set_template_id("grant-expiring");
-  mail.set_source_event("rights/organizations/" + grant.organization_id + "/grants/" + grant.id);
-  auto& params = *mail.mutable_parameters();
-  params["person_name"] = holder.display_name;
-  params["organization_name"] = organization_name;
-  params["role_label"] = role.label;
-  params["context"] = role.ContextLabel(grant.context);
+  auto mail = GrantBase("grant-expiring", grant, role, organization_name, holder);
   // The date as the holder reads it: Brussels time (UTC+1 if the zone data is missing).
   absl::TimeZone brussels = absl::FixedTimeZone(3600);
   absl::LoadTimeZone("Europe/Brussels", &brussels);
-  params["end_date"] = absl::FormatTime("%d/%m/%Y", *grant.valid_until, brussels);
-  To(holder, &mail);
+  (*mail.mutable_parameters())["end_date"] =
+      absl::FormatTime("%d/%m/%Y", *grant.valid_until, brussels);
   return AsOutbox(mail);
 }
 

@@ -85,8 +85,7 @@ class RegistrationFlowTest : public ::testing::Test {
   }
 
   absl::StatusOr<reg::AddParticipantResponse> Add(const std::string& token,
-                                                  const std::string& draft,
-                                                  const std::string& etag,
+                                                  const std::string& draft, const std::string& etag,
                                                   const reg::Participant& p) {
     return flow_.AddParticipant(token, draft, etag, p);
   }

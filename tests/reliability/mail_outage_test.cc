@@ -118,9 +118,9 @@ TEST(MailOutageTest, MailsPromisedWhileNotifyOrSmtpIsDownArriveExactlyOnce) {
   // Phase 3: the SMTP server back: everything arrives, once.
   const absl::Time smtp_back = absl::Now();
   ASSERT_TRUE(stack.sink().Start());
-  EXPECT_TRUE(WaitFor(
-      [&] { return StoredMailFiles(stack.maildir()).size() >= static_cast<size_t>(total); },
-      absl::Seconds(20)))
+  EXPECT_TRUE(
+      WaitFor([&] { return StoredMailFiles(stack.maildir()).size() >= static_cast<size_t>(total); },
+              absl::Seconds(20)))
       << StoredMailFiles(stack.maildir()).size() << " of " << total;
   const absl::Time all_arrived = absl::Now();
   absl::SleepFor(absl::Seconds(2));  // Late duplicates would arrive now.
@@ -142,9 +142,8 @@ TEST(MailOutageTest, MailsPromisedWhileNotifyOrSmtpIsDownArriveExactlyOnce) {
   EXPECT_EQ(stack.Count("SELECT COUNT(*) FROM wse_rights.outbox WHERE delivered_at IS NULL"), 0);
   EXPECT_EQ(stack.Count("SELECT COUNT(*) FROM wse_registration.outbox WHERE delivered_at IS NULL"),
             0);
-  const int64_t relay_attempts =
-      stack.Count("SELECT SUM(attempts) FROM wse_rights.outbox") +
-      stack.Count("SELECT SUM(attempts) FROM wse_registration.outbox");
+  const int64_t relay_attempts = stack.Count("SELECT SUM(attempts) FROM wse_rights.outbox") +
+                                 stack.Count("SELECT SUM(attempts) FROM wse_registration.outbox");
   const int64_t smtp_attempts = stack.Count("SELECT SUM(attempt_count) FROM wse_notify.messages");
 
   std::printf(
