@@ -1,9 +1,11 @@
 // identity-svc composition root: configuration, database, key ring, wiring, serving.
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/mysql_replica_registry.h"
 #include "common/operator_auth.h"
+#include "common/outbox.h"
 #include "common/replica_leases.h"
 #include "common/request_context.h"
 #include "common/service_main.h"
@@ -18,6 +20,8 @@
 #include "identity-svc/domain/rights_membership.h"
 #include "identity-svc/domain/session_manager.h"
 #include "identity-svc/storage/mysql_store.h"
+#include "notify-svc/client/grpc_notify_client.h"
+#include "notify-svc/client/mail_outbox_deliverer.h"
 #include "rights-svc/client/grpc_rights_client.h"
 
 ABSL_FLAG(std::string, idp_issuer, "", "issuer of the identity provider's ID tokens (required)");
@@ -52,8 +56,13 @@ ABSL_FLAG(absl::Duration, replica_remember_for, absl::Minutes(5),
           "unrecorded: a hand edit, a replica of a release that did not record changes); 0: "
           "changes are recorded and pushed but nothing is remembered, for the first rollout of a "
           "release that remembers");
+ABSL_FLAG(std::string, notify_address, "127.0.0.1:50054",
+          "notify-svc, which delivers the e-mail verification codes");
 ABSL_FLAG(std::string, helpdesk_phone, "1700", "info line named in the guidance");
 ABSL_FLAG(std::string, helpdesk_team, "gebruikersbeheer", "team to ask for at the info line");
+ABSL_FLAG(std::string, gebruikersbeheer_help_url, "https://overheid.vlaanderen.be/gebruikersbeheer",
+          "help page on gebruikersbeheer for local administrators, linked from the guidance "
+          "(https; empty: no link)");
 
 namespace {
 
@@ -135,10 +144,14 @@ int main(int argc, char** argv) {
                                           "127.0.0.1:50051", "wse_identity"};
   wse::identity::IdpOptions idp;
   wse::ServiceRuntime runtime = wse::PrepareService(
-      definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}}, [&idp] {
+      definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&idp] {
         idp = IdpOptionsFromFlags();
         CheckSessionFlags();
+        const std::string url = absl::GetFlag(FLAGS_gebruikersbeheer_help_url);
+        wse::RequireConfig(url.empty() || absl::StartsWith(url, "https://"),
+                           "--gebruikersbeheer_help_url must be an https:// address or empty");
       });
+  const std::string help_url = absl::GetFlag(FLAGS_gebruikersbeheer_help_url);
   auto box = wse::identity::SealedBox::FromHexKeyFile(absl::GetFlag(FLAGS_key_encryption_key_file));
   wse::RequireConfig(box.ok(), std::string(box.status().message()));
 
@@ -196,6 +209,17 @@ int main(int argc, char** argv) {
   }
   wse::identity::SessionManager session_manager(directory, sessions, keys, id_tokens, membership,
                                                 policy);
+  // Verification codes leave through the outbox, in the transaction that stores their hash.
+  wse::RequireServiceToken(runtime, "identity-svc hands e-mail verification codes to notify-svc");
+  wse::notify::GrpcNotifyClient notify(wse::ServiceChannel(absl::GetFlag(FLAGS_notify_address)),
+                                       runtime.service_token);
+  wse::notify::MailOutboxDeliverer deliverer(notify);
+  wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "identity"});
+  relay.Start();
+  wse::identity::MysqlEmailVerificationStore stored_verifications(*runtime.pool, stored_directory);
+  stored_verifications.OnRecordsChanged(announce);
+  wse::identity::EmailVerifier email(stored_verifications);
+
   const wse::OperatorAuthenticator operators = DirectoryCallers(runtime, access_tokens);
   const wse::OperatorAuthenticator replica_callers = ReplicaCallers(runtime, access_tokens);
   wse::identity::IdentityReplicaCacheService replica_cache(remembered, replica_id, replica_callers);
@@ -206,11 +230,13 @@ int main(int argc, char** argv) {
        access_tokens,
        operators,
        {absl::GetFlag(FLAGS_helpdesk_phone), absl::GetFlag(FLAGS_helpdesk_team),
-        "vlaamsopleidingsverlof@vlaanderen.be"}});
+        "vlaamsopleidingsverlof@vlaanderen.be", help_url},
+       email});
   // The lease is taken once this replica's address answers and given up when it drains.
   runtime.host.after_start = [&leases] { leases.Start(); };
   runtime.host.before_drain = [&leases] { leases.Stop(); };
   const int code = wse::RunService(runtime, {&service, &replica_cache});
   leases.Stop();
+  relay.Stop();
   return code;
 }

@@ -135,11 +135,14 @@ int main(int argc, char** argv) {
       return tokens->Verify(c.bearer_token).status();
     };
   }
-  // The outbox relays of rights-svc and registration-svc hand over their mails; everything
+  // The outbox relays of identity-svc (verification codes), rights-svc and registration-svc hand
+  // over their mails; everything
   // else here is for operators (common/service_identity.h).
   const wse::OperatorAuthenticator operators(
       runtime.operator_token_hash, check_caller, runtime.service_identities,
-      {{"rights-svc", {"SendMail", "SendMails"}}, {"registration-svc", {"SendMail", "SendMails"}}});
+      {{"identity-svc", {"SendMail", "SendMails"}},
+       {"rights-svc", {"SendMail", "SendMails"}},
+       {"registration-svc", {"SendMail", "SendMails"}}});
   wse::notify::NotifyServiceImpl service({queue, **templates, operators});
 
   workers.Start();

@@ -2,6 +2,7 @@
 // (permissions, kept under its lease) and identity-svc (names), the outbox relay to notify-svc
 // (receipt mails), serving.
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "common/config.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
@@ -28,6 +29,9 @@ ABSL_FLAG(std::string, request_context, "opleidingsdatabank",
           "context offered first when a user requests the registration right");
 ABSL_FLAG(std::string, support_email, "vlaamsopleidingsverlof@vlaanderen.be",
           "address shown for help with the registration steps");
+ABSL_FLAG(std::string, gebruikersbeheer_help_url, "https://overheid.vlaanderen.be/gebruikersbeheer",
+          "help page on gebruikersbeheer shown to a local administrator who grants their own "
+          "right (https; empty: none)");
 ABSL_FLAG(absl::Duration, draft_ttl, absl::Hours(24 * 30),
           "an open draft expires this long after its last change");
 ABSL_FLAG(int, max_participants, 10000, "participants per draft and rows per upload");
@@ -117,8 +121,11 @@ int main(int argc, char** argv) {
     config.correction_window = absl::GetFlag(FLAGS_correction_window);
   }
   wse::registration::RegistrationManager manager(store, permissions, directory, config);
-  wse::registration::ApplicationScreenBuilder screens(permissions,
-                                                      absl::GetFlag(FLAGS_support_email));
+  const std::string help_url = absl::GetFlag(FLAGS_gebruikersbeheer_help_url);
+  wse::RequireConfig(help_url.empty() || absl::StartsWith(help_url, "https://"),
+                     "--gebruikersbeheer_help_url must be an https:// address or empty");
+  wse::registration::ApplicationScreenBuilder screens(
+      permissions, absl::GetFlag(FLAGS_support_email), help_url);
   wse::registration::RegistrationServiceImpl service({*tokens, operators, screens, manager});
 
   // Receipt mails leave through the outbox: notify-svc may be down when a registration is

@@ -242,6 +242,7 @@ service_args() { # service -> its own flags besides the common ones
       --idp_jwks_file="$RUN_DIR/dev-idp/dev-idp-jwks.json" \
       --key_encryption_key_file="$RUN_DIR/secrets/key-encryption.key" \
       --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \
+      --notify_address="127.0.0.1:$STACK_NOTIFY_PORT" \
       --replica_address="127.0.0.1:$STACK_IDENTITY_PORT" \
       ${STACK_ACCESS_TOKEN_TTL:+--access_token_ttl=$STACK_ACCESS_TOKEN_TTL} ;;
     registration) printf '%s\n' --rights_address="127.0.0.1:$STACK_RIGHTS_PORT" \

@@ -127,6 +127,15 @@ v1::Guidance NoOrganizationGuidance(const GuidanceConfig& config) {
   call->set_label("Bel de " + config.helpdesk_phone + " infolijn");
   call->set_phone_number(config.helpdesk_phone);
   call->set_team(config.helpdesk_team);
+  // The seed: 'Op deze pagina vindt uw lokale beheerder meer uitleg over gebruikersbeheer'.
+  if (!config.gebruikersbeheer_help_url.empty()) {
+    auto* help = guidance.add_actions();
+    help->set_kind(v1::GUIDANCE_ACTION_KIND_OPEN_HELP_PAGE);
+    help->set_label(
+        "Uitleg over gebruikersbeheer voor uw lokale beheerder (gebruikers toevoegen, rechten "
+        "toekennen)");
+    help->set_url(config.gebruikersbeheer_help_url);
+  }
   return guidance;
 }
 

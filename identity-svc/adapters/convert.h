@@ -18,6 +18,8 @@ struct GuidanceConfig {
   std::string helpdesk_phone = "1700";
   std::string helpdesk_team = "gebruikersbeheer";
   std::string support_email = "vlaamsopleidingsverlof@vlaanderen.be";
+  // The page where a local administrator reads how gebruikersbeheer works; empty: not offered.
+  std::string gebruikersbeheer_help_url;
 };
 
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);

@@ -58,21 +58,6 @@ bool IsValidUtf8(const std::string& text) {
   return true;
 }
 
-bool IsPlausibleEmail(const std::string& address) {
-  const auto at = address.find('@');
-  if (address.size() > 320 || at == std::string::npos || at == 0 ||
-      address.find('@', at + 1) != std::string::npos) {
-    return false;
-  }
-  const std::string domain = address.substr(at + 1);
-  if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.') {
-    return false;
-  }
-  return std::none_of(address.begin(), address.end(), [](char c) {
-    return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '<' || c == '>' || c == ',' ||
-           c == ';' || c == '"' || static_cast<unsigned char>(c) < 0x20 || c == '\x7f';
-  });
-}
 
 bool IsE164Phone(const std::string& phone) {
   if (phone.size() < 8 || phone.size() > 16 || phone[0] != '+' || phone[1] == '0') return false;
@@ -95,6 +80,7 @@ PersonRecord PersonFromImport(const v1::Person& item, const std::string& path,
   person.family_name =
       CheckedName(item.family_name(), path + ".family_name", "De naam", violations);
   person.email_address = std::string(absl::StripAsciiWhitespace(item.email_address()));
+  person.email_source = kEmailFromImport;
   if (!person.email_address.empty() && !IsPlausibleEmail(person.email_address)) {
     violations->push_back(
         {path + ".email_address", "INVALID_EMAIL_ADDRESS", "Het e-mailadres is ongeldig."});

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "identity-svc/domain/email_address.h"
 #include "identity-svc/domain/model.h"
 #include "wse/identity/v1/directory.pb.h"
 
@@ -25,7 +26,6 @@ OrganizationRecord OrganizationFromImport(const v1::Organization& item, const st
                                           std::vector<ItemViolation>* violations);
 
 // Shared field checks (also used by other inputs).
-bool IsPlausibleEmail(const std::string& address);
 bool IsE164Phone(const std::string& phone);
 bool IsValidUtf8(const std::string& text);
 

@@ -1,6 +1,7 @@
 // The login and session RPCs of IdentityServiceImpl (directory RPCs: directory_rpcs.cc).
 #include "identity-svc/adapters/identity_service.h"
 
+#include "absl/strings/ascii.h"
 #include "common/resource_name.h"
 #include "common/status.h"
 #include "common/status_macros.h"
@@ -131,6 +132,35 @@ grpc::Status IdentityServiceImpl::GetCurrentUser(grpc::ServerContext* context,
     // The organisation of this token (the session may have switched since).
     response->set_organization(caller.organization.value_or(""));
     response->set_key_type(KeyTypeToProto(current.session.key_type));
+    response->set_email_address(current.person.email_address);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::StartEmailVerification(
+    grpc::ServerContext* context, const v1::StartEmailVerificationRequest* request,
+    v1::StartEmailVerificationResponse* response) {
+  return Serve(context, "StartEmailVerification", [&](const RequestContext& call) -> absl::Status {
+    ASSIGN_OR_RETURN(auto caller, Authenticate(call));
+    ASSIGN_OR_RETURN(auto current, deps_.sessions.Current(caller));
+    const std::string address(absl::StripAsciiWhitespace(request->email_address()));
+    ASSIGN_OR_RETURN(auto started,
+                     deps_.email.Start({current.person, current.session}, address));
+    response->set_email_address(started.email_address);
+    SetTimestamp(started.expire_time, response->mutable_expire_time());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityServiceImpl::ConfirmEmailAddress(grpc::ServerContext* context,
+                                                     const v1::ConfirmEmailAddressRequest* request,
+                                                     v1::ConfirmEmailAddressResponse* response) {
+  return Serve(context, "ConfirmEmailAddress", [&](const RequestContext& call) -> absl::Status {
+    ASSIGN_OR_RETURN(auto caller, Authenticate(call));
+    ASSIGN_OR_RETURN(auto current, deps_.sessions.Current(caller));
+    const std::string code(absl::StripAsciiWhitespace(request->code()));
+    ASSIGN_OR_RETURN(auto person, deps_.email.Verify({current.person, current.session}, code));
+    response->set_email_address(person.email_address);
     return absl::OkStatus();
   });
 }

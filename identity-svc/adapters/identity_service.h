@@ -7,6 +7,7 @@
 #include "common/operator_auth.h"
 #include "common/token_verifier.h"
 #include "identity-svc/adapters/convert.h"
+#include "identity-svc/domain/email_verification.h"
 #include "identity-svc/domain/key_ring.h"
 #include "identity-svc/domain/session_manager.h"
 #include "identity-svc/domain/store.h"
@@ -21,6 +22,7 @@ struct IdentityServiceDeps {
   AccessTokenVerifier& tokens;
   const OperatorAuthenticator& operators;
   GuidanceConfig guidance;
+  EmailVerifier& email;
 };
 
 class IdentityServiceImpl final : public v1::IdentityService::Service {
@@ -48,6 +50,12 @@ class IdentityServiceImpl final : public v1::IdentityService::Service {
                               v1::GetCurrentUserResponse* response) override;
   grpc::Status GetJwks(grpc::ServerContext* context, const v1::GetJwksRequest* request,
                        v1::GetJwksResponse* response) override;
+  grpc::Status StartEmailVerification(grpc::ServerContext* context,
+                                      const v1::StartEmailVerificationRequest* request,
+                                      v1::StartEmailVerificationResponse* response) override;
+  grpc::Status ConfirmEmailAddress(grpc::ServerContext* context,
+                                  const v1::ConfirmEmailAddressRequest* request,
+                                  v1::ConfirmEmailAddressResponse* response) override;
   grpc::Status BatchImportOrganizations(grpc::ServerContext* context,
                                         const v1::BatchImportOrganizationsRequest* request,
                                         v1::BatchImportOrganizationsResponse* response) override;

@@ -34,6 +34,11 @@ class FakeIdentityClient final : public IdentityClient {
     return absl::NotFoundError("person not found");
   }
 
+  absl::StatusOr<PersonInfo> GetPersonNow(const std::string& person_id,
+                                          const RequestContext& call) override {
+    return GetPerson(person_id, call);
+  }
+
   absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string& insz,
                                               const RequestContext& call) override {
     if (!failure.ok()) return failure;

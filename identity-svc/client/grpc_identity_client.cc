@@ -59,6 +59,12 @@ absl::StatusOr<PersonInfo> GrpcIdentityClient::GetPerson(const std::string& pers
     auto it = persons_.find(person_id);
     if (it != persons_.end() && it->second.expires > now) return it->second.value;
   }
+  return GetPersonNow(person_id, call);
+}
+
+absl::StatusOr<PersonInfo> GrpcIdentityClient::GetPersonNow(const std::string& person_id,
+                                                            const RequestContext& call) {
+  const absl::Time now = absl::Now();
   grpc::ClientContext context;
   Prepare(call, &context);
   v1::GetPersonRequest request;

@@ -34,6 +34,8 @@ class GrpcIdentityClient final : public IdentityClient {
 
   absl::StatusOr<PersonInfo> GetPerson(const std::string& person_id,
                                        const RequestContext& call) override;
+  absl::StatusOr<PersonInfo> GetPersonNow(const std::string& person_id,
+                                          const RequestContext& call) override;
   absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string& insz,
                                               const RequestContext& call) override;
   absl::StatusOr<OrganizationInfo> GetOrganization(const std::string& organization_id,

@@ -38,6 +38,11 @@ class IdentityClient {
   // client's person_ttl bounds how stale).
   virtual absl::StatusOr<PersonInfo> GetPerson(const std::string& person_id,
                                                const RequestContext& call) = 0;
+  // Always asked (and kept for later GetPerson calls): whether a person can be mailed decides
+  // whether their access request is accepted, and they may have confirmed an address a moment
+  // ago.
+  virtual absl::StatusOr<PersonInfo> GetPersonNow(const std::string& person_id,
+                                                  const RequestContext& call) = 0;
   // Always asked: an INSZ lookup decides who a new work relation is for.
   virtual absl::StatusOr<PersonInfo> FindPersonByInsz(const std::string& insz,
                                                       const RequestContext& call) = 0;

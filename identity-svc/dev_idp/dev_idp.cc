@@ -79,6 +79,10 @@ absl::StatusOr<std::string> MintDevIdToken(const DevIdpKey& key, const DevLogin&
     };
     for (const auto& [name, value] : claims.items()) token.add_claim(name, value);
     if (!login.nonce.empty()) token.add_claim("nonce", login.nonce);
+    if (!login.email.empty()) {
+      token.add_claim("email", login.email);
+      token.add_claim("email_verified", true);
+    }
     return token.signature();
   } catch (const std::exception& e) {
     return absl::InternalError(std::string("cannot sign the ID token: ") + e.what());

@@ -29,6 +29,7 @@ struct DevLogin {
   std::string amr = "eid";                   // Digital key: eid, itsme, app, sms, token.
   std::string acr = "urn:wse:dev:loa:high";  // Assurance level at the end.
   std::string nonce;
+  std::string email;  // The `email` claim (with email_verified true); empty: none.
   std::string audience = "wse-loket";
   absl::Duration ttl = absl::Minutes(5);
 };

@@ -15,6 +15,7 @@ ABSL_FLAG(std::string, family_name, "", "family name");
 ABSL_FLAG(std::string, amr, "eid", "digital key: eid, itsme, app, sms or token");
 ABSL_FLAG(std::string, acr, "urn:wse:dev:loa:high", "assurance (…low / …substantial / …high)");
 ABSL_FLAG(std::string, nonce, "", "nonce of the login attempt (optional)");
+ABSL_FLAG(std::string, email, "", "`email` claim, as verified by the provider (optional)");
 ABSL_FLAG(std::string, audience, "wse-loket", "client id of identity-svc at the provider");
 ABSL_FLAG(bool, print_jwks_path, false, "only create the key and print the JWKS file path");
 
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   login.amr = absl::GetFlag(FLAGS_amr);
   login.acr = absl::GetFlag(FLAGS_acr);
   login.nonce = absl::GetFlag(FLAGS_nonce);
+  login.email = absl::GetFlag(FLAGS_email);
   login.audience = absl::GetFlag(FLAGS_audience);
   auto token = wse::identity::MintDevIdToken(*key, login);
   if (!token.ok()) {

@@ -1,6 +1,9 @@
 #include "identity-svc/domain/id_token_verifier.h"
 
 #include "absl/strings/ascii.h"
+#include "identity-svc/domain/email_address.h"
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "common/status.h"
@@ -83,6 +86,13 @@ absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token
     amr = Text(claims, "amr");
   }
   identity.key_type = KeyTypeFromAmr(amr);
+  // OpenID Connect's `email`, unless the provider says it did not verify it (`email_verified`
+  // false); an implausible address is ignored rather than refusing the login.
+  const bool unverified = claims.contains("email_verified") &&
+                          claims["email_verified"].is_boolean() &&
+                          !claims["email_verified"].get<bool>();
+  const std::string email(absl::StripAsciiWhitespace(Text(claims, "email")));
+  if (!unverified && IsPlausibleEmail(email)) identity.email_address = email;
   if (Rank(identity.assurance_level) < Rank(options_.minimum_assurance)) {
     return LoginRefused("ASSURANCE_TOO_LOW",
                         "this digital key does not reach the required assurance level");

@@ -16,6 +16,7 @@ struct PersonRecord {
   std::string given_name;
   std::string family_name;
   std::string email_address;  // May be empty.
+  std::string email_source;   // IMPORT, IDP or VERIFIED (email_address.h); empty without address.
   std::string phone_number;   // May be empty.
   std::string preferred_locale = "nl";
   std::string source = "IMPORT";  // IMPORT, or LOGIN for persons first seen at login.

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "identity-svc/domain/email_address.h"
 #include "openssl/rand.h"
 #include "openssl/sha.h"
 
@@ -143,12 +144,29 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
   auto known = directory_.FindPersonByInsz(identity.insz.digits);
   if (known.ok()) {
     person = *std::move(known);
+    const EmailAddress stored{person.email_address, person.email_source};
+    const EmailAddress claimed{identity.email_address, kEmailFromIdp};
+    if (!identity.email_address.empty() && !(MergeEmail(stored, claimed) == stored)) {
+      // The provider knows an address where we knew none, or a newer one of its own.
+      PersonRecord updated = person;
+      updated.email_address = identity.email_address;
+      updated.email_source = kEmailFromIdp;
+      const std::string name = "persons/" + person.id;
+      RETURN_IF_ERROR(directory_
+                          .UpsertPerson(updated,
+                                        {name, "", identity.key_type,
+                                         "EMAIL_ADDRESS_FROM_ID_TOKEN", name, ""},
+                                        &person)
+                          .status());
+    }
   } else if (absl::IsNotFound(known.status())) {
     PersonRecord first_seen;
     first_seen.id = RandomId();
     first_seen.insz = identity.insz.digits;
     first_seen.given_name = identity.given_name;
     first_seen.family_name = identity.family_name;
+    first_seen.email_address = identity.email_address;
+    if (!first_seen.email_address.empty()) first_seen.email_source = kEmailFromIdp;
     first_seen.source = "LOGIN";
     RETURN_IF_ERROR(directory_
                         .UpsertPerson(first_seen,

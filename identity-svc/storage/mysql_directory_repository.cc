@@ -23,10 +23,12 @@
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "identity-svc/domain/email_address.h"
 #include "identity-svc/domain/remembered_records.h"
 #include "identity-svc/storage/mysql_audit.h"
 #include "identity-svc/storage/mysql_record_changes.h"
 #include "identity-svc/storage/mysql_store.h"
+
 
 namespace wse::identity {
 namespace {
@@ -34,7 +36,7 @@ namespace {
 constexpr char kPersonSelect[] =
     "SELECT id, insz, given_name, family_name, email_address, phone_number, preferred_locale,"
     " source, DATE_FORMAT(create_time, '%Y-%m-%d %H:%i:%s.%f'),"
-    " DATE_FORMAT(update_time, '%Y-%m-%d %H:%i:%s.%f') FROM persons";
+    " DATE_FORMAT(update_time, '%Y-%m-%d %H:%i:%s.%f'), email_source FROM persons";
 
 // The legal representatives come along in the same statement (INSZ are digits, so a comma
 // separates them safely): one round trip per organisation read instead of two.
@@ -81,6 +83,11 @@ absl::StatusOr<PersonRecord> ReadPerson(const sql::ResultSet& row) {
   ASSIGN_OR_RETURN(auto updated, wse::ColumnTime(row, 10));
   person.create_time = created;
   person.update_time = updated;
+  person.email_source = ColumnText(row, 11);
+  // Rows from before sources were recorded (the migration also marks them).
+  if (person.email_source.empty() && !person.email_address.empty()) {
+    person.email_source = kEmailFromImport;
+  }
   return person;
 }
 
@@ -171,8 +178,9 @@ void InsertPerson(sql::Connection& conn, const PersonRecord& person) {
   Statement insert =
       Prepare(conn,
               "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
-              " preferred_locale, source, create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-              " COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)))");
+              " preferred_locale, source, create_time, update_time, email_source) VALUES (?, ?, ?,"
+              " ?, ?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)),"
+              " ?)");
   insert->setString(1, person.id);
   insert->setString(2, person.insz);
   insert->setString(3, person.given_name);
@@ -183,25 +191,28 @@ void InsertPerson(sql::Connection& conn, const PersonRecord& person) {
   insert->setString(8, person.source);
   SetTimeOrNow(*insert, 9, person.create_time);
   SetTimeOrNow(*insert, 10, person.update_time);
+  // A new row's address has a source even when the caller named none (an import, then).
+  insert->setString(11, MergeEmail({}, {person.email_address, person.email_source}).source);
   insert->executeUpdate();
 }
 
-// `source`: the merged sources of the stored row and the import.
+// `source`: the merged sources of the stored row and the import; `email`: the merged address.
 void UpdatePerson(sql::Connection& conn, const PersonRecord& person, const std::string& source,
-                  const std::string& id) {
+                  const EmailAddress& email, const std::string& id) {
   Statement update =
       Prepare(conn,
               "UPDATE persons SET given_name = ?, family_name = ?, email_address = ?,"
               " phone_number = ?, preferred_locale = ?, source = ?,"
-              " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)) WHERE id = ?");
+              " update_time = COALESCE(?, CURRENT_TIMESTAMP(6)), email_source = ? WHERE id = ?");
   update->setString(1, person.given_name);
   update->setString(2, person.family_name);
-  SetStringOrNull(*update, 3, person.email_address);
+  SetStringOrNull(*update, 3, email.address);
   SetStringOrNull(*update, 4, person.phone_number);
   update->setString(5, person.preferred_locale);
   update->setString(6, source);
   SetTimeOrNow(*update, 7, person.update_time);
-  update->setString(8, id);
+  update->setString(8, email.source);
+  update->setString(9, id);
   update->executeUpdate();
 }
 
@@ -261,8 +272,10 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
     } else {
       const PersonRecord& current = *existing;
       const std::string source = MergedSource(current.source, person.source);
+      const EmailAddress email = MergeEmail({current.email_address, current.email_source},
+                                            {person.email_address, person.email_source});
       if (current.given_name == person.given_name && current.family_name == person.family_name &&
-          current.email_address == person.email_address &&
+          current.email_address == email.address && current.email_source == email.source &&
           current.phone_number == person.phone_number &&
           current.preferred_locale == person.preferred_locale && current.source == source) {
         // Announced all the same: a concurrent call that changed the row may still be telling
@@ -272,7 +285,7 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
         result = current;
         return absl::OkStatus();
       }
-      UpdatePerson(conn, person, source, current.id);
+      UpdatePerson(conn, person, source, email, current.id);
       changed.push_back(PersonRecordName(current.id));  // Replicas may remember the old row.
       outcome = UpsertOutcome::kUpdated;
       id = current.id;

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
+#include "identity-svc/domain/email_verification.h"
 #include "identity-svc/domain/model.h"
 #include "identity-svc/domain/store.h"
 #include "identity-svc/storage/mysql_record_changes.h"
@@ -102,6 +103,24 @@ class MysqlSigningKeyRepository : public SigningKeyRepository {
 
  private:
   wse::MysqlPool& pool_;
+};
+
+// E-mail verifications (email_verification.h); a verified address is written to the person's
+// row and announced like any person change. `directory` reads the person back after the commit.
+class MysqlEmailVerificationStore : public EmailVerificationStore {
+ public:
+  MysqlEmailVerificationStore(wse::MysqlPool& pool, DirectoryRepository& directory)
+      : pool_(pool), directory_(directory) {}
+  void OnRecordsChanged(RecordsChanged listener) { records_changed_ = std::move(listener); }
+
+  absl::Status Start(const std::string& person_id, const Decide& decide, const OutboxMessage& mail,
+                     const AuditEntry& audit) override;
+  absl::StatusOr<PersonRecord> Verify(const std::string& person_id, const Judge& judge) override;
+
+ private:
+  wse::MysqlPool& pool_;
+  DirectoryRepository& directory_;
+  RecordsChanged records_changed_;
 };
 
 }  // namespace wse::identity

@@ -47,6 +47,21 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
     databank->set_button_label("Registreren");
     return screen;
   }
+  using rights::AccessRequestObstacle;
+  if (view.obstacle == AccessRequestObstacle::kGrantYourself) {
+    // Asking would mail nobody, and 1700 would send them back to gebruikersbeheer.
+    screen.set_action(v1::SCREEN_ACTION_GRANT_OWN_RIGHT);
+    screen.set_button_label("Gebruikersbeheer");
+    screen.set_requested_role(view.requestable_role);
+    screen.set_requested_context(view.requestable_context);
+    screen.set_gebruikersbeheer_help_url(help_url_);
+    screen.set_message(
+        "U heeft nog niet de juiste rechten om een opleiding te registreren. U bent zelf lokale "
+        "beheerder van deze organisatie en er is geen andere lokale beheerder die uw aanvraag "
+        "kan behandelen: ken uzelf het recht toe via 'Gebruikersbeheer'.");
+    AddFirstEntry(screen);
+    return screen;
+  }
   screen.set_action(v1::SCREEN_ACTION_REQUEST_RIGHT);
   screen.set_button_label("Gebruikersrecht aanvragen");
   screen.set_requested_role(view.requestable_role);
@@ -58,6 +73,17 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
     screen.set_message(
         "Uw aanvraag voor het gebruikersrecht wacht op uw lokale beheerder. Zodra het recht is "
         "toegekend, ontvangt u een mail; meld u dan opnieuw aan.");
+  } else if (view.obstacle == AccessRequestObstacle::kRequesterEmailUnknown) {
+    screen.set_email_address_required(true);
+    screen.set_message(
+        "U heeft nog niet de juiste rechten om een opleiding te registreren. Wij kennen uw "
+        "e-mailadres nog niet: geef het op en bevestig het met de code die u per mail ontvangt. "
+        "Daarna kunt u op 'Gebruikersrecht aanvragen' klikken; zodra uw lokale beheerder het "
+        "recht toekent, ontvangt u een mail.");
+  } else if (view.obstacle == AccessRequestObstacle::kNotRequestable) {
+    screen.set_message(
+        "U heeft nog niet de juiste rechten om een opleiding te registreren. Dit recht kan niet "
+        "aangevraagd worden: wend u tot uw lokale beheerder.");
   } else if (!view.access_request_possible) {
     screen.set_message(
         "U heeft nog niet de juiste rechten om een opleiding te registreren, en uw organisatie "

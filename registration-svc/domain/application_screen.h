@@ -3,7 +3,10 @@
 // 'Aanwezigheid/deelname registreren' and exactly one action for the caller's current context:
 // - personal context: log in via the school or organisation first;
 // - no right yet: 'Gebruikersrecht aanvragen' (with the role and context to request, the pending
-//   request if any, and the 1700 guidance when no local administrator can be mailed);
+//   request if any, the 1700 guidance when no local administrator can be mailed, the request for
+//   the user's own e-mail address when it is unknown), enabled exactly when CreateAccessRequest
+//   would accept it (rights-svc decides both);
+// - the only local administrator without the right: 'Gebruikersbeheer', to grant it themselves;
 // - the right: 'aanvragen' (start a registration).
 
 #include <optional>
@@ -19,8 +22,11 @@ inline constexpr char kRegisterPermission[] = "vov.registration.write";
 
 class ApplicationScreenBuilder {
  public:
-  ApplicationScreenBuilder(Permissions& permissions, std::string support_email)
-      : permissions_(permissions), support_email_(std::move(support_email)) {}
+  ApplicationScreenBuilder(Permissions& permissions, std::string support_email,
+                           std::string gebruikersbeheer_help_url = "")
+      : permissions_(permissions),
+        support_email_(std::move(support_email)),
+        help_url_(std::move(gebruikersbeheer_help_url)) {}
 
   // `organization_id` nullopt: the caller acts in their personal context.
   absl::StatusOr<v1::ApplicationScreen> Build(const std::string& person_id,
@@ -30,6 +36,7 @@ class ApplicationScreenBuilder {
  private:
   Permissions& permissions_;
   std::string support_email_;
+  std::string help_url_;
 };
 
 }  // namespace wse::registration

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/request_context.h"
+#include "rights-svc/client/rights_client.h"
 
 namespace wse::registration {
 
@@ -16,7 +17,8 @@ struct PermissionView {
   std::string requestable_role;          // A role the person may request, if any.
   std::string requestable_context;       // The context to request it with.
   std::string pending_access_request;    // Resource name of their open request, if any.
-  bool access_request_possible = false;  // A local administrator can be reached by mail.
+  bool access_request_possible = false;  // 'Gebruikersrecht aanvragen' works now.
+  rights::AccessRequestObstacle obstacle = rights::AccessRequestObstacle::kNone;  // Why not.
 };
 
 class Permissions {

@@ -39,6 +39,7 @@ absl::StatusOr<PermissionView> RightsPermissions::Explain(const std::string& per
   view.allowed = explanation.allowed;
   view.pending_access_request = explanation.pending_access_request;
   view.access_request_possible = explanation.access_request_possible;
+  view.obstacle = explanation.obstacle;
   // The first rule the person could still satisfy by requesting its role.
   for (const rights::PermissionRule& rule : explanation.rules) {
     if (!rule.requestable || rule.satisfied) continue;

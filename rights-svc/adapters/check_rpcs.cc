@@ -121,6 +121,9 @@ grpc::Status RightsServiceImpl::ExplainPermission(grpc::ServerContext* context,
       }
     }
     response->set_access_request_possible(explained.access_request_possible);
+    if (!explained.decision.allowed) {
+      response->set_access_request_obstacle(ToProto(explained.obstacle));
+    }
     if (!explained.pending_access_request_id.empty()) {
       response->set_pending_access_request("organizations/" + org + "/accessRequests/" +
                                            explained.pending_access_request_id);

@@ -170,4 +170,22 @@ v1::DecisionReason ToProto(Decision decision) {
   return v1::DECISION_REASON_UNSPECIFIED;
 }
 
+v1::AccessRequestObstacle ToProto(RequestObstacle obstacle) {
+  switch (obstacle) {
+    case RequestObstacle::kNone:
+      return v1::ACCESS_REQUEST_OBSTACLE_UNSPECIFIED;
+    case RequestObstacle::kNotRequestable:
+      return v1::ACCESS_REQUEST_OBSTACLE_NOT_REQUESTABLE;
+    case RequestObstacle::kPending:
+      return v1::ACCESS_REQUEST_OBSTACLE_PENDING;
+    case RequestObstacle::kGrantYourself:
+      return v1::ACCESS_REQUEST_OBSTACLE_GRANT_YOURSELF;
+    case RequestObstacle::kNoReachableAdministrator:
+      return v1::ACCESS_REQUEST_OBSTACLE_NO_REACHABLE_LOCAL_ADMINISTRATOR;
+    case RequestObstacle::kRequesterEmailUnknown:
+      return v1::ACCESS_REQUEST_OBSTACLE_REQUESTER_EMAIL_UNKNOWN;
+  }
+  return v1::ACCESS_REQUEST_OBSTACLE_UNSPECIFIED;
+}
+
 }  // namespace wse::rights

@@ -29,5 +29,6 @@ void ToProto(const RoleDef& role, v1::Role* out);
 void ToProto(const LocalAdministrator& admin, const std::string& organization_id,
              v1::LocalAdministrator* out);
 v1::DecisionReason ToProto(Decision decision);
+v1::AccessRequestObstacle ToProto(RequestObstacle obstacle);
 
 }  // namespace wse::rights

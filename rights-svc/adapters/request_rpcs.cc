@@ -5,6 +5,7 @@
 #include "rights-svc/adapters/convert.h"
 #include "rights-svc/adapters/person_names.h"
 #include "rights-svc/adapters/rights_service.h"
+#include "rights-svc/domain/request_route.h"
 
 namespace wse::rights {
 namespace {
@@ -13,7 +14,7 @@ identity::v1::Guidance NoAdministratorGuidance() {
   identity::v1::Guidance guidance;
   guidance.set_reason(identity::v1::GUIDANCE_REASON_NO_REACHABLE_LOCAL_ADMINISTRATOR);
   guidance.set_language_code("nl");
-  guidance.set_text(NoReachableAdministratorText());
+  guidance.set_text(ObstacleText(RequestObstacle::kNoReachableAdministrator));
   auto* call = guidance.add_actions();
   call->set_kind(identity::v1::GUIDANCE_ACTION_KIND_CALL_HELPDESK);
   call->set_label("Bel de 1700 infolijn");

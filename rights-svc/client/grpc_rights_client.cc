@@ -91,6 +91,29 @@ absl::StatusOr<PermissionAnswer> GrpcRightsClient::Check(const std::string& pers
   return answer;
 }
 
+namespace {
+
+// A value newer than this client reads as "none": access_request_possible still says whether
+// the button works.
+AccessRequestObstacle FromProto(v1::AccessRequestObstacle obstacle) {
+  switch (obstacle) {
+    case v1::ACCESS_REQUEST_OBSTACLE_NOT_REQUESTABLE:
+      return AccessRequestObstacle::kNotRequestable;
+    case v1::ACCESS_REQUEST_OBSTACLE_PENDING:
+      return AccessRequestObstacle::kPending;
+    case v1::ACCESS_REQUEST_OBSTACLE_GRANT_YOURSELF:
+      return AccessRequestObstacle::kGrantYourself;
+    case v1::ACCESS_REQUEST_OBSTACLE_NO_REACHABLE_LOCAL_ADMINISTRATOR:
+      return AccessRequestObstacle::kNoReachableAdministrator;
+    case v1::ACCESS_REQUEST_OBSTACLE_REQUESTER_EMAIL_UNKNOWN:
+      return AccessRequestObstacle::kRequesterEmailUnknown;
+    default:
+      return AccessRequestObstacle::kNone;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<PermissionExplanation> GrpcRightsClient::ExplainPermission(
     const std::string& person_id, const std::string& organization_id, const std::string& permission,
     const RequestContext& call) {
@@ -106,6 +129,7 @@ absl::StatusOr<PermissionExplanation> GrpcRightsClient::ExplainPermission(
   out.allowed = response.allowed();
   out.pending_access_request = response.pending_access_request();
   out.access_request_possible = response.access_request_possible();
+  out.obstacle = FromProto(response.access_request_obstacle());
   for (const auto& rule : response.rules()) {
     out.rules.push_back({rule.role(),
                          {rule.contexts().begin(), rule.contexts().end()},

@@ -29,11 +29,22 @@ struct PermissionRule {
   bool satisfied = false;
 };
 
+// Why 'Gebruikersrecht aanvragen' cannot be used (wse.rights.v1.AccessRequestObstacle).
+enum class AccessRequestObstacle {
+  kNone,
+  kNotRequestable,
+  kPending,
+  kGrantYourself,             // The person is the only local administrator left to ask.
+  kNoReachableAdministrator,  // Call 1700.
+  kRequesterEmailUnknown,     // Give and confirm an e-mail address first.
+};
+
 struct PermissionExplanation {
   bool allowed = false;
   std::vector<PermissionRule> rules;
   std::string pending_access_request;    // Resource name of their open request, if any.
-  bool access_request_possible = false;  // A local administrator can be reached by mail.
+  bool access_request_possible = false;  // The request can be made now.
+  AccessRequestObstacle obstacle = AccessRequestObstacle::kNone;  // Why not, when denied.
 };
 
 // CheckPermission's answer (wse.rights.v1.CheckPermissionResponse).

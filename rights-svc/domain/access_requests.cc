@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "rights-svc/domain/mails.h"
+#include "rights-svc/domain/request_route.h"
 #include "rights-svc/domain/rights_manager.h"
 
 namespace wse::rights {
@@ -49,12 +50,6 @@ absl::Status NotPending(const AccessRequestRecord& request) {
 
 }  // namespace
 
-std::string NoReachableAdministratorText() {
-  return "Uw organisatie heeft geen lokale beheerder met een gekend e-mailadres, daarom kan uw "
-         "aanvraag niet automatisch doorgestuurd worden. Contacteer de 1700 infolijn en vraag "
-         "naar iemand van het team 'gebruikersbeheer'.";
-}
-
 absl::StatusOr<const RoleDef*> RightsManager::RequestableRole(const std::string& role_code,
                                                               const std::string& context) const {
   const RoleDef* role = catalogue_.FindRole(role_code);
@@ -65,25 +60,6 @@ absl::StatusOr<const RoleDef*> RightsManager::RequestableRole(const std::string&
     return InvalidArgument({{"access_request.context", "is not a context of role " + role_code}});
   }
   return role;
-}
-
-absl::StatusOr<std::vector<identity::PersonInfo>> RightsManager::ReachableAdministrators(
-    const Actor& actor, const std::string& organization_id, const RequestContext& call) {
-  ASSIGN_OR_RETURN(auto admins, LocalAdministrators(organization_id, call));
-  std::vector<identity::PersonInfo> reachable;
-  for (const auto& admin : admins) {
-    if (!admin.person.email_address.empty() && admin.person.id != actor.person_id) {
-      reachable.push_back(admin.person);
-    }
-  }
-  if (reachable.empty()) {
-    return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
-                        "the organisation has no local administrator with a known e-mail address")
-        .Reason("NO_REACHABLE_LOCAL_ADMINISTRATOR",
-                {{"helpdesk_phone", "1700"}, {"helpdesk_team", "gebruikersbeheer"}})
-        .Dutch(NoReachableAdministratorText());
-  }
-  return reachable;
 }
 
 absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
@@ -97,8 +73,12 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   const absl::Time now = clock_();
   ASSIGN_OR_RETURN(auto held, store_.ActiveGrants(organization_id, actor.person_id, now));
   RETURN_IF_ERROR(RequireNotHeld(held, role_code, context));
-  ASSIGN_OR_RETURN(auto reachable, ReachableAdministrators(actor, organization_id, call));
-  ASSIGN_OR_RETURN(auto requester, directory_.GetPerson(actor.person_id, call));
+  ASSIGN_OR_RETURN(auto admins, LocalAdministrators(organization_id, call));
+  ASSIGN_OR_RETURN(auto requester, directory_.GetPersonNow(actor.person_id, call));
+  // The same decision as the screen's (ExplainPermission): a pending request is refused below.
+  const RequestRoute route = DecideRequestRoute(admins, requester, true, false);
+  RETURN_IF_ERROR(RequestRefused(route.obstacle));
+  const std::vector<identity::PersonInfo>& reachable = route.recipients;
   ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));
 
   AccessRequestRecord request;

@@ -257,11 +257,15 @@ absl::StatusOr<PermissionReport> PermissionChecker::Explain(const std::string& p
     }
     ASSIGN_OR_RETURN(auto admins, rights_.LocalAdministrators(organization_id, call));
     out.local_administrators = std::move(admins);
-    const bool reachable =
-        std::any_of(out.local_administrators.begin(), out.local_administrators.end(),
-                    [](const auto& a) { return !a.person.email_address.empty(); });
-    out.access_request_possible = reachable && out.pending_access_request_id.empty() &&
-                                  rights_.catalogue().RequestableRoleFor(permission) != nullptr;
+    // Asked now: the person may have confirmed their address a moment ago.
+    ASSIGN_OR_RETURN(auto person, rights_.directory().GetPersonNow(person_id, call));
+    // The decision CreateAccessRequest takes, so the button is offered only when it works.
+    out.obstacle =
+        DecideRequestRoute(out.local_administrators, person,
+                           rights_.catalogue().RequestableRoleFor(permission) != nullptr,
+                           !out.pending_access_request_id.empty())
+            .obstacle;
+    out.access_request_possible = out.obstacle == RequestObstacle::kNone;
   }
   return out;
 }

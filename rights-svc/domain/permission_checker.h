@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "common/metrics.h"
 #include "rights-svc/domain/grant_cache.h"
+#include "rights-svc/domain/request_route.h"
 #include "rights-svc/domain/revision_cache.h"
 #include "rights-svc/domain/rights_manager.h"
 
@@ -65,6 +66,7 @@ struct PermissionReport {
   std::vector<LocalAdministrator> local_administrators;
   std::string pending_access_request_id;
   bool access_request_possible = false;
+  RequestObstacle obstacle = RequestObstacle::kNone;  // Why it is not possible (when denied).
 };
 
 class PermissionChecker {

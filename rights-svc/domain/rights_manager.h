@@ -132,10 +132,6 @@ class RightsManager {
   // The catalogue's role `role_code`, when users may request it in `context`.
   absl::StatusOr<const RoleDef*> RequestableRole(const std::string& role_code,
                                                  const std::string& context) const;
-  // The organisation's local administrators who can be mailed about the actor's request (not the
-  // actor); FAILED_PRECONDITION with the 1700 guidance when there are none.
-  absl::StatusOr<std::vector<identity::PersonInfo>> ReachableAdministrators(
-      const Actor& actor, const std::string& organization_id, const RequestContext& call);
   absl::StatusOr<bool> IsLocalAdministrator(const std::string& person_id,
                                             const std::string& organization_id,
                                             const RequestContext& call);
@@ -174,8 +170,5 @@ class RightsManager {
 
 // A fresh opaque id (32 hex characters).
 std::string NewRightsId();
-
-// Dutch text and structured steps for 'no local administrator can be reached'.
-std::string NoReachableAdministratorText();
 
 }  // namespace wse::rights

@@ -185,15 +185,17 @@ class PythonClientTest(unittest.TestCase):
         self.assertNotEqual(selected.access_token, personal_token)
         org_token = selected.access_token
 
-        # The 'Aanvraag' screen for the organisation: no registration right yet, so the one
-        # action is 'Gebruikersrecht aanvragen' for the DWSE organisatieverantwoordelijke role.
+        # The 'Aanvraag' screen for the organisation: no registration right yet, and this person
+        # is the organisation's only local administrator (its legal representative), so the one
+        # action is 'Gebruikersbeheer' to grant the DWSE organisatieverantwoordelijke role to
+        # themselves (a request would mail nobody).
         screen = self.registration.GetApplicationScreen(
             screen_pb2.GetApplicationScreenRequest(organization=organization),
             metadata=bearer(org_token), timeout=TIMEOUT).screen
         self.assertEqual(screen.title, "Vlaams opleidingsverlof")
         self.assertEqual(screen.subtitle, "Aanwezigheid/deelname registreren")
-        self.assertEqual(screen.action, screen_pb2.SCREEN_ACTION_REQUEST_RIGHT, screen)
-        self.assertEqual(screen.button_label, "Gebruikersrecht aanvragen")
+        self.assertEqual(screen.action, screen_pb2.SCREEN_ACTION_GRANT_OWN_RIGHT, screen)
+        self.assertEqual(screen.button_label, "Gebruikersbeheer")
         self.assertEqual(screen.requested_role, "DWSE_ORGANISATIEVERANTWOORDELIJKE")
         self.assertTrue(screen.requested_context)
         self.assertTrue(screen.support_email_address)

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/flow/flow.h"
@@ -19,6 +20,7 @@ namespace {
 
 namespace rv1 = wse::rights::v1;
 namespace reg = wse::registration::v1;
+namespace idv1 = wse::identity::v1;
 
 class RightsFlowTest : public ::testing::Test {
  protected:
@@ -122,6 +124,136 @@ TEST_F(RightsFlowTest, RequestApproveMailsCheckRevoke) {
   // Exactly one mail each: nothing doubled by retries of the relay.
   EXPECT_EQ(MailsTo(maildir, admin.email).size(), 1u);
   EXPECT_EQ(MailsTo(maildir, user.email).size(), 1u);
+}
+
+// The six digits of a verification mail's text.
+std::string CodeIn(const DecodedMail& mail) {
+  const size_t at = mail.text_body.find_first_of("0123456789");
+  return at == std::string::npos ? std::string() : mail.text_body.substr(at, 6);
+}
+
+absl::StatusOr<idv1::StartEmailVerificationResponse> StartVerification(
+    flow::Flow& flow, const std::string& token, const std::string& address) {
+  grpc::ClientContext context;
+  Bearer(&context, token);
+  idv1::StartEmailVerificationRequest request;
+  request.set_email_address(address);
+  idv1::StartEmailVerificationResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(flow.identity().StartEmailVerification(&context, request,
+                                                                        &response)));
+  return response;
+}
+
+absl::Status Verify(flow::Flow& flow, const std::string& token, const std::string& code) {
+  grpc::ClientContext context;
+  Bearer(&context, token);
+  idv1::ConfirmEmailAddressRequest request;
+  request.set_code(code);
+  idv1::ConfirmEmailAddressResponse response;
+  return FromGrpcStatus(flow.identity().ConfirmEmailAddress(&context, request, &response));
+}
+
+absl::StatusOr<std::string> OwnAddress(flow::Flow& flow, const std::string& token) {
+  grpc::ClientContext context;
+  Bearer(&context, token);
+  idv1::GetCurrentUserResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(
+      flow.identity().GetCurrentUser(&context, idv1::GetCurrentUserRequest(), &response)));
+  return response.email_address();
+}
+
+// Issue 19: the seed promises a mail when the right is granted, so a requester nobody can mail
+// is asked for their address first, confirmed with a code mailed to it; the approval then
+// reaches them there.
+TEST_F(RightsFlowTest, ARequesterWithoutAddressConfirmsOneThenRequests) {
+  const std::string maildir = StackEnv::Get().mail_dir;
+  ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Marie"));
+  ASSERT_OK_AND_ASSIGN(flow::Person user, flow_.ImportPersonWithoutAddress("Jan"));
+  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Atheneum Mail", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
+  ASSERT_OK(flow_.AddWorkRelation(admin_token, org, user).status());
+  ASSERT_OK_AND_ASSIGN(const std::string user_token, flow_.LoginFor(user, org));
+
+  // The screen asks for the address, and the request agrees with it.
+  ASSERT_OK_AND_ASSIGN(reg::ApplicationScreen screen, flow_.Screen(user_token));
+  EXPECT_EQ(screen.action(), reg::SCREEN_ACTION_REQUEST_RIGHT);
+  EXPECT_TRUE(screen.email_address_required());
+  EXPECT_FALSE(screen.access_request_possible());
+  absl::Status refused = flow_.RequestRight(user_token, org).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(refused), "REQUESTER_EMAIL_UNKNOWN");
+  EXPECT_TRUE(MailsTo(maildir, admin.email).empty()) << "nobody is mailed about a refusal";
+
+  // Jan gives his address; the code arrives there; a wrong code counts, the right one confirms.
+  const std::string address = "jan-" + user.insz + "@thuis.example";
+  ASSERT_OK_AND_ASSIGN(auto started, StartVerification(flow_, user_token, " " + address + " "));
+  EXPECT_EQ(started.email_address(), address);
+  EXPECT_EQ(StartVerification(flow_, user_token, "geen adres").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto code_mails = WaitForMailsTo(maildir, address, 1, absl::Seconds(30));
+  ASSERT_EQ(code_mails.size(), 1u) << "the code never reached the address";
+  const std::string code = CodeIn(DecodeStoredMail(code_mails[0].path));
+  ASSERT_EQ(code.size(), 6u);
+  const std::string wrong = code == "000000" ? "000001" : "000000";
+  absl::Status mismatch = Verify(flow_, user_token, wrong);
+  EXPECT_EQ(mismatch.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(mismatch), "VERIFICATION_CODE_MISMATCH");
+  ASSERT_OK_AND_ASSIGN(std::string own, OwnAddress(flow_, user_token));
+  EXPECT_TRUE(own.empty()) << "not his address before the code";
+  ASSERT_OK(Verify(flow_, user_token, code));
+  ASSERT_OK_AND_ASSIGN(own, OwnAddress(flow_, user_token));
+  EXPECT_EQ(own, address);
+
+  // Now the request goes, and the approval reaches Jan at the address he confirmed.
+  ASSERT_OK_AND_ASSIGN(screen, flow_.Screen(user_token));
+  EXPECT_FALSE(screen.email_address_required());
+  EXPECT_TRUE(screen.access_request_possible());
+  ASSERT_OK_AND_ASSIGN(rv1::AccessRequest request, flow_.RequestRight(user_token, org));
+  EXPECT_EQ(WaitForMailsTo(maildir, admin.email, 1, absl::Seconds(30)).size(), 1u);
+  ASSERT_OK(flow_.Approve(admin_token, request).status());
+  EXPECT_EQ(WaitForMailsTo(maildir, address, 2, absl::Seconds(30)).size(), 2u)
+      << "the code and the approval";
+}
+
+// The identity provider's `email` claim is an address too: no code needed.
+TEST_F(RightsFlowTest, TheProvidersAddressIsEnoughToRequest) {
+  ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Marie"));
+  ASSERT_OK_AND_ASSIGN(flow::Person user, flow_.ImportPersonWithoutAddress("Els"));
+  user.idp_email = "els-" + user.insz + "@idp.example";
+  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Atheneum IdP", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
+  ASSERT_OK(flow_.AddWorkRelation(admin_token, org, user).status());
+  ASSERT_OK_AND_ASSIGN(const std::string user_token, flow_.LoginFor(user, org));
+  ASSERT_OK_AND_ASSIGN(std::string own, OwnAddress(flow_, user_token));
+  EXPECT_EQ(own, user.idp_email);
+  ASSERT_OK_AND_ASSIGN(reg::ApplicationScreen screen, flow_.Screen(user_token));
+  EXPECT_TRUE(screen.access_request_possible());
+  EXPECT_OK(flow_.RequestRight(user_token, org).status());
+}
+
+// Issue 19: the only local administrator is not offered a request that would mail nobody; the
+// screen sends them to gebruikersbeheer, where the direct grant mails them and the screen
+// then registers.
+TEST_F(RightsFlowTest, TheOnlyAdministratorGrantsTheirOwnRight) {
+  const std::string maildir = StackEnv::Get().mail_dir;
+  ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Sara"));
+  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Eenmanszaak", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
+  ASSERT_OK_AND_ASSIGN(reg::ApplicationScreen screen, flow_.Screen(admin_token));
+  EXPECT_EQ(screen.action(), reg::SCREEN_ACTION_GRANT_OWN_RIGHT);
+  EXPECT_EQ(screen.button_label(), "Gebruikersbeheer");
+  EXPECT_FALSE(screen.access_request_possible());
+  EXPECT_FALSE(screen.gebruikersbeheer_help_url().empty());
+  absl::Status refused = flow_.RequestRight(admin_token, org).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(refused), "REQUESTER_IS_ONLY_LOCAL_ADMINISTRATOR");
+
+  ASSERT_OK(flow_.Grant(admin_token, org, admin).status());
+  auto mails = WaitForMailsTo(maildir, admin.email, 1, absl::Seconds(30));
+  ASSERT_EQ(mails.size(), 1u) << "a direct grant mails its holder";
+  EXPECT_TRUE(absl::StrContains(DecodeStoredMail(mails[0].path).text_body, "'Registreren'"));
+  ASSERT_OK_AND_ASSIGN(screen, flow_.Screen(admin_token));
+  EXPECT_EQ(screen.action(), reg::SCREEN_ACTION_REGISTER);
 }
 
 TEST_F(RightsFlowTest, CrossOrganisationAttemptsAreRefusedAndAudited) {

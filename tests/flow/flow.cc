@@ -22,6 +22,9 @@ namespace reg = wse::registration::v1;
 
 namespace {
 
+// ImportPerson without an address (an import that gives none).
+constexpr char kNoAddress[] = "\x01none";
+
 // The response of a finished call, or its status (code, message and details).
 template <typename Response>
 absl::StatusOr<Response> Answer(const grpc::Status& status, Response&& response) {
@@ -98,7 +101,8 @@ absl::StatusOr<Person> Flow::ImportPerson(const std::string& given_name,
   p.insz = NewInsz();
   p.given_name = given_name;
   p.family_name = family_name;
-  p.email = !email.empty()
+  p.email = email == kNoAddress ? std::string()
+            : !email.empty()
                 ? email
                 : absl::StrCat(absl::AsciiStrToLower(given_name), "-", p.insz, "@school.example");
   grpc::ClientContext context;
@@ -117,6 +121,10 @@ absl::StatusOr<Person> Flow::ImportPerson(const std::string& given_name,
   }
   p.name = response.results(0).resource();
   return p;
+}
+
+absl::StatusOr<Person> Flow::ImportPersonWithoutAddress(const std::string& given_name) {
+  return ImportPerson(given_name, "Test", kNoAddress);
 }
 
 absl::StatusOr<std::string> Flow::ImportOrganization(
@@ -173,6 +181,7 @@ absl::StatusOr<std::string> Flow::IdToken(const Person& person) const {
   login.insz = person.insz;
   login.given_name = person.given_name.empty() ? "Given" : person.given_name;
   login.family_name = person.family_name.empty() ? "Test" : person.family_name;
+  login.email = person.idp_email;
   return identity::MintDevIdToken(key, login, absl::Now());
 }
 

@@ -35,7 +35,8 @@ inline constexpr char kRegistrationPermission[] = "vov.registration.write";
 
 struct Person {
   std::string insz, given_name, family_name, email;
-  std::string name;  // persons/{id}
+  std::string name;       // persons/{id}
+  std::string idp_email;  // The `email` claim of their ID tokens; empty: none.
 };
 
 // A school whose local administrator is its legal representative, with members (werkrelatie).
@@ -97,6 +98,8 @@ class Flow {
   absl::StatusOr<Person> ImportPerson(const std::string& given_name,
                                       const std::string& family_name = "Test",
                                       const std::string& email = "");
+  // A fresh person whose e-mail address the import does not give (`email` stays empty).
+  absl::StatusOr<Person> ImportPersonWithoutAddress(const std::string& given_name);
   // An enterprise (a fresh KBO number unless given) with these legal representatives (by INSZ).
   absl::StatusOr<std::string> ImportOrganization(const std::string& display_name,
                                                  const std::vector<std::string>& representatives,

@@ -174,6 +174,18 @@ std::vector<Row> IdentityRows() {
   rows.push_back(R(s, "GetCurrentUser", t, Authed(OK, OK, OK, OK, OK, U),
                    Empty<idv1::GetCurrentUserRequest>()));
   rows.push_back(R(s, "GetJwks", t, Open(), Empty<idv1::GetJwksRequest>()));
+  // Any person for themselves; an implausible address / a code that is no six digits keeps the
+  // matrix from mailing anyone: who may call is decided before what is asked.
+  rows.push_back(R(s, "StartEmailVerification", t,
+                   Authed(C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, C::INVALID_ARGUMENT,
+                          C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, U),
+                   Req<idv1::StartEmailVerificationRequest>(
+                       [](const World&, auto& r) { r.set_email_address("geen-adres"); })));
+  rows.push_back(R(s, "ConfirmEmailAddress", t,
+                   Authed(C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, C::INVALID_ARGUMENT,
+                          C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, U),
+                   Req<idv1::ConfirmEmailAddressRequest>(
+                       [](const World&, auto& r) { r.set_code("abc"); })));
   rows.push_back(R(s, "BatchImportOrganizations", t, OperatorOnlyUnverified(),
                    Req<idv1::BatchImportOrganizationsRequest>([](const World& w, auto& r) {
                      auto* org = r.add_organizations();

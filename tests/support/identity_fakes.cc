@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "common/status_macros.h"
+#include "identity-svc/domain/email_address.h"
 
 namespace wse::identity::testing {
 namespace {
@@ -45,6 +46,7 @@ absl::StatusOr<UpsertOutcome> FakeDirectoryRepository::UpsertPerson(const Person
   if (existing == persons_.end()) {
     if (persons_.count(person.id) != 0) return absl::AlreadyExistsError("duplicate person id");
     PersonRecord created = person;
+    created.email_source = MergeEmail({}, {person.email_address, person.email_source}).source;
     created.create_time = OrNow(person.create_time, now);
     created.update_time = OrNow(person.update_time, now);
     persons_[created.id] = created;
@@ -54,8 +56,11 @@ absl::StatusOr<UpsertOutcome> FakeDirectoryRepository::UpsertPerson(const Person
   }
   PersonRecord& current = existing->second;
   const std::string source = MergedSource(current.source, person.source);
+  const EmailAddress email =
+      MergeEmail({current.email_address, current.email_source},
+                 {person.email_address, person.email_source});
   if (current.given_name == person.given_name && current.family_name == person.family_name &&
-      current.email_address == person.email_address &&
+      current.email_address == email.address && current.email_source == email.source &&
       current.phone_number == person.phone_number &&
       current.preferred_locale == person.preferred_locale && current.source == source) {
     if (stored != nullptr) *stored = current;
@@ -63,7 +68,8 @@ absl::StatusOr<UpsertOutcome> FakeDirectoryRepository::UpsertPerson(const Person
   }
   current.given_name = person.given_name;
   current.family_name = person.family_name;
-  current.email_address = person.email_address;
+  current.email_address = email.address;
+  current.email_source = email.source;
   current.phone_number = person.phone_number;
   current.preferred_locale = person.preferred_locale;
   current.source = source;

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "identity-svc/domain/email_verification.h"
 #include "identity-svc/domain/model.h"
 #include "identity-svc/domain/store.h"
 
@@ -114,6 +115,42 @@ class FakeSigningKeyRepository : public SigningKeyRepository {
  private:
   absl::Mutex mu_;
   std::map<std::string, SigningKeyRecord> keys_ ABSL_GUARDED_BY(mu_);  // By kid.
+};
+
+// What MysqlEmailVerificationStore keeps, in memory (one caller at a time).
+class FakeEmailVerificationStore : public EmailVerificationStore {
+ public:
+  absl::Status Start(const std::string& person_id, const Decide& decide,
+                     const OutboxMessage& mail, const AuditEntry& audit) override {
+    auto next = decide(Find(person_id));
+    if (!next.ok()) return next.status();
+    rows[person_id] = *next;
+    outbox.push_back(mail);
+    audits.push_back(audit);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<PersonRecord> Verify(const std::string& person_id, const Judge& judge) override {
+    auto step = judge(Find(person_id));
+    if (!step.ok()) return step.status();
+    rows[person_id] = step->next;
+    audits.push_back(step->audit);
+    if (!step->answer.ok()) return step->answer;
+    PersonRecord& person = persons[person_id];
+    person.id = person_id;
+    person.email_address = step->next.email_address;
+    person.email_source = "VERIFIED";
+    return person;
+  }
+  std::optional<EmailVerification> Find(const std::string& person_id) const {
+    auto it = rows.find(person_id);
+    if (it == rows.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::map<std::string, EmailVerification> rows;
+  std::map<std::string, PersonRecord> persons;
+  std::vector<OutboxMessage> outbox;
+  std::vector<AuditEntry> audits;
 };
 
 }  // namespace wse::identity::testing

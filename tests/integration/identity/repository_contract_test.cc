@@ -11,7 +11,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/migrations.h"
+#include "common/outbox.h"
+#include "common/status.h"
 #include "gtest/gtest.h"
+#include "identity-svc/domain/email_verification.h"
 #include "identity-svc/domain/model.h"
 #include "identity-svc/domain/store.h"
 #include "identity-svc/storage/mysql_store.h"
@@ -258,6 +261,44 @@ TYPED_TEST(RepositoryContractTest, PersonFirstSeenAtLoginBecomesImported) {
   EXPECT_TRUE(*outcome == UpsertOutcome::kUnchanged);
   EXPECT_EQ(stored.source, "IMPORT");
   EXPECT_EQ(this->backend_.AuditCount(), 2);
+}
+
+// Issue 19 (identity-svc/domain/email_address.h): an import never overwrites or clears the
+// address the person gave; the provider's claim never overwrites one they confirmed.
+TYPED_TEST(RepositoryContractTest, ThePersonsOwnAddressSurvivesImports) {
+  DirectoryRepository& directory = this->backend_.directory();
+  PersonRecord imported = Person(1, "85073003328");
+  imported.email_address = "an@school.example";
+  imported.email_source = "IMPORT";
+  PersonRecord stored;
+  ASSERT_TRUE(directory.UpsertPerson(imported, Audit("IMPORT"), &stored).ok());
+  EXPECT_EQ(stored.email_source, "IMPORT");
+
+  PersonRecord claimed = stored;
+  claimed.email_address = "an@idp.example";
+  claimed.email_source = "IDP";
+  ASSERT_TRUE(directory.UpsertPerson(claimed, Audit("EMAIL"), &stored).ok());
+  EXPECT_EQ(stored.email_address, "an@idp.example");
+  EXPECT_EQ(stored.email_source, "IDP");
+
+  // The nightly import without an address: the person's own stays.
+  PersonRecord nightly = imported;
+  nightly.email_address.clear();
+  auto outcome = directory.UpsertPerson(nightly, Audit("IMPORT"), &stored);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_TRUE(*outcome == UpsertOutcome::kUnchanged);
+  EXPECT_EQ(stored.email_address, "an@idp.example");
+
+  PersonRecord confirmed = stored;
+  confirmed.email_address = "an@thuis.example";
+  confirmed.email_source = "VERIFIED";
+  ASSERT_TRUE(directory.UpsertPerson(confirmed, Audit("EMAIL"), &stored).ok());
+  ASSERT_TRUE(directory.UpsertPerson(claimed, Audit("EMAIL"), &stored).ok());
+  ASSERT_TRUE(directory.UpsertPerson(imported, Audit("IMPORT"), &stored).ok());
+  auto found = directory.FindPersonById(stored.id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->email_address, "an@thuis.example");
+  EXPECT_EQ(found->email_source, "VERIFIED");
 }
 
 TYPED_TEST(RepositoryContractTest, FindsPersonsByIdAndInsz) {
@@ -717,6 +758,58 @@ TEST(RecordAnnouncementTest, AlreadyDoneWritesAnnounceTheRecordAsWell) {
   const std::vector<std::string> names{"sessions/" + session.id};
   EXPECT_EQ(announced, (std::vector<std::vector<std::string>>{names, names}))
       << "the retried logout was answered without telling the replicas";
+}
+
+// The verification store on MariaDB: the code's hash, its mail and audit commit together; a wrong
+// code's count commits although the call fails; the confirmed address is the person's and is
+// announced to the replicas.
+TEST(EmailVerificationStoreTest, CodesMailsAndTheConfirmedAddressCommitTogether) {
+  ::wse::testing::TestDatabase db;
+  ASSERT_TRUE(ApplyMigrations(db.pool(), {{"identity", &EmbeddedMigrations()},
+                                          {"outbox", &OutboxMigrations()}})
+                  .ok());
+  std::vector<std::string> announced;
+  MysqlDirectoryRepository directory(db.pool());
+  MysqlEmailVerificationStore store(db.pool(), directory);
+  store.OnRecordsChanged([&](const std::vector<std::string>& names, absl::Duration) {
+    announced.insert(announced.end(), names.begin(), names.end());
+  });
+  PersonRecord person = Person(1, "85073003328");
+  person.email_address.clear();
+  ASSERT_TRUE(directory.UpsertPerson(person, Audit("IMPORT"), &person).ok());
+
+  absl::Time now = absl::Now();
+  std::string code = "123456";
+  EmailVerifier verifier(store, EmailVerificationPolicy{}, [&] { return now; },
+                         [&] { return code; });
+  VerifyingPerson who{person, Session(10, person.id, std::string(64, 'a'))};
+  ASSERT_TRUE(verifier.Start(who, "an@thuis.example").ok());
+  EXPECT_EQ(db.QueryScalar("SELECT COUNT(*) FROM outbox"), "1");
+  EXPECT_EQ(db.QueryScalar("SELECT COUNT(*) FROM audit_events WHERE action ="
+                           " 'EMAIL_VERIFICATION_STARTED'"),
+            "1");
+  EXPECT_EQ(db.QueryScalar("SELECT COUNT(*) FROM email_verifications WHERE code_hash LIKE"
+                           " '%123456%'"),
+            "0")
+      << "only the hash is stored";
+
+  auto wrong = verifier.Verify(who, "654321");
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(db.QueryScalar("SELECT failed_attempts FROM email_verifications"), "1");
+  EXPECT_TRUE(announced.empty());
+
+  auto verified = verifier.Verify(who, "123456");
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->email_address, "an@thuis.example");
+  EXPECT_EQ(verified->email_source, "VERIFIED");
+  EXPECT_EQ(announced, std::vector<std::string>{"persons/" + person.id});
+  EXPECT_EQ(ReasonOf(verifier.Verify(who, "123456").status()), "EMAIL_VERIFICATION_NOT_STARTED");
+
+  // Five codes an hour, counted across calls in the stored row.
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(verifier.Start(who, "an@thuis.example").ok()) << i;
+  EXPECT_EQ(verifier.Start(who, "an@thuis.example").status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(db.QueryScalar("SELECT COUNT(*) FROM outbox"), "5");
 }
 
 }  // namespace

@@ -174,7 +174,7 @@ TEST_F(NotifyFlowTest, TemplatesCanBeListedAndPreviewed) {
   Bearer(&list_context, OperatorToken());
   v1::ListTemplatesResponse templates;
   ASSERT_TRUE(stub_->ListTemplates(&list_context, {}, &templates).ok());
-  ASSERT_EQ(templates.templates_size(), 7);
+  ASSERT_EQ(templates.templates_size(), 8);
   EXPECT_EQ(templates.templates(0).template_id(), "access-request-approved");
   grpc::ClientContext context;
   Bearer(&context, OperatorToken());

@@ -98,8 +98,10 @@ class IdentityServiceTest : public ::testing::Test {
       [this](const RequestContext& c) { return access_tokens_.Verify(c.bearer_token).status(); },
       NotifyIdentity(),
       {{"notify-svc", {"GetPerson"}}}};
-  IdentityServiceImpl service_{
-      {sessions_manager_, directory_, ring_, access_tokens_, operators_, GuidanceConfig()}};
+  testing::FakeEmailVerificationStore verifications_;
+  EmailVerifier email_{verifications_};
+  IdentityServiceImpl service_{{sessions_manager_, directory_, ring_, access_tokens_, operators_,
+                                GuidanceConfig(), email_}};
   wse::testing::InProcessServer server_{{{&service_, "wse.identity.v1.IdentityService"}}};
   std::unique_ptr<Stub> stub_;
 };

@@ -50,12 +50,14 @@ class SessionManagerTest : public ::testing::Test {
     ASSERT_TRUE(directory_.UpsertOrganization(school_, {}, &ignored).ok());
   }
 
-  std::string IdToken(const std::string& insz, const std::string& nonce = "") {
+  std::string IdToken(const std::string& insz, const std::string& nonce = "",
+                      const std::string& email = "") {
     DevLogin login;
     login.insz = insz;
     login.given_name = "Given";
     login.family_name = "Family";
     login.nonce = nonce;
+    login.email = email;
     return MintDevIdToken(idp_key_, login, absl::Now()).value();
   }
 
@@ -107,6 +109,34 @@ TEST_F(SessionManagerTest, UnknownPersonIsRecordedAtFirstLogin) {
   ASSERT_TRUE(person.ok());
   EXPECT_EQ(person->source, "LOGIN");
   EXPECT_EQ(issued.person.id, person->id);
+}
+
+// Issue 19: the identity provider's `email` claim is where mails go when nobody gave another.
+TEST_F(SessionManagerTest, TheProvidersAddressIsTakenAtLogin) {
+  // A person first seen at login keeps the claim...
+  auto jan = manager_.Login(IdToken(kJanInsz, "", "jan@idp.example"), "", "", call_);
+  ASSERT_TRUE(jan.ok()) << jan.status();
+  EXPECT_EQ(jan->person.email_address, "jan@idp.example");
+  EXPECT_EQ(jan->person.email_source, "IDP");
+  // ...a known person without address gets it, recorded in the audit trail...
+  auto an = manager_.Login(IdToken(kAnInsz, "", "an@idp.example"), "", "", call_);
+  ASSERT_TRUE(an.ok()) << an.status();
+  EXPECT_EQ(an->person.email_address, "an@idp.example");
+  EXPECT_EQ(directory_.FindPersonById("an-id")->email_address, "an@idp.example");
+  EXPECT_EQ(directory_.audit.back().action, "EMAIL_ADDRESS_FROM_ID_TOKEN");
+  // ...a login without the claim leaves it, and an address An confirmed herself outranks the
+  // provider's from then on.
+  const size_t audited = directory_.audit.size();
+  ASSERT_TRUE(manager_.Login(IdToken(kAnInsz), "", "", call_).ok());
+  EXPECT_EQ(directory_.FindPersonById("an-id")->email_address, "an@idp.example");
+  PersonRecord confirmed = *directory_.FindPersonById("an-id");
+  confirmed.email_address = "an@thuis.example";
+  confirmed.email_source = "VERIFIED";
+  ASSERT_TRUE(directory_.UpsertPerson(confirmed, {}, nullptr).ok());
+  auto later = manager_.Login(IdToken(kAnInsz, "", "an@idp.example"), "", "", call_);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->person.email_address, "an@thuis.example");
+  EXPECT_EQ(directory_.audit.size(), audited + 1) << "only the confirmation changed the row";
 }
 
 TEST_F(SessionManagerTest, ContextsListPersonalFirstThenOrganisations) {

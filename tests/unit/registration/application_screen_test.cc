@@ -71,6 +71,40 @@ TEST_F(ApplicationScreenTest, PendingRequestAndUnreachableAdministratorAreExplai
   EXPECT_NE(unreachable->message().find("gebruikersbeheer"), std::string::npos);
 }
 
+// Issue 19: the screen offers only what CreateAccessRequest accepts (rights-svc decides both).
+TEST_F(ApplicationScreenTest, AnUnknownAddressIsAskedForBeforeTheRequest) {
+  PermissionView view{false, "R", "c", "", false};
+  view.obstacle = rights::AccessRequestObstacle::kRequesterEmailUnknown;
+  permissions_.answer = view;
+  auto screen = builder_.Build("p1", std::string("o"), call_);
+  ASSERT_TRUE(screen.ok());
+  EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_REQUEST_RIGHT);
+  EXPECT_TRUE(screen->email_address_required());
+  EXPECT_FALSE(screen->access_request_possible());
+  EXPECT_NE(screen->message().find("e-mailadres"), std::string::npos);
+  EXPECT_EQ(screen->message().find("1700"), std::string::npos) << "not the unreachable text";
+}
+
+TEST_F(ApplicationScreenTest, TheOnlyAdministratorIsSentToGebruikersbeheer) {
+  ApplicationScreenBuilder builder{permissions_, "vlaamsopleidingsverlof@vlaanderen.be",
+                                   "https://overheid.vlaanderen.be/gebruikersbeheer"};
+  PermissionView view{false, "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsdatabank", "",
+                      false};
+  view.obstacle = rights::AccessRequestObstacle::kGrantYourself;
+  permissions_.answer = view;
+  auto screen = builder.Build("p1", std::string("o"), call_);
+  ASSERT_TRUE(screen.ok());
+  EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_GRANT_OWN_RIGHT);
+  EXPECT_EQ(screen->button_label(), "Gebruikersbeheer");
+  EXPECT_EQ(screen->requested_role(), "DWSE_ORGANISATIEVERANTWOORDELIJKE");
+  EXPECT_EQ(screen->gebruikersbeheer_help_url(),
+            "https://overheid.vlaanderen.be/gebruikersbeheer");
+  EXPECT_NE(screen->message().find("lokale beheerder"), std::string::npos);
+  EXPECT_EQ(screen->message().find("1700"), std::string::npos) << "1700 would send them back";
+  ASSERT_EQ(screen->entries_size(), 1);
+  EXPECT_EQ(screen->entries(0).action(), v1::SCREEN_ACTION_GRANT_OWN_RIGHT);
+}
+
 TEST_F(ApplicationScreenTest, WithTheRightTheButtonRegisters) {
   permissions_.answer = PermissionView{true, "", "", "", true};
   auto screen = builder_.Build("p1", std::string("org1"), call_);

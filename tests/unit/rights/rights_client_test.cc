@@ -44,7 +44,8 @@ class Rights final : public v1::RightsService::Service {
     rule->set_role("VOV_REGISTRATOR");
     rule->add_contexts("opleidingsdatabank");
     rule->set_requestable(true);
-    response->set_access_request_possible(true);
+    response->set_access_request_possible(false);
+    response->set_access_request_obstacle(v1::ACCESS_REQUEST_OBSTACLE_REQUESTER_EMAIL_UNKNOWN);
     return grpc::Status::OK;
   }
   grpc::Status ListWorkRelations(grpc::ServerContext* context, const v1::ListWorkRelationsRequest*,
@@ -172,7 +173,8 @@ TEST_F(RightsClientTest, ExplanationsKeepEveryRuleAndAnUnreachableServiceMeansRe
   ASSERT_EQ(explained->rules.size(), 1u);
   EXPECT_EQ(explained->rules[0].role, "VOV_REGISTRATOR");
   EXPECT_EQ(explained->rules[0].contexts, std::vector<std::string>{"opleidingsdatabank"});
-  EXPECT_TRUE(explained->access_request_possible);
+  EXPECT_FALSE(explained->access_request_possible);
+  EXPECT_EQ(explained->obstacle, AccessRequestObstacle::kRequesterEmailUnknown);
 
   // CheckMembership is not implemented by this server: UNIMPLEMENTED is not the caller's.
   EXPECT_EQ(client.CheckMembership("jan", "school", person_).status().code(),

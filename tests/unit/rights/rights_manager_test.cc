@@ -1,6 +1,8 @@
 // The gebruikersbeheer rules with in-memory storage and directory.
 #include "rights-svc/domain/rights_manager.h"
 
+#include <functional>
+
 #include "common/monotonic_clock.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
@@ -647,6 +649,86 @@ TEST_F(RightsManagerTest, ExplainSaysWhatIsMissingAndWhereToAsk) {
   ASSERT_EQ(explained->local_administrators.size(), 1u);
   EXPECT_EQ(explained->local_administrators[0].person.display_name, "Marie Lambert");
   EXPECT_TRUE(explained->access_request_possible);
+  EXPECT_EQ(explained->obstacle, RequestObstacle::kNone);
+}
+
+// Issue 19: the screen (Explain) offers 'Gebruikersrecht aanvragen' exactly when the request
+// (CreateAccessRequest) is accepted, for each reason it may not be.
+TEST_F(RightsManagerTest, TheScreenAndTheRequestAgreeOnWhoCanBeAsked) {
+  struct Case {
+    std::string name;
+    std::function<void()> arrange;
+    std::string person;
+    RequestObstacle obstacle;
+    std::string refusal;  // CreateAccessRequest's reason; empty: accepted.
+  };
+  const std::vector<Case> cases = {
+      {"a reachable administrator", [] {}, "jan", RequestObstacle::kNone, ""},
+      {"the requester's address is unknown",
+       [this] { directory_.persons["jan"].email_address.clear(); }, "jan",
+       RequestObstacle::kRequesterEmailUnknown, "REQUESTER_EMAIL_UNKNOWN"},
+      {"no administrator has an address",
+       [this] { directory_.persons["marie"].email_address.clear(); }, "jan",
+       RequestObstacle::kNoReachableAdministrator, "NO_REACHABLE_LOCAL_ADMINISTRATOR"},
+      // Marie is the school's only local administrator (legal representative): asking would
+      // mail herself, 1700 would send her to gebruikersbeheer.
+      {"the sole administrator asks", [] {}, "marie", RequestObstacle::kGrantYourself,
+       "REQUESTER_IS_ONLY_LOCAL_ADMINISTRATOR"},
+      {"the sole administrator without address", [this] {
+         directory_.persons["marie"].email_address.clear();
+       }, "marie", RequestObstacle::kGrantYourself, "REQUESTER_IS_ONLY_LOCAL_ADMINISTRATOR"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    // Each case in its own school with Marie as legal representative and Jan working there.
+    const std::string school = "school-" + std::to_string(++n);
+    directory_.organizations[school] = {school, "School " + school, {"marie"}};
+    directory_.persons["marie"] = {"marie", "Marie Lambert", "marie@school.example", "", "nl"};
+    directory_.persons["jan"] = {"jan", "Jan Janssens", "jan@school.example", "", "nl"};
+    WorkRelationRecord relation;
+    relation.person_id = "jan";
+    relation.type = "VASTE_MEDEWERKER";
+    ASSERT_TRUE(
+        rights_.CreateWorkRelation(Person("marie", school), school, relation, "wr-" + school, call_)
+            .ok());
+    c.arrange();
+    auto explained = checker_.Explain(c.person, school, "vov.registration.write", call_);
+    ASSERT_TRUE(explained.ok()) << explained.status();
+    EXPECT_EQ(explained->obstacle, c.obstacle);
+    EXPECT_EQ(explained->access_request_possible, c.refusal.empty());
+    auto request = rights_.CreateAccessRequest(Person(c.person, school), school,
+                                               "DWSE_ORGANISATIEVERANTWOORDELIJKE",
+                                               "opleidingsverlof", "VOV", "req-" + school, call_);
+    if (c.refusal.empty()) {
+      EXPECT_TRUE(request.ok()) << request.status();
+      // Now pending: the screen says so and a second request is refused.
+      auto after = checker_.Explain(c.person, school, "vov.registration.write", call_);
+      ASSERT_TRUE(after.ok());
+      EXPECT_EQ(after->obstacle, RequestObstacle::kPending);
+      EXPECT_FALSE(after->access_request_possible);
+    } else {
+      EXPECT_EQ(request.status().code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_EQ(ReasonOf(request.status()), c.refusal);
+      EXPECT_FALSE(DutchMessageOf(request.status()).empty());
+    }
+  }
+}
+
+// A second local administrator with an address is someone to ask, also for an administrator.
+TEST_F(RightsManagerTest, AnAdministratorWithAColleagueToAskMayRequest) {
+  directory_.organizations[kSchool].legal_representative_ids = {"marie", "els"};
+  auto explained = checker_.Explain("marie", kSchool, "vov.registration.write", call_);
+  ASSERT_TRUE(explained.ok()) << explained.status();
+  EXPECT_EQ(explained->obstacle, RequestObstacle::kNone);
+  auto request = rights_.CreateAccessRequest(Person("marie", kSchool), kSchool,
+                                             "DWSE_ORGANISATIEVERANTWOORDELIJKE",
+                                             "opleidingsverlof", "VOV", "req-m", call_);
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_EQ(store_.Outbox().size(), 1u);
+  notify::v1::SendMailRequest mail;
+  ASSERT_TRUE(mail.ParseFromString(store_.Outbox()[0].payload));
+  EXPECT_EQ(mail.recipients(0).email_address(), "els@example.be") << "never to the requester";
 }
 
 }  // namespace
