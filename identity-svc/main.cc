@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
                                           "127.0.0.1:50051", "wse_identity"};
   wse::identity::IdpOptions idp;
   wse::ServiceRuntime runtime = wse::PrepareService(
-      definition, argc, argv, {{"identity", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&idp] {
+      definition, argc, argv,
+      {{"identity", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [&idp] {
         idp = IdpOptionsFromFlags();
         CheckSessionFlags();
         const std::string url = absl::GetFlag(FLAGS_gebruikersbeheer_help_url);

@@ -138,11 +138,11 @@ int main(int argc, char** argv) {
   // The outbox relays of identity-svc (verification codes), rights-svc and registration-svc hand
   // over their mails; everything
   // else here is for operators (common/service_identity.h).
-  const wse::OperatorAuthenticator operators(
-      runtime.operator_token_hash, check_caller, runtime.service_identities,
-      {{"identity-svc", {"SendMail", "SendMails"}},
-       {"rights-svc", {"SendMail", "SendMails"}},
-       {"registration-svc", {"SendMail", "SendMails"}}});
+  const wse::OperatorAuthenticator operators(runtime.operator_token_hash, check_caller,
+                                             runtime.service_identities,
+                                             {{"identity-svc", {"SendMail", "SendMails"}},
+                                              {"rights-svc", {"SendMail", "SendMails"}},
+                                              {"registration-svc", {"SendMail", "SendMails"}}});
   wse::notify::NotifyServiceImpl service({queue, **templates, operators});
 
   workers.Start();

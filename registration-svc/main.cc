@@ -124,8 +124,8 @@ int main(int argc, char** argv) {
   const std::string help_url = absl::GetFlag(FLAGS_gebruikersbeheer_help_url);
   wse::RequireConfig(help_url.empty() || absl::StartsWith(help_url, "https://"),
                      "--gebruikersbeheer_help_url must be an https:// address or empty");
-  wse::registration::ApplicationScreenBuilder screens(
-      permissions, absl::GetFlag(FLAGS_support_email), help_url);
+  wse::registration::ApplicationScreenBuilder screens(permissions,
+                                                      absl::GetFlag(FLAGS_support_email), help_url);
   wse::registration::RegistrationServiceImpl service({*tokens, operators, screens, manager});
 
   // Receipt mails leave through the outbox: notify-svc may be down when a registration is

@@ -58,7 +58,6 @@ bool IsValidUtf8(const std::string& text) {
   return true;
 }
 
-
 bool IsE164Phone(const std::string& phone) {
   if (phone.size() < 8 || phone.size() > 16 || phone[0] != '+' || phone[1] == '0') return false;
   return std::all_of(phone.begin() + 1, phone.end(),

@@ -144,8 +144,7 @@ grpc::Status IdentityServiceImpl::StartEmailVerification(
     ASSIGN_OR_RETURN(auto caller, Authenticate(call));
     ASSIGN_OR_RETURN(auto current, deps_.sessions.Current(caller));
     const std::string address(absl::StripAsciiWhitespace(request->email_address()));
-    ASSIGN_OR_RETURN(auto started,
-                     deps_.email.Start({current.person, current.session}, address));
+    ASSIGN_OR_RETURN(auto started, deps_.email.Start({current.person, current.session}, address));
     response->set_email_address(started.email_address);
     SetTimestamp(started.expire_time, response->mutable_expire_time());
     return absl::OkStatus();
@@ -153,8 +152,8 @@ grpc::Status IdentityServiceImpl::StartEmailVerification(
 }
 
 grpc::Status IdentityServiceImpl::ConfirmEmailAddress(grpc::ServerContext* context,
-                                                     const v1::ConfirmEmailAddressRequest* request,
-                                                     v1::ConfirmEmailAddressResponse* response) {
+                                                      const v1::ConfirmEmailAddressRequest* request,
+                                                      v1::ConfirmEmailAddressResponse* response) {
   return Serve(context, "ConfirmEmailAddress", [&](const RequestContext& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto caller, Authenticate(call));
     ASSIGN_OR_RETURN(auto current, deps_.sessions.Current(caller));

@@ -54,8 +54,8 @@ class IdentityServiceImpl final : public v1::IdentityService::Service {
                                       const v1::StartEmailVerificationRequest* request,
                                       v1::StartEmailVerificationResponse* response) override;
   grpc::Status ConfirmEmailAddress(grpc::ServerContext* context,
-                                  const v1::ConfirmEmailAddressRequest* request,
-                                  v1::ConfirmEmailAddressResponse* response) override;
+                                   const v1::ConfirmEmailAddressRequest* request,
+                                   v1::ConfirmEmailAddressResponse* response) override;
   grpc::Status BatchImportOrganizations(grpc::ServerContext* context,
                                         const v1::BatchImportOrganizationsRequest* request,
                                         v1::BatchImportOrganizationsResponse* response) override;

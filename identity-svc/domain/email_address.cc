@@ -8,7 +8,8 @@ namespace wse::identity {
 namespace {
 
 bool GivenByPerson(const EmailAddress& email) {
-  return !email.address.empty() && (email.source == kEmailFromIdp || email.source == kEmailVerified);
+  return !email.address.empty() &&
+         (email.source == kEmailFromIdp || email.source == kEmailVerified);
 }
 
 EmailAddress Normalised(const EmailAddress& email) {
@@ -31,7 +32,6 @@ EmailAddress MergeEmail(const EmailAddress& stored_in, const EmailAddress& given
   if (GivenByPerson(stored)) return stored;
   return given;
 }
-
 
 bool IsPlausibleEmail(const std::string& address) {
   const auto at = address.find('@');

@@ -81,7 +81,8 @@ EmailVerifier::EmailVerifier(EmailVerificationStore& store, EmailVerificationPol
     : store_(store),
       policy_(policy),
       clock_(std::move(clock)),
-      new_code_(new_code ? std::move(new_code) : std::function<std::string()>(NewVerificationCode)) {}
+      new_code_(new_code ? std::move(new_code)
+                         : std::function<std::string()>(NewVerificationCode)) {}
 
 absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& who,
                                                        const std::string& email_address) {
@@ -95,8 +96,8 @@ absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& wh
   const absl::Time now = clock_();
   const std::string code = new_code_();
   EmailVerification stored;
-  auto decide = [&](const std::optional<EmailVerification>& before)
-      -> absl::StatusOr<EmailVerification> {
+  auto decide =
+      [&](const std::optional<EmailVerification>& before) -> absl::StatusOr<EmailVerification> {
     EmailVerification next;
     next.person_id = who.person.id;
     next.email_address = email_address;
@@ -109,10 +110,10 @@ absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& wh
         return ErrorBuilder(absl::StatusCode::kResourceExhausted,
                             "too many e-mail verification codes asked for; try again later")
             .Reason("EMAIL_VERIFICATION_CODES_EXHAUSTED",
-                    {{"retry_after",
-                      absl::FormatTime(before->window_start + policy_.window)}})
-            .Dutch("U heeft te veel bevestigingscodes aangevraagd. Probeer het over een uur "
-                   "opnieuw.");
+                    {{"retry_after", absl::FormatTime(before->window_start + policy_.window)}})
+            .Dutch(
+                "U heeft te veel bevestigingscodes aangevraagd. Probeer het over een uur "
+                "opnieuw.");
       }
       next.window_start = before->window_start;
       next.codes_in_window = before->codes_in_window + 1;
@@ -120,24 +121,23 @@ absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& wh
     stored = next;
     return next;
   };
-  RETURN_IF_ERROR(store_.Start(
-      who.person.id, decide, CodeMail(who, email_address, code, policy_.code_ttl),
-      Audit(who, "EMAIL_VERIFICATION_STARTED", MaskedAddress(email_address))));
+  RETURN_IF_ERROR(
+      store_.Start(who.person.id, decide, CodeMail(who, email_address, code, policy_.code_ttl),
+                   Audit(who, "EMAIL_VERIFICATION_STARTED", MaskedAddress(email_address))));
   return stored;
 }
 
 absl::StatusOr<PersonRecord> EmailVerifier::Verify(const VerifyingPerson& who,
                                                    const std::string& code) {
-  if (code.size() != 6 ||
-      code.find_first_not_of("0123456789") != std::string::npos) {
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
     return ErrorBuilder(absl::StatusCode::kInvalidArgument, "code must be six digits")
         .Violation("code", "must be the six digits of the mail")
         .Reason("INVALID_VERIFICATION_CODE")
         .Dutch("Geef de zes cijfers van de code uit de mail.");
   }
   const absl::Time now = clock_();
-  auto judge = [&](const std::optional<EmailVerification>& before)
-      -> absl::StatusOr<VerificationStep> {
+  auto judge =
+      [&](const std::optional<EmailVerification>& before) -> absl::StatusOr<VerificationStep> {
     if (!before.has_value() || before->code_hash.empty()) return NoLiveCode();
     VerificationStep step;
     step.next = *before;
@@ -163,11 +163,11 @@ absl::StatusOr<PersonRecord> EmailVerifier::Verify(const VerifyingPerson& who,
                         .Reason("EMAIL_VERIFICATION_ATTEMPTS_EXHAUSTED")
                         .Dutch("De code was te vaak fout. Vraag een nieuwe code aan.");
     } else {
-      step.answer = ErrorBuilder(absl::StatusCode::kInvalidArgument, "the code does not match")
-                        .Violation("code", "is not the code that was mailed")
-                        .Reason("VERIFICATION_CODE_MISMATCH",
-                                {{"attempts_left", absl::StrCat(left)}})
-                        .Dutch("Deze code klopt niet. Controleer de code in de mail.");
+      step.answer =
+          ErrorBuilder(absl::StatusCode::kInvalidArgument, "the code does not match")
+              .Violation("code", "is not the code that was mailed")
+              .Reason("VERIFICATION_CODE_MISMATCH", {{"attempts_left", absl::StrCat(left)}})
+              .Dutch("Deze code klopt niet. Controleer de code in de mail.");
     }
     return step;
   };

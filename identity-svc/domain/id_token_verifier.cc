@@ -1,13 +1,11 @@
 #include "identity-svc/domain/id_token_verifier.h"
 
 #include "absl/strings/ascii.h"
-#include "identity-svc/domain/email_address.h"
-
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "identity-svc/domain/email_address.h"
 #include "openssl/sha.h"
 
 namespace wse::identity {

@@ -152,12 +152,12 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
       updated.email_address = identity.email_address;
       updated.email_source = kEmailFromIdp;
       const std::string name = "persons/" + person.id;
-      RETURN_IF_ERROR(directory_
-                          .UpsertPerson(updated,
-                                        {name, "", identity.key_type,
-                                         "EMAIL_ADDRESS_FROM_ID_TOKEN", name, ""},
-                                        &person)
-                          .status());
+      RETURN_IF_ERROR(
+          directory_
+              .UpsertPerson(updated,
+                            {name, "", identity.key_type, "EMAIL_ADDRESS_FROM_ID_TOKEN", name, ""},
+                            &person)
+              .status());
     }
   } else if (absl::IsNotFound(known.status())) {
     PersonRecord first_seen;

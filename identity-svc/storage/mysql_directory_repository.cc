@@ -29,7 +29,6 @@
 #include "identity-svc/storage/mysql_record_changes.h"
 #include "identity-svc/storage/mysql_store.h"
 
-
 namespace wse::identity {
 namespace {
 
@@ -175,12 +174,12 @@ absl::Status RetryingCreateRace(MysqlPool& pool,
 }
 
 void InsertPerson(sql::Connection& conn, const PersonRecord& person) {
-  Statement insert =
-      Prepare(conn,
-              "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
-              " preferred_locale, source, create_time, update_time, email_source) VALUES (?, ?, ?,"
-              " ?, ?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)),"
-              " ?)");
+  Statement insert = Prepare(
+      conn,
+      "INSERT INTO persons (id, insz, given_name, family_name, email_address, phone_number,"
+      " preferred_locale, source, create_time, update_time, email_source) VALUES (?, ?, ?,"
+      " ?, ?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)), COALESCE(?, CURRENT_TIMESTAMP(6)),"
+      " ?)");
   insert->setString(1, person.id);
   insert->setString(2, person.insz);
   insert->setString(3, person.given_name);

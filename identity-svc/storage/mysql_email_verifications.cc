@@ -28,11 +28,11 @@ absl::StatusOr<std::optional<EmailVerification>> LockVerification(sql::Connectio
   person->setString(1, person_id);
   std::unique_ptr<sql::ResultSet> found(person->executeQuery());
   if (!found->next()) return absl::NotFoundError("person not found");
-  Statement select = Prepare(
-      conn,
-      "SELECT email_address, code_hash, DATE_FORMAT(expire_time, '%Y-%m-%d %H:%i:%s.%f'),"
-      " failed_attempts, DATE_FORMAT(window_start, '%Y-%m-%d %H:%i:%s.%f'), codes_in_window"
-      " FROM email_verifications WHERE person_id = ? FOR UPDATE");
+  Statement select =
+      Prepare(conn,
+              "SELECT email_address, code_hash, DATE_FORMAT(expire_time, '%Y-%m-%d %H:%i:%s.%f'),"
+              " failed_attempts, DATE_FORMAT(window_start, '%Y-%m-%d %H:%i:%s.%f'), codes_in_window"
+              " FROM email_verifications WHERE person_id = ? FOR UPDATE");
   select->setString(1, person_id);
   std::unique_ptr<sql::ResultSet> row(select->executeQuery());
   if (!row->next()) return std::optional<EmailVerification>();
@@ -48,14 +48,14 @@ absl::StatusOr<std::optional<EmailVerification>> LockVerification(sql::Connectio
 }
 
 void StoreVerification(sql::Connection& conn, const EmailVerification& v) {
-  Statement upsert = Prepare(
-      conn,
-      "INSERT INTO email_verifications (person_id, email_address, code_hash, expire_time,"
-      " failed_attempts, window_start, codes_in_window) VALUES (?, ?, ?, ?, ?, ?, ?)"
-      " ON DUPLICATE KEY UPDATE email_address = VALUES(email_address),"
-      " code_hash = VALUES(code_hash), expire_time = VALUES(expire_time),"
-      " failed_attempts = VALUES(failed_attempts), window_start = VALUES(window_start),"
-      " codes_in_window = VALUES(codes_in_window)");
+  Statement upsert =
+      Prepare(conn,
+              "INSERT INTO email_verifications (person_id, email_address, code_hash, expire_time,"
+              " failed_attempts, window_start, codes_in_window) VALUES (?, ?, ?, ?, ?, ?, ?)"
+              " ON DUPLICATE KEY UPDATE email_address = VALUES(email_address),"
+              " code_hash = VALUES(code_hash), expire_time = VALUES(expire_time),"
+              " failed_attempts = VALUES(failed_attempts), window_start = VALUES(window_start),"
+              " codes_in_window = VALUES(codes_in_window)");
   upsert->setString(1, v.person_id);
   upsert->setString(2, v.email_address);
   upsert->setString(3, v.code_hash);
@@ -68,8 +68,8 @@ void StoreVerification(sql::Connection& conn, const EmailVerification& v) {
 
 }  // namespace
 
-absl::Status MysqlEmailVerificationStore::Start(const std::string& person_id,
-                                                const Decide& decide, const OutboxMessage& mail,
+absl::Status MysqlEmailVerificationStore::Start(const std::string& person_id, const Decide& decide,
+                                                const OutboxMessage& mail,
                                                 const AuditEntry& audit) {
   return wse::InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     ASSIGN_OR_RETURN(auto before, LockVerification(conn, person_id));
@@ -94,10 +94,9 @@ absl::StatusOr<PersonRecord> MysqlEmailVerificationStore::Verify(const std::stri
         answer = step.answer;
         verified = step.verified;
         if (step.verified) {
-          Statement update = Prepare(
-              conn,
-              "UPDATE persons SET email_address = ?, email_source = ?,"
-              " update_time = CURRENT_TIMESTAMP(6) WHERE id = ?");
+          Statement update = Prepare(conn,
+                                     "UPDATE persons SET email_address = ?, email_source = ?,"
+                                     " update_time = CURRENT_TIMESTAMP(6) WHERE id = ?");
           update->setString(1, step.next.email_address);
           update->setString(2, kEmailVerified);
           update->setString(3, person_id);

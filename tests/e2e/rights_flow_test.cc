@@ -132,15 +132,16 @@ std::string CodeIn(const DecodedMail& mail) {
   return at == std::string::npos ? std::string() : mail.text_body.substr(at, 6);
 }
 
-absl::StatusOr<idv1::StartEmailVerificationResponse> StartVerification(
-    flow::Flow& flow, const std::string& token, const std::string& address) {
+absl::StatusOr<idv1::StartEmailVerificationResponse> StartVerification(flow::Flow& flow,
+                                                                       const std::string& token,
+                                                                       const std::string& address) {
   grpc::ClientContext context;
   Bearer(&context, token);
   idv1::StartEmailVerificationRequest request;
   request.set_email_address(address);
   idv1::StartEmailVerificationResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(flow.identity().StartEmailVerification(&context, request,
-                                                                        &response)));
+  RETURN_IF_ERROR(
+      FromGrpcStatus(flow.identity().StartEmailVerification(&context, request, &response)));
   return response;
 }
 
@@ -169,7 +170,8 @@ TEST_F(RightsFlowTest, ARequesterWithoutAddressConfirmsOneThenRequests) {
   const std::string maildir = StackEnv::Get().mail_dir;
   ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Marie"));
   ASSERT_OK_AND_ASSIGN(flow::Person user, flow_.ImportPersonWithoutAddress("Jan"));
-  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Atheneum Mail", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string org,
+                       flow_.ImportOrganization("Atheneum Mail", {admin.insz}));
   ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
   ASSERT_OK(flow_.AddWorkRelation(admin_token, org, user).status());
   ASSERT_OK_AND_ASSIGN(const std::string user_token, flow_.LoginFor(user, org));
@@ -220,7 +222,8 @@ TEST_F(RightsFlowTest, TheProvidersAddressIsEnoughToRequest) {
   ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Marie"));
   ASSERT_OK_AND_ASSIGN(flow::Person user, flow_.ImportPersonWithoutAddress("Els"));
   user.idp_email = "els-" + user.insz + "@idp.example";
-  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Atheneum IdP", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string org,
+                       flow_.ImportOrganization("Atheneum IdP", {admin.insz}));
   ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
   ASSERT_OK(flow_.AddWorkRelation(admin_token, org, user).status());
   ASSERT_OK_AND_ASSIGN(const std::string user_token, flow_.LoginFor(user, org));
@@ -237,7 +240,8 @@ TEST_F(RightsFlowTest, TheProvidersAddressIsEnoughToRequest) {
 TEST_F(RightsFlowTest, TheOnlyAdministratorGrantsTheirOwnRight) {
   const std::string maildir = StackEnv::Get().mail_dir;
   ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Sara"));
-  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Eenmanszaak", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string org,
+                       flow_.ImportOrganization("Eenmanszaak", {admin.insz}));
   ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
   ASSERT_OK_AND_ASSIGN(reg::ApplicationScreen screen, flow_.Screen(admin_token));
   EXPECT_EQ(screen.action(), reg::SCREEN_ACTION_GRANT_OWN_RIGHT);

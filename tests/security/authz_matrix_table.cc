@@ -181,11 +181,11 @@ std::vector<Row> IdentityRows() {
                           C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, U),
                    Req<idv1::StartEmailVerificationRequest>(
                        [](const World&, auto& r) { r.set_email_address("geen-adres"); })));
-  rows.push_back(R(s, "ConfirmEmailAddress", t,
-                   Authed(C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, C::INVALID_ARGUMENT,
-                          C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, U),
-                   Req<idv1::ConfirmEmailAddressRequest>(
-                       [](const World&, auto& r) { r.set_code("abc"); })));
+  rows.push_back(
+      R(s, "ConfirmEmailAddress", t,
+        Authed(C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, C::INVALID_ARGUMENT, C::INVALID_ARGUMENT,
+               C::INVALID_ARGUMENT, U),
+        Req<idv1::ConfirmEmailAddressRequest>([](const World&, auto& r) { r.set_code("abc"); })));
   rows.push_back(R(s, "BatchImportOrganizations", t, OperatorOnlyUnverified(),
                    Req<idv1::BatchImportOrganizationsRequest>([](const World& w, auto& r) {
                      auto* org = r.add_organizations();

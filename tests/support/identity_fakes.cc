@@ -56,9 +56,8 @@ absl::StatusOr<UpsertOutcome> FakeDirectoryRepository::UpsertPerson(const Person
   }
   PersonRecord& current = existing->second;
   const std::string source = MergedSource(current.source, person.source);
-  const EmailAddress email =
-      MergeEmail({current.email_address, current.email_source},
-                 {person.email_address, person.email_source});
+  const EmailAddress email = MergeEmail({current.email_address, current.email_source},
+                                        {person.email_address, person.email_source});
   if (current.given_name == person.given_name && current.family_name == person.family_name &&
       current.email_address == email.address && current.email_source == email.source &&
       current.phone_number == person.phone_number &&

@@ -120,8 +120,8 @@ class FakeSigningKeyRepository : public SigningKeyRepository {
 // What MysqlEmailVerificationStore keeps, in memory (one caller at a time).
 class FakeEmailVerificationStore : public EmailVerificationStore {
  public:
-  absl::Status Start(const std::string& person_id, const Decide& decide,
-                     const OutboxMessage& mail, const AuditEntry& audit) override {
+  absl::Status Start(const std::string& person_id, const Decide& decide, const OutboxMessage& mail,
+                     const AuditEntry& audit) override {
     auto next = decide(Find(person_id));
     if (!next.ok()) return next.status();
     rows[person_id] = *next;

@@ -765,8 +765,8 @@ TEST(RecordAnnouncementTest, AlreadyDoneWritesAnnounceTheRecordAsWell) {
 // announced to the replicas.
 TEST(EmailVerificationStoreTest, CodesMailsAndTheConfirmedAddressCommitTogether) {
   ::wse::testing::TestDatabase db;
-  ASSERT_TRUE(ApplyMigrations(db.pool(), {{"identity", &EmbeddedMigrations()},
-                                          {"outbox", &OutboxMigrations()}})
+  ASSERT_TRUE(ApplyMigrations(
+                  db.pool(), {{"identity", &EmbeddedMigrations()}, {"outbox", &OutboxMigrations()}})
                   .ok());
   std::vector<std::string> announced;
   MysqlDirectoryRepository directory(db.pool());
@@ -780,8 +780,8 @@ TEST(EmailVerificationStoreTest, CodesMailsAndTheConfirmedAddressCommitTogether)
 
   absl::Time now = absl::Now();
   std::string code = "123456";
-  EmailVerifier verifier(store, EmailVerificationPolicy{}, [&] { return now; },
-                         [&] { return code; });
+  EmailVerifier verifier(
+      store, EmailVerificationPolicy{}, [&] { return now; }, [&] { return code; });
   VerifyingPerson who{person, Session(10, person.id, std::string(64, 'a'))};
   ASSERT_TRUE(verifier.Start(who, "an@thuis.example").ok());
   EXPECT_EQ(db.QueryScalar("SELECT COUNT(*) FROM outbox"), "1");

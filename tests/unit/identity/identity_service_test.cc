@@ -100,8 +100,8 @@ class IdentityServiceTest : public ::testing::Test {
       {{"notify-svc", {"GetPerson"}}}};
   testing::FakeEmailVerificationStore verifications_;
   EmailVerifier email_{verifications_};
-  IdentityServiceImpl service_{{sessions_manager_, directory_, ring_, access_tokens_, operators_,
-                                GuidanceConfig(), email_}};
+  IdentityServiceImpl service_{
+      {sessions_manager_, directory_, ring_, access_tokens_, operators_, GuidanceConfig(), email_}};
   wse::testing::InProcessServer server_{{{&service_, "wse.identity.v1.IdentityService"}}};
   std::unique_ptr<Stub> stub_;
 };

@@ -88,8 +88,7 @@ TEST_F(ApplicationScreenTest, AnUnknownAddressIsAskedForBeforeTheRequest) {
 TEST_F(ApplicationScreenTest, TheOnlyAdministratorIsSentToGebruikersbeheer) {
   ApplicationScreenBuilder builder{permissions_, "vlaamsopleidingsverlof@vlaanderen.be",
                                    "https://overheid.vlaanderen.be/gebruikersbeheer"};
-  PermissionView view{false, "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsdatabank", "",
-                      false};
+  PermissionView view{false, "DWSE_ORGANISATIEVERANTWOORDELIJKE", "opleidingsdatabank", "", false};
   view.obstacle = rights::AccessRequestObstacle::kGrantYourself;
   permissions_.answer = view;
   auto screen = builder.Build("p1", std::string("o"), call_);
@@ -97,8 +96,7 @@ TEST_F(ApplicationScreenTest, TheOnlyAdministratorIsSentToGebruikersbeheer) {
   EXPECT_EQ(screen->action(), v1::SCREEN_ACTION_GRANT_OWN_RIGHT);
   EXPECT_EQ(screen->button_label(), "Gebruikersbeheer");
   EXPECT_EQ(screen->requested_role(), "DWSE_ORGANISATIEVERANTWOORDELIJKE");
-  EXPECT_EQ(screen->gebruikersbeheer_help_url(),
-            "https://overheid.vlaanderen.be/gebruikersbeheer");
+  EXPECT_EQ(screen->gebruikersbeheer_help_url(), "https://overheid.vlaanderen.be/gebruikersbeheer");
   EXPECT_NE(screen->message().find("lokale beheerder"), std::string::npos);
   EXPECT_EQ(screen->message().find("1700"), std::string::npos) << "1700 would send them back";
   ASSERT_EQ(screen->entries_size(), 1);

@@ -674,9 +674,9 @@ TEST_F(RightsManagerTest, TheScreenAndTheRequestAgreeOnWhoCanBeAsked) {
       // mail herself, 1700 would send her to gebruikersbeheer.
       {"the sole administrator asks", [] {}, "marie", RequestObstacle::kGrantYourself,
        "REQUESTER_IS_ONLY_LOCAL_ADMINISTRATOR"},
-      {"the sole administrator without address", [this] {
-         directory_.persons["marie"].email_address.clear();
-       }, "marie", RequestObstacle::kGrantYourself, "REQUESTER_IS_ONLY_LOCAL_ADMINISTRATOR"},
+      {"the sole administrator without address",
+       [this] { directory_.persons["marie"].email_address.clear(); }, "marie",
+       RequestObstacle::kGrantYourself, "REQUESTER_IS_ONLY_LOCAL_ADMINISTRATOR"},
   };
   int n = 0;
   for (const Case& c : cases) {
