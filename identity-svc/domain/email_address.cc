@@ -1,8 +1,6 @@
 #include "identity-svc/domain/email_address.h"
 
-#include <algorithm>
-
-#include "absl/strings/ascii.h"
+#include "common/email_syntax.h"
 
 namespace wse::identity {
 namespace {
@@ -28,25 +26,16 @@ EmailAddress MergeEmail(const EmailAddress& stored_in, const EmailAddress& given
     if (given.address.empty() || stored.source == kEmailVerified) return stored;
     return given;
   }
-  // An import (or a caller that names no source).
+  // No address and no source: the caller knows nothing of it (a login creating the row).
+  if (given_in.address.empty() && given_in.source.empty()) return stored;
+  // An import (or a caller that names no source for an address).
   if (GivenByPerson(stored)) return stored;
   return given;
 }
 
 bool IsPlausibleEmail(const std::string& address) {
-  const auto at = address.find('@');
-  if (address.size() > 320 || at == std::string::npos || at == 0 ||
-      address.find('@', at + 1) != std::string::npos) {
-    return false;
-  }
-  const std::string domain = address.substr(at + 1);
-  if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.') {
-    return false;
-  }
-  return std::none_of(address.begin(), address.end(), [](char c) {
-    return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == '<' || c == '>' || c == ',' ||
-           c == ';' || c == '"' || static_cast<unsigned char>(c) < 0x20 || c == '\x7f';
-  });
+  // notify-svc's own check: an address stored here is never refused when its mail leaves.
+  return IsDeliverableEmailAddress(address);
 }
 
 }  // namespace wse::identity

@@ -24,12 +24,13 @@ struct EmailAddress {
   }
 };
 
-// The address a person record holds after `given` arrives for it (an empty given address from an
-// import means "the organisation's records hold none").
+// The address a person record holds after `given` arrives for it. An empty address from an
+// import means "the organisation's records hold none"; an empty address without a source means
+// nothing (the stored one stays).
 EmailAddress MergeEmail(const EmailAddress& stored, const EmailAddress& given);
 
-// Whether an address is worth mailing to: one @ with something before it, a dot inside the
-// domain, no spaces, angle brackets, separators or control characters, at most 320 characters.
+// Whether an address can be mailed: notify-svc's check (common/email_syntax.h), so what is
+// stored is never refused when the mail leaves.
 bool IsPlausibleEmail(const std::string& address);
 
 }  // namespace wse::identity

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
 #include "common/random_token.h"
 #include "common/status.h"
@@ -42,6 +43,15 @@ std::string MaskedAddress(const std::string& address) {
   return address.substr(0, 1) + "***" + address.substr(at);
 }
 
+// "14:05" in Belgian time, for the Dutch messages.
+std::string BelgianClock(absl::Time time) {
+  static const absl::TimeZone brussels = [] {
+    absl::TimeZone zone;
+    return absl::LoadTimeZone("Europe/Brussels", &zone) ? zone : absl::FixedTimeZone(3600);
+  }();
+  return absl::FormatTime("%H:%M", time, brussels);
+}
+
 absl::Status NoLiveCode() {
   return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
                       "no e-mail verification code is waiting; ask for a new one")
@@ -55,12 +65,12 @@ OutboxMessage CodeMail(const VerifyingPerson& who, const std::string& address,
   mail.set_template_id("email-verification");
   // No address or code in the source event: notify-svc logs it.
   mail.set_source_event("identity/persons/" + who.person.id + "/emailVerification");
+  // Nobody has shown yet that the address is theirs: the mail names nobody (whoever owns it
+  // learns only that someone typed it), so no display name and no person_name.
   auto* recipient = mail.add_recipients();
   recipient->set_email_address(address);
-  recipient->set_display_name(who.person.DisplayName());
   mail.set_locale(who.person.preferred_locale);
   auto& params = *mail.mutable_parameters();
-  params["person_name"] = who.person.DisplayName();
   params["code"] = code;
   params["valid_minutes"] = absl::StrCat(absl::ToInt64Minutes(ttl));
   return notify::MailOutboxMessage(mail);
@@ -110,10 +120,11 @@ absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& wh
         return ErrorBuilder(absl::StatusCode::kResourceExhausted,
                             "too many e-mail verification codes asked for; try again later")
             .Reason("EMAIL_VERIFICATION_CODES_EXHAUSTED",
-                    {{"retry_after", absl::FormatTime(before->window_start + policy_.window)}})
-            .Dutch(
-                "U heeft te veel bevestigingscodes aangevraagd. Probeer het over een uur "
-                "opnieuw.");
+                    {{"retry_after", absl::FormatTime(absl::RFC3339_sec,
+                                                      before->window_start + policy_.window,
+                                                      absl::UTCTimeZone())}})
+            .Dutch("U heeft te veel bevestigingscodes aangevraagd. Probeer het om " +
+                   BelgianClock(before->window_start + policy_.window) + " opnieuw.");
       }
       next.window_start = before->window_start;
       next.codes_in_window = before->codes_in_window + 1;
@@ -128,7 +139,9 @@ absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& wh
 }
 
 absl::StatusOr<PersonRecord> EmailVerifier::Verify(const VerifyingPerson& who,
-                                                   const std::string& code) {
+                                                   const std::string& typed) {
+  // "123 456" as some mail readers show it is the same code.
+  const std::string code = absl::StrReplaceAll(typed, {{" ", ""}});
   if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
     return ErrorBuilder(absl::StatusCode::kInvalidArgument, "code must be six digits")
         .Violation("code", "must be the six digits of the mail")

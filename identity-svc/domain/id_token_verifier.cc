@@ -84,13 +84,14 @@ absl::StatusOr<LoginIdentity> IdTokenVerifier::Verify(absl::string_view id_token
     amr = Text(claims, "amr");
   }
   identity.key_type = KeyTypeFromAmr(amr);
-  // OpenID Connect's `email`, unless the provider says it did not verify it (`email_verified`
-  // false); an implausible address is ignored rather than refusing the login.
-  const bool unverified = claims.contains("email_verified") &&
-                          claims["email_verified"].is_boolean() &&
-                          !claims["email_verified"].get<bool>();
+  // OpenID Connect's `email`, only when the provider says it verified it (`email_verified`
+  // true): such an address outranks the organisation's imported one (email_address.h). An
+  // address notify-svc could not mail is ignored rather than refusing the login.
+  const bool verified = claims.contains("email_verified") &&
+                        claims["email_verified"].is_boolean() &&
+                        claims["email_verified"].get<bool>();
   const std::string email(absl::StripAsciiWhitespace(Text(claims, "email")));
-  if (!unverified && IsPlausibleEmail(email)) identity.email_address = email;
+  if (verified && IsPlausibleEmail(email)) identity.email_address = email;
   if (Rank(identity.assurance_level) < Rank(options_.minimum_assurance)) {
     return LoginRefused("ASSURANCE_TOO_LOW",
                         "this digital key does not reach the required assurance level");

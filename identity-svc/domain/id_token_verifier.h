@@ -28,8 +28,7 @@ struct LoginIdentity {
   std::string assurance_level;  // LOW, SUBSTANTIAL or HIGH.
   std::string acr;              // Raw, for the audit trail.
   std::string nonce;            // The token's `nonce` claim; empty when it has none.
-  // The `email` claim, unless `email_verified` is false or it is no plausible address; empty
-  // when absent.
+  // The `email` claim when `email_verified` is true and it can be mailed; empty otherwise.
   std::string email_address;
   // SHA-256 (hex) of the token's signed part, header.payload: one value per token, whichever
   // encoding of its (malleable) ECDSA signature is presented.

@@ -107,6 +107,11 @@ class RememberingDirectoryRepository final : public DirectoryRepository {
                                              PersonRecord* stored) override {
     return stored_.UpsertPerson(person, audit, stored);
   }
+  absl::StatusOr<PersonRecord> MergePersonEmail(const std::string& person_id,
+                                                const EmailAddress& given,
+                                                const AuditEntry& audit) override {
+    return stored_.MergePersonEmail(person_id, given, audit);
+  }
   absl::StatusOr<UpsertOutcome> UpsertOrganization(const OrganizationRecord& organization,
                                                    const AuditEntry& audit,
                                                    OrganizationRecord* stored) override {

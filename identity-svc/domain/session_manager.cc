@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "identity-svc/domain/email_address.h"
@@ -147,17 +148,19 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
     const EmailAddress stored{person.email_address, person.email_source};
     const EmailAddress claimed{identity.email_address, kEmailFromIdp};
     if (!identity.email_address.empty() && !(MergeEmail(stored, claimed) == stored)) {
-      // The provider knows an address where we knew none, or a newer one of its own.
-      PersonRecord updated = person;
-      updated.email_address = identity.email_address;
-      updated.email_source = kEmailFromIdp;
+      // The provider knows an address where we knew none, or a newer one of its own. Merged
+      // under the row's lock (a concurrent import may have changed the row since it was read);
+      // a failure costs the address, not the login.
       const std::string name = "persons/" + person.id;
-      RETURN_IF_ERROR(
-          directory_
-              .UpsertPerson(updated,
-                            {name, "", identity.key_type, "EMAIL_ADDRESS_FROM_ID_TOKEN", name, ""},
-                            &person)
-              .status());
+      auto merged = directory_.MergePersonEmail(
+          person.id, claimed,
+          {name, "", identity.key_type, "EMAIL_ADDRESS_FROM_ID_TOKEN", name, ""});
+      if (merged.ok()) {
+        person = *std::move(merged);
+      } else {
+        LogWarn("the identity provider's e-mail address was not stored",
+                   {{"error", merged.status().message()}});
+      }
     }
   } else if (absl::IsNotFound(known.status())) {
     PersonRecord first_seen;

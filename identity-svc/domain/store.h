@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "identity-svc/domain/email_address.h"
 #include "identity-svc/domain/model.h"
 
 namespace wse::identity {
@@ -24,6 +25,12 @@ class DirectoryRepository {
   virtual absl::StatusOr<UpsertOutcome> UpsertPerson(const PersonRecord& person,
                                                      const AuditEntry& audit,
                                                      PersonRecord* stored) = 0;
+  // The person's address after `given` arrives (MergeEmail, decided under the row's lock): only
+  // the address, its source and update_time are written, with `audit`, and only when they
+  // change. Returns the person as stored; NOT_FOUND for an unknown id.
+  virtual absl::StatusOr<PersonRecord> MergePersonEmail(const std::string& person_id,
+                                                        const EmailAddress& given,
+                                                        const AuditEntry& audit) = 0;
   // Same for organisations, keyed by KBO number or instellingsnummer; the legal representatives
   // are replaced by the given list.
   virtual absl::StatusOr<UpsertOutcome> UpsertOrganization(const OrganizationRecord& organization,

@@ -306,6 +306,39 @@ absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertPerson(const Perso
   return outcome;
 }
 
+absl::StatusOr<PersonRecord> MysqlDirectoryRepository::MergePersonEmail(
+    const std::string& person_id, const EmailAddress& given, const AuditEntry& audit) {
+  PersonRecord result;
+  absl::Status status = InChangingTransaction(
+      pool_, records_changed_,
+      [&](sql::Connection& conn, std::vector<std::string>& changed) -> absl::Status {
+        ASSIGN_OR_RETURN(auto current, SelectPerson(conn, "id = ? FOR UPDATE", person_id));
+        if (!current.has_value()) return absl::NotFoundError("person not found");
+        const EmailAddress merged =
+            MergeEmail({current->email_address, current->email_source}, given);
+        // Announced also when unchanged: see UpsertPerson.
+        changed.push_back(PersonRecordName(person_id));
+        if (merged.address == current->email_address && merged.source == current->email_source) {
+          result = *current;
+          return absl::OkStatus();
+        }
+        Statement update = Prepare(conn,
+                                   "UPDATE persons SET email_address = ?, email_source = ?,"
+                                   " update_time = CURRENT_TIMESTAMP(6) WHERE id = ?");
+        SetStringOrNull(*update, 1, merged.address);
+        update->setString(2, merged.source);
+        update->setString(3, person_id);
+        update->executeUpdate();
+        RETURN_IF_ERROR(InsertAudit(conn, audit));
+        ASSIGN_OR_RETURN(auto reread, SelectPerson(conn, "id = ?", person_id));
+        if (!reread.has_value()) return absl::InternalError("updated person not found");
+        result = *reread;
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
 absl::StatusOr<UpsertOutcome> MysqlDirectoryRepository::UpsertOrganization(
     const OrganizationRecord& organization, const AuditEntry& audit, OrganizationRecord* stored) {
   if (organization.kbo_number.empty() == organization.institution_number.empty()) {

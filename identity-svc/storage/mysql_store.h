@@ -36,6 +36,9 @@ class MysqlDirectoryRepository : public DirectoryRepository {
   absl::StatusOr<UpsertOutcome> UpsertPerson(const PersonRecord& person, const AuditEntry& audit,
                                              PersonRecord* stored) override;
   // INVALID_ARGUMENT unless exactly one of kbo_number and institution_number is set.
+  absl::StatusOr<PersonRecord> MergePersonEmail(const std::string& person_id,
+                                                const EmailAddress& given,
+                                                const AuditEntry& audit) override;
   absl::StatusOr<UpsertOutcome> UpsertOrganization(const OrganizationRecord& organization,
                                                    const AuditEntry& audit,
                                                    OrganizationRecord* stored) override;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/email_syntax.h"
 
 namespace wse::notify {
 namespace {
@@ -43,10 +44,6 @@ std::string CanonicalLines(absl::string_view text) {
   return out;
 }
 
-bool IsAtext(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
-         absl::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != absl::string_view::npos;
-}
 
 }  // namespace
 
@@ -119,28 +116,7 @@ std::string BuildMimeMessage(const MimeMail& mail, absl::string_view boundary) {
 }
 
 bool IsValidEmailAddress(absl::string_view address) {
-  if (address.empty() || address.size() > 254) return false;
-  const size_t at = address.rfind('@');
-  if (at == absl::string_view::npos || at == 0 || at > 64) return false;
-  const absl::string_view local = address.substr(0, at);
-  const absl::string_view domain = address.substr(at + 1);
-  for (char c : local) {
-    if (!IsAtext(c) && c != '.') return false;
-  }
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != absl::string_view::npos) {
-    return false;
-  }
-  const std::vector<absl::string_view> labels = absl::StrSplit(domain, '.');
-  if (labels.size() < 2) return false;
-  for (absl::string_view label : labels) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-    }
-  }
-  return true;
+  return IsDeliverableEmailAddress(address);
 }
 
 }  // namespace wse::notify

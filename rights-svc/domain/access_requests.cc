@@ -70,6 +70,19 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   const std::string fingerprint =
       RequestFingerprint({"CreateAccessRequest", role_code, context, reason});
   ASSIGN_OR_RETURN(const RoleDef* role, RequestableRole(role_code, context));
+  // A retry of a request that committed answers it, whatever changed since (the directory may be
+  // down, the right granted, the address gone).
+  AccessRequestRecord replayed;
+  absl::Status earlier = store_.Read([&](RightsTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.FindRequestId(ScopedRequestId(actor, organization_id, request_id),
+                                      "access_request", fingerprint));
+    if (!existing.has_value()) return absl::NotFoundError("not yet requested");
+    ASSIGN_OR_RETURN(replayed, tx.GetAccessRequest(organization_id, *existing));
+    return absl::OkStatus();
+  });
+  if (earlier.ok()) return replayed;
+  if (!absl::IsNotFound(earlier)) return earlier;
   const absl::Time now = clock_();
   ASSIGN_OR_RETURN(auto held, store_.ActiveGrants(organization_id, actor.person_id, now));
   RETURN_IF_ERROR(RequireNotHeld(held, role_code, context));

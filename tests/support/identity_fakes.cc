@@ -78,6 +78,23 @@ absl::StatusOr<UpsertOutcome> FakeDirectoryRepository::UpsertPerson(const Person
   return UpsertOutcome::kUpdated;
 }
 
+absl::StatusOr<PersonRecord> FakeDirectoryRepository::MergePersonEmail(
+    const std::string& person_id, const EmailAddress& given, const AuditEntry& audit_entry) {
+  absl::MutexLock lock(&mu_);
+  auto it = persons_.find(person_id);
+  if (it == persons_.end()) return absl::NotFoundError("person not found");
+  PersonRecord& current = it->second;
+  const EmailAddress merged = MergeEmail({current.email_address, current.email_source}, given);
+  if (merged.address == current.email_address && merged.source == current.email_source) {
+    return current;
+  }
+  current.email_address = merged.address;
+  current.email_source = merged.source;
+  current.update_time = ToMicros(absl::Now());
+  audit.push_back(audit_entry);
+  return current;
+}
+
 absl::StatusOr<UpsertOutcome> FakeDirectoryRepository::UpsertOrganization(
     const OrganizationRecord& organization, const AuditEntry& audit_entry,
     OrganizationRecord* stored) {

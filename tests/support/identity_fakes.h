@@ -30,6 +30,9 @@ class FakeDirectoryRepository : public DirectoryRepository {
   absl::StatusOr<UpsertOutcome> UpsertPerson(const PersonRecord& person,
                                              const AuditEntry& audit_entry,
                                              PersonRecord* stored) override;
+  absl::StatusOr<PersonRecord> MergePersonEmail(const std::string& person_id,
+                                                const EmailAddress& given,
+                                                const AuditEntry& audit_entry) override;
   absl::StatusOr<UpsertOutcome> UpsertOrganization(const OrganizationRecord& organization,
                                                    const AuditEntry& audit_entry,
                                                    OrganizationRecord* stored) override;
@@ -120,6 +123,9 @@ class FakeSigningKeyRepository : public SigningKeyRepository {
 // What MysqlEmailVerificationStore keeps, in memory (one caller at a time).
 class FakeEmailVerificationStore : public EmailVerificationStore {
  public:
+  FakeEmailVerificationStore() = default;
+  explicit FakeEmailVerificationStore(DirectoryRepository* into) : directory(into) {}
+
   absl::Status Start(const std::string& person_id, const Decide& decide, const OutboxMessage& mail,
                      const AuditEntry& audit) override {
     auto next = decide(Find(person_id));
@@ -135,6 +141,10 @@ class FakeEmailVerificationStore : public EmailVerificationStore {
     rows[person_id] = step->next;
     audits.push_back(step->audit);
     if (!step->answer.ok()) return step->answer;
+    if (directory != nullptr) {
+      return directory->MergePersonEmail(person_id, {step->next.email_address, "VERIFIED"},
+                                         step->audit);
+    }
     PersonRecord& person = persons[person_id];
     person.id = person_id;
     person.email_address = step->next.email_address;
@@ -148,6 +158,8 @@ class FakeEmailVerificationStore : public EmailVerificationStore {
   }
 
   std::map<std::string, EmailVerification> rows;
+  // Where a confirmed address goes; without one, into `persons` below.
+  DirectoryRepository* directory = nullptr;
   std::map<std::string, PersonRecord> persons;
   std::vector<OutboxMessage> outbox;
   std::vector<AuditEntry> audits;

@@ -224,6 +224,7 @@ TYPED_TEST(RepositoryContractTest, PersonUpsertCreatesThenIsUnchangedThenUpdates
   // A changed field: updated in place, update_time moves, the empty e-mail address stays empty.
   PersonRecord changed = again;
   changed.email_address = "";
+  changed.email_source = "IMPORT";  // An import that holds no address clears an imported one.
   changed.phone_number = "+32470123456";
   outcome = directory.UpsertPerson(changed, Audit("IMPORT"), &stored);
   ASSERT_TRUE(outcome.ok()) << outcome.status();

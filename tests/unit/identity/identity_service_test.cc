@@ -98,7 +98,7 @@ class IdentityServiceTest : public ::testing::Test {
       [this](const RequestContext& c) { return access_tokens_.Verify(c.bearer_token).status(); },
       NotifyIdentity(),
       {{"notify-svc", {"GetPerson"}}}};
-  testing::FakeEmailVerificationStore verifications_;
+  testing::FakeEmailVerificationStore verifications_{&directory_};
   EmailVerifier email_{verifications_};
   IdentityServiceImpl service_{
       {sessions_manager_, directory_, ring_, access_tokens_, operators_, GuidanceConfig(), email_}};

@@ -42,7 +42,7 @@ TEST_F(TemplatesTest, TheContractTemplatesExistInFourLanguages) {
       {"access-request-rejected",
        {"context", "organization_name", "rejection_reason", "requester_name", "role_label"}},
       {"access-request-expired", {"context", "organization_name", "requester_name", "role_label"}},
-      {"email-verification", {"code", "person_name", "valid_minutes"}},
+      {"email-verification", {"code", "valid_minutes"}},
       {"grant-created", {"context", "organization_name", "person_name", "role_label"}},
       {"grant-expiring", {"context", "end_date", "organization_name", "person_name", "role_label"}},
       {"registration-receipt",
