@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "common/random_token.h"
 #include "common/status.h"
 #include "common/status_macros.h"
@@ -120,9 +120,9 @@ absl::StatusOr<EmailVerification> EmailVerifier::Start(const VerifyingPerson& wh
         return ErrorBuilder(absl::StatusCode::kResourceExhausted,
                             "too many e-mail verification codes asked for; try again later")
             .Reason("EMAIL_VERIFICATION_CODES_EXHAUSTED",
-                    {{"retry_after", absl::FormatTime(absl::RFC3339_sec,
-                                                      before->window_start + policy_.window,
-                                                      absl::UTCTimeZone())}})
+                    {{"retry_after",
+                      absl::FormatTime(absl::RFC3339_sec, before->window_start + policy_.window,
+                                       absl::UTCTimeZone())}})
             .Dutch("U heeft te veel bevestigingscodes aangevraagd. Probeer het om " +
                    BelgianClock(before->window_start + policy_.window) + " opnieuw.");
       }

@@ -159,7 +159,7 @@ absl::StatusOr<IssuedSession> SessionManager::Login(absl::string_view id_token,
         person = *std::move(merged);
       } else {
         LogWarn("the identity provider's e-mail address was not stored",
-                   {{"error", merged.status().message()}});
+                {{"error", merged.status().message()}});
       }
     }
   } else if (absl::IsNotFound(known.status())) {

@@ -44,7 +44,6 @@ std::string CanonicalLines(absl::string_view text) {
   return out;
 }
 
-
 }  // namespace
 
 std::string EncodeHeaderText(absl::string_view text) {
@@ -115,8 +114,6 @@ std::string BuildMimeMessage(const MimeMail& mail, absl::string_view boundary) {
   return out;
 }
 
-bool IsValidEmailAddress(absl::string_view address) {
-  return IsDeliverableEmailAddress(address);
-}
+bool IsValidEmailAddress(absl::string_view address) { return IsDeliverableEmailAddress(address); }
 
 }  // namespace wse::notify
