@@ -3,7 +3,10 @@
 // (receipt mails), serving.
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/config.h"
+#include "common/log.h"
+#include "common/periodic_task.h"
 #include "common/operator_auth.h"
 #include "common/outbox.h"
 #include "common/random_token.h"
@@ -35,6 +38,11 @@ ABSL_FLAG(std::string, gebruikersbeheer_help_url, "https://overheid.vlaanderen.b
 ABSL_FLAG(absl::Duration, draft_ttl, absl::Hours(24 * 30),
           "an open draft expires this long after its last change");
 ABSL_FLAG(int, max_participants, 10000, "participants per draft and rows per upload");
+ABSL_FLAG(absl::Duration, draft_retention, absl::Hours(24 * 7),
+          "how long an expired draft stays before it and its participants (INSZ numbers) are "
+          "deleted");
+ABSL_FLAG(absl::Duration, draft_purge_interval, absl::Hours(1),
+          "how often expired drafts past their retention are deleted");
 ABSL_FLAG(absl::Duration, registration_window, absl::ZeroDuration(),
           "how long after a school year (31 August) it may still be registered; 0: no limit");
 ABSL_FLAG(std::string, replica_address, "",
@@ -68,6 +76,10 @@ int main(int argc, char** argv) {
   wse::ServiceRuntime runtime = wse::PrepareService(
       definition, argc, argv,
       {{"registration", &wse::EmbeddedMigrations()}, {"outbox", &wse::OutboxMigrations()}}, [] {
+        wse::RequireConfig(absl::GetFlag(FLAGS_draft_retention) >= absl::ZeroDuration() &&
+                               absl::GetFlag(FLAGS_draft_purge_interval) >= absl::Minutes(1),
+                           "--draft_retention must not be negative and --draft_purge_interval "
+                           "at least 1m");
         wse::RequireConfig(absl::GetFlag(FLAGS_draft_ttl) > absl::ZeroDuration(),
                            "--draft_ttl must be positive");
         wse::RequireConfig(absl::GetFlag(FLAGS_registration_window) >= absl::ZeroDuration() &&
@@ -114,6 +126,7 @@ int main(int argc, char** argv) {
   wse::registration::RegistrationConfig config;
   config.draft_ttl = absl::GetFlag(FLAGS_draft_ttl);
   config.max_participants = absl::GetFlag(FLAGS_max_participants);
+  config.draft_retention = absl::GetFlag(FLAGS_draft_retention);
   if (absl::GetFlag(FLAGS_registration_window) > absl::ZeroDuration()) {
     config.registration_window = absl::GetFlag(FLAGS_registration_window);
   }
@@ -135,11 +148,24 @@ int main(int argc, char** argv) {
   wse::notify::MailOutboxDeliverer deliverer(notify);
   wse::OutboxRelay relay(*runtime.pool, deliverer, {.source = "registration"});
   relay.Start();
+  // Expired drafts hold INSZ numbers: deleted once past their retention, at start and then
+  // every interval (every replica may run it: each pass skips rows another holds).
+  wse::PeriodicTask purge(absl::GetFlag(FLAGS_draft_purge_interval), [&manager] {
+    auto purged = manager.PurgeExpiredDrafts();
+    if (!purged.ok()) {
+      wse::LogWarn("purging expired drafts failed", {{"error", purged.status().message()}});
+    } else if (*purged > 0) {
+      wse::LogInfo("expired drafts purged", {{"count", absl::StrCat(*purged)}});
+    }
+  });
+  purge.Start();
+  purge.Wake();
   // The lease is taken once this replica's address answers and given up when it drains.
   runtime.host.after_start = [&leases] { leases.Start(); };
   runtime.host.before_drain = [&leases] { leases.Stop(); };
   const int code = wse::RunService(runtime, {&service, &kept_answers});
   leases.Stop();
+  purge.Stop();
   relay.Stop();
   return code;
 }

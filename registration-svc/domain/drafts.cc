@@ -129,6 +129,20 @@ absl::StatusOr<std::vector<DraftRecord>> RegistrationManager::ListDrafts(
   return drafts;
 }
 
+absl::StatusOr<int> RegistrationManager::PurgeExpiredDrafts(int batch) {
+  const absl::Time expired_before = clock_() - config_.draft_retention;
+  int purged = 0;
+  while (true) {
+    int this_pass = 0;
+    RETURN_IF_ERROR(store_.Transact([&](RegistrationTransaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(this_pass, tx.PurgeDrafts(expired_before, batch));
+      return absl::OkStatus();
+    }));
+    purged += this_pass;
+    if (this_pass < batch) return purged;
+  }
+}
+
 absl::Status RegistrationManager::DeleteDraft(const Actor& actor, const std::string& draft_id,
                                               const std::string& etag, const RequestContext& call) {
   ASSIGN_OR_RETURN(auto org, Authorize(actor, kWritePermission, call));

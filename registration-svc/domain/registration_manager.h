@@ -45,6 +45,9 @@ struct RegistrationConfig {
   absl::Duration draft_ttl =
       absl::Hours(24 * 30);      // An open draft expires this long after its last change.
   int max_participants = 10000;  // Per draft (and per upload stream).
+  // How long an expired draft stays (readable as EXPIRED, for a provider who asks what became of
+  // it) before it and its participants' INSZ numbers are deleted (docs/vov-rules.md).
+  absl::Duration draft_retention = absl::Hours(24 * 7);
   VovRuleConfig rules;
   // How long after the end of a school year (31 August) registrations for it may still be made
   // or confirmed, and corrected or withdrawn. Unset: no limit. DOMAIN.md leaves both open, so
@@ -163,6 +166,10 @@ class RegistrationManager {
                                                       const Page& page, const RequestContext& call);
   absl::Status DeleteDraft(const Actor& actor, const std::string& draft_id, const std::string& etag,
                            const RequestContext& call);
+  // Deletes every draft (and its participants, with their INSZ numbers) that expired more than
+  // config.draft_retention ago, in transactions of at most `batch` drafts; returns how many.
+  // The background purge (registration-svc's main) runs it every --draft_purge_interval.
+  absl::StatusOr<int> PurgeExpiredDrafts(int batch = 1000);
   absl::StatusOr<DraftValidation> ValidateDraft(const Actor& actor, const std::string& draft_id,
                                                 const RequestContext& call);
 

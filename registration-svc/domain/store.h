@@ -112,6 +112,10 @@ class RegistrationTransaction {
                                      int64_t version) = 0;
   // Deletes the draft and its participants. NOT_FOUND when missing.
   virtual absl::Status DeleteDraft(const std::string& organization_id, const std::string& id) = 0;
+  // Deletes up to `limit` drafts (of any organisation and state) that expired before
+  // `expired_before`, with their participants; returns how many. Rows another transaction holds
+  // are left for the next pass.
+  virtual absl::StatusOr<int> PurgeDrafts(absl::Time expired_before, int limit) = 0;
   // Newest first (id descending); participant_count filled in.
   virtual absl::StatusOr<std::vector<DraftRecord>> ListDrafts(const DraftFilter& filter,
                                                               const Page& page) = 0;

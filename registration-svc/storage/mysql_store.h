@@ -79,6 +79,7 @@ class MysqlRegistrationTransaction : public RegistrationTransaction {
   absl::Status MarkValidated(const std::string& organization_id, const std::string& id,
                              int64_t version) override;
   absl::Status DeleteDraft(const std::string& organization_id, const std::string& id) override;
+  absl::StatusOr<int> PurgeDrafts(absl::Time expired_before, int limit) override;
   absl::StatusOr<std::vector<DraftRecord>> ListDrafts(const DraftFilter& filter,
                                                       const Page& page) override;
   absl::StatusOr<std::vector<DraftRecord>> OpenCorrections(

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/status_macros.h"
@@ -201,6 +202,31 @@ absl::Status MysqlRegistrationTransaction::DeleteDraft(const std::string& organi
   // The draft first: its organisation decides whether the participants may go.
   if (remove->executeUpdate() == 0) return absl::NotFoundError("draft not found");
   return DeleteAllParticipants(id);
+}
+
+absl::StatusOr<int> MysqlRegistrationTransaction::PurgeDrafts(absl::Time expired_before,
+                                                              int limit) {
+  if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
+  // SKIP LOCKED: a draft someone is working on (it cannot be, once expired, but a confirm that
+  // started just before may still hold it) waits for the next pass.
+  Statement select = Prepare(conn_,
+                             "SELECT id FROM drafts WHERE expire_time < ? ORDER BY expire_time"
+                             " LIMIT ? FOR UPDATE SKIP LOCKED");
+  SetTime(*select, 1, expired_before);
+  select->setInt(2, limit);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+  std::vector<std::string> ids;
+  while (rows->next()) ids.push_back(ColumnText(*rows, 1));
+  if (ids.empty()) return 0;
+  const std::string marks = absl::StrJoin(std::vector<std::string>(ids.size(), "?"), ",");
+  for (const char* table : {"draft_participants WHERE draft_id", "drafts WHERE id"}) {
+    Statement remove = Prepare(conn_, absl::StrCat("DELETE FROM ", table, " IN (", marks, ")"));
+    for (size_t i = 0; i < ids.size(); ++i) {
+      remove->setString(static_cast<unsigned int>(i + 1), ids[i]);
+    }
+    remove->executeUpdate();
+  }
+  return static_cast<int>(ids.size());
 }
 
 absl::StatusOr<std::vector<DraftRecord>> MysqlRegistrationTransaction::ListDrafts(

@@ -196,6 +196,21 @@ class FakeRegistrationTransaction : public RegistrationTransaction {
     return absl::OkStatus();
   }
 
+  absl::StatusOr<int> PurgeDrafts(absl::Time expired_before, int limit) override {
+    if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
+    std::vector<std::pair<absl::Time, std::string>> expired;
+    for (const auto& [id, draft] : state_.drafts) {
+      if (draft.expire_time < expired_before) expired.emplace_back(draft.expire_time, id);
+    }
+    std::sort(expired.begin(), expired.end());
+    if (expired.size() > static_cast<size_t>(limit)) expired.resize(limit);
+    for (const auto& [when, id] : expired) {
+      state_.drafts.erase(id);
+      state_.participants.erase(id);
+    }
+    return static_cast<int>(expired.size());
+  }
+
   absl::StatusOr<std::vector<DraftRecord>> ListDrafts(const DraftFilter& filter,
                                                       const Page& page) override {
     RETURN_IF_ERROR(CheckPageSize(page));

@@ -281,6 +281,52 @@ TYPED_TEST(RegistrationStoreContractTest, MarkValidatedKeepsTheVersionAndIgnores
   EXPECT_EQ(read()->version, version);  // The etag does not move.
 }
 
+// Issue 19 (privacy): drafts that expired before the cut-off go with their participants (their
+// INSZ numbers), of any organisation and state, oldest first, at most `limit` per call; the
+// others stay untouched.
+TYPED_TEST(RegistrationStoreContractTest, PurgeDeletesExpiredDraftsWithTheirParticipants) {
+  // Drafts 1..4 expire at At(n + 30 days); 4 is another organisation's and confirmed.
+  for (int n = 1; n <= 4; ++n) {
+    DraftRecord draft = Draft(n, n == 4 ? kOtherOrg : kOrg);
+    if (n == 4) draft.state = DraftState::kConfirmed;
+    ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
+                      RETURN_IF_ERROR(tx.InsertDraft(draft));
+                      return tx.InsertParticipants(Id(n), {Participant(10 + n, Insz(n))});
+                    })
+                    .ok());
+  }
+  const absl::Time cutoff = At(3 + 30 * 86400);  // Drafts 1 and 2 expired before it.
+  absl::StatusOr<int> purged =
+      this->Get([&](RegistrationTransaction& tx) { return tx.PurgeDrafts(cutoff, 1); });
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 1);
+  purged = this->Get([&](RegistrationTransaction& tx) { return tx.PurgeDrafts(cutoff, 10); });
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 1) << "only draft 2 was left to purge";
+  for (int n = 1; n <= 2; ++n) {
+    EXPECT_EQ(this->Get([&](RegistrationTransaction& tx) { return tx.GetDraft(kOrg, Id(n)); })
+                  .status()
+                  .code(),
+              absl::StatusCode::kNotFound)
+        << n;
+    auto rows = this->Get([&](RegistrationTransaction& tx) { return tx.ListParticipants(Id(n)); });
+    EXPECT_TRUE(!rows.ok() || rows->empty()) << "draft " << n << "'s participants stayed";
+  }
+  EXPECT_TRUE(this->Get([&](RegistrationTransaction& tx) { return tx.GetDraft(kOrg, Id(3)); }).ok());
+  auto kept = this->Get([&](RegistrationTransaction& tx) { return tx.ListParticipants(Id(3)); });
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->size(), 1u);
+  // A later cut-off takes the other organisation's confirmed draft too.
+  purged = this->Get(
+      [&](RegistrationTransaction& tx) { return tx.PurgeDrafts(At(10 + 30 * 86400), 10); });
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 2);
+  EXPECT_EQ(this->Get([&](RegistrationTransaction& tx) { return tx.PurgeDrafts(cutoff, 0); })
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TYPED_TEST(RegistrationStoreContractTest, DraftsOfAnotherOrganisationAreNotFound) {
   ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
                     RETURN_IF_ERROR(tx.InsertDraft(Draft(1, kOrg)));

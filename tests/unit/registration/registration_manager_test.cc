@@ -248,6 +248,34 @@ TEST_F(RegistrationManagerTest, OpenDraftsExpireAfterTheirLastChange) {
   EXPECT_TRUE(manager_.DeleteDraft(jan_, view.draft.id, EtagOf(view.draft.version), call_).ok());
 }
 
+// Issue 19 (privacy): an expired draft stays readable as EXPIRED for the retention (7 days), then
+// goes with its participants' INSZ numbers; open drafts are never touched.
+TEST_F(RegistrationManagerTest, ExpiredDraftsArePurgedAfterTheirRetention) {
+  std::vector<std::string> expiring;
+  for (const char* id : {"d1", "d2", "d3"}) {
+    DraftView view = NewDraft(id);
+    ASSERT_TRUE(manager_
+                    .AddParticipant(jan_, view.draft.id, EtagOf(view.draft.version),
+                                    testing::AttendingParticipantRecord(kInszA, 10, 20), call_)
+                    .ok());
+    expiring.push_back(view.draft.id);
+  }
+  now_ += absl::Hours(24 * 30) + absl::Hours(24 * 7);  // Expired exactly 7 days ago: kept.
+  const std::string fresh = NewDraft("fresh").draft.id;
+  ASSERT_EQ(manager_.PurgeExpiredDrafts().value_or(-1), 0);
+  EXPECT_EQ(manager_.GetDraft(jan_, expiring[0], call_)->draft.state, DraftState::kExpired);
+  now_ += absl::Seconds(1);
+  // In passes of one draft: every expired one goes, the fresh one stays.
+  ASSERT_EQ(manager_.PurgeExpiredDrafts(1).value_or(-1), 3);
+  for (const std::string& id : expiring) {
+    EXPECT_EQ(manager_.GetDraft(jan_, id, call_).status().code(), absl::StatusCode::kNotFound);
+  }
+  const auto state = store_.Snapshot();
+  EXPECT_EQ(state.drafts.size(), 1u);
+  EXPECT_EQ(state.participants.count(expiring[0]), 0u) << "the INSZ numbers stayed";
+  EXPECT_TRUE(manager_.GetDraft(jan_, fresh, call_).ok());
+}
+
 TEST_F(RegistrationManagerTest, UploadAppliesGoodRowsAndReportsBadOnes) {
   DraftView view = NewDraft();
   std::vector<UploadRow> rows(4);
