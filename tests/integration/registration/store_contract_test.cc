@@ -312,7 +312,8 @@ TYPED_TEST(RegistrationStoreContractTest, PurgeDeletesExpiredDraftsWithTheirPart
     auto rows = this->Get([&](RegistrationTransaction& tx) { return tx.ListParticipants(Id(n)); });
     EXPECT_TRUE(!rows.ok() || rows->empty()) << "draft " << n << "'s participants stayed";
   }
-  EXPECT_TRUE(this->Get([&](RegistrationTransaction& tx) { return tx.GetDraft(kOrg, Id(3)); }).ok());
+  EXPECT_TRUE(
+      this->Get([&](RegistrationTransaction& tx) { return tx.GetDraft(kOrg, Id(3)); }).ok());
   auto kept = this->Get([&](RegistrationTransaction& tx) { return tx.ListParticipants(Id(3)); });
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(kept->size(), 1u);
