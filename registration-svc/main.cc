@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
                      "--gebruikersbeheer_help_url must be an https:// address or empty");
   wse::registration::ApplicationScreenBuilder screens(permissions,
                                                       absl::GetFlag(FLAGS_support_email), help_url);
+  screens.ShowRegistrationDeadlines(config.registration_window);
   wse::registration::RegistrationServiceImpl service({*tokens, operators, screens, manager});
 
   // Receipt mails leave through the outbox: notify-svc may be down when a registration is

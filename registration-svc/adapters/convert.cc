@@ -307,7 +307,7 @@ v1::Registration RegistrationToProto(const RegistrationView& view, bool with_par
   return out;
 }
 
-v1::Receipt ReceiptToProto(const RegistrationVersionRecord& v) {
+v1::Receipt ReceiptToProto(const RegistrationVersionRecord& v, const Deadlines& deadlines) {
   v1::Receipt out;
   out.set_name(ReceiptName(v.organization_id, v.registration_id, v.version));
   out.set_reference(ReferenceOf(v));
@@ -346,6 +346,8 @@ v1::Receipt ReceiptToProto(const RegistrationVersionRecord& v) {
   out.set_withdraw_reason(v.withdraw_reason);
   out.set_content_sha256(v.content_sha256);
   out.set_content_format(v.content_format);
+  if (deadlines.registration) SetTimestamp(*deadlines.registration, out.mutable_registration_deadline());
+  if (deadlines.correction) SetTimestamp(*deadlines.correction, out.mutable_correction_deadline());
   return out;
 }
 

@@ -32,7 +32,9 @@ v1::Draft DraftToProto(const DraftRecord& draft,
                        const std::vector<ParticipantRecord>* participants);
 
 v1::Registration RegistrationToProto(const RegistrationView& view, bool with_participants);
-v1::Receipt ReceiptToProto(const RegistrationVersionRecord& version);
+// With the school year's deadlines when they are configured (not part of the hashed content).
+v1::Receipt ReceiptToProto(const RegistrationVersionRecord& version,
+                           const Deadlines& deadlines = {});
 
 // Report findings as API violations: a finding on participants[i] names that participant (its
 // resource name in `draft_name`) and gets a path relative to it.

@@ -1,6 +1,9 @@
 #include "registration-svc/domain/application_screen.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "registration-svc/domain/deadlines.h"
+#include "registration-svc/domain/school_year.h"
 
 namespace wse::registration {
 namespace {
@@ -45,6 +48,14 @@ absl::StatusOr<v1::ApplicationScreen> ApplicationScreenBuilder::Build(
     databank->set_title("Opleidingsdatabank Vlaamse opleidingsincentives");
     databank->set_action(v1::SCREEN_ACTION_REGISTER);
     databank->set_button_label("Registreren");
+    for (const OpenSchoolYear& open : OpenForRegistration(clock_(), registration_window_)) {
+      v1::RegistrationDeadline* deadline = screen.add_registration_deadlines();
+      const std::string year = SchoolYear::StartingIn(open.school_year).ToString();
+      deadline->set_school_year(year);
+      deadline->mutable_deadline()->set_seconds(absl::ToUnixSeconds(open.deadline));
+      deadline->set_text(absl::StrCat("U kunt registreren voor het schooljaar ", year,
+                                      " tot en met ", LastDayInDutch(open.deadline), "."));
+    }
     return screen;
   }
   using rights::AccessRequestObstacle;

@@ -9,10 +9,12 @@
 // - the only local administrator without the right: 'Gebruikersbeheer', to grant it themselves;
 // - the right: 'aanvragen' (start a registration).
 
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "registration-svc/domain/permissions.h"
 #include "wse/registration/v1/application_screen.pb.h"
 
@@ -28,6 +30,14 @@ class ApplicationScreenBuilder {
         support_email_(std::move(support_email)),
         help_url_(std::move(gebruikersbeheer_help_url)) {}
 
+  // With a registration window (--registration_window): the REGISTER screen lists the school
+  // years open for registration with their deadline.
+  void ShowRegistrationDeadlines(std::optional<absl::Duration> window,
+                                 std::function<absl::Time()> clock = absl::Now) {
+    registration_window_ = window;
+    clock_ = std::move(clock);
+  }
+
   // `organization_id` nullopt: the caller acts in their personal context.
   absl::StatusOr<v1::ApplicationScreen> Build(const std::string& person_id,
                                               const std::optional<std::string>& organization_id,
@@ -37,6 +47,8 @@ class ApplicationScreenBuilder {
   Permissions& permissions_;
   std::string support_email_;
   std::string help_url_;
+  std::optional<absl::Duration> registration_window_;
+  std::function<absl::Time()> clock_ = absl::Now;
 };
 
 }  // namespace wse::registration

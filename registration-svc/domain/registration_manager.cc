@@ -1,6 +1,8 @@
 // RegistrationManager: what every use case shares (authorisation, editable drafts, validation).
 #include "registration-svc/domain/registration_manager.h"
 
+#include "registration-svc/domain/deadlines.h"
+
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -97,18 +99,13 @@ absl::Status RegistrationManager::Touch(RegistrationTransaction& tx, DraftRecord
   return tx.UpdateDraft(draft);
 }
 
-namespace {
-
-// The moment a school year is over: 1 September after it, 00:00 in Belgium.
-absl::Time SchoolYearEnd(int school_year) {
-  return absl::FromCivil(absl::CivilDay(school_year + 1, 9, 1), BelgianZone());
+Deadlines RegistrationManager::DeadlinesOf(int school_year) const {
+  return DeadlinesFor(school_year, config_.registration_window, config_.correction_window);
 }
-
-}  // namespace
 
 absl::Status RegistrationManager::CheckRegistrationOpen(int school_year) const {
   if (!config_.registration_window) return absl::OkStatus();
-  if (clock_() < SchoolYearEnd(school_year) + *config_.registration_window) {
+  if (clock_() < *DeadlinesOf(school_year).registration) {
     return absl::OkStatus();
   }
   return ErrorBuilder(absl::StatusCode::kFailedPrecondition,
@@ -121,7 +118,7 @@ absl::Status RegistrationManager::CheckRegistrationOpen(int school_year) const {
 
 absl::Status RegistrationManager::CheckCorrectionOpen(int school_year) const {
   if (!config_.correction_window) return absl::OkStatus();
-  if (clock_() < SchoolYearEnd(school_year) + *config_.correction_window) {
+  if (clock_() < *DeadlinesOf(school_year).correction) {
     return absl::OkStatus();
   }
   return ErrorBuilder(absl::StatusCode::kFailedPrecondition,

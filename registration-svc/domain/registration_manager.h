@@ -25,6 +25,7 @@
 #include "common/request_context.h"
 #include "identity-svc/client/identity_client.h"
 #include "registration-svc/domain/model.h"
+#include "registration-svc/domain/deadlines.h"
 #include "registration-svc/domain/permissions.h"
 #include "registration-svc/domain/store.h"
 #include "registration-svc/domain/vov_rules.h"
@@ -170,6 +171,9 @@ class RegistrationManager {
   // config.draft_retention ago, in transactions of at most `batch` drafts; returns how many.
   // The background purge (registration-svc's main) runs it every --draft_purge_interval.
   absl::StatusOr<int> PurgeExpiredDrafts(int batch = 1000);
+  // Until when this school year's registrations may be made and corrected (unset without a
+  // window): shown on the receipt.
+  Deadlines DeadlinesOf(int school_year) const;
   absl::StatusOr<DraftValidation> ValidateDraft(const Actor& actor, const std::string& draft_id,
                                                 const RequestContext& call);
 

@@ -103,6 +103,23 @@ TEST_F(ApplicationScreenTest, TheOnlyAdministratorIsSentToGebruikersbeheer) {
   EXPECT_EQ(screen->entries(0).action(), v1::SCREEN_ACTION_GRANT_OWN_RIGHT);
 }
 
+TEST_F(ApplicationScreenTest, AConfiguredDeadlineIsShownWithTheRight) {
+  const absl::Time now =
+      absl::FromCivil(absl::CivilDay(2026, 10, 15), absl::FixedTimeZone(7200));
+  builder_.ShowRegistrationDeadlines(absl::Hours(24 * 61), [now] { return now; });
+  permissions_.answer = PermissionView{true, "", "", "", true};
+  auto screen = builder_.Build("p1", std::string("org1"), call_);
+  ASSERT_TRUE(screen.ok());
+  ASSERT_EQ(screen->registration_deadlines_size(), 2);
+  EXPECT_EQ(screen->registration_deadlines(0).school_year(), "2025-2026");
+  EXPECT_EQ(screen->registration_deadlines(0).text(),
+            "U kunt registreren voor het schooljaar 2025-2026 tot en met 31 oktober 2026.");
+  EXPECT_EQ(screen->registration_deadlines(1).school_year(), "2026-2027");
+  // Without a window, nothing.
+  builder_.ShowRegistrationDeadlines(std::nullopt);
+  EXPECT_EQ(builder_.Build("p1", std::string("org1"), call_)->registration_deadlines_size(), 0);
+}
+
 TEST_F(ApplicationScreenTest, WithTheRightTheButtonRegisters) {
   permissions_.answer = PermissionView{true, "", "", "", true};
   auto screen = builder_.Build("p1", std::string("org1"), call_);

@@ -91,13 +91,20 @@ class RegistrationServiceTest : public ::testing::Test {
 
   std::string Jan() const { return tokens_.For("jan", "school"); }
 
+  static RegistrationConfig WithRegistrationWindow() {
+    RegistrationConfig config;
+    config.registration_window = absl::Hours(24 * 61);
+    return config;
+  }
+
   testing::FakeRegistrationStore store_;
   rights::FakeRightsClient rights_;
   RightsPermissions permissions_{rights_, "opleidingsdatabank"};
   identity::FakeIdentityClient directory_ = NamingDirectory();
   // 2 March 2026: the school year 2025-2026 is open for registration.
+  // Registrations until 31 October after the school year; no correction deadline.
   RegistrationManager manager_{
-      store_, permissions_, directory_, RegistrationConfig(),
+      store_, permissions_, directory_, WithRegistrationWindow(),
       [] { return absl::FromCivil(absl::CivilSecond(2026, 3, 2, 10, 0, 0), absl::UTCTimeZone()); }};
   ApplicationScreenBuilder screens_{permissions_, "support@wse.example"};
   wse::testing::TestAccessTokens tokens_;
@@ -178,6 +185,11 @@ TEST_F(RegistrationServiceTest, ADraftBecomesAReceiptAndItsMailIsInTheOutbox) {
   v1::ConfirmDraftResponse confirmed;
   ASSERT_OK(Call(&Stub::ConfirmDraft, Jan(), confirm, &confirmed));
   EXPECT_FALSE(confirmed.receipt().reference().empty());
+  // The configured deadline on the receipt: 1 November 2026, 00:00 in Belgium (23:00 UTC).
+  EXPECT_EQ(confirmed.receipt().registration_deadline().seconds(),
+            absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 10, 31, 23, 0, 0),
+                                                absl::UTCTimeZone())));
+  EXPECT_FALSE(confirmed.receipt().has_correction_deadline());
   EXPECT_FALSE(confirmed.registration().name().empty());
   EXPECT_EQ(store_.Outbox().size(), 1u);
   // The same request again answers the same receipt and queues no second mail.

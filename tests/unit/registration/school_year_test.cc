@@ -4,6 +4,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "registration-svc/domain/date.h"
+#include "registration-svc/domain/deadlines.h"
+#include "registration-svc/domain/belgian_time.h"
 
 namespace wse::registration {
 namespace {
@@ -123,6 +125,40 @@ TEST(SchoolYearTest, ErrorCarriesFieldPathReasonAndDutch) {
   auto default_field = SchoolYear::Parse("x");
   ASSERT_EQ(FieldViolationsOf(default_field.status()).size(), 1u);
   EXPECT_EQ(FieldViolationsOf(default_field.status())[0].field, "school_year");
+}
+
+// Issue 19: the deadline a window after 31 August gives, and the school years open under it.
+TEST(DeadlinesTest, AWindowAfterTheSchoolYearOpensThePreviousYearUntilItsDeadline) {
+  const absl::TimeZone brussels = BelgianZone();
+  const absl::Duration window = absl::Hours(24 * 61);  // Until 31 October inclusive.
+  const Deadlines deadlines = DeadlinesFor(2025, window, std::nullopt);
+  ASSERT_TRUE(deadlines.registration.has_value());
+  EXPECT_EQ(*deadlines.registration,
+            absl::FromCivil(absl::CivilDay(2026, 11, 1), brussels));
+  EXPECT_FALSE(deadlines.correction.has_value());
+  EXPECT_EQ(LastDayInDutch(*deadlines.registration), "31 oktober 2026");
+
+  // 31 October 2026, 23:59 in Belgium: 2025-2026 is still open, as is 2026-2027.
+  auto at = [&](int y, int m, int d, int h, int min) {
+    return absl::FromCivil(absl::CivilMinute(y, m, d, h, min), brussels);
+  };
+  std::vector<OpenSchoolYear> open = OpenForRegistration(at(2026, 10, 31, 23, 59), window);
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[0].school_year, 2025);
+  EXPECT_EQ(open[1].school_year, 2026);
+  // At midnight the earlier year closes.
+  open = OpenForRegistration(at(2026, 11, 1, 0, 0), window);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].school_year, 2026);
+  // 31 August: only the year that ends that day (2024-2025 closed on 31 October 2025, 2026-2027
+  // has not started).
+  open = OpenForRegistration(at(2026, 8, 31, 12, 0), window);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].school_year, 2025);
+  // Without a window nothing is shown.
+  EXPECT_TRUE(OpenForRegistration(at(2026, 10, 1, 0, 0), std::nullopt).empty());
+  EXPECT_EQ(LastDayInDutch(absl::FromCivil(absl::CivilDay(2027, 1, 1), brussels)),
+            "31 december 2026");
 }
 
 }  // namespace
