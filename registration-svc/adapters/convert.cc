@@ -346,7 +346,8 @@ v1::Receipt ReceiptToProto(const RegistrationVersionRecord& v, const Deadlines& 
   out.set_withdraw_reason(v.withdraw_reason);
   out.set_content_sha256(v.content_sha256);
   out.set_content_format(v.content_format);
-  if (deadlines.registration) SetTimestamp(*deadlines.registration, out.mutable_registration_deadline());
+  if (deadlines.registration)
+    SetTimestamp(*deadlines.registration, out.mutable_registration_deadline());
   if (deadlines.correction) SetTimestamp(*deadlines.correction, out.mutable_correction_deadline());
   return out;
 }

@@ -33,7 +33,8 @@ grpc::Status RegistrationServiceImpl::ConfirmDraft(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto view, deps_.manager.ConfirmDraft(actor, name.id, request->etag(),
                                                            request->request_id(), call));
     *response->mutable_registration() = RegistrationToProto(view, false);
-    *response->mutable_receipt() = ReceiptToProto(view.version, deps_.manager.DeadlinesOf(view.version.school_year));
+    *response->mutable_receipt() =
+        ReceiptToProto(view.version, deps_.manager.DeadlinesOf(view.version.school_year));
     return absl::OkStatus();
   });
 }
@@ -144,7 +145,8 @@ grpc::Status RegistrationServiceImpl::WithdrawRegistration(
                                     actor, name.registration_id, request->etag(), request->reason(),
                                     request->request_id(), call));
     *response->mutable_registration() = RegistrationToProto(view, false);
-    *response->mutable_receipt() = ReceiptToProto(view.version, deps_.manager.DeadlinesOf(view.version.school_year));
+    *response->mutable_receipt() =
+        ReceiptToProto(view.version, deps_.manager.DeadlinesOf(view.version.school_year));
     return absl::OkStatus();
   });
 }
@@ -159,7 +161,8 @@ grpc::Status RegistrationServiceImpl::GetReceipt(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(auto view,
                      deps_.manager.GetRegistration(actor, name.registration_id, name.version,
                                                    /*with_participants=*/true, call));
-    *response->mutable_receipt() = ReceiptToProto(view.version, deps_.manager.DeadlinesOf(view.version.school_year));
+    *response->mutable_receipt() =
+        ReceiptToProto(view.version, deps_.manager.DeadlinesOf(view.version.school_year));
     return absl::OkStatus();
   });
 }

@@ -44,9 +44,9 @@ std::vector<OpenSchoolYear> OpenForRegistration(absl::Time now,
 }
 
 std::string LastDayInDutch(absl::Time deadline) {
-  static constexpr const char* kMonths[] = {"januari", "februari", "maart",     "april",
-                                            "mei",     "juni",     "juli",      "augustus",
-                                            "september", "oktober", "november", "december"};
+  static constexpr const char* kMonths[] = {"januari",   "februari", "maart",    "april",
+                                            "mei",       "juni",     "juli",     "augustus",
+                                            "september", "oktober",  "november", "december"};
   const Date day = BelgianDate(deadline - absl::Microseconds(1));
   return absl::StrCat(day.day, " ", kMonths[day.month - 1], " ", day.year);
 }

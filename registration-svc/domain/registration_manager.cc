@@ -1,8 +1,6 @@
 // RegistrationManager: what every use case shares (authorisation, editable drafts, validation).
 #include "registration-svc/domain/registration_manager.h"
 
-#include "registration-svc/domain/deadlines.h"
-
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -11,6 +9,7 @@
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "registration-svc/domain/belgian_time.h"
+#include "registration-svc/domain/deadlines.h"
 
 namespace wse::registration {
 

@@ -104,8 +104,7 @@ TEST_F(ApplicationScreenTest, TheOnlyAdministratorIsSentToGebruikersbeheer) {
 }
 
 TEST_F(ApplicationScreenTest, AConfiguredDeadlineIsShownWithTheRight) {
-  const absl::Time now =
-      absl::FromCivil(absl::CivilDay(2026, 10, 15), absl::FixedTimeZone(7200));
+  const absl::Time now = absl::FromCivil(absl::CivilDay(2026, 10, 15), absl::FixedTimeZone(7200));
   builder_.ShowRegistrationDeadlines(absl::Hours(24 * 61), [now] { return now; });
   permissions_.answer = PermissionView{true, "", "", "", true};
   auto screen = builder_.Build("p1", std::string("org1"), call_);

@@ -187,8 +187,8 @@ TEST_F(RegistrationServiceTest, ADraftBecomesAReceiptAndItsMailIsInTheOutbox) {
   EXPECT_FALSE(confirmed.receipt().reference().empty());
   // The configured deadline on the receipt: 1 November 2026, 00:00 in Belgium (23:00 UTC).
   EXPECT_EQ(confirmed.receipt().registration_deadline().seconds(),
-            absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 10, 31, 23, 0, 0),
-                                                absl::UTCTimeZone())));
+            absl::ToUnixSeconds(
+                absl::FromCivil(absl::CivilSecond(2026, 10, 31, 23, 0, 0), absl::UTCTimeZone())));
   EXPECT_FALSE(confirmed.receipt().has_correction_deadline());
   EXPECT_FALSE(confirmed.registration().name().empty());
   EXPECT_EQ(store_.Outbox().size(), 1u);

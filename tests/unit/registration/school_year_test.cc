@@ -3,9 +3,9 @@
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "registration-svc/domain/belgian_time.h"
 #include "registration-svc/domain/date.h"
 #include "registration-svc/domain/deadlines.h"
-#include "registration-svc/domain/belgian_time.h"
 
 namespace wse::registration {
 namespace {
@@ -133,8 +133,7 @@ TEST(DeadlinesTest, AWindowAfterTheSchoolYearOpensThePreviousYearUntilItsDeadlin
   const absl::Duration window = absl::Hours(24 * 61);  // Until 31 October inclusive.
   const Deadlines deadlines = DeadlinesFor(2025, window, std::nullopt);
   ASSERT_TRUE(deadlines.registration.has_value());
-  EXPECT_EQ(*deadlines.registration,
-            absl::FromCivil(absl::CivilDay(2026, 11, 1), brussels));
+  EXPECT_EQ(*deadlines.registration, absl::FromCivil(absl::CivilDay(2026, 11, 1), brussels));
   EXPECT_FALSE(deadlines.correction.has_value());
   EXPECT_EQ(LastDayInDutch(*deadlines.registration), "31 oktober 2026");
 
