@@ -260,6 +260,53 @@ TEST_F(RightsFlowTest, TheOnlyAdministratorGrantsTheirOwnRight) {
   EXPECT_EQ(screen.action(), reg::SCREEN_ACTION_REGISTER);
 }
 
+// Issue 19: every digital key the seed's users log in with, end to end: the session and the
+// token name the key, the person acts for their organisation and sees the 'Aanvraag' screen; a
+// key below the required assurance is refused.
+TEST_F(RightsFlowTest, EveryDigitalKeyLogsInAndActs) {
+  struct Key {
+    std::string amr, acr;
+    idv1::KeyType type;
+  };
+  const std::vector<Key> keys = {
+      {"eid", "urn:wse:dev:loa:high", idv1::KEY_TYPE_EID},
+      {"itsme", "urn:wse:dev:loa:high", idv1::KEY_TYPE_ITSME},
+      {"app", "urn:wse:dev:loa:substantial", idv1::KEY_TYPE_APP_CODE},
+      {"sms", "urn:wse:dev:loa:substantial", idv1::KEY_TYPE_SMS_CODE},
+      {"token", "urn:wse:dev:loa:substantial", idv1::KEY_TYPE_TOKEN},
+  };
+  ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Greet"));
+  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Sleutelschool", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
+  for (const Key& key : keys) {
+    SCOPED_TRACE(key.amr);
+    ASSERT_OK_AND_ASSIGN(flow::Person user, flow_.ImportPerson("Key" + key.amr));
+    user.amr = key.amr;
+    user.acr = key.acr;
+    ASSERT_OK(flow_.AddWorkRelation(admin_token, org, user).status());
+    ASSERT_OK_AND_ASSIGN(auto session, flow_.Login(user));
+    EXPECT_EQ(session.session().key_type(), key.type);
+    ASSERT_OK_AND_ASSIGN(const std::string token, flow_.Select(session.access_token(), org));
+    grpc::ClientContext context;
+    Bearer(&context, token);
+    idv1::GetCurrentUserResponse current;
+    ASSERT_TRUE(
+        flow_.identity().GetCurrentUser(&context, idv1::GetCurrentUserRequest(), &current).ok());
+    EXPECT_EQ(current.key_type(), key.type);
+    EXPECT_EQ(current.organization(), org);
+    ASSERT_OK_AND_ASSIGN(reg::ApplicationScreen screen, flow_.Screen(token));
+    EXPECT_EQ(screen.action(), reg::SCREEN_ACTION_REQUEST_RIGHT);
+    EXPECT_TRUE(screen.access_request_possible());
+  }
+  // An app code at low assurance does not reach the required level (SUBSTANTIAL).
+  ASSERT_OK_AND_ASSIGN(flow::Person weak, flow_.ImportPerson("Zwak"));
+  weak.amr = "app";
+  weak.acr = "urn:wse:dev:loa:low";
+  absl::Status refused = flow_.Login(weak).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ReasonOf(refused), "ASSURANCE_TOO_LOW");
+}
+
 TEST_F(RightsFlowTest, CrossOrganisationAttemptsAreRefusedAndAudited) {
   ASSERT_OK_AND_ASSIGN(flow::Person admin_a, flow_.ImportPerson("Anna"));
   ASSERT_OK_AND_ASSIGN(flow::Person admin_b, flow_.ImportPerson("Bert"));

@@ -182,6 +182,8 @@ absl::StatusOr<std::string> Flow::IdToken(const Person& person) const {
   login.given_name = person.given_name.empty() ? "Given" : person.given_name;
   login.family_name = person.family_name.empty() ? "Test" : person.family_name;
   login.email = person.idp_email;
+  login.amr = person.amr;
+  login.acr = person.acr;
   return identity::MintDevIdToken(key, login, absl::Now());
 }
 

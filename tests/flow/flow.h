@@ -37,6 +37,8 @@ struct Person {
   std::string insz, given_name, family_name, email;
   std::string name;       // persons/{id}
   std::string idp_email;  // The `email` claim of their ID tokens; empty: none.
+  std::string amr = "eid";                   // Digital key of their logins (`amr` claim).
+  std::string acr = "urn:wse:dev:loa:high";  // Assurance of their logins (`acr` claim).
 };
 
 // A school whose local administrator is its legal representative, with members (werkrelatie).
