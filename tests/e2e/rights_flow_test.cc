@@ -276,7 +276,8 @@ TEST_F(RightsFlowTest, EveryDigitalKeyLogsInAndActs) {
       {"token", "urn:wse:dev:loa:substantial", idv1::KEY_TYPE_TOKEN},
   };
   ASSERT_OK_AND_ASSIGN(flow::Person admin, flow_.ImportPerson("Greet"));
-  ASSERT_OK_AND_ASSIGN(const std::string org, flow_.ImportOrganization("Sleutelschool", {admin.insz}));
+  ASSERT_OK_AND_ASSIGN(const std::string org,
+                       flow_.ImportOrganization("Sleutelschool", {admin.insz}));
   ASSERT_OK_AND_ASSIGN(const std::string admin_token, flow_.LoginFor(admin, org));
   for (const Key& key : keys) {
     SCOPED_TRACE(key.amr);
