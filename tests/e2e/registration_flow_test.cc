@@ -367,6 +367,69 @@ TEST_F(RegistrationFlowTest, DraftToReceiptCorrectionAndWithdrawal) {
   EXPECT_EQ(WaitForMailsTo(maildir_, school.user.email, 4, absl::Seconds(30)).size(), 4u);
 }
 
+reg::Date Day(int year, int month, int day) {
+  reg::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+
+// Issue 19: a training whose run crosses 31 August is registered in both school years: in the
+// first the outcome is not known yet (FINAL_ASSESSMENT_NOT_YET_HELD, route and exam contract
+// unanswered), in the second it is; each receipt counts the hours of its own year.
+TEST_F(RegistrationFlowTest, ATrainingAcrossTwoSchoolYearsIsRegisteredInBoth) {
+  School s = NewSchool("Tweejarig", true);
+  const std::string odb = "ODB-T" + flow::NewRequestId().substr(0, 8);
+  {
+    grpc::ClientContext context;
+    Bearer(&context, flow_.services().operator_token);
+    reg::BatchImportTrainingsRequest request;
+    reg::Training* training = request.add_trainings();
+    wse::testing::FillContactHoursTraining(training, odb, s.org, "Boekhouden over twee jaar");
+    // From February 2026 to January 2027: part in 2025-2026, part in 2026-2027.
+    *training->mutable_start_date() = Day(2026, 2, 2);
+    *training->mutable_end_date() = Day(2027, 1, 29);
+    reg::BatchImportTrainingsResponse response;
+    ASSERT_TRUE(registration_->BatchImportTrainings(&context, request, &response).ok());
+    ASSERT_EQ(response.results_size(), 1);
+    ASSERT_NE(response.results(0).outcome(), reg::IMPORT_OUTCOME_FAILED)
+        << response.DebugString();
+  }
+  const std::string insz = flow::NewInsz();
+  std::vector<reg::ConfirmDraftResponse> receipts;
+  for (const std::string year : {"2025-2026", "2026-2027"}) {
+    SCOPED_TRACE(year);
+    ASSERT_OK_AND_ASSIGN(reg::Draft draft,
+                         flow_.CreateDraft(s.user_token, s.org, odb, year, flow::NewRequestId()));
+    reg::Participant p = wse::testing::AttendingParticipant(insz, "Deelnemer Tweejarig", 30, 60);
+    if (year == "2025-2026") {
+      // The run goes on after 31 August: the outcome is for next year's registration.
+      p.set_final_assessment(reg::FINAL_ASSESSMENT_NOT_YET_HELD);
+      p.clear_route_completed();
+      p.clear_exam_contract();
+    }
+    ASSERT_OK_AND_ASSIGN(auto added, Add(s.user_token, draft.name(), draft.etag(), p));
+    ASSERT_OK_AND_ASSIGN(auto confirmed, Confirm(s.user_token, draft.name(), added.etag(),
+                                                 flow::NewRequestId()));
+    ASSERT_EQ(confirmed.receipt().lines_size(), 1);
+    EXPECT_GT(confirmed.receipt().lines(0).counted_hours(), 0);
+    EXPECT_EQ(confirmed.receipt().school_year(), year);
+    receipts.push_back(confirmed);
+  }
+  ASSERT_EQ(receipts.size(), 2u);
+  EXPECT_NE(receipts[0].registration().name(), receipts[1].registration().name())
+      << "one registration per school year";
+  // Not yet held is refused where the run ends within the year.
+  ASSERT_OK_AND_ASSIGN(reg::Draft again,
+                       flow_.CreateDraft(s.user_token, s.org, odb, "2026-2027",
+                                         flow::NewRequestId()));
+  reg::Participant late = wse::testing::AttendingParticipant(flow::NewInsz(), "Te laat", 30, 60);
+  late.set_final_assessment(reg::FINAL_ASSESSMENT_NOT_YET_HELD);
+  ASSERT_OK_AND_ASSIGN(auto added, Add(s.user_token, again.name(), again.etag(), late));
+  EXPECT_FALSE(Confirm(s.user_token, again.name(), added.etag(), flow::NewRequestId()).ok());
+}
+
 TEST_F(RegistrationFlowTest, TenThousandRowUploadAndValidate) {
   School school = NewSchool("Grote Hogeschool", /*grant=*/true);
   const std::string odb = flow::NewOdbNumber();
