@@ -393,8 +393,7 @@ TEST_F(RegistrationFlowTest, ATrainingAcrossTwoSchoolYearsIsRegisteredInBoth) {
     reg::BatchImportTrainingsResponse response;
     ASSERT_TRUE(registration_->BatchImportTrainings(&context, request, &response).ok());
     ASSERT_EQ(response.results_size(), 1);
-    ASSERT_NE(response.results(0).outcome(), reg::IMPORT_OUTCOME_FAILED)
-        << response.DebugString();
+    ASSERT_NE(response.results(0).outcome(), reg::IMPORT_OUTCOME_FAILED) << response.DebugString();
   }
   const std::string insz = flow::NewInsz();
   std::vector<reg::ConfirmDraftResponse> receipts;
@@ -410,8 +409,8 @@ TEST_F(RegistrationFlowTest, ATrainingAcrossTwoSchoolYearsIsRegisteredInBoth) {
       p.clear_exam_contract();
     }
     ASSERT_OK_AND_ASSIGN(auto added, Add(s.user_token, draft.name(), draft.etag(), p));
-    ASSERT_OK_AND_ASSIGN(auto confirmed, Confirm(s.user_token, draft.name(), added.etag(),
-                                                 flow::NewRequestId()));
+    ASSERT_OK_AND_ASSIGN(auto confirmed,
+                         Confirm(s.user_token, draft.name(), added.etag(), flow::NewRequestId()));
     ASSERT_EQ(confirmed.receipt().lines_size(), 1);
     EXPECT_GT(confirmed.receipt().lines(0).counted_hours(), 0);
     EXPECT_EQ(confirmed.receipt().school_year(), year);
@@ -421,9 +420,8 @@ TEST_F(RegistrationFlowTest, ATrainingAcrossTwoSchoolYearsIsRegisteredInBoth) {
   EXPECT_NE(receipts[0].registration().name(), receipts[1].registration().name())
       << "one registration per school year";
   // Not yet held is refused where the run ends within the year.
-  ASSERT_OK_AND_ASSIGN(reg::Draft again,
-                       flow_.CreateDraft(s.user_token, s.org, odb, "2026-2027",
-                                         flow::NewRequestId()));
+  ASSERT_OK_AND_ASSIGN(reg::Draft again, flow_.CreateDraft(s.user_token, s.org, odb, "2026-2027",
+                                                           flow::NewRequestId()));
   reg::Participant late = wse::testing::AttendingParticipant(flow::NewInsz(), "Te laat", 30, 60);
   late.set_final_assessment(reg::FINAL_ASSESSMENT_NOT_YET_HELD);
   ASSERT_OK_AND_ASSIGN(auto added, Add(s.user_token, again.name(), again.etag(), late));
