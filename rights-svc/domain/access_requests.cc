@@ -89,7 +89,7 @@ absl::StatusOr<AccessRequestRecord> RightsManager::CreateAccessRequest(
   ASSIGN_OR_RETURN(auto admins, LocalAdministrators(organization_id, call));
   ASSIGN_OR_RETURN(auto requester, directory_.GetPersonNow(actor.person_id, call));
   // The same decision as the screen's (ExplainPermission): a pending request is refused below.
-  const RequestRoute route = DecideRequestRoute(admins, requester, true, false);
+  const RequestRoute route = DecideRequestRoute(admins, requester, role, false);
   RETURN_IF_ERROR(RequestRefused(route.obstacle));
   const std::vector<identity::PersonInfo>& reachable = route.recipients;
   ASSIGN_OR_RETURN(auto org, directory_.GetOrganization(organization_id, call));

@@ -261,7 +261,7 @@ absl::StatusOr<PermissionReport> PermissionChecker::Explain(const std::string& p
     ASSIGN_OR_RETURN(auto person, rights_.directory().GetPersonNow(person_id, call));
     // The decision CreateAccessRequest takes, so the button is offered only when it works.
     out.obstacle = DecideRequestRoute(out.local_administrators, person,
-                                      rights_.catalogue().RequestableRoleFor(permission) != nullptr,
+                                      rights_.catalogue().RequestableRoleFor(permission),
                                       !out.pending_access_request_id.empty())
                        .obstacle;
     out.access_request_possible = out.obstacle == RequestObstacle::kNone;

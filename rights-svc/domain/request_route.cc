@@ -7,10 +7,10 @@
 namespace wse::rights {
 
 RequestRoute DecideRequestRoute(const std::vector<LocalAdministrator>& administrators,
-                                const identity::PersonInfo& requester, bool requestable,
+                                const identity::PersonInfo& requester, const RoleDef* role,
                                 bool pending) {
   RequestRoute route;
-  if (!requestable) {
+  if (role == nullptr) {
     route.obstacle = RequestObstacle::kNotRequestable;
     return route;
   }
@@ -26,8 +26,10 @@ RequestRoute DecideRequestRoute(const std::vector<LocalAdministrator>& administr
   const bool administers = std::any_of(administrators.begin(), administrators.end(),
                                        [&](const auto& a) { return a.person.id == requester.id; });
   if (route.recipients.empty()) {
-    route.obstacle =
-        administers ? RequestObstacle::kGrantYourself : RequestObstacle::kNoReachableAdministrator;
+    // Granting oneself works only for a role local administrators may grant (CreateGrant).
+    route.obstacle = administers && role->grantable_by_local_administrator
+                         ? RequestObstacle::kGrantYourself
+                         : RequestObstacle::kNoReachableAdministrator;
   } else if (requester.email_address.empty()) {
     route.obstacle = RequestObstacle::kRequesterEmailUnknown;
   }

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "identity-svc/client/identity_client.h"
+#include "rights-svc/domain/catalogue.h"
 #include "rights-svc/domain/rights_manager.h"
 
 namespace wse::rights {
@@ -21,7 +22,8 @@ enum class RequestObstacle {
   kNone,                      // The request can be made now.
   kNotRequestable,            // No role of the permission can be requested.
   kPending,                   // The person already waits for an answer.
-  kGrantYourself,             // The person is the only reachable-or-not local administrator.
+  kGrantYourself,             // The person is the only local administrator left to ask, and
+                              // local administrators may grant the role.
   kNoReachableAdministrator,  // Nobody else administers with a known address: call 1700.
   kRequesterEmailUnknown,     // The answer could not be mailed: give and confirm an address.
 };
@@ -32,8 +34,9 @@ struct RequestRoute {
   std::vector<identity::PersonInfo> recipients;
 };
 
+// `role`: the role the request would be for; nullptr when none can be requested.
 RequestRoute DecideRequestRoute(const std::vector<LocalAdministrator>& administrators,
-                                const identity::PersonInfo& requester, bool requestable,
+                                const identity::PersonInfo& requester, const RoleDef* role,
                                 bool pending);
 
 // The refusal CreateAccessRequest answers for an obstacle other than kNone and kPending

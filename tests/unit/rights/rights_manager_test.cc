@@ -9,6 +9,7 @@
 #include "identity-svc/client/fake_identity_client.h"
 #include "rights-svc/domain/audit_chain.h"
 #include "rights-svc/domain/permission_checker.h"
+#include "rights-svc/domain/request_route.h"
 #include "tests/support/rights_fakes.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
@@ -713,6 +714,34 @@ TEST_F(RightsManagerTest, TheScreenAndTheRequestAgreeOnWhoCanBeAsked) {
       EXPECT_FALSE(DutchMessageOf(request.status()).empty());
     }
   }
+}
+
+// The pure decision at its edges: nothing requestable, a pending request, and an only
+// administrator who could not grant the role (then 1700, not a dead end in gebruikersbeheer).
+TEST(RequestRouteTest, EveryObstacleAtItsEdge) {
+  const identity::PersonInfo marie{"marie", "Marie Lambert", "marie@school.example", "", "nl"};
+  const identity::PersonInfo jan{"jan", "Jan Janssens", "", "", "nl"};
+  const std::vector<LocalAdministrator> only_marie = {{marie, true, ""}};
+  RoleDef grantable;
+  grantable.grantable_by_local_administrator = true;
+  RoleDef not_grantable;
+  not_grantable.grantable_by_local_administrator = false;
+  EXPECT_EQ(DecideRequestRoute(only_marie, jan, nullptr, false).obstacle,
+            RequestObstacle::kNotRequestable);
+  EXPECT_EQ(DecideRequestRoute(only_marie, jan, &grantable, true).obstacle,
+            RequestObstacle::kPending);
+  EXPECT_EQ(DecideRequestRoute(only_marie, jan, &grantable, false).obstacle,
+            RequestObstacle::kRequesterEmailUnknown);
+  EXPECT_EQ(DecideRequestRoute(only_marie, marie, &grantable, false).obstacle,
+            RequestObstacle::kGrantYourself);
+  EXPECT_EQ(DecideRequestRoute(only_marie, marie, &not_grantable, false).obstacle,
+            RequestObstacle::kNoReachableAdministrator);
+  identity::PersonInfo jan_mailable = jan;
+  jan_mailable.email_address = "jan@school.example";
+  const RequestRoute route = DecideRequestRoute(only_marie, jan_mailable, &grantable, false);
+  EXPECT_EQ(route.obstacle, RequestObstacle::kNone);
+  ASSERT_EQ(route.recipients.size(), 1u);
+  EXPECT_EQ(route.recipients[0].id, "marie");
 }
 
 // A second local administrator with an address is someone to ask, also for an administrator.
