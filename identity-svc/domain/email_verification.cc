@@ -11,6 +11,7 @@
 #include "identity-svc/domain/email_address.h"
 #include "identity-svc/domain/session_manager.h"
 #include "notify-svc/client/notify_client.h"
+#include "openssl/crypto.h"
 #include "wse/notify/v1/notify_service.pb.h"
 
 namespace wse::identity {
@@ -22,12 +23,9 @@ std::string CodeHash(const std::string& person_id, const std::string& code) {
   return HashToken(person_id + ":" + code);
 }
 
-// Compares without stopping at the first difference.
+// Compares without stopping at the first difference (OpenSSL's, as operator tokens are).
 bool SameHash(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char differ = 0;
-  for (size_t i = 0; i < a.size(); ++i) differ |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return differ == 0;
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 AuditEntry Audit(const VerifyingPerson& who, const std::string& action,

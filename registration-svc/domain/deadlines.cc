@@ -6,10 +6,6 @@
 
 namespace wse::registration {
 
-absl::Time SchoolYearEnd(int school_year) {
-  return absl::FromCivil(absl::CivilDay(school_year + 1, 9, 1), BelgianZone());
-}
-
 namespace {
 
 // A window counts on Belgian wall-clock time: 61 days after 1 September 00:00 is 1 November

@@ -11,9 +11,6 @@
 
 namespace wse::registration {
 
-// The moment a school year is over: 1 September after it, 00:00 in Belgium.
-absl::Time SchoolYearEnd(int school_year);
-
 struct Deadlines {
   std::optional<absl::Time> registration;  // Registering and confirming end at this instant.
   std::optional<absl::Time> correction;    // Correcting and withdrawing end at this instant.

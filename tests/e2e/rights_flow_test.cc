@@ -334,8 +334,7 @@ TEST_F(RightsFlowTest, CrossOrganisationAttemptsAreRefusedAndAudited) {
     EXPECT_TRUE(flow_.rights().ListAuditEvents(&audit_context, audit, &events).ok());
     int denied = 0;
     for (const auto& e : events.audit_events()) {
-      denied += e.action() == "ACCESS_DENIED" && e.actor() == admin_a.name &&
-                e.target() == org_b;
+      denied += e.action() == "ACCESS_DENIED" && e.actor() == admin_a.name && e.target() == org_b;
     }
     return denied;
   };
