@@ -31,7 +31,7 @@ using Page = KeysetPage;
 
 struct TrainingFilter {
   std::string provider_organization_id;  // Empty: any provider (operators).
-  int school_year = 0;  // 0: any; else recognised during it (recognition period overlaps it).
+  int school_year = 0;  // 0: any; else only those SchoolYearFinding accepts for it.
   std::string query;    // Case-insensitive substring of title or ODB number; empty: any.
 };
 

@@ -126,10 +126,18 @@ absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
     absl::StrAppend(&query, " AND provider_organization_id = ?");
   }
   if (filter.school_year != 0) {
-    // Recognised during the school year: the recognition period overlaps 1 Sep - 31 Aug.
-    absl::StrAppend(&query,
-                    " AND recognition_start_date <= ?"
-                    " AND (recognition_end_date IS NULL OR recognition_end_date >= ?)");
+    // SchoolYearFinding (domain/vov_rules.h) in SQL, so the list offers exactly the trainings a
+    // draft accepts: the run reaches into the year (a missing date fills the year on its side),
+    // and the recognition covers the run's part in it, [max(start, 1 Sep), min(end, 31 Aug)].
+    // The store contract test checks both against each other at the boundaries.
+    absl::StrAppend(
+        &query,
+        " AND (start_date IS NULL OR start_date <= CAST(? AS DATE))"
+        " AND (end_date IS NULL OR end_date >= CAST(? AS DATE))"
+        " AND recognition_start_date <="
+        " GREATEST(COALESCE(start_date, CAST(? AS DATE)), CAST(? AS DATE))"
+        " AND (recognition_end_date IS NULL OR recognition_end_date >="
+        " LEAST(COALESCE(end_date, CAST(? AS DATE)), CAST(? AS DATE)))");
   }
   if (!filter.query.empty()) {
     // The title's collation is case-insensitive; the binary ODB number is compared as such.
@@ -146,8 +154,10 @@ absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
   }
   if (filter.school_year != 0) {
     const SchoolYear year = SchoolYear::StartingIn(filter.school_year);
-    SetDate(*select, index++, year.end());
-    SetDate(*select, index++, year.start());
+    for (const Date& date :
+         {year.end(), year.start(), year.start(), year.start(), year.end(), year.end()}) {
+      SetDate(*select, index++, date);
+    }
   }
   if (!filter.query.empty()) {
     const std::string pattern = ContainsPattern(filter.query);

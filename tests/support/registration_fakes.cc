@@ -18,6 +18,7 @@
 #include "common/request_fingerprint.h"
 #include "common/status_macros.h"
 #include "registration-svc/domain/school_year.h"
+#include "registration-svc/domain/vov_rules.h"
 
 namespace wse::registration::testing {
 namespace {
@@ -72,10 +73,8 @@ bool MatchesTraining(const TrainingRecord& training, const TrainingFilter& filte
     return false;
   }
   if (filter.school_year != 0) {
-    // The SQL: recognition_start_date <= 31 Aug and (no end or end >= 1 Sep); NULL start fails.
-    const SchoolYear year = SchoolYear::StartingIn(filter.school_year);
-    if (!facts.recognition_start_date || *facts.recognition_start_date > year.end()) return false;
-    if (facts.recognition_end_date && *facts.recognition_end_date < year.start()) return false;
+    // The domain's rule itself, which the SQL mirrors.
+    if (SchoolYearFinding(facts, SchoolYear::StartingIn(filter.school_year))) return false;
   }
   return filter.query.empty() || ContainsFolded(training.title, filter.query) ||
          ContainsFolded(facts.odb_number, filter.query);

@@ -16,7 +16,9 @@
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "registration-svc/domain/model.h"
+#include "registration-svc/domain/school_year.h"
 #include "registration-svc/domain/store.h"
+#include "registration-svc/domain/vov_rules.h"
 #include "tests/integration/registration/store_test_support.h"
 
 namespace wse::registration::store_test {
@@ -173,9 +175,10 @@ TYPED_TEST(RegistrationStoreContractTest, ListTrainingsFiltersAndPagesByOdbNumbe
   using Numbers = std::vector<std::string>;
   EXPECT_EQ(list("", 0, ""), (Numbers{"ODB-A", "ODB-B", "ODB-C", "ODB-D", "ODB-E", "ODB-F"}));
   EXPECT_EQ(list(Id(901), 0, ""), (Numbers{"ODB-F"}));
-  EXPECT_EQ(list("", 2025, ""), (Numbers{"ODB-A", "ODB-C", "ODB-F"}));
-  EXPECT_EQ(list(Id(900), 2025, ""), (Numbers{"ODB-A", "ODB-C"}));
-  EXPECT_EQ(list("", 2026, ""), (Numbers{"ODB-A", "ODB-B", "ODB-F"}));
+  // The run 2025-09-15..2026-06-30 (Training()) is covered only by ODB-F's recognition.
+  EXPECT_EQ(list("", 2025, ""), (Numbers{"ODB-F"}));
+  EXPECT_EQ(list(Id(900), 2025, ""), (Numbers{}));
+  EXPECT_EQ(list("", 2026, ""), (Numbers{}));
 
   // Case-insensitive substring of the title or the ODB number; % and _ are literal.
   EXPECT_EQ(list("", 0, "lassen"), (Numbers{"ODB-A", "ODB-C", "ODB-E", "ODB-F"}));
@@ -184,7 +187,7 @@ TYPED_TEST(RegistrationStoreContractTest, ListTrainingsFiltersAndPagesByOdbNumbe
   EXPECT_EQ(list("", 0, "n_e"), (Numbers{"ODB-B"}));
   EXPECT_EQ(list("", 0, "_"), (Numbers{"ODB-B"}));
   EXPECT_EQ(list("", 0, "!"), (Numbers{}));
-  EXPECT_EQ(list("", 2025, "lassen"), (Numbers{"ODB-A", "ODB-C", "ODB-F"}));
+  EXPECT_EQ(list("", 2025, "lassen"), (Numbers{"ODB-F"}));
 
   // Keyset pages, ascending.
   EXPECT_EQ(list("", 0, "", PageOf(2)), (Numbers{"ODB-A", "ODB-B"}));
@@ -193,6 +196,70 @@ TYPED_TEST(RegistrationStoreContractTest, ListTrainingsFiltersAndPagesByOdbNumbe
   EXPECT_EQ(list("", 0, "", PageOf(2, "ODB-F")), (Numbers{}));
   EXPECT_EQ(this->store().ListTrainings(TrainingFilter(), PageOf(0)).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The school-year filter offers exactly the trainings CreateDraft accepts for that year: the
+// store's answer (SQL on MariaDB) against the domain's SchoolYearFinding, at every boundary.
+TYPED_TEST(RegistrationStoreContractTest, ListTrainingsBySchoolYearAgreesWithTheDraftRule) {
+  auto shaped = [](const std::string& odb, std::optional<Date> run_start,
+                   std::optional<Date> run_end, std::optional<Date> recognised_from,
+                   std::optional<Date> recognised_to) {
+    TrainingRecord training = Training(odb);
+    training.facts.start_date = run_start;
+    training.facts.end_date = run_end;
+    training.facts.recognition_start_date = recognised_from;
+    training.facts.recognition_end_date = recognised_to;
+    return training;
+  };
+  const Date run_start{2025, 9, 15}, run_end{2026, 6, 30};
+  const std::vector<TrainingRecord> trainings = {
+      // School year 2025-2026 is 2025-09-01 .. 2026-08-31.
+      shaped("ODB-A", run_start, run_end, run_start, std::nullopt),          // from the run's start
+      shaped("ODB-B", run_start, run_end, Date{2025, 9, 16}, std::nullopt),  // a day late
+      shaped("ODB-C", run_start, run_end, Date{2020, 1, 1}, run_end),        // to the run's end
+      shaped("ODB-D", run_start, run_end, Date{2020, 1, 1}, Date{2026, 6, 29}),  // a day short
+      shaped("ODB-E", run_start, run_end, std::nullopt, std::nullopt),           // not recognised
+      // February to January: two school years.
+      shaped("ODB-F", Date{2025, 2, 1}, Date{2026, 1, 31}, Date{2024, 1, 1}, std::nullopt),
+      // No run dates: the run fills every year, so the recognition must cover the whole year.
+      shaped("ODB-G", std::nullopt, std::nullopt, Date{2025, 9, 1}, Date{2026, 8, 31}),
+      shaped("ODB-H", std::nullopt, std::nullopt, Date{2025, 9, 2}, Date{2026, 8, 31}),
+      // Starts on the year's last day; ends on the next year's first day.
+      shaped("ODB-I", Date{2026, 8, 31}, Date{2026, 12, 31}, Date{2026, 8, 31}, std::nullopt),
+      shaped("ODB-J", Date{2024, 10, 1}, Date{2025, 9, 1}, Date{2020, 1, 1}, std::nullopt),
+      // A recognition that ends on 31 August does not cover the run's part after it.
+      shaped("ODB-K", run_start, Date{2026, 10, 31}, Date{2025, 1, 1}, Date{2026, 8, 31}),
+      // Only a start date, only an end date.
+      shaped("ODB-L", Date{2026, 3, 1}, std::nullopt, Date{2026, 3, 1}, std::nullopt),
+      shaped("ODB-M", std::nullopt, Date{2025, 12, 31}, Date{2025, 9, 1}, Date{2025, 12, 31}),
+  };
+  ASSERT_TRUE(this->Tx([&](RegistrationTransaction& tx) -> absl::Status {
+                    for (const TrainingRecord& training : trainings) {
+                      RETURN_IF_ERROR(tx.UpsertTraining(training));
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto list = [&](int school_year) {
+    TrainingFilter filter;
+    filter.school_year = school_year;
+    return OdbNumbers(this->store().ListTrainings(filter, PageOf(50)));
+  };
+  using Numbers = std::vector<std::string>;
+  EXPECT_EQ(list(2024), (Numbers{"ODB-F", "ODB-J"}));
+  EXPECT_EQ(list(2025), (Numbers{"ODB-A", "ODB-C", "ODB-F", "ODB-G", "ODB-I", "ODB-J", "ODB-K",
+                                 "ODB-L", "ODB-M"}));
+  EXPECT_EQ(list(2026), (Numbers{"ODB-I", "ODB-L"}));
+  // And every answer is the draft rule's.
+  for (int year : {2023, 2024, 2025, 2026, 2027}) {
+    Numbers expected;
+    for (const TrainingRecord& training : trainings) {
+      if (!SchoolYearFinding(training.facts, SchoolYear::StartingIn(year))) {
+        expected.push_back(training.facts.odb_number);
+      }
+    }
+    EXPECT_EQ(list(year), expected) << year;
+  }
 }
 
 // ---- Drafts. ----

@@ -624,6 +624,23 @@ TEST(ValidateRegistrationTest, ATrainingAcrossTwoSchoolYearsCountsInBoth) {
             "TRAINING_NOT_RUNNING_IN_SCHOOL_YEAR");
 }
 
+// A recognition for one school year (to 31 August) covers that year's part of a run that
+// continues, not the next year's: the outcome waits for the recognition to be extended
+// (docs/vov-rules.md).
+TEST(ValidateRegistrationTest, ARecognitionEndingOn31AugustDoesNotReachTheNextYear) {
+  TrainingFacts training = ClassroomTraining();
+  training.start_date = Date{2025, 9, 15};
+  training.end_date = Date{2026, 10, 31};
+  training.recognition_start_date = Date{2025, 9, 1};
+  training.recognition_end_date = Date{2026, 8, 31};
+  EXPECT_FALSE(SchoolYearFinding(training, SchoolYear::StartingIn(2025)).has_value());
+  EXPECT_TRUE(ContinuesAfter(training, SchoolYear::StartingIn(2025)));
+  EXPECT_EQ(SchoolYearFinding(training, SchoolYear::StartingIn(2026))->reason,
+            "TRAINING_NOT_RECOGNIZED");
+  training.recognition_end_date = Date{2026, 10, 31};  // Extended to the run's end.
+  EXPECT_FALSE(SchoolYearFinding(training, SchoolYear::StartingIn(2026)).has_value());
+}
+
 TEST(SchoolYearReachableTest, UpToTheNextSchoolYear) {
   struct Case {
     Date today;
