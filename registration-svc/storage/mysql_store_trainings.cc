@@ -130,14 +130,13 @@ absl::StatusOr<std::vector<TrainingRecord>> ListTrainings(sql::Connection& conn,
     // draft accepts: the run reaches into the year (a missing date fills the year on its side),
     // and the recognition covers the run's part in it, [max(start, 1 Sep), min(end, 31 Aug)].
     // The store contract test checks both against each other at the boundaries.
-    absl::StrAppend(
-        &query,
-        " AND (start_date IS NULL OR start_date <= CAST(? AS DATE))"
-        " AND (end_date IS NULL OR end_date >= CAST(? AS DATE))"
-        " AND recognition_start_date <="
-        " GREATEST(COALESCE(start_date, CAST(? AS DATE)), CAST(? AS DATE))"
-        " AND (recognition_end_date IS NULL OR recognition_end_date >="
-        " LEAST(COALESCE(end_date, CAST(? AS DATE)), CAST(? AS DATE)))");
+    absl::StrAppend(&query,
+                    " AND (start_date IS NULL OR start_date <= CAST(? AS DATE))"
+                    " AND (end_date IS NULL OR end_date >= CAST(? AS DATE))"
+                    " AND recognition_start_date <="
+                    " GREATEST(COALESCE(start_date, CAST(? AS DATE)), CAST(? AS DATE))"
+                    " AND (recognition_end_date IS NULL OR recognition_end_date >="
+                    " LEAST(COALESCE(end_date, CAST(? AS DATE)), CAST(? AS DATE)))");
   }
   if (!filter.query.empty()) {
     // The title's collation is case-insensitive; the binary ODB number is compared as such.
