@@ -17,6 +17,9 @@ RUN_DIR="${STACK_RUN_DIR:-$ROOT/.run/$STACK_PROFILE}"
 BUILD_DIR="${STACK_BUILD_DIR:-$ROOT/build/$STACK_PROFILE}"
 export STACK_GATEWAY_PORT="${STACK_GATEWAY_PORT:-$((8080 + STACK_PORT_BASE))}"
 export STACK_OPERATOR_GATEWAY_PORT="${STACK_OPERATOR_GATEWAY_PORT:-$((8081 + STACK_PORT_BASE))}"
+# nginx's public gRPC listener, behind the front door on STACK_GATEWAY_PORT (web/README.md):
+# the front door passes plain gRPC here byte for byte and sends gRPC-Web here as gRPC.
+export STACK_GRPC_GATEWAY_PORT="${STACK_GRPC_GATEWAY_PORT:-$((8082 + STACK_PORT_BASE))}"
 export STACK_IDENTITY_PORT="${STACK_IDENTITY_PORT:-$((50051 + STACK_PORT_BASE))}"
 export STACK_RIGHTS_PORT="${STACK_RIGHTS_PORT:-$((50052 + STACK_PORT_BASE))}"
 export STACK_REGISTRATION_PORT="${STACK_REGISTRATION_PORT:-$((50053 + STACK_PORT_BASE))}"
@@ -39,6 +42,7 @@ export STACK_DB_TLS_SERVICE="${STACK_DB_TLS_SERVICE:-notify}"
 
 SERVICES=(identity rights registration notify)
 BUF="$ROOT/.tools/node_modules/.bin/buf"
+WEB="$ROOT/web"
 
 PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
@@ -47,6 +51,8 @@ PACKAGES=(build-essential cmake ccache pkg-config git ca-certificates openssl
   prometheus-cpp-dev prometheus curl
   mariadb-server mariadb-client nginx-light nghttp2-client python3 python3-aiosmtpd
   python3-grpcio python3-protobuf python3-yaml clang libclang-rt-dev)
+# Only the test command needs a browser (web/tests: the pages clicked through in Chromium).
+TEST_PACKAGES=(chromium fonts-dejavu-core)
 
 phase_start() { PHASE_NAME="$1"; PHASE_T0=$(date +%s); echo "==> $1"; }
 phase_end() {
@@ -76,9 +82,9 @@ full_name_of() { # service -> full gRPC service name
   esac
 }
 
-ensure_packages() {
+ensure_packages() { # [extra packages...]
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   # Node/npm only for buf; a machine may already have them from elsewhere than Debian.
@@ -118,6 +124,18 @@ ensure_envoy_protos() {
   mv "$tmp/package/deps" "$ENVOY_PROTOS"
   echo "$ENVOY_PROTOS_PACKAGE" >"$ENVOY_PROTOS/.from"
   rm -rf "$tmp"
+}
+
+# The pages and the front door (web/): npm packages from web/package-lock.json (again only when
+# the lock file changed), then TypeScript generated from proto/, type-checked and bundled.
+build_web() {
+  if [ ! -f "$WEB/node_modules/.lock-stamp" ] ||
+    ! cmp -s "$WEB/package-lock.json" "$WEB/node_modules/.lock-stamp"; then
+    echo "installing the web tools (npm ci in web/)"
+    (cd "$WEB" && npm ci --silent --no-audit --no-fund >/dev/null)
+    cp "$WEB/package-lock.json" "$WEB/node_modules/.lock-stamp"
+  fi
+  (cd "$WEB" && npm run --silent build)
 }
 
 build_tree() { # extra cmake args...
@@ -311,11 +329,12 @@ wait_serving() { # service
 
 gateway_start() {
   mkdir -p "$RUN_DIR/nginx" "$RUN_DIR/logs"
-  sed -e "s#@RUN@#$RUN_DIR#g" -e "s#@GATEWAY_PORT@#$STACK_GATEWAY_PORT#g" \
+  sed -e "s#@RUN@#$RUN_DIR#g" \
     -e "s#@OPERATOR_GATEWAY_PORT@#$STACK_OPERATOR_GATEWAY_PORT#g" \
     -e "s#@IDENTITY_PORT@#$STACK_IDENTITY_PORT#g" -e "s#@RIGHTS_PORT@#$STACK_RIGHTS_PORT#g" \
     -e "s#@REGISTRATION_PORT@#$STACK_REGISTRATION_PORT#g" \
     -e "s#@NOTIFY_PORT@#$STACK_NOTIFY_PORT#g" \
+    -e "s#@GRPC_GATEWAY_PORT@#$STACK_GRPC_GATEWAY_PORT#g" \
     "$ROOT/deploy/local/nginx.conf.in" >"$RUN_DIR/nginx/nginx.conf"
   if tls_on; then # Upstreams over mutual TLS; the gateway's own port stays h2c.
     sed -i -e 's#grpc_pass grpc://#grpc_pass grpcs://#' \
@@ -327,6 +346,25 @@ gateway_start() {
   else
     nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log"
   fi
+}
+
+# The public port: the pages, gRPC-Web and plain gRPC (web/src/frontdoor). The local stack always
+# runs the development identity provider, so the front door offers its sign-in page.
+front_door_start() {
+  mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
+  pid_alive "$RUN_DIR/pids/front-door.pid" && stop_pidfile "$RUN_DIR/pids/front-door.pid" 5
+  nohup node "$WEB/dist/front-door.mjs" --listen="127.0.0.1:$STACK_GATEWAY_PORT" \
+    --grpc="127.0.0.1:$STACK_GRPC_GATEWAY_PORT" --static="$WEB/dist/www" \
+    --dev-idp-tool="$BUILD_DIR/identity-svc/wse-dev-idp" --dev-idp-key-dir="$RUN_DIR/dev-idp" \
+    --demo-persons="$ROOT/deploy/local/demo/persons.json" \
+    >"$RUN_DIR/logs/front-door.log" 2>&1 &
+  echo $! >"$RUN_DIR/pids/front-door.pid"
+  for _ in $(seq 1 40); do
+    curl -sf -o /dev/null "http://127.0.0.1:$STACK_GATEWAY_PORT/config.json" && return 0
+    pid_alive "$RUN_DIR/pids/front-door.pid" || break
+    sleep 0.25
+  done
+  echo "the front door did not start; see $RUN_DIR/logs/front-door.log" >&2; return 1
 }
 
 prometheus_start() {
@@ -382,6 +420,8 @@ stack_up() {
   for svc in "${SERVICES[@]}"; do service_start "$svc"; done
   for svc in "${SERVICES[@]}"; do wait_serving "$svc"; done
   gateway_start
+  [ -f "$WEB/dist/front-door.mjs" ] || build_web
+  front_door_start
   prometheus_start
 }
 
@@ -450,6 +490,7 @@ rights_call() { # method json (as an operator, straight to rights-svc)
 }
 
 stack_down() {
+  stop_pidfile "$RUN_DIR/pids/front-door.pid" 5
   if pid_alive "$RUN_DIR/nginx/nginx.pid"; then
     nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -s quit || true
   fi

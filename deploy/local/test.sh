@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE TEST COMMAND: the same set-up as up.sh, on a separate test stack (ports +10000, .run/test),
 # built with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as errors; then buf lint,
-# every ctest label (unit, integration, e2e), bounded fuzzing and the ThreadSanitizer tests.
+# every ctest label (unit, integration, e2e), the pages in Chromium, bounded fuzzing and the
+# ThreadSanitizer tests.
 # Prints how long each phase took.
 #   STACK_SANITIZE=""  builds without sanitizers;  STACK_KEEP=1 leaves the test stack running.
 STACK_PROFILE=test
@@ -12,7 +13,7 @@ export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 T0=$(date +%s)
-phase_start "install packages"; ensure_packages; phase_end
+phase_start "install packages"; ensure_packages "${TEST_PACKAGES[@]}"; phase_end
 phase_start "buf lint"; (cd "$ROOT" && "$BUF" lint proto); phase_end
 # The sanitizer trees build at -O1 with line tables only (-g1): the level AddressSanitizer's
 # documentation recommends, and enough for symbolized reports; it compiles in about 55 % of the
@@ -22,6 +23,7 @@ phase_start "build (sanitize=${SANITIZE:-none})"
 build_tree -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$TEST_FLAGS" \
   -DWSE_BUILD_TESTS=ON -DWSE_WERROR=ON -DWSE_SANITIZE="$SANITIZE"
 phase_end
+phase_start "build pages (web/)"; build_web; phase_end
 
 # A fresh test database each run: tests must not depend on leftovers.
 phase_start "start test stack"
@@ -36,6 +38,13 @@ phase_end
 status=0
 phase_start "ctest (unit, integration, e2e)"
 (cd "$BUILD_DIR" && ctest --output-on-failure --timeout 300 -j1) || status=1
+phase_end
+
+# The pages in a real browser: Debian's Chromium, headless, driven by puppeteer-core; the seed
+# story clicked through as the user and the local administrator, the mails read from the sink,
+# a screenshot of every step in $RUN_DIR/browser (web/tests/README.md).
+phase_start "browser (Chromium)"
+(cd "$WEB" && node --test --test-reporter=spec dist/tests/*.test.mjs) || status=1
 phase_end
 
 # Fuzzers (build/fuzz: clang, libFuzzer, ASan+UBSan), 10 s each on the committed seeds; a longer

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # THE RUN COMMAND: installs what is missing, builds, and starts the whole suite on 127.0.0.1
-# (MariaDB from .run/dev/mariadb, the SMTP sink, the four services, the nginx gateway on :8080,
-# Prometheus on :9090).
+# (MariaDB from .run/dev/mariadb, the SMTP sink, the four services, the nginx gateway and the
+# front door on :8080 (the WSE-loket pages, gRPC-Web and plain gRPC), Prometheus on :9090).
 # Re-running keeps the data. Stop with deploy/local/down.sh.
 source "$(dirname "$0")/lib.sh"
 
 phase_start "install packages"; ensure_packages; phase_end
 phase_start "build (release)"; build_tree -DCMAKE_BUILD_TYPE=Release -DWSE_BUILD_TESTS=OFF; phase_end
+phase_start "build pages (web/)"; build_web; phase_end
 phase_start "start stack"; stack_up; phase_end
 phase_start "seed demo data"; seed_demo; phase_end
 print_phases
@@ -14,8 +15,9 @@ print_phases
 cat <<TXT
 
 The WSE-loket VOV suite is running (logs, data and mails under $RUN_DIR).
-  gateway        127.0.0.1:$STACK_GATEWAY_PORT   (routes /wse.<area>.v1.<Service>/ to the services;
-                                   persons' access tokens only)
+  WSE-loket      http://127.0.0.1:$STACK_GATEWAY_PORT/   (the pages; sign in as a demo person)
+  gateway        127.0.0.1:$STACK_GATEWAY_PORT   (same port: gRPC and gRPC-Web on
+                                   /wse.<area>.v1.<Service>/; persons' access tokens only)
   operators      127.0.0.1:$STACK_OPERATOR_GATEWAY_PORT   (the gateway's internal listener: the operator
                                    token in $RUN_DIR/secrets/operator.token)
   identity-svc   127.0.0.1:$STACK_IDENTITY_PORT   metrics: http://127.0.0.1:$STACK_IDENTITY_METRICS_PORT/metrics

@@ -124,7 +124,7 @@ TEST(GatewayTest, StoppedBackendIsUnavailable) {
   const std::string dead = absl::StrCat(FreePort());
   const std::string conf = absl::StrReplaceAll(ReadFile(env.root + "/deploy/local/nginx.conf.in"),
                                                {{"@RUN@", dir},
-                                                {"@GATEWAY_PORT@", absl::StrCat(port)},
+                                                {"@GRPC_GATEWAY_PORT@", absl::StrCat(port)},
                                                 {"@OPERATOR_GATEWAY_PORT@",
                                                  absl::StrCat(FreePort())},
                                                 {"@IDENTITY_PORT@", dead},

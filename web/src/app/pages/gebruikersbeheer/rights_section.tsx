@@ -1,0 +1,171 @@
+// The rights given in this organisation: revoke one (with a reason), or give one directly
+// ('het juiste recht toekennen': DWSE organisatieverantwoordelijke with context
+// 'opleidingsdatabank' or 'opleidingsverlof').
+import { useEffect, useState } from "preact/hooks";
+
+import type { Grant, Role } from "../../../gen/wse/rights/v1/grant_pb.js";
+import type { WorkRelation } from "../../../gen/wse/rights/v1/work_relation_pb.js";
+import { rights } from "../../api.js";
+import { problemOf, type Problem } from "../../problems.js";
+import { date } from "../../ui/format.js";
+import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { useCall } from "../../ui/use_call.js";
+
+export function RightsSection(props: {
+  organization: string;
+  granting?: WorkRelation;
+  onGranted: () => void;
+  onCancelGrant: () => void;
+  changed: number;
+  onChange: () => void;
+}) {
+  const grants = useCall(
+    () => rights.listGrants({ parent: props.organization, pageSize: 200 }),
+    [props.organization, props.changed],
+  );
+  const roles = useCall(() => rights.listRoles({ pageSize: 100 }), []);
+  return (
+    <section aria-labelledby="rechten">
+      <h2 id="rechten">Rechten</h2>
+      <ProblemBox problem={grants.problem ?? roles.problem} />
+      {grants.loading && !grants.data && <Loading what="De rechten" />}
+      {props.granting && roles.data && (
+        <GrantForm
+          organization={props.organization}
+          relation={props.granting}
+          roles={roles.data.roles}
+          onGranted={props.onGranted}
+          onCancel={props.onCancelGrant}
+        />
+      )}
+      {grants.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Naam</th>
+              <th scope="col">Recht</th>
+              <th scope="col">Context</th>
+              <th scope="col">Sinds</th>
+              <th scope="col">Acties</th>
+            </tr>
+          </thead>
+          <tbody>
+            {grants.data.grants.map((grant) => (
+              <GrantRow key={grant.name} grant={grant} roles={roles.data?.roles ?? []} onRevoked={props.onChange} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function GrantRow(props: { grant: Grant; roles: Role[]; onRevoked: () => void }) {
+  const { grant } = props;
+  const [revoking, setRevoking] = useState(false);
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<Problem>();
+  const role = props.roles.find((r) => r.code === grant.role);
+  const id = grant.name.split("/").pop() ?? "";
+  const revoke = async (event: Event) => {
+    event.preventDefault();
+    setProblem(undefined);
+    try {
+      await rights.revokeGrant({ name: grant.name, etag: grant.etag, reason });
+      props.onRevoked();
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  };
+  return (
+    <tr>
+      <td>{grant.personDisplayName}</td>
+      <td>{role?.label ?? grant.role}</td>
+      <td>{role?.allowedContexts.find((c) => c.code === grant.context)?.label ?? grant.context}</td>
+      <td>{date(grant.validity?.startTime)}</td>
+      <td>
+        {!revoking ? (
+          <button type="button" class="link" onClick={() => setRevoking(true)}>
+            Intrekken<span class="visually-hidden"> ({grant.personDisplayName})</span>
+          </button>
+        ) : (
+          <form onSubmit={revoke} class="inline-form">
+            <ProblemBox problem={problem} />
+            <label for={`revoke-${id}`}>Reden</label>
+            <input id={`revoke-${id}`} required value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+            <button type="submit" class="button secondary">
+              Intrekken bevestigen
+            </button>
+          </form>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function GrantForm(props: {
+  organization: string;
+  relation: WorkRelation;
+  roles: Role[];
+  onGranted: () => void;
+  onCancel: () => void;
+}) {
+  const [roleCode, setRoleCode] = useState(props.roles[0]?.code ?? "");
+  const role = props.roles.find((r) => r.code === roleCode);
+  const [context, setContext] = useState("");
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const [requestId] = useState(() => crypto.randomUUID());
+  useEffect(() => setContext(role?.allowedContexts[0]?.code ?? ""), [roleCode]);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await rights.createGrant({
+        parent: props.organization,
+        grant: { person: props.relation.person, role: roleCode, context },
+        requestId,
+      });
+      props.onGranted();
+    } catch (error) {
+      setProblem(problemOf(error));
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form card" onSubmit={submit} aria-labelledby="toekennen">
+      <h3 id="toekennen">Recht toekennen aan {props.relation.personDisplayName}</h3>
+      <ProblemBox problem={problem} />
+      <Field id="grant-role" label="Recht" error={problem?.fields["grant.role"]}>
+        <select id="grant-role" value={roleCode} aria-describedby={describedBy("grant-role", undefined, problem?.fields["grant.role"])}
+          onChange={(e) => setRoleCode((e.currentTarget as HTMLSelectElement).value)}>
+          {props.roles.map((r) => (
+            <option key={r.code} value={r.code}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {role && role.allowedContexts.length > 0 && (
+        <Field id="grant-context" label="Context" error={problem?.fields["grant.context"]}>
+          <select id="grant-context" value={context} onChange={(e) => setContext((e.currentTarget as HTMLSelectElement).value)}>
+            {role.allowedContexts.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <div class="actions">
+        <button type="submit" class="button blue" disabled={busy}>
+          Toekennen
+        </button>
+        <button type="button" class="button secondary" onClick={props.onCancel}>
+          Annuleren
+        </button>
+      </div>
+    </form>
+  );
+}

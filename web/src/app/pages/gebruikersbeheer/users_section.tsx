@@ -1,0 +1,144 @@
+// 'Gebruiker toevoegen': the organisation's users (work relations), a new one by INSZ, and
+// ending one (which ends their access here).
+import { useState } from "preact/hooks";
+
+import {
+  WorkRelationType,
+  type WorkRelation,
+} from "../../../gen/wse/rights/v1/work_relation_pb.js";
+import { rights } from "../../api.js";
+import { problemOf, type Problem } from "../../problems.js";
+import { date } from "../../ui/format.js";
+import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { useCall } from "../../ui/use_call.js";
+
+export const WORK_RELATION_TYPES: Array<[WorkRelationType, string]> = [
+  [WorkRelationType.VASTE_MEDEWERKER, "Vaste medewerker"],
+  [WorkRelationType.AMBTENAAR, "Ambtenaar"],
+  [WorkRelationType.EXTERNE_MEDEWERKER, "Externe medewerker"],
+  [WorkRelationType.OCCASIONELE_MEDEWERKER, "Occasionele medewerker"],
+  [WorkRelationType.GEDELEGEERDE_MEDEWERKER, "Gedelegeerde medewerker"],
+];
+
+const typeLabel = (type: WorkRelationType) =>
+  WORK_RELATION_TYPES.find(([value]) => value === type)?.[1] ?? "";
+
+export function UsersSection(props: {
+  organization: string;
+  onGrant: (relation: WorkRelation) => void;
+  changed: number;
+  onChange: () => void;
+}) {
+  const relations = useCall(
+    () => rights.listWorkRelations({ parent: props.organization, pageSize: 200 }),
+    [props.organization, props.changed],
+  );
+  return (
+    <section aria-labelledby="gebruikers">
+      <h2 id="gebruikers">Gebruikers</h2>
+      <ProblemBox problem={relations.problem} />
+      {relations.loading && !relations.data && <Loading what="De gebruikers" />}
+      {relations.data && (
+        <table>
+          <caption class="muted">Wie voor deze organisatie in het WSE-loket mag werken.</caption>
+          <thead>
+            <tr>
+              <th scope="col">Naam</th>
+              <th scope="col">INSZ</th>
+              <th scope="col">Soort</th>
+              <th scope="col">Sinds</th>
+              <th scope="col">Acties</th>
+            </tr>
+          </thead>
+          <tbody>
+            {relations.data.workRelations.map((relation) => (
+              <tr key={relation.name}>
+                <td>{relation.personDisplayName}</td>
+                <td>{relation.maskedInsz}</td>
+                <td>{typeLabel(relation.type)}</td>
+                <td>{date(relation.validity?.startTime)}</td>
+                <td>
+                  <button type="button" class="link" onClick={() => props.onGrant(relation)}>
+                    Recht toekennen<span class="visually-hidden"> aan {relation.personDisplayName}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <AddUserForm organization={props.organization} onAdded={props.onChange} />
+    </section>
+  );
+}
+
+function AddUserForm(props: { organization: string; onAdded: () => void }) {
+  const [insz, setInsz] = useState("");
+  const [type, setType] = useState(WorkRelationType.VASTE_MEDEWERKER);
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const [added, setAdded] = useState("");
+  const [requestId, setRequestId] = useState(() => crypto.randomUUID());
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    setAdded("");
+    try {
+      const created = await rights.createWorkRelation({
+        parent: props.organization,
+        workRelation: { insz, type },
+        requestId,
+      });
+      setAdded(created.workRelation?.personDisplayName || created.workRelation?.maskedInsz || insz);
+      setInsz("");
+      setRequestId(crypto.randomUUID());
+      props.onAdded();
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+    setBusy(false);
+  };
+  const inszError = problem?.fields["work_relation.insz"];
+  return (
+    <form class="form" onSubmit={submit} aria-labelledby="toevoegen">
+      <h3 id="toevoegen">Gebruiker toevoegen</h3>
+      <ProblemBox problem={problem && !inszError ? problem : undefined} />
+      {added && (
+        <p class="success" role="status">
+          {added} is toegevoegd.
+        </p>
+      )}
+      <Field id="new-insz" label="INSZ (rijksregisternummer)" hint="11 cijfers, bv. 85.07.30-033.28" error={inszError}>
+        <input
+          id="new-insz"
+          required
+          inputMode="numeric"
+          autocomplete="off"
+          value={insz}
+          aria-invalid={inszError ? true : undefined}
+          aria-describedby={describedBy("new-insz", "hint", inszError)}
+          onInput={(e) => setInsz((e.currentTarget as HTMLInputElement).value)}
+        />
+      </Field>
+      <Field id="new-type" label="Soort werkrelatie">
+        <select
+          id="new-type"
+          value={String(type)}
+          onChange={(e) => setType(Number((e.currentTarget as HTMLSelectElement).value) as WorkRelationType)}
+        >
+          {WORK_RELATION_TYPES.map(([value, label]) => (
+            <option key={value} value={String(value)}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div class="actions">
+        <button type="submit" class="button blue" disabled={busy}>
+          Gebruiker toevoegen
+        </button>
+      </div>
+    </form>
+  );
+}
