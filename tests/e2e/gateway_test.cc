@@ -50,15 +50,29 @@ Answer CallEmpty(int port, const std::string& method, const std::string& request
 }
 
 TEST(GatewayTest, RoutesEachServicePrefixToItsService) {
-  const int gateway = StackEnv::Get().gateway_port;
-  for (const char* method : {"/wse.identity.v1.IdentityService/NoSuchMethod",
-                             "/wse.rights.v1.RightsService/NoSuchMethod",
-                             "/wse.registration.v1.RegistrationService/NoSuchMethod",
-                             "/wse.notify.v1.NotifyService/NoSuchMethod"}) {
-    Answer answer = CallEmpty(gateway, method, "gw-test-1");
-    // The service itself answered (gRPC's own unknown-method reply) ...
-    EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << method;
-    EXPECT_NE(answer.status.error_message(), "unknown service") << method;
+  const StackEnv& env = StackEnv::Get();
+  const char* people[] = {"/wse.identity.v1.IdentityService/NoSuchMethod",
+                          "/wse.rights.v1.RightsService/NoSuchMethod",
+                          "/wse.registration.v1.RegistrationService/NoSuchMethod"};
+  const char* internal[] = {"/wse.notify.v1.NotifyService/NoSuchMethod",
+                            "/envoy.service.auth.v3.Authorization/NoSuchMethod"};
+  for (int port : {env.gateway_port, env.operator_gateway_port}) {
+    for (const char* method : people) {
+      Answer answer = CallEmpty(port, method, "gw-test-1");
+      // The service itself answered (gRPC's own unknown-method reply) ...
+      EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << method;
+      EXPECT_NE(answer.status.error_message(), "unknown service") << method;
+    }
+  }
+  for (const char* method : internal) {
+    // ... notify-svc and ext_authz only on the internal listener: the public one does not know
+    // them, so no credential can be tested through Authorization/Check's body from outside.
+    Answer inside = CallEmpty(env.operator_gateway_port, method, "gw-test-2");
+    EXPECT_EQ(inside.status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << method;
+    EXPECT_NE(inside.status.error_message(), "unknown service") << method;
+    Answer outside = CallEmpty(env.gateway_port, method, "gw-test-3");
+    EXPECT_EQ(outside.status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << method;
+    EXPECT_EQ(outside.status.error_message(), "unknown service") << method;
   }
 }
 

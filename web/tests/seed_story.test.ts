@@ -3,18 +3,28 @@
 // their personal name), the black 'Aanvraag' button, the blue 'Gebruikersrecht aanvragen';
 // the administrator gets the mail, approves in gebruikersbeheer; the teacher gets the mail and
 // then finds 'aanvragen' and 'Registreren' under 'Opleidingsdatabank Vlaamse
-// opleidingsincentives'. Every page: labelled fields, no script errors, a screenshot.
+// opleidingsincentives'; registers a participant (a wrong INSZ refused at its field), checks,
+// confirms and gets the ontvangstbevestiging and its mail. Every page: labelled fields, no
+// script errors, a screenshot.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "puppeteer-core";
 
 import { ImportOutcome, OrganizationKind } from "../src/gen/wse/identity/v1/directory_pb.js";
+import {
+  DeliveryMode,
+  ImportOutcome as TrainingImportOutcome,
+  TrainingType,
+} from "../src/gen/wse/registration/v1/training_pb.js";
+import { schoolYearOf } from "../src/app/school_years.js";
 import { launchBrowser, Person } from "./support/browser.js";
 import { newInstitutionNumber, newInsz, operatorClients, waitForMail } from "./support/stack.js";
 
 const run = Math.random().toString(36).slice(2, 8);
 const school = { number: newInstitutionNumber(), name: `Browserschool ${run}` };
 const admin = { insz: newInsz(), given: "Lotte", family: `Beheer${run}`, email: `lotte.${run}@browserschool.example` };
+const training = { odb: `ODB-B${run.toUpperCase()}`, title: `Lassen voor beginners ${run}` };
+const participant = { insz: newInsz(), name: "Ann Cursist" };
 const teacher = { insz: newInsz(), given: "Tom", family: `Leraar${run}`, email: `tom.${run}@browserschool.example` };
 
 let browser: Browser;
@@ -45,6 +55,26 @@ before(async () => {
   });
   for (const result of organizations.results) {
     assert.notEqual(result.outcome, ImportOutcome.FAILED, JSON.stringify(result));
+  }
+  // A recognised classroom training of the school that runs in the current school year.
+  const firstYear = Number(schoolYearOf(new Date()).slice(0, 4));
+  const trainings = await operator.registration.batchImportTrainings({
+    trainings: [
+      {
+        odbNumber: training.odb,
+        providerOrganization: organizations.results[0].resource,
+        title: training.title,
+        type: TrainingType.CONTACT_HOURS,
+        plannedHours: 40,
+        startDate: { year: firstYear, month: 9, day: 15 },
+        endDate: { year: firstYear + 1, month: 6, day: 30 },
+        recognitionStartDate: { year: firstYear - 1, month: 9, day: 1 },
+        deliveryMode: DeliveryMode.CLASSROOM,
+      },
+    ],
+  });
+  for (const result of trainings.results) {
+    assert.notEqual(result.outcome, TrainingImportOutcome.FAILED, JSON.stringify(result));
   }
   browser = await launchBrowser();
 });
@@ -149,6 +179,59 @@ test("the seed story, clicked through by the teacher and the local administrator
   assert.match(withRight, /Opleidingsdatabank Vlaamse opleidingsincentives/);
   await tom.page.locator('::-p-aria([name="Registreren"][role="button"])').wait();
   await checkPage(tom, "aanvraag-met-recht");
+
+  // 'Registreren': step 1, the training and the school year.
+  await tom.page.locator('::-p-aria([name="Registreren"][role="button"])').click();
+  await tom.page.waitForSelector("#training");
+  const offered = await tom.page.$eval("#training", (s) => (s as HTMLSelectElement).innerText);
+  assert.match(offered, new RegExp(training.title));
+  await checkPage(tom, "stap-1-opleiding");
+  await tom.page.locator('::-p-aria([name="Volgende: deelnemers"][role="button"])').click();
+  await tom.page.waitForSelector("#p-insz");
+
+  // Step 2: a participant with a wrong INSZ is refused at the INSZ field.
+  await tom.page.type("#p-insz", "85073003399");
+  await tom.page.type("#p-present", "38");
+  await tom.page.locator('::-p-aria([name="Deelnemer toevoegen"][role="button"])').click();
+  const inszError = await tom.page.waitForSelector("#p-insz-error");
+  assert.match(await inszError!.evaluate((e) => e.textContent ?? ""), /INSZ|rijksregister/i);
+  assert.equal(await tom.page.$eval("#p-insz", (e) => e.getAttribute("aria-invalid")), "true");
+  await checkPage(tom, "stap-2-fout-insz");
+
+  // The right one, with 38 of 40 hours and 2 hours of unjustified absence.
+  await tom.page.$eval("#p-insz", (e) => ((e as HTMLInputElement).value = ""));
+  await tom.page.type("#p-insz", participant.insz);
+  await tom.page.type("#p-name", participant.name);
+  await tom.page.$eval("#p-absent", (e) => ((e as HTMLInputElement).value = ""));
+  await tom.page.type("#p-absent", "2");
+  await tom.page.locator('::-p-aria([name="Deelnemer toevoegen"][role="button"])').click();
+  await tom.page.waitForFunction((name: string) => document.querySelector("tbody")?.textContent?.includes(name), {}, participant.name);
+  await checkPage(tom, "stap-2-deelnemer");
+
+  // Step 3: 'Controleren', then 'Bevestigen'.
+  await tom.page.locator('::-p-aria([name="Controleren"][role="button"])').click();
+  await tom.page.waitForFunction(() => document.body.innerText.includes("Alles in orde"));
+  await checkPage(tom, "stap-3-gecontroleerd");
+  await tom.page.locator('::-p-aria([name="Bevestigen"][role="button"])').click();
+  await tom.page.waitForFunction(() => location.pathname.startsWith("/ontvangstbevestiging/"));
+  await tom.page.waitForSelector(".hash code");
+  const receipt = await tom.mainText();
+  const reference = /VOV-\d{4}-\d{6}-[A-Z]/.exec(receipt)?.[0];
+  assert.ok(reference, `a receipt reference in: ${receipt}`);
+  assert.match(receipt, new RegExp(training.title));
+  assert.match(receipt, /Ann Cursist/);
+  assert.match(await tom.page.$eval(".hash code", (e) => e.textContent ?? ""), /^[0-9a-f]{64}$/);
+  await checkPage(tom, "ontvangstbevestiging");
+
+  // Its mail, with the same reference.
+  const receiptMail = await waitForMail(teacher.email, (m) => m.subject.includes(reference!));
+  assert.match(receiptMail.subject, /Ontvangstbevestiging/);
+
+  // 'Mijn registraties' lists it, version 1.
+  await tom.page.locator('::-p-aria([name="Mijn registraties"][role="link"])').click();
+  await tom.page.waitForFunction((odb: string) => document.querySelector("main")?.textContent?.includes(odb), {}, training.odb);
+  assert.match(await tom.mainText(), /Versie 1/);
+  await checkPage(tom, "mijn-registraties");
 
   for (const person of people) assert.deepEqual(person.problems, []);
 });

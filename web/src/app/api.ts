@@ -55,7 +55,13 @@ async function accessToken(): Promise<string | undefined> {
 const bearer: Interceptor = (next) => async (request) => {
   const token = await accessToken();
   if (token) request.header.set("authorization", `Bearer ${token}`);
-  return next(request);
+  try {
+    return await next(request);
+  } catch (error) {
+    // The session ended (logged out elsewhere, revoked, expired): back to the sign-in page.
+    if (token && ConnectError.from(error).code === Code.Unauthenticated) saveSession(undefined);
+    throw error;
+  }
 };
 
 const transport = createGrpcWebTransport({

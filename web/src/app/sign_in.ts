@@ -68,10 +68,15 @@ export async function completeSignIn(url: URL): Promise<void> {
   const text = sessionStorage.getItem(PENDING_KEY);
   sessionStorage.removeItem(PENDING_KEY);
   const pending = text ? (JSON.parse(text) as PendingSignIn) : undefined;
-  const error = url.searchParams.get("error");
-  if (error) throw new Error(`De identiteitsprovider weigerde de aanmelding (${error}).`);
+  // The state first: an answer that is not for this tab's attempt is not read at all.
   if (!pending || url.searchParams.get("state") !== pending.state) {
     throw new Error("Deze aanmelding hoort niet bij dit venster. Begin opnieuw.");
+  }
+  if (url.searchParams.get("error") === "access_denied") {
+    throw new Error("U heeft de aanmelding afgebroken of geweigerd. Begin opnieuw.");
+  }
+  if (url.searchParams.has("error")) {
+    throw new Error("De identiteitsprovider kon u niet aanmelden. Probeer het opnieuw.");
   }
   const config = await frontEndConfig();
   const tokenResponse = await fetch(new URL(config.identityProvider.tokenEndpoint, location.origin), {

@@ -36,6 +36,8 @@ interface IssuedCode {
 }
 
 const CODE_LIFETIME_MS = 60_000;
+// The app's redirect URI path (src/app/sign_in.ts CALLBACK_PATH).
+const CALLBACK_PATH = "/aanmelden/terug";
 const KEY_TYPES: Array<[string, string]> = [
   ["eid", "eID (identiteitskaart)"],
   ["itsme", "itsme"],
@@ -54,12 +56,14 @@ function escapeHtml(text: string): string {
 }
 
 async function readForm(request: http.IncomingMessage): Promise<URLSearchParams> {
-  let body = "";
-  for await (const chunk of request) {
-    body += chunk;
-    if (body.length > 16_384) throw new Error("form too large");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 16_384) throw new Error("form too large");
+    chunks.push(chunk);
   }
-  return new URLSearchParams(body);
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
 function base64url(bytes: Buffer): string {
@@ -97,14 +101,10 @@ export class DevIdentityProvider {
     if (params.get("code_challenge_method") !== "S256") return "PKCE met S256 is verplicht.";
     if (!/^[A-Za-z0-9_-]{43}$/.test(params.get("code_challenge") ?? "")) return "Ongeldige code_challenge.";
     if (!params.get("state")) return "state ontbreekt.";
-    const redirect = params.get("redirect_uri") ?? "";
-    let origin = "";
-    try {
-      origin = new URL(redirect).origin;
-    } catch {
-      return "Ongeldige redirect_uri.";
+    // Exactly the app's callback on this site, as a provider matches a registered redirect URI.
+    if (params.get("redirect_uri") !== `http://${request.headers.host ?? ""}${CALLBACK_PATH}`) {
+      return "Onbekende redirect_uri.";
     }
-    if (origin !== `http://${request.headers.host ?? ""}`) return "redirect_uri hoort niet bij deze site.";
     return undefined;
   }
 
@@ -168,10 +168,11 @@ export class DevIdentityProvider {
     if (email) args.push(`--email=${email}`);
     let idToken: string;
     try {
-      idToken = (await run(this.options.tool, args)).stdout.trim();
+      idToken = (await run(this.options.tool, args, { timeout: 10_000 })).stdout.trim();
     } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      this.html(response, 400, "Aanmelden mislukt", `<p role="alert">${escapeHtml(stderr)}</p>`);
+      console.error("dev-idp: wse-dev-idp failed:", (error as { stderr?: string }).stderr ?? error);
+      this.html(response, 400, "Aanmelden mislukt",
+        `<p role="alert">Er kon geen ID-token gemaakt worden (zie het log van de front door).</p>`);
       return;
     }
     const code = base64url(randomBytes(32));
@@ -209,7 +210,13 @@ export class DevIdentityProvider {
       return refuse("invalid_grant");
     }
     response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
-      .end(JSON.stringify({ id_token: issued.idToken, token_type: "Bearer", expires_in: 300 }));
+      .end(JSON.stringify({
+        // The provider's own access token is not used by the suite; OIDC's response carries one.
+        access_token: base64url(randomBytes(32)),
+        id_token: issued.idToken,
+        token_type: "Bearer",
+        expires_in: 300,
+      }));
   }
 
   private forgetExpired(): void {

@@ -15,15 +15,13 @@ import type {
 import { file_wse_identity_v1_identity_service } from "../gen/wse/identity/v1/identity_service_pb.js";
 import { file_wse_rights_v1_rights_service } from "../gen/wse/rights/v1/rights_service_pb.js";
 import { file_wse_registration_v1_registration_service } from "../gen/wse/registration/v1/registration_service_pb.js";
-import { file_wse_notify_v1_notify_service } from "../gen/wse/notify/v1/notify_service_pb.js";
 
-// The public services of our API. Internal ones (replica caches, leases) are not offered to
-// browsers; nginx would refuse them anyway.
+// The services people call. The others (notify-svc, replica caches, leases, ext_authz) are for
+// services and operators: not offered to browsers, and not routed by nginx's public listener.
 const FILES: DescFile[] = [
   file_wse_identity_v1_identity_service,
   file_wse_rights_v1_rights_service,
   file_wse_registration_v1_registration_service,
-  file_wse_notify_v1_notify_service,
 ];
 
 export function publicServices(): DescService[] {
@@ -117,7 +115,7 @@ export function forwardEverything(options: ForwarderOptions): (router: ConnectRo
       }
       default:
         // Client and bidi streaming need HTTP/2 end to end, which gRPC-Web in a browser does
-        // not have; connect answers such calls UNIMPLEMENTED.
+        // not have; such calls reach the adapter's fallback (HTTP 404).
         return;
     }
   }
@@ -126,7 +124,8 @@ export function forwardEverything(options: ForwarderOptions): (router: ConnectRo
 export function createRouterOptions() {
   // gRPC-Web only: the Connect protocol and plain gRPC are not offered on this side (plain gRPC
   // goes straight to nginx through the port split).
-  return { grpcWeb: true, grpc: false, connect: false } as const;
+  // A request message larger than gRPC's own default limit (4 MiB) is refused here already.
+  return { grpcWeb: true, grpc: false, connect: false, readMaxBytes: 4 * 1024 * 1024 } as const;
 }
 
 export { createConnectRouter };

@@ -12,7 +12,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { DevIdentityProvider, loadDemoPersons } from "./dev_idp.js";
 import { createRouterOptions, forwardEverything, publicServices } from "./grpc_web_forwarder.js";
 import { createPortSplitter } from "./port_split.js";
-import { serveStatic } from "./static_files.js";
+import { baseHeaders, serveStatic } from "./static_files.js";
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +25,9 @@ const { values } = parseArgs({
     "dev-idp-tool": { type: "string" },
     "dev-idp-key-dir": { type: "string" },
     "demo-persons": { type: "string" },
+    // Host headers this front door answers to (DNS rebinding: another site's name resolved to
+    // 127.0.0.1 is refused). Default: the listen address and localhost on its port.
+    "allowed-host": { type: "string", multiple: true },
   },
 });
 
@@ -52,6 +55,12 @@ if (!devIdp && (!values["authorization-endpoint"] || !values["token-endpoint"]))
   throw new Error("give the identity provider's --authorization-endpoint and --token-endpoint, " +
     "or the development provider's --dev-idp-tool and --dev-idp-key-dir");
 }
+if (devIdp && (values["authorization-endpoint"] || values["token-endpoint"] || listen.host !== "127.0.0.1")) {
+  throw new Error("the development identity provider runs only alone and only on 127.0.0.1");
+}
+const allowedHosts = new Set(
+  values["allowed-host"] ?? [`${listen.host}:${listen.port}`, `localhost:${listen.port}`],
+);
 
 // What the app needs to know about where it runs (the app has no build-time configuration).
 const frontEndConfig = JSON.stringify({
@@ -86,7 +95,12 @@ const servicePrefixes = publicServices().map((s) => `/${s.typeName}/`);
 
 const http1 = http.createServer(async (request, response) => {
   try {
-    const path = request.url ?? "/";
+    baseHeaders(response);
+    if (!allowedHosts.has(request.headers.host ?? "")) {
+      response.writeHead(421, { "content-type": "text/plain" }).end("unknown host");
+      return;
+    }
+    const path = new URL(request.url ?? "/", "http://front-door").pathname;
     if (path === "/config.json") {
       response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
         .end(frontEndConfig);
@@ -110,13 +124,21 @@ const http1 = http.createServer(async (request, response) => {
     else response.destroy();
   }
 });
+// The HTTP/1.1 server never listens itself (the split hands it its sockets), so Node's header
+// and request timers do not run: an idle timeout on every socket bounds slow clients instead.
 http1.keepAliveTimeout = 65_000;
+http1.timeout = 30_000;
 
 const server = createPortSplitter({ http1, grpcHost: grpc.host, grpcPort: grpc.port });
 server.listen(listen.port, listen.host, () => {
   console.log(`front door on http://${listen.host}:${listen.port}/ (gRPC to ${grpc.host}:${grpc.port}` +
     `${devIdp ? ", development sign-in" : ""})`);
 });
-const stop = () => server.close(() => process.exit(0));
+// Stop: no new connections; idle keep-alive connections closed; the rest get 5 s.
+const stop = () => {
+  server.close(() => process.exit(0));
+  http1.closeIdleConnections?.();
+  setTimeout(() => process.exit(0), 5_000).unref();
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

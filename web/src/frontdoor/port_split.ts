@@ -16,10 +16,12 @@ export interface SplitOptions {
   grpcPort: number;
   // Connections that never send 4 bytes are closed after this long.
   firstBytesTimeoutMs?: number;
+  // At most this many connections at once (pages, gRPC-Web and gRPC together).
+  maxConnections?: number;
 }
 
 export function createPortSplitter(options: SplitOptions): net.Server {
-  return net.createServer({ pauseOnConnect: true }, (socket) => {
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
     let received = Buffer.alloc(0);
     const decide = () => {
       socket.off("data", onData);
@@ -44,6 +46,8 @@ export function createPortSplitter(options: SplitOptions): net.Server {
     socket.setTimeout(options.firstBytesTimeoutMs ?? 10_000, () => socket.destroy());
     socket.resume();
   });
+  server.maxConnections = options.maxConnections ?? 4096;
+  return server;
 }
 
 // Both directions piped; either side ending or failing ends both.

@@ -1,6 +1,7 @@
 // The pages: files of the bundle, and index.html for every other path (the app routes in the
 // browser). Strict security headers: only our own scripts and styles run, nothing frames us.
 import { createReadStream, statSync } from "node:fs";
+import { pipeline } from "node:stream";
 import type * as http from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 
@@ -14,6 +15,12 @@ const TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".map": "application/json",
 };
+
+// Headers every answer carries, pages or not.
+export function baseHeaders(response: http.ServerResponse): void {
+  response.setHeader("x-content-type-options", "nosniff");
+  response.setHeader("referrer-policy", "no-referrer");
+}
 
 export function securityHeaders(response: http.ServerResponse, connectSources: string[]): void {
   response.setHeader(
@@ -30,8 +37,7 @@ export function securityHeaders(response: http.ServerResponse, connectSources: s
       "object-src 'none'",
     ].join("; "),
   );
-  response.setHeader("x-content-type-options", "nosniff");
-  response.setHeader("referrer-policy", "no-referrer");
+  baseHeaders(response);
   response.setHeader("x-frame-options", "DENY");
 }
 
@@ -45,7 +51,13 @@ export function serveStatic(
     response.writeHead(405, { allow: "GET, HEAD" }).end();
     return;
   }
-  const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+  } catch {
+    response.writeHead(400).end();
+    return;
+  }
   let file = normalize(join(root, path));
   if (!file.startsWith(root + sep) && file !== root) {
     response.writeHead(404).end();
@@ -76,5 +88,8 @@ export function serveStatic(
     response.end();
     return;
   }
-  createReadStream(file).pipe(response);
+  // A file that vanished between stat and open (a rebuild) ends this response, not the process.
+  pipeline(createReadStream(file), response, (error) => {
+    if (error) response.destroy();
+  });
 }

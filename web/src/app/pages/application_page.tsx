@@ -75,7 +75,7 @@ export function ApplicationPage() {
               onCancel={() => setRequesting(false)}
             />
           )}
-          {data.gebruikersbeheerHelpUrl && data.action === ScreenAction.GRANT_OWN_RIGHT && (
+          {data.gebruikersbeheerHelpUrl.startsWith("https://") && data.action === ScreenAction.GRANT_OWN_RIGHT && (
             <p>
               <a href={data.gebruikersbeheerHelpUrl} target="_blank" rel="noopener noreferrer">
                 Meer uitleg over gebruikersbeheer

@@ -18,7 +18,7 @@ export function CallbackPage({ url }: { url: URL }) {
   }, []);
   return (
     <main class="page narrow" id="inhoud">
-      <h1>Aanmelden</h1>
+      <h1 tabIndex={-1}>Aanmelden</h1>
       {problem ? (
         <>
           <ProblemBox problem={problem} />

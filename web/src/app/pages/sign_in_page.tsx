@@ -25,7 +25,7 @@ export function SignInPage() {
   };
   return (
     <main class="page narrow" id="inhoud">
-      <h1>Aanmelden in het WSE-loket</h1>
+      <h1 tabIndex={-1}>Aanmelden in het WSE-loket</h1>
       <p>
         Meld u aan met één van de digitale sleutels (eID, itsme, beveiligingscode via mobiele app of sms,
         token) om aanwezigheden en deelnames voor Vlaams opleidingsverlof te registreren.

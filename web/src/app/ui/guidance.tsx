@@ -10,7 +10,7 @@ export function GuidanceBox({ guidance }: { guidance: Guidance }) {
       <ul>
         {guidance.actions.map((action, index) => (
           <li key={index}>
-            {action.kind === GuidanceActionKind.OPEN_HELP_PAGE && action.url ? (
+            {action.kind === GuidanceActionKind.OPEN_HELP_PAGE && action.url.startsWith("https://") ? (
               <a href={action.url} rel="noopener noreferrer" target="_blank">
                 {action.label}
               </a>

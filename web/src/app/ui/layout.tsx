@@ -45,7 +45,7 @@ export function Layout(props: { title: string; children: ComponentChildren; menu
       </header>
       <div class="body">
         <main class="page" id="inhoud">
-          <h1>{props.title}</h1>
+          <h1 tabIndex={-1}>{props.title}</h1>
           {props.children}
         </main>
         {props.menu !== false && (
@@ -53,6 +53,11 @@ export function Layout(props: { title: string; children: ComponentChildren; menu
             <a href="/aanvraag" class="button black" onClick={onLinkClick}>
               Aanvraag
             </a>
+            {session?.context.organization && (
+              <a href="/registraties" class="button secondary" onClick={onLinkClick}>
+                Mijn registraties
+              </a>
+            )}
             {session?.context.organization && (
               <a href="/gebruikersbeheer" class="button secondary" onClick={onLinkClick}>
                 Gebruikersbeheer

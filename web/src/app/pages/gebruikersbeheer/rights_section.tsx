@@ -31,6 +31,7 @@ export function RightsSection(props: {
       {grants.loading && !grants.data && <Loading what="De rechten" />}
       {props.granting && roles.data && (
         <GrantForm
+          key={props.granting.name}
           organization={props.organization}
           relation={props.granting}
           roles={roles.data.roles}
@@ -65,18 +66,22 @@ function GrantRow(props: { grant: Grant; roles: Role[]; onRevoked: () => void })
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
   const role = props.roles.find((r) => r.code === grant.role);
   const id = grant.name.split("/").pop() ?? "";
   const revoke = async (event: Event) => {
     event.preventDefault();
+    setBusy(true);
     setProblem(undefined);
     try {
       await rights.revokeGrant({ name: grant.name, etag: grant.etag, reason });
       props.onRevoked();
     } catch (error) {
       setProblem(problemOf(error));
+      setBusy(false);
     }
   };
+  const reasonError = problem?.fields["reason"];
   return (
     <tr>
       <td>{grant.personDisplayName}</td>
@@ -90,11 +95,22 @@ function GrantRow(props: { grant: Grant; roles: Role[]; onRevoked: () => void })
           </button>
         ) : (
           <form onSubmit={revoke} class="inline-form">
-            <ProblemBox problem={problem} />
-            <label for={`revoke-${id}`}>Reden</label>
-            <input id={`revoke-${id}`} required value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
-            <button type="submit" class="button secondary">
+            <ProblemBox problem={problem && !reasonError ? problem : undefined} />
+            <Field id={`revoke-${id}`} label="Reden" error={reasonError}>
+              <input
+                id={`revoke-${id}`}
+                required
+                value={reason}
+                aria-invalid={reasonError ? true : undefined}
+                aria-describedby={describedBy(`revoke-${id}`, undefined, reasonError)}
+                onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+              />
+            </Field>
+            <button type="submit" class="button secondary" disabled={busy}>
               Intrekken bevestigen
+            </button>
+            <button type="button" class="link" onClick={() => setRevoking(false)}>
+              Annuleren
             </button>
           </form>
         )}
@@ -149,7 +165,9 @@ function GrantForm(props: {
       </Field>
       {role && role.allowedContexts.length > 0 && (
         <Field id="grant-context" label="Context" error={problem?.fields["grant.context"]}>
-          <select id="grant-context" value={context} onChange={(e) => setContext((e.currentTarget as HTMLSelectElement).value)}>
+          <select id="grant-context" value={context}
+            aria-describedby={describedBy("grant-context", undefined, problem?.fields["grant.context"])}
+            onChange={(e) => setContext((e.currentTarget as HTMLSelectElement).value)}>
             {role.allowedContexts.map((c) => (
               <option key={c.code} value={c.code}>
                 {c.label}

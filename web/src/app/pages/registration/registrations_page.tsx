@@ -1,0 +1,142 @@
+// The organisation's registrations with their versions: each version's receipt, a correction
+// (a new draft from the current version) or a withdrawal (with a reason; its own receipt).
+import { useState } from "preact/hooks";
+
+import { RegistrationState, type Registration } from "../../../gen/wse/registration/v1/registration_pb.js";
+import { registration } from "../../api.js";
+import { problemOf, type Problem } from "../../problems.js";
+import { navigate, onLinkClick } from "../../router.js";
+import { currentSession } from "../../session.js";
+import { dateTime } from "../../ui/format.js";
+import { Layout } from "../../ui/layout.js";
+import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { useCall } from "../../ui/use_call.js";
+import { lastSegment, receiptPath } from "./names.js";
+
+export function RegistrationsPage() {
+  const organization = currentSession()?.context.organization ?? "";
+  const [changed, setChanged] = useState(0);
+  const list = useCall(
+    () => registration.listRegistrations({ parent: organization, includeWithdrawn: true, pageSize: 100 }),
+    [organization, changed],
+  );
+  return (
+    <Layout title="Mijn registraties">
+      <p>
+        <a href="/registreren" onClick={onLinkClick}>
+          Nieuwe registratie
+        </a>
+      </p>
+      <ProblemBox problem={list.problem} />
+      {list.loading && !list.data && <Loading what="De registraties" />}
+      {list.data && list.data.registrations.length === 0 && <p class="muted">Nog geen registraties.</p>}
+      {list.data?.registrations.map((r) => (
+        <RegistrationCard key={r.name} registration={r} onChanged={() => setChanged((n) => n + 1)} />
+      ))}
+    </Layout>
+  );
+}
+
+function RegistrationCard(props: { registration: Registration; onChanged: () => void }) {
+  const r = props.registration;
+  const [showVersions, setShowVersions] = useState(false);
+  const [withdrawing, setWithdrawing] = useState(false);
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const [requestId] = useState(() => crypto.randomUUID());
+  const id = lastSegment(r.name);
+  const versions = useCall(
+    () => (showVersions ? registration.listRegistrationVersions({ name: r.name, pageSize: 50 }) : Promise.resolve(undefined)),
+    [r.name, showVersions],
+  );
+  const withdrawn = r.state === RegistrationState.WITHDRAWN;
+  const correct = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const created = await registration.correctRegistration({ name: r.name, etag: r.etag, requestId });
+      navigate(`/registreren/${lastSegment(created.draft?.name ?? "")}`);
+    } catch (error) {
+      setProblem(problemOf(error));
+      setBusy(false);
+    }
+  };
+  const withdraw = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const done = await registration.withdrawRegistration({ name: r.name, etag: r.etag, reason, requestId });
+      navigate(receiptPath(done.receipt!.name));
+    } catch (error) {
+      setProblem(problemOf(error));
+      setBusy(false);
+    }
+  };
+  return (
+    <article class="card" aria-labelledby={`reg-${id}`}>
+      <h2 id={`reg-${id}`}>
+        {lastSegment(r.training)} · {r.schoolYear}
+      </h2>
+      <p>
+        Versie {r.version}
+        {withdrawn && <strong> (ingetrokken)</strong>} · {r.participantsSummary?.participantCount ?? 0} deelnemer(s) ·
+        bevestigd {dateTime(r.submitTime)} door {r.submittedByDisplayName} ·{" "}
+        <a href={receiptPath(r.receipt)} onClick={onLinkClick}>
+          ontvangstbevestiging
+        </a>
+      </p>
+      <ProblemBox problem={problem} />
+      <div class="actions">
+        <button type="button" class="link" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
+          Versies
+        </button>
+        {!withdrawn && (
+          <>
+            <button type="button" class="button secondary" disabled={busy} onClick={correct}>
+              Corrigeren
+            </button>
+            <button type="button" class="button secondary" disabled={busy} onClick={() => setWithdrawing(true)}>
+              Intrekken
+            </button>
+          </>
+        )}
+      </div>
+      {withdrawing && (
+        <form class="form" onSubmit={withdraw}>
+          <Field id={`withdraw-${id}`} label="Reden van de intrekking" error={problem?.fields["reason"]}>
+            <input
+              id={`withdraw-${id}`}
+              required
+              value={reason}
+              aria-invalid={problem?.fields["reason"] ? true : undefined}
+              aria-describedby={describedBy(`withdraw-${id}`, undefined, problem?.fields["reason"])}
+              onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+            />
+          </Field>
+          <div class="actions">
+            <button type="submit" class="button blue" disabled={busy}>
+              Intrekking bevestigen
+            </button>
+            <button type="button" class="button secondary" onClick={() => setWithdrawing(false)}>
+              Annuleren
+            </button>
+          </div>
+        </form>
+      )}
+      {showVersions && versions.data && (
+        <ol>
+          {versions.data.registrations.map((v) => (
+            <li key={v.version}>
+              Versie {v.version} · {dateTime(v.submitTime)} · {v.submittedByDisplayName} ·{" "}
+              <a href={receiptPath(v.receipt)} onClick={onLinkClick}>
+                ontvangstbevestiging
+              </a>
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}
