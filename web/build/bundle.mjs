@@ -37,7 +37,9 @@ await build({
   sourcemap: true,
   logLevel: "warning",
   // Bundled CommonJS code may still call require().
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
 });
 
 // The browser tests (node --test dist/tests): their packages stay in node_modules.

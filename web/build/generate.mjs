@@ -18,8 +18,15 @@ const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 const generate = (input, ...paths) =>
   execFileSync(
     join(bin, "buf"),
-    ["generate", input, "--template", join(web, "buf.gen.yaml"), "--output", web,
-      ...paths.flatMap((p) => ["--path", join(input, p)])],
+    [
+      "generate",
+      input,
+      "--template",
+      join(web, "buf.gen.yaml"),
+      "--output",
+      web,
+      ...paths.flatMap((p) => ["--path", join(input, p)]),
+    ],
     { cwd: web, env, stdio: "inherit" },
   );
 

@@ -22,10 +22,20 @@ import { newInstitutionNumber, newInsz, operatorClients, waitForMail } from "./s
 
 const run = Math.random().toString(36).slice(2, 8);
 const school = { number: newInstitutionNumber(), name: `Browserschool ${run}` };
-const admin = { insz: newInsz(), given: "Lotte", family: `Beheer${run}`, email: `lotte.${run}@browserschool.example` };
+const admin = {
+  insz: newInsz(),
+  given: "Lotte",
+  family: `Beheer${run}`,
+  email: `lotte.${run}@browserschool.example`,
+};
 const training = { odb: `ODB-B${run.toUpperCase()}`, title: `Lassen voor beginners ${run}` };
 const participant = { insz: newInsz(), name: "Ann Cursist" };
-const teacher = { insz: newInsz(), given: "Tom", family: `Leraar${run}`, email: `tom.${run}@browserschool.example` };
+const teacher = {
+  insz: newInsz(),
+  given: "Tom",
+  family: `Leraar${run}`,
+  email: `tom.${run}@browserschool.example`,
+};
 
 let browser: Browser;
 const people: Person[] = [];
@@ -41,7 +51,8 @@ before(async () => {
       preferredLocale: "nl",
     })),
   });
-  for (const result of persons.results) assert.notEqual(result.outcome, ImportOutcome.FAILED, JSON.stringify(result));
+  for (const result of persons.results)
+    assert.notEqual(result.outcome, ImportOutcome.FAILED, JSON.stringify(result));
   const organizations = await operator.identity.batchImportOrganizations({
     organizations: [
       {
@@ -161,9 +172,13 @@ test("the seed story, clicked through by the teacher and the local administrator
 
   // ... and approves in gebruikersbeheer.
   await lotte.page.reload();
-  await lotte.page.locator(`::-p-aria([name="Goedkeuren (${teacher.given} ${teacher.family})"][role="button"])`).wait();
+  await lotte.page
+    .locator(`::-p-aria([name="Goedkeuren (${teacher.given} ${teacher.family})"][role="button"])`)
+    .wait();
   await checkPage(lotte, "aanvraag-wacht");
-  await lotte.page.locator(`::-p-aria([name="Goedkeuren (${teacher.given} ${teacher.family})"][role="button"])`).click();
+  await lotte.page
+    .locator(`::-p-aria([name="Goedkeuren (${teacher.given} ${teacher.family})"][role="button"])`)
+    .click();
   await lotte.page.waitForFunction(() => document.body.innerText.includes("Er wachten geen aanvragen."));
   await checkPage(lotte, "aanvraag-goedgekeurd");
 
@@ -205,7 +220,11 @@ test("the seed story, clicked through by the teacher and the local administrator
   await tom.page.$eval("#p-absent", (e) => ((e as HTMLInputElement).value = ""));
   await tom.page.type("#p-absent", "2");
   await tom.page.locator('::-p-aria([name="Deelnemer toevoegen"][role="button"])').click();
-  await tom.page.waitForFunction((name: string) => document.querySelector("tbody")?.textContent?.includes(name), {}, participant.name);
+  await tom.page.waitForFunction(
+    (name: string) => document.querySelector("tbody")?.textContent?.includes(name),
+    {},
+    participant.name,
+  );
   await checkPage(tom, "stap-2-deelnemer");
 
   // Step 3: 'Controleren', then 'Bevestigen'.
@@ -229,7 +248,11 @@ test("the seed story, clicked through by the teacher and the local administrator
 
   // 'Mijn registraties' lists it, version 1.
   await tom.page.locator('::-p-aria([name="Mijn registraties"][role="link"])').click();
-  await tom.page.waitForFunction((odb: string) => document.querySelector("main")?.textContent?.includes(odb), {}, training.odb);
+  await tom.page.waitForFunction(
+    (odb: string) => document.querySelector("main")?.textContent?.includes(odb),
+    {},
+    training.odb,
+  );
   assert.match(await tom.mainText(), /Versie 1/);
   await checkPage(tom, "mijn-registraties");
 

@@ -38,8 +38,13 @@ function App() {
   const signedIn = useSignedIn();
   const path = url.pathname;
   useEffect(() => {
-    const title = TITLES[path] ??
-      (path.startsWith("/registreren/") ? "Registreren" : path.startsWith("/ontvangstbevestiging/") ? "Ontvangstbevestiging" : "WSE-loket");
+    const title =
+      TITLES[path] ??
+      (path.startsWith("/registreren/")
+        ? "Registreren"
+        : path.startsWith("/ontvangstbevestiging/")
+          ? "Ontvangstbevestiging"
+          : "WSE-loket");
     document.title = `${title} · WSE-loket`;
   }, [path]);
   useEffect(() => {

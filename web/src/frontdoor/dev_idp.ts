@@ -22,8 +22,8 @@ export interface DemoPerson {
 }
 
 export interface DevIdpOptions {
-  tool: string;     // path of wse-dev-idp
-  keyDir: string;   // its --key_dir
+  tool: string; // path of wse-dev-idp
+  keyDir: string; // its --key_dir
   clientId: string; // the audience identity-svc expects
   persons: DemoPerson[];
 }
@@ -108,16 +108,30 @@ export class DevIdentityProvider {
     return undefined;
   }
 
-  private authorizePage(params: URLSearchParams, request: http.IncomingMessage, response: http.ServerResponse): void {
+  private authorizePage(
+    params: URLSearchParams,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ): void {
     const problem = this.checkRequest(params, request);
     if (problem) {
       this.html(response, 400, "Aanmelden mislukt", `<p role="alert">${escapeHtml(problem)}</p>`);
       return;
     }
-    const hidden = ["response_type", "client_id", "redirect_uri", "state", "nonce", "code_challenge", "code_challenge_method"]
+    const hidden = [
+      "response_type",
+      "client_id",
+      "redirect_uri",
+      "state",
+      "nonce",
+      "code_challenge",
+      "code_challenge_method",
+    ]
       .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params.get(name) ?? "")}">`)
       .join("");
-    const keyOptions = KEY_TYPES.map(([value, label]) => `<option value="${value}">${escapeHtml(label)}</option>`).join("");
+    const keyOptions = KEY_TYPES.map(
+      ([value, label]) => `<option value="${value}">${escapeHtml(label)}</option>`,
+    ).join("");
     const persons = this.options.persons
       .map(
         (p) =>
@@ -150,19 +164,32 @@ export class DevIdentityProvider {
     );
   }
 
-  private async authorize(form: URLSearchParams, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  private async authorize(
+    form: URLSearchParams,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ): Promise<void> {
     const problem = this.checkRequest(form, request);
     const insz = (form.get("insz") ?? "").replace(/[^0-9]/g, "");
     const amr = form.get("amr") ?? "eid";
     if (problem || insz.length !== 11 || !KEY_TYPES.some(([value]) => value === amr)) {
-      this.html(response, 400, "Aanmelden mislukt",
-        `<p role="alert">${escapeHtml(problem ?? "Een INSZ heeft 11 cijfers.")}</p>`);
+      this.html(
+        response,
+        400,
+        "Aanmelden mislukt",
+        `<p role="alert">${escapeHtml(problem ?? "Een INSZ heeft 11 cijfers.")}</p>`,
+      );
       return;
     }
     const args = [
-      "--dev_environment", `--key_dir=${this.options.keyDir}`, `--insz=${insz}`, `--amr=${amr}`,
-      `--audience=${this.options.clientId}`, `--nonce=${form.get("nonce") ?? ""}`,
-      `--given_name=${form.get("given_name") ?? ""}`, `--family_name=${form.get("family_name") ?? ""}`,
+      "--dev_environment",
+      `--key_dir=${this.options.keyDir}`,
+      `--insz=${insz}`,
+      `--amr=${amr}`,
+      `--audience=${this.options.clientId}`,
+      `--nonce=${form.get("nonce") ?? ""}`,
+      `--given_name=${form.get("given_name") ?? ""}`,
+      `--family_name=${form.get("family_name") ?? ""}`,
     ];
     const email = form.get("email") ?? "";
     if (email) args.push(`--email=${email}`);
@@ -171,8 +198,12 @@ export class DevIdentityProvider {
       idToken = (await run(this.options.tool, args, { timeout: 10_000 })).stdout.trim();
     } catch (error) {
       console.error("dev-idp: wse-dev-idp failed:", (error as { stderr?: string }).stderr ?? error);
-      this.html(response, 400, "Aanmelden mislukt",
-        `<p role="alert">Er kon geen ID-token gemaakt worden (zie het log van de front door).</p>`);
+      this.html(
+        response,
+        400,
+        "Aanmelden mislukt",
+        `<p role="alert">Er kon geen ID-token gemaakt worden (zie het log van de front door).</p>`,
+      );
       return;
     }
     const code = base64url(randomBytes(32));
@@ -193,7 +224,8 @@ export class DevIdentityProvider {
   // whose S256 is the challenge.
   private token(form: URLSearchParams, response: http.ServerResponse): void {
     const refuse = (error: string): void => {
-      response.writeHead(400, { "content-type": "application/json", "cache-control": "no-store" })
+      response
+        .writeHead(400, { "content-type": "application/json", "cache-control": "no-store" })
         .end(JSON.stringify({ error }));
     };
     const code = form.get("code") ?? "";
@@ -204,19 +236,26 @@ export class DevIdentityProvider {
     if (!issued || issued.expires < Date.now() || issued.redirectUri !== form.get("redirect_uri")) {
       return refuse("invalid_grant");
     }
-    const challenge = Buffer.from(base64url(createHash("sha256").update(form.get("code_verifier") ?? "").digest()));
+    const challenge = Buffer.from(
+      base64url(
+        createHash("sha256")
+          .update(form.get("code_verifier") ?? "")
+          .digest(),
+      ),
+    );
     const expected = Buffer.from(issued.codeChallenge);
     if (challenge.length !== expected.length || !timingSafeEqual(challenge, expected)) {
       return refuse("invalid_grant");
     }
-    response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
-      .end(JSON.stringify({
+    response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(
+      JSON.stringify({
         // The provider's own access token is not used by the suite; OIDC's response carries one.
         access_token: base64url(randomBytes(32)),
         id_token: issued.idToken,
         token_type: "Bearer",
         expires_in: 300,
-      }));
+      }),
+    );
   }
 
   private forgetExpired(): void {

@@ -2,7 +2,12 @@
 // gRPC gateway (nginx), which routes it and applies the same credential rules as to any gRPC
 // caller. connect-node does the gRPC-Web side and the gRPC side; this file only wires each
 // method to the upstream call and carries headers, deadline, cancellation and errors across.
-import { ConnectError, createConnectRouter, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import {
+  ConnectError,
+  createConnectRouter,
+  type ConnectRouter,
+  type HandlerContext,
+} from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type {
   DescFile,
@@ -43,7 +48,8 @@ function forwardedHeaders(context: HandlerContext, peer: string | undefined): He
 }
 
 // Protocol headers are the transports' own; the rest (e.g. x-request-id) travels back.
-const PROTOCOL_HEADER = /^(content-type|content-encoding|grpc-.*|te|trailer|transfer-encoding|connection|date|server)$/i;
+const PROTOCOL_HEADER =
+  /^(content-type|content-encoding|grpc-.*|te|trailer|transfer-encoding|connection|date|server)$/i;
 
 function copyNonProtocol(from: Headers, to: Headers): void {
   from.forEach((value, name) => {
@@ -66,7 +72,7 @@ function relayError(error: unknown): never {
 }
 
 export interface ForwarderOptions {
-  grpcBaseUrl: string;  // e.g. http://127.0.0.1:18080 (h2c)
+  grpcBaseUrl: string; // e.g. http://127.0.0.1:18080 (h2c)
   peerOf?: (context: HandlerContext) => string | undefined;
 }
 
@@ -85,8 +91,12 @@ export function forwardEverything(options: ForwarderOptions): (router: ConnectRo
         router.rpc(unary, async (request, context) => {
           try {
             const response = await transport.unary(
-              unary, context.signal, context.timeoutMs(),
-              forwardedHeaders(context, options.peerOf?.(context)), request);
+              unary,
+              context.signal,
+              context.timeoutMs(),
+              forwardedHeaders(context, options.peerOf?.(context)),
+              request,
+            );
             copyNonProtocol(response.header, context.responseHeader);
             copyNonProtocol(response.trailer, context.responseTrailer);
             return response.message;
@@ -101,9 +111,14 @@ export function forwardEverything(options: ForwarderOptions): (router: ConnectRo
         router.rpc(streaming, async function* (request, context) {
           try {
             const response = await transport.stream(
-              streaming, context.signal, context.timeoutMs(),
+              streaming,
+              context.signal,
+              context.timeoutMs(),
               forwardedHeaders(context, options.peerOf?.(context)),
-              (async function* () { yield request; })());
+              (async function* () {
+                yield request;
+              })(),
+            );
             copyNonProtocol(response.header, context.responseHeader);
             yield* response.message;
             copyNonProtocol(response.trailer, context.responseTrailer);

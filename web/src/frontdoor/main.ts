@@ -52,8 +52,10 @@ const devIdp =
       })
     : undefined;
 if (!devIdp && (!values["authorization-endpoint"] || !values["token-endpoint"])) {
-  throw new Error("give the identity provider's --authorization-endpoint and --token-endpoint, " +
-    "or the development provider's --dev-idp-tool and --dev-idp-key-dir");
+  throw new Error(
+    "give the identity provider's --authorization-endpoint and --token-endpoint, " +
+      "or the development provider's --dev-idp-tool and --dev-idp-key-dir",
+  );
 }
 if (devIdp && (values["authorization-endpoint"] || values["token-endpoint"] || listen.host !== "127.0.0.1")) {
   throw new Error("the development identity provider runs only alone and only on 127.0.0.1");
@@ -72,7 +74,8 @@ const frontEndConfig = JSON.stringify({
   },
   developmentSignIn: devIdp !== undefined,
 });
-const connectSources = [values["token-endpoint"]].filter((s): s is string => !!s && /^https:/.test(s))
+const connectSources = [values["token-endpoint"]]
+  .filter((s): s is string => !!s && /^https:/.test(s))
   .map((s) => new URL(s).origin);
 
 const grpcWeb = connectNodeAdapter({
@@ -102,7 +105,8 @@ const http1 = http.createServer(async (request, response) => {
     }
     const path = new URL(request.url ?? "/", "http://front-door").pathname;
     if (path === "/config.json") {
-      response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
+      response
+        .writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
         .end(frontEndConfig);
       return;
     }
@@ -131,8 +135,10 @@ http1.timeout = 30_000;
 
 const server = createPortSplitter({ http1, grpcHost: grpc.host, grpcPort: grpc.port });
 server.listen(listen.port, listen.host, () => {
-  console.log(`front door on http://${listen.host}:${listen.port}/ (gRPC to ${grpc.host}:${grpc.port}` +
-    `${devIdp ? ", development sign-in" : ""})`);
+  console.log(
+    `front door on http://${listen.host}:${listen.port}/ (gRPC to ${grpc.host}:${grpc.port}` +
+      `${devIdp ? ", development sign-in" : ""})`,
+  );
 });
 // Stop: no new connections; idle keep-alive connections closed; the rest get 5 s.
 const stop = () => {

@@ -37,7 +37,10 @@ export function createPortSplitter(options: SplitOptions): net.Server {
     };
     const onData = (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      if (received.length >= PREFACE_START.length || !PREFACE_START.subarray(0, received.length).equals(received)) {
+      if (
+        received.length >= PREFACE_START.length ||
+        !PREFACE_START.subarray(0, received.length).equals(received)
+      ) {
         decide();
       }
     };

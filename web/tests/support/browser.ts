@@ -25,7 +25,10 @@ export class Person {
   readonly page: Page;
   readonly problems: string[] = [];
 
-  private constructor(page: Page, readonly who: string) {
+  private constructor(
+    page: Page,
+    readonly who: string,
+  ) {
     this.page = page;
     page.on("pageerror", (error) => this.problems.push(`${who}: page error: ${String(error)}`));
     page.on("console", (message) => {
@@ -58,8 +61,11 @@ export class Person {
         .filter((el) => (el as HTMLInputElement).type !== "hidden")
         .filter((el) => {
           const field = el as HTMLInputElement;
-          return !(field.labels && field.labels.length > 0) && !field.getAttribute("aria-label") &&
-            !field.getAttribute("aria-labelledby");
+          return (
+            !(field.labels && field.labels.length > 0) &&
+            !field.getAttribute("aria-label") &&
+            !field.getAttribute("aria-labelledby")
+          );
         })
         .map((el) => el.outerHTML.slice(0, 120)),
     );
@@ -74,7 +80,7 @@ export class Person {
     await this.page.type("#given_name", givenName);
     await this.page.type("#family_name", familyName);
     await this.page.select("#amr", "itsme");
-    await this.page.locator("::-p-aria([name=\"Aanmelden\"][role=\"button\"])").click();
+    await this.page.locator('::-p-aria([name="Aanmelden"][role="button"])').click();
     await this.page.waitForFunction(() => location.pathname === "/kies");
   }
 

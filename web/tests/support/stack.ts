@@ -12,7 +12,8 @@ import { RegistrationService } from "../../src/gen/wse/registration/v1/registrat
 
 export function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through deploy/local/test.sh (STACK_KEEP=1 keeps the stack)`);
+  if (!value)
+    throw new Error(`${name} is not set: run through deploy/local/test.sh (STACK_KEEP=1 keeps the stack)`);
   return value;
 }
 
@@ -40,7 +41,8 @@ const randomInt = (from: number, to: number) => from + Math.floor(Math.random() 
 
 // A valid INSZ of someone born 1950-1999 (check = 97 - first nine digits mod 97).
 export function newInsz(): string {
-  const first9 = `${pad(randomInt(50, 99), 2)}${pad(randomInt(1, 12), 2)}${pad(randomInt(1, 28), 2)}` +
+  const first9 =
+    `${pad(randomInt(50, 99), 2)}${pad(randomInt(1, 12), 2)}${pad(randomInt(1, 28), 2)}` +
     pad(randomInt(1, 997), 3);
   return first9 + pad(97 - (Number(first9) % 97), 2);
 }
@@ -71,7 +73,9 @@ export async function waitForMail(
   const dir = env("STACK_MAIL_DIR");
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith(".eml")).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith(".eml"))
+      .sort()) {
       const mail = await readMail(join(dir, name));
       if (mail.to.includes(to) && matches(mail)) return mail;
     }

@@ -48,18 +48,12 @@ export function ApplicationPage() {
       {data && (
         <>
           {data.entries.map((entry, index) => (
-            <Entry
-              key={index}
-              screen={data}
-              entry={entry}
-              first={index === 0}
-              onAction={act}
-            />
+            <Entry key={index} screen={data} entry={entry} first={index === 0} onAction={act} />
           ))}
           {requested && (
             <p class="success" role="status">
-              Uw aanvraag is verstuurd. Uw lokale beheerder krijgt een mail met de vraag om u het
-              juiste recht toe te kennen; u krijgt een mail zodra dat gebeurd is.
+              Uw aanvraag is verstuurd. Uw lokale beheerder krijgt een mail met de vraag om u het juiste recht
+              toe te kennen; u krijgt een mail zodra dat gebeurd is.
             </p>
           )}
           {requesting && data.action === ScreenAction.REQUEST_RIGHT && (
@@ -75,13 +69,14 @@ export function ApplicationPage() {
               onCancel={() => setRequesting(false)}
             />
           )}
-          {data.gebruikersbeheerHelpUrl.startsWith("https://") && data.action === ScreenAction.GRANT_OWN_RIGHT && (
-            <p>
-              <a href={data.gebruikersbeheerHelpUrl} target="_blank" rel="noopener noreferrer">
-                Meer uitleg over gebruikersbeheer
-              </a>
-            </p>
-          )}
+          {data.gebruikersbeheerHelpUrl.startsWith("https://") &&
+            data.action === ScreenAction.GRANT_OWN_RIGHT && (
+              <p>
+                <a href={data.gebruikersbeheerHelpUrl} target="_blank" rel="noopener noreferrer">
+                  Meer uitleg over gebruikersbeheer
+                </a>
+              </p>
+            )}
           {data.registrationDeadlines.length > 0 && (
             <section aria-labelledby="termijnen">
               <h2 id="termijnen">Registreren kan</h2>
@@ -118,7 +113,8 @@ function Entry(props: {
   const id = `entry-${heading.replace(/[^A-Za-z]+/g, "-").toLowerCase()}`;
   const blocked =
     entry.action === ScreenAction.REQUEST_RIGHT &&
-    (!screen.accessRequestPossible && !screen.emailAddressRequired);
+    !screen.accessRequestPossible &&
+    !screen.emailAddressRequired;
   return (
     <section class="entry" aria-labelledby={id}>
       <h2 id={id}>{heading}</h2>

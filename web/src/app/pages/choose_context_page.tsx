@@ -49,8 +49,8 @@ export function ChooseContextPage() {
   return (
     <Layout title="Kies uw school of organisatie" menu={false}>
       <p>
-        Klik op de <strong>school</strong> of <strong>organisatie</strong> waarvoor u aanwezigheden
-        en/of deelnames wil registreren (dus niet op uw persoonlijke naam).
+        Klik op de <strong>school</strong> of <strong>organisatie</strong> waarvoor u aanwezigheden en/of
+        deelnames wil registreren (dus niet op uw persoonlijke naam).
       </p>
       <ProblemBox problem={contexts.problem ?? problem} />
       {contexts.loading && <Loading what="Uw organisaties" />}

@@ -11,8 +11,7 @@ export function HomePage() {
       {context?.organization ? (
         <p>
           U werkt voor <strong>{context.displayName}</strong>. Klik in het menu rechts op{" "}
-          <strong>Aanvraag</strong> om aanwezigheden en deelnames voor Vlaams opleidingsverlof te
-          registreren.
+          <strong>Aanvraag</strong> om aanwezigheden en deelnames voor Vlaams opleidingsverlof te registreren.
         </p>
       ) : (
         <p>

@@ -123,8 +123,8 @@ function EmailAddressForm({ onConfirmed }: { onConfirmed: () => void }) {
     <section class="form" aria-labelledby="uw-adres">
       <h2 id="uw-adres">Uw e-mailadres</h2>
       <p>
-        We kennen uw e-mailadres nog niet. Uw lokale beheerder antwoordt op uw aanvraag per mail:
-        geef uw adres en bevestig het met de code die we u mailen.
+        We kennen uw e-mailadres nog niet. Uw lokale beheerder antwoordt op uw aanvraag per mail: geef uw
+        adres en bevestig het met de code die we u mailen.
       </p>
       <ProblemBox problem={problem && !addressError && !codeError ? problem : undefined} />
       {!sentTo ? (

@@ -11,7 +11,10 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [development, setDevelopment] = useState(false);
   useEffect(() => {
-    frontEndConfig().then((c) => setDevelopment(c.developmentSignIn), () => undefined);
+    frontEndConfig().then(
+      (c) => setDevelopment(c.developmentSignIn),
+      () => undefined,
+    );
   }, []);
   const start = async () => {
     setBusy(true);

@@ -2,10 +2,7 @@
 // with a reason the requester is mailed.
 import { useState } from "preact/hooks";
 
-import {
-  AccessRequestState,
-  type AccessRequest,
-} from "../../../gen/wse/rights/v1/access_request_pb.js";
+import { AccessRequestState, type AccessRequest } from "../../../gen/wse/rights/v1/access_request_pb.js";
 import type { Role } from "../../../gen/wse/rights/v1/grant_pb.js";
 import { rights } from "../../api.js";
 import { problemOf, type Problem } from "../../problems.js";
@@ -70,7 +67,11 @@ function RequestCard(props: { request: AccessRequest; role?: Role; onDecided: ()
       <p>
         Vraagt <strong>{props.role?.label ?? request.role}</strong>
         {request.context && (
-          <> met context '{props.role?.allowedContexts.find((c) => c.code === request.context)?.label ?? request.context}'</>
+          <>
+            {" "}
+            met context '
+            {props.role?.allowedContexts.find((c) => c.code === request.context)?.label ?? request.context}'
+          </>
         )}{" "}
         · {dateTime(request.createTime)}
       </p>
@@ -89,7 +90,12 @@ function RequestCard(props: { request: AccessRequest; role?: Role; onDecided: ()
         </div>
       ) : (
         <form class="form" onSubmit={(e) => decide(false, e)}>
-          <Field id={`reject-${id}`} label="Reden van de weigering" hint="De aanvrager krijgt deze reden per mail." error={reasonError}>
+          <Field
+            id={`reject-${id}`}
+            label="Reden van de weigering"
+            hint="De aanvrager krijgt deze reden per mail."
+            error={reasonError}
+          >
             <textarea
               id={`reject-${id}`}
               required

@@ -52,7 +52,12 @@ export function RightsSection(props: {
           </thead>
           <tbody>
             {grants.data.grants.map((grant) => (
-              <GrantRow key={grant.name} grant={grant} roles={roles.data?.roles ?? []} onRevoked={props.onChange} />
+              <GrantRow
+                key={grant.name}
+                grant={grant}
+                roles={roles.data?.roles ?? []}
+                onRevoked={props.onChange}
+              />
             ))}
           </tbody>
         </table>
@@ -154,8 +159,12 @@ function GrantForm(props: {
       <h3 id="toekennen">Recht toekennen aan {props.relation.personDisplayName}</h3>
       <ProblemBox problem={problem} />
       <Field id="grant-role" label="Recht" error={problem?.fields["grant.role"]}>
-        <select id="grant-role" value={roleCode} aria-describedby={describedBy("grant-role", undefined, problem?.fields["grant.role"])}
-          onChange={(e) => setRoleCode((e.currentTarget as HTMLSelectElement).value)}>
+        <select
+          id="grant-role"
+          value={roleCode}
+          aria-describedby={describedBy("grant-role", undefined, problem?.fields["grant.role"])}
+          onChange={(e) => setRoleCode((e.currentTarget as HTMLSelectElement).value)}
+        >
           {props.roles.map((r) => (
             <option key={r.code} value={r.code}>
               {r.label}
@@ -165,9 +174,12 @@ function GrantForm(props: {
       </Field>
       {role && role.allowedContexts.length > 0 && (
         <Field id="grant-context" label="Context" error={problem?.fields["grant.context"]}>
-          <select id="grant-context" value={context}
+          <select
+            id="grant-context"
+            value={context}
             aria-describedby={describedBy("grant-context", undefined, problem?.fields["grant.context"])}
-            onChange={(e) => setContext((e.currentTarget as HTMLSelectElement).value)}>
+            onChange={(e) => setContext((e.currentTarget as HTMLSelectElement).value)}
+          >
             {role.allowedContexts.map((c) => (
               <option key={c.code} value={c.code}>
                 {c.label}

@@ -2,10 +2,7 @@
 // ending one (which ends their access here).
 import { useState } from "preact/hooks";
 
-import {
-  WorkRelationType,
-  type WorkRelation,
-} from "../../../gen/wse/rights/v1/work_relation_pb.js";
+import { WorkRelationType, type WorkRelation } from "../../../gen/wse/rights/v1/work_relation_pb.js";
 import { rights } from "../../api.js";
 import { problemOf, type Problem } from "../../problems.js";
 import { date } from "../../ui/format.js";
@@ -109,7 +106,12 @@ function AddUserForm(props: { organization: string; onAdded: () => void }) {
           {added} is toegevoegd.
         </p>
       )}
-      <Field id="new-insz" label="INSZ (rijksregisternummer)" hint="11 cijfers, bv. 85.07.30-033.28" error={inszError}>
+      <Field
+        id="new-insz"
+        label="INSZ (rijksregisternummer)"
+        hint="11 cijfers, bv. 85.07.30-033.28"
+        error={inszError}
+      >
         <input
           id="new-insz"
           required

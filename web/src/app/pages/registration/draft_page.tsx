@@ -5,10 +5,7 @@ import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 
 import { DraftState, type Draft } from "../../../gen/wse/registration/v1/draft_pb.js";
-import {
-  FinalAssessment,
-  type Participant,
-} from "../../../gen/wse/registration/v1/participant_pb.js";
+import { FinalAssessment, type Participant } from "../../../gen/wse/registration/v1/participant_pb.js";
 import type { ValidateDraftResponse } from "../../../gen/wse/registration/v1/draft_pb.js";
 import type { Violation } from "../../../gen/wse/registration/v1/common_pb.js";
 import { registration } from "../../api.js";
@@ -85,7 +82,9 @@ export function DraftPage({ id }: { id: string }) {
     if (field.startsWith("participant.")) addErrors[field.slice("participant.".length)] = text;
   }
   const canConfirm =
-    check !== undefined && check.violations.length === 0 && check.etag === current?.etag &&
+    check !== undefined &&
+    check.violations.length === 0 &&
+    check.etag === current?.etag &&
     (current?.participants.length ?? 0) > 0;
   const open = current?.state === DraftState.OPEN;
   return (
@@ -107,9 +106,20 @@ export function DraftPage({ id }: { id: string }) {
             busy={busy}
           />
           {check && check.violations.some((v) => !v.participant) && (
-            <Findings title="Problemen met de registratie" items={check.violations.filter((v) => !v.participant)} />
+            <Findings
+              title="Problemen met de registratie"
+              items={check.violations.filter((v) => !v.participant)}
+            />
           )}
-          {open && <ParticipantForm key={formKey} training={training} fieldErrors={addErrors} busy={busy} onSubmit={add} />}
+          {open && (
+            <ParticipantForm
+              key={formKey}
+              training={training}
+              fieldErrors={addErrors}
+              busy={busy}
+              onSubmit={add}
+            />
+          )}
           {open && (
             <section aria-labelledby="stap3">
               <h2 id="stap3">Stap 3 van 3: controleren en bevestigen</h2>
@@ -123,7 +133,12 @@ export function DraftPage({ id }: { id: string }) {
                 </p>
               )}
               <div class="actions">
-                <button type="button" class="button secondary" disabled={busy || current.participants.length === 0} onClick={validate}>
+                <button
+                  type="button"
+                  class="button secondary"
+                  disabled={busy || current.participants.length === 0}
+                  onClick={validate}
+                >
                   Controleren
                 </button>
                 <button type="button" class="button blue" disabled={busy || !canConfirm} onClick={confirm}>
@@ -171,13 +186,21 @@ function ParticipantTable(props: {
                   <div class="muted">{p.maskedInsz}</div>
                 </td>
                 <td>{measurementText(p)}</td>
-                <td>{FINAL_ASSESSMENTS.find(([v]) => v === p.finalAssessment)?.[1] ?? (p.finalAssessment === FinalAssessment.UNSPECIFIED ? "—" : "")}</td>
+                <td>
+                  {FINAL_ASSESSMENTS.find(([v]) => v === p.finalAssessment)?.[1] ??
+                    (p.finalAssessment === FinalAssessment.UNSPECIFIED ? "—" : "")}
+                </td>
                 <td>
                   {yesNo(p.routeCompleted)} / {yesNo(p.examContract)}
                 </td>
                 {props.onRemove && (
                   <td>
-                    <button type="button" class="link" disabled={props.busy} onClick={() => props.onRemove!(p)}>
+                    <button
+                      type="button"
+                      class="link"
+                      disabled={props.busy}
+                      onClick={() => props.onRemove!(p)}
+                    >
                       Verwijderen<span class="visually-hidden"> ({who})</span>
                     </button>
                   </td>
@@ -187,7 +210,9 @@ function ParticipantTable(props: {
                 <tr>
                   <td colSpan={5}>
                     {violations.length > 0 && <Findings title={`Problemen bij ${who}`} items={violations} />}
-                    {warnings.length > 0 && <Findings title={`Waarschuwingen bij ${who}`} items={warnings} warning />}
+                    {warnings.length > 0 && (
+                      <Findings title={`Waarschuwingen bij ${who}`} items={warnings} warning />
+                    )}
                   </td>
                 </tr>
               )}

@@ -37,7 +37,9 @@ export function ParticipantForm(props: {
   const [name, setName] = useState("");
   const [kind, setKind] = useState<"attendance" | "participation">("attendance");
   const [present, setPresent] = useState("");
-  const [toFollow, setToFollow] = useState(props.training?.plannedHours ? String(props.training.plannedHours) : "");
+  const [toFollow, setToFollow] = useState(
+    props.training?.plannedHours ? String(props.training.plannedHours) : "",
+  );
   const [absent, setAbsent] = useState("0");
   const [participated, setParticipated] = useState(true);
   const [modules, setModules] = useState<string[]>([]);
@@ -71,8 +73,15 @@ export function ParticipantForm(props: {
       actualEndDate: endDate ? { year: y, month: m, day: d } : undefined,
     });
   };
-  const input = (id: string, label: string, value: string, set: (v: string) => void, error?: string,
-    extra: Record<string, unknown> = {}, hint?: string) => (
+  const input = (
+    id: string,
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    error?: string,
+    extra: Record<string, unknown> = {},
+    hint?: string,
+  ) => (
     <Field id={id} label={label} error={error} hint={hint}>
       <input
         id={id}
@@ -86,8 +95,12 @@ export function ParticipantForm(props: {
   );
   const answer = (id: string, label: string, value: Answer, set: (a: Answer) => void, error?: string) => (
     <Field id={id} label={label} error={error}>
-      <select id={id} value={value} aria-describedby={describedBy(id, undefined, error)}
-        onChange={(ev) => set((ev.currentTarget as HTMLSelectElement).value as Answer)}>
+      <select
+        id={id}
+        value={value}
+        aria-describedby={describedBy(id, undefined, error)}
+        onChange={(ev) => set((ev.currentTarget as HTMLSelectElement).value as Answer)}
+      >
         <option value="yes">Ja</option>
         <option value="no">Nee</option>
         <option value="">Nog niet gekend</option>
@@ -97,30 +110,68 @@ export function ParticipantForm(props: {
   return (
     <form class="form" onSubmit={submit} aria-labelledby="nieuwe-deelnemer">
       <h3 id="nieuwe-deelnemer">Deelnemer toevoegen</h3>
-      {input("p-insz", "INSZ (rijksregisternummer)", insz, setInsz, e["insz"], { required: true, inputMode: "numeric", autocomplete: "off" })}
+      {input("p-insz", "INSZ (rijksregisternummer)", insz, setInsz, e["insz"], {
+        required: true,
+        inputMode: "numeric",
+        autocomplete: "off",
+      })}
       {input("p-name", "Naam (optioneel)", name, setName, e["display_name"], { autocomplete: "off" })}
       {!classroom && (
         <fieldset>
           <legend>Wat registreert u?</legend>
           <label>
-            <input type="radio" name="kind" checked={kind === "attendance"} onChange={() => setKind("attendance")} /> Aanwezigheid in uren
+            <input
+              type="radio"
+              name="kind"
+              checked={kind === "attendance"}
+              onChange={() => setKind("attendance")}
+            />{" "}
+            Aanwezigheid in uren
           </label>
           <label>
-            <input type="radio" name="kind" checked={kind === "participation"} onChange={() => setKind("participation")} /> Deelname
+            <input
+              type="radio"
+              name="kind"
+              checked={kind === "participation"}
+              onChange={() => setKind("participation")}
+            />{" "}
+            Deelname
           </label>
         </fieldset>
       )}
       {measurement === "attendance" ? (
         <>
-          {input("p-present", "Aanwezige uren", present, setPresent, e["attendance.hours_present"], { required: true, inputMode: "decimal" })}
-          {input("p-to-follow", "Te volgen contacturen dit schooljaar", toFollow, setToFollow, e["attendance.contact_hours_to_follow"], { required: true, inputMode: "decimal" })}
-          {input("p-absent", "Uren ongewettigde afwezigheid", absent, setAbsent, e["attendance.unjustified_absence_hours"], { required: true, inputMode: "decimal" })}
+          {input("p-present", "Aanwezige uren", present, setPresent, e["attendance.hours_present"], {
+            required: true,
+            inputMode: "decimal",
+          })}
+          {input(
+            "p-to-follow",
+            "Te volgen contacturen dit schooljaar",
+            toFollow,
+            setToFollow,
+            e["attendance.contact_hours_to_follow"],
+            { required: true, inputMode: "decimal" },
+          )}
+          {input(
+            "p-absent",
+            "Uren ongewettigde afwezigheid",
+            absent,
+            setAbsent,
+            e["attendance.unjustified_absence_hours"],
+            { required: true, inputMode: "decimal" },
+          )}
         </>
       ) : (
         <>
           <div class="field">
             <label>
-              <input type="checkbox" id="p-participated" checked={participated} onChange={(ev) => setParticipated((ev.currentTarget as HTMLInputElement).checked)} />{" "}
+              <input
+                type="checkbox"
+                id="p-participated"
+                checked={participated}
+                onChange={(ev) => setParticipated((ev.currentTarget as HTMLInputElement).checked)}
+              />{" "}
               De deelnemer heeft deelgenomen
             </label>
           </div>
@@ -133,9 +184,11 @@ export function ParticipantForm(props: {
                     type="checkbox"
                     checked={modules.includes(m.code)}
                     onChange={(ev) =>
-                      setModules((ev.currentTarget as HTMLInputElement).checked
-                        ? [...modules, m.code]
-                        : modules.filter((c) => c !== m.code))
+                      setModules(
+                        (ev.currentTarget as HTMLInputElement).checked
+                          ? [...modules, m.code]
+                          : modules.filter((c) => c !== m.code),
+                      )
                     }
                   />{" "}
                   {m.code} · {m.title} ({m.hours} u)
@@ -146,8 +199,14 @@ export function ParticipantForm(props: {
         </>
       )}
       <Field id="p-assessment" label="Eerste eindevaluatie" error={e["final_assessment"]}>
-        <select id="p-assessment" value={String(assessment)} aria-describedby={describedBy("p-assessment", undefined, e["final_assessment"])}
-          onChange={(ev) => setAssessment(Number((ev.currentTarget as HTMLSelectElement).value) as FinalAssessment)}>
+        <select
+          id="p-assessment"
+          value={String(assessment)}
+          aria-describedby={describedBy("p-assessment", undefined, e["final_assessment"])}
+          onChange={(ev) =>
+            setAssessment(Number((ev.currentTarget as HTMLSelectElement).value) as FinalAssessment)
+          }
+        >
           {FINAL_ASSESSMENTS.map(([value, label]) => (
             <option key={value} value={String(value)}>
               {label}
@@ -157,8 +216,15 @@ export function ParticipantForm(props: {
       </Field>
       {answer("p-route", "Traject voltooid", route, setRoute, e["route_completed"])}
       {answer("p-exam", "Examencontract", exam, setExam, e["exam_contract"])}
-      {input("p-end", "Werkelijke einddatum (optioneel)", endDate, setEndDate, e["actual_end_date"], { type: "date" },
-        "Leeg: de einddatum van de opleiding.")}
+      {input(
+        "p-end",
+        "Werkelijke einddatum (optioneel)",
+        endDate,
+        setEndDate,
+        e["actual_end_date"],
+        { type: "date" },
+        "Leeg: de einddatum van de opleiding.",
+      )}
       <div class="actions">
         <button type="submit" class="button blue" disabled={props.busy}>
           Deelnemer toevoegen

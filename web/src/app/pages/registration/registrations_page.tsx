@@ -47,7 +47,10 @@ function RegistrationCard(props: { registration: Registration; onChanged: () => 
   const [requestId] = useState(() => crypto.randomUUID());
   const id = lastSegment(r.name);
   const versions = useCall(
-    () => (showVersions ? registration.listRegistrationVersions({ name: r.name, pageSize: 50 }) : Promise.resolve(undefined)),
+    () =>
+      showVersions
+        ? registration.listRegistrationVersions({ name: r.name, pageSize: 50 })
+        : Promise.resolve(undefined),
     [r.name, showVersions],
   );
   const withdrawn = r.state === RegistrationState.WITHDRAWN;
@@ -81,15 +84,20 @@ function RegistrationCard(props: { registration: Registration; onChanged: () => 
       </h2>
       <p>
         Versie {r.version}
-        {withdrawn && <strong> (ingetrokken)</strong>} · {r.participantsSummary?.participantCount ?? 0} deelnemer(s) ·
-        bevestigd {dateTime(r.submitTime)} door {r.submittedByDisplayName} ·{" "}
+        {withdrawn && <strong> (ingetrokken)</strong>} · {r.participantsSummary?.participantCount ?? 0}{" "}
+        deelnemer(s) · bevestigd {dateTime(r.submitTime)} door {r.submittedByDisplayName} ·{" "}
         <a href={receiptPath(r.receipt)} onClick={onLinkClick}>
           ontvangstbevestiging
         </a>
       </p>
       <ProblemBox problem={problem} />
       <div class="actions">
-        <button type="button" class="link" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
+        <button
+          type="button"
+          class="link"
+          aria-expanded={showVersions}
+          onClick={() => setShowVersions(!showVersions)}
+        >
           Versies
         </button>
         {!withdrawn && (
@@ -97,7 +105,12 @@ function RegistrationCard(props: { registration: Registration; onChanged: () => 
             <button type="button" class="button secondary" disabled={busy} onClick={correct}>
               Corrigeren
             </button>
-            <button type="button" class="button secondary" disabled={busy} onClick={() => setWithdrawing(true)}>
+            <button
+              type="button"
+              class="button secondary"
+              disabled={busy}
+              onClick={() => setWithdrawing(true)}
+            >
               Intrekken
             </button>
           </>

@@ -25,7 +25,10 @@ export function StartRegistrationPage() {
     () => registration.listTrainings({ providerOrganization: organization, schoolYear, pageSize: 500 }),
     [organization, schoolYear],
   );
-  const drafts = useCall(() => registration.listDrafts({ parent: organization, pageSize: 50 }), [organization]);
+  const drafts = useCall(
+    () => registration.listDrafts({ parent: organization, pageSize: 50 }),
+    [organization],
+  );
   const offered = trainings.data?.trainings ?? [];
   const chosen = offered.some((t) => t.name === training) ? training : (offered[0]?.name ?? "");
 
