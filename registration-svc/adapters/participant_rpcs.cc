@@ -1,4 +1,5 @@
-// RegistrationServiceImpl: participants of a draft, one by one and as a client stream.
+// RegistrationServiceImpl: participants of a draft, one by one, as a client stream, and as rows
+// in one message.
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
@@ -54,6 +55,24 @@ absl::StatusOr<ParticipantMask> MaskFrom(const google::protobuf::FieldMask& mask
   return out;
 }
 
+absl::Status TooManyRows(int max_rows) {
+  return ErrorBuilder(absl::StatusCode::kResourceExhausted,
+                      absl::StrCat("an upload holds at most ", max_rows, " rows"))
+      .Reason("TOO_MANY_ROWS", {{"max_rows", absl::StrCat(max_rows)}})
+      .Dutch(absl::StrCat("Een bestand telt hoogstens ", max_rows, " deelnemers."));
+}
+
+// Rows converted one by one (conversion problems stay with their row).
+void AppendRows(const google::protobuf::RepeatedPtrField<v1::ParticipantRow>& in,
+                std::vector<UploadRow>& rows) {
+  for (const auto& source : in) {
+    UploadRow row;
+    row.row_number = source.row_number();
+    row.participant = ParticipantFromProto(source.participant(), &row.problems);
+    rows.push_back(std::move(row));
+  }
+}
+
 // The batches after the header, converted row by row (conversion problems stay with their row);
 // at most kMaxRowsPerBatch per message and `max_rows` in all.
 absl::StatusOr<std::vector<UploadRow>> ReadRows(UploadStream& stream, int max_rows) {
@@ -73,19 +92,40 @@ absl::StatusOr<std::vector<UploadRow>> ReadRows(UploadStream& stream, int max_ro
       return InvalidArgument({{absl::StrCat("messages[", message_index, "].batch.rows"),
                                absl::StrCat("at most ", kMaxRowsPerBatch, " rows per message")}});
     }
-    if (static_cast<int>(rows.size()) + batch.size() > max_rows) {
-      return ErrorBuilder(absl::StatusCode::kResourceExhausted,
-                          absl::StrCat("an upload holds at most ", max_rows, " rows"))
-          .Reason("TOO_MANY_ROWS", {{"max_rows", absl::StrCat(max_rows)}})
-          .Dutch(absl::StrCat("Een bestand telt hoogstens ", max_rows, " deelnemers."));
-    }
-    for (const auto& in : batch) {
-      UploadRow row;
-      row.row_number = in.row_number();
-      row.participant = ParticipantFromProto(in.participant(), &row.problems);
-      rows.push_back(std::move(row));
-    }
+    if (static_cast<int>(rows.size()) + batch.size() > max_rows) return TooManyRows(max_rows);
+    AppendRows(batch, rows);
   }
+}
+
+// The header's draft, checked for the caller: same organisation, an etag, a known mode.
+absl::StatusOr<OrgChild> CheckUploadHeader(const Actor& actor,
+                                           const v1::UploadParticipantsHeader& header) {
+  ASSIGN_OR_RETURN(auto draft, ParseDraft(header.draft(), "header.draft"));
+  RETURN_IF_ERROR(SameOrganization(actor, draft.organization_id, "draft"));
+  if (header.etag().empty()) return InvalidArgument({{"header.etag", "is required"}});
+  if (!v1::UploadMode_IsValid(header.mode())) {
+    return InvalidArgument({{"header.mode", "unknown upload mode"}});
+  }
+  return draft;
+}
+
+UploadMode ModeOf(const v1::UploadParticipantsHeader& header) {
+  return header.mode() == v1::UPLOAD_MODE_REPLACE_ALL ? UploadMode::kReplaceAll
+                                                      : UploadMode::kMerge;
+}
+
+// Both upload answers carry the same fields.
+template <typename Response>
+void FillUploadResponse(const UploadResult& result, Response* response) {
+  response->set_accepted_count(result.accepted);
+  response->set_rejected_count(static_cast<int>(result.rejected.size()));
+  for (const auto& rejected : result.rejected) {
+    auto* out = response->add_row_errors();
+    out->set_row_number(rejected.row_number);
+    for (const auto& v : rejected.violations) *out->add_violations() = ViolationToProto(v, {}, "");
+  }
+  response->set_etag(EtagOf(result.draft_version));
+  response->set_participant_count(result.participant_count);
 }
 
 }  // namespace
@@ -163,12 +203,7 @@ grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
       return InvalidArgument({{"header", "the first message of the stream must be the header"}});
     }
     const v1::UploadParticipantsHeader header = message.header();
-    ASSIGN_OR_RETURN(auto draft, ParseDraft(header.draft(), "header.draft"));
-    RETURN_IF_ERROR(SameOrganization(actor, draft.organization_id, "draft"));
-    if (header.etag().empty()) return InvalidArgument({{"header.etag", "is required"}});
-    if (!v1::UploadMode_IsValid(header.mode())) {
-      return InvalidArgument({{"header.mode", "unknown upload mode"}});
-    }
+    ASSIGN_OR_RETURN(auto draft, CheckUploadHeader(actor, header));
     // Refuse early, before thousands of rows are sent for nothing.
     RETURN_IF_ERROR(deps_.manager.BeginUpload(actor, draft.id, call));
 
@@ -178,20 +213,31 @@ grpc::Status RegistrationServiceImpl::UploadParticipantsFrames(
     if (call.Cancelled()) {
       return absl::CancelledError("the upload stream was cancelled; nothing was applied");
     }
-    const UploadMode mode =
-        header.mode() == v1::UPLOAD_MODE_REPLACE_ALL ? UploadMode::kReplaceAll : UploadMode::kMerge;
-    ASSIGN_OR_RETURN(auto result, deps_.manager.Upload(actor, draft.id, header.etag(), mode,
-                                                       std::move(rows), call));
-    response->set_accepted_count(result.accepted);
-    response->set_rejected_count(static_cast<int>(result.rejected.size()));
-    for (const auto& rejected : result.rejected) {
-      auto* out = response->add_row_errors();
-      out->set_row_number(rejected.row_number);
-      for (const auto& v : rejected.violations)
-        *out->add_violations() = ViolationToProto(v, {}, "");
-    }
-    response->set_etag(EtagOf(result.draft_version));
-    response->set_participant_count(result.participant_count);
+    ASSIGN_OR_RETURN(auto result, deps_.manager.Upload(actor, draft.id, header.etag(),
+                                                       ModeOf(header), std::move(rows), call));
+    FillUploadResponse(result, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status RegistrationServiceImpl::UploadParticipantRows(
+    grpc::ServerContext* context, const v1::UploadParticipantRowsRequest* request,
+    v1::UploadParticipantRowsResponse* response) {
+  return Serve(context, "UploadParticipantRows", [&](const RequestContext& call) -> absl::Status {
+    ASSIGN_OR_RETURN(auto actor, Authenticate(call));
+    if (!request->has_header()) return InvalidArgument({{"header", "is required"}});
+    ASSIGN_OR_RETURN(auto draft, CheckUploadHeader(actor, request->header()));
+    if (request->rows().empty()) return InvalidArgument({{"rows", "give at least one row"}});
+    const int max_rows = deps_.manager.config().max_participants;
+    if (request->rows_size() > max_rows) return TooManyRows(max_rows);
+    RETURN_IF_ERROR(deps_.manager.BeginUpload(actor, draft.id, call));
+    std::vector<UploadRow> rows;
+    rows.reserve(request->rows_size());
+    AppendRows(request->rows(), rows);
+    ASSIGN_OR_RETURN(auto result,
+                     deps_.manager.Upload(actor, draft.id, request->header().etag(),
+                                          ModeOf(request->header()), std::move(rows), call));
+    FillUploadResponse(result, response);
     return absl::OkStatus();
   });
 }

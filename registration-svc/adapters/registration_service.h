@@ -58,6 +58,9 @@ class RegistrationServiceImpl final : public v1::RegistrationService::Service {
   grpc::Status UploadParticipantsFrames(grpc::ServerContext* context,
                                         grpc::ServerReader<grpc::ByteBuffer>* frames,
                                         v1::UploadParticipantsResponse* response);
+  grpc::Status UploadParticipantRows(grpc::ServerContext* context,
+                                     const v1::UploadParticipantRowsRequest* request,
+                                     v1::UploadParticipantRowsResponse* response) override;
   grpc::Status ValidateDraft(grpc::ServerContext* context, const v1::ValidateDraftRequest* request,
                              v1::ValidateDraftResponse* response) override;
   grpc::Status ConfirmDraft(grpc::ServerContext* context, const v1::ConfirmDraftRequest* request,

@@ -422,6 +422,15 @@ std::vector<Row> RegistrationRows() {
     out.push_back(std::move(batch));
     return out;
   }));
+  rows.push_back(R(s, "UploadParticipantRows", t, write_stale,
+                   Req<reg::UploadParticipantRowsRequest>([](const World& w, auto& r) {
+                     r.mutable_header()->set_draft(w.draft_a);
+                     r.mutable_header()->set_etag(kStale);
+                     r.mutable_header()->set_mode(reg::UPLOAD_MODE_MERGE);
+                     auto* row = r.add_rows();
+                     row->set_row_number(2);
+                     *row->mutable_participant() = Attending(w.with_right_insz);
+                   })));
   rows.push_back(
       R(s, "ValidateDraft", t, read_named,
         Req<reg::ValidateDraftRequest>([](const World& w, auto& r) { r.set_name(w.draft_a); })));

@@ -274,5 +274,51 @@ TEST_F(RegistrationServiceTest, AnUploadStreamKeepsGoodRowsAndNamesTheBadOnes) {
   EXPECT_EQ(response.participant_count(), 2);
 }
 
+// The same upload in one message (browsers over gRPC-Web cannot stream from the client): the
+// good rows applied, the bad one named by its row number, the limits of a draft kept.
+bool HasFieldViolation(const absl::Status& status, const std::string& field) {
+  for (const FieldViolation& v : FieldViolationsOf(status)) {
+    if (v.field == field) return true;
+  }
+  return false;
+}
+
+TEST_F(RegistrationServiceTest, UploadRowsInOneMessageKeepsGoodRowsAndNamesTheBadOnes) {
+  ASSERT_OK_AND_ASSIGN(v1::Draft draft, NewDraft(Jan(), "req-draft"));
+  v1::UploadParticipantRowsRequest request;
+  request.mutable_header()->set_draft(draft.name());
+  request.mutable_header()->set_etag(draft.etag());
+  int row = 1;
+  for (const char* insz : {kInszA, "12345678901", kInszB}) {
+    auto* r = request.add_rows();
+    r->set_row_number(++row);
+    *r->mutable_participant() = wse::testing::AttendingParticipant(insz, "Deelnemer", 36, 40);
+  }
+  v1::UploadParticipantRowsResponse response;
+  ASSERT_OK(Call(&Stub::UploadParticipantRows, Jan(), request, &response));
+  EXPECT_EQ(response.accepted_count(), 2);
+  EXPECT_EQ(response.rejected_count(), 1);
+  ASSERT_EQ(response.row_errors_size(), 1);
+  EXPECT_EQ(response.row_errors(0).row_number(), 3);
+  ASSERT_GE(response.row_errors(0).violations_size(), 1);
+  EXPECT_EQ(response.row_errors(0).violations(0).field(), "insz");
+  EXPECT_EQ(response.participant_count(), 2);
+  EXPECT_NE(response.etag(), draft.etag());
+
+  // The old etag no longer applies; no rows and no header are refused with their field.
+  v1::UploadParticipantRowsResponse stale;
+  EXPECT_EQ(Call(&Stub::UploadParticipantRows, Jan(), request, &stale).code(),
+            absl::StatusCode::kAborted);
+  v1::UploadParticipantRowsRequest empty;
+  *empty.mutable_header() = request.header();
+  empty.mutable_header()->set_etag(response.etag());
+  const absl::Status no_rows = Call(&Stub::UploadParticipantRows, Jan(), empty, &stale);
+  EXPECT_EQ(no_rows.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(HasFieldViolation(no_rows, "rows")) << no_rows;
+  const absl::Status no_header =
+      Call(&Stub::UploadParticipantRows, Jan(), v1::UploadParticipantRowsRequest(), &stale);
+  EXPECT_TRUE(HasFieldViolation(no_header, "header")) << no_header;
+}
+
 }  // namespace
 }  // namespace wse::registration
