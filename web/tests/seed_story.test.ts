@@ -7,6 +7,9 @@
 // confirms and gets the ontvangstbevestiging and its mail. Every page: labelled fields, no
 // script errors, a screenshot.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser } from "puppeteer-core";
 
@@ -30,6 +33,7 @@ const admin = {
 };
 const training = { odb: `ODB-B${run.toUpperCase()}`, title: `Lassen voor beginners ${run}` };
 const participant = { insz: newInsz(), name: "Ann Cursist" };
+const uploaded = { insz: newInsz(), name: "Bert Cursist" };
 const teacher = {
   insz: newInsz(),
   given: "Tom",
@@ -227,6 +231,41 @@ test("the seed story, clicked through by the teacher and the local administrator
   );
   await checkPage(tom, "stap-2-deelnemer");
 
+  // A CSV file: one good row, one the service refuses (INSZ), one that cannot be read (hours).
+  const csv = join(mkdtempSync(join(tmpdir(), "wse-csv-")), "deelnemers.csv");
+  writeFileSync(
+    csv,
+    "insz;naam;aanwezige_uren;te_volgen_contacturen;ongewettigde_afwezigheid;eindevaluatie;traject_voltooid;examencontract\n" +
+      `${uploaded.insz};${uploaded.name};40;40;0;deelgenomen;ja;nee\n` +
+      "85073003399;Fout Insz;40;40;0;deelgenomen;ja;nee\n" +
+      `${newInsz()};Fout Uren;veel;40;0;deelgenomen;ja;nee\n`,
+  );
+  const fileInput = await tom.page.waitForSelector("#csv-file");
+  await (fileInput as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(csv);
+  await tom.page.locator('::-p-aria([name="Bestand opladen"][role="button"])').click();
+  await tom.page.waitForSelector("table.row-errors");
+  const summary = await tom.page.$eval(
+    "form[aria-labelledby=opladen] [role=status]",
+    (e) => e.textContent ?? "",
+  );
+  assert.match(summary, /1 deelnemer\(s\) opgeladen, 2 rij\(en\) geweigerd/);
+  const rowErrors = await tom.page.$$eval("table.row-errors tbody tr", (rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll("td")).map((c) => c.textContent ?? "")),
+  );
+  assert.deepEqual(
+    rowErrors.map(([row, column]) => [row, column]),
+    [
+      ["3", "insz"],
+      ["4", "aanwezige_uren"],
+    ],
+  );
+  await tom.page.waitForFunction(
+    (name: string) => document.querySelector("tbody")?.textContent?.includes(name),
+    {},
+    uploaded.name,
+  );
+  await checkPage(tom, "stap-2-csv-opgeladen");
+
   // Step 3: 'Controleren', then 'Bevestigen'.
   await tom.page.locator('::-p-aria([name="Controleren"][role="button"])').click();
   await tom.page.waitForFunction(() => document.body.innerText.includes("Alles in orde"));
@@ -239,6 +278,7 @@ test("the seed story, clicked through by the teacher and the local administrator
   assert.ok(reference, `a receipt reference in: ${receipt}`);
   assert.match(receipt, new RegExp(training.title));
   assert.match(receipt, /Ann Cursist/);
+  assert.match(receipt, /Bert Cursist/);
   assert.match(await tom.page.$eval(".hash code", (e) => e.textContent ?? ""), /^[0-9a-f]{64}$/);
   await checkPage(tom, "ontvangstbevestiging");
 
@@ -255,6 +295,33 @@ test("the seed story, clicked through by the teacher and the local administrator
   );
   assert.match(await tom.mainText(), /Versie 1/);
   await checkPage(tom, "mijn-registraties");
+
+  // A correction: Bert leaves the registration; version 2 with its own receipt.
+  await tom.page.locator('::-p-aria([name="Corrigeren"][role="button"])').click();
+  await tom.page.locator(`::-p-aria([name="Verwijderen (${uploaded.name})"][role="button"])`).click();
+  await tom.page.waitForFunction(
+    (name: string) => !document.querySelector("tbody")?.textContent?.includes(name),
+    {},
+    uploaded.name,
+  );
+  await tom.page.locator('::-p-aria([name="Controleren"][role="button"])').click();
+  await tom.page.waitForFunction(() => document.body.innerText.includes("Alles in orde"));
+  await tom.page.locator('::-p-aria([name="Bevestigen"][role="button"])').click();
+  await tom.page.waitForFunction(() => document.body.innerText.includes("Uw correctie is ontvangen."));
+  const corrected = await tom.mainText();
+  assert.doesNotMatch(corrected, /Bert Cursist/);
+  await checkPage(tom, "correctie-ontvangen");
+
+  // A withdrawal with its reason; its receipt says so.
+  await tom.page.locator('::-p-aria([name="Naar mijn registraties"][role="link"])').click();
+  await tom.page.waitForFunction(() => document.body.innerText.includes("Versie 2"));
+  await tom.page.locator('::-p-aria([name="Intrekken"][role="button"])').click();
+  const reasonField = await tom.page.waitForSelector("input[id^=withdraw-]");
+  await reasonField!.type("Dubbel ingediend.");
+  await tom.page.locator('::-p-aria([name="Intrekking bevestigen"][role="button"])').click();
+  await tom.page.waitForFunction(() => document.body.innerText.includes("Uw intrekking is ontvangen."));
+  assert.match(await tom.mainText(), /Dubbel ingediend\./);
+  await checkPage(tom, "intrekking-ontvangen");
 
   for (const person of people) assert.deepEqual(person.problems, []);
 });

@@ -17,6 +17,7 @@ import { Loading, ProblemBox } from "../../ui/parts.js";
 import { useCall } from "../../ui/use_call.js";
 import { draftName, receiptPath } from "./names.js";
 import { FINAL_ASSESSMENTS, ParticipantForm, type ParticipantInput } from "./participant_form.js";
+import { UploadForm } from "./upload_form.js";
 
 async function loadDraft(name: string) {
   const { draft } = await registration.getDraft({ name });
@@ -111,6 +112,7 @@ export function DraftPage({ id }: { id: string }) {
               items={check.violations.filter((v) => !v.participant)}
             />
           )}
+          {open && <UploadForm draft={name} etag={current.etag} busy={busy} onUploaded={refresh} />}
           {open && (
             <ParticipantForm
               key={formKey}
