@@ -34,6 +34,7 @@ K8S_DIR = os.path.join(ROOT, "deploy", "k8s")
 CATALOGUE = os.path.join(ROOT, "rights-svc", "catalogue.json")
 
 EXT_AUTHZ_PREFIX = "/envoy.service.auth.v3.Authorization/"
+PAGES_CLUSTER = "web_pages"
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
 # Method-name verbs that only read: retried on UNAVAILABLE. Anything else may change state.
 READ_VERBS = ("Get", "List", "Lookup", "Check", "Explain", "Verify", "Preview")
@@ -330,11 +331,41 @@ class EnvoyConfig(unittest.TestCase):
             if "direct_response" in route:
                 self.assertIn(key, (EXT_AUTHZ_PREFIX, "/"), route.get("name"))
                 continue
+            if route["route"]["cluster"] == PAGES_CLUSTER:
+                continue  # test_pages_for_gets_only
             area = CTX.area_of_path(key)
             self.assertIsNotNone(area, "route %s points to no proto service" % key)
             cluster = route["route"]["cluster"]
             self.assertIn(cluster, CTX.clusters, key)
             self.assertEqual(cluster, self.service_cluster(area), key)
+
+    def test_pages_for_gets_only(self):
+        """The WSE-loket pages: every GET, without a token, from the static server; a call
+        (gRPC or gRPC-Web, always a POST) never reaches it."""
+        get, post = {":method": "GET"}, {":method": "POST"}
+        pages = [r for r in CTX.routes if r.get("route", {}).get("cluster") == PAGES_CLUSTER]
+        self.assertEqual(len(pages), 1)
+        for path in ("/", "/aanvraag", "/registreren/abc", "/app.js", "/config.json"):
+            self.assertIs(first_match(CTX.routes, path, get), pages[0], path)
+            route = first_match(CTX.routes, path, post)
+            self.assertEqual(route.get("direct_response", {}).get("status"), 404, path)
+        self.assertTrue(pages[0]["typed_per_filter_config"]["envoy.filters.http.ext_authz"]
+                        ["disabled"])
+        for hcm in CTX.hcms[:2]:
+            rules = [f for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.jwt_authn"
+                     ][0]["typed_config"]["rules"]
+            self.assertNotIn("requires", first_match(rules, "/aanvraag", get))
+            self.assertIn("requires", first_match(rules, "/aanvraag", post))
+        # A gRPC path asked with GET still goes to its service, which refuses it.
+        svc = CTX.services["identity"]
+        self.assertEqual(first_match(CTX.routes, "/%s/GetJwks" % svc["full"], get)["route"]
+                         ["cluster"], self.service_cluster("identity"))
+        cluster = CTX.clusters[PAGES_CLUSTER]
+        self.assertEqual(cluster["health_checks"][0]["http_health_check"]["path"], "/config.json")
+        address = CTX.cluster_port(cluster)
+        web = {s["metadata"]["name"]: s for s in CTX.k8s_kind("Service")}["wse-web"]
+        self.assertEqual(address["address"], "wse-web")
+        self.assertEqual([p["port"] for p in web["spec"]["ports"]], [address["port_value"]])
 
     def test_ext_authz_service_is_not_public_and_unknown_is_unimplemented(self):
         paths = [EXT_AUTHZ_PREFIX + "Check", "/wse.unknown.v1.UnknownService/Get",
