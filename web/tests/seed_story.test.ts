@@ -143,6 +143,10 @@ test("the seed story, clicked through by the teacher and the local administrator
   await tom.page.keyboard.press("Enter");
   await tom.page.waitForFunction(() => location.pathname === "/loket");
 
+  // The teacher does not manage users: no 'Gebruikersbeheer' in the menu.
+  await tom.page.waitForSelector('nav[aria-label="Menu"] a[href="/registraties"]');
+  assert.equal(await tom.page.$('nav[aria-label="Menu"] a[href="/gebruikersbeheer"]'), null);
+
   // The black 'Aanvraag' button in the menu on the right.
   const aanvraag = await tom.page.waitForSelector('nav[aria-label="Menu"] a.button.black');
   assert.equal(await aanvraag!.evaluate((a) => a.textContent), "Aanvraag");

@@ -2,13 +2,45 @@
 // 'Afmelden', the page itself and, on the right, the menu with the black 'Aanvraag' button.
 import type { ComponentChildren } from "preact";
 
-import { identity } from "../api.js";
+import type { GetCurrentUserResponse } from "../../gen/wse/identity/v1/identity_service_pb.js";
+import { identity, rights } from "../api.js";
 import { navigate, onLinkClick } from "../router.js";
 import { currentSession, saveSession } from "../session.js";
 import { useCall } from "./use_call.js";
 
+// Who is signed in, and whether they manage users here: asked once per session and
+// organisation (rights-svc answers live; a right given or taken later shows on the next sign-in
+// or change of organisation, and the page itself is refused without it).
+const whoCache = new Map<string, Promise<{ user: GetCurrentUserResponse; manages: boolean }>>();
+
+function whoAmI(): Promise<{ user: GetCurrentUserResponse; manages: boolean }> {
+  const session = currentSession();
+  const key = `${session?.session}|${session?.context.organization}`;
+  let answer = whoCache.get(key);
+  if (!answer) {
+    answer = (async () => {
+      const user = await identity.getCurrentUser({});
+      const organization = session?.context.organization ?? "";
+      const manages =
+        organization !== "" &&
+        (
+          await rights.checkPermission({
+            person: user.person?.name ?? "",
+            organization,
+            permission: "rights.manage",
+          })
+        ).allowed;
+      return { user, manages };
+    })();
+    answer.catch(() => whoCache.delete(key));
+    whoCache.set(key, answer);
+  }
+  return answer;
+}
+
 export function Layout(props: { title: string; children: ComponentChildren; menu?: boolean }) {
-  const user = useCall(() => identity.getCurrentUser({}), []);
+  const who = useCall(whoAmI, []);
+  const user = { data: who.data?.user };
   const session = currentSession();
   const person = user.data?.person;
   const signOut = async () => {
@@ -58,7 +90,7 @@ export function Layout(props: { title: string; children: ComponentChildren; menu
                 Mijn registraties
               </a>
             )}
-            {session?.context.organization && (
+            {who.data?.manages && (
               <a href="/gebruikersbeheer" class="button secondary" onClick={onLinkClick}>
                 Gebruikersbeheer
               </a>
