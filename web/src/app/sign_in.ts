@@ -8,6 +8,21 @@ import { frontEndConfig } from "./config.js";
 import { saveSession } from "./session.js";
 
 const PENDING_KEY = "wse.signIn";
+const RETURN_KEY = "wse.returnTo";
+
+// The page someone asked for before signing in (a link in a mail, a bookmark): after choosing
+// where to act they land there. Only paths of this site.
+export function rememberReturnPath(path: string): void {
+  if (path.startsWith("/") && !path.startsWith("//") && path !== "/" && path !== CALLBACK_PATH) {
+    sessionStorage.setItem(RETURN_KEY, path);
+  }
+}
+
+export function takeReturnPath(): string | undefined {
+  const path = sessionStorage.getItem(RETURN_KEY) ?? undefined;
+  sessionStorage.removeItem(RETURN_KEY);
+  return path;
+}
 export const CALLBACK_PATH = "/aanmelden/terug";
 
 interface PendingSignIn {

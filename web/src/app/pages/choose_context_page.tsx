@@ -8,6 +8,7 @@ import type { ActingContext } from "../../gen/wse/identity/v1/session_pb.js";
 import { identity } from "../api.js";
 import { problemOf, type Problem } from "../problems.js";
 import { navigate } from "../router.js";
+import { takeReturnPath } from "../sign_in.js";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { updateSession } from "../session.js";
 import { GuidanceBox } from "../ui/guidance.js";
@@ -37,7 +38,7 @@ export function ChooseContextPage() {
           displayName: personal ? "" : context.displayName,
         },
       });
-      navigate("/loket");
+      navigate(takeReturnPath() ?? "/loket");
     } catch (error) {
       setProblem(problemOf(error));
       setBusy(false);

@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 
 import { frontEndConfig } from "../config.js";
 import { problemOf, type Problem } from "../problems.js";
-import { beginSignIn } from "../sign_in.js";
+import { beginSignIn, rememberReturnPath } from "../sign_in.js";
 import { ProblemBox } from "../ui/parts.js";
 
 export function SignInPage() {
@@ -20,6 +20,7 @@ export function SignInPage() {
     setBusy(true);
     setProblem(undefined);
     try {
+      rememberReturnPath(location.pathname + location.search);
       await beginSignIn();
     } catch (error) {
       setProblem(problemOf(error));

@@ -4,6 +4,7 @@ import { rights } from "../../api.js";
 import { dateTime } from "../../ui/format.js";
 import { Loading, ProblemBox } from "../../ui/parts.js";
 import { useCall } from "../../ui/use_call.js";
+import { usePages } from "../../ui/use_pages.js";
 
 const ACTIONS: Record<string, string> = {
   ACCESS_DENIED: "Toegang geweigerd",
@@ -20,27 +21,33 @@ const ACTIONS: Record<string, string> = {
   WORK_RELATION_UPDATED: "Werkrelatie gewijzigd",
 };
 
-async function loadTrail(organization: string) {
-  const [events, relations, administrators] = await Promise.all([
-    rights.listAuditEvents({ parent: organization, pageSize: 50 }),
+async function loadNames(organization: string): Promise<Map<string, string>> {
+  const [relations, administrators] = await Promise.all([
     rights.listWorkRelations({ parent: organization, pageSize: 500, includeEnded: true }),
     rights.listLocalAdministrators({ parent: organization, pageSize: 100 }),
   ]);
   const names = new Map<string, string>();
   for (const r of relations.workRelations) names.set(r.person, r.personDisplayName);
   for (const a of administrators.localAdministrators) names.set(a.person, a.displayName);
-  return { events: events.auditEvents, names };
+  return names;
 }
 
 export function AuditSection(props: { organization: string; changed: number }) {
-  const trail = useCall(() => loadTrail(props.organization), [props.organization, props.changed]);
-  const nameOf = (resource: string) => trail.data?.names.get(resource) ?? resource;
+  const names = useCall(() => loadNames(props.organization), [props.organization, props.changed]);
+  const events = usePages(
+    async (pageToken) => {
+      const page = await rights.listAuditEvents({ parent: props.organization, pageSize: 50, pageToken });
+      return { items: page.auditEvents, nextPageToken: page.nextPageToken };
+    },
+    [props.organization, props.changed],
+  );
+  const nameOf = (resource: string) => names.data?.get(resource) ?? resource;
   return (
     <section aria-labelledby="audit">
       <h2 id="audit">Auditspoor</h2>
-      <ProblemBox problem={trail.problem} />
-      {trail.loading && !trail.data && <Loading what="Het auditspoor" />}
-      {trail.data && (
+      <ProblemBox problem={events.problem ?? names.problem} />
+      {events.loading && events.items.length === 0 && <Loading what="Het auditspoor" />}
+      {events.items.length > 0 && (
         <div class="table-scroll">
           <table>
             <thead>
@@ -53,7 +60,7 @@ export function AuditSection(props: { organization: string; changed: number }) {
               </tr>
             </thead>
             <tbody>
-              {trail.data.events.map((event) => (
+              {events.items.map((event) => (
                 <tr key={event.name}>
                   <td>{dateTime(event.eventTime)}</td>
                   <td class="wrap">{nameOf(event.actor)}</td>
@@ -65,6 +72,11 @@ export function AuditSection(props: { organization: string; changed: number }) {
             </tbody>
           </table>
         </div>
+      )}
+      {events.hasMore && (
+        <button type="button" class="button secondary" disabled={events.loading} onClick={events.more}>
+          Meer tonen
+        </button>
       )}
     </section>
   );

@@ -10,6 +10,7 @@ import { problemOf, type Problem } from "../../problems.js";
 import { date } from "../../ui/format.js";
 import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
 import { useCall } from "../../ui/use_call.js";
+import { usePages } from "../../ui/use_pages.js";
 
 export function RightsSection(props: {
   organization: string;
@@ -19,8 +20,11 @@ export function RightsSection(props: {
   changed: number;
   onChange: () => void;
 }) {
-  const grants = useCall(
-    () => rights.listGrants({ parent: props.organization, pageSize: 200 }),
+  const grants = usePages(
+    async (pageToken) => {
+      const page = await rights.listGrants({ parent: props.organization, pageSize: 100, pageToken });
+      return { items: page.grants, nextPageToken: page.nextPageToken };
+    },
     [props.organization, props.changed],
   );
   const roles = useCall(() => rights.listRoles({ pageSize: 100 }), []);
@@ -28,7 +32,7 @@ export function RightsSection(props: {
     <section aria-labelledby="rechten">
       <h2 id="rechten">Rechten</h2>
       <ProblemBox problem={grants.problem ?? roles.problem} />
-      {grants.loading && !grants.data && <Loading what="De rechten" />}
+      {grants.loading && grants.items.length === 0 && <Loading what="De rechten" />}
       {props.granting && roles.data && (
         <GrantForm
           key={props.granting.name}
@@ -39,7 +43,7 @@ export function RightsSection(props: {
           onCancel={props.onCancelGrant}
         />
       )}
-      {grants.data && (
+      {grants.items.length > 0 && (
         <table>
           <thead>
             <tr>
@@ -51,7 +55,7 @@ export function RightsSection(props: {
             </tr>
           </thead>
           <tbody>
-            {grants.data.grants.map((grant) => (
+            {grants.items.map((grant) => (
               <GrantRow
                 key={grant.name}
                 grant={grant}
@@ -61,6 +65,11 @@ export function RightsSection(props: {
             ))}
           </tbody>
         </table>
+      )}
+      {grants.hasMore && (
+        <button type="button" class="button secondary" disabled={grants.loading} onClick={grants.more}>
+          Meer rechten tonen
+        </button>
       )}
     </section>
   );

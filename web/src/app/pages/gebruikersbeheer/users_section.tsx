@@ -7,7 +7,7 @@ import { rights } from "../../api.js";
 import { problemOf, type Problem } from "../../problems.js";
 import { date } from "../../ui/format.js";
 import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
-import { useCall } from "../../ui/use_call.js";
+import { usePages } from "../../ui/use_pages.js";
 
 export const WORK_RELATION_TYPES: Array<[WorkRelationType, string]> = [
   [WorkRelationType.VASTE_MEDEWERKER, "Vaste medewerker"],
@@ -26,16 +26,19 @@ export function UsersSection(props: {
   changed: number;
   onChange: () => void;
 }) {
-  const relations = useCall(
-    () => rights.listWorkRelations({ parent: props.organization, pageSize: 200 }),
+  const relations = usePages(
+    async (pageToken) => {
+      const page = await rights.listWorkRelations({ parent: props.organization, pageSize: 100, pageToken });
+      return { items: page.workRelations, nextPageToken: page.nextPageToken };
+    },
     [props.organization, props.changed],
   );
   return (
     <section aria-labelledby="gebruikers">
       <h2 id="gebruikers">Gebruikers</h2>
       <ProblemBox problem={relations.problem} />
-      {relations.loading && !relations.data && <Loading what="De gebruikers" />}
-      {relations.data && (
+      {relations.loading && relations.items.length === 0 && <Loading what="De gebruikers" />}
+      {relations.items.length > 0 && (
         <table>
           <caption class="muted">Wie voor deze organisatie in het WSE-loket mag werken.</caption>
           <thead>
@@ -48,7 +51,7 @@ export function UsersSection(props: {
             </tr>
           </thead>
           <tbody>
-            {relations.data.workRelations.map((relation) => (
+            {relations.items.map((relation) => (
               <tr key={relation.name}>
                 <td>{relation.personDisplayName}</td>
                 <td>{relation.maskedInsz}</td>
@@ -63,6 +66,11 @@ export function UsersSection(props: {
             ))}
           </tbody>
         </table>
+      )}
+      {relations.hasMore && (
+        <button type="button" class="button secondary" disabled={relations.loading} onClick={relations.more}>
+          Meer gebruikers tonen
+        </button>
       )}
       <AddUserForm organization={props.organization} onAdded={props.onChange} />
     </section>

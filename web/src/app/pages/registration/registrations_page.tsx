@@ -11,13 +11,22 @@ import { dateTime } from "../../ui/format.js";
 import { Layout } from "../../ui/layout.js";
 import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
 import { useCall } from "../../ui/use_call.js";
+import { usePages } from "../../ui/use_pages.js";
 import { lastSegment, receiptPath } from "./names.js";
 
 export function RegistrationsPage() {
   const organization = currentSession()?.context.organization ?? "";
   const [changed, setChanged] = useState(0);
-  const list = useCall(
-    () => registration.listRegistrations({ parent: organization, includeWithdrawn: true, pageSize: 100 }),
+  const list = usePages(
+    async (pageToken) => {
+      const page = await registration.listRegistrations({
+        parent: organization,
+        includeWithdrawn: true,
+        pageSize: 50,
+        pageToken,
+      });
+      return { items: page.registrations, nextPageToken: page.nextPageToken };
+    },
     [organization, changed],
   );
   return (
@@ -28,11 +37,18 @@ export function RegistrationsPage() {
         </a>
       </p>
       <ProblemBox problem={list.problem} />
-      {list.loading && !list.data && <Loading what="De registraties" />}
-      {list.data && list.data.registrations.length === 0 && <p class="muted">Nog geen registraties.</p>}
-      {list.data?.registrations.map((r) => (
+      {list.loading && list.items.length === 0 && <Loading what="De registraties" />}
+      {!list.loading && !list.problem && list.items.length === 0 && (
+        <p class="muted">Nog geen registraties.</p>
+      )}
+      {list.items.map((r) => (
         <RegistrationCard key={r.name} registration={r} onChanged={() => setChanged((n) => n + 1)} />
       ))}
+      {list.hasMore && (
+        <button type="button" class="button secondary" disabled={list.loading} onClick={list.more}>
+          Meer registraties tonen
+        </button>
+      )}
     </Layout>
   );
 }
