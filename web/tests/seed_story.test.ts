@@ -157,12 +157,15 @@ test("the seed story, clicked through by the teacher and the local administrator
   assert.match(screen, /Aanwezigheid\/deelname registreren/);
   await checkPage(tom, "aanvraag-zonder-recht");
 
-  // 'Gebruikersrecht aanvragen' with a reason.
-  await tom.page.locator('::-p-aria([name="Gebruikersrecht aanvragen"][role="button"])').click();
+  // 'Gebruikersrecht aanvragen' with a reason, with the keyboard only.
+  await tabTo(tom, "Gebruikersrecht aanvragen");
+  await tom.page.keyboard.press("Enter");
   await tom.page.waitForSelector("#reason");
   await checkPage(tom, "motivering");
-  await tom.page.type("#reason", "Ik registreer de aanwezigheden van onze cursisten.");
-  await tom.page.locator('::-p-aria([name="Aanvraag versturen"][role="button"])').click();
+  await tabToField(tom, "reason");
+  await tom.page.keyboard.type("Ik registreer de aanwezigheden van onze cursisten.");
+  await tabTo(tom, "Aanvraag versturen");
+  await tom.page.keyboard.press("Enter");
   await tom.page.waitForSelector(".success");
   assert.match(await tom.mainText(), /Uw aanvraag is verstuurd/);
   // The pending request disables the button.
@@ -331,6 +334,85 @@ test("the seed story, clicked through by the teacher and the local administrator
 });
 
 // Presses Tab until the focused element's text contains `text` (at most 40 times).
+test("someone who belongs to no organisation sees only their name and the 1700 guidance", async () => {
+  const els = await open("zonder-organisatie");
+  const insz = newInsz();
+  await els.signIn(insz, "Els", `Nergens${run}`);
+  await els.page.waitForSelector(".guidance");
+  const text = await els.mainText();
+  assert.match(text, /1700/);
+  assert.match(text, /gebruikersbeheer/i);
+  assert.equal(await els.page.$("ul.choices"), null, "no organisation to choose");
+  await checkPage(els, "alleen-persoonlijke-naam");
+});
+
+test("a local administrator rejects a request with a reason; the requester is mailed it", async () => {
+  const operator = operatorClients();
+  const other = {
+    insz: newInsz(),
+    given: "Pieter",
+    family: `Weigering${run}`,
+    email: `pieter.${run}@browserschool.example`,
+  };
+  await operator.identity.batchImportPersons({
+    persons: [
+      {
+        insz: other.insz,
+        givenName: other.given,
+        familyName: other.family,
+        emailAddress: other.email,
+        preferredLocale: "nl",
+      },
+    ],
+  });
+  const lotte = await open("beheerder-2");
+  await lotte.signIn(admin.insz, admin.given, admin.family);
+  await lotte.page.locator(`::-p-aria([name="${school.name}"][role="button"])`).click();
+  await lotte.page.locator('::-p-aria([name="Gebruikersbeheer"][role="link"])').click();
+  await lotte.page.waitForSelector("#new-insz");
+  await lotte.page.type("#new-insz", other.insz);
+  await lotte.page.locator('::-p-aria([name="Gebruiker toevoegen"][role="button"])').click();
+  await lotte.page.waitForFunction(
+    (family: string) => document.querySelector("main")?.textContent?.includes(`${family} is toegevoegd`),
+    {},
+    other.family,
+  );
+
+  const pieter = await open("aanvrager-2");
+  await pieter.signIn(other.insz, other.given, other.family);
+  await pieter.page.locator(`::-p-aria([name="${school.name}"][role="button"])`).click();
+  await pieter.page.waitForSelector('nav[aria-label="Menu"] a.button.black');
+  await pieter.page.click('nav[aria-label="Menu"] a.button.black');
+  await pieter.page.locator('::-p-aria([name="Gebruikersrecht aanvragen"][role="button"])').click();
+  await pieter.page.type("#reason", "Ik wil registreren.");
+  await pieter.page.locator('::-p-aria([name="Aanvraag versturen"][role="button"])').click();
+  await pieter.page.waitForSelector(".success");
+
+  await lotte.page.reload();
+  const who = `${other.given} ${other.family}`;
+  await lotte.page.locator(`::-p-aria([name="Weigeren (${who})"][role="button"])`).click();
+  const reasonField = await lotte.page.waitForSelector("textarea[id^=reject-]");
+  await reasonField!.type("U registreert niet voor onze school.");
+  await checkPage(lotte, "weigering");
+  await lotte.page.locator('::-p-aria([name="Weigering versturen"][role="button"])').click();
+  await lotte.page.waitForFunction(() => document.body.innerText.includes("Er wachten geen aanvragen."));
+
+  const refused = await waitForMail(other.email, (m) => /geweigerd/i.test(m.subject));
+  assert.match(refused.text, /U registreert niet voor onze school\./);
+  await pieter.page.reload();
+  await pieter.page.locator('::-p-aria([name="Gebruikersrecht aanvragen"][role="button"])').wait();
+  await checkPage(pieter, "na-weigering");
+});
+
+// Presses Tab until the form field with this id has the focus (at most 40 times).
+async function tabToField(person: Person, id: string): Promise<void> {
+  for (let i = 0; i < 40; i += 1) {
+    await person.page.keyboard.press("Tab");
+    if ((await person.page.evaluate(() => document.activeElement?.id ?? "")) === id) return;
+  }
+  assert.fail(`could not reach #${id} with the Tab key`);
+}
+
 async function tabTo(person: Person, text: string): Promise<void> {
   for (let i = 0; i < 40; i += 1) {
     await person.page.keyboard.press("Tab");

@@ -49,10 +49,12 @@ export function ChooseContextPage() {
   const personal = all.find((c) => c.kind === ActingContextKind.PERSONAL);
   return (
     <Layout title="Kies uw school of organisatie" menu={false}>
-      <p>
-        Klik op de <strong>school</strong> of <strong>organisatie</strong> waarvoor u aanwezigheden en/of
-        deelnames wil registreren (dus niet op uw persoonlijke naam).
-      </p>
+      {organisations.length > 0 && (
+        <p>
+          Klik op de <strong>school</strong> of <strong>organisatie</strong> waarvoor u aanwezigheden en/of
+          deelnames wil registreren (dus niet op uw persoonlijke naam).
+        </p>
+      )}
       <ProblemBox problem={contexts.problem ?? problem} />
       {contexts.loading && <Loading what="Uw organisaties" />}
       {organisations.length > 0 && (
