@@ -49,6 +49,12 @@ LOAD="$BUILD_DIR/bench/wse-load"
 ECHO_PORT=$((50059 + STACK_PORT_BASE))
 NOISE=""
 
+# The load generator's "gateway" is nginx's gRPC listener, the production-shaped gateway (Envoy is
+# one process there). The local front door on STACK_GATEWAY_PORT adds a byte pipe for plain gRPC
+# that production does not have (web/README.md: about a quarter of the throughput of a cheap
+# call on this machine).
+load() { STACK_GATEWAY_PORT="$STACK_GRPC_GATEWAY_PORT" "$LOAD" "$@"; }
+
 build_bench() {
   flock /tmp/wse-build.lock cmake -S "$ROOT" -B "$BUILD_DIR" -G "Unix Makefiles" \
     -DCMAKE_BUILD_TYPE=Release -DWSE_BUILD_TESTS=ON -DWSE_BUILD_BENCH=ON -DWSE_WERROR=ON \
@@ -156,7 +162,7 @@ run_load() { # workload concurrency round [flags...]
     watch_builds "$flag" &
     watcher=$!
     rc=0
-    { "$LOAD" --workload="$workload" --concurrency="$concurrency" --repetition="$round" \
+    { load --workload="$workload" --concurrency="$concurrency" --repetition="$round" \
         --duration="$DURATION" --warmup="$WARMUP" --echo_address="127.0.0.1:$ECHO_PORT" \
         --cpu_pids="$(stack_pids)" --max_foreign_cpu="$MAX_FOREIGN" --csv="$tmp" "$@" 2>&1 |
         sed 's/^/    /'; } || rc=$?
@@ -206,7 +212,7 @@ profile() { # workload service [concurrency] [seconds]
   fi
   wait_quiet "$workload" || true
   if command -v perf >/dev/null 2>&1; then
-    "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="$((seconds + 6))s" \
+    load --workload="$workload" --concurrency="$concurrency" --duration="$((seconds + 6))s" \
       --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" --confirm_drafts=3000 \
       --story_users=768 --cpu_pids="$(stack_pids)" >"$RESULTS/profile-load.log" 2>&1 &
     local load=$!
@@ -255,7 +261,7 @@ profile() { # workload service [concurrency] [seconds]
       --jwks_file="$RUN_DIR/jwks/identity.json" "${extra[@]}" >>"$RUN_DIR/logs/$svc-svc.log" 2>&1 &
     echo $! >"$RUN_DIR/pids/$svc-svc.pid"
     wait_serving "$svc"
-    "$LOAD" --workload="$workload" --concurrency="$concurrency" --duration="${seconds}s" \
+    load --workload="$workload" --concurrency="$concurrency" --duration="${seconds}s" \
       --warmup=1s --echo_address="127.0.0.1:$ECHO_PORT" || true
     stop_pidfile "$RUN_DIR/pids/$svc-svc.pid"
     callgrind_annotate --inclusive=yes "$RESULTS/callgrind.out" | head -150 >"$out"
@@ -277,7 +283,7 @@ metrics_cost() { # [rounds]
       for workload in check echo; do
         wait_quiet "$workload" || true
         rm -f "$tmp"
-        "$LOAD" --workload="$workload" --concurrency=64 --repetition="$round" \
+        load --workload="$workload" --concurrency=64 --repetition="$round" \
           --duration="$DURATION" --warmup="$WARMUP" --echo_address="127.0.0.1:$ECHO_PORT" \
           --csv="$tmp" 2>&1 | sed "s/^/    metrics $mode: /"
         if [ -s "$runs" ]; then
@@ -345,7 +351,7 @@ if [ "$SOAK" != 0 ] && [ "$SOAK" != 0s ]; then
   wait_quiet soak || NOISE="$NOISE soak"
   watch_builds "$RESULTS/.noisy" &
   watcher=$!
-  "$LOAD" --workload=soak --concurrency="$SOAK_CONCURRENCY" --duration="$SOAK" --warmup=0s \
+  load --workload=soak --concurrency="$SOAK_CONCURRENCY" --duration="$SOAK" --warmup=0s \
     --rss_pids="$pids" --rss_out="$RESULTS/rss.csv" --rss_interval=5s --cpu_pids="$(stack_pids)" \
     --csv="$RESULTS/runs.csv" 2>&1 | sed 's/^/    /' || true
   kill "$watcher" 2>/dev/null || true
