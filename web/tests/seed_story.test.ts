@@ -147,6 +147,19 @@ test("the seed story, clicked through by the teacher and the local administrator
   await tom.page.waitForSelector('nav[aria-label="Menu"] a[href="/registraties"]');
   assert.equal(await tom.page.$('nav[aria-label="Menu"] a[href="/gebruikersbeheer"]'), null);
 
+  // A copy of the tab (window.open copies sessionStorage, refresh token included) gives its
+  // copy of the session up; the original stays signed in.
+  const copy = await tom.page.evaluate(() => {
+    window.open(location.href, "_blank");
+  });
+  void copy;
+  const target = await browser.waitForTarget((t) => t.opener() === tom.page.target());
+  const copied = (await target.page())!;
+  await copied.waitForFunction(() => document.body.innerText.includes("Aanmelden met een digitale sleutel"));
+  await tom.page.reload();
+  await tom.page.waitForSelector('nav[aria-label="Menu"] a.button.black');
+  await copied.close();
+
   // The black 'Aanvraag' button in the menu on the right.
   const aanvraag = await tom.page.waitForSelector('nav[aria-label="Menu"] a.button.black');
   assert.equal(await aanvraag!.evaluate((a) => a.textContent), "Aanvraag");

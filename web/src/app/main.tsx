@@ -14,7 +14,7 @@ import { RegistrationsPage } from "./pages/registration/registrations_page.js";
 import { StartRegistrationPage } from "./pages/registration/start_page.js";
 import { SignInPage } from "./pages/sign_in_page.js";
 import { navigate, useLocation } from "./router.js";
-import { currentSession, onSessionChange } from "./session.js";
+import { currentSession, onSessionChange, watchForCopiedSession } from "./session.js";
 import { CALLBACK_PATH } from "./sign_in.js";
 
 function useSignedIn(): boolean {
@@ -86,4 +86,5 @@ function App() {
   }
 }
 
+watchForCopiedSession();
 render(<App />, document.getElementById("app")!);

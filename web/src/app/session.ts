@@ -44,3 +44,31 @@ export function onSessionChange(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
+// A duplicated tab (or window.open) copies sessionStorage, refresh token included. Refresh
+// tokens rotate, and identity-svc ends the whole session when a rotated one is used again, so
+// two tabs refreshing the same copy would sign both out. Each tab therefore carries an id; a tab
+// that finds another live tab answering to its id is the copy and gives its session up (one
+// sign-in away, at the identity provider's own session).
+const TAB_KEY = "wse.tab";
+const channel = typeof BroadcastChannel === "undefined" ? undefined : new BroadcastChannel("wse.tabs");
+
+export function watchForCopiedSession(): void {
+  if (!channel) return;
+  let id = sessionStorage.getItem(TAB_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    sessionStorage.setItem(TAB_KEY, id);
+  }
+  const mine = id;
+  channel.onmessage = (event: MessageEvent<{ ask?: string; have?: string }>) => {
+    if (event.data.ask === sessionStorage.getItem(TAB_KEY)) {
+      channel.postMessage({ have: event.data.ask });
+    } else if (event.data.have === mine && sessionStorage.getItem(TAB_KEY) === mine) {
+      // Another tab holds this id: this one is the copy.
+      sessionStorage.setItem(TAB_KEY, crypto.randomUUID());
+      saveSession(undefined);
+    }
+  };
+  channel.postMessage({ ask: mine });
+}
