@@ -51,8 +51,8 @@ NOISE=""
 
 # The load generator's "gateway" is nginx's gRPC listener, the production-shaped gateway (Envoy is
 # one process there). The local front door on STACK_GATEWAY_PORT adds a byte pipe for plain gRPC
-# that production does not have (web/README.md: about a quarter of the throughput of a cheap
-# call on this machine).
+# that production does not have (web/README.md: about a quarter fewer calls per second for a
+# cheap call on this machine).
 load() { STACK_GATEWAY_PORT="$STACK_GRPC_GATEWAY_PORT" "$LOAD" "$@"; }
 
 build_bench() {

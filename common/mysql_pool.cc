@@ -1,5 +1,6 @@
 #include "common/mysql_pool.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,11 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> ConnectMysql(const MysqlOptions
     // READ COMMITTED: no gap locks, and rows a locking read examines but does not return are
     // released at once. Invariants are kept by unique keys and explicit row locks instead.
     stmt->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    if (options.idle_transaction_timeout > absl::ZeroDuration()) {
+      stmt->execute(absl::StrCat(
+          "SET SESSION idle_transaction_timeout = ",
+          std::max<int64_t>(1, absl::ToInt64Seconds(options.idle_transaction_timeout))));
+    }
     if (!options.tls_ca_file.empty()) {
       // Whatever the client library makes of its options: no cipher, no connection.
       std::unique_ptr<sql::ResultSet> cipher(

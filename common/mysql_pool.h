@@ -37,6 +37,13 @@ struct MysqlOptions {
   // Bounds every statement so that a hung server surfaces as UNAVAILABLE instead of a hang.
   absl::Duration read_timeout = absl::Seconds(10);
   absl::Duration acquire_timeout = absl::Seconds(2);
+  // A transaction of this session left idle this long is ended by the server, connection and
+  // all (MariaDB's idle_transaction_timeout). A process frozen in the middle of a transaction (a
+  // stopped or stalled replica holding a lease table's gate row) would otherwise keep its row
+  // locks, and every writer waiting on them, until the lock wait gives up; with this bound they
+  // wait at most this long. Shorter than read_timeout, so a waiting statement outlives it. Our
+  // transactions run their statements back to back (no RPC inside one). Zero: no bound.
+  absl::Duration idle_transaction_timeout = absl::Seconds(5);
   // PEM file of the CA that signed the database server's certificate. Set: every connection is
   // TLS, the server's certificate must chain to this CA and name the host connected to, or the
   // connection fails (no fallback to plain text). Empty: no TLS (a local unix socket).

@@ -227,10 +227,12 @@ grpc::Status RegistrationServiceImpl::UploadParticipantRows(
     ASSIGN_OR_RETURN(auto actor, Authenticate(call));
     if (!request->has_header()) return InvalidArgument({{"header", "is required"}});
     ASSIGN_OR_RETURN(auto draft, CheckUploadHeader(actor, request->header()));
+    // As the stream: whether the caller may upload here is answered before anything about the
+    // rows.
+    RETURN_IF_ERROR(deps_.manager.BeginUpload(actor, draft.id, call));
     if (request->rows().empty()) return InvalidArgument({{"rows", "give at least one row"}});
     const int max_rows = deps_.manager.config().max_participants;
     if (request->rows_size() > max_rows) return TooManyRows(max_rows);
-    RETURN_IF_ERROR(deps_.manager.BeginUpload(actor, draft.id, call));
     std::vector<UploadRow> rows;
     rows.reserve(request->rows_size());
     AppendRows(request->rows(), rows);

@@ -326,13 +326,13 @@ class EnvoyConfig(unittest.TestCase):
     def test_routes_point_only_to_known_services_and_clusters(self):
         for route in CTX.routes:
             match = route["match"]
+            if route.get("route", {}).get("cluster") == PAGES_CLUSTER:
+                continue  # test_pages_for_gets_only
             key = match.get("prefix", match.get("path"))
             self.assertIsNotNone(key, route.get("name"))
             if "direct_response" in route:
                 self.assertIn(key, (EXT_AUTHZ_PREFIX, "/"), route.get("name"))
                 continue
-            if route["route"]["cluster"] == PAGES_CLUSTER:
-                continue  # test_pages_for_gets_only
             area = CTX.area_of_path(key)
             self.assertIsNotNone(area, "route %s points to no proto service" % key)
             cluster = route["route"]["cluster"]
@@ -342,24 +342,37 @@ class EnvoyConfig(unittest.TestCase):
     def test_pages_for_gets_only(self):
         """The WSE-loket pages: every GET, without a token, from the static server; a call
         (gRPC or gRPC-Web, always a POST) never reaches it."""
-        get, post = {":method": "GET"}, {":method": "POST"}
+        get, head, post = {":method": "GET"}, {":method": "HEAD"}, {":method": "POST"}
         pages = [r for r in CTX.routes if r.get("route", {}).get("cluster") == PAGES_CLUSTER]
         self.assertEqual(len(pages), 1)
-        for path in ("/", "/aanvraag", "/registreren/abc", "/app.js", "/config.json"):
-            self.assertIs(first_match(CTX.routes, path, get), pages[0], path)
+        for path in ("/", "/aanvraag", "/registreren/abc", "/ontvangstbevestiging/r1/2",
+                     "/app.js", "/app.css", "/config.json", "/index.html"):
+            for method in (get, head):
+                self.assertIs(first_match(CTX.routes, path, method), pages[0], path)
             route = first_match(CTX.routes, path, post)
             self.assertEqual(route.get("direct_response", {}).get("status"), 404, path)
         self.assertTrue(pages[0]["typed_per_filter_config"]["envoy.filters.http.ext_authz"]
                         ["disabled"])
+        public_rules = [f for f in CTX.hcms[0]["http_filters"]
+                        if f["name"] == "envoy.filters.http.jwt_authn"][0]["typed_config"]["rules"]
         for hcm in CTX.hcms[:2]:
             rules = [f for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.jwt_authn"
                      ][0]["typed_config"]["rules"]
             self.assertNotIn("requires", first_match(rules, "/aanvraag", get))
             self.assertIn("requires", first_match(rules, "/aanvraag", post))
-        # A gRPC path asked with GET still goes to its service, which refuses it.
-        svc = CTX.services["identity"]
-        self.assertEqual(first_match(CTX.routes, "/%s/GetJwks" % svc["full"], get)["route"]
-                         ["cluster"], self.service_cluster("identity"))
+        # A call's path is never a page, whatever the method: on the public listener every
+        # method of every service still needs a token there (the open RPCs excepted), and a
+        # GET goes to its service (which refuses it), never to the pages.
+        paths = ["/%s/%s" % (svc["full"], m) for svc in CTX.services.values() for m in svc["methods"]]
+        paths += [EXT_AUTHZ_PREFIX + "Check", "/wse.x.v1.Y/Z", "/a.b/c", "/.js", "/x.js/y"]
+        open_paths = {"/%s/%s" % (svc["full"], m) for svc in CTX.services.values()
+                      for m in svc["open"]}
+        for path in paths:
+            for method in (get, head):
+                route = first_match(CTX.routes, path, method)
+                self.assertIsNot(route, pages[0], path)
+                if path not in open_paths:
+                    self.assertIn("requires", first_match(public_rules, path, method), path)
         cluster = CTX.clusters[PAGES_CLUSTER]
         self.assertEqual(cluster["health_checks"][0]["http_health_check"]["path"], "/config.json")
         address = CTX.cluster_port(cluster)

@@ -1,5 +1,7 @@
 #include <memory>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/mysql_pool.h"
 #include "cppconn/connection.h"
 #include "cppconn/resultset.h"
@@ -82,6 +84,42 @@ TEST(MysqlPoolDbTest, ExhaustedPoolAnswersUnavailableInsteadOfWaitingForever) {
   auto second = pool.Acquire();
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// A holder frozen inside a transaction (a stopped replica with a lease table's gate row locked)
+// keeps its locks only until the server ends its idle transaction; a writer waiting for the row
+// then gets it, long before its own statement would time out. Without the bound (zero) the
+// writer's wait runs into the lock wait timeout instead.
+TEST(MysqlPoolDbTest, AFrozenHoldersIdleTransactionEndsAndItsLocksGo) {
+  testing::TestDatabase db;
+  db.Execute("CREATE TABLE gate (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
+  db.Execute("INSERT INTO gate VALUES (1, 0)");
+  MysqlOptions options = testing::StackEnv::Get().RootDb(db.name());
+  options.idle_transaction_timeout = absl::Seconds(1);
+  MysqlPool frozen_pool(options);
+  auto frozen = frozen_pool.Acquire();
+  ASSERT_TRUE(frozen.ok()) << frozen.status();
+  Exec(**frozen, "START TRANSACTION");
+  Exec(**frozen, "SELECT v FROM gate WHERE id = 1 FOR UPDATE");
+  // ... and nothing more from it: the process is frozen.
+
+  MysqlOptions writer_options = options;
+  writer_options.idle_transaction_timeout = absl::ZeroDuration();
+  MysqlPool writer(writer_options);
+  const absl::Time start = absl::Now();
+  absl::Status wrote = InTransaction(writer, [](sql::Connection& c) {
+    Exec(c, "SET SESSION innodb_lock_wait_timeout = 20");
+    Exec(c, "UPDATE gate SET v = v + 1 WHERE id = 1");
+    return absl::OkStatus();
+  });
+  const absl::Duration waited = absl::Now() - start;
+  EXPECT_TRUE(wrote.ok()) << wrote;
+  EXPECT_GE(waited, absl::Milliseconds(500)) << "the row was never locked";
+  EXPECT_LT(waited, absl::Seconds(6)) << "the frozen holder kept its lock";
+  EXPECT_EQ(db.QueryScalar("SELECT v FROM gate WHERE id = 1"), "1");
+  // The frozen holder's session is gone: its next statement fails, nothing it did stays.
+  EXPECT_ANY_THROW(Exec(**frozen, "UPDATE gate SET v = 100 WHERE id = 1"));
+  EXPECT_EQ(db.QueryScalar("SELECT v FROM gate WHERE id = 1"), "1");
 }
 
 }  // namespace

@@ -62,6 +62,26 @@ test("keeps what cannot be read with its row and column, and does not send that 
   );
 });
 
+test("a row with a cell too many or an empty number is not sent", () => {
+  const parsed = parseParticipantsCsv(
+    "insz,aanwezige_uren,te_volgen_contacturen\n" +
+      "85073003328,38,5,40\n" + // an unquoted decimal comma: four cells
+      "90010100123,,40\n" +
+      "90010100124,10,40\n",
+  );
+  assert.deepEqual(
+    parsed.problems.map((p) => [p.rowNumber, p.column]),
+    [
+      [2, ""],
+      [3, "aanwezige_uren"],
+    ],
+  );
+  assert.deepEqual(
+    parsed.rows.map((r) => r.rowNumber),
+    [4],
+  );
+});
+
 test("refuses a file without the insz column or with unknown columns", () => {
   assert.match(parseParticipantsCsv("naam\nAnn\n").fileProblem ?? "", /insz/);
   assert.match(parseParticipantsCsv("insz;leeftijd\n1;2\n").fileProblem ?? "", /leeftijd/);

@@ -318,6 +318,20 @@ TEST_F(RegistrationServiceTest, UploadRowsInOneMessageKeepsGoodRowsAndNamesTheBa
   const absl::Status no_header =
       Call(&Stub::UploadParticipantRows, Jan(), v1::UploadParticipantRowsRequest(), &stale);
   EXPECT_TRUE(HasFieldViolation(no_header, "header")) << no_header;
+
+  // One row more than a draft may hold: nothing applied, as with the stream.
+  v1::UploadParticipantRowsRequest too_many;
+  *too_many.mutable_header() = empty.header();
+  const v1::Participant participant =
+      wse::testing::AttendingParticipant(kInszA, "Deelnemer", 36, 40);
+  for (int i = 0; i <= RegistrationConfig().max_participants; ++i) {
+    auto* r = too_many.add_rows();
+    r->set_row_number(i + 2);
+    *r->mutable_participant() = participant;
+  }
+  const absl::Status exhausted = Call(&Stub::UploadParticipantRows, Jan(), too_many, &stale);
+  EXPECT_EQ(exhausted.code(), absl::StatusCode::kResourceExhausted) << exhausted;
+  EXPECT_EQ(ReasonOf(exhausted), "TOO_MANY_ROWS");
 }
 
 }  // namespace

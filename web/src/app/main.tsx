@@ -86,5 +86,4 @@ function App() {
   }
 }
 
-watchForCopiedSession();
-render(<App />, document.getElementById("app")!);
+void watchForCopiedSession().then(() => render(<App />, document.getElementById("app")!));

@@ -53,22 +53,28 @@ export function onSessionChange(listener: () => void): () => void {
 const TAB_KEY = "wse.tab";
 const channel = typeof BroadcastChannel === "undefined" ? undefined : new BroadcastChannel("wse.tabs");
 
-export function watchForCopiedSession(): void {
-  if (!channel) return;
+// Resolves once this tab knows whether it is a copy (an answer, or 200 ms of silence), so the
+// app renders, and may renew a token, only after that.
+export function watchForCopiedSession(): Promise<void> {
+  if (!channel) return Promise.resolve();
   let id = sessionStorage.getItem(TAB_KEY);
   if (!id) {
     id = crypto.randomUUID();
     sessionStorage.setItem(TAB_KEY, id);
   }
   const mine = id;
-  channel.onmessage = (event: MessageEvent<{ ask?: string; have?: string }>) => {
-    if (event.data.ask === sessionStorage.getItem(TAB_KEY)) {
-      channel.postMessage({ have: event.data.ask });
-    } else if (event.data.have === mine && sessionStorage.getItem(TAB_KEY) === mine) {
-      // Another tab holds this id: this one is the copy.
-      sessionStorage.setItem(TAB_KEY, crypto.randomUUID());
-      saveSession(undefined);
-    }
-  };
-  channel.postMessage({ ask: mine });
+  return new Promise((resolve) => {
+    channel.onmessage = (event: MessageEvent<{ ask?: string; have?: string }>) => {
+      if (event.data.ask === sessionStorage.getItem(TAB_KEY)) {
+        channel.postMessage({ have: event.data.ask });
+      } else if (event.data.have === mine && sessionStorage.getItem(TAB_KEY) === mine) {
+        // Another tab holds this id: this one is the copy.
+        sessionStorage.setItem(TAB_KEY, crypto.randomUUID());
+        saveSession(undefined);
+        resolve();
+      }
+    };
+    channel.postMessage({ ask: mine });
+    setTimeout(resolve, 200);
+  });
 }

@@ -13,7 +13,8 @@ const RETURN_KEY = "wse.returnTo";
 // The page someone asked for before signing in (a link in a mail, a bookmark): after choosing
 // where to act they land there. Only paths of this site.
 export function rememberReturnPath(path: string): void {
-  if (path.startsWith("/") && !path.startsWith("//") && path !== "/" && path !== CALLBACK_PATH) {
+  const page = path.split("?")[0];
+  if (path.startsWith("/") && !path.startsWith("//") && !["/", "/kies", CALLBACK_PATH].includes(page)) {
     sessionStorage.setItem(RETURN_KEY, path);
   }
 }

@@ -131,7 +131,8 @@ const http1 = http.createServer(async (request, response) => {
 // The HTTP/1.1 server never listens itself (the split hands it its sockets), so Node's header
 // and request timers do not run: an idle timeout on every socket bounds slow clients instead.
 http1.keepAliveTimeout = 65_000;
-http1.timeout = 30_000;
+// Longer than the longest call (the gateway's 60 s cap), so only a silent connection goes.
+http1.timeout = 75_000;
 
 const server = createPortSplitter({ http1, grpcHost: grpc.host, grpcPort: grpc.port });
 server.listen(listen.port, listen.host, () => {

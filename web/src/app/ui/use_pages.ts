@@ -1,6 +1,7 @@
 // A list read page by page (AIP-158 page tokens): the items so far, whether there are more, and
-// `more` to read the next page. Starts again when `deps` change.
-import { useCallback, useEffect, useState } from "preact/hooks";
+// `more` to read the next page. Starts again when `deps` change; a page still on its way for the
+// list before that is dropped, not appended to the new one.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 import { problemOf, type Problem } from "../problems.js";
 
@@ -20,37 +21,37 @@ export function usePages<T>(
   const [next, setNext] = useState("");
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<Problem>();
-  const [generation, setGeneration] = useState(0);
+  // The list now shown; each start of the list replaces it, so late pages of an earlier one
+  // find themselves no longer current.
+  const current = useRef({ alive: true });
 
   const load = useCallback(
-    async (token: string, replace: boolean, current: { alive: boolean }) => {
+    async (token: string, replace: boolean, list: { alive: boolean }) => {
       setLoading(true);
       try {
         const page = await read(token);
-        if (!current.alive) return;
+        if (!list.alive) return;
         setItems((old) => (replace ? page.items : [...old, ...page.items]));
         setNext(page.nextPageToken);
         setProblem(undefined);
       } catch (error) {
-        if (current.alive) setProblem(problemOf(error));
+        if (list.alive) setProblem(problemOf(error));
       }
-      if (current.alive) setLoading(false);
+      if (list.alive) setLoading(false);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     deps,
   );
   useEffect(() => {
-    const current = { alive: true };
-    void load("", true, current);
-    setGeneration((g) => g + 1);
+    const list = { alive: true };
+    current.current = list;
+    void load("", true, list);
     return () => {
-      current.alive = false;
+      list.alive = false;
     };
   }, [load]);
   const more = useCallback(() => {
-    if (next) void load(next, false, { alive: true });
-    // generation keeps `more` tied to the current list
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [next, load, generation]);
+    if (next) void load(next, false, current.current);
+  }, [next, load]);
   return { items, loading, problem, hasMore: next !== "", more };
 }

@@ -83,6 +83,16 @@ export function parseParticipantsCsv(text: string): ParsedFile {
   records.slice(1).forEach((record, index) => {
     const rowNumber = index + 2;
     if (record.every((cell) => cell.trim() === "")) return;
+    if (record.length !== header.length) {
+      // A cell too many or too few shifts every column after it (an unquoted "38,5" in a ','
+      // file is two cells): nothing of such a row can be trusted.
+      problems.push({
+        rowNumber,
+        column: "",
+        description: `Deze rij heeft ${record.length} cellen, de kolomnamen ${header.length}.`,
+      });
+      return;
+    }
     const cell = (column: string) => (record[header.indexOf(column)] ?? "").trim();
     const has = (column: string) => header.includes(column) && cell(column) !== "";
     const problem = (column: string, description: string) =>
@@ -90,6 +100,10 @@ export function parseParticipantsCsv(text: string): ParsedFile {
     const before = problems.length;
 
     const number = (column: string): number => {
+      if (cell(column) === "") {
+        problem(column, "Vul een aantal uren in.");
+        return 0;
+      }
       const value = Number(cell(column).replace(",", "."));
       if (!Number.isFinite(value)) problem(column, "Dit is geen getal.");
       return value;

@@ -29,11 +29,20 @@ export function UploadForm(props: {
     setBusy(true);
     setProblem(undefined);
     setSummary("");
-    const parsed = parseParticipantsCsv(await file.text());
-    setFileProblem(parsed.fileProblem ?? "");
-    let found = parsed.problems;
-    if (!parsed.fileProblem && parsed.rows.length > 0) {
-      try {
+    try {
+      const parsed = parseParticipantsCsv(await file.text());
+      setFileProblem(parsed.fileProblem ?? "");
+      let found = parsed.problems;
+      if (parsed.fileProblem) {
+        // Nothing to send.
+      } else if (mode === UploadMode.REPLACE_ALL && parsed.problems.length > 0) {
+        // Replacing with the readable rows only would drop the people of the others.
+        setSummary(
+          "Niets opgeladen: verbeter eerst de rijen hieronder, want 'vervangen' zou hun deelnemers wissen.",
+        );
+      } else if (parsed.rows.length === 0) {
+        setSummary("Geen enkele rij kon gelezen worden.");
+      } else {
         const answer = await registration.uploadParticipantRows({
           header: { draft: props.draft, etag: props.etag, mode },
           rows: parsed.rows,
@@ -41,19 +50,19 @@ export function UploadForm(props: {
         found = [...found, ...answer.rowErrors.flatMap(rowProblems)].sort(
           (a, b) => a.rowNumber - b.rowNumber,
         );
+        const refusedRows = new Set(found.map((p) => p.rowNumber)).size;
         setSummary(
-          `${answer.acceptedCount} deelnemer(s) opgeladen, ${answer.rejectedCount + parsed.problems.length} rij(en) geweigerd; ` +
+          `${answer.acceptedCount} deelnemer(s) opgeladen, ${refusedRows} rij(en) geweigerd; ` +
             `de registratie telt nu ${answer.participantCount} deelnemer(s).`,
         );
         await props.onUploaded();
-      } catch (error) {
-        setProblem(problemOf(error));
       }
-    } else if (!parsed.fileProblem) {
-      setSummary(`Geen enkele rij kon gelezen worden.`);
+      setProblems(found);
+    } catch (error) {
+      setProblem(problemOf(error));
+    } finally {
+      setBusy(false);
     }
-    setProblems(found);
-    setBusy(false);
   };
 
   return (
