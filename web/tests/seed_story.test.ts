@@ -107,6 +107,7 @@ async function open(who: string): Promise<Person> {
 async function checkPage(person: Person, name: string): Promise<void> {
   await person.screenshot(name);
   assert.deepEqual(await person.unlabelledFields(), [], `${name}: every field has a label`);
+  assert.deepEqual(await person.accessibilityViolations(), [], `${name}: WCAG 2.1 AA (axe-core)`);
   assert.deepEqual(person.problems, [], `${name}: no script errors`);
 }
 
@@ -362,6 +363,18 @@ test("someone who belongs to no organisation sees only their name and the 1700 g
   assert.match(text, /gebruikersbeheer/i);
   assert.equal(await els.page.$("ul.choices"), null, "no organisation to choose");
   await checkPage(els, "alleen-persoonlijke-naam");
+  // The audit is no formality: an image without a text alternative is reported.
+  await els.page.evaluate(() => {
+    const img = document.createElement("img");
+    img.id = "audit-self-check";
+    img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    document.querySelector("main")!.append(img);
+  });
+  assert.ok(
+    (await els.accessibilityViolations()).some((v) => v.startsWith("image-alt:")),
+    "axe-core must see a missing alt text",
+  );
+  await els.page.evaluate(() => document.getElementById("audit-self-check")!.remove());
 });
 
 test("a local administrator rejects a request with a reason; the requester is mailed it", async () => {

@@ -1,13 +1,17 @@
 // Debian's Chromium, headless, driven by puppeteer-core (nothing downloaded), with a screenshot
 // of every step under $STACK_RUN_DIR/browser and the checks every page must pass: each form
 // field has a label, and nothing failed in the page's console.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 
 import { env, publicUrl } from "./stack.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+// axe-core (Deque's accessibility rules, WCAG 2.1 A/AA), put into each page for the audit.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 export async function launchBrowser(): Promise<Browser> {
   return puppeteer.launch({
@@ -41,7 +45,10 @@ export class Person {
   // Each person in their own browser context (own sessionStorage, as two people at two desks).
   static async open(browser: Browser, who: string): Promise<Person> {
     const context = await browser.createBrowserContext();
-    return new Person(await context.newPage(), who);
+    const page = await context.newPage();
+    // The pages allow only their own scripts (CSP); the audit's script is the test's.
+    await page.setBypassCSP(true);
+    return new Person(page, who);
   }
 
   async screenshot(name: string): Promise<string> {
@@ -69,6 +76,32 @@ export class Person {
         })
         .map((el) => el.outerHTML.slice(0, 120)),
     );
+  }
+
+  // The WCAG 2.1 A and AA rules axe-core checks, on the page as it is now: the serious and
+  // critical violations, as "rule: element" lines.
+  async accessibilityViolations(): Promise<string[]> {
+    await this.page.evaluate(AXE_SOURCE);
+    return this.page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              ctx: unknown,
+              opts: unknown,
+            ) => Promise<{
+              violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+            }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      });
+      return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+    });
   }
 
   // Signs in through the development identity provider's page by typing the INSZ.
