@@ -1,12 +1,10 @@
 // 'Klik daarna op de school of organisatie waarvoor u aanwezigheden en/of deelnames wil
 // registreren (dus niet klikken op uw persoonlijke naam).' With only the personal name: the
 // guidance (local administrator, else the 1700 infolijn, team 'gebruikersbeheer').
-import { useState } from "preact/hooks";
-
 import { ActingContextKind } from "../../gen/wse/identity/v1/session_pb.js";
 import type { ActingContext } from "../../gen/wse/identity/v1/session_pb.js";
 import { identity } from "../api.js";
-import { problemOf, type Problem } from "../problems.js";
+import { useAction } from "../ui/use_action.js";
 import { navigate } from "../router.js";
 import { takeReturnPath } from "../sign_in.js";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
@@ -18,12 +16,10 @@ import { useCall } from "../ui/use_call.js";
 
 export function ChooseContextPage() {
   const contexts = useCall(() => identity.listActingContexts({}), []);
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const choose = async (context: ActingContext) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
+  const action = useAction();
+  const { problem, busy } = action;
+  const choose = (context: ActingContext) =>
+    action.run(async () => {
       const personal = context.kind === ActingContextKind.PERSONAL;
       const chosen = await identity.selectActingContext({
         context: personal
@@ -39,11 +35,7 @@ export function ChooseContextPage() {
         },
       });
       navigate(takeReturnPath() ?? "/loket");
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
+    });
   const all = contexts.data?.actingContexts ?? [];
   const organisations = all.filter((c) => c.kind !== ActingContextKind.PERSONAL);
   const personal = all.find((c) => c.kind === ActingContextKind.PERSONAL);

@@ -2,13 +2,13 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { frontEndConfig } from "../config.js";
-import { problemOf, type Problem } from "../problems.js";
+import { useAction } from "../ui/use_action.js";
 import { beginSignIn, rememberReturnPath } from "../sign_in.js";
 import { ProblemBox } from "../ui/parts.js";
 
 export function SignInPage() {
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { problem, busy } = action;
   const [development, setDevelopment] = useState(false);
   useEffect(() => {
     frontEndConfig().then(
@@ -16,17 +16,11 @@ export function SignInPage() {
       () => undefined,
     );
   }, []);
-  const start = async () => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
+  const start = () =>
+    action.run(async () => {
       rememberReturnPath(location.pathname + location.search);
       await beginSignIn();
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
+    });
   return (
     <main class="page narrow" id="inhoud">
       <h1 tabIndex={-1}>Aanmelden in het WSE-loket</h1>

@@ -1,5 +1,5 @@
 // Small pieces every page uses: the problem box, the loading line, a labelled field.
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, JSX } from "preact";
 
 import type { Problem } from "../problems.js";
 
@@ -50,4 +50,39 @@ export function Field(props: {
 export function describedBy(id: string, hint?: string, error?: string): string | undefined {
   const ids = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean);
   return ids.length ? ids.join(" ") : undefined;
+}
+
+type InputAttributes = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onInput"> &
+  Pick<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, "rows">;
+
+// A text field with its label, hint and finding, wired for assistive technology: the field is
+// marked invalid and described by its hint and error. `multiline` makes it a textarea.
+export function TextField(
+  props: {
+    id: string;
+    label: string;
+    hint?: string;
+    error?: string;
+    value: string;
+    onValue: (value: string) => void;
+    multiline?: boolean;
+  } & InputAttributes,
+) {
+  const { id, label, hint, error, value, onValue, multiline, ...rest } = props;
+  const wiring = {
+    id,
+    value,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy(id, hint, error),
+    onInput: (e: Event) => onValue((e.currentTarget as HTMLInputElement | HTMLTextAreaElement).value),
+  };
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {multiline ? (
+        <textarea {...(rest as unknown as JSX.TextareaHTMLAttributes<HTMLTextAreaElement>)} {...wiring} />
+      ) : (
+        <input {...(rest as JSX.InputHTMLAttributes<HTMLInputElement>)} {...wiring} />
+      )}
+    </Field>
+  );
 }

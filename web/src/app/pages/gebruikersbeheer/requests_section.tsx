@@ -5,9 +5,9 @@ import { useState } from "preact/hooks";
 import { AccessRequestState, type AccessRequest } from "../../../gen/wse/rights/v1/access_request_pb.js";
 import type { Role } from "../../../gen/wse/rights/v1/grant_pb.js";
 import { rights } from "../../api.js";
-import { problemOf, type Problem } from "../../problems.js";
 import { dateTime } from "../../ui/format.js";
-import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { Loading, ProblemBox, TextField } from "../../ui/parts.js";
+import { submitWith, useAction } from "../../ui/use_action.js";
 import { useCall } from "../../ui/use_call.js";
 
 export function RequestsSection(props: { organization: string; changed: number; onChange: () => void }) {
@@ -44,23 +44,18 @@ function RequestCard(props: { request: AccessRequest; role?: Role; onDecided: ()
   const { request } = props;
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const id = request.name.split("/").pop() ?? "";
-  const decide = async (approve: boolean, event?: Event) => {
-    event?.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      if (approve) await rights.approveAccessRequest({ name: request.name, etag: request.etag });
-      else await rights.rejectAccessRequest({ name: request.name, etag: request.etag, reason });
+  const approve = () =>
+    action.run(async () => {
+      await rights.approveAccessRequest({ name: request.name, etag: request.etag });
       props.onDecided();
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
-  const reasonError = problem?.fields["reason"];
+    });
+  const reject = submitWith(action, async () => {
+    await rights.rejectAccessRequest({ name: request.name, etag: request.etag, reason });
+    props.onDecided();
+  });
+  const reasonError = action.problem?.fields["reason"];
   return (
     <article class="card" aria-labelledby={`req-${id}`}>
       <h3 id={`req-${id}`}>{request.requesterDisplayName}</h3>
@@ -78,36 +73,36 @@ function RequestCard(props: { request: AccessRequest; role?: Role; onDecided: ()
       <p>
         <span class="muted">Motivering:</span> {request.reason}
       </p>
-      <ProblemBox problem={problem && !reasonError ? problem : undefined} />
+      <ProblemBox problem={reasonError ? undefined : action.problem} />
       {!rejecting ? (
         <div class="actions">
-          <button type="button" class="button blue" disabled={busy} onClick={() => decide(true)}>
+          <button type="button" class="button blue" disabled={action.busy} onClick={approve}>
             Goedkeuren<span class="visually-hidden"> ({request.requesterDisplayName})</span>
           </button>
-          <button type="button" class="button secondary" disabled={busy} onClick={() => setRejecting(true)}>
+          <button
+            type="button"
+            class="button secondary"
+            disabled={action.busy}
+            onClick={() => setRejecting(true)}
+          >
             Weigeren<span class="visually-hidden"> ({request.requesterDisplayName})</span>
           </button>
         </div>
       ) : (
-        <form class="form" onSubmit={(e) => decide(false, e)}>
-          <Field
+        <form class="form" onSubmit={reject}>
+          <TextField
             id={`reject-${id}`}
             label="Reden van de weigering"
             hint="De aanvrager krijgt deze reden per mail."
             error={reasonError}
-          >
-            <textarea
-              id={`reject-${id}`}
-              required
-              rows={2}
-              value={reason}
-              aria-invalid={reasonError ? true : undefined}
-              aria-describedby={describedBy(`reject-${id}`, "hint", reasonError)}
-              onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
-            />
-          </Field>
+            multiline
+            required
+            rows={2}
+            value={reason}
+            onValue={setReason}
+          />
           <div class="actions">
-            <button type="submit" class="button blue" disabled={busy}>
+            <button type="submit" class="button blue" disabled={action.busy}>
               Weigering versturen
             </button>
             <button type="button" class="button secondary" onClick={() => setRejecting(false)}>

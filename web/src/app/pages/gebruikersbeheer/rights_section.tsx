@@ -6,9 +6,9 @@ import { useEffect, useState } from "preact/hooks";
 import type { Grant, Role } from "../../../gen/wse/rights/v1/grant_pb.js";
 import type { WorkRelation } from "../../../gen/wse/rights/v1/work_relation_pb.js";
 import { rights } from "../../api.js";
-import { problemOf, type Problem } from "../../problems.js";
 import { date } from "../../ui/format.js";
-import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { describedBy, Field, Loading, ProblemBox, TextField } from "../../ui/parts.js";
+import { submitWith, useAction } from "../../ui/use_action.js";
 import { useCall } from "../../ui/use_call.js";
 import { usePages } from "../../ui/use_pages.js";
 
@@ -79,23 +79,14 @@ function GrantRow(props: { grant: Grant; roles: Role[]; onRevoked: () => void })
   const { grant } = props;
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const role = props.roles.find((r) => r.code === grant.role);
   const id = grant.name.split("/").pop() ?? "";
-  const revoke = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await rights.revokeGrant({ name: grant.name, etag: grant.etag, reason });
-      props.onRevoked();
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
-  const reasonError = problem?.fields["reason"];
+  const revoke = submitWith(action, async () => {
+    await rights.revokeGrant({ name: grant.name, etag: grant.etag, reason });
+    props.onRevoked();
+  });
+  const reasonError = action.problem?.fields["reason"];
   return (
     <tr>
       <td>{grant.personDisplayName}</td>
@@ -109,18 +100,16 @@ function GrantRow(props: { grant: Grant; roles: Role[]; onRevoked: () => void })
           </button>
         ) : (
           <form onSubmit={revoke} class="inline-form">
-            <ProblemBox problem={problem && !reasonError ? problem : undefined} />
-            <Field id={`revoke-${id}`} label="Reden" error={reasonError}>
-              <input
-                id={`revoke-${id}`}
-                required
-                value={reason}
-                aria-invalid={reasonError ? true : undefined}
-                aria-describedby={describedBy(`revoke-${id}`, undefined, reasonError)}
-                onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
-              />
-            </Field>
-            <button type="submit" class="button secondary" disabled={busy}>
+            <ProblemBox problem={reasonError ? undefined : action.problem} />
+            <TextField
+              id={`revoke-${id}`}
+              label="Reden"
+              error={reasonError}
+              required
+              value={reason}
+              onValue={setReason}
+            />
+            <button type="submit" class="button secondary" disabled={action.busy}>
               Intrekken bevestigen
             </button>
             <button type="button" class="link" onClick={() => setRevoking(false)}>
@@ -143,26 +132,18 @@ function GrantForm(props: {
   const [roleCode, setRoleCode] = useState(props.roles[0]?.code ?? "");
   const role = props.roles.find((r) => r.code === roleCode);
   const [context, setContext] = useState("");
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const problem = action.problem;
   const [requestId] = useState(() => crypto.randomUUID());
   useEffect(() => setContext(role?.allowedContexts[0]?.code ?? ""), [roleCode]);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await rights.createGrant({
-        parent: props.organization,
-        grant: { person: props.relation.person, role: roleCode, context },
-        requestId,
-      });
-      props.onGranted();
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
+  const submit = submitWith(action, async () => {
+    await rights.createGrant({
+      parent: props.organization,
+      grant: { person: props.relation.person, role: roleCode, context },
+      requestId,
+    });
+    props.onGranted();
+  });
   return (
     <form class="form card" onSubmit={submit} aria-labelledby="toekennen">
       <h3 id="toekennen">Recht toekennen aan {props.relation.personDisplayName}</h3>
@@ -198,7 +179,7 @@ function GrantForm(props: {
         </Field>
       )}
       <div class="actions">
-        <button type="submit" class="button blue" disabled={busy}>
+        <button type="submit" class="button blue" disabled={action.busy}>
           Toekennen
         </button>
         <button type="button" class="button secondary" onClick={props.onCancel}>

@@ -4,9 +4,9 @@ import { useState } from "preact/hooks";
 
 import { WorkRelationType, type WorkRelation } from "../../../gen/wse/rights/v1/work_relation_pb.js";
 import { rights } from "../../api.js";
-import { problemOf, type Problem } from "../../problems.js";
 import { date } from "../../ui/format.js";
-import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { Field, Loading, ProblemBox, TextField } from "../../ui/parts.js";
+import { submitWith, useAction } from "../../ui/use_action.js";
 import { usePages } from "../../ui/use_pages.js";
 
 export const WORK_RELATION_TYPES: Array<[WorkRelationType, string]> = [
@@ -80,57 +80,42 @@ export function UsersSection(props: {
 function AddUserForm(props: { organization: string; onAdded: () => void }) {
   const [insz, setInsz] = useState("");
   const [type, setType] = useState(WorkRelationType.VASTE_MEDEWERKER);
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [added, setAdded] = useState("");
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
+  const submit = submitWith(action, async () => {
     setAdded("");
-    try {
-      const created = await rights.createWorkRelation({
-        parent: props.organization,
-        workRelation: { insz, type },
-        requestId,
-      });
-      setAdded(created.workRelation?.personDisplayName || created.workRelation?.maskedInsz || insz);
-      setInsz("");
-      setRequestId(crypto.randomUUID());
-      props.onAdded();
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-    setBusy(false);
-  };
-  const inszError = problem?.fields["work_relation.insz"];
+    const created = await rights.createWorkRelation({
+      parent: props.organization,
+      workRelation: { insz, type },
+      requestId,
+    });
+    setAdded(created.workRelation?.personDisplayName || created.workRelation?.maskedInsz || insz);
+    setInsz("");
+    setRequestId(crypto.randomUUID());
+    props.onAdded();
+  });
+  const inszError = action.problem?.fields["work_relation.insz"];
   return (
     <form class="form" onSubmit={submit} aria-labelledby="toevoegen">
       <h3 id="toevoegen">Gebruiker toevoegen</h3>
-      <ProblemBox problem={problem && !inszError ? problem : undefined} />
+      <ProblemBox problem={inszError ? undefined : action.problem} />
       {added && (
         <p class="success" role="status">
           {added} is toegevoegd.
         </p>
       )}
-      <Field
+      <TextField
         id="new-insz"
         label="INSZ (rijksregisternummer)"
         hint="11 cijfers, bv. 85.07.30-033.28"
         error={inszError}
-      >
-        <input
-          id="new-insz"
-          required
-          inputMode="numeric"
-          autocomplete="off"
-          value={insz}
-          aria-invalid={inszError ? true : undefined}
-          aria-describedby={describedBy("new-insz", "hint", inszError)}
-          onInput={(e) => setInsz((e.currentTarget as HTMLInputElement).value)}
-        />
-      </Field>
+        required
+        inputMode="numeric"
+        autocomplete="off"
+        value={insz}
+        onValue={setInsz}
+      />
       <Field id="new-type" label="Soort werkrelatie">
         <select
           id="new-type"
@@ -145,7 +130,7 @@ function AddUserForm(props: { organization: string; onAdded: () => void }) {
         </select>
       </Field>
       <div class="actions">
-        <button type="submit" class="button blue" disabled={busy}>
+        <button type="submit" class="button blue" disabled={action.busy}>
           Gebruiker toevoegen
         </button>
       </div>

@@ -9,7 +9,7 @@ import { FinalAssessment, type Participant } from "../../../gen/wse/registration
 import type { ValidateDraftResponse } from "../../../gen/wse/registration/v1/draft_pb.js";
 import type { Violation } from "../../../gen/wse/registration/v1/common_pb.js";
 import { registration } from "../../api.js";
-import { problemOf, type Problem } from "../../problems.js";
+import { useAction } from "../../ui/use_action.js";
 import { navigate } from "../../router.js";
 import { currentSession } from "../../session.js";
 import { Layout } from "../../ui/layout.js";
@@ -31,23 +31,12 @@ export function DraftPage({ id }: { id: string }) {
   const loaded = useCall(() => loadDraft(name), [name]);
   const [draft, setDraft] = useState<Draft>();
   const [check, setCheck] = useState<ValidateDraftResponse>();
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run: act } = useAction();
   const [formKey, setFormKey] = useState(0);
   const [confirmId] = useState(() => crypto.randomUUID());
   const current = draft ?? loaded.data?.draft;
   const training = loaded.data?.training;
 
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await work();
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-    setBusy(false);
-  };
   const refresh = async () => {
     const { draft: fresh } = await registration.getDraft({ name });
     setDraft(fresh);

@@ -2,13 +2,14 @@
 // first final assessment, route completed and exam contract (or "not known yet" for a training
 // that continues after 31 August), the actual end date. The service's findings appear at the
 // fields they concern.
+import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 
 import { DeliveryMode, type Training } from "../../../gen/wse/registration/v1/training_pb.js";
 import { FinalAssessment } from "../../../gen/wse/registration/v1/participant_pb.js";
 import type { ParticipantSchema } from "../../../gen/wse/registration/v1/participant_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { describedBy, Field } from "../../ui/parts.js";
+import { describedBy, Field, TextField } from "../../ui/parts.js";
 
 export type ParticipantInput = MessageInitShape<typeof ParticipantSchema>;
 
@@ -79,20 +80,9 @@ export function ParticipantForm(props: {
     value: string,
     set: (v: string) => void,
     error?: string,
-    extra: Record<string, unknown> = {},
+    extra: Omit<JSX.InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onInput"> = {},
     hint?: string,
-  ) => (
-    <Field id={id} label={label} error={error} hint={hint}>
-      <input
-        id={id}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        onInput={(ev) => set((ev.currentTarget as HTMLInputElement).value)}
-        {...extra}
-      />
-    </Field>
-  );
+  ) => <TextField id={id} label={label} hint={hint} error={error} value={value} onValue={set} {...extra} />;
   const answer = (id: string, label: string, value: Answer, set: (a: Answer) => void, error?: string) => (
     <Field id={id} label={label} error={error}>
       <select

@@ -4,12 +4,12 @@ import { useState } from "preact/hooks";
 
 import { RegistrationState, type Registration } from "../../../gen/wse/registration/v1/registration_pb.js";
 import { registration } from "../../api.js";
-import { problemOf, type Problem } from "../../problems.js";
 import { navigate, onLinkClick } from "../../router.js";
 import { currentSession } from "../../session.js";
 import { dateTime } from "../../ui/format.js";
 import { Layout } from "../../ui/layout.js";
-import { describedBy, Field, Loading, ProblemBox } from "../../ui/parts.js";
+import { Loading, ProblemBox, TextField } from "../../ui/parts.js";
+import { submitWith, useAction } from "../../ui/use_action.js";
 import { useCall } from "../../ui/use_call.js";
 import { usePages } from "../../ui/use_pages.js";
 import { lastSegment, receiptPath } from "./names.js";
@@ -58,9 +58,12 @@ function RegistrationCard(props: { registration: Registration; onChanged: () => 
   const [showVersions, setShowVersions] = useState(false);
   const [withdrawing, setWithdrawing] = useState(false);
   const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const [requestId] = useState(() => crypto.randomUUID());
+  const action = useAction();
+  const problem = action.problem;
+  const busy = action.busy;
+  // One idempotency key per operation: a retried correction is not a withdrawal.
+  const [correctionId] = useState(() => crypto.randomUUID());
+  const [withdrawalId] = useState(() => crypto.randomUUID());
   const id = lastSegment(r.name);
   const versions = useCall(
     () =>
@@ -70,29 +73,24 @@ function RegistrationCard(props: { registration: Registration; onChanged: () => 
     [r.name, showVersions],
   );
   const withdrawn = r.state === RegistrationState.WITHDRAWN;
-  const correct = async () => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const created = await registration.correctRegistration({ name: r.name, etag: r.etag, requestId });
+  const correct = () =>
+    action.run(async () => {
+      const created = await registration.correctRegistration({
+        name: r.name,
+        etag: r.etag,
+        requestId: correctionId,
+      });
       navigate(`/registreren/${lastSegment(created.draft?.name ?? "")}`);
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
-  const withdraw = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const done = await registration.withdrawRegistration({ name: r.name, etag: r.etag, reason, requestId });
-      navigate(receiptPath(done.receipt!.name));
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
+    });
+  const withdraw = submitWith(action, async () => {
+    const done = await registration.withdrawRegistration({
+      name: r.name,
+      etag: r.etag,
+      reason,
+      requestId: withdrawalId,
+    });
+    navigate(receiptPath(done.receipt!.name));
+  });
   return (
     <article class="card" aria-labelledby={`reg-${id}`}>
       <h2 id={`reg-${id}`}>
@@ -134,16 +132,14 @@ function RegistrationCard(props: { registration: Registration; onChanged: () => 
       </div>
       {withdrawing && (
         <form class="form" onSubmit={withdraw}>
-          <Field id={`withdraw-${id}`} label="Reden van de intrekking" error={problem?.fields["reason"]}>
-            <input
-              id={`withdraw-${id}`}
-              required
-              value={reason}
-              aria-invalid={problem?.fields["reason"] ? true : undefined}
-              aria-describedby={describedBy(`withdraw-${id}`, undefined, problem?.fields["reason"])}
-              onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
-            />
-          </Field>
+          <TextField
+            id={`withdraw-${id}`}
+            label="Reden van de intrekking"
+            error={problem?.fields["reason"]}
+            required
+            value={reason}
+            onValue={setReason}
+          />
           <div class="actions">
             <button type="submit" class="button blue" disabled={busy}>
               Intrekking bevestigen

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 
 import { registration } from "../../api.js";
-import { problemOf, type Problem } from "../../problems.js";
+import { submitWith, useAction } from "../../ui/use_action.js";
 import { navigate, onLinkClick } from "../../router.js";
 import { offeredSchoolYears } from "../../school_years.js";
 import { currentSession } from "../../session.js";
@@ -18,8 +18,8 @@ export function StartRegistrationPage() {
   const years = offeredSchoolYears();
   const [schoolYear, setSchoolYear] = useState(years[1]);
   const [training, setTraining] = useState("");
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { problem, busy } = action;
   const [requestId] = useState(() => crypto.randomUUID());
   const trainings = useCall(
     () => registration.listTrainings({ providerOrganization: organization, schoolYear, pageSize: 500 }),
@@ -32,22 +32,14 @@ export function StartRegistrationPage() {
   const offered = trainings.data?.trainings ?? [];
   const chosen = offered.some((t) => t.name === training) ? training : (offered[0]?.name ?? "");
 
-  const start = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const created = await registration.createDraft({
-        parent: organization,
-        draft: { training: chosen, schoolYear },
-        requestId,
-      });
-      navigate(`/registreren/${lastSegment(created.draft?.name ?? "")}`);
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
-  };
+  const start = submitWith(action, async () => {
+    const created = await registration.createDraft({
+      parent: organization,
+      draft: { training: chosen, schoolYear },
+      requestId,
+    });
+    navigate(`/registreren/${lastSegment(created.draft?.name ?? "")}`);
+  });
   const trainingError = problem?.fields["draft.training"];
   const yearError = problem?.fields["draft.school_year"];
   return (
