@@ -23,17 +23,19 @@ size_t PaddedCount(size_t count) {
   return padded;
 }
 
-void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values) {
+void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values,
+                int first) {
   const size_t padded = PaddedCount(values.size());
   for (size_t i = 0; i < padded; ++i) {
-    statement.setString(static_cast<int>(i + 1), values[std::min(i, values.size() - 1)]);
+    statement.setString(first + static_cast<int>(i), values[std::min(i, values.size() - 1)]);
   }
 }
 
-void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values) {
+void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values,
+                int first) {
   const size_t padded = PaddedCount(values.size());
   for (size_t i = 0; i < padded; ++i) {
-    statement.setUInt64(static_cast<int>(i + 1), values[std::min(i, values.size() - 1)]);
+    statement.setUInt64(first + static_cast<int>(i), values[std::min(i, values.size() - 1)]);
   }
 }
 

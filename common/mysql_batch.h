@@ -22,9 +22,12 @@ std::string Placeholders(size_t count);
 std::string RowPlaceholders(size_t rows, size_t columns);
 // The smallest power of two >= `count` (1 for 0): the size an IN list is padded to.
 size_t PaddedCount(size_t count);
-// Binds `values` (not empty) to parameters 1..PaddedCount(size) of an IN list, repeating the last.
-void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values);
-void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values);
+// Binds `values` (not empty) to parameters first..first + PaddedCount(size) - 1 of an IN list,
+// repeating the last.
+void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values,
+                int first = 1);
+void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values,
+                int first = 1);
 // The same for an IN list of rows ("(a, b) IN ((?, ?), ...)"): `values` holds the rows one after
 // the other, `columns` values each, and the last row is repeated.
 void BindPaddedRows(sql::PreparedStatement& statement, const std::vector<std::string>& values,

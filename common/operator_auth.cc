@@ -41,7 +41,18 @@ bool OperatorAuthenticator::IsTrusted(const RequestContext& call) const {
 }
 
 absl::Status OperatorAuthenticator::RefuseOtherServices(const RequestContext& call) const {
+  return Refusal(Classify(call), call);
+}
+
+absl::StatusOr<bool> OperatorAuthenticator::TrustedOrPerson(const RequestContext& call) const {
   const Presented presented = Classify(call);
+  if (presented.operator_token || presented.allowed) return true;
+  RETURN_IF_ERROR(Refusal(presented, call));
+  return false;
+}
+
+absl::Status OperatorAuthenticator::Refusal(const Presented& presented,
+                                            const RequestContext& call) {
   if (!presented.service.has_value() || presented.allowed) return absl::OkStatus();
   return ErrorBuilder(absl::StatusCode::kPermissionDenied,
                       *presented.service + " may not call " + std::string(call.method))

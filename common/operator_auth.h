@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/request_context.h"
 #include "common/service_identity.h"
 
@@ -45,6 +46,10 @@ class OperatorAuthenticator {
   // PERMISSION_DENIED (reason SERVICE_NOT_ALLOWED) when the bearer is a service's token that
   // may not call this method; OK otherwise (also for no token or a person's token).
   absl::Status RefuseOtherServices(const RequestContext& call) const;
+  // IsTrusted and RefuseOtherServices from one look at the token (one hash, not two), for
+  // services that also take persons' tokens: true for a trusted caller, false for anyone whose
+  // token is to be verified as a person's next, and RefuseOtherServices' error otherwise.
+  absl::StatusOr<bool> TrustedOrPerson(const RequestContext& call) const;
   // OK for a trusted caller. Otherwise, as everywhere in the suite, who you are comes before
   // what you may do: no or a bad token is UNAUTHENTICATED, a service outside its allow-list or
   // a valid token of someone else is PERMISSION_DENIED (SERVICE_NOT_ALLOWED, OPERATOR_ONLY).
@@ -58,6 +63,7 @@ class OperatorAuthenticator {
     bool allowed = false;                // That service may call `call.method` here.
   };
   Presented Classify(const RequestContext& call) const;
+  static absl::Status Refusal(const Presented& presented, const RequestContext& call);
 
   std::string token_hash_;
   CallerCheck check_caller_;

@@ -7,15 +7,24 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "openssl/evp.h"
 #include "openssl/sha.h"
 
 namespace wse {
 
 std::string ServiceTokenHash(absl::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+  // Fetched once: OpenSSL 3's one-shot SHA256() looks the algorithm up again on every call, a
+  // visible cost when every call of every service hashes its bearer token.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (sha256 == nullptr || EVP_Digest(token.data(), token.size(), digest, &length, sha256,
+                                      nullptr) != 1) {
+    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+    length = SHA256_DIGEST_LENGTH;
+  }
   return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), SHA256_DIGEST_LENGTH));
+      absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 absl::StatusOr<ServiceIdentities> ServiceIdentities::Parse(absl::string_view text) {

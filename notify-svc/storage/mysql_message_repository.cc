@@ -21,21 +21,22 @@ namespace {
 
 constexpr size_t kMaxErrorLength = 1000;
 
-std::string IdList(const std::vector<uint64_t>& ids) {
-  std::vector<std::string> text;
-  for (uint64_t id : ids) text.push_back(absl::StrCat(id));
-  return absl::StrJoin(text, ",");
+// "?, ?, ?, ?" for an IN list of `ids`, padded (common/mysql_batch.h): the statement's text
+// never holds a value, so each shape is prepared once per connection and kept.
+std::string IdPlaceholders(const std::vector<uint64_t>& ids) {
+  return Placeholders(PaddedCount(ids.size()));
 }
 
-// Messages whose ids are listed (ids we produced: joining them is safe), ascending, with
-// recipients.
+// Messages whose ids are listed, ascending, with recipients.
 absl::StatusOr<std::vector<MessageRecord>> SelectByIds(sql::Connection& conn,
                                                        const std::vector<uint64_t>& ids) {
   std::vector<MessageRecord> messages;
   if (ids.empty()) return messages;
-  std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-  std::unique_ptr<sql::ResultSet> rows(stmt->executeQuery(absl::StrCat(
-      "SELECT ", kMessageColumns, " FROM messages WHERE id IN (", IdList(ids), ") ORDER BY id")));
+  Statement select = Prepare(conn, absl::StrCat("SELECT ", kMessageColumns,
+                                                " FROM messages WHERE id IN (", IdPlaceholders(ids),
+                                                ") ORDER BY id"));
+  BindPadded(*select, ids);
+  std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   while (rows->next()) {
     ASSIGN_OR_RETURN(auto message, ReadMessageRow(*rows));
     messages.push_back(std::move(message));
@@ -282,8 +283,9 @@ absl::StatusOr<std::vector<MessageRecord>> MysqlMessageRepository::ClaimDue(int 
         conn, absl::StrCat(
                   "UPDATE messages SET state = 2, attempt_count = attempt_count + 1,"
                   " due_time = NOW(6) + INTERVAL ? MICROSECOND, update_time = NOW(6) WHERE id IN (",
-                  IdList(ids), ")"));
+                  IdPlaceholders(ids), ")"));
     take->setInt64(1, absl::ToInt64Microseconds(lease));
+    BindPadded(*take, ids, 2);
     take->execute();
     ASSIGN_OR_RETURN(auto messages, SelectByIds(conn, ids));
     claimed = std::move(messages);
@@ -360,17 +362,20 @@ absl::StatusOr<std::vector<uint64_t>> MysqlMessageRepository::RequeueDead(
   std::vector<uint64_t> requeued;
   absl::Status status = InTransaction(pool_, [&](sql::Connection& conn) -> absl::Status {
     std::string sql = "SELECT id FROM messages WHERE state = 5";
-    if (!ids.empty()) absl::StrAppend(&sql, " AND id IN (", IdList(ids), ")");
+    if (!ids.empty()) absl::StrAppend(&sql, " AND id IN (", IdPlaceholders(ids), ")");
     absl::StrAppend(&sql, " ORDER BY id LIMIT ? FOR UPDATE");
     Statement select = Prepare(conn, sql);
-    select->setInt(1, limit);
+    if (!ids.empty()) BindPadded(*select, ids);
+    select->setInt(ids.empty() ? 1 : static_cast<int>(PaddedCount(ids.size())) + 1, limit);
     requeued = ReadIds(*select);
     if (requeued.empty()) return absl::OkStatus();
-    std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-    stmt->execute(absl::StrCat(
-        "UPDATE messages SET state = 1, due_time = NOW(6), budget_start = attempt_count,"
-        " update_time = NOW(6) WHERE id IN (",
-        IdList(requeued), ")"));
+    Statement update = Prepare(
+        conn, absl::StrCat(
+                  "UPDATE messages SET state = 1, due_time = NOW(6), budget_start = attempt_count,"
+                  " update_time = NOW(6) WHERE id IN (",
+                  IdPlaceholders(requeued), ")"));
+    BindPadded(*update, requeued);
+    update->execute();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -4,7 +4,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/mysql_batch.h"
 #include "common/mysql_statements.h"
 #include "common/mysql_time.h"
@@ -80,13 +79,15 @@ void LoadRecipients(sql::Connection& conn, std::vector<MessageRecord>& messages)
     m.recipients.clear();
     by_id[m.id] = &m;
   }
-  std::vector<std::string> ids;
-  for (const auto& [id, m] : by_id) ids.push_back(absl::StrCat(id));
-  // Ids are numbers we read ourselves: joining them into the statement is safe.
+  std::vector<uint64_t> ids;
+  for (const auto& [id, m] : by_id) ids.push_back(id);
+  // Placeholders, never the ids themselves: a text with values in it would be prepared anew for
+  // every call and fill the connection's statement cache (common/mysql_statements.h).
   Statement select = Prepare(
       conn, absl::StrCat("SELECT message_id, is_person, address, display_name, resolved_email"
                          " FROM message_recipients WHERE message_id IN (",
-                         absl::StrJoin(ids, ","), ") ORDER BY message_id, position"));
+                         Placeholders(PaddedCount(ids.size())), ") ORDER BY message_id, position"));
+  BindPadded(*select, ids);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   while (rows->next()) {
     RecipientRecord r;

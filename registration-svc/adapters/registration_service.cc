@@ -59,11 +59,11 @@ RegistrationServiceImpl::RegistrationServiceImpl(RegistrationServiceDeps deps) :
 
 absl::StatusOr<Actor> RegistrationServiceImpl::Authenticate(const RequestContext& call) {
   Actor actor;
-  if (deps_.operators.IsTrusted(call)) {
+  ASSIGN_OR_RETURN(const bool trusted, deps_.operators.TrustedOrPerson(call));
+  if (trusted) {
     actor.is_operator = true;
     return actor;
   }
-  RETURN_IF_ERROR(deps_.operators.RefuseOtherServices(call));
   ASSIGN_OR_RETURN(auto caller, deps_.tokens.Verify(call.bearer_token));
   actor.person_id = caller.person_id;
   if (caller.organization) {

@@ -27,8 +27,8 @@ absl::StatusOr<std::string> PersonId(const std::string& name, const std::string&
 }
 
 absl::StatusOr<Actor> RightsServiceImpl::Authenticate(const RequestContext& call) {
-  if (deps_.operators.IsTrusted(call)) return Actor{"", "", std::nullopt, true};
-  RETURN_IF_ERROR(deps_.operators.RefuseOtherServices(call));
+  ASSIGN_OR_RETURN(const bool trusted, deps_.operators.TrustedOrPerson(call));
+  if (trusted) return Actor{"", "", std::nullopt, true};
   ASSIGN_OR_RETURN(auto caller, deps_.tokens.Verify(call.bearer_token));
   Actor actor;
   actor.person_id = caller.person_id;

@@ -91,6 +91,32 @@ TEST(MysqlStatementsDbTest, ReplacedConnectionsStartWithNoStatements) {
               }).ok());
 }
 
+// A full cache makes room by closing the statement used least recently: a statement first needed
+// after a connection ran 64 other shapes (registration-svc's bulk chunks, say) is still prepared
+// once, not on every call (as it was when a full cache stopped taking new statements).
+TEST(MysqlStatementsDbTest, AFullCacheKeepsTheStatementsInUse) {
+  testing::TestDatabase db;
+  ASSERT_TRUE(WithConnection(db.pool(), [](sql::Connection& conn) {
+                const auto run = [&](const std::string& sql) {
+                  Statement statement = Prepare(conn, sql);
+                  statement->setInt(1, 1);
+                  std::unique_ptr<sql::ResultSet> r(statement->executeQuery());
+                  return r->next() ? r->getInt(1) : -1;
+                };
+                for (int shape = 0; shape < 100; ++shape) {
+                  EXPECT_EQ(run("SELECT ? + " + std::to_string(shape)), 1 + shape);
+                }
+                const int before = PreparedSoFar(conn);
+                for (int i = 0; i < 20; ++i) EXPECT_EQ(run("SELECT ? * 3"), 3);
+                EXPECT_EQ(PreparedSoFar(conn) - before, 1);
+                // And the cache stays bounded: the oldest shapes went (prepared again once).
+                const int again = PreparedSoFar(conn);
+                EXPECT_EQ(run("SELECT ? + 0"), 1);
+                EXPECT_EQ(PreparedSoFar(conn) - again, 1);
+                return absl::OkStatus();
+              }).ok());
+}
+
 TEST(MysqlStatementsDbTest, ConcurrentCallersGetRightAnswers) {
   testing::TestDatabase db;
   std::atomic<int> wrong{0}, failed{0};

@@ -79,6 +79,30 @@ TEST(OperatorAuthenticatorTest, AServiceMayCallOnlyWhatItsAllowListNames) {
             absl::StatusCode::kUnauthenticated);
 }
 
+TEST(OperatorAuthenticatorTest, TrustedOrPersonAnswersBothQuestionsAtOnce) {
+  const OperatorAuthenticator callers(ServiceTokenHash(kOperatorToken), nullptr, Identities(),
+                                      {{"notify-svc", {"GetPerson"}}});
+  EXPECT_EQ(callers.TrustedOrPerson(Call("GetPerson", kOperatorToken)).value_or(false), true);
+  EXPECT_EQ(callers.TrustedOrPerson(Call("GetPerson", kNotifyToken)).value_or(false), true);
+  // A person's token or none: not trusted, to be verified next.
+  EXPECT_EQ(callers.TrustedOrPerson(Call("GetPerson", std::string("eyJ.a.b"))).value_or(true),
+            false);
+  EXPECT_EQ(callers.TrustedOrPerson(Call("GetPerson", std::nullopt)).value_or(true), false);
+  // A service outside its list is refused as RefuseOtherServices refuses it.
+  const auto refused = callers.TrustedOrPerson(Call("LookupPerson", kNotifyToken));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReasonOf(refused.status()), "SERVICE_NOT_ALLOWED");
+}
+
+TEST(ServiceTokenHashTest, IsTheHexSha256OfTheToken) {
+  // FIPS 180-2's example.
+  EXPECT_EQ(ServiceTokenHash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(ServiceTokenHash(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 TEST(OperatorAuthenticatorTest, WithoutIdentitiesNoServiceIsKnown) {
   const OperatorAuthenticator callers(ServiceTokenHash(kOperatorToken));
   EXPECT_FALSE(callers.IsTrusted(Call("GetPerson", kNotifyToken)));

@@ -1,5 +1,6 @@
 // One contract, two implementations: every test runs against the in-memory fake
 // (tests/support/notify_fakes.h) and against MysqlMessageRepository on a throwaway schema.
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -8,6 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/migrations.h"
+#include "common/mysql_pool.h"
+#include "cppconn/connection.h"
+#include "cppconn/resultset.h"
+#include "cppconn/statement.h"
 #include "gtest/gtest.h"
 #include "notify-svc/storage/mysql_store.h"
 #include "tests/support/notify_fakes.h"
@@ -295,6 +300,58 @@ TYPED_TEST(MessageRepositoryContractTest, ConcurrentClaimersNeverShareAMessage) 
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(seen.size(), 60u);
   EXPECT_EQ(std::set<uint64_t>(seen.begin(), seen.end()).size(), 60u);
+}
+
+// Statements this pooled connection prepared so far (the server's count). The pool hands a
+// single-threaded caller the same connection every time.
+int PreparedSoFar(MysqlPool& pool) {
+  int prepared = -1;
+  EXPECT_TRUE(WithConnection(pool, [&](sql::Connection& conn) {
+                std::unique_ptr<sql::Statement> s(conn.createStatement());
+                std::unique_ptr<sql::ResultSet> r(
+                    s->executeQuery("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'"));
+                if (r->next()) prepared = r->getInt(2);
+                return absl::OkStatus();
+              }).ok());
+  return prepared;
+}
+
+// A mail's way (stored, claimed, sent, read back) uses statements whose texts never carry an id,
+// so a connection prepares each once and keeps it (common/mysql_statements.h). A text with the
+// ids in it was prepared anew for every mail and, once 64 of them filled the connection's cache,
+// made every other statement of that connection be prepared and closed on each call too.
+TEST(MysqlMessageRepositoryTest, DeliveringMailsPreparesEachStatementOnce) {
+  ::wse::testing::TestDatabase db;
+  ASSERT_TRUE(ApplyMigrations(db.pool(), {{"notify", &EmbeddedMigrations()}}).ok());
+  MysqlMessageRepository repo(db.pool());
+  const auto deliver_one = [&](int i) {
+    MessageRecord m;
+    m.idempotency_key = absl::StrCat("s", i);
+    m.content_sha256 = std::string(64, 'a');
+    m.template_id = "access-request-approved";
+    m.requested_locale = "nl";
+    m.recipients = {{false, "an@example.be", "An Peeters", "an@example.be"}};
+    m.rendered = RenderedMail{"nl", "Onderwerp", "tekst", "<p>html</p>"};
+    ASSERT_TRUE(repo.Create(m).ok());
+    auto claimed = repo.ClaimDue(10, absl::Minutes(1));
+    ASSERT_TRUE(claimed.ok()) << claimed.status();
+    ASSERT_EQ(claimed->size(), 1u);
+    AttemptResult sent;
+    sent.new_state = MessageState::kSent;
+    sent.attempt.attempt_time = absl::Now();
+    sent.attempt.outcome = DeliveryOutcome::kSent;
+    sent.attempt.smtp_code = 250;
+    sent.recipients = m.recipients;
+    ASSERT_TRUE(repo.Finish((*claimed)[0].id, 1, sent).ok());
+    ASSERT_TRUE(repo.List({}, 0, 5).ok());
+  };
+  // Prepares every statement of the way once; List's recipients for 1, 2, 4 and 8 messages (IN
+  // lists are padded to a power of two) take four shapes.
+  for (int i = 0; i < 5; ++i) deliver_one(i);
+  const int before = PreparedSoFar(db.pool());
+  ASSERT_GE(before, 0);
+  for (int i = 5; i < 45; ++i) deliver_one(i);
+  EXPECT_EQ(PreparedSoFar(db.pool()) - before, 0) << "statements prepared again for 40 mails";
 }
 
 }  // namespace
