@@ -31,8 +31,7 @@ void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string
   }
 }
 
-void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values,
-                int first) {
+void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values, int first) {
   const size_t padded = PaddedCount(values.size());
   for (size_t i = 0; i < padded; ++i) {
     statement.setUInt64(first + static_cast<int>(i), values[std::min(i, values.size() - 1)]);

@@ -50,9 +50,10 @@ void EvictOne(ConnectionStatements& statements) {
   if (++statements.evictions == 1000) {
     static std::atomic<bool> warned{false};
     if (!warned.exchange(true)) {
-      LogWarn("a pooled connection replaced 1000 cached statements; a statement text may carry "
-              "values instead of placeholders",
-              {{"limit", absl::StrCat(kMaxStatementsPerConnection)}});
+      LogWarn(
+          "a pooled connection replaced 1000 cached statements; a statement text may carry "
+          "values instead of placeholders",
+          {{"limit", absl::StrCat(kMaxStatementsPerConnection)}});
     }
   }
 }

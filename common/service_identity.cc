@@ -18,13 +18,12 @@ std::string ServiceTokenHash(absl::string_view token) {
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (sha256 == nullptr || EVP_Digest(token.data(), token.size(), digest, &length, sha256,
-                                      nullptr) != 1) {
+  if (sha256 == nullptr ||
+      EVP_Digest(token.data(), token.size(), digest, &length, sha256, nullptr) != 1) {
     SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
     length = SHA256_DIGEST_LENGTH;
   }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 absl::StatusOr<ServiceIdentities> ServiceIdentities::Parse(absl::string_view text) {

@@ -32,9 +32,9 @@ absl::StatusOr<std::vector<MessageRecord>> SelectByIds(sql::Connection& conn,
                                                        const std::vector<uint64_t>& ids) {
   std::vector<MessageRecord> messages;
   if (ids.empty()) return messages;
-  Statement select = Prepare(conn, absl::StrCat("SELECT ", kMessageColumns,
-                                                " FROM messages WHERE id IN (", IdPlaceholders(ids),
-                                                ") ORDER BY id"));
+  Statement select =
+      Prepare(conn, absl::StrCat("SELECT ", kMessageColumns, " FROM messages WHERE id IN (",
+                                 IdPlaceholders(ids), ") ORDER BY id"));
   BindPadded(*select, ids);
   std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
   while (rows->next()) {

@@ -26,14 +26,17 @@ TEST(LogTest, PlainFieldsGoAsTheyAreAndTheRestIsEscaped) {
   InitLogging("log-test", "info");
   ::testing::internal::CaptureStderr();
   LogInfo("call", {{"method", "CheckPermission"},
-                   {"control", std::string("a\x01" "b\x7f")},
+                   {"control", std::string("a\x01"
+                                           "b\x7f")},
                    {"bad_utf8", std::string("caf\xc3")},
                    {"dutch", "Zo\xc3\xab"}});
   const std::string out = ::testing::internal::GetCapturedStderr();
   ASSERT_FALSE(out.empty());
   EXPECT_NE(out.find("\"method\":\"CheckPermission\""), std::string::npos) << out;
   const auto line = nlohmann::json::parse(out.substr(0, out.size() - 1));
-  EXPECT_EQ(line["control"], "a\x01" "b\x7f");
+  EXPECT_EQ(line["control"],
+            "a\x01"
+            "b\x7f");
   EXPECT_EQ(line["bad_utf8"], "caf\xef\xbf\xbd");  // U+FFFD for the broken sequence.
   EXPECT_EQ(line["dutch"], "Zo\xc3\xab");
 }
