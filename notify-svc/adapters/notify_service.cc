@@ -146,6 +146,10 @@ grpc::Status NotifyServiceImpl::RetryDeadLetters(grpc::ServerContext* context,
     if (request->limit() < 0 || request->limit() > 1000) {
       return InvalidArgument({{"limit", "must be within 0..1000"}});
     }
+    // As many as one call may requeue (the names become one statement's placeholders).
+    if (request->names_size() > 1000) {
+      return InvalidArgument({{"names", "at most 1000 per call"}});
+    }
     const int limit = request->limit() == 0 ? 100 : request->limit();
     std::vector<uint64_t> ids;
     std::vector<FieldViolation> violations;

@@ -150,6 +150,15 @@ TEST_F(NotifyFaultsTest, RejectingSinkParksDeadLettersAndRetryDeliversThem) {
     EXPECT_EQ(notify.stub().RetryDeadLetters(&context, request, &response).error_code(),
               grpc::StatusCode::UNAUTHENTICATED);
   }
+  {  // More names than one call may requeue.
+    grpc::ClientContext context;
+    Bearer(&context, OperatorToken());
+    v1::RetryDeadLettersRequest request;
+    for (int i = 0; i < 1001; ++i) request.add_names(dead.messages(0).name());
+    v1::RetryDeadLettersResponse response;
+    EXPECT_EQ(notify.stub().RetryDeadLetters(&context, request, &response).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
   for (bool all : {false, true}) {
     grpc::ClientContext context;
     Bearer(&context, OperatorToken());
