@@ -22,8 +22,8 @@ std::string Placeholders(size_t count);
 std::string RowPlaceholders(size_t rows, size_t columns);
 // The smallest power of two >= `count` (1 for 0): the size an IN list is padded to.
 size_t PaddedCount(size_t count);
-// Binds `values` (never empty: the caller checks) to parameters first..first + PaddedCount(size) - 1 of an IN list,
-// repeating the last.
+// Binds `values` (never empty: the caller checks) to the IN list's PaddedCount(size) parameters
+// starting at `first`, repeating the last value.
 void BindPadded(sql::PreparedStatement& statement, const std::vector<std::string>& values,
                 int first = 1);
 void BindPadded(sql::PreparedStatement& statement, const std::vector<uint64_t>& values,
